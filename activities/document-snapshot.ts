@@ -1,0 +1,42 @@
+/** 文书存档 freeze the form data of a signed step, with its hash, for print and audit. */
+import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import type { ActivityDefinition } from './registry.js';
+
+export interface SnapshotInput {
+  formKey: string;
+  formVersion?: number;
+  stepId: string;
+  data: Record<string, unknown>;
+}
+
+export const snapshotDocument: ActivityDefinition<SnapshotInput, { documentId: string; sha256: string }> = {
+  name: 'snapshotDocument',
+  title: { zh: '文书存档（冻结签署内容）', en: 'Snapshot a signed document' },
+  inputSchema: {
+    type: 'object',
+    required: ['formKey', 'stepId', 'data'],
+    additionalProperties: false,
+    properties: {
+      formKey: { type: 'string' },
+      formVersion: { type: 'integer' },
+      stepId: { type: 'string' },
+      data: { type: 'object' },
+    },
+  },
+  outputSchema: { type: 'object', properties: { documentId: { type: 'string' }, sha256: { type: 'string' } } },
+  create:
+    ({ db }) =>
+    async (input) => {
+      const caseId = Context.current().info.workflowExecution?.workflowId ?? "standalone";
+      const documentId = `${caseId}:${input.stepId}:${input.formKey}`;
+      const body = JSON.stringify(input.data ?? {});
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      await db.query(
+        `INSERT INTO documents (id, case_id, step_id, form_key, form_version, data, sha256) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, sha256 = EXCLUDED.sha256, created_at = now()`,
+        [documentId, caseId, input.stepId, input.formKey, input.formVersion ?? null, body, sha256],
+      );
+      return { documentId, sha256 };
+    },
+};

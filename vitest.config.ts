@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: `unit` (pure code, no servers, runs in `npm run check`) and
+ * `integration` (real PostgreSQL and real Temporal, started once by the global
+ * setup; every test file gets its own database and task queue).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/forms/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/server/definitions*.test.ts', 'test/workflows/calendar.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: [
+            'test/forms/**',
+            'test/unit/**',
+            'test/server/definitions*.test.ts',
+            'test/workflows/calendar.test.ts',
+            'test/e2e/**',
+            'test/reliability/**',
+          ],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});

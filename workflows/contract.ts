@@ -1,0 +1,238 @@
+/**
+ * The case workflow's contract with the outside: its input, the human actions
+ * it accepts (Temporal Updates), its query, and the events it projects into
+ * the read model. Imported by the workflow, the activities and the server.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { OrgLevel, ProcessDefinition } from './definition.js';
+
+export interface Actor {
+  userId: string;
+  name: string;
+  /** roles the server verified for this actor at the case's nodes */
+  roles?: string[];
+}
+
+export interface CaseOrg {
+  id: string;
+  level: OrgLevel;
+  name: string;
+  /** ids from the root down to the case's node */
+  path: string[];
+  /** the case's ancestor at each level, e.g. { village: 'v1', township: 't1', county: 'c1' } */
+  ancestors: Partial<Record<OrgLevel, string>>;
+}
+
+/** 案件 the input of one case: everything it needs is snapshotted here. */
+export interface CaseInput {
+  caseId: string;
+  /** the process definition this case follows, pinned at start (publishing v2 never touches it) */
+  definition: ProcessDefinition;
+  /** form versions pinned at start: key → version */
+  forms: Record<string, number>;
+  /** policy parameters for the case's year, snapshotted at start */
+  params: Record<string, number | string | boolean>;
+  org: CaseOrg;
+  subject: { kind: string; id?: string; name: string };
+  title: string;
+  initiator: Actor;
+  data: Record<string, unknown>;
+  /** seconds one policy day lasts: 86400 normally; small in demo mode */
+  daySeconds: number;
+  /** set when the case continues as new */
+  resume?: ResumeState;
+}
+
+export interface Signature {
+  userId: string;
+  name: string;
+  action: string;
+  comment?: string;
+  at: number;
+}
+
+export interface TaskState {
+  id: string;
+  stepId: string;
+  branch?: string;
+  role?: string;
+  orgId?: string;
+  department?: string;
+  assigneeUser?: string;
+  status: 'open' | 'completed' | 'cancelled';
+  formKey?: string;
+  formVersion?: number;
+  minSigners: number;
+  signers: Signature[];
+  claimedBy?: string;
+  delegatedFrom?: string;
+  createdAt: number;
+  dueAt?: number;
+}
+
+export interface NoticeState {
+  id: string;
+  stepId: string;
+  opensAt: number;
+  closesAt: number;
+  closed: boolean;
+  objections: { receipt: string; content: string; at: number }[];
+}
+
+export interface ResumeState {
+  current: string;
+  seq: number;
+  data: Record<string, unknown>;
+  visited: string[];
+  requestIds: string[];
+}
+
+// ---- human actions (Temporal Updates) ----
+
+export interface CompleteTaskArgs {
+  requestId: string;
+  taskId: string;
+  actor: Actor;
+  action: string;
+  comment?: string;
+  /** form data, already validated (and derived fields computed) by the server */
+  data?: Record<string, unknown>;
+  returnTo?: string;
+}
+export interface ClaimTaskArgs {
+  requestId: string;
+  taskId: string;
+  actor: Actor;
+}
+export interface ReassignArgs {
+  requestId: string;
+  taskId: string;
+  actor: Actor;
+  /** 转办 transfer: the task moves for good; 委派 delegate: comes back to the delegator after */
+  to: { userId: string; name: string };
+}
+export interface AddSignerArgs {
+  requestId: string;
+  taskId: string;
+  actor: Actor;
+  to: { userId: string; name: string };
+  position: 'before' | 'after';
+}
+export interface CaseActionArgs {
+  requestId: string;
+  actor: Actor;
+  comment?: string;
+  userIds?: string[];
+}
+export interface ObjectionArgs {
+  requestId: string;
+  receipt: string;
+  noticeId?: string;
+  content: string;
+  name?: string;
+  contact?: string;
+}
+export interface RepairArgs {
+  requestId: string;
+  actor: Actor;
+  taskId: string;
+  action: 'retry' | 'skip' | 'cancel';
+}
+
+export interface ActionResult {
+  caseId: string;
+  status: CaseStatus;
+  current: string[];
+  openTasks: string[];
+}
+
+export type CaseStatus = 'running' | 'approved' | 'rejected' | 'withdrawn' | 'cancelled' | 'completed' | 'refused';
+
+export const completeTaskUpdate = defineUpdate<ActionResult, [CompleteTaskArgs]>('completeTask');
+export const claimTaskUpdate = defineUpdate<ActionResult, [ClaimTaskArgs]>('claimTask');
+export const transferTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('transferTask');
+export const delegateTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('delegateTask');
+export const addSignerUpdate = defineUpdate<ActionResult, [AddSignerArgs]>('addSigner');
+export const withdrawUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('withdraw');
+export const urgeUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('urge');
+export const ccUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cc');
+export const cancelUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cancel');
+export const fileObjectionUpdate = defineUpdate<ActionResult, [ObjectionArgs]>('fileObjection');
+export const repairUpdate = defineUpdate<ActionResult, [RepairArgs]>('repair');
+
+export interface CaseSnapshot extends ActionResult {
+  data: Record<string, unknown>;
+  tasks: TaskState[];
+  notices: NoticeState[];
+  visited: string[];
+}
+export const caseStateQuery = defineQuery<CaseSnapshot>('caseState');
+
+// ---- read-model projection ----
+
+export interface TaskRow {
+  id: string;
+  stepId: string;
+  stepTitle: string;
+  role?: string;
+  orgId?: string;
+  department?: string;
+  assigneeUser?: string;
+  formKey?: string;
+  formVersion?: number;
+  actions: unknown[];
+  fieldPermissions: Record<string, string>;
+  minSigners: number;
+  createdAt: number;
+  dueAt?: number;
+}
+
+export type ProjectionEvent = { seq: number; at: number; stepId?: string; actorId?: string } & (
+  | {
+      kind: 'case.started';
+      processKey: string;
+      processVersion: number;
+      title: string;
+      org: CaseOrg;
+      subject: CaseInput['subject'];
+      initiatorId: string;
+      data: Record<string, unknown>;
+    }
+  | { kind: 'case.steps'; current: { id: string; title: string }[] }
+  | { kind: 'case.data'; data: Record<string, unknown> }
+  | { kind: 'case.ended'; status: CaseStatus; outcome: string }
+  | { kind: 'task.created'; task: TaskRow }
+  | { kind: 'task.updated'; taskId: string; assigneeUser?: string | null; claimedBy?: string | null; delegatedFrom?: string | null; role?: string; orgId?: string }
+  | { kind: 'task.signed'; taskId: string; actorName: string; action: string; comment?: string; final: boolean }
+  | { kind: 'task.closed'; taskId: string; status: 'completed' | 'cancelled'; action?: string; by?: string }
+  | {
+      kind: 'notice.opened';
+      noticeId: string;
+      level: OrgLevel;
+      orgId: string;
+      orgPath: string[];
+      title: string;
+      content: Record<string, unknown>;
+      days: number;
+      calendar: 'calendar' | 'working';
+      opensAt: number;
+      closesAt: number;
+    }
+  | { kind: 'notice.closed'; noticeId: string; objectionCount: number }
+  | { kind: 'objection.filed'; noticeId: string; receipt: string; content: string; name?: string; contact?: string }
+  | { kind: 'objection.resolved'; noticeId: string; status: 'unfounded' | 'upheld' | 'investigating' }
+  | { kind: 'notify'; userIds?: string[]; role?: string; orgId?: string; taskId?: string; message: string; notifyKind: string }
+  | { kind: 'cc'; userIds: string[] }
+  | { kind: 'audit'; action: string; target?: string; detail?: Record<string, unknown> }
+);
+
+export interface ProjectArgs {
+  caseId: string;
+  events: ProjectionEvent[];
+}
+
+/** Activities the interpreter itself needs (the registry's activities come on top). */
+export interface EngineActivities {
+  project(args: ProjectArgs): Promise<void>;
+  resolveAssignees(args: { role: string; orgId: string; department?: string }): Promise<{ userId: string; name: string }[]>;
+}

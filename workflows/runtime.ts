@@ -1,0 +1,231 @@
+/**
+ * The state of one running case and the plumbing every step uses: ids, the
+ * projection queue (events → read model), waiting for people, policy time.
+ * Workflow code: deterministic, no I/O (activities do the I/O).
+ */
+import { ApplicationFailure, condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type {
+  CaseInput,
+  CaseStatus,
+  NoticeState,
+  ProjectionEvent,
+  TaskState,
+  EngineActivities,
+  ActionResult,
+} from './contract.js';
+import type { NumberOrParam, OrgLevel, ProcessDefinition, Step, TaskAction } from './definition.js';
+import { stepById } from './definition.js';
+
+const engine = proxyActivities<EngineActivities>({
+  startToCloseTimeout: '30 seconds',
+  // The read model must catch up whatever happens to PostgreSQL: retry without limit.
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', backoffCoefficient: 2 },
+});
+
+/** Distributes `Omit` over a union, so each event kind keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type NewEvent = DistributiveOmit<ProjectionEvent, 'seq' | 'at'> & { at?: number };
+
+/** 任务组 the tasks of one visit to a task step and how that visit ends. */
+export interface TaskGroup {
+  stepId: string;
+  branch?: string;
+  taskIds: string[];
+  /** 依次: users still to act, in order */
+  queue: { userId: string; name: string }[];
+  /** 加签 after: extra signers to ask once the current ones are done */
+  after: { userId: string; name: string }[];
+  outcome?: { next: string; action: string };
+  /** actions of every task of this group (repair tasks bring their own) */
+  actions: TaskAction[];
+}
+
+/** Failure types the server maps to HTTP statuses. */
+export const STALE = 'Stale'; // 409
+export const INVALID = 'Invalid'; // 422
+export const FORBIDDEN = 'Forbidden'; // 403
+
+export function reject(type: string, zh: string, en: string): never {
+  throw ApplicationFailure.create({ type, message: `${zh} / ${en}`, nonRetryable: true, details: [{ zh, en }] });
+}
+
+export class CaseRuntime {
+  readonly def: ProcessDefinition;
+  seq: number;
+  data: Record<string, unknown>;
+  visited: string[];
+  requestIds: Set<string>;
+  readonly tasks = new Map<string, TaskState>();
+  readonly groups = new Map<string, TaskGroup>();
+  readonly notices = new Map<string, NoticeState>();
+  readonly current = new Set<string>();
+  status: CaseStatus = 'running';
+  private counter = 0;
+  private pending: ProjectionEvent[] = [];
+  private flushing = false;
+  private currentDirty = true;
+  /** runners (main chain + parallel branches) that are not waiting for a person or a timer */
+  private activeRunners = 1;
+  private readonly waiters = new Set<() => boolean>();
+  /** action counter, and the counter's value when the case last came to rest */
+  private kicks = 0;
+  private restedAt = 0;
+  abortOutcome?: { status: CaseStatus; outcome: string };
+
+  constructor(readonly input: CaseInput) {
+    this.def = input.definition;
+    this.seq = input.resume?.seq ?? 0;
+    this.data = structuredClone(input.resume?.data ?? input.data);
+    this.visited = [...(input.resume?.visited ?? [])];
+    this.requestIds = new Set(input.resume?.requestIds ?? []);
+    this.counter = this.seq;
+  }
+
+  get caseId(): string {
+    return this.input.caseId;
+  }
+
+  step(id: string): Step {
+    const step = stepById(this.def, id);
+    if (!step) throw ApplicationFailure.nonRetryable(`step ${id} is not in ${this.def.key} v${this.def.version}`);
+    return step;
+  }
+
+  newId(kind: string, stepId: string): string {
+    return `${this.caseId}:${kind}:${stepId}:${++this.counter}`;
+  }
+
+  /** The id of the case's ancestor at a level (a county department is a node under the county). */
+  orgFor(level: OrgLevel): string {
+    const id = this.input.org.ancestors[level];
+    if (!id) throw ApplicationFailure.nonRetryable(`case org ${this.input.org.id} has no ${level} ancestor`);
+    return id;
+  }
+
+  param(value: NumberOrParam): number {
+    if (typeof value === 'number') return value;
+    const v = this.input.params[value.param];
+    if (typeof v !== 'number') throw ApplicationFailure.nonRetryable(`parameter ${value.param} is not a number`);
+    return v;
+  }
+
+  /** Wall-clock milliseconds of a span of policy time (demo mode makes days short). */
+  wallMs(policyMs: number): number {
+    return Math.round((policyMs * this.input.daySeconds) / 86400);
+  }
+
+  context(): Record<string, unknown> {
+    const { org, subject, initiator, caseId, title } = this.input;
+    return { data: this.data, params: this.input.params, case: { id: caseId, title, org, subject, initiator } };
+  }
+
+  enter(stepId: string): void {
+    this.current.add(stepId);
+    this.currentDirty = true;
+  }
+
+  leave(stepId: string): void {
+    this.current.delete(stepId);
+    this.currentDirty = true;
+  }
+
+  emit(event: NewEvent): void {
+    this.pending.push({ ...event, seq: ++this.seq, at: event.at ?? Date.now() } as ProjectionEvent);
+  }
+
+  /** Send queued events to the read model, in order, one batch at a time. */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.currentDirty) {
+        this.currentDirty = false;
+        this.emit({
+          kind: 'case.steps',
+          current: [...this.current].map((id) => ({ id, title: stepById(this.def, id)?.title.zh ?? id })),
+        });
+      }
+      if (this.pending.length === 0) return;
+      if (this.flushing) {
+        await condition(() => !this.flushing);
+        continue;
+      }
+      const events = this.pending.splice(0);
+      this.flushing = true;
+      try {
+        await engine.project({ caseId: this.caseId, events });
+      } finally {
+        this.flushing = false;
+      }
+    }
+  }
+
+  /** Wait for people or time. While every runner waits, the case is at rest. */
+  async waitFor(predicate: () => boolean, timeoutMs?: number): Promise<boolean> {
+    if (predicate()) return true;
+    await this.flush();
+    this.waiters.add(predicate);
+    if (--this.activeRunners === 0) this.restedAt = this.kicks;
+    try {
+      return timeoutMs === undefined ? (await condition(predicate), true) : await condition(predicate, timeoutMs);
+    } finally {
+      this.waiters.delete(predicate);
+      this.activeRunners++;
+    }
+  }
+
+  /** A branch of a parallel step starts or stops running. */
+  runnerStarted(): void {
+    this.activeRunners++;
+  }
+  runnerStopped(): void {
+    if (--this.activeRunners === 0) this.restedAt = this.kicks;
+  }
+
+  /** The case has ended: nothing runs any more. */
+  finished(): void {
+    this.activeRunners = 0;
+    this.restedAt = this.kicks;
+  }
+
+  /**
+   * Called by an update handler after it changed state: returns once the case
+   * has moved on and the read model shows it, so the caller's next inbox read
+   * already has the next task (read-your-writes for the person who acted).
+   */
+  async settle(): Promise<ActionResult> {
+    const kick = ++this.kicks;
+    const willMove = [...this.waiters].some((p) => p()) || this.abortOutcome !== undefined;
+    if (willMove) {
+      await condition(() => this.activeRunners === 0 && this.restedAt >= kick && !this.flushing && this.pending.length === 0);
+    } else {
+      await this.flush();
+    }
+    return this.result();
+  }
+
+  result(): ActionResult {
+    return {
+      caseId: this.caseId,
+      status: this.status,
+      current: [...this.current],
+      openTasks: [...this.tasks.values()].filter((t) => t.status === 'open').map((t) => t.id),
+    };
+  }
+
+  /** Remember a request id; a second use of it is refused by the validators. */
+  seen(requestId: string): boolean {
+    return this.requestIds.has(requestId);
+  }
+  remember(requestId: string): void {
+    this.requestIds.add(requestId);
+    // keep the carried set bounded; Temporal itself also deduplicates update ids
+    if (this.requestIds.size > 500) this.requestIds.delete(this.requestIds.values().next().value as string);
+  }
+
+  info() {
+    return workflowInfo();
+  }
+
+  acts(): EngineActivities {
+    return engine;
+  }
+}

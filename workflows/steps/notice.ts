@@ -1,0 +1,74 @@
+/**
+ * 公示 a public-notice window: opens on the board of an organisation level,
+ * stays open for N calendar or working days (never closes early), collects
+ * objections, and routes to an investigation when any were filed.
+ */
+import { sleep } from '@temporalio/workflow';
+import type { NoticeStep } from '../definition.js';
+import type { CaseRuntime } from '../runtime.js';
+import type { NoticeState } from '../contract.js';
+import { noticeCloseTime } from '../calendar.js';
+
+export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<string> {
+  const days = rt.param(step.days);
+  const calendar =
+    typeof step.calendar === 'object'
+      ? (String(rt.input.params[step.calendar.param]) as 'calendar' | 'working')
+      : (step.calendar ?? 'calendar');
+  const opensAt = Date.now();
+  const policyClose = noticeCloseTime(opensAt, days, calendar);
+  const wall = rt.wallMs(policyClose - opensAt);
+  const notice: NoticeState = {
+    id: rt.newId('notice', step.id),
+    stepId: step.id,
+    opensAt,
+    closesAt: opensAt + wall,
+    closed: false,
+    objections: [],
+  };
+  rt.notices.set(notice.id, notice);
+  const orgId = rt.orgFor(step.level);
+  const orgPath = rt.input.org.path.slice(0, rt.input.org.path.indexOf(orgId) + 1);
+  const content: Record<string, unknown> = {};
+  for (const path of step.publish ?? []) content[path] = pick(rt.data, path);
+  rt.emit({
+    kind: 'notice.opened',
+    stepId: step.id,
+    noticeId: notice.id,
+    level: step.level,
+    orgId,
+    orgPath,
+    title: `${rt.input.title}（${step.title.zh}）`,
+    content,
+    days,
+    calendar,
+    opensAt,
+    closesAt: notice.closesAt,
+  });
+  await rt.flush();
+  // The window is a durable timer: it survives restarts and cannot be shortened.
+  await rt.waitFor(() => false, wall);
+  await sleepRemainder(notice.closesAt);
+  notice.closed = true;
+  rt.emit({ kind: 'notice.closed', stepId: step.id, noticeId: notice.id, objectionCount: notice.objections.length });
+  if (notice.objections.length === 0) return step.next;
+  rt.data.objections = notice.objections.map((o) => ({ receipt: o.receipt, content: o.content, at: o.at }));
+  rt.emit({ kind: 'case.data', data: rt.data });
+  rt.emit({ kind: 'objection.resolved', noticeId: notice.id, status: 'investigating' });
+  return step.onObjection;
+}
+
+/** Guard against a timer firing a millisecond early on a clock edge: the window never closes before closesAt. */
+async function sleepRemainder(closesAt: number): Promise<void> {
+  const left = closesAt - Date.now();
+  if (left > 0) await sleep(left);
+}
+
+function pick(data: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = data;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
