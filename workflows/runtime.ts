@@ -75,7 +75,8 @@ export class CaseRuntime {
   constructor(readonly input: CaseInput) {
     this.def = input.definition;
     this.seq = input.resume?.seq ?? 0;
-    this.data = structuredClone(input.resume?.data ?? input.data);
+    // the input is already this workflow's own deserialised copy
+    this.data = { ...(input.resume?.data ?? input.data) };
     this.visited = [...(input.resume?.visited ?? [])];
     this.requestIds = new Set(input.resume?.requestIds ?? []);
     this.counter = this.seq;

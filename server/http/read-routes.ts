@@ -1,0 +1,193 @@
+/** Read endpoints for the staff app: cases, households, organisation tree, people, dashboard. */
+import express from 'express';
+import type { AppDeps } from '../app.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { visibleCase } from '../services/cases.js';
+import { processVersion } from '../services/catalog.js';
+import { maskValue } from '../services/masking.js';
+import { appendAudit } from '../audit/chain.js';
+import { inTransaction } from '../db.js';
+import { requireUser } from './session.js';
+import { handle } from './routes.js';
+import { problems } from './problem.js';
+
+/** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
+const regionIds = (roles: { orgId: string; role: string }[]) =>
+  roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+
+export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
+  const r = express.Router();
+  const db = deps.db;
+
+  r.get('/cases', handle(async (req) => {
+    const who = requireUser(req);
+    const q = req.query as Record<string, string>;
+    const params: unknown[] = [regionIds(who.roles), who.userId];
+    const where = ['(c.org_path && $1::text[] OR c.initiator_id = $2)'];
+    if (q.process) { params.push(q.process); where.push(`c.process_key = $${params.length}`); }
+    if (q.status) { params.push(q.status); where.push(`c.status = $${params.length}`); }
+    if (q.org) { params.push(q.org); where.push(`c.org_path @> ARRAY[$${params.length}]::text[]`); }
+    if (q.subject) { params.push(q.subject); where.push(`c.subject_id = $${params.length}`); }
+    const limit = Math.min(Number(q.limit) || 50, 200);
+    params.push(limit);
+    const { rows } = await db.query(
+      `SELECT c.id, c.title, c.process_key, c.process_version, c.org_id, o.name AS org_name, c.subject_name, c.status, c.outcome,
+              c.current_steps, c.started_at, c.ended_at
+       FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC LIMIT $${params.length}`,
+      params,
+    );
+    return { items: rows };
+  }));
+
+  r.get('/cases/:id', handle(async (req) => {
+    const who = requireUser(req);
+    const id = String(req.params.id);
+    await visibleCase(svc, who, id);
+    const c = (await db.query('SELECT c.*, o.name AS org_name FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE c.id = $1', [id])).rows[0];
+    const def = await processVersion(db, c.process_key, c.process_version);
+    const timeline = await db.query(
+      `SELECT e.seq, e.kind, e.step_id, e.actor_id, u.display_name AS actor_name, e.payload, e.at
+       FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
+       WHERE e.case_id = $1 AND e.kind IN ('case.started','task.created','task.signed','task.closed','notice.opened','notice.closed','objection.filed','case.ended','cc','notify')
+       ORDER BY e.seq`,
+      [id],
+    );
+    const taskRows = await db.query(
+      `SELECT id, step_id, step_title, status, role, org_id, assignee_user, signers, created_at, completed_at, due_at, outcome_action
+       FROM tasks WHERE case_id = $1 ORDER BY created_at, id`,
+      [id],
+    );
+    const notices = await db.query(
+      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, objection_count FROM notices WHERE case_id = $1 ORDER BY opens_at`,
+      [id],
+    );
+    const objections = await db.query('SELECT receipt, notice_id, content, status, filed_at FROM objections WHERE case_id = $1 ORDER BY filed_at', [id]);
+    const visited = new Set(taskRows.rows.filter((t) => t.status === 'completed').map((t) => t.step_id));
+    for (const n of notices.rows) if (n.closed_at) visited.add(n.step_id);
+    const unmask = req.query.unmask === '1';
+    if (unmask) {
+      // a full read of personal data is logged
+      await inTransaction(db, (tx) =>
+        appendAudit(tx, [{ id: `read:${id}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'case.read-unmasked', target: id }]),
+      );
+    }
+    return {
+      case: {
+        id: c.id, title: c.title, processKey: c.process_key, processVersion: c.process_version, orgId: c.org_id, orgName: c.org_name,
+        subjectKind: c.subject_kind, subjectId: c.subject_id, subjectName: c.subject_name, initiatorId: c.initiator_id, status: c.status,
+        outcome: c.outcome, currentSteps: c.current_steps, startedAt: c.started_at, endedAt: c.ended_at,
+      },
+      data: unmask ? c.data : maskValue(c.data),
+      definition: def,
+      progress: { done: [...visited], current: (c.current_steps as { id: string }[]).map((s) => s.id) },
+      tasks: taskRows.rows,
+      timeline: timeline.rows,
+      notices: notices.rows,
+      objections: objections.rows,
+      canWithdraw: c.initiator_id === who.userId && c.status === 'running',
+    };
+  }));
+
+  r.get('/orgs', handle(async () => {
+    const { rows } = await db.query('SELECT id, parent_id, level, name FROM org_nodes ORDER BY path');
+    return { items: rows };
+  }));
+
+  r.get('/processes', handle(async (req) => {
+    requireUser(req);
+    const { rows } = await db.query(
+      `SELECT DISTINCT ON (key) key, version, definition->'title' AS title, definition->'subject' AS subject, definition->'starters' AS starters
+       FROM process_versions WHERE status = 'published' ORDER BY key, version DESC`,
+    );
+    return { items: rows };
+  }));
+
+  r.get('/users', handle(async (req) => {
+    const who = requireUser(req);
+    const q = req.query as Record<string, string>;
+    const { rows } = await db.query(
+      `SELECT DISTINCT u.id, u.display_name AS name, r.role, r.org_id FROM users u JOIN user_roles r ON r.user_id = u.id
+       JOIN org_nodes o ON o.id = r.org_id WHERE o.path && $1::text[] AND ($2::text IS NULL OR r.role = $2) ORDER BY u.display_name LIMIT 200`,
+      [regionIds(who.roles), q.role ?? null],
+    );
+    return { items: rows };
+  }));
+
+  r.get('/households', handle(async (req) => {
+    const who = requireUser(req);
+    const q = req.query as Record<string, string>;
+    const params: unknown[] = [regionIds(who.roles)];
+    const where = ['h.org_path && $1::text[]'];
+    if (q.q) { params.push(`%${q.q}%`); where.push(`(h.head_name LIKE $${params.length} OR h.id LIKE $${params.length})`); }
+    if (q.org) { params.push(q.org); where.push(`h.org_path @> ARRAY[$${params.length}]::text[]`); }
+    if (q.status) { params.push(q.status); where.push(`h.monitoring_status = $${params.length}`); }
+    const { rows } = await db.query(
+      `SELECT h.id, h.head_name, h.head_id_number, h.org_id, o.name AS org_name, h.monitoring_status, h.monitoring_type,
+              h.active_case_id, jsonb_array_length(h.members) AS size
+       FROM households h JOIN org_nodes o ON o.id = h.org_id WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT 200`,
+      params,
+    );
+    return { items: maskValue(rows) };
+  }));
+
+  r.get('/households/:id', handle(async (req) => {
+    const who = requireUser(req);
+    const { rows } = await db.query(
+      'SELECT h.*, o.name AS org_name FROM households h JOIN org_nodes o ON o.id = h.org_id WHERE h.id = $1 AND h.org_path && $2::text[]',
+      [String(req.params.id), regionIds(who.roles)],
+    );
+    if (!rows[0]) throw problems.notFound('农户不存在', 'household not found');
+    const hist = await db.query(
+      `SELECT id, title, process_key, status, outcome, started_at, ended_at FROM cases WHERE subject_kind = 'household' AND subject_id = $1 ORDER BY started_at`,
+      [rows[0].id],
+    );
+    return { household: maskValue(rows[0]), cases: hist.rows };
+  }));
+
+  r.get('/notifications', handle(async (req) => {
+    const who = requireUser(req);
+    const { rows } = await db.query(
+      `SELECT n.id, n.kind, n.message, n.case_id, n.task_id, n.created_at, n.read_at FROM notifications n
+       WHERE n.user_id = $1 OR (n.user_id IS NULL AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = n.role AND r.org_id = n.org_id))
+       ORDER BY n.created_at DESC LIMIT 50`,
+      [who.userId],
+    );
+    return { items: rows };
+  }));
+
+  r.get('/dashboard', handle(async (req) => {
+    const who = requireUser(req);
+    const regions = regionIds(who.roles);
+    const org = (req.query.org as string) || null;
+    const scope = `c.org_path && $1::text[] AND ($2::text IS NULL OR c.org_path @> ARRAY[$2]::text[])`;
+    const [byStatus, byStep, overdue, openNotices, monthly, byRegion] = await Promise.all([
+      db.query(`SELECT c.process_key, c.status, count(*)::int AS n FROM cases c WHERE ${scope} GROUP BY 1, 2`, [regions, org]),
+      db.query(
+        `SELECT c.process_key, t.step_title, count(*)::int AS n FROM tasks t JOIN cases c ON c.id = t.case_id
+         WHERE t.status = 'open' AND ${scope} GROUP BY 1, 2 ORDER BY 3 DESC`,
+        [regions, org],
+      ),
+      db.query(`SELECT count(*)::int AS n FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.status = 'open' AND t.due_at < now() AND ${scope}`, [regions, org]),
+      db.query(`SELECT count(*)::int AS n FROM notices n JOIN cases c ON c.id = n.case_id WHERE n.closed_at IS NULL AND ${scope}`, [regions, org]),
+      db.query(
+        `SELECT to_char(date_trunc('month', c.ended_at), 'YYYY-MM') AS month, c.process_key, count(*)::int AS n FROM cases c
+         WHERE c.status = 'approved' AND c.ended_at IS NOT NULL AND ${scope} GROUP BY 1, 2 ORDER BY 1`,
+        [regions, org],
+      ),
+      db.query(
+        `SELECT o.id, o.name, count(c.id)::int AS n FROM org_nodes o LEFT JOIN cases c ON c.org_path @> ARRAY[o.id]::text[] AND ${scope}
+         WHERE o.level = 'township' AND o.path && $1::text[] GROUP BY o.id, o.name ORDER BY o.name`,
+        [regions, org],
+      ),
+    ]);
+    return {
+      byStatus: byStatus.rows,
+      byStep: byStep.rows,
+      overdueTasks: overdue.rows[0].n,
+      openNotices: openNotices.rows[0].n,
+      monthly: monthly.rows,
+      byRegion: byRegion.rows,
+    };
+  }));
+  return r;
+}

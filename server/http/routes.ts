@@ -1,0 +1,96 @@
+/** All /api routes. Each handler: who (session) → what (service) → answer. */
+import express, { type Request, type Response, type NextFunction } from 'express';
+import type { AppDeps } from '../app.js';
+import { serviceDeps } from '../services/deps.js';
+import * as cases from '../services/cases.js';
+import * as tasks from '../services/tasks.js';
+import * as board from '../services/public-board.js';
+import { loadPrincipal } from '../services/principal.js';
+import { login, logout, loginRateLimit, requireUser, sessionMiddleware } from './session.js';
+import { problems } from './problem.js';
+import { formRoutes } from './forms-routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { readRoutes } from './read-routes.js';
+
+type Handler = (req: Request, res: Response) => Promise<unknown>;
+/** Wrap an async handler: its result is the JSON body; a thrown Problem becomes problem+json. */
+export const handle =
+  (fn: Handler, status = 200) =>
+  (req: Request, res: Response, next: NextFunction) => {
+    fn(req, res).then(
+      (body) => {
+        if (!res.headersSent) res.status(status).json(body ?? {});
+      },
+      next,
+    );
+  };
+
+const body = (req: Request) => {
+  if (req.body === undefined) return {};
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+    throw problems.badRequest('请求体必须是 JSON 对象', 'the body must be a JSON object');
+  }
+  return req.body as Record<string, any>;
+};
+
+export function apiRoutes(deps: AppDeps): express.Router {
+  const r = express.Router();
+  const svc = serviceDeps(deps.config, deps.db, deps.temporal);
+  const secure = deps.config.env === 'production';
+
+  r.use(sessionMiddleware(deps.db));
+
+  // ---- auth ----
+  r.post('/auth/login', loginRateLimit(), handle(async (req, res) => {
+    const b = body(req);
+    const { csrfToken, principal } = await login(deps.db, b.username, b.password, secure, res, req.ip ?? '');
+    return { csrfToken, user: principal };
+  }));
+  r.post('/auth/logout', handle(async (req, res) => {
+    await logout(deps.db, req, res);
+    return { ok: true };
+  }));
+  r.get('/me', handle(async (req) => {
+    const who = requireUser(req);
+    const orgs = await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = ANY($1)', [who.roles.map((x) => x.orgId)]);
+    const names = Object.fromEntries(orgs.rows.map((o) => [o.id, o]));
+    return {
+      user: { id: who.userId, username: who.username, name: who.name },
+      roles: who.roles.map((x) => ({ role: x.role, org: names[x.orgId], department: x.department || undefined })),
+      csrfToken: req.csrf,
+    };
+  }));
+
+  // ---- tasks ----
+  r.get('/tasks', handle(async (req) => tasks.listTasks(svc, requireUser(req), req.query as tasks.InboxQuery)));
+  r.get('/tasks/counts', handle(async (req) => tasks.inboxCounts(svc, requireUser(req))));
+  r.post('/tasks/bulk-complete', handle(async (req) => tasks.bulkComplete(svc, requireUser(req), body(req))));
+  r.get('/tasks/:id', handle(async (req) => tasks.getTask(svc, requireUser(req), String(req.params.id))));
+  r.post('/tasks/:id/claim', handle(async (req) => tasks.claimTask(svc, requireUser(req), String(req.params.id), body(req))));
+  r.post('/tasks/:id/complete', handle(async (req) => tasks.completeTask(svc, requireUser(req), String(req.params.id), body(req))));
+  r.post('/tasks/:id/draft', handle(async (req) => tasks.saveDraft(svc, requireUser(req), String(req.params.id), body(req))));
+  for (const kind of ['transfer', 'delegate', 'add-signer'] as const) {
+    r.post(`/tasks/:id/${kind}`, handle(async (req) => tasks.reassignTask(svc, requireUser(req), String(req.params.id), kind, body(req))));
+  }
+
+  // ---- cases ----
+  r.post('/cases', handle(async (req, res) => {
+    const result = await cases.startCase(svc, requireUser(req), body(req) as cases.StartCaseRequest);
+    res.status(result.created ? 201 : 200);
+    return result.case;
+  }));
+  for (const kind of ['withdraw', 'urge', 'cc', 'cancel'] as const) {
+    r.post(`/cases/:id/${kind}`, handle(async (req) => cases.caseAction(svc, requireUser(req), String(req.params.id), kind, body(req))));
+  }
+
+  // ---- public board (no login) ----
+  r.get('/public/notices', handle(async (req) => board.listNotices(svc, req.query as { org?: string })));
+  r.post('/public/notices/:id/objections', handle(async (req) => board.fileObjection(svc, String(req.params.id), body(req)), 201));
+  r.get('/public/objections/:receipt', handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))));
+
+  r.use(readRoutes(deps, svc));
+  r.use(formRoutes(deps));
+  r.use('/admin', adminRoutes(deps, svc));
+  void loadPrincipal;
+  return r;
+}

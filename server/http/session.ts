@@ -1,0 +1,136 @@
+/**
+ * 会话 server-side sessions in PostgreSQL: an httpOnly SameSite cookie holds
+ * a random id; idle (2 h) and absolute (12 h) timeouts; a CSRF token per
+ * session that cookie-authenticated writes must echo in `x-csrf-token`.
+ */
+import { verify } from '@node-rs/argon2';
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type pg from 'pg';
+import { loadPrincipal, type Principal } from '../services/principal.js';
+import { appendAudit } from '../audit/chain.js';
+import { Problem, problems } from './problem.js';
+
+export const COOKIE = 'zx_session';
+const IDLE_MS = 2 * 3600_000;
+const ABSOLUTE_MS = 12 * 3600_000;
+const MAX_FAILURES = 5;
+const LOCK_MS = 15 * 60_000;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+    csrf?: string;
+  }
+}
+
+function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export async function login(db: pg.Pool, username: unknown, password: unknown, secure: boolean, res: Response, ip: string) {
+  const errors = [];
+  if (typeof username !== 'string' || !username) errors.push({ path: 'username', message: '请输入用户名', message_en: 'username is required' });
+  if (typeof password !== 'string' || !password) errors.push({ path: 'password', message: '请输入密码', message_en: 'password is required' });
+  if (errors.length) throw problems.invalid(errors);
+  const { rows } = await db.query('SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE username = $1', [username]);
+  const u = rows[0];
+  const audit = (action: string, actorId: string | null) =>
+    db.connect().then(async (c) => {
+      try {
+        await c.query('BEGIN');
+        await appendAudit(c, [{ id: `auth:${randomBytes(8).toString('hex')}`, actorId, action, target: String(username), detail: { ip } }]);
+        await c.query('COMMIT');
+      } catch (e) {
+        await c.query('ROLLBACK');
+        throw e;
+      } finally {
+        c.release();
+      }
+    });
+  if (u?.locked_until && new Date(u.locked_until).getTime() > Date.now()) {
+    const minutes = Math.ceil((new Date(u.locked_until).getTime() - Date.now()) / 60_000);
+    await audit('auth.login-locked', u.id);
+    throw new Problem(429, 'account_locked', `密码错误次数过多，账号已锁定，请${minutes}分钟后再试`, `too many failed attempts; try again in ${minutes} min`, [], { retryAfterMinutes: minutes });
+  }
+  const ok = u && !u.disabled && (await verify(u.password_hash, password as string).catch(() => false));
+  if (!ok) {
+    if (u) {
+      const failures = u.failed_logins + 1;
+      await db.query('UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
+        u.id, failures >= MAX_FAILURES ? 0 : failures, failures >= MAX_FAILURES ? new Date(Date.now() + LOCK_MS) : null,
+      ]);
+    }
+    await audit('auth.login-failed', u?.id ?? null);
+    throw new Problem(401, 'bad_credentials', '用户名或密码错误', 'wrong username or password', [
+      { path: 'password', message: '用户名或密码错误', message_en: 'wrong username or password' },
+    ]);
+  }
+  await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id]);
+  const id = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(24).toString('base64url');
+  await db.query('INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES ($1,$2,$3,$4)', [
+    id, u.id, csrf, new Date(Date.now() + ABSOLUTE_MS),
+  ]);
+  await audit('auth.login', u.id);
+  res.cookie(COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: ABSOLUTE_MS });
+  return { csrfToken: csrf, principal: await loadPrincipal(db, u.id) };
+}
+
+export async function logout(db: pg.Pool, req: Request, res: Response) {
+  const id = readCookie(req, COOKIE);
+  if (id) await db.query('DELETE FROM sessions WHERE id = $1', [id]);
+  res.clearCookie(COOKIE, { path: '/' });
+}
+
+/** Attach req.principal when the cookie names a live session; enforce CSRF on writes. */
+export function sessionMiddleware(db: pg.Pool) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const id = readCookie(req, COOKIE);
+      if (id) {
+        const { rows } = await db.query(
+          `UPDATE sessions SET last_seen_at = now() WHERE id = $1 AND expires_at > now() AND last_seen_at > now() - $2::interval
+           RETURNING user_id, csrf_token`,
+          [id, `${IDLE_MS / 1000} seconds`],
+        );
+        if (rows[0]) {
+          req.principal = await loadPrincipal(db, rows[0].user_id);
+          req.csrf = rows[0].csrf_token;
+        }
+      }
+      const write = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+      if (write && req.principal && req.headers['x-csrf-token'] !== req.csrf) {
+        return next(new Problem(403, 'csrf', '页面已过期，请刷新后重试', 'missing or wrong CSRF token'));
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function requireUser(req: Request): Principal {
+  if (!req.principal) throw problems.unauthenticated();
+  return req.principal;
+}
+
+/** A small per-process token bucket for login attempts per IP (the lockout in the database is the real guard). */
+export function loginRateLimit(perMinute = 20) {
+  const hits = new Map<string, { n: number; reset: number }>();
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const key = req.ip ?? 'unknown';
+    const now = Date.now();
+    const h = hits.get(key);
+    if (!h || h.reset < now) hits.set(key, { n: 1, reset: now + 60_000 });
+    else if (++h.n > perMinute) return next(problems.tooMany());
+    if (hits.size > 10_000) hits.clear();
+    next();
+  };
+}

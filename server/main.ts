@@ -1,0 +1,118 @@
+/**
+ * `npm start`: the embedded default. Starts (or connects to) PostgreSQL and
+ * Temporal, migrates, loads the demo county when the database is empty,
+ * runs the worker and the API + web, and stops everything it started on
+ * Ctrl-C / SIGTERM.
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+import { checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
+import { startEmbeddedPostgres, type RunningPostgres } from './launcher/postgres.js';
+import { MissingToolError, startTemporalDevServer, type RunningTemporal } from './launcher/temporal.js';
+import { connectClient, createWorker, NativeConnection } from './temporal/connect.js';
+import { createApp } from './app.js';
+import { createLogger } from './log.js';
+import { bootstrapData } from './services/bootstrap.js';
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err: String(err) }, 'stop failed'));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl) {
+    await checkDatabase(databaseUrl);
+  } else {
+    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, persistent: true });
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  await migrate(databaseUrl);
+  const db = createPool(databaseUrl, 20);
+  stops.push(() => db.end());
+
+  let temporalAddress = config.temporalAddress;
+  let temporalUi: string | undefined;
+  if (!temporalAddress) {
+    const temporal: RunningTemporal = await startTemporalDevServer({
+      dataDir: config.dataDir,
+      port: config.temporalPort,
+      uiPort: config.temporalUiPort,
+      namespace: config.temporalNamespace,
+      logFile: join(config.dataDir, 'temporal.log'),
+    });
+    stops.push(temporal.stop);
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiUrl;
+  }
+  const { client, connection } = await connectClient({
+    address: temporalAddress,
+    namespace: config.temporalNamespace,
+    codecKeys: config.codecKeys,
+  });
+  stops.push(() => connection.close());
+
+  await bootstrapData({ db, config, log });
+
+  if (config.runWorker) {
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+      db,
+      codecKeys: config.codecKeys,
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+    });
+  }
+
+  if (config.runApi) {
+    const app = createApp({ config, db, temporal: client, log });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+    });
+    stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const url = `http://${config.host}:${config.port}`;
+    const lines = [
+      '',
+      `  振兴 Zhenxing is running (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      `  App:          ${url}`,
+      `  Public board: ${url}/public`,
+      `  Health:       ${url}/healthz`,
+      temporalUi ? `  Temporal UI:  ${temporalUi}` : `  Temporal:     ${temporalAddress}`,
+      config.demo ? `  Demo login:   admin / ${config.demoPassword === 'zhenxing' ? 'zhenxing' : '(ZX_DEMO_PASSWORD)'} — all demo users, see README` : '',
+      config.daySeconds !== 86400 ? `  Demo time:    one policy day lasts ${config.daySeconds} s (ZX_DAY_SECONDS)` : '',
+      '  Stop with Ctrl-C.',
+      '',
+    ];
+    console.log(lines.filter(Boolean).join('\n'));
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DatabaseUnreachableError || err instanceof MissingToolError) {
+    console.error(`[zhenxing] ${err.message}`);
+  } else {
+    console.error(`[zhenxing] failed to start: ${(err as Error)?.message ?? err}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,176 @@
+/**
+ * 案件服务 start a case and act on it as a whole (withdraw, urge, CC, cancel),
+ * and read cases for the case page. Checks who and where, validates, then
+ * talks to the case workflow. The API and the scenario tests both call this.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import {
+  ccUpdate,
+  cancelUpdate,
+  completeTaskUpdate,
+  urgeUpdate,
+  withdrawUpdate,
+  type CaseInput,
+} from '../../workflows/contract.js';
+import { problems, type FieldError } from '../http/problem.js';
+import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
+import type { ServiceDeps } from './deps.js';
+import { caseOrg } from './directory.js';
+import { holdsRoleOver, type Principal } from './principal.js';
+import { validateForStep } from './form-check.js';
+
+export interface StartCaseRequest {
+  process: string;
+  org: string;
+  subject?: { kind?: string; id?: string; name?: string };
+  data?: Record<string, unknown>;
+  requestId: string;
+  title?: string;
+  /** submit the first task with `data` at once (the initiator holds its role); default true when data is given */
+  submit?: boolean;
+}
+
+/** Case ids are stable per (user, requestId): a repeated request finds the same case. */
+export function caseIdFor(userId: string, requestId: string): string {
+  const h = createHash('sha256').update(`${userId}\u0000${requestId}`).digest('hex').slice(0, 12).toUpperCase();
+  return `ZX-${h}`;
+}
+
+export async function startCase(deps: ServiceDeps, who: Principal, req: StartCaseRequest) {
+  const { db } = deps;
+  const errors: FieldError[] = [];
+  if (!req.requestId) errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' });
+  const def = req.process ? await latestProcess(db, req.process) : undefined;
+  if (!def) errors.push({ path: 'process', message: '流程不存在或未发布', message_en: 'no published process with this key' });
+  const org = req.org ? await caseOrg(db, req.org) : undefined;
+  if (!org) errors.push({ path: 'org', message: '组织机构不存在', message_en: 'unknown organisation node' });
+  if (errors.length) throw problems.invalid(errors);
+  if (def!.startLevel && org!.level !== def!.startLevel) {
+    throw problems.invalid([{ path: 'org', message: `该流程须在${levelZh(def!.startLevel)}发起`, message_en: `this process starts at ${def!.startLevel} level` }]);
+  }
+  const starters = def!.starters ?? ['village_cadre'];
+  if (!holdsRoleOver(who, starters, org!.path)) throw problems.forbidden('您无权在该地区发起此流程', 'you may not start this process here');
+
+  // subject: a household must exist in the case's region; one active case per household at a time
+  let subject = { kind: def!.subject as string, id: req.subject?.id, name: req.subject?.name ?? '' };
+  if (def!.subject === 'household') {
+    if (!req.subject?.id) throw problems.invalid([{ path: 'subject.id', message: '请选择农户', message_en: 'choose a household' }]);
+    const hh = await db.query('SELECT id, head_name, org_path, active_case_id FROM households WHERE id = $1', [req.subject.id]);
+    const row = hh.rows[0];
+    if (!row || !row.org_path.includes(org!.id)) {
+      throw problems.invalid([{ path: 'subject.id', message: '该农户不在所选村内', message_en: 'the household is not in this village' }]);
+    }
+    subject = { kind: 'household', id: row.id, name: row.head_name };
+  } else if (!subject.name) {
+    subject.name = String((req.data as Record<string, unknown> | undefined)?.name ?? def!.title.zh);
+  }
+
+  // the first step's form, when data comes with the request
+  const forms = await pinnedForms(db);
+  const first = def!.steps.find((s) => s.id === def!.start);
+  let data: Record<string, unknown> = {};
+  const submitNow = req.submit ?? req.data !== undefined;
+  if (submitNow && first?.type === 'task' && first.form) {
+    const checked = await validateForStep(db, first, first.form.version ?? forms[first.form.key], req.data ?? {}, undefined);
+    data = { [first.store ?? first.form.key]: checked };
+  }
+
+  const caseId = caseIdFor(who.userId, req.requestId);
+  const now = deps.now?.() ?? new Date();
+  const input: CaseInput = {
+    caseId,
+    definition: def!,
+    forms,
+    params: await paramsForYear(db, now.getFullYear()),
+    org: org!,
+    subject,
+    title: req.title ?? `${def!.title.zh}：${subject.name}`,
+    initiator: { userId: who.userId, name: who.name },
+    data: {},
+    daySeconds: deps.daySeconds,
+  };
+
+  if (subject.kind === 'household' && subject.id) {
+    // claim the household for this case; a concurrent second case loses the race here
+    const claimed = await db.query(
+      `UPDATE households SET active_case_id = $2 WHERE id = $1 AND (active_case_id IS NULL OR active_case_id = $2) RETURNING id`,
+      [subject.id, caseId],
+    );
+    if (!claimed.rowCount) {
+      const existing = (await db.query('SELECT active_case_id FROM households WHERE id = $1', [subject.id])).rows[0];
+      throw problems.conflict(`该农户已有在办案件 ${existing?.active_case_id}`, `the household already has an open case ${existing?.active_case_id}`, 'household_busy');
+    }
+  }
+  let fresh = true;
+  try {
+    await deps.temporal.workflow.start('caseWorkflow', { taskQueue: deps.taskQueue, workflowId: caseId, args: [input] });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      if (subject.id) await db.query('UPDATE households SET active_case_id = NULL WHERE id = $1 AND active_case_id = $2', [subject.id, caseId]);
+      throw err;
+    }
+    fresh = false; // the same request again: answer with the case it made
+  }
+  if (fresh && submitNow && first?.type === 'task') {
+    const task = await waitForTask(deps, caseId, first.id);
+    const action = first.actions.find((a) => a.kind === 'submit') ?? first.actions[0];
+    await deps.temporal.workflow.getHandle(caseId).executeUpdate(completeTaskUpdate, {
+      args: [{ requestId: `${req.requestId}:start`, taskId: task, actor: { userId: who.userId, name: who.name }, action: action.id, data: data[first.store ?? first.form?.key ?? ''] as Record<string, unknown> | undefined }],
+      updateId: `${caseId}:start`,
+    });
+  }
+  return { case: await getCaseRow(deps, caseId), created: fresh };
+}
+
+async function waitForTask(deps: ServiceDeps, caseId: string, stepId: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { rows } = await deps.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open' LIMIT 1`, [caseId, stepId]);
+    if (rows[0]) return rows[0].id;
+    if (Date.now() > deadline) throw problems.unavailable('流程引擎未响应', 'the workflow engine did not answer in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function getCaseRow(deps: ServiceDeps, caseId: string) {
+  const { rows } = await deps.db.query(
+    `SELECT id, process_key, process_version, title, org_id, org_path, subject_kind, subject_id, subject_name, initiator_id,
+            status, outcome, current_steps, started_at, ended_at FROM cases WHERE id = $1`,
+    [caseId],
+  );
+  return rows[0];
+}
+
+/** A case is visible to staff whose role node covers the case's node (or who started it, or were copied). */
+export async function visibleCase(deps: ServiceDeps, who: Principal, caseId: string) {
+  const { rows } = await deps.db.query('SELECT id, org_path, initiator_id, data, process_key, process_version FROM cases WHERE id = $1', [caseId]);
+  const row = rows[0];
+  if (!row) throw problems.notFound('案件不存在', 'case not found');
+  const cc = await deps.db.query('SELECT 1 FROM case_ccs WHERE case_id = $1 AND user_id = $2', [caseId, who.userId]);
+  const covered = holdsRoleOver(who, '*', row.org_path) && !who.roles.every((r) => ['security_admin', 'auditor'].includes(r.role));
+  if (!covered && row.initiator_id !== who.userId && !cc.rowCount) throw problems.notFound('案件不存在', 'case not found');
+  return row;
+}
+
+export async function caseAction(
+  deps: ServiceDeps,
+  who: Principal,
+  caseId: string,
+  kind: 'withdraw' | 'urge' | 'cc' | 'cancel',
+  body: { requestId?: string; comment?: string; userIds?: string[] },
+) {
+  await visibleCase(deps, who, caseId);
+  if (!body.requestId) throw problems.invalid([{ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' }]);
+  if (kind === 'cancel' && !who.roles.some((r) => r.role === 'admin')) throw problems.forbidden();
+  const update = { withdraw: withdrawUpdate, urge: urgeUpdate, cc: ccUpdate, cancel: cancelUpdate }[kind];
+  const result = await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, {
+    args: [{ requestId: body.requestId, actor: { userId: who.userId, name: who.name }, comment: body.comment, userIds: body.userIds }],
+    updateId: `${caseId}:${body.requestId}`,
+  });
+  return result;
+}
+
+function levelZh(level: string): string {
+  return ({ village: '村级', township: '乡镇', county: '县级', city: '市级', province: '省级' } as Record<string, string>)[level] ?? level;
+}

@@ -1,0 +1,52 @@
+/**
+ * 配置目录 published process definitions, form versions, code lists and
+ * yearly parameters, read from PostgreSQL. Published versions are immutable;
+ * a case snapshots what it needs when it starts.
+ */
+import type pg from 'pg';
+import type { ProcessDefinition } from '../../workflows/definition.js';
+
+export async function latestProcess(db: pg.Pool | pg.ClientBase, key: string): Promise<ProcessDefinition | undefined> {
+  const { rows } = await db.query(
+    `SELECT definition, version FROM process_versions WHERE key = $1 AND status = 'published' ORDER BY version DESC LIMIT 1`,
+    [key],
+  );
+  return rows[0] ? { ...rows[0].definition, version: rows[0].version } : undefined;
+}
+
+export async function processVersion(db: pg.Pool | pg.ClientBase, key: string, version: number): Promise<ProcessDefinition | undefined> {
+  const { rows } = await db.query('SELECT definition, version FROM process_versions WHERE key = $1 AND version = $2', [key, version]);
+  return rows[0] ? { ...rows[0].definition, version: rows[0].version } : undefined;
+}
+
+/** key → latest published version of every form. */
+export async function pinnedForms(db: pg.Pool | pg.ClientBase): Promise<Record<string, number>> {
+  const { rows } = await db.query(
+    `SELECT key, max(version)::int AS version FROM form_versions WHERE status = 'published' GROUP BY key`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.key, r.version]));
+}
+
+export async function formDocument(db: pg.Pool | pg.ClientBase, key: string, version?: number): Promise<any | undefined> {
+  const { rows } = version
+    ? await db.query('SELECT document, version FROM form_versions WHERE key = $1 AND version = $2', [key, version])
+    : await db.query(
+        `SELECT document, version FROM form_versions WHERE key = $1 AND status = 'published' ORDER BY version DESC LIMIT 1`,
+        [key],
+      );
+  return rows[0] ? { ...rows[0].document, version: rows[0].version } : undefined;
+}
+
+/** Parameters in force for a year: for each key, the value of the latest year ≤ `year`. */
+export async function paramsForYear(db: pg.Pool | pg.ClientBase, year: number): Promise<Record<string, number | string | boolean>> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (key) key, value FROM parameters WHERE year <= $1 ORDER BY key, year DESC`,
+    [year],
+  );
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+export async function nextVersion(db: pg.Pool | pg.ClientBase, table: 'process_versions' | 'form_versions', key: string): Promise<number> {
+  const { rows } = await db.query(`SELECT COALESCE(max(version), 0) + 1 AS v FROM ${table} WHERE key = $1`, [key]);
+  return Number(rows[0].v);
+}

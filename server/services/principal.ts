@@ -1,0 +1,50 @@
+/**
+ * 当前用户 who is acting, with each role at its node (and that node's path),
+ * and the region rule: a role held at a node covers that node and everything
+ * under it (a township reviewer sees the township's villages).
+ */
+import type pg from 'pg';
+
+export interface RoleAt {
+  role: string;
+  orgId: string;
+  orgPath: string[];
+  department: string;
+}
+
+export interface Principal {
+  userId: string;
+  username: string;
+  name: string;
+  roles: RoleAt[];
+}
+
+export async function loadPrincipal(db: pg.Pool | pg.ClientBase, userId: string): Promise<Principal | undefined> {
+  const u = await db.query('SELECT id, username, display_name FROM users WHERE id = $1 AND NOT disabled', [userId]);
+  if (!u.rows[0]) return undefined;
+  const r = await db.query(
+    `SELECT r.role, r.org_id, r.department, o.path FROM user_roles r JOIN org_nodes o ON o.id = r.org_id WHERE r.user_id = $1`,
+    [userId],
+  );
+  return {
+    userId: u.rows[0].id,
+    username: u.rows[0].username,
+    name: u.rows[0].display_name,
+    roles: r.rows.map((x) => ({ role: x.role, orgId: x.org_id, orgPath: x.path, department: x.department })),
+  };
+}
+
+/** Does the principal hold one of `roles` at a node that is `orgPath`'s node or one of its ancestors? */
+export function holdsRoleOver(p: Principal, roles: readonly string[] | '*', orgPath: string[]): boolean {
+  return p.roles.some((r) => (roles === '*' || roles.includes(r.role)) && orgPath.includes(r.orgId));
+}
+
+export function hasRole(p: Principal, roles: readonly string[]): boolean {
+  return p.roles.some((r) => roles.includes(r.role));
+}
+
+/** Staff roles that work on cases (the separated security roles do not). */
+export const CASE_ROLES = [
+  'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'county_rural_bureau', 'county_finance',
+  'county_industry_dept', 'county_leading_group', 'monitor_contact', 'admin',
+] as const;

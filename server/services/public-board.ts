@@ -1,0 +1,82 @@
+/**
+ * 公示栏 the public notice board (no login): open and recent notice windows of
+ * a village/township/county with personal data masked, objections with a
+ * receipt number, and a status lookup that reveals nothing else.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileObjectionUpdate } from '../../workflows/contract.js';
+import { fromWorkflowError, problems, type FieldError } from '../http/problem.js';
+import type { ServiceDeps } from './deps.js';
+import { maskValue } from './masking.js';
+
+export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: number }) {
+  if (!q.org || typeof q.org !== 'string') {
+    throw problems.invalid([{ path: 'org', message: '请选择村、乡镇或县', message_en: 'org is required' }]);
+  }
+  const org = await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org]);
+  if (!org.rows[0]) throw problems.notFound('该地区不存在', 'unknown organisation node');
+  // open windows, and those closed in the last 30 days
+  const { rows } = await deps.db.query(
+    `SELECT n.id, n.title, n.level, n.org_id, o.name AS org_name, n.content, n.days, n.calendar, n.opens_at, n.closes_at, n.closed_at,
+            n.objection_count, c.process_key
+     FROM notices n JOIN org_nodes o ON o.id = n.org_id JOIN cases c ON c.id = n.case_id
+     WHERE n.org_path @> ARRAY[$1]::text[] AND (n.closed_at IS NULL OR n.closed_at > now() - interval '30 days')
+     ORDER BY n.opens_at DESC LIMIT $2`,
+    [q.org, Math.min(Number(q.limit) || 50, 200)],
+  );
+  const now = Date.now();
+  return {
+    org: org.rows[0],
+    items: rows.map((n) => ({
+      id: n.id,
+      title: n.title,
+      level: n.level,
+      orgName: n.org_name,
+      processKey: n.process_key,
+      days: n.days,
+      calendar: n.calendar,
+      opensAt: n.opens_at,
+      closesAt: n.closes_at,
+      open: !n.closed_at && new Date(n.closes_at).getTime() > now,
+      content: maskValue(n.content),
+    })),
+  };
+}
+
+export async function fileObjection(deps: ServiceDeps, noticeId: string, body: { content?: unknown; name?: unknown; contact?: unknown }) {
+  const errors: FieldError[] = [];
+  const content = typeof body.content === 'string' ? body.content.trim() : '';
+  if (!content) errors.push({ path: 'content', message: '请填写异议内容', message_en: 'content is required' });
+  if (content.length > 2000) errors.push({ path: 'content', message: '异议内容不超过2000字', message_en: 'content is at most 2000 characters' });
+  for (const f of ['name', 'contact'] as const) {
+    const v = body[f];
+    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 100)) {
+      errors.push({ path: f, message: `${f === 'name' ? '姓名' : '联系方式'}格式错误`, message_en: `${f} must be text of at most 100 characters` });
+    }
+  }
+  if (errors.length) throw problems.invalid(errors);
+  const n = await deps.db.query('SELECT id, case_id, closes_at, closed_at FROM notices WHERE id = $1', [noticeId]);
+  const notice = n.rows[0];
+  if (!notice) throw problems.notFound('公示不存在', 'notice not found');
+  if (notice.closed_at || new Date(notice.closes_at).getTime() <= Date.now()) {
+    throw problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
+  }
+  const receipt = `YY${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
+  try {
+    await deps.temporal.workflow.getHandle(notice.case_id).executeUpdate(fileObjectionUpdate, {
+      args: [{ requestId: receipt, receipt, noticeId, content, name: (body.name as string) || undefined, contact: (body.contact as string) || undefined }],
+      updateId: `objection:${receipt}`,
+    });
+  } catch (err) {
+    throw fromWorkflowError(err) ?? err;
+  }
+  return { receipt, status: 'received' };
+}
+
+const STATUS_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '经核实异议不成立', upheld: '经核实异议成立' };
+
+export async function objectionStatus(deps: ServiceDeps, receipt: string) {
+  const { rows } = await deps.db.query('SELECT status, filed_at FROM objections WHERE receipt = $1', [receipt]);
+  if (!rows[0]) throw problems.notFound('未找到该回执号', 'no objection with this receipt');
+  return { receipt, status: rows[0].status, statusText: STATUS_ZH[rows[0].status] ?? rows[0].status, filedAt: rows[0].filed_at };
+}

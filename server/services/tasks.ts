@@ -1,0 +1,292 @@
+/**
+ * 待办服务 the task inbox and the actions on a task. The inbox reads
+ * PostgreSQL (keyset pages); actions are validated here (who, where, form
+ * data, field permissions) and then sent to the case workflow as Updates.
+ */
+import type { UpdateDefinition } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import {
+  addSignerUpdate,
+  claimTaskUpdate,
+  completeTaskUpdate,
+  delegateTaskUpdate,
+  transferTaskUpdate,
+  type ActionResult,
+} from '../../workflows/contract.js';
+import type { TaskAction } from '../../workflows/definition.js';
+import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
+import { processVersion } from './catalog.js';
+import type { ServiceDeps } from './deps.js';
+import { validateForStep } from './form-check.js';
+import type { Principal } from './principal.js';
+
+export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
+
+export interface InboxQuery {
+  view?: InboxView;
+  process?: string;
+  step?: string;
+  org?: string;
+  due?: 'overdue' | 'today' | 'week';
+  cursor?: string;
+  limit?: number;
+}
+
+interface Cursor {
+  at: string;
+  id: string;
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (typeof c.at === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.at))) return c;
+  } catch {
+    /* fall through */
+  }
+  throw problems.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
+}
+
+/** The SQL that decides whose inbox a task is in: assigned to me, or unassigned and my role at its node. */
+const MINE = `(t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
+  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))`;
+
+export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
+  const view = q.view ?? 'todo';
+  if (!['todo', 'done', 'initiated', 'cc'].includes(view)) {
+    throw problems.invalid([{ path: 'view', message: 'view 只能是 todo/done/initiated/cc', message_en: 'view must be todo, done, initiated or cc' }]);
+  }
+  const limit = Math.min(Math.max(Number(q.limit ?? 20) || 20, 1), 100);
+  const params: unknown[] = [who.userId];
+  const where: string[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replaceAll('$?', `$${params.length}`));
+  };
+  let from: string;
+  let order: string;
+  let atCol: string;
+  let idCol: string;
+  if (view === 'todo') {
+    from = `tasks t JOIN cases c ON c.id = t.case_id`;
+    where.push(`t.status = 'open'`, MINE);
+    atCol = 't.created_at';
+    idCol = 't.id';
+  } else if (view === 'done') {
+    from = `task_actions a JOIN tasks t ON t.id = a.task_id JOIN cases c ON c.id = t.case_id`;
+    where.push('a.actor_id = $1');
+    atCol = 'a.at';
+    idCol = 'a.id';
+  } else if (view === 'initiated') {
+    from = `cases c LEFT JOIN LATERAL (SELECT * FROM tasks t0 WHERE t0.case_id = c.id ORDER BY t0.created_at DESC LIMIT 1) t ON true`;
+    where.push('c.initiator_id = $1');
+    atCol = 'c.started_at';
+    idCol = 'c.id';
+  } else {
+    from = `case_ccs cc JOIN cases c ON c.id = cc.case_id LEFT JOIN LATERAL (SELECT * FROM tasks t0 WHERE t0.case_id = c.id ORDER BY t0.created_at DESC LIMIT 1) t ON true`;
+    where.push('cc.user_id = $1');
+    atCol = 'cc.at';
+    idCol = 'c.id';
+  }
+  order = `${atCol} DESC, ${idCol} DESC`;
+  if (q.process) add('c.process_key = $?', q.process);
+  if (q.step) add('t.step_id = $?', q.step);
+  if (q.org) add('c.org_path @> ARRAY[$?]::text[]', q.org);
+  if (q.due === 'overdue') where.push(`t.status = 'open' AND t.due_at < now()`);
+  if (q.due === 'today') where.push(`t.due_at < date_trunc('day', now()) + interval '1 day'`);
+  if (q.due === 'week') where.push(`t.due_at < now() + interval '7 days'`);
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    params.push(c.at, c.id);
+    where.push(`(${atCol}, ${idCol}) < ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
+  params.push(limit + 1);
+  const sql = `SELECT t.id AS task_id, t.step_id, t.step_title, t.status AS task_status, t.created_at, t.due_at, t.role, t.org_id,
+      t.assignee_user, t.form_key, c.id AS case_id, c.title, c.process_key, c.status AS case_status, c.subject_name,
+      c.org_id AS case_org, ${atCol} AS sort_at, ${idCol} AS sort_id
+    FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`;
+  const { rows } = await deps.db.query(sql, params);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ sort_at: _a, sort_id: _i, ...r }) => r),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: new Date(last.sort_at).toISOString(), id: last.sort_id }) : null,
+  };
+}
+
+export async function inboxCounts(deps: ServiceDeps, who: Principal) {
+  const { rows } = await deps.db.query(
+    `SELECT
+       (SELECT count(*) FROM tasks t WHERE t.status = 'open' AND ${MINE})::int AS todo,
+       (SELECT count(*) FROM task_actions a WHERE a.actor_id = $1)::int AS done,
+       (SELECT count(*) FROM cases c WHERE c.initiator_id = $1)::int AS initiated,
+       (SELECT count(*) FROM case_ccs cc WHERE cc.user_id = $1)::int AS cc`,
+    [who.userId],
+  );
+  return rows[0];
+}
+
+/** Load a task the principal may act on (open, in their inbox) or read (their region). */
+export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string, forAction: boolean) {
+  const { rows } = await deps.db.query(
+    `SELECT t.*, c.process_key, c.process_version, c.title AS case_title, c.org_path AS case_org_path, c.data AS case_data,
+            c.status AS case_status, c.subject_name, c.initiator_id, ${MINE} AS mine
+     FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = $2`,
+    [who.userId, taskId],
+  );
+  const t = rows[0];
+  if (!t) throw problems.notFound('任务不存在', 'task not found');
+  const inRegion = who.roles.some((r) => t.case_org_path.includes(r.orgId) && !['security_admin', 'auditor'].includes(r.role));
+  if (!t.mine && !inRegion && t.initiator_id !== who.userId) throw problems.notFound('任务不存在', 'task not found');
+  if (forAction) {
+    if (t.status !== 'open') throw problems.conflict('任务已办结', 'the task is no longer open', 'stale_action');
+    if (!t.mine) throw problems.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
+  }
+  return t;
+}
+
+export async function getTask(deps: ServiceDeps, who: Principal, taskId: string) {
+  const t = await loadTask(deps, who, taskId, false);
+  const def = await processVersion(deps.db, t.process_key, t.process_version);
+  const step = def?.steps.find((s) => s.id === t.step_id);
+  const store = step?.type === 'task' ? (step.store ?? step.form?.key) : undefined;
+  const perms: Record<string, string> = t.field_permissions ?? {};
+  const current = store ? ((t.case_data ?? {})[store] ?? {}) : {};
+  const { rows: form } = t.form_key
+    ? await deps.db.query('SELECT document FROM form_versions WHERE key = $1 AND version = $2', [t.form_key, t.form_version])
+    : { rows: [] as { document: unknown }[] };
+  const actions = (t.actions as TaskAction[]).filter(() => t.status === 'open' && t.mine);
+  return {
+    task: {
+      id: t.id, caseId: t.case_id, stepId: t.step_id, stepTitle: t.step_title, status: t.status, role: t.role, orgId: t.org_id,
+      assigneeUser: t.assignee_user, createdAt: t.created_at, dueAt: t.due_at, signers: t.signers, minSigners: t.min_signers,
+      draft: t.draft,
+    },
+    case: { id: t.case_id, title: t.case_title, processKey: t.process_key, processVersion: t.process_version, status: t.case_status, subjectName: t.subject_name },
+    form: t.form_key ? { key: t.form_key, version: t.form_version, document: form[0]?.document ?? null } : null,
+    data: current,
+    prefill: t.case_data ?? {},
+    fieldPermissions: perms,
+    actions,
+    returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
+  };
+}
+
+function returnTargetsOf(steps: { id: string; title: { zh: string } }[], actions: TaskAction[]) {
+  const ids = new Set(actions.flatMap((a) => a.returnTargets ?? []));
+  return steps.filter((s) => ids.has(s.id)).map((s) => ({ id: s.id, title: s.title.zh }));
+}
+
+export interface CompleteRequest {
+  requestId?: string;
+  action?: string;
+  data?: Record<string, unknown>;
+  comment?: string;
+  returnTo?: string;
+}
+
+export async function completeTask(deps: ServiceDeps, who: Principal, taskId: string, body: CompleteRequest) {
+  const errors: FieldError[] = [];
+  if (!body.requestId || typeof body.requestId !== 'string') errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' });
+  if (!body.action || typeof body.action !== 'string') errors.push({ path: 'action', message: '请选择操作', message_en: 'action is required' });
+  if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
+    errors.push({ path: 'data', message: '表单数据格式错误', message_en: 'data must be an object' });
+  }
+  if (body.comment !== undefined && typeof body.comment !== 'string') errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
+  if (errors.length) throw problems.invalid(errors);
+  const t = await loadTask(deps, who, taskId, true);
+  const action = (t.actions as TaskAction[]).find((a) => a.id === body.action);
+  if (!action) throw problems.invalid([{ path: 'action', message: `此环节不允许操作“${body.action}”`, message_en: `action ${body.action} is not allowed here` }]);
+  if (action.commentRequired && !body.comment?.trim()) {
+    throw problems.invalid([{ path: 'comment', message: `“${action.label.zh}”必须填写意见`, message_en: 'a comment is required for this action' }]);
+  }
+  let data: Record<string, unknown> | undefined;
+  const needsForm = t.form_key && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve');
+  if (needsForm) {
+    const def = await processVersion(deps.db, t.process_key, t.process_version);
+    const step = def?.steps.find((s) => s.id === t.step_id);
+    if (step?.type === 'task') {
+      const store = step.store ?? t.form_key;
+      data = await validateForStep(deps.db, step, t.form_version, body.data ?? {}, (t.case_data ?? {})[store], t.field_permissions);
+    }
+  }
+  try {
+    return await deps.temporal.workflow.getHandle(t.case_id).executeUpdate(completeTaskUpdate, {
+      args: [{ requestId: body.requestId!, taskId, actor: { userId: who.userId, name: who.name }, action: body.action!, comment: body.comment, data, returnTo: body.returnTo }],
+      updateId: `${taskId}:${body.requestId}`,
+    });
+  } catch (err) {
+    throw fromWorkflowError(err) ?? err;
+  }
+}
+
+export async function claimTask(deps: ServiceDeps, who: Principal, taskId: string, body: { requestId?: string }) {
+  const t = await loadTask(deps, who, taskId, true);
+  return send(deps, t.case_id, claimTaskUpdate, { requestId: body.requestId ?? randomUUID(), taskId, actor: actorOf(who) }, `${taskId}:claim:${body.requestId}`);
+}
+
+export async function reassignTask(
+  deps: ServiceDeps,
+  who: Principal,
+  taskId: string,
+  kind: 'transfer' | 'delegate' | 'add-signer',
+  body: { requestId?: string; to?: string; position?: 'before' | 'after' },
+) {
+  const t = await loadTask(deps, who, taskId, true);
+  if (!body.to) throw problems.invalid([{ path: 'to', message: '请选择人员', message_en: 'choose a person' }]);
+  const target = await deps.db.query(
+    `SELECT u.id, u.display_name FROM users u WHERE u.id = $1 AND NOT u.disabled AND EXISTS (
+       SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.org_id = ANY($2))`,
+    [body.to, t.case_org_path],
+  );
+  if (!target.rows[0]) throw problems.invalid([{ path: 'to', message: '所选人员不在本案件所属地区', message_en: 'that person does not work in this case’s region' }]);
+  const to = { userId: target.rows[0].id, name: target.rows[0].display_name };
+  const requestId = body.requestId ?? randomUUID();
+  if (kind === 'add-signer') {
+    const position = body.position === 'before' ? 'before' : 'after';
+    return send(deps, t.case_id, addSignerUpdate, { requestId, taskId, actor: actorOf(who), to, position }, `${taskId}:${requestId}`);
+  }
+  const update = kind === 'transfer' ? transferTaskUpdate : delegateTaskUpdate;
+  return send(deps, t.case_id, update, { requestId, taskId, actor: actorOf(who), to }, `${taskId}:${requestId}`);
+}
+
+export async function saveDraft(deps: ServiceDeps, who: Principal, taskId: string, body: { data?: unknown }) {
+  await loadTask(deps, who, taskId, true);
+  if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
+    throw problems.invalid([{ path: 'data', message: '草稿必须是表单对象', message_en: 'draft data must be an object' }]);
+  }
+  await deps.db.query(`UPDATE tasks SET draft = $2 WHERE id = $1 AND status = 'open'`, [taskId, JSON.stringify(body.data)]);
+  return { saved: true };
+}
+
+export async function bulkComplete(
+  deps: ServiceDeps,
+  who: Principal,
+  body: { items?: { taskId: string; requestId: string; action: string; comment?: string; data?: Record<string, unknown> }[] },
+) {
+  if (!Array.isArray(body.items) || body.items.length === 0 || body.items.length > 100) {
+    throw problems.invalid([{ path: 'items', message: '请选择 1–100 项任务', message_en: 'send 1 to 100 items' }]);
+  }
+  const results = [];
+  for (const item of body.items) {
+    try {
+      const r = await completeTask(deps, who, item.taskId, item);
+      results.push({ taskId: item.taskId, status: 200, result: r });
+    } catch (err) {
+      const p = err instanceof Problem ? err : fromWorkflowError(err);
+      if (!p) throw err;
+      results.push({ taskId: item.taskId, status: p.status, code: p.code, title: p.title, errors: p.errors });
+    }
+  }
+  return { results };
+}
+
+const actorOf = (who: Principal) => ({ userId: who.userId, name: who.name });
+
+async function send<A>(deps: ServiceDeps, caseId: string, update: UpdateDefinition<ActionResult, [A]>, arg: A, updateId: string) {
+  try {
+    return await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [arg], updateId });
+  } catch (err) {
+    throw fromWorkflowError(err) ?? err;
+  }
+}
