@@ -173,6 +173,21 @@ export class CaseRuntime {
     }
   }
 
+  /**
+   * Run an automated step. While it runs the case counts as at rest, so a
+   * person's action returns as soon as the automated step has started instead
+   * of waiting for it (an activity may take minutes, or be retried for hours).
+   */
+  async automated<T>(run: () => Promise<T>): Promise<T> {
+    await this.flush();
+    if (--this.activeRunners === 0) this.restedAt = this.kicks;
+    try {
+      return await run();
+    } finally {
+      this.activeRunners++;
+    }
+  }
+
   /** A branch of a parallel step starts or stops running. */
   runnerStarted(): void {
     this.activeRunners++;

@@ -84,6 +84,10 @@ export function apiRoutes(deps: AppDeps): express.Router {
   }
 
   // ---- public board (no login) ----
+  r.get('/public/orgs', handle(async () => {
+    const { rows } = await deps.db.query(`SELECT id, parent_id, level, name FROM org_nodes WHERE level IN ('county','township','village') ORDER BY path`);
+    return { items: rows };
+  }));
   r.get('/public/notices', handle(async (req) => board.listNotices(svc, req.query as { org?: string })));
   r.post('/public/notices/:id/objections', handle(async (req) => board.fileObjection(svc, String(req.params.id), body(req)), 201));
   r.get('/public/objections/:receipt', handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))));

@@ -126,9 +126,10 @@ export async function importPack(
       }
     }
     await tx.query(
-      `INSERT INTO packs (id, version, manifest, imported_by) VALUES ($1,$2,$3,$4)
-       ON CONFLICT (id, version) DO UPDATE SET manifest = EXCLUDED.manifest, imported_at = now(), imported_by = EXCLUDED.imported_by`,
-      [packId, bundle.manifest.version, JSON.stringify(bundle.manifest), opts.actorId ?? null],
+      `INSERT INTO packs (id, version, manifest, bundle, imported_by) VALUES ($1,$2,$3,$4,$5)
+       ON CONFLICT (id, version) DO UPDATE SET manifest = EXCLUDED.manifest, bundle = EXCLUDED.bundle, imported_at = now(),
+         imported_by = EXCLUDED.imported_by`,
+      [packId, bundle.manifest.version, JSON.stringify(bundle.manifest), JSON.stringify(bundle), opts.actorId ?? null],
     );
     await appendAudit(tx, [
       {

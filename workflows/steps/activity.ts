@@ -27,7 +27,7 @@ export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<
   });
   for (;;) {
     try {
-      const output = await acts[step.activity](input);
+      const output = await rt.automated(() => acts[step.activity](input));
       if (step.store) {
         rt.data[step.store] = output;
         rt.emit({ kind: 'case.data', data: rt.data });

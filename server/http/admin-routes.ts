@@ -1,0 +1,253 @@
+/**
+ * /api/admin: configuration (admin), users and roles (security_admin), the
+ * audit log (auditor). Three-way separation of powers: none can do the others' work.
+ */
+import express from 'express';
+import type { AppDeps } from '../app.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { describeActivities } from '../../activities/registry.js';
+import { validateDefinition } from '../definitions/validate.js';
+import { loadDefinitionRegistry } from '../services/definition-registry.js';
+import { definitionProblem, publishProcess } from '../services/process-publish.js';
+import { diffPacks, exportPack, importPack, readPackFolder, type PackBundle } from '../services/packs.js';
+import { validateProcessForImport } from '../services/process-publish.js';
+import { publishForm } from '../services/form-check.js';
+import { upsertUser } from '../services/directory.js';
+import { verifyAuditChain, appendAudit } from '../audit/chain.js';
+import { inTransaction } from '../db.js';
+import { hasRole, type Principal } from '../services/principal.js';
+import { requireUser } from './session.js';
+import { handle } from './routes.js';
+import { problems, type FieldError } from './problem.js';
+
+function requireRole(req: express.Request, roles: string[]): Principal {
+  const who = requireUser(req);
+  if (!hasRole(who, roles)) throw problems.forbidden();
+  return who;
+}
+const ADMIN = ['admin'];
+const SECURITY = ['security_admin'];
+const AUDITOR = ['auditor'];
+
+const obj = (v: unknown, path: string): Record<string, any> => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) {
+    throw problems.invalid([{ path, message: '必须是 JSON 对象', message_en: 'must be a JSON object' }]);
+  }
+  return v as Record<string, any>;
+};
+
+export function adminRoutes(deps: AppDeps, _svc: ServiceDeps): express.Router {
+  const r = express.Router();
+  const db = deps.db;
+
+  // ---- processes ----
+  r.get('/processes', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const { rows } = await db.query(
+      `SELECT key, version, status, definition->'title' AS title, created_at, created_by FROM process_versions ORDER BY key, version`,
+    );
+    return { items: rows };
+  }));
+  r.get('/processes/:key/versions/:version', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const { rows } = await db.query('SELECT key, version, status, definition FROM process_versions WHERE key = $1 AND version = $2', [
+      String(req.params.key), Number(req.params.version) || 0,
+    ]);
+    if (!rows[0]) throw problems.notFound('流程版本不存在', 'no such process version');
+    return rows[0];
+  }));
+  r.post('/processes/validate', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const def = obj(req.body?.definition ?? req.body, 'definition');
+    const result = validateDefinition({ version: 1, ...def }, await loadDefinitionRegistry(db));
+    return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors };
+  }));
+  r.post('/processes', handle(async (req, res) => {
+    const who = requireRole(req, ADMIN);
+    const def = obj(req.body?.definition ?? req.body, 'definition');
+    const exists = await db.query('SELECT 1 FROM process_versions WHERE key = $1', [def.key]);
+    if (exists.rowCount) throw problems.conflict('该流程编码已存在，请发布新版本', 'a process with this key exists; publish a new version', 'exists');
+    res.status(201);
+    return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+  }));
+  r.post('/processes/:key/versions', handle(async (req, res) => {
+    const who = requireRole(req, ADMIN);
+    const def = { ...obj(req.body?.definition ?? req.body, 'definition'), key: String(req.params.key) };
+    res.status(201);
+    return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+  }));
+  r.get('/activities', handle(async (req) => {
+    requireRole(req, ADMIN);
+    return { items: describeActivities() };
+  }));
+
+  // ---- forms ----
+  r.get('/forms', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const { rows } = await db.query(`SELECT key, version, status, document->'title' AS title, created_at FROM form_versions ORDER BY key, version`);
+    return { items: rows };
+  }));
+  r.post('/forms', handle(async (req, res) => {
+    const who = requireRole(req, ADMIN);
+    const doc = obj(req.body?.document ?? req.body, 'document');
+    const exists = await db.query('SELECT 1 FROM form_versions WHERE key = $1', [doc.key]);
+    if (exists.rowCount) throw problems.conflict('该表单编码已存在，请发布新版本', 'a form with this key exists; publish a new version', 'exists');
+    res.status(201);
+    return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
+  }));
+  r.post('/forms/:key/versions', handle(async (req, res) => {
+    const who = requireRole(req, ADMIN);
+    const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+    res.status(201);
+    return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
+  }));
+
+  // ---- packs ----
+  r.post('/packs/import', handle(async (req) => {
+    const who = requireRole(req, ADMIN);
+    const b = obj(req.body, 'body');
+    const bundle: PackBundle = typeof b.pack === 'string' ? readPackFolder(b.pack.replace(/[^a-z0-9-]/g, '')) : (b as PackBundle);
+    const errors: FieldError[] = [];
+    if (!bundle.manifest?.id || !bundle.manifest?.version) errors.push({ path: 'manifest', message: '缺少政策包编号或版本', message_en: 'manifest.id and manifest.version are required' });
+    for (const k of ['forms', 'codelists', 'processes'] as const) {
+      if (!Array.isArray(bundle[k])) errors.push({ path: k, message: `${k} 必须是数组`, message_en: `${k} must be an array` });
+    }
+    if (errors.length) throw problems.invalid(errors);
+    const validate = await validateProcessForImport(db, bundle);
+    const bad = bundle.processes.flatMap((p) => validate(p).map((e) => ({ path: `processes/${p.key}`, message: e, message_en: e })));
+    if (bad.length) throw problems.invalid(bad, '政策包中的流程定义有误，未导入', 'the pack has invalid processes; nothing was imported');
+    if (b.dryRun) {
+      return { dryRun: true, diff: diffPacks(await exportPack(db, bundle.manifest.id).catch(() => emptyBundle(bundle)), bundle) };
+    }
+    return importPack(db, bundle, { actorId: who.userId });
+  }));
+  r.get('/packs/:id/export', handle(async (req) => {
+    requireRole(req, ADMIN);
+    return exportPack(db, String(req.params.id)).catch((e) => {
+      throw e.status === 404 ? problems.notFound('政策包不存在', 'no such pack') : e;
+    });
+  }));
+  r.get('/packs/:id/diff', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const id = String(req.params.id);
+    const version = async (v: unknown): Promise<PackBundle> => {
+      if (!v) return exportPack(db, id);
+      const { rows } = await db.query('SELECT bundle FROM packs WHERE id = $1 AND version = $2', [id, String(v)]);
+      if (!rows[0]?.bundle) throw problems.notFound(`政策包版本 ${String(v)} 不存在`, `no version ${String(v)} of pack ${id}`);
+      return rows[0].bundle;
+    };
+    return { changes: diffPacks(await version(req.query.from), await version(req.query.to)) };
+  }));
+
+  // ---- parameters ----
+  r.get('/parameters', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const { rows } = await db.query('SELECT key, year, value, title, source, created_by, created_at FROM parameters ORDER BY key, year');
+    return { items: rows };
+  }));
+  r.post('/parameters', handle(async (req, res) => {
+    const who = requireRole(req, ADMIN);
+    const b = obj(req.body, 'body');
+    const errors: FieldError[] = [];
+    if (typeof b.key !== 'string' || !b.key) errors.push({ path: 'key', message: '缺少参数编码', message_en: 'key is required' });
+    if (!Number.isInteger(b.year) || b.year < 2000 || b.year > 2100) errors.push({ path: 'year', message: '年度必须是2000–2100的整数', message_en: 'year must be an integer 2000–2100' });
+    if (!['number', 'string', 'boolean'].includes(typeof b.value)) errors.push({ path: 'value', message: '参数值必须是数字、文本或布尔值', message_en: 'value must be a number, string or boolean' });
+    if (errors.length) throw problems.invalid(errors);
+    const known = await db.query('SELECT value FROM parameters WHERE key = $1 LIMIT 1', [b.key]);
+    if (!known.rowCount) throw problems.invalid([{ path: 'key', message: '未知的参数', message_en: 'unknown parameter' }]);
+    if (typeof known.rows[0].value !== typeof b.value) throw problems.invalid([{ path: 'value', message: '参数值类型与原值不一致', message_en: 'value has a different type from the existing one' }]);
+    await inTransaction(db, async (tx) => {
+      await tx.query(
+        `INSERT INTO parameters (key, year, value, title, source, created_by)
+         SELECT $1, $2, $3, title, source, $4 FROM parameters WHERE key = $1 ORDER BY year DESC LIMIT 1
+         ON CONFLICT (key, year) DO UPDATE SET value = EXCLUDED.value, created_by = EXCLUDED.created_by, created_at = now()`,
+        [b.key, b.year, JSON.stringify(b.value), who.userId],
+      );
+      await appendAudit(tx, [{ id: `param:${b.key}:${b.year}:${Date.now()}`, actorId: who.userId, action: 'parameter.set', target: b.key, detail: { year: b.year, value: b.value } }]);
+    });
+    res.status(201);
+    return { key: b.key, year: b.year, value: b.value };
+  }));
+  r.get('/codelists', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const { rows } = await db.query('SELECT DISTINCT ON (key) key, version, document FROM code_lists ORDER BY key, version DESC');
+    return { items: rows };
+  }));
+  r.post('/codelists/:key/versions', handle(async (req, res) => {
+    const who = requireRole(req, ADMIN);
+    const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+    if (!Array.isArray(doc.items) || doc.items.some((i: any) => typeof i?.code !== 'string' || typeof i?.label?.zh !== 'string')) {
+      throw problems.invalid([{ path: 'items', message: '每一项需要 code 和中文名称', message_en: 'each item needs code and label.zh' }]);
+    }
+    const version = await inTransaction(db, async (tx) => {
+      const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM code_lists WHERE key = $1', [doc.key]);
+      const v = Number(max.rows[0].v) + 1;
+      await tx.query('INSERT INTO code_lists (key, version, document) VALUES ($1,$2,$3)', [doc.key, v, JSON.stringify({ ...doc, version: v })]);
+      await appendAudit(tx, [{ id: `codelist:${doc.key}:${v}`, actorId: who.userId, action: 'codelist.publish', target: doc.key, detail: { version: v } }]);
+      return v;
+    });
+    res.status(201);
+    return { key: doc.key, version };
+  }));
+
+  // ---- users and roles (security_admin; admin may list) ----
+  r.get('/users', handle(async (req) => {
+    requireRole(req, [...SECURITY, ...ADMIN]);
+    const q = req.query as Record<string, string>;
+    const { rows } = await db.query(
+      `SELECT u.id, u.username, u.display_name AS name, u.disabled, coalesce(json_agg(json_build_object('role', r.role, 'org', r.org_id, 'department', r.department)) FILTER (WHERE r.role IS NOT NULL), '[]') AS roles
+       FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
+       WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.role = $1))
+         AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.org_id = $2))
+       GROUP BY u.id ORDER BY u.username LIMIT 500`,
+      [q.role || null, q.org || null],
+    );
+    return { items: rows };
+  }));
+  r.post('/users', handle(async (req, res) => {
+    const who = requireRole(req, SECURITY);
+    const b = obj(req.body, 'body');
+    const errors: FieldError[] = [];
+    if (typeof b.username !== 'string' || !/^[a-z][a-z0-9_.-]{2,31}$/.test(b.username)) errors.push({ path: 'username', message: '用户名须为3–32位小写字母、数字', message_en: 'username: 3–32 lower-case letters or digits' });
+    if (typeof b.name !== 'string' || !b.name.trim()) errors.push({ path: 'name', message: '请填写姓名', message_en: 'name is required' });
+    if (typeof b.password !== 'string' || b.password.length < 10) errors.push({ path: 'password', message: '密码至少10位', message_en: 'password needs at least 10 characters' });
+    if (!Array.isArray(b.roles)) errors.push({ path: 'roles', message: '请分配角色', message_en: 'roles must be an array' });
+    if (errors.length) throw problems.invalid(errors);
+    const dup = await db.query('SELECT 1 FROM users WHERE username = $1', [b.username]);
+    if (dup.rowCount) throw problems.conflict('用户名已存在', 'username taken', 'exists');
+    const orgs = await db.query('SELECT id FROM org_nodes WHERE id = ANY($1)', [b.roles.map((x: any) => x?.org)]);
+    const known = new Set(orgs.rows.map((o) => o.id));
+    const badRoles = b.roles.map((x: any, i: number) => [x, i] as const).filter(([x]: any) => typeof x?.role !== 'string' || !known.has(x?.org));
+    if (badRoles.length) throw problems.invalid(badRoles.map(([, i]: any) => ({ path: `roles.${i}`, message: '角色或组织机构无效', message_en: 'unknown role or organisation' })));
+    const id = await inTransaction(db, async (tx) => {
+      const uid = await upsertUser(tx, { username: b.username, name: b.name, password: b.password, roles: b.roles });
+      await appendAudit(tx, [{ id: `user:${uid}:create`, actorId: who.userId, action: 'user.create', target: uid, detail: { roles: b.roles } }]);
+      return uid;
+    });
+    res.status(201);
+    return { id };
+  }));
+
+  // ---- audit (auditor) ----
+  r.get('/audit', handle(async (req) => {
+    requireRole(req, AUDITOR);
+    const q = req.query as Record<string, string>;
+    const before = Number(q.before) || null;
+    const { rows } = await db.query(
+      `SELECT seq, at, actor_id, action, target, detail FROM audit_events WHERE ($1::bigint IS NULL OR seq < $1)
+         AND ($2::text IS NULL OR action LIKE $2 || '%') AND ($3::text IS NULL OR actor_id = $3)
+       ORDER BY seq DESC LIMIT 100`,
+      [before, q.action || null, q.actor || null],
+    );
+    return { items: rows, nextBefore: rows.length === 100 ? rows.at(-1).seq : null };
+  }));
+  r.get('/audit/verify', handle(async (req) => {
+    requireRole(req, AUDITOR);
+    return verifyAuditChain(db);
+  }));
+  return r;
+}
+
+function emptyBundle(b: PackBundle): PackBundle {
+  return { manifest: { ...b.manifest, parameters: [] }, forms: [], codelists: [], processes: [] };
+}

@@ -1,0 +1,58 @@
+/**
+ * Replay: histories recorded from real runs of each scenario replay against
+ * the current workflow code without nondeterminism. A change that breaks this
+ * needs `patched()` (see workflows/README.md).
+ */
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, CODEC_KEYS, type Harness } from '../support/engine.js';
+import { dataConverter, workflowBundle } from '../../server/temporal/connect.js';
+import { identification } from './fixtures.js';
+
+const DAY = 86_400_000;
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function open(caseId: string, n = 1) {
+  return h.until(async () => {
+    const t = await h.openTasks(caseId);
+    return t.length >= n ? t : undefined;
+  }, `${n} open tasks`);
+}
+
+describe('replay', () => {
+  it('replays recorded histories of the identification scenarios without nondeterminism', async () => {
+    const ids: string[] = [];
+    // happy path: apply → 2 verifiers → 7-day notice → both township leaders approve
+    const a = await h.start(identification);
+    ids.push(a);
+    await h.act(a, (await open(a))[0].id, 'cadre1', 'submit');
+    const [verify] = await open(a);
+    await h.act(a, verify.id, 'ver1', 'submit');
+    await h.act(a, verify.id, 'ver2', 'submit');
+    await h.env.sleep(7 * DAY + 1000);
+    for (const t of await open(a, 2)) await h.act(a, t.id, t.assignee_user!, 'approve');
+    expect((await h.caseRow(a)).status).toBe('approved');
+
+    // rejected at verification
+    const b = await h.start(identification);
+    ids.push(b);
+    await h.act(b, (await open(b))[0].id, 'cadre1', 'submit');
+    await h.act(b, (await open(b))[0].id, 'ver1', 'reject', { comment: '不符合条件' });
+    expect((await h.caseRow(b)).status).toBe('rejected');
+
+    const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await h.env.client.workflow.getHandle(workflowId).fetchHistory() })));
+    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: dataConverter(CODEC_KEYS) }, histories);
+    let replayed = 0;
+    for await (const r of results) {
+      expect(r.error, `${r.workflowId}: ${r.error?.message}`).toBeUndefined();
+      replayed++;
+    }
+    expect(replayed).toBe(2);
+  });
+});
