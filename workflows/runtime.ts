@@ -210,11 +210,8 @@ export class CaseRuntime {
   async settle(): Promise<ActionResult> {
     const kick = ++this.kicks;
     const willMove = [...this.waiters].some((p) => p()) || this.abortOutcome !== undefined;
-    if (willMove) {
-      await condition(() => this.activeRunners === 0 && this.restedAt >= kick && !this.flushing && this.pending.length === 0);
-    } else {
-      await this.flush();
-    }
+    if (willMove) await condition(() => this.activeRunners === 0 && this.restedAt >= kick);
+    await this.flush();
     return this.result();
   }
 

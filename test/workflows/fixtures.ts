@@ -43,3 +43,48 @@ export const identification = def('identification-mini', [
   },
   ...ends,
 ]);
+
+/** county opinions in parallel (join all), then the leading group */
+export const parallelOpinions = def('parallel-opinions', [
+  {
+    id: 'opinions', type: 'parallel', title: t('县级审定意见'), join: 'all', next: 'leading',
+    branches: [
+      { id: 'bureau', start: 'bureau_opinion' },
+      { id: 'finance', start: 'finance_opinion' },
+    ],
+  },
+  { id: 'bureau_opinion', type: 'task', title: t('乡村振兴局意见'), assignee: { role: 'county_rural_bureau', level: 'county' }, actions: [approve('$join')] },
+  { id: 'finance_opinion', type: 'task', title: t('财政局意见'), assignee: { role: 'county_finance', level: 'county' }, actions: [approve('$join')] },
+  { id: 'leading', type: 'task', title: t('领导小组审定'), assignee: { role: 'county_leading_group', level: 'county' }, actions: [approve('approved'), rejectTo('rejected')] },
+  ...ends,
+]);
+
+/** the same with join any: the first opinion decides, the other is withdrawn */
+export const parallelAny = { ...parallelOpinions, key: 'parallel-any', steps: parallelOpinions.steps.map((s) => (s.type === 'parallel' ? { ...s, join: 'any' as const } : s)) };
+
+/** township leaders one after another (依次), with an SLA that escalates to the county after 3 days */
+export const sequentialWithSla = def('sequential-sla', [
+  {
+    id: 'township', type: 'task', title: t('乡镇审核'), assignee: { role: 'township_reviewer', level: 'township' }, mode: 'sequential',
+    sla: { days: 3, escalateTo: { role: 'county_rural_bureau', level: 'county' } },
+    actions: [approve('approved'), rejectTo('rejected')],
+  },
+  ...ends,
+]);
+
+/** an activity that always fails, then a decision on income */
+export const failingActivity = def('failing', [
+  { id: 'income', type: 'activity', title: t('计算收入'), activity: 'computeIncome', input: { members: 0, A28: 0, A29: 0, A30: 0, A31: 0, A32: 0, A35: 0, A36: 0 }, store: 'income', retry: { maximumAttempts: 2, initialIntervalSeconds: 1 }, next: 'check' },
+  { id: 'check', type: 'decision', title: t('收入判断'), branches: [{ when: { '<': [{ var: 'data.income.A38' }, 5000] }, next: 'rejected' }], otherwise: 'approved' },
+  ...ends,
+]);
+
+/** income computed by the activity, then routed by a decision (S2's 5,000-yuan rule) */
+export const incomeDecision = def('income-decision', [
+  {
+    id: 'income', type: 'activity', title: t('计算收入'), activity: 'computeIncome', store: 'income', next: 'check',
+    input: { members: { var: 'data.members' }, A28: { var: 'data.A28' }, A29: 0, A30: 0, A31: 0, A32: 0, A35: 0, A36: 0 },
+  },
+  { id: 'check', type: 'decision', title: t('不低于5000元'), branches: [{ when: { '<': [{ var: 'data.income.A38' }, { var: 'params.eliminationMinIncome' }] }, next: 'rejected' }], otherwise: 'approved' },
+  ...ends,
+]);

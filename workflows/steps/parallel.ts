@@ -11,6 +11,17 @@ export type ChainRunner = (rt: CaseRuntime, start: string, branch: string) => Pr
 
 export async function runParallel(rt: CaseRuntime, step: ParallelStep, runChain: ChainRunner): Promise<string> {
   const scopes = step.branches.map(() => new CancellationScope());
+  // the branches run; this runner waits for them (it is not busy meanwhile)
+  await rt.flush();
+  rt.runnerStopped();
+  try {
+    return await joinBranches(rt, step, runChain, scopes);
+  } finally {
+    rt.runnerStarted();
+  }
+}
+
+async function joinBranches(rt: CaseRuntime, step: ParallelStep, runChain: ChainRunner, scopes: CancellationScope[]): Promise<string> {
   const runs = step.branches.map((b, i) =>
     scopes[i].run(async () => {
       rt.runnerStarted();
