@@ -113,7 +113,10 @@ class CaseAborted extends Error {}
 /** A branch of a parallel step: runs until a transition targets "$join". */
 async function runChain(rt: CaseRuntime, start: string, branch: string): Promise<void> {
   let current = start;
-  while (current !== JOIN) current = await runStep(rt, current, branch);
+  while (current !== JOIN) {
+    current = await runStep(rt, current, branch);
+    if (current === '$cancel') throw new CaseAborted();
+  }
 }
 
 async function runStep(rt: CaseRuntime, id: string, branch?: string): Promise<string> {

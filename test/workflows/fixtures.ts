@@ -88,3 +88,15 @@ export const incomeDecision = def('income-decision', [
   { id: 'check', type: 'decision', title: t('不低于5000元'), branches: [{ when: { '<': [{ var: 'data.income.A38' }, { var: 'params.eliminationMinIncome' }] }, next: 'rejected' }], otherwise: 'approved' },
   ...ends,
 ]);
+
+export const workingDayNotice = (days: number) =>
+  def(`working-notice-${days}`, [
+    {
+      id: 'notice', type: 'notice', title: t('乡镇公示'), level: 'township', days, calendar: 'working', next: 'approved', onObjection: 'investigate',
+    },
+    {
+      id: 'investigate', type: 'task', title: t('异议核查'), assignee: { role: 'village_cadre', level: 'village' },
+      actions: [{ id: 'unfounded', kind: 'custom', label: t('异议不成立'), next: 'approved' }],
+    },
+    ...ends,
+  ]);

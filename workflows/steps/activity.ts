@@ -5,15 +5,9 @@
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { ActivityStep } from '../definition.js';
-import type { CaseRuntime, TaskGroup } from '../runtime.js';
+import type { CaseRuntime } from '../runtime.js';
 import { evaluate } from '../logic.js';
-import { createTask } from './task.js';
-
-export const REPAIR_ACTIONS = [
-  { id: 'retry', kind: 'custom', label: { zh: '重试', en: 'Retry' }, next: '$retry', commentRequired: true },
-  { id: 'skip', kind: 'custom', label: { zh: '跳过', en: 'Skip' }, next: '$skip', commentRequired: true },
-  { id: 'cancel', kind: 'reject', label: { zh: '终止案件', en: 'Cancel case' }, next: '$cancel', commentRequired: true },
-] as const;
+import { repair } from './repair.js';
 
 export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<string> {
   const input: Record<string, unknown> = {};
@@ -35,26 +29,11 @@ export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<
       return step.next;
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      const choice = await repair(rt, step, err.cause?.message ?? err.message);
+      rt.emit({ kind: 'audit', action: 'activity.failed', target: step.id, detail: { activity: step.activity, reason: err.cause?.message ?? err.message } });
+      const choice = await repair(rt, step);
       if (choice === '$skip') return step.next;
-      if (choice === '$cancel') {
-        rt.abortOutcome = { status: 'cancelled', outcome: 'cancelled' };
-        return '$cancel';
-      }
+      if (choice === '$cancel') return '$cancel';
     }
   }
 }
 
-async function repair(rt: CaseRuntime, step: ActivityStep, reason: string): Promise<string> {
-  const group: TaskGroup = { stepId: step.id, taskIds: [], queue: [], after: [], actions: [...REPAIR_ACTIONS] };
-  rt.groups.set(step.id, group);
-  rt.emit({ kind: 'audit', action: 'activity.failed', target: step.id, detail: { activity: step.activity, reason } });
-  createTask(rt, { id: step.id, title: { zh: `修复：${step.title.zh}` } }, group, {
-    role: 'admin',
-    orgId: rt.orgFor('county'),
-    minSigners: 1,
-  });
-  await rt.waitFor(() => group.outcome !== undefined);
-  rt.groups.delete(step.id);
-  return group.outcome!.next;
-}

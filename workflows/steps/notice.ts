@@ -7,7 +7,8 @@ import { sleep } from '@temporalio/workflow';
 import type { NoticeStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
 import type { NoticeState } from '../contract.js';
-import { noticeCloseTime } from '../calendar.js';
+import { CalendarYearMissingError, noticeCloseTime } from '../calendar.js';
+import { repair } from './repair.js';
 
 export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<string> {
   const days = rt.param(step.days);
@@ -15,8 +16,21 @@ export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<stri
     typeof step.calendar === 'object'
       ? (String(rt.input.params[step.calendar.param]) as 'calendar' | 'working')
       : (step.calendar ?? 'calendar');
-  const opensAt = Date.now();
-  const policyClose = noticeCloseTime(opensAt, days, calendar);
+  let opensAt = Date.now();
+  let policyClose: number;
+  for (;;) {
+    try {
+      policyClose = noticeCloseTime(opensAt, days, calendar);
+      break;
+    } catch (err) {
+      if (!(err instanceof CalendarYearMissingError)) throw err;
+      // never guess a close date: an administrator updates the calendar and retries, or skips the window
+      rt.emit({ kind: 'audit', action: 'notice.calendar-missing', target: step.id, detail: { year: err.year, message: err.message } });
+      const choice = await repair(rt, step);
+      if (choice !== '$retry') return choice === '$skip' ? step.next : '$cancel';
+      opensAt = Date.now();
+    }
+  }
   const wall = rt.wallMs(policyClose - opensAt);
   const notice: NoticeState = {
     id: rt.newId('notice', step.id),
