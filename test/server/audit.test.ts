@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit, verifyAuditChain } from '../../server/audit/chain.js';
+import { inTransaction } from '../../server/db.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  await inTransaction(tdb.db, (tx) =>
+    appendAudit(tx, [
+      { id: 'a1', actorId: 'cadre1', action: 'case.start', target: 'ZX-1', detail: { b: 2, a: 1 } },
+      { id: 'a2', actorId: 'sec1', action: 'task.approve', target: 'ZX-1:task:1' },
+      { id: 'a3', actorId: 'auditor', action: 'case.read-unmasked', target: 'ZX-1' },
+    ]),
+  );
+});
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+describe('audit log', () => {
+  it('verifies an intact chain', async () => {
+    expect(await verifyAuditChain(tdb.db)).toEqual({ ok: true, rows: 3 });
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE', async () => {
+    await expect(tdb.db.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query(`DELETE FROM audit_events WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    expect((await tdb.db.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
+  });
+
+  it('skips an entry whose id was already written (a retried writer adds nothing)', async () => {
+    await inTransaction(tdb.db, (tx) => appendAudit(tx, [{ id: 'a2', actorId: 'sec1', action: 'task.approve' }]));
+    expect((await tdb.db.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
+  });
+
+  it('breaks verification at the row that was altered behind the application’s back', async () => {
+    // a database superuser disabling the guard and editing history is exactly what the chain exposes
+    await tdb.db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
+    await tdb.db.query(`UPDATE audit_events SET actor_id = 'someone-else' WHERE id = 'a2'`);
+    await tdb.db.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
+    const r = await verifyAuditChain(tdb.db);
+    expect(r.ok).toBe(false);
+    const seq = (await tdb.db.query(`SELECT seq FROM audit_events WHERE id = 'a2'`)).rows[0].seq;
+    expect(r.brokenAt).toBe(seq);
+  });
+});
