@@ -5,7 +5,9 @@
  * never a new workflow.
  */
 import {
+  allHandlersFinished,
   CancellationScope,
+  condition,
   continueAsNew,
   isCancellation,
   setHandler,
@@ -97,8 +99,12 @@ async function runMain(rt: CaseRuntime, start: string): Promise<string> {
       throw new CaseAborted();
     }
     current = next;
-    if (rt.info().continueAsNewSuggested) {
+    const info = rt.info();
+    if (info.continueAsNewSuggested || info.historyLength > (rt.input.historyLimit ?? 5000)) {
+      // between steps nothing is open: come to rest, let running update handlers finish, carry the state over
       await rt.flush();
+      rt.finished();
+      await condition(allHandlersFinished);
       await continueAsNew<typeof import('./case-workflow.js').caseWorkflow>({
         ...rt.input,
         resume: { current, seq: rt.seq, data: rt.data, visited: rt.visited, requestIds: [...rt.requestIds] },

@@ -39,6 +39,8 @@ export interface CaseInput {
   data: Record<string, unknown>;
   /** seconds one policy day lasts: 86400 normally; small in demo mode */
   daySeconds: number;
+  /** continue as new once the history has this many events (default 5000); Temporal's own suggestion also counts */
+  historyLimit?: number;
   /** set when the case continues as new */
   resume?: ResumeState;
 }

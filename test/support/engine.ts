@@ -95,6 +95,7 @@ export async function createHarness(): Promise<Harness> {
         initiator: actor('cadre1'),
         data: opts.data ?? {},
         daySeconds: opts.daySeconds ?? 86400,
+        historyLimit: opts.historyLimit,
       };
       await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
       return caseId;

@@ -114,3 +114,39 @@ describe('activities and decisions', () => {
     expect((await h.caseRow(c)).status).toBe('cancelled');
   });
 });
+
+describe('long-running cases', () => {
+  it('continues as new when the history grows, carrying data and finishing on the same definition', async () => {
+    const loop = {
+      ...sequentialWithSla,
+      key: 'loop',
+      start: 'review',
+      steps: [
+        {
+          id: 'review', type: 'task' as const, title: { zh: '审核' }, assignee: { role: 'township_reviewer', level: 'township' as const },
+          actions: [
+            { id: 'again', kind: 'return' as const, label: { zh: '退回重审' }, returnTargets: ['review'], commentRequired: true },
+            { id: 'approve', kind: 'approve' as const, label: { zh: '同意' }, next: 'approved' },
+          ],
+        },
+        { id: 'approved', type: 'end' as const, title: { zh: '通过' }, outcome: 'approved' as const },
+      ],
+    };
+    const c = await h.start(loop, { data: { note: '保留的数据' }, historyLimit: 40 } as never);
+    const handle = h.env.client.workflow.getHandle(c);
+    const firstRun = (await handle.describe()).runId;
+    for (let i = 0; i < 8; i++) {
+      const [task] = await open(c);
+      await h.act(c, task.id, 'sec1', 'again', { returnTo: 'review', comment: `第${i + 1}次退回` });
+    }
+    const [last] = await open(c);
+    await h.act(c, last.id, 'head1', 'approve');
+    const result = await handle.result();
+    expect(result).toEqual({ status: 'approved', outcome: 'approved' });
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    expect((await h.caseRow(c)).data.note).toBe('保留的数据');
+    // the timeline keeps counting across runs: no sequence number is reused
+    const dup = (await h.tdb.db.query('SELECT seq FROM case_events WHERE case_id = $1 GROUP BY seq HAVING count(*) > 1', [c])).rows;
+    expect(dup).toEqual([]);
+  });
+});
