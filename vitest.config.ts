@@ -11,12 +11,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/forms/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/server/definitions*.test.ts', 'test/workflows/calendar.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/**/*.test.ts'],
           exclude: [
             'test/forms/**',

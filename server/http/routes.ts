@@ -11,6 +11,7 @@ import { problems } from './problem.js';
 import { formRoutes } from './forms-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { readRoutes } from './read-routes.js';
+import { docsPage, openApiDocument } from './openapi.js';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 /** Wrap an async handler: its result is the JSON body; a thrown Problem becomes problem+json. */
@@ -37,6 +38,10 @@ export function apiRoutes(deps: AppDeps): express.Router {
   const r = express.Router();
   const svc = serviceDeps(deps.config, deps.db, deps.temporal);
   const secure = deps.config.env === 'production';
+
+  const spec = openApiDocument();
+  r.get('/openapi.json', (_req, res) => void res.json(spec));
+  r.get('/docs', (_req, res) => void res.type('html').send(docsPage()));
 
   r.use(sessionMiddleware(deps.db));
 

@@ -1,0 +1,161 @@
+/**
+ * The API contract: an OpenAPI 3.1 document built from one table of
+ * endpoints. The same table drives the authorization matrix test
+ * (test/integration/authz-matrix.test.ts): who may call what, where.
+ */
+
+export type Access =
+  | 'public'
+  /** any signed-in staff member; data is filtered to their region */
+  | 'staff'
+  /** roles listed, at any node */
+  | { roles: string[] };
+
+export interface Endpoint {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  access: Access;
+  /** request body schema (JSON Schema 2020-12) */
+  body?: Record<string, unknown>;
+  query?: Record<string, { type: string; enum?: string[]; description?: string }>;
+  /** statuses this endpoint answers with besides the problem statuses every endpoint may use */
+  ok: number;
+}
+
+const requestId = { type: 'string', minLength: 1, maxLength: 100, description: '客户端生成的请求编号（幂等）' };
+const ADMIN = { roles: ['admin'] };
+const SECURITY = { roles: ['security_admin'] };
+const AUDITOR = { roles: ['auditor'] };
+
+export const ENDPOINTS: Endpoint[] = [
+  { method: 'get', path: '/healthz', summary: '健康检查 Health of PostgreSQL and Temporal', access: 'public', ok: 200 },
+  { method: 'post', path: '/api/auth/login', summary: '登录 Log in', access: 'public', ok: 200,
+    body: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } },
+  { method: 'post', path: '/api/auth/logout', summary: '退出 Log out', access: 'public', ok: 200 },
+  { method: 'get', path: '/api/me', summary: '当前用户及其角色 Current user and roles', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/tasks', summary: '待办列表 Inbox (keyset pages)', access: 'staff', ok: 200,
+    query: { view: { type: 'string', enum: ['todo', 'done', 'initiated', 'cc'] }, process: { type: 'string' }, step: { type: 'string' },
+      org: { type: 'string' }, due: { type: 'string', enum: ['overdue', 'today', 'week'] }, cursor: { type: 'string' }, limit: { type: 'integer' } } },
+  { method: 'get', path: '/api/tasks/counts', summary: '各页签数量 Inbox tab counts', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/tasks/{id}', summary: '任务详情 Task with form, permissions and actions', access: 'staff', ok: 200 },
+  { method: 'post', path: '/api/tasks/{id}/claim', summary: '认领 Claim', access: 'staff', ok: 200, body: { type: 'object', properties: { requestId } } },
+  { method: 'post', path: '/api/tasks/{id}/complete', summary: '办理 Complete with an action', access: 'staff', ok: 200,
+    body: { type: 'object', required: ['requestId', 'action'], properties: { requestId, action: { type: 'string' }, data: { type: 'object' },
+      comment: { type: 'string' }, returnTo: { type: 'string' } } } },
+  { method: 'post', path: '/api/tasks/{id}/transfer', summary: '转办 Transfer', access: 'staff', ok: 200,
+    body: { type: 'object', required: ['to'], properties: { requestId, to: { type: 'string' } } } },
+  { method: 'post', path: '/api/tasks/{id}/delegate', summary: '委派 Delegate', access: 'staff', ok: 200,
+    body: { type: 'object', required: ['to'], properties: { requestId, to: { type: 'string' } } } },
+  { method: 'post', path: '/api/tasks/{id}/add-signer', summary: '加签 Add a signer', access: 'staff', ok: 200,
+    body: { type: 'object', required: ['to'], properties: { requestId, to: { type: 'string' }, position: { enum: ['before', 'after'] } } } },
+  { method: 'post', path: '/api/tasks/{id}/draft', summary: '保存草稿 Save a draft', access: 'staff', ok: 200,
+    body: { type: 'object', required: ['data'], properties: { data: { type: 'object' } } } },
+  { method: 'post', path: '/api/tasks/bulk-complete', summary: '批量办理 Bulk complete (per-item results)', access: 'staff', ok: 200,
+    body: { type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 100, items: { type: 'object' } } } } },
+  { method: 'post', path: '/api/cases', summary: '发起案件 Start a case', access: 'staff', ok: 201,
+    body: { type: 'object', required: ['process', 'org', 'requestId'], properties: { process: { type: 'string' }, org: { type: 'string' },
+      subject: { type: 'object' }, data: { type: 'object' }, requestId } } },
+  { method: 'get', path: '/api/cases', summary: '案件列表 Cases in my region', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/cases/{id}', summary: '案件详情 State, progress, timeline', access: 'staff', ok: 200 },
+  { method: 'post', path: '/api/cases/{id}/withdraw', summary: '撤回 Withdraw', access: 'staff', ok: 200, body: { type: 'object', required: ['requestId'], properties: { requestId, comment: { type: 'string' } } } },
+  { method: 'post', path: '/api/cases/{id}/urge', summary: '催办 Urge', access: 'staff', ok: 200, body: { type: 'object', required: ['requestId'], properties: { requestId } } },
+  { method: 'post', path: '/api/cases/{id}/cc', summary: '抄送 Copy to', access: 'staff', ok: 200,
+    body: { type: 'object', required: ['requestId', 'userIds'], properties: { requestId, userIds: { type: 'array', items: { type: 'string' } } } } },
+  { method: 'post', path: '/api/cases/{id}/cancel', summary: '终止 Cancel (administrator)', access: ADMIN, ok: 200,
+    body: { type: 'object', required: ['requestId', 'comment'], properties: { requestId, comment: { type: 'string' } } } },
+  { method: 'get', path: '/api/cases/{id}/documents/{form}.pdf', summary: '文书PDF Document as PDF', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/public/orgs', summary: '公示地区 Places with a notice board', access: 'public', ok: 200 },
+  { method: 'get', path: '/api/public/notices', summary: '公示栏 Notices of a place (masked)', access: 'public', ok: 200, query: { org: { type: 'string' } } },
+  { method: 'post', path: '/api/public/notices/{id}/objections', summary: '提出异议 File an objection', access: 'public', ok: 201,
+    body: { type: 'object', required: ['content'], properties: { content: { type: 'string', maxLength: 2000 }, name: { type: 'string' }, contact: { type: 'string' } } } },
+  { method: 'get', path: '/api/public/objections/{receipt}', summary: '异议进度 Objection status', access: 'public', ok: 200 },
+  { method: 'get', path: '/api/orgs', summary: '组织机构 Organisation tree', access: 'public', ok: 200 },
+  { method: 'get', path: '/api/processes', summary: '可发起的流程 Published processes', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/users', summary: '本地区人员 People in my region', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households', summary: '农户查询 Households in my region', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households/{id}', summary: '农户详情 Household with its cases', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/notifications', summary: '通知 Notifications', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/dashboard', summary: '统计 Dashboard figures', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/forms', summary: '表单列表 Forms', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/forms/{key}', summary: '表单最新版 Latest published form', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/forms/{key}/versions/{version}', summary: '表单指定版本 A form version', access: 'staff', ok: 200 },
+  { method: 'post', path: '/api/forms/{key}/validate', summary: '校验 Validate form data', access: 'staff', ok: 200, body: { type: 'object' } },
+  { method: 'get', path: '/api/admin/processes', summary: '流程版本 Process versions', access: ADMIN, ok: 200 },
+  { method: 'post', path: '/api/admin/processes', summary: '新建流程 Create a process', access: ADMIN, ok: 201, body: { type: 'object' } },
+  { method: 'post', path: '/api/admin/processes/validate', summary: '校验流程 Validate a definition', access: ADMIN, ok: 200, body: { type: 'object' } },
+  { method: 'get', path: '/api/admin/processes/{key}/versions/{version}', summary: '流程版本详情 A process version', access: ADMIN, ok: 200 },
+  { method: 'post', path: '/api/admin/processes/{key}/versions', summary: '发布流程新版本 Validate and publish', access: ADMIN, ok: 201, body: { type: 'object' } },
+  { method: 'get', path: '/api/admin/activities', summary: '活动注册表 Activity registry', access: ADMIN, ok: 200 },
+  { method: 'get', path: '/api/admin/forms', summary: '表单版本 Form versions', access: ADMIN, ok: 200 },
+  { method: 'post', path: '/api/admin/forms', summary: '新建表单 Create a form', access: ADMIN, ok: 201, body: { type: 'object' } },
+  { method: 'post', path: '/api/admin/forms/{key}/versions', summary: '发布表单新版本 Publish a form version', access: ADMIN, ok: 201, body: { type: 'object' } },
+  { method: 'post', path: '/api/admin/packs/import', summary: '导入政策包 Import a pack', access: ADMIN, ok: 200, body: { type: 'object' } },
+  { method: 'get', path: '/api/admin/packs/{id}/export', summary: '导出政策包 Export a pack', access: ADMIN, ok: 200 },
+  { method: 'get', path: '/api/admin/packs/{id}/diff', summary: '政策包差异 Diff two pack versions', access: ADMIN, ok: 200, query: { from: { type: 'string' }, to: { type: 'string' } } },
+  { method: 'get', path: '/api/admin/parameters', summary: '政策参数 Parameters with history', access: ADMIN, ok: 200 },
+  { method: 'post', path: '/api/admin/parameters', summary: '设置年度参数 Set a yearly parameter', access: ADMIN, ok: 201,
+    body: { type: 'object', required: ['key', 'year', 'value'], properties: { key: { type: 'string' }, year: { type: 'integer' }, value: {} } } },
+  { method: 'get', path: '/api/admin/codelists', summary: '代码表 Code lists', access: ADMIN, ok: 200 },
+  { method: 'post', path: '/api/admin/codelists/{key}/versions', summary: '发布代码表 Publish a code list', access: ADMIN, ok: 201, body: { type: 'object' } },
+  { method: 'get', path: '/api/admin/users', summary: '用户 Users and roles', access: { roles: ['security_admin', 'admin'] }, ok: 200 },
+  { method: 'post', path: '/api/admin/users', summary: '新建用户 Create a user', access: SECURITY, ok: 201, body: { type: 'object' } },
+  { method: 'get', path: '/api/admin/audit', summary: '审计日志 Audit log', access: AUDITOR, ok: 200 },
+  { method: 'get', path: '/api/admin/audit/verify', summary: '校验审计链 Verify the audit chain', access: AUDITOR, ok: 200 },
+  { method: 'get', path: '/api/openapi.json', summary: '接口文档 This document', access: 'public', ok: 200 },
+];
+
+const problem = {
+  description: 'application/problem+json',
+  content: {
+    'application/problem+json': {
+      schema: {
+        type: 'object',
+        required: ['status', 'code', 'title', 'errors'],
+        properties: {
+          status: { type: 'integer' }, code: { type: 'string' }, title: { type: 'string', description: '中文' }, title_en: { type: 'string' },
+          errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' }, message_en: { type: 'string' } } } },
+        },
+      },
+    },
+  },
+};
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const e of ENDPOINTS) {
+    const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    for (const [name, schema] of Object.entries(e.query ?? {})) params.push({ name, in: 'query', required: false, schema: schema as never });
+    const responses: Record<string, unknown> = { [String(e.ok)]: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
+    for (const s of ['400', '401', '403', '404', '409', '413', '422', '429']) responses[s] = problem;
+    paths[e.path] ??= {};
+    paths[e.path][e.method] = {
+      summary: e.summary,
+      security: e.access === 'public' ? [] : [{ session: [] }],
+      'x-access': e.access,
+      parameters: params,
+      ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: e.body } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: '振兴 Zhenxing API', version: '1.0.0', description: '巩固拓展脱贫攻坚成果流程平台接口。写操作需要会话 Cookie 与 x-csrf-token 请求头。' },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'zx_session' } } },
+    paths,
+  };
+}
+
+/** A browsable page listing the endpoints (no external scripts: the machine may have no internet). */
+export function docsPage(): string {
+  const rows = ENDPOINTS.map((e) => {
+    const who = e.access === 'public' ? '公开' : e.access === 'staff' ? '登录用户（按地区）' : e.access.roles.join(', ');
+    return `<tr><td><code>${e.method.toUpperCase()}</code></td><td><code>${e.path}</code></td><td>${e.summary}</td><td>${who}</td></tr>`;
+  }).join('');
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>振兴 API</title>
+<style>body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:2rem;color:#1f1f1f}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #eee;padding:.4rem .6rem;text-align:left;font-size:14px}code{color:#0958d9}</style></head>
+<body><h1>振兴 Zhenxing API</h1><p>机器可读文档：<a href="/api/openapi.json">/api/openapi.json</a>（OpenAPI 3.1）。错误统一为 application/problem+json。</p>
+<table><thead><tr><th>方法</th><th>路径</th><th>说明</th><th>权限</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+}
