@@ -1,0 +1,193 @@
+/**
+ * `npm run bench`: figures for speed on the embedded default (real Temporal
+ * dev server + real PostgreSQL), loopback only, bounded in count and time.
+ * Prints a table and writes bench/results.json.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { ROOT } from '../../server/config.js';
+import { createPool, migrate } from '../../server/db.js';
+import { startEmbeddedPostgres } from '../../server/launcher/postgres.js';
+import { startTemporalDevServer } from '../../server/launcher/temporal.js';
+import { createActivities } from '../../activities/index.js';
+import { dataConverter, workflowBundle } from '../../server/temporal/connect.js';
+import { caseOrg } from '../../server/services/directory.js';
+import { completeTaskUpdate, type CaseInput } from '../../workflows/contract.js';
+import type { ProcessDefinition } from '../../workflows/definition.js';
+import { seedOrgFixture } from '../support/org-fixture.js';
+import { importDepartmentCsv } from '../../server/services/department-import.js';
+import { handDone } from './handwritten-workflow.js';
+
+export interface Figure {
+  id: string;
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+  baseline?: { name: string; value: number };
+  ratio?: number;
+  note?: string;
+}
+
+const KEYS = [{ id: 'bench', key: Buffer.alloc(32, 9) }];
+const figures: Figure[] = [];
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+
+const t = (zh: string) => ({ zh, en: zh });
+/** P1/P2 chain: apply → village notice (1 policy day on the demo scale) → township review → county approval */
+const chain: ProcessDefinition = {
+  key: 'bench-chain', version: 1, title: t('基准'), subject: 'household', start: 'apply',
+  steps: [
+    { id: 'apply', type: 'task', title: t('申请'), assignee: { role: 'village_cadre', level: 'village' }, actions: [{ id: 'approve', kind: 'submit', label: t('提交'), next: 'notice' }] },
+    { id: 'notice', type: 'notice', title: t('公示'), level: 'village', days: 1, next: 'review', onObjection: 'review' },
+    { id: 'review', type: 'task', title: t('乡镇审核'), assignee: { role: 'township_reviewer', level: 'township' }, actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'approve' }] },
+    { id: 'approve', type: 'task', title: t('县级审定'), assignee: { role: 'county_rural_bureau', level: 'county' }, actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'end' }] },
+    { id: 'end', type: 'end', title: t('通过'), outcome: 'approved' },
+  ],
+};
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const dataDir = join(ROOT, '.data', 'bench');
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  console.log('starting PostgreSQL and Temporal…');
+  const pg = await startEmbeddedPostgres({ dataDir, port: 54391, persistent: false });
+  const temporal = await startTemporalDevServer({ port: 17291, logFile: join(dataDir, 'temporal.log') });
+  await migrate(pg.url);
+  const db = createPool(pg.url, 30);
+  await seedOrgFixture(db);
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, dataConverter: dataConverter(KEYS) });
+  const native = await NativeConnection.connect({ address: temporal.address });
+  const taskQueue = 'bench';
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: join(ROOT, 'test/bench/bench-workflows.ts'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
+  const worker = await Worker.create({
+    connection: native, taskQueue, workflowBundle: bundle, activities: createActivities(db), dataConverter: dataConverter(KEYS),
+    maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentActivityTaskExecutions: 100, maxCachedWorkflows: 5000,
+  });
+  const running = worker.run();
+  void workflowBundle;
+
+  try {
+    await p7(client, taskQueue);
+    await p1p2(client, db, taskQueue);
+    await p6(db);
+  } finally {
+    worker.shutdown();
+    await running;
+    await native.close();
+    await connection.close();
+    await db.end();
+    await temporal.stop();
+    await pg.stop();
+  }
+  report();
+}
+
+/** P7: the ceiling — empty workflows started and completed per second. */
+async function p7(client: Client, taskQueue: string) {
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  const lane = async () => {
+    while (Date.now() < deadline) {
+      await client.workflow.execute('emptyWorkflow', { taskQueue, workflowId: `empty-${randomUUID()}` });
+      done++;
+    }
+  };
+  const start = Date.now();
+  await Promise.all(Array.from({ length: 32 }, lane));
+  const rate = done / ((Date.now() - start) / 1000);
+  figures.push({ id: 'P7', name: 'empty workflows started+completed per second (ceiling)', value: round(rate), unit: '/s' });
+}
+
+async function waitTask(db: ReturnType<typeof createPool>, caseId: string, stepId: string): Promise<string> {
+  for (;;) {
+    const { rows } = await db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open' LIMIT 1`, [caseId, stepId]);
+    if (rows[0]) return rows[0].id;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** P1: full approval cases per second through the interpreter; P2: the same chain hand-written. */
+async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue: string) {
+  const org = (await caseOrg(db, 'hn-v1'))!;
+  const daySeconds = 1;
+  const runFor = async (kind: 'interpreter' | 'handwritten') => {
+    const deadline = Date.now() + seconds * 1000;
+    let done = 0;
+    const lane = async () => {
+      while (Date.now() < deadline) {
+        const caseId = `${kind}-${randomUUID()}`;
+        if (kind === 'interpreter') {
+          const input: CaseInput = { caseId, definition: chain, forms: {}, params: {}, org, subject: { kind: 'household', name: 'x' }, title: 'bench', initiator: { userId: 'cadre1', name: 'x' }, data: {}, daySeconds };
+          const h = await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+          for (const [step, user] of [['apply', 'cadre1'], ['review', 'sec1'], ['approve', 'bureau1']] as const) {
+            const taskId = await waitTask(db, caseId, step);
+            await h.executeUpdate(completeTaskUpdate, { args: [{ requestId: randomUUID(), taskId, actor: { userId: user, name: user }, action: 'approve' }] });
+          }
+          await h.result();
+        } else {
+          const h = await client.workflow.start('handwrittenChain', { taskQueue, workflowId: caseId, args: [{ caseId, orgPath: org.path, noticeMs: daySeconds * 1000 }] });
+          for (const step of ['apply', 'review', 'approve']) {
+            const taskId = await waitTask(db, caseId, step);
+            await h.executeUpdate(handDone, { args: [taskId] });
+          }
+          await h.result();
+        }
+        done++;
+      }
+    };
+    const start = Date.now();
+    await Promise.all(Array.from({ length: 48 }, lane));
+    return done / ((Date.now() - start) / 1000);
+  };
+  const hand = await runFor('handwritten');
+  const ours = await runFor('interpreter');
+  figures.push({ id: 'P1', name: 'full approval cases/s, 3 human steps + 1-day notice (1 day = 1 s)', value: round(ours), unit: '/s', goal: '≥ 25/s' });
+  figures.push({ id: 'P2', name: 'hand-written workflow ÷ interpreter throughput', value: round(hand), unit: '/s', baseline: { name: 'hand-written', value: round(hand) }, ratio: round(hand / ours), goal: 'ratio ≤ 1.3' });
+  const ceiling = figures.find((f) => f.id === 'P7')!.value;
+  figures.push({ id: 'P1/P7', name: 'P1 ÷ ceiling', value: round(ours / ceiling), unit: '×', goal: '≥ 0.5' });
+}
+
+/** P6: importing 100,000 department records, then the same file again (must change nothing). */
+async function p6(db: ReturnType<typeof createPool>) {
+  const lines = ['department,kind,id_number,name,amount,period'];
+  for (let i = 0; i < 100_000; i++) {
+    lines.push(`medical,expense,${String(430422199000000000 + i).slice(0, 17)}X,某${i},${(i % 5000) + 0.5},2026-10`);
+  }
+  const csv = lines.join('\n');
+  let start = Date.now();
+  const first = await importDepartmentCsv(db, csv);
+  const firstMs = Date.now() - start;
+  start = Date.now();
+  const second = await importDepartmentCsv(db, csv);
+  const secondMs = Date.now() - start;
+  figures.push({ id: 'P6', name: `import 100,000 department records (inserted ${first.inserted})`, value: round(firstMs / 1000), unit: 's', goal: '< 60 s' });
+  figures.push({ id: 'P6b', name: `re-import of the same file (inserted ${second.inserted}, unchanged ${second.unchanged})`, value: round(secondMs / 1000), unit: 's', goal: '0 inserted' });
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function report() {
+  const machine = { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model, node: process.version };
+  console.log(`\n振兴 benchmarks — ${new Date().toISOString()} — ${machine.cores} cores, ${machine.memoryGiB} GiB`);
+  console.table(figures.map((f) => ({ id: f.id, figure: f.name, value: `${f.value} ${f.unit}`, ratio: f.ratio ?? '', goal: f.goal ?? '' })));
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, seconds, figures }, null, 2));
+  console.log('written bench/results.json');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
