@@ -1,0 +1,23 @@
+/** Headless Chromium (Debian's) driven by playwright-core, with screenshots kept as test artifacts. */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import { ROOT } from '../../server/config.js';
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ROOT, 'test-artifacts', `${name}.png`), fullPage: true });
+}
+
+export async function login(page: Page, baseUrl: string, username: string, password = 'zhenxing'): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
