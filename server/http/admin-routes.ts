@@ -175,7 +175,7 @@ export function adminRoutes(deps: AppDeps, _svc: ServiceDeps): express.Router {
   }));
   r.post('/codelists/:key/versions', handle(async (req, res) => {
     const who = requireRole(req, ADMIN);
-    const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+    const doc: Record<string, any> = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
     if (!Array.isArray(doc.items) || doc.items.some((i: any) => typeof i?.code !== 'string' || typeof i?.label?.zh !== 'string')) {
       throw problems.invalid([{ path: 'items', message: '每一项需要 code 和中文名称', message_en: 'each item needs code and label.zh' }]);
     }

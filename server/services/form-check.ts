@@ -4,7 +4,7 @@
  * step's field permissions. Invalid data is a 422 with one error per field.
  */
 import type pg from 'pg';
-import { validateFormData, compileForm, validateFormDocument } from '../../forms/validate.js';
+import { validateFormData, compileForm, validateFormDocument, type FormDocument } from '../../forms/validate.js';
 import { resolveCodeLists } from '../../forms/registry.js';
 import type { TaskStep } from '../../workflows/definition.js';
 import { inTransaction } from '../db.js';
@@ -56,7 +56,7 @@ export async function publishForm(db: pg.Pool, doc: Record<string, any>, actorId
   const check = validateFormDocument({ ...doc, version: doc.version ?? 1 });
   if (!check.ok) throw problems.invalid(check.errors, '表单定义有误，不能发布', 'the form document is invalid');
   try {
-    compileForm(resolveCodeLists({ ...doc, version: -1 }, lists.rows.map((r) => r.document)));
+    compileForm(resolveCodeLists({ ...(doc as FormDocument), version: -1 }, lists.rows.map((r) => r.document)));
   } catch (err) {
     throw problems.invalid([{ path: 'schema', message: `表单结构无法编译：${(err as Error).message}`, message_en: `the schema does not compile: ${(err as Error).message}` }]);
   }

@@ -1,0 +1,52 @@
+/**
+ * 代码表 code lists are data shared by several forms. A field names its list
+ * with `"x-codelist": "risk-codes"`; resolving a form turns that into a
+ * `oneOf` of `{ const: code, title: label }` (a single choice) or, on an
+ * array field, into `items.oneOf` with `uniqueItems` (a multiple choice).
+ * Forms and code lists of the Hunan pack live in packs/hunan/.
+ */
+import type { FormDocument } from './validate.js';
+
+export interface CodeList {
+  key: string;
+  version?: number;
+  title: { zh: string; en?: string };
+  items: { code: string; label: { zh: string; en?: string }; children?: CodeList['items'] }[];
+}
+
+function choices(list: CodeList) {
+  return list.items.map((i) => ({ const: i.code, title: i.label.zh }));
+}
+
+export function resolveCodeLists<T extends FormDocument>(doc: T, lists: CodeList[]): T {
+  const byKey = new Map(lists.map((l) => [l.key, l]));
+  const walk = (node: any): any => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const out: any = {};
+    for (const [k, v] of Object.entries(node)) out[k] = walk(v);
+    const key = out['x-codelist'];
+    if (typeof key === 'string' && byKey.has(key)) {
+      const list = byKey.get(key)!;
+      if (out.type === 'array') out.items = { ...(out.items ?? {}), type: 'string', oneOf: choices(list) };
+      else out.oneOf = choices(list);
+      if (out.type === 'array') out.uniqueItems = true;
+    }
+    return out;
+  };
+  return { ...doc, schema: walk(doc.schema) };
+}
+
+/** The code lists a form refers to (so a designer can show them and an import can check them). */
+export function codeListsOf(doc: FormDocument): string[] {
+  const found = new Set<string>();
+  const walk = (node: any) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      if (typeof node['x-codelist'] === 'string') found.add(node['x-codelist']);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(doc.schema);
+  return [...found];
+}

@@ -1,0 +1,133 @@
+/**
+ * 表单校验 one validator for the browser and the server: strip and
+ * recompute derived fields, check the JSON Schema (compiled once per form
+ * version), then the form's cross-field rules and the step's field
+ * permissions. Returns the clean data or one error per wrong field.
+ */
+import type { ValidateFunction } from 'ajv';
+import { ajv } from './ajv.js';
+import { computeDerived, evaluateRule, stripDerived, type DerivedField } from './derive.js';
+import { explain, schemaAt, type FormError } from './messages.js';
+import documentSchema from './form-document.schema.json' with { type: 'json' };
+
+export interface FormRule {
+  id: string;
+  /** applies when this JSON Logic is true (default: always) */
+  when?: unknown;
+  /** these fields must then be filled */
+  require?: string[];
+  /** or this JSON Logic must hold */
+  logic?: unknown;
+  path?: string;
+  message: { zh: string; en: string };
+}
+
+export interface FormDocument {
+  key: string;
+  version: number;
+  title: { zh: string; en?: string };
+  schema: Record<string, any>;
+  uiSchema?: Record<string, any>;
+  derived?: DerivedField[];
+  rules?: FormRule[];
+  source?: unknown;
+}
+
+export type Permission = 'edit' | 'readonly' | 'hidden';
+export type ValidationResult = { ok: true; data: Record<string, unknown> } | { ok: false; errors: FormError[] };
+
+const compiled = new Map<string, ValidateFunction>();
+
+/** Compile a form version once; the same key@version returns the same function. Version -1 is never cached (drafts). */
+export function compileForm(doc: FormDocument): ValidateFunction {
+  const id = `${doc.key}@${doc.version}`;
+  const hit = doc.version >= 0 ? compiled.get(id) : undefined;
+  if (hit) return hit;
+  const { $id: _ignored, ...schema } = doc.schema;
+  const fn = ajv.compile(schema);
+  if (doc.version >= 0) compiled.set(id, fn);
+  return fn;
+}
+
+const checkDocument = ajv.compile(documentSchema);
+
+/** Is this a well-formed form document (before it may be published)? */
+export function validateFormDocument(doc: unknown): { ok: true } | { ok: false; errors: { path: string; message: string; message_en: string }[] } {
+  if (checkDocument(doc)) return { ok: true };
+  return {
+    ok: false,
+    errors: (checkDocument.errors ?? []).map((e) => ({
+      path: e.instancePath || '/',
+      message: `表单定义 ${e.instancePath || ''} 不符合要求：${e.message}`,
+      message_en: `form document ${e.instancePath || ''} ${e.message}`,
+    })),
+  };
+}
+
+const get = (data: any, path: string) => path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), data);
+function set(data: any, path: string, value: unknown) {
+  const parts = path.split('.');
+  let cur = data;
+  for (const p of parts.slice(0, -1)) cur = cur[p] ??= {};
+  if (value === undefined) delete cur[parts.at(-1)!];
+  else cur[parts.at(-1)!] = value;
+}
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+export function validateFormData(
+  doc: FormDocument,
+  input: unknown,
+  opts: { permissions?: Record<string, Permission>; previous?: Record<string, unknown> } = {},
+): ValidationResult {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, errors: [{ path: '', message: '表单数据必须是对象', message_en: 'form data must be an object', keyword: 'type' }] };
+  }
+  const data: Record<string, any> = JSON.parse(JSON.stringify(input));
+  const errors: FormError[] = [];
+  const previous = opts.previous ?? {};
+  for (const [path, perm] of Object.entries(opts.permissions ?? {})) {
+    if (perm === 'hidden') {
+      set(data, path, get(previous, path)); // not shown, not accepted: keep what was there
+    } else if (perm === 'readonly' && get(data, path) !== undefined && !same(get(data, path), get(previous, path))) {
+      const title = schemaAt(doc.schema, path.split('.'))?.title ?? path;
+      errors.push({ path, message: `“${title}”为只读字段，不可修改`, message_en: `"${title}" is read-only at this step`, keyword: 'readonly' });
+    }
+  }
+  const derived = doc.derived ?? [];
+  stripDerived(data, derived);
+  try {
+    computeDerived(data, derived);
+  } catch {
+    // a formula over malformed input: the schema errors below say what is wrong
+  }
+  const validate = compileForm(doc);
+  if (!validate(data)) errors.push(...explain(validate.errors ?? [], doc.schema, data));
+  for (const rule of doc.rules ?? []) {
+    let applies = true;
+    try {
+      applies = rule.when === undefined || evaluateRule(rule.when, data);
+    } catch {
+      applies = false;
+    }
+    if (!applies) continue;
+    for (const path of rule.require ?? []) {
+      if (empty(get(data, path)) && !errors.some((e) => e.path === path)) {
+        errors.push({ path, message: rule.message.zh, message_en: rule.message.en, keyword: 'rule' });
+      }
+    }
+    if (rule.logic !== undefined) {
+      let ok = false;
+      try {
+        ok = evaluateRule(rule.logic, data);
+      } catch {
+        ok = false;
+      }
+      const path = rule.path ?? '';
+      if (!ok && !errors.some((e) => e.path === path)) errors.push({ path, message: rule.message.zh, message_en: rule.message.en, keyword: 'rule' });
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, data };
+}
+
+export type { FormError };
