@@ -15,10 +15,13 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
   rt.groups.set(step.id, group);
   const mode = step.mode ?? 'any';
   const minSigners = step.minDistinctActors === undefined ? 1 : rt.param(step.minDistinctActors);
+  // the inbox shows the due date: the SLA's end in wall time (demo time scale included)
+  const now = Date.now();
+  const dueAt = step.sla ? now + rt.wallMs(noticeCloseTime(now, rt.param(step.sla.days), step.sla.calendar ?? 'calendar') - now) : undefined;
 
   if ('users' in step.assignee) {
     const users = step.assignee.users.map((u) => ({ userId: u, name: u }));
-    startUsers(rt, step, group, users, mode);
+    startUsers(rt, step, group, users, mode, dueAt);
   } else {
     const orgId = rt.orgFor(step.assignee.level);
     const { role, department } = step.assignee;
@@ -29,9 +32,9 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
       rt.emit({ kind: 'audit', action: 'task.no-approver', target: step.id, detail: { role, orgId } });
       createTask(rt, step, group, { role: 'admin', orgId: rt.orgFor(up), minSigners: 1 });
     } else if (mode === 'any') {
-      createTask(rt, step, group, { role, orgId, department, minSigners });
+      createTask(rt, step, group, { role, orgId, department, minSigners, dueAt });
     } else {
-      startUsers(rt, step, group, candidates, mode);
+      startUsers(rt, step, group, candidates, mode, dueAt);
     }
   }
 
@@ -49,16 +52,15 @@ function startUsers(
   group: TaskGroup,
   users: { userId: string; name: string }[],
   mode: 'any' | 'all' | 'sequential',
+  dueAt?: number,
 ): void {
   if (mode === 'sequential') {
     const [first, ...rest] = users;
     group.queue = rest;
-    createTask(rt, step, group, { assigneeUser: first.userId, minSigners: 1 });
-  } else if (mode === 'all') {
-    for (const u of users) createTask(rt, step, group, { assigneeUser: u.userId, minSigners: 1 });
+    createTask(rt, step, group, { assigneeUser: first.userId, minSigners: 1, dueAt });
   } else {
-    // 或签 among named users: one task each, the first decision closes the rest
-    for (const u of users) createTask(rt, step, group, { assigneeUser: u.userId, minSigners: 1 });
+    // 会签: every member; 或签 among named users: one task each, the first decision closes the rest
+    for (const u of users) createTask(rt, step, group, { assigneeUser: u.userId, minSigners: 1, dueAt });
   }
 }
 
