@@ -20,7 +20,10 @@ export const handle =
   (req: Request, res: Response, next: NextFunction) => {
     fn(req, res).then(
       (body) => {
-        if (!res.headersSent) res.status(status).json(body ?? {});
+        if (res.headersSent) return;
+        // a handler may have chosen its status (201 vs 200); otherwise the route's default
+        if (res.statusCode === 200) res.status(status);
+        res.json(body ?? {});
       },
       next,
     );

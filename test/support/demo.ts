@@ -1,0 +1,47 @@
+/** Demo data the API tests use: households, valid application and collection documents. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../server/config.js';
+
+export const households: { id: string; org: string; headName: string; headIdNumber: string; members: { name: string; idNumber: string; relation: string }[] }[] =
+  JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/demo/households.json'), 'utf8'));
+
+export function household(id: string) {
+  return households.find((h) => h.id === id)!;
+}
+
+export function application(hid: string, extra: Record<string, unknown> = {}) {
+  const h = household(hid);
+  return {
+    name: h.headName,
+    idNumber: h.headIdNumber,
+    phone: '13812345678',
+    address: { city: '衡阳市', county: '衡南县', township: '云集街道', village: '竹山村', group: '第一村民小组' },
+    householdSize: h.members.length,
+    channel: 'self',
+    riskReasons: ['06'],
+    statement: '家中主要劳动力患病，医疗支出较大',
+    filedBy: 'self',
+    pledge: true,
+    authorisation: true,
+    signDate: '2026-11-24',
+    ...extra,
+  };
+}
+
+export function collection(hid: string, income: Partial<Record<'A28' | 'A29' | 'A30' | 'A31' | 'A32' | 'A35' | 'A36', number>> = {}) {
+  const h = household(hid);
+  return {
+    A1: false,
+    A3: '2',
+    A4: false,
+    members: h.members.map((m) => ({
+      A5: m.name, A7: m.idNumber, A8: m.relation, A9: '01', A10: '06', A11: '03', A12: '00', A13: '01', A14: '01', A15: '01',
+      A16: 6, A17: '01', A18: '01', A19: '01', A20: '02', A21: '02', A22: '02',
+    })),
+    A23: '02', A24: '02', A25: '02', A27: ['06'],
+    A28: 12000, A29: 3000, A30: 0, A31: 1200, A32: 800, A35: 0, A36: 5000,
+    A55: { name: '周联系', phone: '13900001111' },
+    ...income,
+  };
+}
