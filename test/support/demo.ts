@@ -45,3 +45,14 @@ export function collection(hid: string, income: Partial<Record<'A28' | 'A29' | '
     ...income,
   };
 }
+
+const orgs: { id: string; parent: string | null; level: string }[] = JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/demo/orgs.json'), 'utf8'));
+
+/** Who acts for a household: its village, township and their demo users. */
+export function peopleOf(hid: string) {
+  const village = household(hid).org;
+  const township = orgs.find((o) => o.id === village)!.parent!;
+  const v = village.replace(/^v-/, '');
+  const t = township.replace(/^t-/, '');
+  return { village, township, cadre: `cadre.${v}`, verifiers: [`verifier1.${t}`, `verifier2.${t}`], township_reviewers: [`sec.${t}`, `head.${t}`] };
+}

@@ -1,0 +1,131 @@
+/** S1 监测对象识别: one scenario per path, through the service layer, on the time-skipping server. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
+import { application, collection, peopleOf } from '../support/demo.js';
+import { fileObjection } from '../../server/services/public-board.js';
+
+const DAY = 86_400_000;
+let h: PackHarness;
+beforeAll(async () => {
+  h = await createPackHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '逐户评议，符合纳入条件' };
+const opinion = (signer: string) => ({ opinion: '同意', signer, signDate: '2026-12-05' });
+const approval = { countyApproval: { opinion: '同意纳入', signer: '周局长', date: '2026-12-06', sealed: true }, monitoringType: '2' };
+
+/** apply (at start) → two verifiers → village review: the case is then in its 7-day notice */
+async function startAndVerify(hid: string, channel = 'self') {
+  const p = peopleOf(hid);
+  const caseId = await h.start(p.cadre, { process: 'identification', org: p.village, subject: { id: hid }, data: application(hid, { channel }) });
+  const [verify] = await h.open(caseId);
+  await h.act(p.verifiers[0], verify.id, 'submit', { data: collection(hid) });
+  await h.act(p.verifiers[1], verify.id, 'submit', { data: collection(hid) });
+  const [vr] = await h.open(caseId);
+  expect(vr.step_id).toBe('village_review');
+  return { caseId, vr, p };
+}
+
+async function toNotice(hid: string, channel: string) {
+  const { caseId, vr, p } = await startAndVerify(hid, channel);
+  await h.act(p.cadre, vr.id, 'approve', { data: review });
+  return caseId;
+}
+
+async function throughTownshipAndCounty(caseId: string) {
+  const township = await h.open(caseId, 2);
+  for (const t of township) await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(t.assignee_user!) });
+  const [county] = await h.open(caseId);
+  expect(county.step_id).toBe('county_approval');
+  await h.act('bureau', county.id, 'approve', { data: approval });
+  return h.waitStatus(caseId);
+}
+
+describe('S1 identification', () => {
+  it.each([
+    ['household self-application', 'self', 'HH-0001'],
+    ['cadre sweep', 'cadre_sweep', 'HH-0002'],
+    ['department data warning', 'department_warning', 'HH-0003'],
+  ])('identifies a household found by %s, sets its type and monitor contact', async (_n, channel, hid) => {
+    const caseId = await toNotice(hid, channel);
+    const notice = (await h.tdb.db.query('SELECT * FROM notices WHERE case_id = $1', [caseId])).rows[0];
+    expect(notice.closes_at.getTime() - notice.opens_at.getTime()).toBe(7 * DAY);
+    await h.env.sleep(7 * DAY + 1000);
+    expect(await throughTownshipAndCounty(caseId)).toBe('approved');
+    const hh = (await h.tdb.db.query('SELECT monitoring_status, monitoring_type, monitor_contact, active_case_id FROM households WHERE id = $1', [hid])).rows[0];
+    expect(hh).toMatchObject({ monitoring_status: 'monitored', monitoring_type: '2', monitor_contact: { name: '周联系' }, active_case_id: null });
+    const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data;
+    expect(data.application.channel).toBe(channel);
+    expect(data.income.A38).toBeGreaterThan(0);
+    expect(Array.isArray(data.departmentHits.hits)).toBe(true);
+  });
+
+  it('investigates an objection and goes on when it is unfounded', async () => {
+    const caseId = await toNotice('HH-0005', 'self');
+    const notice = (await h.tdb.db.query('SELECT id FROM notices WHERE case_id = $1', [caseId])).rows[0];
+    const { receipt } = await fileObjection(h.svc, notice.id, { content: '该户家中有经营性货车', name: '匿名' });
+    await h.env.sleep(7 * DAY + 1000);
+    const [inv] = await h.open(caseId);
+    expect(inv.step_id).toBe('investigate');
+    await h.act(peopleOf('HH-0005').cadre, inv.id, 'unfounded', { comment: '货车已报废', data: { findings: '经核实货车已于2025年报废', outcome: 'unfounded', investigators: '李、王' } });
+    expect((await h.open(caseId, 2)).map((t) => t.step_id)).toEqual(['township_review', 'township_review']);
+    expect((await h.tdb.db.query('SELECT status FROM objections WHERE receipt = $1', [receipt])).rows[0].status).toBe('investigating');
+  });
+
+  it('rejects the case when the objection is upheld', async () => {
+    const caseId = await toNotice('HH-0004', 'self');
+    const notice = (await h.tdb.db.query('SELECT id FROM notices WHERE case_id = $1', [caseId])).rows[0];
+    await fileObjection(h.svc, notice.id, { content: '该户子女为公职人员' });
+    await h.env.sleep(7 * DAY + 1000);
+    const [inv] = await h.open(caseId);
+    await h.act(peopleOf('HH-0004').cadre, inv.id, 'upheld', { comment: '情况属实', data: { findings: '子女为财政供养人员', outcome: 'upheld', investigators: '李' } });
+    expect(await h.waitStatus(caseId)).toBe('rejected');
+    expect((await h.tdb.db.query('SELECT outcome FROM cases WHERE id = $1', [caseId])).rows[0].outcome).toBe('rejected');
+  });
+
+  it('never posts a case the village review rejects', async () => {
+    const { caseId, vr, p } = await startAndVerify('HH-0006');
+    await h.act(p.cadre, vr.id, 'reject', { comment: '评议未通过', data: { ...review, result: 'failed' } });
+    expect(await h.waitStatus(caseId)).toBe('rejected');
+    expect((await h.tdb.db.query('SELECT count(*)::int AS n FROM notices WHERE case_id = $1', [caseId])).rows[0].n).toBe(0);
+  });
+
+  it('returns a case from the township to verification, and it comes back through review', async () => {
+    const caseId = await toNotice('HH-0007', 'self');
+    await h.env.sleep(7 * DAY + 1000);
+    const [sec] = (await h.open(caseId, 2)).filter((t) => t.assignee_user?.startsWith('sec.'));
+    await expect(h.act(sec.assignee_user!, sec.id, 'return', { returnTo: 'verify' })).rejects.toMatchObject({ status: 422 });
+    await h.act(sec.assignee_user!, sec.id, 'return', { returnTo: 'verify', comment: '收入数据需复核' });
+    const [verify] = await h.open(caseId);
+    expect(verify.step_id).toBe('verify');
+    const comments = (await h.tdb.db.query(`SELECT comment FROM task_actions WHERE case_id = $1 AND action = 'return'`, [caseId])).rows;
+    expect(comments).toEqual([{ comment: '收入数据需复核' }]);
+  });
+
+  it('refuses a verification that one person signs twice', async () => {
+    const p = peopleOf('HH-0008');
+    const caseId = await h.start(p.cadre, { process: 'identification', org: p.village, subject: { id: 'HH-0008' }, data: application('HH-0008') });
+    const [verify] = await h.open(caseId);
+    await h.act(p.verifiers[0], verify.id, 'submit', { data: collection('HH-0008') });
+    await expect(h.act(p.verifiers[0], verify.id, 'submit', { data: collection('HH-0008') })).rejects.toMatchObject({ status: 409 });
+    expect((await h.open(caseId)).map((t) => t.step_id)).toEqual(['verify']);
+  });
+
+  it('rejects collected data with a field-level error and keeps the task open', async () => {
+    const p = peopleOf('HH-0009');
+    const caseId = await h.start(p.cadre, { process: 'identification', org: p.village, subject: { id: 'HH-0009' }, data: application('HH-0009') });
+    const [verify] = await h.open(caseId);
+    const bad = collection('HH-0009');
+    (bad.members[0] as Record<string, unknown>).A7 = '430422199001011235';
+    await expect(h.act(p.verifiers[0], verify.id, 'submit', { data: bad })).rejects.toMatchObject({
+      status: 422,
+      errors: [expect.objectContaining({ path: 'members.0.A7', message: expect.stringMatching(/校验位错误/) })],
+    });
+    expect((await h.open(caseId)).map((t) => t.id)).toEqual([verify.id]);
+    void randomUUID;
+  });
+});

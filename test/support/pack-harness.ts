@@ -1,0 +1,97 @@
+/**
+ * Scenario harness: the Hunan pack and demo county in a fresh database, a
+ * time-skipping Temporal server, a real worker, and the service layer the
+ * API uses — so a scenario test acts exactly as the API would.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { createActivities } from '../../activities/index.js';
+import { findTestServerBinary } from '../../server/launcher/temporal.js';
+import { dataConverter, workflowBundle } from '../../server/temporal/connect.js';
+import { importPack, readPackFolder } from '../../server/services/packs.js';
+import { loadDemoCounty } from '../../server/services/bootstrap.js';
+import { validateProcessForImport } from '../../server/services/process-publish.js';
+import { loadPrincipal, type Principal } from '../../server/services/principal.js';
+import type { ServiceDeps } from '../../server/services/deps.js';
+import * as tasks from '../../server/services/tasks.js';
+import * as cases from '../../server/services/cases.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { CODEC_KEYS, quietRuntime } from './engine.js';
+
+export interface PackHarness {
+  env: TestWorkflowEnvironment;
+  tdb: TestDatabase;
+  svc: ServiceDeps;
+  who(username: string): Promise<Principal>;
+  start(username: string, req: Omit<cases.StartCaseRequest, 'requestId'> & { requestId?: string }): Promise<string>;
+  /** the open tasks of a case, waiting until at least n exist */
+  open(caseId: string, n?: number): Promise<{ id: string; step_id: string; assignee_user: string | null }[]>;
+  act(username: string, taskId: string, action: string, extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string }): Promise<unknown>;
+  status(caseId: string): Promise<string>;
+  waitStatus(caseId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createPackHarness(): Promise<PackHarness> {
+  quietRuntime();
+  const tdb = await createTestDatabase();
+  const bundle = readPackFolder('hunan');
+  await importPack(tdb.db, bundle, { validateProcess: await validateProcessForImport(tdb.db, bundle) });
+  await loadDemoCounty(tdb.db, 'zhenxing');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: findTestServerBinary() } },
+    client: { dataConverter: dataConverter(CODEC_KEYS) },
+  });
+  const taskQueue = `pack-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(tdb.db),
+    dataConverter: dataConverter(CODEC_KEYS),
+  });
+  const running = worker.run();
+  const svc: ServiceDeps = { db: tdb.db, temporal: env.client, taskQueue, daySeconds: 86400 };
+  const principals = new Map<string, Principal>();
+  const who = async (username: string) => {
+    if (!principals.has(username)) principals.set(username, (await loadPrincipal(tdb.db, username))!);
+    return principals.get(username)!;
+  };
+  const h: PackHarness = {
+    env,
+    tdb,
+    svc,
+    who,
+    async start(username, req) {
+      const r = await cases.startCase(svc, await who(username), { requestId: randomUUID(), ...req });
+      return r.case.id;
+    },
+    async open(caseId, n = 1) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const { rows } = await tdb.db.query(`SELECT id, step_id, assignee_user FROM tasks WHERE case_id = $1 AND status = 'open' ORDER BY created_at, id`, [caseId]);
+        if (rows.length >= n) return rows;
+        if (Date.now() > deadline) throw new Error(`case ${caseId}: expected ${n} open tasks, found ${rows.map((r) => r.step_id)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async act(username, taskId, action, extra = {}) {
+      return tasks.completeTask(svc, await who(username), taskId, { requestId: randomUUID(), action, ...extra });
+    },
+    async status(caseId) {
+      return (await tdb.db.query('SELECT status FROM cases WHERE id = $1', [caseId])).rows[0]?.status;
+    },
+    async waitStatus(caseId) {
+      await env.client.workflow.getHandle(caseId).result();
+      return h.status(caseId);
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await tdb.drop();
+    },
+  };
+  return h;
+}
