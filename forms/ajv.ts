@@ -4,7 +4,9 @@ import addFormatsModule from 'ajv-formats';
 import { checkIdOrDisability, isHalfMonths, isMobile, isMoney, parseDisabilityCert, parseResidentId } from './formats.js';
 
 export function createAjv() {
-  const ajv = new Ajv2020.default({ allErrors: true, strict: false, allowUnionTypes: true });
+  // ajv is CommonJS: Node's ESM loader puts the class on .default, bundlers give the class itself
+  const AjvClass = ((Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020) as unknown as new (o: object) => import('ajv').default;
+  const ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
   // ajv-formats is CommonJS: its function is the default export under ESM, or the module itself
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: unknown) => void;
   addFormats(ajv);

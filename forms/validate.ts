@@ -49,10 +49,11 @@ export function compileForm(doc: FormDocument): ValidateFunction {
   return fn;
 }
 
-const checkDocument = ajv.compile(documentSchema);
+let checkDocument: ValidateFunction | undefined;
 
 /** Is this a well-formed form document (before it may be published)? */
 export function validateFormDocument(doc: unknown): { ok: true } | { ok: false; errors: { path: string; message: string; message_en: string }[] } {
+  checkDocument ??= ajv.compile(documentSchema);
   if (checkDocument(doc)) return { ok: true };
   return {
     ok: false,

@@ -27,7 +27,13 @@ export function createApp(deps: AppDeps): express.Express {
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
-        directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'style-src': ["'self'", "'unsafe-inline'"] },
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          // ajv compiles each form's JSON Schema to a function in the browser (the same validator as the
+          // server); that needs 'unsafe-eval'. Scripts still load only from this origin.
+          'script-src': ["'self'", "'unsafe-eval'"],
+        },
       },
       hsts: deps.config.env === 'production',
     }),

@@ -156,6 +156,15 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     ? await deps.db.query('SELECT document FROM form_versions WHERE key = $1 AND version = $2', [t.form_key, t.form_version])
     : { rows: [] as { document: unknown }[] };
   const actions = (t.actions as TaskAction[]).filter(() => t.status === 'open' && t.mine);
+  // earlier opinions on this case, newest first (a returned task shows why it came back)
+  const history = await deps.db.query(
+    `SELECT a.actor_name, a.action, a.comment, a.at, t2.step_title FROM task_actions a JOIN tasks t2 ON t2.id = a.task_id
+     WHERE a.case_id = $1 ORDER BY a.at DESC LIMIT 20`,
+    [t.case_id],
+  );
+  // the latest action before this task arrived was a return: show who sent it back and why
+  const before = history.rows.filter((h) => new Date(h.at) <= new Date(t.created_at));
+  const returned = before[0]?.action === 'return' ? before[0] : undefined;
   return {
     task: {
       id: t.id, caseId: t.case_id, stepId: t.step_id, stepTitle: t.step_title, status: t.status, role: t.role, orgId: t.org_id,
@@ -169,6 +178,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     fieldPermissions: perms,
     actions,
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
+    history: history.rows,
+    returnedComment: returned ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）` : undefined,
   };
 }
 

@@ -1,0 +1,126 @@
+/** Layout and routes: a side menu on desktop, a bottom tab bar on phones; the public board needs no login. */
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Badge, Button, Dropdown, Grid, Layout, Menu, Spin, Typography } from 'antd';
+import { BellOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
+import { useSession, ROLE_NAMES } from './session';
+import { api } from './api';
+import Login from './pages/Login';
+
+const Inbox = lazy(() => import('./pages/Inbox'));
+const TaskPage = lazy(() => import('./pages/TaskPage'));
+const CasePage = lazy(() => import('./pages/CasePage'));
+const Cases = lazy(() => import('./pages/Cases'));
+const PublicBoard = lazy(() => import('./pages/PublicBoard'));
+const Households = lazy(() => import('./pages/Households'));
+const Dashboard = lazy(() => import('./pages/Dashboard'));
+
+const MENU = [
+  { key: '/', icon: <InboxOutlined />, label: '待办' },
+  { key: '/cases', icon: <FileSearchOutlined />, label: '案件' },
+  { key: '/households', icon: <HomeOutlined />, label: '农户' },
+  { key: '/dashboard', icon: <DashboardOutlined />, label: '统计' },
+  { key: '/public', icon: <NotificationOutlined />, label: '公示栏' },
+];
+
+const loading = (
+  <div style={{ padding: 48, textAlign: 'center' }}>
+    <Spin />
+  </div>
+);
+
+export function App() {
+  const { me } = useSession();
+  const location = useLocation();
+  if (location.pathname.startsWith('/public')) {
+    return (
+      <Suspense fallback={loading}>
+        <Routes>
+          <Route path="/public" element={<PublicBoard />} />
+        </Routes>
+      </Suspense>
+    );
+  }
+  if (me === undefined) return loading;
+  if (me === null) {
+    return (
+      <Routes>
+        <Route path="/login" element={<Login />} />
+        <Route path="*" element={<Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />} />
+      </Routes>
+    );
+  }
+  return <Shell />;
+}
+
+function Shell() {
+  const { me, logout } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  const mobile = !screens.md;
+  const [notes, setNotes] = useState<{ id: string; message: string; case_id?: string }[]>([]);
+  useEffect(() => {
+    api.get('/api/notifications').then((r) => setNotes(r.items)).catch(() => {});
+  }, [location.pathname]);
+  const selected = MENU.map((m) => m.key).filter((k) => (k === '/' ? location.pathname === '/' || location.pathname.startsWith('/tasks') : location.pathname.startsWith(k)));
+  const role = me!.roles[0];
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 12, padding: mobile ? '0 12px' : '0 24px', background: '#a61d24' }}>
+        <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: mobile ? 16 : 18, whiteSpace: 'nowrap' }}>
+          振兴{mobile ? '' : ' · 巩固脱贫成果信息平台'}
+        </Link>
+        <div style={{ flex: 1 }} />
+        <Dropdown
+          menu={{
+            items: notes.length
+              ? notes.slice(0, 8).map((n) => ({ key: n.id, label: <span style={{ maxWidth: 280, display: 'inline-block', whiteSpace: 'normal' }}>{n.message}</span>, onClick: () => n.case_id && navigate(`/cases/${n.case_id}`) }))
+              : [{ key: 'none', label: '暂无通知', disabled: true }],
+          }}
+        >
+          <Button type="text" aria-label="通知" icon={<Badge count={notes.length} size="small"><BellOutlined style={{ color: '#fff', fontSize: 18 }} /></Badge>} />
+        </Dropdown>
+        <Typography.Text style={{ color: '#fff' }} ellipsis>
+          {me!.user.name}
+          {!mobile && role ? `（${role.org?.name ?? ''}${ROLE_NAMES[role.role] ?? role.role}）` : ''}
+        </Typography.Text>
+        <Button type="text" aria-label="退出登录" icon={<LogoutOutlined style={{ color: '#fff' }} />} onClick={() => logout().then(() => navigate('/login'))}>
+          {mobile ? '' : <span style={{ color: '#fff' }}>退出</span>}
+        </Button>
+      </Layout.Header>
+      <Layout>
+        {!mobile && (
+          <Layout.Sider width={180} theme="light">
+            <Menu mode="inline" selectedKeys={selected} items={MENU} onClick={(e) => navigate(e.key)} style={{ height: '100%', paddingTop: 8 }} />
+          </Layout.Sider>
+        )}
+        <Layout.Content style={{ padding: mobile ? '12px 10px 72px' : 24, background: '#f5f6f8' }}>
+          <Suspense fallback={loading}>
+            <Routes>
+              <Route path="/" element={<Inbox />} />
+              <Route path="/tasks/:id" element={<TaskPage />} />
+              <Route path="/cases" element={<Cases />} />
+              <Route path="/cases/:id" element={<CasePage />} />
+              <Route path="/households" element={<Households />} />
+              <Route path="/households/:id" element={<Households />} />
+              <Route path="/dashboard" element={<Dashboard />} />
+              <Route path="/login" element={<Navigate to="/" replace />} />
+              <Route path="*" element={<Navigate to="/" replace />} />
+            </Routes>
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+      {mobile && (
+        <nav aria-label="主菜单" style={{ position: 'fixed', bottom: 0, left: 0, right: 0, display: 'flex', background: '#fff', borderTop: '1px solid #eee', zIndex: 10 }}>
+          {MENU.map((m) => (
+            <Link key={m.key} to={m.key} style={{ flex: 1, textAlign: 'center', padding: '8px 0', fontSize: 12, color: selected.includes(m.key) ? '#a61d24' : '#555' }}>
+              <div style={{ fontSize: 18 }}>{m.icon}</div>
+              {m.label}
+            </Link>
+          ))}
+        </nav>
+      )}
+    </Layout>
+  );
+}

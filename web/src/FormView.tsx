@@ -1,0 +1,108 @@
+/**
+ * Renders a form document with @rjsf/antd, from the pinned version, with the
+ * step's field permissions. Validation uses the same code as the server
+ * (forms/validate.ts); its errors, and the server's 422 errors, appear next
+ * to their fields in Chinese.
+ */
+import { forwardRef, useImperativeHandle, useMemo, useState } from 'react';
+import Form from '@rjsf/antd';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
+import Ajv2020 from 'ajv/dist/2020';
+import { validateFormData, type FormDocument } from '../../forms/validate';
+import { checkIdOrDisability, isHalfMonths, isMobile, parseDisabilityCert, parseResidentId } from '../../forms/formats';
+import type { FieldError } from './api';
+
+const validator = customizeValidator({
+  AjvClass: Ajv2020 as never,
+  customFormats: {
+    'resident-id': (v: string) => parseResidentId(v).valid,
+    'disability-cert': (v: string) => parseDisabilityCert(v).valid,
+    'id-or-disability': (v: string) => checkIdOrDisability(v).valid,
+    mobile: isMobile,
+    money: () => true,
+    'half-months': (v: string) => isHalfMonths(Number(v)),
+  },
+  ajvOptionsOverrides: { strict: false },
+});
+
+/** Turn dotted error paths (members.2.A7) into rjsf's nested error schema. */
+export function toErrorSchema(errors: FieldError[]): ErrorSchema {
+  const root: any = {};
+  for (const e of errors) {
+    let node = root;
+    for (const part of e.path.split('.').filter(Boolean)) node = node[part] ??= {};
+    (node.__errors ??= []).push(e.message);
+  }
+  return root;
+}
+
+function withPermissions(ui: UiSchema, perms: Record<string, string>, readonly: boolean): UiSchema {
+  const out: any = structuredClone(ui ?? {});
+  for (const [path, p] of Object.entries(perms)) {
+    let node = out;
+    for (const part of path.split('.')) node = node[part] ??= {};
+    if (p === 'readonly') node['ui:readonly'] = true;
+    if (p === 'hidden') node['ui:widget'] = 'hidden';
+  }
+  if (readonly) out['ui:readonly'] = true;
+  out['ui:submitButtonOptions'] = { norender: true };
+  return out;
+}
+
+export interface FormViewHandle {
+  /** validate with the shared validator; shows errors and returns the clean data, or undefined */
+  check(): Record<string, unknown> | undefined;
+  data(): Record<string, unknown>;
+  showErrors(errors: FieldError[]): void;
+}
+
+export const FormView = forwardRef<FormViewHandle, {
+  doc: FormDocument;
+  initial?: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  readonly?: boolean;
+}>(function FormView({ doc, initial, permissions = {}, readonly = false }, ref) {
+  const [formData, setFormData] = useState<Record<string, unknown>>(initial ?? {});
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const ui = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
+  useImperativeHandle(ref, () => ({
+    check() {
+      const r = validateFormData(doc, formData, { permissions: permissions as never, previous: initial });
+      if (r.ok) {
+        setErrors([]);
+        setFormData(r.data);
+        return r.data;
+      }
+      setErrors(r.errors);
+      return undefined;
+    },
+    data: () => formData,
+    showErrors: setErrors,
+  }));
+  return (
+    <>
+      {errors.length > 0 && (
+        <div role="alert" style={{ background: '#fff2f0', border: '1px solid #ffccc7', borderRadius: 6, padding: '8px 12px', marginBottom: 12 }}>
+          有 {errors.length} 处需要修改：
+          <ul style={{ margin: '4px 0 0 16px', padding: 0 }}>
+            {errors.slice(0, 8).map((e) => (
+              <li key={e.path + e.message}>{e.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Form
+        schema={doc.schema as RJSFSchema}
+        uiSchema={ui}
+        formData={formData}
+        validator={validator}
+        onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
+        extraErrors={toErrorSchema(errors)}
+        showErrorList={false}
+        noHtml5Validate
+        readonly={readonly}
+      />
+    </>
+  );
+});

@@ -1,0 +1,40 @@
+/** The web app talks to the API only: JSON, the session cookie, and the CSRF token on writes. */
+export interface FieldError {
+  path: string;
+  message: string;
+  message_en: string;
+}
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly errors: FieldError[],
+  ) {
+    super(title);
+  }
+}
+
+let csrf = sessionStorage.getItem('zx-csrf') ?? '';
+export function setCsrf(token: string) {
+  csrf = token;
+  sessionStorage.setItem('zx-csrf', token);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok) throw new ApiError(res.status, json.code ?? 'error', json.title ?? `请求失败（${res.status}）`, json.errors ?? []);
+  return json as T;
+}
+
+export const api = {
+  get: <T = any>(path: string) => request<T>('GET', path),
+  post: <T = any>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+};
+
+export const requestId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);

@@ -1,0 +1,130 @@
+/** 案件 progress of the definition (done / current / next), the timeline, notices, objections, withdraw and urge. */
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
+import { api, ApiError, requestId } from '../api';
+import { fmt, PROCESS, STATUS } from '../labels';
+
+const KIND: Record<string, string> = {
+  'case.started': '发起', 'task.created': '到达', 'task.signed': '办理', 'task.closed': '完成', 'notice.opened': '公示开始',
+  'notice.closed': '公示结束', 'objection.filed': '收到异议', 'case.ended': '办结', cc: '抄送', notify: '通知',
+};
+
+export default function CasePage() {
+  const { id } = useParams();
+  const { message } = App.useApp();
+  const [c, setC] = useState<any>();
+  const [error, setError] = useState<string>();
+  const load = () => api.get(`/api/cases/${id}`).then(setC).catch((e) => setError(e instanceof ApiError ? e.title : '加载失败'));
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id]);
+  if (error) return <Empty description={error} />;
+  if (!c) return <Spin style={{ display: 'block', margin: 48 }} />;
+
+  const steps = (c.definition?.steps ?? []).filter((s: any) => s.type === 'task' || s.type === 'notice' || s.type === 'end' && s.outcome === 'approved');
+  const done = new Set(c.progress.done);
+  const current = new Set(c.progress.current);
+  const currentIndex = steps.findIndex((s: any) => current.has(s.id));
+  const caseAction = async (kind: 'withdraw' | 'urge') => {
+    try {
+      await api.post(`/api/cases/${id}/${kind}`, { requestId: requestId() });
+      message.success(kind === 'withdraw' ? '已撤回' : '已催办');
+      void load();
+    } catch (e) {
+      message.error(e instanceof ApiError ? e.title : '操作失败');
+    }
+  };
+  const st = STATUS[c.case.status];
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card
+        title={<span>{c.case.title} <Tag color={st?.color}>{st?.text ?? c.case.status}</Tag></span>}
+        extra={
+          <Space>
+            {c.case.status === 'running' && <Button onClick={() => caseAction('urge')}>催办</Button>}
+            {c.canWithdraw && <Button danger onClick={() => caseAction('withdraw')}>撤回</Button>}
+          </Space>
+        }
+      >
+        <Descriptions size="small" column={{ xs: 1, sm: 2, md: 3 }}>
+          <Descriptions.Item label="编号">{c.case.id}</Descriptions.Item>
+          <Descriptions.Item label="事项">{PROCESS[c.case.processKey] ?? c.case.processKey}（流程第 {c.case.processVersion} 版）</Descriptions.Item>
+          <Descriptions.Item label="地区">{c.case.orgName}</Descriptions.Item>
+          <Descriptions.Item label="对象">{c.case.subjectName}</Descriptions.Item>
+          <Descriptions.Item label="发起时间">{fmt(c.case.startedAt)}</Descriptions.Item>
+          <Descriptions.Item label="办结时间">{fmt(c.case.endedAt)}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card title="办理进度">
+        <div style={{ overflowX: 'auto' }}>
+          <Steps
+            size="small"
+            current={currentIndex >= 0 ? currentIndex : steps.length}
+            status={c.case.status === 'running' ? 'process' : c.case.status === 'approved' ? 'finish' : 'error'}
+            items={steps.map((s: any) => ({
+              title: s.title.zh,
+              status: done.has(s.id) ? 'finish' : current.has(s.id) ? 'process' : 'wait',
+            }))}
+            style={{ minWidth: Math.max(600, steps.length * 110) }}
+          />
+        </div>
+      </Card>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={14}>
+          <Card title="办理记录">
+            <Timeline
+              items={c.timeline
+                .filter((e: any) => e.kind !== 'notify' && e.kind !== 'task.closed')
+                .map((e: any) => ({
+                  color: e.kind === 'case.ended' ? (c.case.status === 'approved' ? 'green' : 'red') : e.kind === 'task.signed' ? 'blue' : 'gray',
+                  children: (
+                    <div>
+                      <Typography.Text strong>{KIND[e.kind] ?? e.kind}</Typography.Text>{' '}
+                      {e.payload?.stepTitle ?? ''}
+                      {e.kind === 'task.signed' && (
+                        <>
+                          ：{e.payload?.actorName ?? e.actor_name} <Tag>{actionText(e.payload?.action)}</Tag>
+                          {e.payload?.comment && <div style={{ color: '#555' }}>意见：{e.payload.comment}</div>}
+                        </>
+                      )}
+                      {e.kind === 'notice.opened' && <span>（{e.payload.days} 天，至 {fmt(new Date(e.payload.closesAt).toISOString())}）</span>}
+                      <div>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(e.at)}</Typography.Text>
+                      </div>
+                    </div>
+                  ),
+                }))}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Card title="公示与异议">
+            {c.notices.length === 0 ? (
+              <Empty description="暂无公示" />
+            ) : (
+              <Table size="small" rowKey="id" pagination={false} dataSource={c.notices}
+                columns={[
+                  { title: '公示', dataIndex: 'title', render: (_: unknown, n: any) => `${n.days}天（${n.calendar === 'working' ? '工作日' : '自然日'}）` },
+                  { title: '开始', dataIndex: 'opens_at', render: fmt },
+                  { title: '结束', dataIndex: 'closes_at', render: fmt },
+                  { title: '异议', dataIndex: 'objection_count' },
+                ]} />
+            )}
+            {c.objections.map((o: any) => (
+              <div key={o.receipt} style={{ marginTop: 8 }}>
+                <Tag>{o.receipt}</Tag>
+                {o.content} <Tag color="orange">{o.status}</Tag>
+              </div>
+            ))}
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function actionText(a?: string) {
+  return ({ submit: '提交', approve: '同意', reject: '不同意', return: '退回', unfounded: '异议不成立', upheld: '异议成立', 'delegate-reply': '委派意见' } as Record<string, string>)[a ?? ''] ?? a;
+}

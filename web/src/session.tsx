@@ -1,0 +1,43 @@
+/** Who is signed in, shared by every page. */
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { api, setCsrf } from './api';
+
+export interface Me {
+  user: { id: string; username: string; name: string };
+  roles: { role: string; org: { id: string; name: string; level: string }; department?: string }[];
+}
+
+const Ctx = createContext<{ me: Me | null | undefined; reload: () => Promise<void>; logout: () => Promise<void> }>({
+  me: undefined,
+  reload: async () => {},
+  logout: async () => {},
+});
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const reload = useCallback(async () => {
+    try {
+      const r = await api.get<Me & { csrfToken: string }>('/api/me');
+      if (r.csrfToken) setCsrf(r.csrfToken);
+      setMe(r);
+    } catch {
+      setMe(null);
+    }
+  }, []);
+  const logout = useCallback(async () => {
+    await api.post('/api/auth/logout').catch(() => {});
+    setMe(null);
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return <Ctx.Provider value={{ me, reload, logout }}>{children}</Ctx.Provider>;
+}
+
+export const useSession = () => useContext(Ctx);
+
+export const ROLE_NAMES: Record<string, string> = {
+  village_cadre: '村干部', village_secretary: '村支书', verifier: '入户核实员', township_reviewer: '乡镇审核', county_rural_bureau: '县乡村振兴局',
+  county_finance: '县财政局', county_industry_dept: '县行业部门', county_leading_group: '县领导小组', monitor_contact: '帮扶联系人',
+  admin: '系统管理员', security_admin: '安全管理员', auditor: '审计管理员',
+};
