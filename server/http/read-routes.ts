@@ -84,7 +84,10 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       timeline: timeline.rows,
       notices: notices.rows,
       objections: objections.rows,
-      canWithdraw: c.initiator_id === who.userId && c.status === 'running',
+      // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)
+      canWithdraw:
+        c.initiator_id === who.userId && c.status === 'running' && notices.rows.length === 0 &&
+        !(await db.query('SELECT 1 FROM task_actions WHERE case_id = $1 AND actor_id <> $2 LIMIT 1', [id, who.userId])).rowCount,
     };
   }));
 
@@ -142,6 +145,32 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       [rows[0].id],
     );
     return { household: maskValue(rows[0]), cases: hist.rows };
+  }));
+
+  /** 一次采集、多次复用 the household's known data to prefill a new application (an audited full read). */
+  r.get('/households/:id/prefill', handle(async (req) => {
+    const who = requireUser(req);
+    const { rows } = await db.query(
+      `SELECT h.id, h.head_name, h.head_id_number, h.members, h.org_path FROM households h WHERE h.id = $1 AND h.org_path && $2::text[]`,
+      [String(req.params.id), regionIds(who.roles)],
+    );
+    const h = rows[0];
+    if (!h) throw problems.notFound('农户不存在', 'household not found');
+    const names = await db.query('SELECT level, name FROM org_nodes WHERE id = ANY($1)', [h.org_path]);
+    const at = (level: string) => names.rows.find((n) => n.level === level)?.name ?? '';
+    await inTransaction(db, (tx) =>
+      appendAudit(tx, [{ id: `prefill:${h.id}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'household.read-unmasked', target: h.id }]),
+    );
+    return {
+      application: {
+        name: h.head_name,
+        idNumber: h.head_id_number,
+        householdSize: (h.members ?? []).length || undefined,
+        address: { city: at('city'), county: at('county'), township: at('township'), village: at('village') },
+        filedBy: 'self',
+        signDate: new Date().toISOString().slice(0, 10),
+      },
+    };
   }));
 
   r.get('/notifications', handle(async (req) => {

@@ -102,6 +102,8 @@ export const FormView = forwardRef<FormViewHandle, {
         showErrorList={false}
         noHtml5Validate
         readonly={readonly}
+        // a pledge (const true) must be ticked by the person, never pre-ticked
+        experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
       />
     </>
   );

@@ -115,7 +115,7 @@ export default function CasePage() {
             {c.objections.map((o: any) => (
               <div key={o.receipt} style={{ marginTop: 8 }}>
                 <Tag>{o.receipt}</Tag>
-                {o.content} <Tag color="orange">{o.status}</Tag>
+                {o.content} <Tag color="orange">{OBJECTION_ZH[o.status] ?? o.status}</Tag>
               </div>
             ))}
           </Card>
@@ -128,3 +128,5 @@ export default function CasePage() {
 function actionText(a?: string) {
   return ({ submit: '提交', approve: '同意', reject: '不同意', return: '退回', unfounded: '异议不成立', upheld: '异议成立', 'delegate-reply': '委派意见' } as Record<string, string>)[a ?? ''] ?? a;
 }
+
+const OBJECTION_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '异议不成立', upheld: '异议成立' };

@@ -14,6 +14,7 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
   const [org, setOrg] = useState<string>();
   const [subject, setSubject] = useState<string>();
   const [doc, setDoc] = useState<any>();
+  const [prefill, setPrefill] = useState<Record<string, unknown>>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const form = useRef<FormViewHandle>(null);
@@ -36,6 +37,10 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
     const first = process === 'identification' ? 'application' : process === 'elimination' ? 'collection' : process.startsWith('project') ? 'project' : undefined;
     if (first) api.get(`/api/forms/${first}`).then((r) => setDoc(r.latest));
   }, [process]);
+  useEffect(() => {
+    setPrefill(undefined);
+    if (subject && doc?.key === 'application') api.get(`/api/households/${subject}/prefill`).then((r) => setPrefill(r.application)).catch(() => setPrefill({}));
+  }, [subject, doc]);
   const needsHousehold = processes.find((p) => p.key === process)?.subject === 'household';
 
   const submit = async () => {
@@ -63,19 +68,19 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
       <Form layout="vertical">
         <Form.Item label="流程" required>
-          <Select value={process} onChange={setProcess} options={processes.map((p) => ({ value: p.key, label: p.title.zh }))} placeholder="请选择要办理的事项" />
+          <Select aria-label="流程" value={process} onChange={setProcess} options={processes.map((p) => ({ value: p.key, label: p.title.zh }))} placeholder="请选择要办理的事项" />
         </Form.Item>
         <Form.Item label="村（社区）" required>
-          <Select value={org} onChange={(v) => { setOrg(v); setSubject(undefined); }} options={orgs.map((o) => ({ value: o.id, label: o.name }))} placeholder="请选择村" />
+          <Select aria-label="村" value={org} onChange={(v) => { setOrg(v); setSubject(undefined); }} options={orgs.map((o) => ({ value: o.id, label: o.name }))} placeholder="请选择村" />
         </Form.Item>
         {needsHousehold && (
           <Form.Item label="农户" required>
-            <Select showSearch optionFilterProp="label" value={subject} onChange={setSubject} options={households.map((h) => ({ value: h.id, label: `${h.head_name}（${h.id}）` }))} placeholder="请选择农户" />
+            <Select aria-label="农户" showSearch optionFilterProp="label" value={subject} onChange={setSubject} options={households.map((h) => ({ value: h.id, label: `${h.head_name}（${h.id}）` }))} placeholder="请选择农户" />
           </Form.Item>
         )}
       </Form>
       {process && !doc && <Spin />}
-      {doc && <FormView ref={form} doc={doc} key={doc.key} />}
+      {doc && (!needsHousehold || !subject || prefill) && <FormView ref={form} doc={doc} key={`${doc.key}-${subject ?? ''}`} initial={prefill} />}
     </Modal>
   );
 }

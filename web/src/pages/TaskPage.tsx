@@ -94,7 +94,7 @@ export default function TaskPage() {
         <Card size="small" title="前序意见">
           {t.history.map((h: any) => (
             <div key={h.at + h.actor_name}>
-              <Typography.Text strong>{h.actor_name}</Typography.Text> {h.action_label ?? h.action}：{h.comment ?? '—'}{' '}
+              <Typography.Text type="secondary">{h.step_title}</Typography.Text> <Typography.Text strong>{h.actor_name}</Typography.Text> {ACTION_ZH[h.action] ?? h.action}：{h.comment ?? '—'}{' '}
               <Typography.Text type="secondary">{fmt(h.at)}</Typography.Text>
             </div>
           ))}
@@ -132,3 +132,7 @@ export default function TaskPage() {
     </Space>
   );
 }
+
+const ACTION_ZH: Record<string, string> = {
+  submit: '提交', approve: '同意', reject: '不同意', return: '退回', unfounded: '异议不成立', upheld: '异议成立', 'delegate-reply': '委派意见',
+};
