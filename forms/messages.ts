@@ -47,6 +47,8 @@ export function explain(errors: ErrorObject[], schema: any, data: unknown): Form
   // most specific first: structural errors of combinators come last and are dropped when a field already has one
   const ordered = [...errors].sort((a, b) => rank(a) - rank(b));
   for (const e of ordered) {
+    // a code-list choice is a oneOf of consts: report the choice once ("请从列表中选择"), not each branch
+    if (/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) && ordered.some((o) => o.instancePath === e.instancePath && (o.keyword === 'oneOf' || o.keyword === 'anyOf'))) continue;
     let path = e.instancePath.split('/').filter(Boolean);
     if (e.keyword === 'required') path = [...path, (e.params as { missingProperty: string }).missingProperty];
     const key = path.join('.');

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileForm, validateFormData, validateFormDocument, type FormDocument } from '../../forms/validate.js';
+import { resolveCodeLists, type CodeList } from '../../forms/registry.js';
+import { idCheckDigit } from '../../forms/formats.js';
+
+const dir = join(import.meta.dirname, '../../forms/packs/hunan');
+const lists: CodeList[] = readdirSync(join(dir, 'codelists')).map((f) => JSON.parse(readFileSync(join(dir, 'codelists', f), 'utf8')));
+const forms: FormDocument[] = readdirSync(join(dir, 'forms')).map((f) => resolveCodeLists(JSON.parse(readFileSync(join(dir, 'forms', f), 'utf8')), lists));
+const form = (key: string) => forms.find((f) => f.key === key)!;
+
+const id = (birth: string, seq: number) => {
+  const s = `430422${birth}${String(seq).padStart(3, '0')}`;
+  return s + idCheckDigit(s);
+};
+const member = (n: number, relation: string, birth: string) => ({
+  A5: `成员${n}`, A7: id(birth, n), A8: relation, A9: '01', A10: '06', A11: '03', A12: '00', A13: '01', A14: '01', A15: '01',
+  A16: 6, A17: '01', A18: '01', A19: '01', A20: '02', A21: '02', A22: '02',
+});
+function collection6() {
+  return {
+    A1: false, A3: '2', A4: false,
+    members: [member(1, '01', '19700101'), member(2, '02', '19720303'), member(3, '03', '19950505'), member(4, '04', '19980707'), member(5, '07', '20150909'), member(6, '11', '19450202')],
+    A23: '02', A24: '02', A25: '02', A27: ['06', '12'],
+    A28: 36000, A29: -2000, A30: 500, A31: 3600, A32: 1800.5, A35: 2000, A36: 9000,
+    A39: ['01'], A40: ['02'], A44: true,
+    A53: '1', A54: '2026-11-01', A55: { name: '周联系', phone: '13900001111' },
+  };
+}
+
+describe('附件2 information collection', () => {
+  it('validates a complete 6-member household and computes A6, A26 and A33–A38', () => {
+    const r = validateFormData(form('collection'), collection6());
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+    if (!r.ok) return;
+    const d = r.data as any;
+    // A33 = 36000 − 2000 + 500 + 3600 − 1800.5 = 36299.5; A34 = ÷ 6; A37 = A33 + 2000 − 9000; A38 = ÷ 6
+    expect([d.A33, d.A34, d.A37, d.A38]).toEqual([36299.5, 6049.92, 29299.5, 4883.25]);
+    expect(d.members.map((m: any) => m.A6)).toEqual(['1', '2', '1', '2', '1', '2']); // odd 17th digit = male
+    expect(d.A26).toBe('02');
+  });
+
+  it('ignores derived values sent by the client and recomputes them', () => {
+    const doc: any = { ...collection6(), A33: 999999, A38: 999999, A26: '01' };
+    doc.members[0].A6 = '2';
+    const r = validateFormData(form('collection'), doc);
+    expect(r.ok && (r.data as any).A33).toBe(36299.5);
+    expect(r.ok && (r.data as any).members[0].A6).toBe('1');
+  });
+
+  it('returns exactly the five seeded mistakes, each with its path and a Chinese message', () => {
+    const doc: any = collection6();
+    doc.members[2].A7 = doc.members[2].A7.slice(0, 17) + (doc.members[2].A7[17] === '1' ? '2' : '1'); // bad check digit
+    doc.members[4].A16 = 13; // months worked over 12
+    doc.members[1].A17 = '03'; // not in the yes/no list
+    doc.A28 = 100.123; // three decimals
+    delete doc.A23; // required
+    const r = validateFormData(form('collection'), doc);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.path).sort()).toEqual(['A23', 'A28', 'members.1.A17', 'members.2.A7', 'members.4.A16'].sort());
+    const by = Object.fromEntries(r.errors.map((e) => [e.path, e.message]));
+    expect(by['members.2.A7']).toBe('“身份证（残疾人证）号码”：身份证号校验位错误');
+    expect(by['members.4.A16']).toBe('“务工时间（月）”不能大于12');
+    expect(by['members.1.A17']).toBe('“参加城乡居民（职工）基本医疗保险”请从列表中选择');
+    expect(by.A28).toBe('“A28 工资性收入（元）”金额最多保留两位小数');
+    expect(by.A23).toBe('“A23 住房出现安全问题”为必填项');
+    for (const e of r.errors) expect(e.message_en).toMatch(/\w/);
+  });
+
+  it('reports a household with no members clearly instead of dividing by zero', () => {
+    const r = validateFormData(form('collection'), { ...collection6(), members: [] });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors.find((e) => e.path === 'members')?.message).toBe('“家庭成员信息”至少需要1项');
+    expect(!r.ok && JSON.stringify(r.errors)).not.toMatch(/Infinity|NaN/);
+  });
+
+  it('needs the free text when risk ⑭ is chosen on the application, and a disaster type for ⑨', () => {
+    const app = validateFormData(form('application'), { riskReasons: ['14'] });
+    expect(!app.ok && app.errors.find((e) => e.path === 'otherRisk')?.message).toMatch(/⑭其他/);
+    const col = validateFormData(form('collection'), { ...collection6(), A27: ['09'] });
+    expect(!col.ok && col.errors.map((e) => e.path)).toEqual(['A27a']);
+  });
+
+  it('refuses an edit to a read-only field instead of silently dropping it', () => {
+    const previous = collection6();
+    const changed = { ...collection6(), A3: '1' };
+    const r = validateFormData(form('collection'), changed, { permissions: { A3: 'readonly' }, previous });
+    expect(!r.ok && r.errors).toEqual([expect.objectContaining({ path: 'A3', message: '“A3 监测对象类型”为只读字段，不可修改' })]);
+    expect(validateFormData(form('collection'), collection6(), { permissions: { A3: 'readonly' }, previous }).ok).toBe(true);
+  });
+});
+
+describe('form versions', () => {
+  it('requires a field added in v2 of 附件1 while v1 documents still validate against v1', () => {
+    const v1 = form('application');
+    const v2: FormDocument = structuredClone({ ...v1, version: 2 });
+    v2.schema.properties.contactPhone = { type: 'string', title: '联系电话', format: 'mobile' };
+    v2.schema.required = [...v2.schema.required, 'contactPhone'];
+    const doc = {
+      name: '张三', idNumber: id('19800101', 1), address: { city: '衡阳市', county: '衡南县', township: '云集', village: '竹山', group: '一组' },
+      householdSize: 3, channel: 'self', riskReasons: ['06'], statement: '因病', filedBy: 'self', pledge: true, authorisation: true, signDate: '2026-11-24',
+    };
+    expect(validateFormData(v1, doc).ok).toBe(true);
+    const r = validateFormData(v2, doc);
+    expect(!r.ok && r.errors).toEqual([expect.objectContaining({ path: 'contactPhone', message: '“联系电话”为必填项' })]);
+    expect(validateFormData(v2, { ...doc, contactPhone: '12345' }).ok).toBe(false);
+    expect(validateFormData(v2, { ...doc, contactPhone: '13812345678' }).ok).toBe(true);
+    expect(compileForm(v1)).toBe(compileForm(v1));
+    expect(compileForm(v2)).not.toBe(compileForm(v1));
+  });
+
+  it.each(forms.map((f) => [f.key, f] as const))('%s is a well-formed form document', (_k, f) => {
+    expect(validateFormDocument(f)).toEqual({ ok: true });
+  });
+});
+
+describe('robustness', () => {
+  it.each(forms.map((f) => [f.key, f] as const))('never throws on 10,000 random documents for %s', (_k, f) => {
+    const keys = Object.keys(f.schema.properties);
+    const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(fc.string(), fc.integer(), fc.object())), fc.object());
+    const doc = fc.oneof(
+      fc.dictionary(fc.constantFrom(...keys), value),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(doc, (d) => {
+        const r = validateFormData(f, d);
+        return r.ok ? typeof r.data === 'object' : r.errors.every((e) => typeof e.path === 'string' && e.message.length > 0);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
