@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { ROOT, type Config } from './config.js';
 import { errorHandler, problems } from './http/problem.js';
 import { healthRoutes } from './http/health.js';
+import { installMetrics } from './http/metrics.js';
 import { apiRoutes } from './http/routes.js';
 import type { Logger } from './log.js';
 
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
+  installMetrics(app);
   app.use(healthRoutes(deps));
   app.use('/api', express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   app.use('/api', apiRoutes(deps));

@@ -103,6 +103,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/admin/users', summary: '新建用户 Create a user', access: SECURITY, ok: 201, body: { type: 'object' } },
   { method: 'get', path: '/api/admin/audit', summary: '审计日志 Audit log', access: AUDITOR, ok: 200 },
   { method: 'get', path: '/api/admin/audit/verify', summary: '校验审计链 Verify the audit chain', access: AUDITOR, ok: 200 },
+  { method: 'get', path: '/metrics', summary: '监控指标 Prometheus metrics', access: 'public', ok: 200 },
   { method: 'get', path: '/api/openapi.json', summary: '接口文档 This document', access: 'public', ok: 200 },
 ];
 

@@ -8,6 +8,8 @@ import { maskValue } from '../services/masking.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
 import { requireUser } from './session.js';
+import { resolvedForm } from '../services/form-check.js';
+import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
 import { problems } from './problem.js';
 
@@ -90,6 +92,28 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
         !(await db.query('SELECT 1 FROM task_actions WHERE case_id = $1 AND actor_id <> $2 LIMIT 1', [id, who.userId])).rowCount,
     };
   }));
+
+  /** 文书 a form of the case as an A4 PDF (the frozen snapshot when the step was signed, else the case data) */
+  r.get('/cases/:id/documents/:form.pdf', async (req, res, next) => {
+    try {
+      const who = requireUser(req);
+      const id = String(req.params.id);
+      const key = String(req.params.form);
+      await visibleCase(svc, who, id);
+      const c = (await db.query('SELECT c.*, o.name AS org_name FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE c.id = $1', [id])).rows[0];
+      const snap = await db.query('SELECT data, form_version FROM documents WHERE case_id = $1 AND form_key = $2 ORDER BY created_at DESC LIMIT 1', [id, key]);
+      const data = snap.rows[0]?.data ?? c.data?.[key];
+      if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
+      const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
+      if (!form) throw problems.notFound('表单不存在', 'no such form');
+      await inTransaction(db, (tx) => appendAudit(tx, [{ id: `pdf:${id}:${key}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'document.print', target: id, detail: { form: key } }]));
+      const pdf = await renderFormPdf(form, data, { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name });
+      res.type('application/pdf').setHeader('content-disposition', `inline; filename="${encodeURIComponent(key)}-${id}.pdf"`);
+      res.send(pdf);
+    } catch (err) {
+      next(err);
+    }
+  });
 
   r.get('/orgs', handle(async () => {
     const { rows } = await db.query('SELECT id, parent_id, level, name FROM org_nodes ORDER BY path');

@@ -4,6 +4,19 @@ import { randomUUID } from 'node:crypto';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 import { fileObjection } from '../../server/services/public-board.js';
+import { renderFormPdf } from '../../server/documents/pdf.js';
+import { resolvedForm } from '../../server/services/form-check.js';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+async function pdfText(pdf: Buffer): Promise<string> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const page = await doc.getPage(i);
+    text += (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join('');
+  }
+  return text;
+}
 
 const DAY = 86_400_000;
 let h: PackHarness;
@@ -16,7 +29,13 @@ afterAll(async () => {
 
 const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '逐户评议，符合纳入条件' };
 const opinion = (signer: string) => ({ opinion: '同意', signer, signDate: '2026-12-05' });
-const approval = { countyApproval: { opinion: '同意纳入', signer: '周局长', date: '2026-12-06', sealed: true }, monitoringType: '2' };
+const approval = {
+  verification: { opinion: '经入户核实情况属实', signer: '王核实', date: '2026-11-26' },
+  villageReview: { opinion: '村级评议通过', signer: '李书记', date: '2026-11-27' },
+  townshipReview: { opinion: '同意上报', signer: '刘书记', signer2: '张镇长', date: '2026-12-05' },
+  countyApproval: { opinion: '同意纳入', signer: '周局长', date: '2026-12-06', sealed: true },
+  monitoringType: '2',
+};
 
 /** apply (at start) → two verifiers → village review: the case is then in its 7-day notice */
 async function startAndVerify(hid: string, channel = 'self') {
@@ -62,6 +81,19 @@ describe('S1 identification', () => {
     expect(data.application.channel).toBe(channel);
     expect(data.income.A38).toBeGreaterThan(0);
     expect(Array.isArray(data.departmentHits.hits)).toBe(true);
+  });
+
+  it('prints the signed 附件3 as a PDF with the household, every opinion, the signers and the dates', async () => {
+    const caseId = await toNotice('HH-0010', 'self');
+    await h.env.sleep(7 * DAY + 1000);
+    expect(await throughTownshipAndCounty(caseId)).toBe('approved');
+    const snap = (await h.tdb.db.query(`SELECT data, form_version FROM documents WHERE case_id = $1 AND form_key = 'identification-approval'`, [caseId])).rows[0];
+    const c = (await h.tdb.db.query('SELECT subject_name FROM cases WHERE id = $1', [caseId])).rows[0];
+    const form = await resolvedForm(h.tdb.db, 'identification-approval', snap.form_version ?? undefined);
+    const text = await pdfText(await renderFormPdf(form, snap.data, { id: caseId, title: 'x', orgName: '船山村', subjectName: c.subject_name }));
+    for (const s of [c.subject_name, '防止返贫监测对象识别审批表', '经入户核实情况属实', '村级评议通过', '同意上报', '同意纳入', '王核实', '李书记', '刘书记', '张镇长', '周局长', '2026-11-26', '2026-12-06', '边缘易致贫户']) {
+      expect(text, s).toContain(s);
+    }
   });
 
   it('investigates an objection and goes on when it is unfounded', async () => {
