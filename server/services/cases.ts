@@ -160,9 +160,9 @@ export async function caseAction(
   kind: 'withdraw' | 'urge' | 'cc' | 'cancel',
   body: { requestId?: string; comment?: string; userIds?: string[] },
 ) {
+  if (kind === 'cancel' && !who.roles.some((r) => r.role === 'admin')) throw problems.forbidden();
   await visibleCase(deps, who, caseId);
   if (!body.requestId) throw problems.invalid([{ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' }]);
-  if (kind === 'cancel' && !who.roles.some((r) => r.role === 'admin')) throw problems.forbidden();
   const update = { withdraw: withdrawUpdate, urge: urgeUpdate, cc: ccUpdate, cancel: cancelUpdate }[kind];
   const result = await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, {
     args: [{ requestId: body.requestId, actor: { userId: who.userId, name: who.name }, comment: body.comment, userIds: body.userIds }],
