@@ -87,6 +87,19 @@ export function adminRoutes(deps: AppDeps, _svc: ServiceDeps): express.Router {
     const { rows } = await db.query(`SELECT key, version, status, document->'title' AS title, created_at FROM form_versions ORDER BY key, version`);
     return { items: rows };
   }));
+  r.get('/forms/:key/versions/:version', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const { rows } = await db.query('SELECT key, version, status, document FROM form_versions WHERE key = $1 AND version = $2', [
+      String(req.params.key), Number(req.params.version) || 0,
+    ]);
+    if (!rows[0]) throw problems.notFound('表单版本不存在', 'no such form version');
+    return rows[0];
+  }));
+  r.get('/roles', handle(async (req) => {
+    requireRole(req, ADMIN);
+    const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
+    return { items: rows[0]?.manifest.roles ?? [], levels: ['village', 'township', 'county', 'city', 'province'] };
+  }));
   r.post('/forms', handle(async (req, res) => {
     const who = requireRole(req, ADMIN);
     const doc = obj(req.body?.document ?? req.body, 'document');

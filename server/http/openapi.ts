@@ -89,6 +89,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/admin/processes/{key}/versions', summary: '发布流程新版本 Validate and publish', access: ADMIN, ok: 201, body: { type: 'object' } },
   { method: 'get', path: '/api/admin/activities', summary: '活动注册表 Activity registry', access: ADMIN, ok: 200 },
   { method: 'get', path: '/api/admin/forms', summary: '表单版本 Form versions', access: ADMIN, ok: 200 },
+  { method: 'get', path: '/api/admin/forms/{key}/versions/{version}', summary: '表单版本原文 A form version as stored', access: ADMIN, ok: 200 },
+  { method: 'get', path: '/api/admin/roles', summary: '角色 Roles and levels of the pack', access: ADMIN, ok: 200 },
   { method: 'post', path: '/api/admin/forms', summary: '新建表单 Create a form', access: ADMIN, ok: 201, body: { type: 'object' } },
   { method: 'post', path: '/api/admin/forms/{key}/versions', summary: '发布表单新版本 Publish a form version', access: ADMIN, ok: 201, body: { type: 'object' } },
   { method: 'post', path: '/api/admin/packs/import', summary: '导入政策包 Import a pack', access: ADMIN, ok: 200, body: { type: 'object' } },

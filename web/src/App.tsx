@@ -2,7 +2,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Badge, Button, Dropdown, Grid, Layout, Menu, Spin, Typography } from 'antd';
-import { BellOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
+import { SettingOutlined, BellOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
 import { useSession, ROLE_NAMES } from './session';
 import { api } from './api';
 import Login from './pages/Login';
@@ -14,6 +14,9 @@ const Cases = lazy(() => import('./pages/Cases'));
 const PublicBoard = lazy(() => import('./pages/PublicBoard'));
 const Households = lazy(() => import('./pages/Households'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
+const AdminHome = lazy(() => import('./admin/AdminHome'));
+const FormDesigner = lazy(() => import('./admin/FormDesigner'));
+const ProcessDesigner = lazy(() => import('./admin/ProcessDesigner'));
 
 const MENU = [
   { key: '/', icon: <InboxOutlined />, label: '待办' },
@@ -63,7 +66,9 @@ function Shell() {
   useEffect(() => {
     api.get('/api/notifications').then((r) => setNotes(r.items)).catch(() => {});
   }, [location.pathname]);
-  const selected = MENU.map((m) => m.key).filter((k) => (k === '/' ? location.pathname === '/' || location.pathname.startsWith('/tasks') : location.pathname.startsWith(k)));
+  const isAdmin = me!.roles.some((r) => r.role === 'admin');
+  const menu = isAdmin ? [...MENU, { key: '/admin', icon: <SettingOutlined />, label: '配置' }] : MENU;
+  const selected = menu.map((m) => m.key).filter((k) => (k === '/' ? location.pathname === '/' || location.pathname.startsWith('/tasks') : location.pathname.startsWith(k)));
   const role = me!.roles[0];
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -92,7 +97,7 @@ function Shell() {
       <Layout>
         {!mobile && (
           <Layout.Sider width={180} theme="light">
-            <Menu mode="inline" selectedKeys={selected} items={MENU} onClick={(e) => navigate(e.key)} style={{ height: '100%', paddingTop: 8 }} />
+            <Menu mode="inline" selectedKeys={selected} items={menu} onClick={(e) => navigate(e.key)} style={{ height: '100%', paddingTop: 8 }} />
           </Layout.Sider>
         )}
         <Layout.Content style={{ padding: mobile ? '12px 10px 72px' : 24, background: '#f5f6f8' }}>
@@ -105,6 +110,9 @@ function Shell() {
               <Route path="/households" element={<Households />} />
               <Route path="/households/:id" element={<Households />} />
               <Route path="/dashboard" element={<Dashboard />} />
+              <Route path="/admin" element={<AdminHome />} />
+              <Route path="/admin/forms/:key" element={<FormDesigner />} />
+              <Route path="/admin/processes/:key" element={<ProcessDesigner />} />
               <Route path="/login" element={<Navigate to="/" replace />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Routes>
@@ -113,7 +121,7 @@ function Shell() {
       </Layout>
       {mobile && (
         <nav aria-label="主菜单" style={{ position: 'fixed', bottom: 0, left: 0, right: 0, display: 'flex', background: '#fff', borderTop: '1px solid #eee', zIndex: 10 }}>
-          {MENU.map((m) => (
+          {menu.map((m) => (
             <Link key={m.key} to={m.key} style={{ flex: 1, textAlign: 'center', padding: '8px 0', fontSize: 12, color: selected.includes(m.key) ? '#a61d24' : '#555' }}>
               <div style={{ fontSize: 18 }}>{m.icon}</div>
               {m.label}

@@ -1,0 +1,253 @@
+/**
+ * 表单设计器 an administrator changes a form without code: add fields from a
+ * palette, reorder them, edit their properties, preview them with the same
+ * renderer staff use, edit the JSON directly, and publish a new version.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { Alert, App, Button, Card, Checkbox, Col, Empty, Input, InputNumber, List, Row, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, RedoOutlined, UndoOutlined } from '@ant-design/icons';
+import { api, ApiError } from '../api';
+import { FormView } from '../FormView';
+import { resolveCodeLists } from '../../../forms/registry';
+import { useHistory } from './useHistory';
+
+type Doc = { key: string; version: number; title: { zh: string; en?: string }; schema: any; uiSchema: any; derived?: any[]; rules?: any[] };
+
+const PALETTE: { kind: string; label: string; make: (title: string) => any; ui?: any }[] = [
+  { kind: 'text', label: '单行文本', make: (t) => ({ type: 'string', title: t, maxLength: 200 }) },
+  { kind: 'textarea', label: '多行文本', make: (t) => ({ type: 'string', title: t, maxLength: 2000 }), ui: { 'ui:widget': 'textarea' } },
+  { kind: 'number', label: '数字', make: (t) => ({ type: 'number', title: t }) },
+  { kind: 'money', label: '金额（元）', make: (t) => ({ type: 'number', format: 'money', title: t, 'x-unit': '元' }) },
+  { kind: 'date', label: '日期', make: (t) => ({ type: 'string', format: 'date', title: t }) },
+  { kind: 'select', label: '单选（代码表）', make: (t) => ({ type: 'string', title: t, 'x-codelist': 'yes-no' }) },
+  { kind: 'multi', label: '多选（代码表）', make: (t) => ({ type: 'array', title: t, 'x-codelist': 'risk-codes', items: { type: 'string' } }), ui: { 'ui:widget': 'checkboxes' } },
+  { kind: 'id', label: '身份证号', make: (t) => ({ type: 'string', format: 'resident-id', title: t }) },
+  { kind: 'phone', label: '手机号码', make: (t) => ({ type: 'string', format: 'mobile', title: t }) },
+  { kind: 'boolean', label: '勾选', make: (t) => ({ type: 'boolean', title: t }) },
+  { kind: 'photo', label: '照片/附件', make: (t) => ({ type: 'array', title: t, items: { type: 'string', format: 'data-url' } }) },
+  { kind: 'signature', label: '签名', make: (t) => ({ type: 'string', title: t, minLength: 1 }) },
+  { kind: 'table', label: '成员表（多行）', make: (t) => ({ type: 'array', title: t, items: { type: 'object', properties: { name: { type: 'string', title: '姓名' } }, required: ['name'] } }) },
+  { kind: 'section', label: '分组/标题', make: (t) => ({ type: 'object', title: t, properties: {} }) },
+];
+
+export default function FormDesigner() {
+  const { key } = useParams();
+  const { message } = App.useApp();
+  const doc = useHistory<Doc | null>(null);
+  const [versions, setVersions] = useState<number[]>([]);
+  const [lists, setLists] = useState<any[]>([]);
+  const [selected, setSelected] = useState<string>();
+  const [json, setJson] = useState('');
+  const [jsonError, setJsonError] = useState<string>();
+  const [errors, setErrors] = useState<{ path: string; message: string }[]>([]);
+  const [opened, setOpened] = useState<number>();
+
+  useEffect(() => {
+    const t0 = performance.now();
+    Promise.all([api.get('/api/admin/forms'), api.get('/api/admin/codelists')]).then(async ([f, c]) => {
+      const mine = f.items.filter((x: any) => x.key === key && x.status === 'published').map((x: any) => x.version);
+      setVersions(mine);
+      setLists(c.items.map((x: any) => x.document));
+      const latest = await api.get(`/api/admin/forms/${key}/versions/${Math.max(...mine)}`);
+      doc.reset(latest.document);
+      setOpened(Math.round(performance.now() - t0));
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  useEffect(() => {
+    if (doc.value) setJson(JSON.stringify({ schema: doc.value.schema, uiSchema: doc.value.uiSchema }, null, 2));
+  }, [doc.value]);
+  const preview = useMemo(() => (doc.value ? resolveCodeLists({ ...doc.value, version: -1 }, lists) : null), [doc.value, lists]);
+  if (!doc.value) return <Spin style={{ display: 'block', margin: 48 }} />;
+  const d = doc.value;
+  const fields = Object.keys(d.schema.properties ?? {});
+  const order: string[] = d.uiSchema?.['ui:order']?.filter((k: string) => fields.includes(k)) ?? fields;
+  const ordered = [...order, ...fields.filter((f) => !order.includes(f))];
+  const field = selected ? d.schema.properties[selected] : undefined;
+  const required = new Set<string>(d.schema.required ?? []);
+
+  const update = (fn: (x: Doc) => void) =>
+    doc.set((cur) => {
+      const next = structuredClone(cur!);
+      fn(next);
+      return next;
+    });
+  const add = (p: (typeof PALETTE)[number]) => {
+    let n = 1;
+    while (d.schema.properties[`field${n}`]) n++;
+    const k = `field${n}`;
+    update((x) => {
+      x.schema.properties[k] = p.make(p.label);
+      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': [...ordered, k], ...(p.ui ? { [k]: p.ui } : {}) };
+    });
+    setSelected(k);
+  };
+  const move = (k: string, delta: number) =>
+    update((x) => {
+      const o = [...ordered];
+      const i = o.indexOf(k);
+      const j = i + delta;
+      if (j < 0 || j >= o.length) return;
+      [o[i], o[j]] = [o[j], o[i]];
+      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': o };
+    });
+  const remove = (k: string) =>
+    update((x) => {
+      delete x.schema.properties[k];
+      x.schema.required = (x.schema.required ?? []).filter((r: string) => r !== k);
+      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': ordered.filter((o) => o !== k) };
+    });
+  const rename = (from: string, to: string) => {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(to) || d.schema.properties[to]) return message.error('字段编码须为英文字母开头且不重复');
+    update((x) => {
+      const props: any = {};
+      for (const [k, v] of Object.entries(x.schema.properties)) props[k === from ? to : k] = v;
+      x.schema.properties = props;
+      x.schema.required = (x.schema.required ?? []).map((r: string) => (r === from ? to : r));
+      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': ordered.map((o) => (o === from ? to : o)) };
+      if (x.uiSchema[from]) (x.uiSchema[to] = x.uiSchema[from]), delete x.uiSchema[from];
+    });
+    setSelected(to);
+  };
+  const setProp = (k: string, prop: string, value: unknown) =>
+    update((x) => {
+      if (value === undefined || value === '' || value === null) delete x.schema.properties[k][prop];
+      else x.schema.properties[k][prop] = value;
+    });
+  const setRequired = (k: string, on: boolean) =>
+    update((x) => {
+      const r = new Set<string>(x.schema.required ?? []);
+      if (on) r.add(k);
+      else r.delete(k);
+      x.schema.required = [...r];
+    });
+  const applyJson = () => {
+    try {
+      const parsed = JSON.parse(json);
+      if (!parsed.schema?.properties) throw new Error('缺少 schema.properties');
+      update((x) => {
+        x.schema = parsed.schema;
+        x.uiSchema = parsed.uiSchema ?? {};
+      });
+      setJsonError(undefined);
+    } catch (e) {
+      setJsonError(`JSON 有误：${(e as Error).message}`);
+    }
+  };
+  const publish = async () => {
+    setErrors([]);
+    try {
+      const r = await api.post(`/api/admin/forms/${key}/versions`, { document: d });
+      message.success(`已发布第 ${r.version} 版，新发起的案件将使用新版本`);
+      setVersions([...versions, r.version]);
+      doc.reset({ ...d, version: r.version });
+    } catch (e) {
+      if (e instanceof ApiError) setErrors(e.errors.length ? e.errors : [{ path: '', message: e.title }]);
+    }
+  };
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Card
+        title={<span>表单设计：{d.title.zh} <Tag>已发布 {versions.length} 个版本</Tag>{opened !== undefined && <Typography.Text type="secondary" style={{ fontSize: 12 }}>打开耗时 {opened} ms</Typography.Text>}</span>}
+        extra={
+          <Space>
+            <Button icon={<UndoOutlined />} disabled={!doc.canUndo} onClick={doc.undo} aria-label="撤销">撤销</Button>
+            <Button icon={<RedoOutlined />} disabled={!doc.canRedo} onClick={doc.redo} aria-label="重做">重做</Button>
+            <Button type="primary" onClick={publish}>发布新版本</Button>
+          </Space>
+        }
+      >
+        {errors.length > 0 && <Alert type="error" showIcon message="不能发布" description={errors.map((e) => <div key={e.path + e.message}>{e.message}</div>)} />}
+      </Card>
+      <Row gutter={12}>
+        <Col xs={24} md={4}>
+          <Card size="small" title="控件">
+            <Space direction="vertical" style={{ width: '100%' }}>
+              {PALETTE.map((p) => (
+                <Button key={p.kind} block onClick={() => add(p)}>{p.label}</Button>
+              ))}
+            </Space>
+          </Card>
+        </Col>
+        <Col xs={24} md={8}>
+          <Card size="small" title={`字段（${ordered.length}）`} styles={{ body: { maxHeight: 640, overflow: 'auto' } }}>
+            <List
+              size="small"
+              dataSource={ordered}
+              renderItem={(k) => (
+                <List.Item
+                  onClick={() => setSelected(k)}
+                  style={{ cursor: 'pointer', background: k === selected ? '#fff1f0' : undefined, paddingLeft: 8 }}
+                  actions={[
+                    <Button key="u" size="small" type="text" icon={<ArrowUpOutlined />} aria-label="上移" onClick={(e) => (e.stopPropagation(), move(k, -1))} />,
+                    <Button key="d" size="small" type="text" icon={<ArrowDownOutlined />} aria-label="下移" onClick={(e) => (e.stopPropagation(), move(k, 1))} />,
+                    <Button key="x" size="small" type="text" danger icon={<DeleteOutlined />} aria-label="删除" onClick={(e) => (e.stopPropagation(), remove(k))} />,
+                  ]}
+                >
+                  <span>{d.schema.properties[k].title ?? k} {required.has(k) && <Tag color="red">必填</Tag>}<Typography.Text type="secondary" style={{ fontSize: 12 }}> {k}</Typography.Text></span>
+                </List.Item>
+              )}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} md={12}>
+          <Tabs
+            items={[
+              {
+                key: 'props',
+                label: '属性',
+                children: field ? (
+                  <Card size="small">
+                    <Space direction="vertical" style={{ width: '100%' }}>
+                      <label>字段编码<Input defaultValue={selected} key={selected} onBlur={(e) => e.target.value !== selected && rename(selected!, e.target.value)} aria-label="字段编码" /></label>
+                      <label>标签<Input value={field.title ?? ''} onChange={(e) => setProp(selected!, 'title', e.target.value)} aria-label="标签" /></label>
+                      <label>说明<Input value={field.description ?? ''} onChange={(e) => setProp(selected!, 'description', e.target.value)} aria-label="说明" /></label>
+                      <Checkbox checked={required.has(selected!)} onChange={(e) => setRequired(selected!, e.target.checked)}>必填</Checkbox>
+                      {field.type === 'string' && (
+                        <Space wrap>
+                          <Select style={{ width: 180 }} value={field.format ?? ''} onChange={(v) => setProp(selected!, 'format', v)} aria-label="格式"
+                            options={[{ value: '', label: '无格式' }, { value: 'resident-id', label: '身份证号' }, { value: 'mobile', label: '手机号码' }, { value: 'date', label: '日期' }]} />
+                          <Input style={{ width: 200 }} placeholder="正则表达式" value={field.pattern ?? ''} onChange={(e) => setProp(selected!, 'pattern', e.target.value)} aria-label="正则" />
+                        </Space>
+                      )}
+                      {field.type === 'number' && (
+                        <Space>
+                          最小<InputNumber value={field.minimum} onChange={(v) => setProp(selected!, 'minimum', v)} aria-label="最小值" />
+                          最大<InputNumber value={field.maximum} onChange={(v) => setProp(selected!, 'maximum', v)} aria-label="最大值" />
+                        </Space>
+                      )}
+                      {'x-codelist' in field && (
+                        <label>代码表<Select style={{ width: '100%' }} value={field['x-codelist']} onChange={(v) => setProp(selected!, 'x-codelist', v)} aria-label="代码表"
+                          options={lists.map((l) => ({ value: l.key, label: `${l.title.zh}（${l.key}）` }))} /></label>
+                      )}
+                    </Space>
+                  </Card>
+                ) : (
+                  <Empty description="选择左侧字段以编辑属性" />
+                ),
+              },
+              {
+                key: 'preview',
+                label: '预览',
+                children: <Card size="small">{preview && <FormView key={JSON.stringify(d.schema).length + ordered.join()} doc={preview as any} />}</Card>,
+              },
+              {
+                key: 'json',
+                label: 'JSON',
+                children: (
+                  <Card size="small">
+                    {jsonError && <Alert type="error" message={jsonError} />}
+                    <Input.TextArea value={json} onChange={(e) => setJson(e.target.value)} rows={22} style={{ fontFamily: 'monospace', fontSize: 12 }} aria-label="表单JSON" />
+                    <Button style={{ marginTop: 8 }} onClick={applyJson}>应用 JSON</Button>
+                  </Card>
+                ),
+              },
+            ]}
+          />
+        </Col>
+      </Row>
+    </Space>
+  );
+}

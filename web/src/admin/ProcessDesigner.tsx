@@ -1,0 +1,243 @@
+/**
+ * 流程设计器 an administrator changes an approval chain without code: the
+ * steps as a graph, a palette of step types, a properties panel (assignee,
+ * mode, co-signers, SLA, notice days and calendar, form, activity inputs,
+ * conditions, actions), validation errors shown on the offending step, and
+ * publishing a new version (running cases keep theirs).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { ReactFlow, Background, Controls, MarkerType, type Connection, type Edge, type Node } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Select, Space, Spin, Tag, Typography } from 'antd';
+import { RedoOutlined, UndoOutlined } from '@ant-design/icons';
+import { api, ApiError } from '../api';
+import { transitions, type ProcessDefinition, type Step } from '../../../workflows/definition';
+import { useHistory } from './useHistory';
+import { layout } from './layout';
+
+const TYPE_ZH: Record<string, string> = { task: '人工审批', notice: '公示', activity: '自动活动', decision: '条件分支', parallel: '并行', end: '结束' };
+const COLORS: Record<string, string> = { task: '#e6f4ff', notice: '#fff7e6', activity: '#f6ffed', decision: '#f9f0ff', parallel: '#e6fffb', end: '#f5f5f5' };
+const LEVELS = [{ value: 'village', label: '村' }, { value: 'township', label: '乡镇' }, { value: 'county', label: '县' }];
+
+function newStep(type: Step['type'], id: string): Step {
+  const title = { zh: TYPE_ZH[type] };
+  switch (type) {
+    case 'task':
+      return { id, type, title, assignee: { role: 'township_reviewer', level: 'township' }, mode: 'any', actions: [{ id: 'approve', kind: 'approve', label: { zh: '同意' }, next: '' }] } as Step;
+    case 'notice':
+      return { id, type, title, level: 'village', days: 7, calendar: 'calendar', next: '', onObjection: '' } as Step;
+    case 'activity':
+      return { id, type, title, activity: 'notify', input: { message: '' }, next: '' } as Step;
+    case 'decision':
+      return { id, type, title, branches: [{ when: { '==': [1, 1] }, next: '' }], otherwise: '' } as Step;
+    case 'parallel':
+      return { id, type, title, join: 'all', branches: [], next: '' } as unknown as Step;
+    case 'end':
+      return { id, type, title: { zh: '结束' }, outcome: 'approved' } as Step;
+  }
+}
+
+export default function ProcessDesigner() {
+  const { key } = useParams();
+  const { message } = App.useApp();
+  const def = useHistory<ProcessDefinition | null>(null);
+  const [selected, setSelected] = useState<string>();
+  const [errors, setErrors] = useState<{ stepId?: string; path: string; message: string }[]>([]);
+  const [meta, setMeta] = useState<{ forms: string[]; roles: { key: string; title: { zh: string } }[]; activities: any[]; versions: number[] }>({ forms: [], roles: [], activities: [], versions: [] });
+  const [opened, setOpened] = useState<number>();
+
+  useEffect(() => {
+    const t0 = performance.now();
+    Promise.all([api.get('/api/admin/processes'), api.get('/api/admin/forms'), api.get('/api/admin/roles'), api.get('/api/admin/activities')]).then(async ([p, f, r, a]) => {
+      const versions = p.items.filter((x: any) => x.key === key && x.status === 'published').map((x: any) => x.version);
+      const latest = await api.get(`/api/admin/processes/${key}/versions/${Math.max(...versions)}`);
+      setMeta({ forms: [...new Set<string>(f.items.map((x: any) => x.key))], roles: r.items, activities: a.items, versions });
+      def.reset(latest.definition);
+      setOpened(Math.round(performance.now() - t0));
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  const d = def.value;
+  const { nodes, edges } = useMemo(() => {
+    if (!d) return { nodes: [] as Node[], edges: [] as Edge[] };
+    const pos = layout(d);
+    const errorsOf = (id: string) => errors.filter((e) => e.stepId === id);
+    const nodes: Node[] = d.steps.map((s) => {
+      const errs = errorsOf(s.id);
+      return {
+        id: s.id,
+        position: pos[s.id],
+        data: {
+          label: (
+            <div data-step={s.id}>
+              <div style={{ fontSize: 11, color: '#888' }}>{TYPE_ZH[s.type]}</div>
+              <div style={{ fontWeight: 600 }}>{s.title.zh}</div>
+              {s.type === 'task' && <div style={{ fontSize: 11 }}>{(s as any).mode === 'all' ? '会签' : (s as any).mode === 'sequential' ? '依次' : '或签'}</div>}
+              {s.type === 'notice' && <div style={{ fontSize: 11 }}>{typeof (s as any).days === 'number' ? `${(s as any).days}天` : '按参数'}</div>}
+              {errs.map((e) => (
+                <div key={e.path + e.message} role="alert" style={{ color: '#cf1322', fontSize: 11, marginTop: 4 }}>{e.message.replace(/^步骤“[^”]*”\([^)]*\)：/, '')}</div>
+              ))}
+            </div>
+          ),
+        },
+        style: { background: COLORS[s.type], border: `2px solid ${errs.length ? '#cf1322' : s.id === selected ? '#a61d24' : '#d9d9d9'}`, width: 190, borderRadius: 8 },
+      };
+    });
+    const edges: Edge[] = d.steps.flatMap((s) =>
+      transitions(s)
+        .filter((t) => t.target && t.target !== '$join')
+        .map((t) => ({ id: `${s.id}:${t.path}`, source: s.id, target: t.target, label: edgeLabel(s, t.path), markerEnd: { type: MarkerType.ArrowClosed }, style: t.path.includes('return') ? { strokeDasharray: '4 3' } : undefined })),
+    );
+    return { nodes, edges };
+  }, [d, errors, selected]);
+
+  if (!d) return <Spin style={{ display: 'block', margin: 48 }} />;
+  const step = d.steps.find((s) => s.id === selected) as any;
+  const update = (fn: (x: ProcessDefinition) => void) =>
+    def.set((cur) => {
+      const next = structuredClone(cur!);
+      fn(next);
+      return next;
+    });
+  const setStep = (patch: (s: any) => void) => update((x) => patch(x.steps.find((s) => s.id === selected)));
+  const add = (type: Step['type']) => {
+    let n = 1;
+    while (d.steps.some((s) => s.id === `${type}_${n}`)) n++;
+    update((x) => x.steps.push(newStep(type, `${type}_${n}`)));
+    setSelected(`${type}_${n}`);
+  };
+  const onConnect = (c: Connection) =>
+    update((x) => {
+      const s: any = x.steps.find((st) => st.id === c.source);
+      if (!s || !c.target) return;
+      if (s.type === 'task') s.actions[0].next = c.target;
+      else if (s.type === 'decision') s.otherwise = c.target;
+      else if ('next' in s) s.next = c.target;
+    });
+  const validate = async () => {
+    const r = await api.post('/api/admin/processes/validate', { definition: d });
+    setErrors(r.errors);
+    if (r.ok) message.success('校验通过');
+    return r.ok;
+  };
+  const publish = async () => {
+    try {
+      const r = await api.post(`/api/admin/processes/${key}/versions`, { definition: d });
+      setErrors([]);
+      message.success(`已发布第 ${r.version} 版；进行中的案件仍按原版本办理`);
+      setMeta({ ...meta, versions: [...meta.versions, r.version] });
+    } catch (e) {
+      if (e instanceof ApiError) setErrors(e.errors as any);
+    }
+  };
+  const targets = d.steps.filter((s) => s.id !== selected).map((s) => ({ value: s.id, label: `${s.title.zh}（${s.id}）` }));
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Card
+        title={<span>流程设计：{d.title.zh} <Tag>已发布 {meta.versions.length} 个版本</Tag>{opened !== undefined && <Typography.Text type="secondary" style={{ fontSize: 12 }}>打开耗时 {opened} ms · {d.steps.length} 个步骤</Typography.Text>}</span>}
+        extra={
+          <Space wrap>
+            {(['task', 'notice', 'activity', 'decision', 'end'] as const).map((t) => (
+              <Button key={t} onClick={() => add(t)}>+ {TYPE_ZH[t]}</Button>
+            ))}
+            <Button icon={<UndoOutlined />} disabled={!def.canUndo} onClick={def.undo}>撤销</Button>
+            <Button icon={<RedoOutlined />} disabled={!def.canRedo} onClick={def.redo}>重做</Button>
+            <Button onClick={validate}>校验</Button>
+            <Button type="primary" onClick={publish}>发布新版本</Button>
+          </Space>
+        }
+      >
+        {errors.length > 0 && (
+          <Alert type="error" showIcon message={`有 ${errors.length} 处问题，不能发布`} description={errors.slice(0, 6).map((e) => <div key={e.path + e.message}>{e.message}</div>)} />
+        )}
+      </Card>
+      <Row gutter={12}>
+        <Col xs={24} lg={16}>
+          <div style={{ height: 620, background: '#fff', borderRadius: 8 }} aria-label="流程图">
+            <ReactFlow nodes={nodes} edges={edges} onNodeClick={(_e, n) => setSelected(n.id)} onConnect={onConnect} fitView minZoom={0.2}>
+              <Background />
+              <Controls />
+            </ReactFlow>
+          </div>
+        </Col>
+        <Col xs={24} lg={8}>
+          <Card size="small" title={step ? `步骤属性：${step.title.zh}` : '步骤属性'}>
+            {!step ? (
+              <Typography.Text type="secondary">点击流程图中的步骤以编辑</Typography.Text>
+            ) : (
+              <Space direction="vertical" style={{ width: '100%' }}>
+                <label>名称<Input value={step.title.zh} onChange={(e) => setStep((s) => (s.title.zh = e.target.value))} aria-label="步骤名称" /></label>
+                {step.type === 'task' && (
+                  <>
+                    <label>办理角色<Select style={{ width: '100%' }} value={step.assignee.role} onChange={(v) => setStep((s) => (s.assignee.role = v))} aria-label="办理角色" options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))} /></label>
+                    <label>所在层级<Select style={{ width: '100%' }} value={step.assignee.level} onChange={(v) => setStep((s) => (s.assignee.level = v))} aria-label="所在层级" options={LEVELS} /></label>
+                    <label>审批方式<Select style={{ width: '100%' }} value={step.mode ?? 'any'} onChange={(v) => setStep((s) => (s.mode = v))} aria-label="审批方式" options={[{ value: 'any', label: '或签（一人办理即可）' }, { value: 'all', label: '会签（全部人员办理）' }, { value: 'sequential', label: '依次审批' }]} /></label>
+                    <label>至少不同人数<InputNumber min={1} value={typeof step.minDistinctActors === 'number' ? step.minDistinctActors : undefined} placeholder={step.minDistinctActors?.param ?? '1'} onChange={(v) => setStep((s) => (v ? (s.minDistinctActors = v) : delete s.minDistinctActors))} aria-label="至少不同人数" /></label>
+                    <label>表单<Select allowClear style={{ width: '100%' }} value={step.form?.key} onChange={(v) => setStep((s) => (v ? (s.form = { key: v }) : delete s.form))} aria-label="表单" options={meta.forms.map((f) => ({ value: f, label: f }))} /></label>
+                    <label>办理时限（天）<InputNumber min={1} value={step.sla?.days} onChange={(v) => setStep((s) => (v ? (s.sla = { ...(s.sla ?? {}), days: v }) : delete s.sla))} aria-label="办理时限" /></label>
+                    <Typography.Text strong>操作</Typography.Text>
+                    {step.actions.map((a: any, i: number) => (
+                      <Space key={i} wrap>
+                        <Input style={{ width: 90 }} value={a.label.zh} onChange={(e) => setStep((s) => (s.actions[i].label.zh = e.target.value))} aria-label={`操作${i + 1}名称`} />
+                        {a.kind === 'return' ? (
+                          <Select mode="multiple" style={{ width: 180 }} value={a.returnTargets} onChange={(v) => setStep((s) => (s.actions[i].returnTargets = v))} options={targets} aria-label={`操作${i + 1}退回到`} />
+                        ) : (
+                          <Select style={{ width: 180 }} value={a.next || undefined} placeholder="下一步" onChange={(v) => setStep((s) => (s.actions[i].next = v))} options={targets} aria-label={`操作${i + 1}下一步`} />
+                        )}
+                      </Space>
+                    ))}
+                  </>
+                )}
+                {step.type === 'notice' && (
+                  <>
+                    <label>公示层级<Select style={{ width: '100%' }} value={step.level} onChange={(v) => setStep((s) => (s.level = v))} options={LEVELS} aria-label="公示层级" /></label>
+                    <label>公示天数<InputNumber min={1} value={typeof step.days === 'number' ? step.days : undefined} placeholder={step.days?.param} onChange={(v) => v && setStep((s) => (s.days = v))} aria-label="公示天数" /></label>
+                    <label>计算方式<Select style={{ width: '100%' }} value={typeof step.calendar === 'string' ? step.calendar : 'param'} onChange={(v) => setStep((s) => (s.calendar = v === 'param' ? { param: 'noticeCalendar' } : v))} aria-label="计算方式" options={[{ value: 'calendar', label: '自然日' }, { value: 'working', label: '工作日' }, { value: 'param', label: '按政策参数' }]} /></label>
+                    <label>公示期满<Select style={{ width: '100%' }} value={step.next || undefined} onChange={(v) => setStep((s) => (s.next = v))} options={targets} aria-label="公示期满下一步" /></label>
+                    <label>有异议时<Select style={{ width: '100%' }} value={step.onObjection || undefined} onChange={(v) => setStep((s) => (s.onObjection = v))} options={targets} aria-label="有异议时" /></label>
+                  </>
+                )}
+                {step.type === 'activity' && (
+                  <>
+                    <label>活动<Select style={{ width: '100%' }} value={step.activity} onChange={(v) => setStep((s) => (s.activity = v))} options={meta.activities.map((a) => ({ value: a.name, label: a.title.zh }))} aria-label="活动" /></label>
+                    <Typography.Text type="secondary">输入（JSON Logic）</Typography.Text>
+                    <Input.TextArea rows={5} defaultValue={JSON.stringify(step.input, null, 1)} key={step.id} onBlur={(e) => { try { const v = JSON.parse(e.target.value); setStep((s) => (s.input = v)); } catch { message.error('输入映射不是合法 JSON'); } }} aria-label="输入映射" />
+                    <label>下一步<Select style={{ width: '100%' }} value={step.next || undefined} onChange={(v) => setStep((s) => (s.next = v))} options={targets} aria-label="下一步" /></label>
+                  </>
+                )}
+                {step.type === 'decision' && (
+                  <>
+                    {step.branches.map((b: any, i: number) => (
+                      <div key={i}>
+                        <Input.TextArea rows={2} defaultValue={JSON.stringify(b.when)} key={`${step.id}-${i}`} onBlur={(e) => { try { const v = JSON.parse(e.target.value); setStep((s) => (s.branches[i].when = v)); } catch { message.error('条件不是合法 JSON'); } }} aria-label={`条件${i + 1}`} />
+                        <Select style={{ width: '100%' }} value={b.next || undefined} onChange={(v) => setStep((s) => (s.branches[i].next = v))} options={targets} aria-label={`条件${i + 1}成立时`} />
+                      </div>
+                    ))}
+                    <label>否则<Select style={{ width: '100%' }} value={step.otherwise || undefined} onChange={(v) => setStep((s) => (s.otherwise = v))} options={targets} aria-label="否则" /></label>
+                  </>
+                )}
+                {step.type === 'end' && (
+                  <label>结果<Select style={{ width: '100%' }} value={step.outcome} onChange={(v) => setStep((s) => (s.outcome = v))} aria-label="结果" options={[{ value: 'approved', label: '通过' }, { value: 'rejected', label: '不通过' }, { value: 'refused', label: '不予办理' }, { value: 'completed', label: '完成' }]} /></label>
+                )}
+                <Button danger onClick={() => { update((x) => { x.steps = x.steps.filter((s) => s.id !== selected); }); setSelected(undefined); }}>删除此步骤</Button>
+              </Space>
+            )}
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function edgeLabel(s: Step, path: string): string | undefined {
+  if (s.type === 'task') {
+    const i = Number(path.split('/')[1]);
+    return (s.actions[i]?.label.zh ?? '') + (path.includes('returnTargets') ? '（退回）' : '');
+  }
+  if (s.type === 'notice') return path === 'onObjection' ? '有异议' : '期满';
+  if (s.type === 'decision') return path === 'otherwise' ? '否则' : '满足条件';
+  return undefined;
+}
