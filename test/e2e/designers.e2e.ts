@@ -1,0 +1,135 @@
+/**
+ * An administrator, in the browser only, adds a required 联系电话 field to
+ * 附件1 and a township second review (会签) to the identification process,
+ * publishes both; a new case needs the field and meets the new step, a case
+ * started before keeps the old chain; a step with no way out cannot be published.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, login, shot } from './browser.js';
+import { application, collection, peopleOf } from '../support/demo.js';
+
+let browser: Browser;
+const base = () => inject('baseUrl');
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const r = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-csrf-token': sessionStorage.getItem('zx-csrf') ?? '' }, body: b === undefined ? undefined : JSON.stringify(b) });
+      return { status: r.status, body: await r.json() };
+    },
+    [method, path, body] as const,
+  );
+}
+async function choose(page: Page, label: string, option: string) {
+  await page.getByRole('combobox', { name: label, exact: true }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+describe('designers', () => {
+  it('changes a form and a process in the browser; new cases follow them, old cases keep theirs', async () => {
+    const p = peopleOf('HH-0001');
+    const cadre = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(cadre, base(), p.cadre);
+    const old = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: 'HH-0001' }, requestId: 'before-change', data: application('HH-0001') });
+    expect(old.status).toBe(201);
+
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    // form: add a mobile-phone field, call it 联系电话, make it required, publish
+    await admin.goto(`${base()}/admin/forms/application`);
+    await admin.getByRole('button', { name: '手机号码' }).click();
+    await admin.getByLabel('字段编码').fill('contactPhone');
+    await admin.getByLabel('字段编码').blur();
+    await admin.getByLabel('标签').fill('联系电话');
+    await admin.getByRole('checkbox', { name: '必填' }).check();
+    await admin.getByRole('tab', { name: '预览' }).click();
+    await admin.locator('#root_contactPhone').waitFor();
+    await shot(admin, 'form-designer-1400');
+    await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByText(/已发布第 2 版/).waitFor();
+
+    // process: a township second review with 会签 between the township review and the county
+    await admin.goto(`${base()}/admin/processes/identification`);
+    await admin.locator('[data-step="township_review"]').click();
+    await admin.getByRole('button', { name: '+ 人工审批' }).click();
+    await admin.getByLabel('步骤名称').fill('乡镇复审');
+    await choose(admin, '审批方式', '会签');
+    await choose(admin, '表单', 'opinion');
+    await choose(admin, '操作1下一步', 'county_compare');
+    await admin.locator('[data-step="township_review"]').click();
+    await choose(admin, '操作1下一步', '乡镇复审');
+    await shot(admin, 'process-designer-1400');
+    await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByText(/已发布第 2 版/).waitFor();
+
+    // a new case: the new required field is refused when missing, and the new step appears after the township review
+    const missing = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: 'HH-0002' }, requestId: 'after-1', data: application('HH-0002') });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ path: 'contactPhone', message: '“联系电话”为必填项' })]);
+    const fresh = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: 'HH-0002' }, requestId: 'after-2', data: { ...application('HH-0002'), contactPhone: '13812345678' } });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.process_version).toBe(2);
+
+    const drive = async (caseId: string, hid: string) => {
+      const task = async (page: Page, step: string) => {
+        let id: string | undefined;
+        await expect.poll(async () => (id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find((t: any) => t.case_id === caseId && t.step_id === step)?.task_id), { timeout: 60_000, interval: 500 }).toBeTruthy();
+        return id!;
+      };
+      for (const v of p.verifiers) {
+        const pg = await browser.newPage();
+        await login(pg, base(), v);
+        expect((await api(pg, 'POST', `/api/tasks/${await task(pg, 'verify')}/complete`, { requestId: `${caseId}-${v}`, action: 'submit', data: collection(hid) })).status).toBe(200);
+        await pg.close();
+      }
+      const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '通过' };
+      expect((await api(cadre, 'POST', `/api/tasks/${await task(cadre, 'village_review')}/complete`, { requestId: `${caseId}-vr`, action: 'approve', data: review })).status).toBe(200);
+      for (const t of p.township_reviewers) {
+        const pg = await browser.newPage();
+        await login(pg, base(), t);
+        expect((await api(pg, 'POST', `/api/tasks/${await task(pg, 'township_review')}/complete`, { requestId: `${caseId}-${t}`, action: 'approve', data: { opinion: '同意', signer: t, signDate: '2026-12-01' } })).status).toBe(200);
+        await pg.close();
+      }
+    };
+    await Promise.all([drive(fresh.body.id, 'HH-0002'), drive(old.body.id, 'HH-0001')]);
+    const stepsOf = async (id: string) => {
+      let steps: string[] = [];
+      await expect.poll(async () => ((steps = (await api(cadre, 'GET', `/api/cases/${id}`)).body.progress.current), steps.length ? steps : undefined), { timeout: 60_000 }).toBeTruthy();
+      return steps;
+    };
+    expect(await stepsOf(fresh.body.id)).toEqual(['task_1']); // 乡镇复审
+    expect(await stepsOf(old.body.id)).toEqual(['county_approval']);
+    await cadre.close();
+    await admin.close();
+  });
+
+  it('refuses to publish a step with no way out and shows the error on that step', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    await admin.goto(`${base()}/admin/processes/elimination`);
+    // two new steps that only send the case to each other: nothing leads out of them
+    await admin.getByRole('button', { name: '+ 人工审批' }).click();
+    await admin.getByLabel('步骤名称').fill('甲步骤');
+    await admin.getByRole('button', { name: '+ 人工审批' }).click();
+    await admin.getByLabel('步骤名称').fill('乙步骤');
+    await choose(admin, '操作1下一步', '甲步骤');
+    await admin.locator('[data-step="task_1"]').click();
+    await choose(admin, '操作1下一步', '乙步骤');
+    await admin.locator('[data-step="verify"]').click();
+    await choose(admin, '操作1下一步', '甲步骤');
+    await admin.getByRole('button', { name: '发布新版本' }).click();
+    const node = admin.locator('.react-flow__node', { has: admin.locator('[data-step="task_1"]') });
+    await expect.poll(() => node.getByRole('alert').first().textContent(), { timeout: 10_000 }).toMatch(/循环|没有通往结束的路径/);
+    await shot(admin, 'process-designer-error-1400');
+    const versions = await api(admin, 'GET', '/api/admin/processes');
+    expect(versions.body.items.filter((v: any) => v.key === 'elimination')).toHaveLength(1);
+    await admin.close();
+  });
+});
