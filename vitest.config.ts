@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['test/forms/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/server/definitions*.test.ts', 'test/workflows/calendar.test.ts'],
+          include: ['test/forms/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/server/definitions*.test.ts', 'test/workflows/calendar.test.ts', 'test/packs/pack-shape.test.ts'],
         },
       },
       {
@@ -25,6 +25,7 @@ export default defineConfig({
             'test/unit/**',
             'test/server/definitions*.test.ts',
             'test/workflows/calendar.test.ts',
+            'test/packs/pack-shape.test.ts',
             'test/e2e/**',
             'test/reliability/**',
           ],

@@ -120,7 +120,14 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
       updateId: `${caseId}:start`,
     });
   }
-  return { case: await getCaseRow(deps, caseId), created: fresh };
+  // the read model may lag the start by a few milliseconds: answer with the row once it exists
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const row = await getCaseRow(deps, caseId);
+    if (row) return { case: row, created: fresh };
+    if (Date.now() > deadline) throw problems.unavailable('流程引擎未响应', 'the workflow engine did not answer in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function waitForTask(deps: ServiceDeps, caseId: string, stepId: string): Promise<string> {
