@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:reliability`: real processes, real faults; RELIABILITY_SCALE=full runs the full counts. */
+export default defineConfig({
+  test: {
+    name: 'reliability',
+    include: ['test/reliability/**/*.test.ts'],
+    testTimeout: 1_200_000,
+    hookTimeout: 300_000,
+    fileParallelism: false,
+  },
+});
