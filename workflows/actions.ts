@@ -145,7 +145,7 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
         group.after.push(args.to);
       } else if (step.type === 'task') {
         const added = createTask(rt, step, group, { assigneeUser: args.to.userId, minSigners: 1 });
-        beforeOf.set(added.id, task.id);
+        added.before = task.id;
       }
       rt.emit({ kind: 'audit', action: `task.add-signer-${args.position}`, actorId: args.actor.userId, target: task.id, detail: { to: args.to.userId } });
       return rt.settle();
@@ -253,9 +253,8 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
     },
   );
 
-  /** 前加签 tasks added before another: added → the task it blocks */
-  const beforeOf = new Map<string, string>();
-  const blocks = (blocker: TaskState, task: TaskState) => beforeOf.get(blocker.id) === task.id;
+  /** 前加签 a task added before another blocks it until done */
+  const blocks = (blocker: TaskState, task: TaskState) => blocker.before === task.id;
 
   function openNotice(noticeId?: string) {
     const now = Date.now();

@@ -68,6 +68,8 @@ export interface TaskState {
   signers: Signature[];
   claimedBy?: string;
   delegatedFrom?: string;
+  /** 前加签 this task was added before another one, which waits for it */
+  before?: string;
   createdAt: number;
   dueAt?: number;
 }

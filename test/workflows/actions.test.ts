@@ -83,3 +83,39 @@ describe('human actions on a task', () => {
     expect((await h.tdb.db.query('SELECT user_id FROM case_ccs WHERE case_id = $1', [c])).rows).toEqual([{ user_id: 'bureau1' }]);
   });
 });
+
+describe('more task rules', () => {
+  it('asks a signer added before the current one first (前加签)', async () => {
+    const c = await h.start(review);
+    const [task] = await open(c);
+    await send(c, addSignerUpdate, { requestId: randomUUID(), taskId: task.id, actor: actor('sec1'), to: actor('bureau1'), position: 'before' });
+    await expect(h.act(c, task.id, 'sec1', 'approve')).rejects.toThrow(/前加签人员尚未办理/);
+    const added = (await h.openTasks(c)).find((t) => t.assignee_user === 'bureau1')!;
+    await h.act(c, added.id, 'bureau1', 'approve');
+    await h.act(c, task.id, 'sec1', 'approve');
+    expect((await h.caseRow(c)).status).toBe('approved');
+  });
+
+  it('acts automatically when the SLA passes and the step says so', async () => {
+    const auto = def('auto', [
+      { id: 'review', type: 'task', title: t('审核'), assignee: { role: 'township_reviewer', level: 'township' }, sla: { days: 5, autoAction: 'approve' }, actions: [approve('approved')] },
+      { id: 'approved', type: 'end', title: t('通过'), outcome: 'approved' },
+    ]);
+    const c = await h.start(auto);
+    await open(c);
+    await h.env.sleep(5 * 86_400_000 + 1000);
+    await h.env.client.workflow.getHandle(c).result();
+    const acted = (await h.tdb.db.query('SELECT actor_id, comment FROM task_actions WHERE case_id = $1', [c])).rows;
+    expect(acted).toEqual([{ actor_id: 'system', comment: '超时自动处理' }]);
+  });
+
+  it('sends a task whose role nobody holds to the administrator one level up', async () => {
+    const nobody = def('nobody', [
+      { id: 'review', type: 'task', title: t('审核'), assignee: { role: 'monitor_contact', level: 'village' }, actions: [approve('approved')] },
+      { id: 'approved', type: 'end', title: t('通过'), outcome: 'approved' },
+    ]);
+    const c = await h.start(nobody);
+    const [task] = await open(c);
+    expect(task).toMatchObject({ role: 'admin', org_id: 'hn-t1' });
+  });
+});

@@ -150,6 +150,8 @@ export function applyDecision(
   if (!taskDone) return;
   task.status = 'completed';
   rt.emit({ kind: 'task.closed', taskId: task.id, stepId: task.stepId, status: 'completed', action: action.id, by: actor.userId });
+  // a signer added before another gives an opinion; the task it preceded still decides
+  if (task.before) return;
 
   const next = action.kind === 'return' ? returnTo! : action.next!;
   if (!cosign) {
