@@ -134,3 +134,20 @@ describe('robustness', () => {
     );
   });
 });
+
+describe('A33–A38 arithmetic', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('computes per-capita income for a household of %i', (n) => {
+    const doc: any = collection6();
+    doc.members = doc.members.concat(doc.members).slice(0, n).map((m: any, i: number) => ({ ...m, A7: id('19800101', 100 + i), A8: i === 0 ? '01' : '03' }));
+    Object.assign(doc, { A28: 24000, A29: -3000, A30: 600, A31: 1200, A32: 800, A35: 1000, A36: 4000 });
+    const r = validateFormData(form('collection'), doc);
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+    const d = (r as any).data;
+    const A33 = 24000 - 3000 + 600 + 1200 - 800; // negative business income counts against the household
+    const A37 = A33 + 1000 - 4000;
+    expect(d.A33).toBe(A33);
+    expect(d.A37).toBe(A37);
+    expect(d.A34).toBe(Math.round((A33 / n) * 100) / 100);
+    expect(d.A38).toBe(Math.round((A37 / n) * 100) / 100);
+  });
+});

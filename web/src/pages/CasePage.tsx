@@ -42,7 +42,14 @@ export default function CasePage() {
       <Card
         title={<span>{c.case.title} <Tag color={st?.color}>{st?.text ?? c.case.status}</Tag></span>}
         extra={
-          <Space>
+          <Space wrap>
+            {Object.keys(c.data ?? {})
+              .filter((k) => ['application', 'collection', 'identification-approval', 'elimination-assessment', 'project'].includes(k))
+              .map((k) => (
+                <Button key={k} href={`/api/cases/${c.case.id}/documents/${k}.pdf`} target="_blank">
+                  打印{DOC_ZH[k]}
+                </Button>
+              ))}
             {c.case.status === 'running' && <Button onClick={() => caseAction('urge')}>催办</Button>}
             {c.canWithdraw && <Button danger onClick={() => caseAction('withdraw')}>撤回</Button>}
           </Space>
@@ -130,3 +137,7 @@ function actionText(a?: string) {
 }
 
 const OBJECTION_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '异议不成立', upheld: '异议成立' };
+
+const DOC_ZH: Record<string, string> = {
+  application: '附件1', collection: '附件2', 'identification-approval': '附件3', 'elimination-assessment': '附件5', project: '项目表',
+};
