@@ -125,6 +125,7 @@ async function waitTask(db: ReturnType<typeof createPool>, caseId: string, stepI
 async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue: string) {
   const org = (await caseOrg(db, 'hn-v1'))!;
   const daySeconds = 1;
+  const visible: number[] = [];
   const runFor = async (kind: 'interpreter' | 'handwritten') => {
     const deadline = Date.now() + seconds * 1000;
     let done = 0;
@@ -136,7 +137,13 @@ async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue
           const h = await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
           for (const [step, user] of [['apply', 'cadre1'], ['review', 'sec1'], ['approve', 'bureau1']] as const) {
             const taskId = await waitTask(db, caseId, step);
+            const t0 = performance.now();
             await h.executeUpdate(completeTaskUpdate, { args: [{ requestId: randomUUID(), taskId, actor: { userId: user, name: user }, action: 'approve' }] });
+            // P3: from completing the review to the county task being in the inbox table
+            if (step === 'review') {
+              await waitTask(db, caseId, 'approve');
+              visible.push(performance.now() - t0);
+            }
           }
           await h.result();
         } else {
@@ -158,6 +165,9 @@ async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue
   const ours = await runFor('interpreter');
   figures.push({ id: 'P1', name: 'full approval cases/s, 3 human steps + 1-day notice (1 day = 1 s)', value: round(ours), unit: '/s', goal: '≥ 25/s' });
   figures.push({ id: 'P2', name: 'hand-written workflow ÷ interpreter throughput', value: round(hand), unit: '/s', baseline: { name: 'hand-written', value: round(hand) }, ratio: round(hand / ours), goal: 'ratio ≤ 1.3' });
+  visible.sort((a, b) => a - b);
+  const pct = (p: number) => round(visible[Math.min(visible.length - 1, Math.floor((visible.length * p) / 100))] ?? 0);
+  figures.push({ id: 'P3', name: `complete a task → next task in the inbox table, p50 (p99 ${pct(99)} ms), ${visible.length} samples under the P1 load`, value: pct(50), unit: 'ms', goal: 'p50 < 50 ms, p99 < 250 ms' });
   const ceiling = figures.find((f) => f.id === 'P7')!.value;
   figures.push({ id: 'P1/P7', name: 'P1 ÷ ceiling', value: round(ours / ceiling), unit: '×', goal: '≥ 0.5' });
 }
