@@ -21,3 +21,24 @@ export async function login(page: Page, baseUrl: string, username: string, passw
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
+
+/** Call the API from inside the signed-in page (the same cookie and CSRF token the app uses). */
+export async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const r = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': sessionStorage.getItem('zx-csrf') ?? '' },
+        body: b === undefined ? undefined : JSON.stringify(b),
+      });
+      return { status: r.status, body: await r.json() };
+    },
+    [method, path, body] as const,
+  );
+}
+
+/** Pick an option of an antd select found by its accessible name. */
+export async function choose(page: Page, label: string, option: string): Promise<void> {
+  await page.getByRole('combobox', { name: label, exact: true }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, login, shot } from './browser.js';
+import { api, choose, launch, login, shot } from './browser.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 
 let browser: Browser;
@@ -18,19 +18,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
-  return page.evaluate(
-    async ([m, p, b]) => {
-      const r = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-csrf-token': sessionStorage.getItem('zx-csrf') ?? '' }, body: b === undefined ? undefined : JSON.stringify(b) });
-      return { status: r.status, body: await r.json() };
-    },
-    [method, path, body] as const,
-  );
-}
-async function choose(page: Page, label: string, option: string) {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
-}
 
 describe('designers', () => {
   it('changes a form and a process in the browser; new cases follow them, old cases keep theirs', async () => {

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, login, shot } from './browser.js';
+import { api, choose, launch, login, shot } from './browser.js';
 import { collection, peopleOf } from '../support/demo.js';
 
 let browser: Browser;
@@ -25,25 +25,7 @@ async function as(username: string, width = 1280): Promise<Page> {
   return page;
 }
 
-/** Call the API from inside the signed-in page (same cookie and CSRF token as the app uses). */
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
-  return page.evaluate(
-    async ([m, p, b]) => {
-      const r = await fetch(p as string, {
-        method: m as string,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': sessionStorage.getItem('zx-csrf') ?? '' },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return { status: r.status, body: await r.json() };
-    },
-    [method, path, body] as const,
-  );
-}
 
-async function pick(page: Page, label: string, option: string) {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
-}
 
 async function openTaskFromInbox(page: Page, caseTitle: string) {
   await page.goto(`${base()}/`);
@@ -56,9 +38,9 @@ async function openTaskFromInbox(page: Page, caseTitle: string) {
 
 async function startCase(page: Page, villageName: string, hid: string) {
   await page.getByRole('button', { name: /发\s*起/ }).click();
-  await pick(page, '流程', '防止返贫监测对象识别');
-  await pick(page, '村', villageName);
-  await pick(page, '农户', hid);
+  await choose(page, '流程', '防止返贫监测对象识别');
+  await choose(page, '村', villageName);
+  await choose(page, '农户', hid);
   const modal = page.getByRole('dialog');
   await modal.locator('#root_name').waitFor();
   await modal.locator('#root_address_group').fill('第一村民小组');

@@ -4,7 +4,8 @@
  * Real Temporal dev server, real PostgreSQL, real processes.
  */
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnWorker } from '../support/worker-spawn.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, inject } from 'vitest';
@@ -22,18 +23,7 @@ let connection: Connection;
 const taskQueue = `crash-${randomUUID()}`;
 const workers: ChildProcess[] = [];
 
-function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/worker-process.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: tdb.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  workers.push(child);
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => b.toString().includes('worker-ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited early (${code})`)));
-  });
-}
+const startWorker = () => spawnWorker({ DATABASE_URL: tdb.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue }, workers);
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
