@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS, type Endpoint } from '../../server/http/openapi.js';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application } from '../support/demo.js';
+import { upsertOrgs, upsertUser } from '../../server/services/directory.js';
 
 let app: TestApp;
 const who: Record<string, ApiClient> = {};
@@ -25,6 +26,10 @@ let taskId = '';
 
 beforeAll(async () => {
   app = await createTestApp();
+  // a second county under the same city, with its own rural bureau
+  await upsertOrgs(app.tdb.db, [{ id: 'hn-hy-qd', parent: 'hn-hy', level: 'county', name: '祁东县' }]);
+  await upsertUser(app.tdb.db, { username: 'bureau.qidong', name: '祁东县乡村振兴局', password: 'zhenxing', roles: [{ role: 'county_rural_bureau', org: 'hn-hy-qd' }] });
+  PERSONAS['bureau.qidong'] = ['county_rural_bureau'];
   for (const u of Object.keys(PERSONAS)) who[u] = await app.as(u);
   const c = await who['cadre.zhushan'].post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0001' }, requestId: 'matrix', data: application('HH-0001') });
   caseId = c.body.id;
@@ -80,6 +85,7 @@ describe('region', () => {
     ['sec.yunji', 'the village’s township', 200],
     ['bureau', 'the county', 200],
     ['cadre.huaqiao', 'another township’s village', 404],
+    ['bureau.qidong', 'another county', 404],
     ['secadmin', 'a security administrator', 404],
   ])('GET a case as %s (%s) → %i', async (u, _what, status) => {
     expect((await who[u].get(`/api/cases/${caseId}`)).status).toBe(status);
@@ -87,6 +93,7 @@ describe('region', () => {
 
   it.each([
     ['cadre.huaqiao', 404],
+    ['bureau.qidong', 404],
     ['bureau', 403],
     ['sec.yunji', 403],
   ])('completing the verification task as %s → %i, and nothing changes', async (u, status) => {
@@ -102,5 +109,7 @@ describe('region', () => {
     const township = await who['sec.yunji'].get('/api/households');
     expect(new Set(township.body.items.map((h: { org_id: string }) => h.org_id))).toEqual(new Set(['v-zhushan', 'v-heping']));
     expect((await who['cadre.huaqiao'].get('/api/households/HH-0001')).status).toBe(404);
+    expect((await who['bureau.qidong'].get('/api/households')).body.items).toEqual([]);
+    expect((await who['bureau.qidong'].get('/api/households/HH-0001')).status).toBe(404);
   });
 });
