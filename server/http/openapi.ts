@@ -76,6 +76,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/households', summary: '农户查询 Households in my region', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/households/{id}', summary: '农户详情 Household with its cases', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/households/{id}/prefill', summary: '预填 Known data for a new application (audited)', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/events', summary: '实时刷新 Server-sent events with inbox counts', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/notifications', summary: '通知 Notifications', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/dashboard', summary: '统计 Dashboard figures', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/forms', summary: '表单列表 Forms', access: 'staff', ok: 200 },

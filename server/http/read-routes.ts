@@ -3,6 +3,7 @@ import express from 'express';
 import type { AppDeps } from '../app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { visibleCase } from '../services/cases.js';
+import { inboxCounts } from '../services/tasks.js';
 import { processVersion } from '../services/catalog.js';
 import { maskValue } from '../services/masking.js';
 import { appendAudit } from '../audit/chain.js';
@@ -196,6 +197,41 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       },
     };
   }));
+
+  /**
+   * 实时刷新 server-sent events: the signed-in person's inbox counts, pushed when they change
+   * (checked every 2 s against PostgreSQL, so any API server can serve any user).
+   */
+  r.get('/events', async (req, res, next) => {
+    try {
+      const who = requireUser(req);
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      let last = '';
+      let stopped = false;
+      const tick = async () => {
+        if (stopped) return;
+        try {
+          const counts = JSON.stringify(await inboxCounts(svc, who));
+          if (counts !== last) {
+            last = counts;
+            res.write(`event: inbox\ndata: ${counts}\n\n`);
+          } else {
+            res.write(': keep-alive\n\n');
+          }
+        } catch {
+          // the database is briefly away: try again on the next tick
+        }
+      };
+      const timer = setInterval(() => void tick(), 2000);
+      void tick();
+      req.on('close', () => {
+        stopped = true;
+        clearInterval(timer);
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
 
   r.get('/notifications', handle(async (req) => {
     const who = requireUser(req);

@@ -128,6 +128,39 @@ describe('cases and tasks', () => {
   });
 });
 
+describe('live inbox', () => {
+  it('pushes new inbox counts over server-sent events when a task arrives', async () => {
+    const verifier = await app.as('verifier1.huaqiao');
+    const login = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'verifier2.huaqiao', password: 'zhenxing' }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const abort = new AbortController();
+    const res = await fetch(`${app.url}/api/events`, { headers: { cookie }, signal: abort.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    const events: { todo: number }[] = [];
+    const read = (async () => {
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        buf += new TextDecoder().decode(value);
+        for (const m of buf.matchAll(/event: inbox\ndata: (.*)\n\n/g)) events.push(JSON.parse(m[1]));
+        buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
+      }
+    })();
+    const deadline = Date.now() + 15_000;
+    while (events.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(events[0].todo).toBe(0);
+    const cadre = await app.as('cadre.huaqiao');
+    expect((await cadre.post('/api/cases', { process: 'identification', org: 'v-huaqiao', subject: { id: 'HH-0006' }, requestId: 'sse-1', data: application('HH-0006') })).status).toBe(201);
+    while (events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    abort.abort();
+    await read;
+    expect(events.at(-1)!.todo).toBe(1);
+    void verifier;
+  });
+});
+
 describe('personal data', () => {
   it('masks ID numbers in household lists and never writes them to the logs', async () => {
     const cadre = await app.as('cadre.zhushan');

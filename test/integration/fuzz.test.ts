@@ -42,7 +42,8 @@ const json = fc.letrec((tie) => ({
 })).value;
 
 it('answers 10,000 random requests without a server error, and rejected requests change nothing', async () => {
-  const endpoints = ENDPOINTS.filter((e) => e.path !== '/api/auth/logout');
+  // logout would end the shared session; the event stream never ends (tested in api.test.ts)
+  const endpoints = ENDPOINTS.filter((e) => e.path !== '/api/auth/logout' && e.path !== '/api/events');
   const request = fc.record({
     e: fc.constantFrom(...endpoints),
     id: fc.oneof(fc.constantFrom(ids.case, ids.task, 'HH-0001', 'application', 'identification', 'hunan', '1', 'none'), fc.string({ maxLength: 20 })),

@@ -67,8 +67,14 @@ export default function Inbox() {
   }, [view, filters]);
   useEffect(() => {
     api.get('/api/orgs').then((r) => setOrgs(r.items)).catch(() => {});
-    const t = setInterval(() => void load(false), 10_000);
-    return () => clearInterval(t);
+    // live refresh: the server pushes inbox counts when they change (server-sent events)
+    const events = new EventSource('/api/events');
+    let first = true;
+    events.addEventListener('inbox', () => {
+      if (!first) void load(false);
+      first = false;
+    });
+    return () => events.close();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view, filters]);
 
