@@ -90,7 +90,14 @@ async function main(): Promise<void> {
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
     });
-    stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+    stops.push(
+      () =>
+        new Promise((resolve) => {
+          server.close(() => resolve());
+          // open event streams (live inbox) would otherwise keep the server alive
+          server.closeAllConnections();
+        }),
+    );
     const url = `http://${config.host}:${config.port}`;
     const lines = [
       '',

@@ -104,7 +104,10 @@ export async function createTestApp(opts: { demo?: boolean; daySeconds?: number 
       return make(cookie, csrfToken);
     },
     async close() {
-      await new Promise((r) => server.close(r));
+      await new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections();
+      });
       worker.shutdown();
       await running;
       await native.close();
