@@ -25,6 +25,7 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
     [q.org, Math.min(Number(q.limit) || 50, 200)],
   );
   const now = Date.now();
+  const labels = await codeLabels(deps);
   return {
     org: org.rows[0],
     items: rows.map((n) => ({
@@ -38,7 +39,7 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
       opensAt: n.opens_at,
       closesAt: n.closes_at,
       open: !n.closed_at && new Date(n.closes_at).getTime() > now,
-      content: maskValue(n.content),
+      content: maskValue(labelled(n.content, labels)),
     })),
   };
 }
@@ -71,6 +72,31 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: {
     throw fromWorkflowError(err) ?? err;
   }
   return { receipt, status: 'received' };
+}
+
+/** field path (formKey.field) → code → label, from the published forms' code lists */
+async function codeLabels(deps: ServiceDeps): Promise<Map<string, Map<string, string>>> {
+  const forms = await deps.db.query(`SELECT DISTINCT ON (key) key, document FROM form_versions WHERE status = 'published' ORDER BY key, version DESC`);
+  const lists = await deps.db.query('SELECT DISTINCT ON (key) key, document FROM code_lists ORDER BY key, version DESC');
+  const byList = new Map(lists.rows.map((l) => [l.key, new Map<string, string>(l.document.items.map((i: { code: string; label: { zh: string } }) => [i.code, i.label.zh]))]));
+  const out = new Map<string, Map<string, string>>();
+  for (const f of forms.rows) {
+    for (const [field, prop] of Object.entries<Record<string, unknown>>(f.document.schema?.properties ?? {})) {
+      const list = typeof prop['x-codelist'] === 'string' ? byList.get(prop['x-codelist']) : undefined;
+      if (list) out.set(`${f.key}.${field}`, list);
+    }
+  }
+  return out;
+}
+
+/** Show code-list choices by their Chinese names on the board (“⑥因病”, not "06"). */
+function labelled(content: Record<string, unknown>, labels: Map<string, Map<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(content ?? {})) {
+    const list = labels.get(path);
+    out[path] = list ? (Array.isArray(value) ? value.map((v) => list.get(String(v)) ?? v) : (list.get(String(value)) ?? value)) : value;
+  }
+  return out;
 }
 
 const STATUS_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '经核实异议不成立', upheld: '经核实异议成立' };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
 import { application, collection, peopleOf } from '../support/demo.js';
-import { fileObjection } from '../../server/services/public-board.js';
+import { fileObjection, listNotices } from '../../server/services/public-board.js';
 import { renderFormPdf } from '../../server/documents/pdf.js';
 import { resolvedForm } from '../../server/services/form-check.js';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -99,6 +99,12 @@ describe('S1 identification', () => {
   it('investigates an objection and goes on when it is unfounded', async () => {
     const caseId = await toNotice('HH-0005', 'self');
     const notice = (await h.tdb.db.query('SELECT id FROM notices WHERE case_id = $1', [caseId])).rows[0];
+    // the public board shows the notice with code-list names and no ID number
+    const board = await listNotices(h.svc, { org: peopleOf('HH-0005').village });
+    const shown = board.items.find((n) => n.id === notice.id)!;
+    expect(shown.open).toBe(true);
+    expect(shown.content['application.riskReasons']).toEqual(['⑥因病']);
+    expect(JSON.stringify(board)).not.toMatch(/\d{17}[\dX]/);
     const { receipt } = await fileObjection(h.svc, notice.id, { content: '该户家中有经营性货车', name: '匿名' });
     await h.env.sleep(7 * DAY + 1000);
     const [inv] = await h.open(caseId);
