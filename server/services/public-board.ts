@@ -40,6 +40,7 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
       closesAt: n.closes_at,
       open: !n.closed_at && new Date(n.closes_at).getTime() > now,
       content: maskValue(labelled(n.content, labels)),
+      fields: Object.fromEntries(Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path])),
     })),
   };
 }
@@ -75,12 +76,19 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: {
 }
 
 /** field path (formKey.field) → code → label, from the published forms' code lists */
-async function codeLabels(deps: ServiceDeps): Promise<Map<string, Map<string, string>>> {
+async function codeLabels(deps: ServiceDeps): Promise<Map<string, Map<string, string>> & { titles: Map<string, string> }> {
   const forms = await deps.db.query(`SELECT DISTINCT ON (key) key, document FROM form_versions WHERE status = 'published' ORDER BY key, version DESC`);
   const lists = await deps.db.query('SELECT DISTINCT ON (key) key, document FROM code_lists ORDER BY key, version DESC');
   const byList = new Map(lists.rows.map((l) => [l.key, new Map<string, string>(l.document.items.map((i: { code: string; label: { zh: string } }) => [i.code, i.label.zh]))]));
-  const out = new Map<string, Map<string, string>>();
+  const out = Object.assign(new Map<string, Map<string, string>>(), { titles: new Map<string, string>() });
+  const titles = (prefix: string, props: Record<string, Record<string, unknown>>) => {
+    for (const [field, prop] of Object.entries(props ?? {})) {
+      if (typeof prop.title === 'string') out.titles.set(`${prefix}.${field}`, prop.title);
+      if (prop.properties) titles(`${prefix}.${field}`, prop.properties as Record<string, Record<string, unknown>>);
+    }
+  };
   for (const f of forms.rows) {
+    titles(f.key, f.document.schema?.properties);
     for (const [field, prop] of Object.entries<Record<string, unknown>>(f.document.schema?.properties ?? {})) {
       const list = typeof prop['x-codelist'] === 'string' ? byList.get(prop['x-codelist']) : undefined;
       if (list) out.set(`${f.key}.${field}`, list);

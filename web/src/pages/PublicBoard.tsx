@@ -62,7 +62,7 @@ export default function PublicBoard() {
                   <Descriptions.Item label="公示期">{fmt(n.opensAt)} 至 {fmt(n.closesAt)}（{n.days}个{n.calendar === 'working' ? '工作日' : '自然日'}）</Descriptions.Item>
                   {n.open && <Descriptions.Item label="剩余">{left > 0 ? `约 ${left} 天` : '不足1天'}</Descriptions.Item>}
                   {Object.entries(n.content ?? {}).map(([k, v]) => (
-                    <Descriptions.Item key={k} label={LABELS[k] ?? k}>{Array.isArray(v) ? v.join('、') : typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—')}</Descriptions.Item>
+                    <Descriptions.Item key={k} label={LABELS[k] ?? n.fields?.[k] ?? k}>{Array.isArray(v) ? v.join('、') : typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—')}</Descriptions.Item>
                   ))}
                 </Descriptions>
                 {n.open && objecting !== n.id && <Button onClick={() => setObjecting(n.id)}>提出异议</Button>}
