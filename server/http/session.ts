@@ -122,7 +122,8 @@ export function requireUser(req: Request): Principal {
 }
 
 /** A small per-process token bucket for login attempts per IP (the lockout in the database is the real guard). */
-export function loginRateLimit(perMinute = 20) {
+// generous per address: a whole township office may sit behind one NAT address; the per-account lockout is the real guard
+export function loginRateLimit(perMinute = 120) {
   const hits = new Map<string, { n: number; reset: number }>();
   return (req: Request, _res: Response, next: NextFunction) => {
     const key = req.ip ?? 'unknown';

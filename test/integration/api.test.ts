@@ -128,6 +128,29 @@ describe('cases and tasks', () => {
   });
 });
 
+describe('inbox pages', () => {
+  it('pages through the inbox with a keyset cursor, newest first, without repeats', async () => {
+    const cadre = await app.as('secretary.heping'); // cadre.heping was locked out above
+    for (const [i, hid] of ['HH-0004', 'HH-0005'].entries()) {
+      const r = await cadre.post('/api/cases', { process: 'identification', org: 'v-heping', subject: { id: hid }, requestId: `page-${i}`, data: application(hid) });
+      expect(r.status).toBe(201);
+    }
+    const verifier = await app.as('verifier2.yunji');
+    const all = (await verifier.get('/api/tasks?view=todo&limit=100')).body.items.map((t: { task_id: string }) => t.task_id);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await verifier.get(`/api/tasks?view=todo&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.body.items).toHaveLength(1);
+      seen.push(page.body.items[0].task_id);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    expect((await verifier.get('/api/tasks?view=todo&cursor=garbage')).status).toBe(422);
+  });
+});
+
 describe('live inbox', () => {
   it('pushes new inbox counts over server-sent events when a task arrives', async () => {
     const verifier = await app.as('verifier1.huaqiao');
