@@ -219,9 +219,14 @@ async function p4(db: ReturnType<typeof createPool>) {
     times.push((performance.now() - t) / (first.nextCursor ? 2 : 1));
   }
   times.sort((a, b) => a - b);
-  const explain = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT t.id FROM tasks t WHERE t.status = 'open' AND (t.assignee_user = 'bu42' OR (t.assignee_user IS NULL AND EXISTS (
-      SELECT 1 FROM user_roles r WHERE r.user_id = 'bu42' AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))
-    ORDER BY t.created_at DESC, t.id DESC LIMIT 21`);
+  // the same two-halves query the inbox runs (server/services/tasks.ts, todoFastPath)
+  const explain = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT t.id FROM (
+      (SELECT t.* FROM tasks t WHERE t.status = 'open' AND t.assignee_user = 'bu42' ORDER BY t.created_at DESC, t.id DESC LIMIT 21)
+      UNION ALL
+      (SELECT t.* FROM user_roles r CROSS JOIN LATERAL (SELECT t.* FROM tasks t WHERE t.status = 'open' AND t.assignee_user IS NULL
+         AND t.role = r.role AND t.org_id = r.org_id AND (t.department = '' OR t.department = r.department)
+         ORDER BY t.created_at DESC, t.id DESC LIMIT 21) t WHERE r.user_id = 'bu42')) t
+    JOIN cases c ON c.id = t.case_id ORDER BY t.created_at DESC, t.id DESC LIMIT 21`);
   const plan = explain.rows[0]['QUERY PLAN'][0];
   const planText = JSON.stringify(plan.Plan);
   figures.push({
