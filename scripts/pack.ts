@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../server/config.js';
 import { createPool, migrate } from '../server/db.js';
 import { startEmbeddedPostgres } from '../server/launcher/postgres.js';
-import { diffPacks, exportPack, importPack, readPackFolder, type PackBundle } from '../server/services/packs.js';
-import { validateProcessForImport } from '../server/services/process-publish.js';
+import { diffPacks, exportPack, readPackFolder, type PackBundle } from '../server/services/packs.js';
+import { importValidatedPack } from '../server/services/process-publish.js';
 
 async function main() {
   const [cmd, arg, ...rest] = process.argv.slice(2);
@@ -25,7 +25,7 @@ async function main() {
   try {
     if (cmd === 'import' && arg) {
       const bundle: PackBundle = arg.endsWith('.json') ? JSON.parse(readFileSync(arg, 'utf8')) : readPackFolder(arg);
-      const report = await importPack(db, bundle, { validateProcess: await validateProcessForImport(db, bundle) });
+      const report = await importValidatedPack(db, bundle);
       console.log(JSON.stringify(report, null, 2));
     } else if (cmd === 'export' && arg) {
       const bundle = await exportPack(db, arg);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { canonical } from '../canonical.js';
 
 export interface AuditEntry {
   id: string;
@@ -17,18 +18,6 @@ export interface AuditEntry {
 
 const GENESIS = '0'.repeat(64);
 const AUDIT_LOCK = 7_401_001;
-
-/** JSON with object keys sorted, so the hash does not depend on how jsonb orders keys. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 function digest(prev: string, e: { id: string; at: string; actorId: string | null; action: string; target: string | null; detail: unknown }): string {
   return createHash('sha256')

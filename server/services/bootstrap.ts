@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { importPack, PACKS_DIR, readPackFolder } from './packs.js';
+import { PACKS_DIR, readPackFolder } from './packs.js';
 import { upsertOrgs, upsertUser, type OrgNodeInput } from './directory.js';
 import { importDepartmentCsv } from './department-import.js';
-import { validateProcessForImport } from './process-publish.js';
+import { importValidatedPack } from './process-publish.js';
 
 export const DEFAULT_PACK = 'hunan';
 
@@ -19,9 +19,7 @@ export async function bootstrapData(deps: { db: pg.Pool; config: Config; log: Lo
   const { db, config, log } = deps;
   const packs = await db.query('SELECT 1 FROM packs LIMIT 1');
   if (!packs.rowCount) {
-    const report = await importPack(db, readPackFolder(DEFAULT_PACK), {
-      validateProcess: await validateProcessForImport(db, readPackFolder(DEFAULT_PACK)),
-    });
+    const report = await importValidatedPack(db, readPackFolder(DEFAULT_PACK));
     log.info({ pack: report.pack, published: report.published.length }, 'policy pack loaded');
   }
   if (!config.demo) return;

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { ROOT } from '../config.js';
 import { inTransaction } from '../db.js';
 import { appendAudit } from '../audit/chain.js';
+import { canonical } from '../canonical.js';
 
 export interface PackBundle {
   manifest: Record<string, any> & { id: string; version: string };
@@ -36,19 +37,6 @@ export function readPackFolder(id: string): PackBundle {
     codelists: readJsonDir(join(dir, 'codelists')),
     processes: readJsonDir(join(dir, 'processes')),
   };
-}
-
-/** Canonical JSON for comparing documents (key order does not matter). */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v as object)
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 const strip = ({ version: _v, ...rest }: Record<string, any>) => rest;

@@ -9,7 +9,7 @@ import { inTransaction } from '../db.js';
 import { appendAudit } from '../audit/chain.js';
 import { problems } from '../http/problem.js';
 import { loadDefinitionRegistry } from './definition-registry.js';
-import type { PackBundle } from './packs.js';
+import { importPack, type PackBundle } from './packs.js';
 
 /** A validator for pack import that also sees the pack's own forms, parameters and roles. */
 export async function validateProcessForImport(db: pg.Pool, bundle: PackBundle) {
@@ -22,6 +22,11 @@ export async function validateProcessForImport(db: pg.Pool, bundle: PackBundle) 
     const r = validateDefinition(def, registry);
     return r.ok ? [] : r.errors.map((e) => `${e.stepId ?? ''} ${e.path}: ${e.message}`);
   };
+}
+
+/** Import a pack whose processes have been checked against the registry and the pack's own forms. */
+export async function importValidatedPack(db: pg.Pool, bundle: PackBundle, actorId?: string) {
+  return importPack(db, bundle, { actorId, validateProcess: await validateProcessForImport(db, bundle) });
 }
 
 export function definitionProblem(errors: DefinitionError[]) {

@@ -13,9 +13,9 @@ import { createApp } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
 import { connectClient, dataConverter, workflowBundle } from '../../server/temporal/connect.js';
 import { createActivities } from '../../activities/index.js';
-import { importPack, readPackFolder } from '../../server/services/packs.js';
+import { readPackFolder } from '../../server/services/packs.js';
 import { loadDemoCounty } from '../../server/services/bootstrap.js';
-import { validateProcessForImport } from '../../server/services/process-publish.js';
+import { importValidatedPack } from '../../server/services/process-publish.js';
 import { serviceDeps, type ServiceDeps } from '../../server/services/deps.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { quietRuntime } from './engine.js';
@@ -45,7 +45,7 @@ export async function createTestApp(opts: { demo?: boolean; daySeconds?: number 
   quietRuntime();
   const tdb = await createTestDatabase();
   const bundle = readPackFolder('hunan');
-  await importPack(tdb.db, bundle, { validateProcess: await validateProcessForImport(tdb.db, bundle) });
+  await importValidatedPack(tdb.db, bundle);
   if (opts.demo !== false) await loadDemoCounty(tdb.db, 'zhenxing');
   const taskQueue = `api-${randomUUID()}`;
   const config = {

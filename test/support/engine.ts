@@ -3,12 +3,10 @@
  * a real worker with the real activities, a fresh PostgreSQL database, and
  * small helpers to start cases and act on tasks the way the service layer does.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { CODEC_KEYS, startTimeSkipping } from './time-skipping.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '../../activities/index.js';
-import { findTestServerBinary } from '../../server/launcher/temporal.js';
-import { dataConverter, workflowBundle } from '../../server/temporal/connect.js';
 import { caseOrg } from '../../server/services/directory.js';
 import {
   completeTaskUpdate,
@@ -20,7 +18,7 @@ import type { ProcessDefinition } from '../../workflows/definition.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { seedOrgFixture, PEOPLE } from './org-fixture.js';
 
-export const CODEC_KEYS = [{ id: 'test', key: Buffer.alloc(32, 3) }];
+export { CODEC_KEYS };
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -63,19 +61,7 @@ export async function createHarness(): Promise<Harness> {
   quietRuntime();
   const tdb = await createTestDatabase();
   await seedOrgFixture(tdb.db);
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: findTestServerBinary() } },
-    client: { dataConverter: dataConverter(CODEC_KEYS) },
-  });
-  const taskQueue = `tq-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities(tdb.db),
-    dataConverter: dataConverter(CODEC_KEYS),
-  });
-  const running = worker.run();
+  const { env, taskQueue, stop } = await startTimeSkipping(tdb.db, 'tq');
 
   const h: Harness = {
     env,
@@ -131,9 +117,7 @@ export async function createHarness(): Promise<Harness> {
       }
     },
     async close() {
-      worker.shutdown();
-      await running;
-      await env.teardown();
+      await stop();
       await tdb.drop();
     },
   };

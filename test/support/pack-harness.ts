@@ -3,21 +3,18 @@
  * time-skipping Temporal server, a real worker, and the service layer the
  * API uses — so a scenario test acts exactly as the API would.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startTimeSkipping } from './time-skipping.js';
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '../../activities/index.js';
-import { findTestServerBinary } from '../../server/launcher/temporal.js';
-import { dataConverter, workflowBundle } from '../../server/temporal/connect.js';
-import { importPack, readPackFolder } from '../../server/services/packs.js';
+import { readPackFolder } from '../../server/services/packs.js';
 import { loadDemoCounty } from '../../server/services/bootstrap.js';
-import { validateProcessForImport } from '../../server/services/process-publish.js';
+import { importValidatedPack } from '../../server/services/process-publish.js';
 import { loadPrincipal, type Principal } from '../../server/services/principal.js';
 import type { ServiceDeps } from '../../server/services/deps.js';
 import * as tasks from '../../server/services/tasks.js';
 import * as cases from '../../server/services/cases.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
-import { CODEC_KEYS, quietRuntime } from './engine.js';
+import { quietRuntime } from './engine.js';
 
 export interface PackHarness {
   env: TestWorkflowEnvironment;
@@ -37,21 +34,9 @@ export async function createPackHarness(): Promise<PackHarness> {
   quietRuntime();
   const tdb = await createTestDatabase();
   const bundle = readPackFolder('hunan');
-  await importPack(tdb.db, bundle, { validateProcess: await validateProcessForImport(tdb.db, bundle) });
+  await importValidatedPack(tdb.db, bundle);
   await loadDemoCounty(tdb.db, 'zhenxing');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: findTestServerBinary() } },
-    client: { dataConverter: dataConverter(CODEC_KEYS) },
-  });
-  const taskQueue = `pack-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities(tdb.db),
-    dataConverter: dataConverter(CODEC_KEYS),
-  });
-  const running = worker.run();
+  const { env, taskQueue, stop } = await startTimeSkipping(tdb.db, 'pack');
   const svc: ServiceDeps = { db: tdb.db, temporal: env.client, taskQueue, daySeconds: 86400 };
   const principals = new Map<string, Principal>();
   const who = async (username: string) => {
@@ -87,9 +72,7 @@ export async function createPackHarness(): Promise<PackHarness> {
       return h.status(caseId);
     },
     async close() {
-      worker.shutdown();
-      await running;
-      await env.teardown();
+      await stop();
       await tdb.drop();
     },
   };
