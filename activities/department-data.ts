@@ -6,7 +6,10 @@
 import type { ActivityDefinition } from './registry.js';
 
 export interface CompareInput {
-  idNumbers: string[];
+  /** compare these people … */
+  idNumbers?: string[];
+  /** … and/or every member of every household registered in this region (the monthly comparison of a county) */
+  orgId?: string;
 }
 export interface DepartmentHit {
   department: string;
@@ -15,6 +18,8 @@ export interface DepartmentHit {
   name: string | null;
   amount: number | null;
   period: string | null;
+  /** the registered household the person belongs to, when there is one */
+  householdId: string | null;
 }
 
 export const compareDepartmentData: ActivityDefinition<CompareInput, { hits: DepartmentHit[]; checkedAt: string }> = {
@@ -22,9 +27,11 @@ export const compareDepartmentData: ActivityDefinition<CompareInput, { hits: Dep
   title: { zh: '部门数据比对', en: 'Compare against department data' },
   inputSchema: {
     type: 'object',
-    required: ['idNumbers'],
     additionalProperties: false,
-    properties: { idNumbers: { type: 'array', items: { type: 'string' } } },
+    properties: {
+      idNumbers: { type: 'array', items: { type: 'string' }, title: '身份证号码' },
+      orgId: { type: 'string', title: '比对范围（组织机构）' },
+    },
   },
   outputSchema: {
     type: 'object',
@@ -32,21 +39,34 @@ export const compareDepartmentData: ActivityDefinition<CompareInput, { hits: Dep
   },
   create:
     ({ db }) =>
-    async ({ idNumbers }) => {
+    async ({ idNumbers, orgId }) => {
       const ids = (idNumbers ?? []).filter((x) => typeof x === 'string' && x.length > 0);
+      // people of the region's registered households: heads and members alike
       const { rows } = await db.query(
-        `SELECT department, kind, id_number, name, amount, period FROM department_records
-         WHERE id_number = ANY($1) ORDER BY department, kind, id_number`,
-        [ids],
+        `WITH people AS (
+           SELECT h.id AS household_id, h.head_id_number AS id_number FROM households h WHERE $2::text IS NOT NULL AND $2 = ANY (h.org_path)
+           UNION
+           SELECT h.id, m->>'idNumber' FROM households h, jsonb_array_elements(h.members) m
+            WHERE $2::text IS NOT NULL AND $2 = ANY (h.org_path) AND m ? 'idNumber'
+           UNION
+           SELECT (SELECT h.id FROM households h WHERE h.head_id_number = x OR h.members @> jsonb_build_array(jsonb_build_object('idNumber', x)) LIMIT 1), x
+             FROM unnest($1::text[]) x
+         )
+         SELECT DISTINCT ON (r.id) r.department, r.kind, r.id_number, r.name, r.amount, r.period, p.household_id
+           FROM department_records r JOIN people p ON p.id_number = r.id_number
+          ORDER BY r.id, p.household_id NULLS LAST`,
+        [ids, orgId ?? null],
       );
+      rows.sort((a, b) => `${a.department}|${a.kind}|${a.id_number}`.localeCompare(`${b.department}|${b.kind}|${b.id_number}`));
       return {
         hits: rows.map((r) => ({
           department: r.department,
           kind: r.kind,
           idNumber: r.id_number,
           name: r.name,
-          amount: r.amount,
+          amount: r.amount === null ? null : Number(r.amount),
           period: r.period,
+          householdId: r.household_id,
         })),
         checkedAt: new Date().toISOString(),
       };

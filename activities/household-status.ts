@@ -33,7 +33,10 @@ export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { upda
       const r = await db.query(
         `UPDATE households SET monitoring_status = $2,
            monitoring_type = COALESCE($3, monitoring_type),
-           monitor_contact = COALESCE($4, monitor_contact), updated_at = now()
+           monitor_contact = COALESCE($4, monitor_contact),
+           -- the date monitoring began: kept while monitored, cleared when the risk is gone
+           monitored_since = CASE WHEN $2 = 'monitored' THEN COALESCE(monitored_since, current_date) ELSE NULL END,
+           updated_at = now()
          WHERE id = $1`,
         [input.householdId, input.status, input.type ?? null, input.monitorContact ? JSON.stringify(input.monitorContact) : null],
       );

@@ -3,11 +3,19 @@ import type pg from 'pg';
 import { readModelActivities } from './read-model.js';
 import { assigneeActivities } from './assignees.js';
 import { ACTIVITIES } from './registry.js';
+import { scheduleActivities } from './scheduled-round.js';
+import type { ServiceDeps } from '../server/services/deps.js';
 
-export function createActivities(db: pg.Pool): Record<string, (...args: any[]) => Promise<unknown>> {
+/**
+ * `services` (a Temporal client and the task queue cases start on) lets the
+ * worker run schedule rounds, which start cases; every worker that serves the
+ * case task queue gets it.
+ */
+export function createActivities(db: pg.Pool, services?: ServiceDeps): Record<string, (...args: any[]) => Promise<unknown>> {
   const acts: Record<string, (...args: any[]) => Promise<unknown>> = {
     ...readModelActivities(db),
     ...assigneeActivities(db),
+    ...(services ? scheduleActivities(services) : {}),
   };
   for (const a of ACTIVITIES) acts[a.name] = a.create({ db });
   return acts;

@@ -79,7 +79,7 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         [caseId, ev.processKey, ev.processVersion, ev.title, ev.org.id, ev.org.path, ev.subject.kind, ev.subject.id ?? null,
           ev.subject.name, ev.initiatorId, JSON.stringify(ev.data), ts(ev.at)],
       );
-      if (ev.subject.kind === 'household' && ev.subject.id) {
+      if (ev.subject.kind === 'household' && ev.subject.id && ev.exclusive !== false) {
         await db.query('UPDATE households SET active_case_id = $2, updated_at = now() WHERE id = $1', [ev.subject.id, caseId]);
       }
       return;

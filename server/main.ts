@@ -15,6 +15,8 @@ import { connectClient, createWorker, NativeConnection } from './temporal/connec
 import { createApp } from './app.js';
 import { createLogger } from './log.js';
 import { bootstrapData } from './services/bootstrap.js';
+import { serviceDeps } from './services/deps.js';
+import { syncPackSchedules } from './services/schedules.js';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -67,6 +69,9 @@ async function main(): Promise<void> {
   stops.push(() => connection.close());
 
   await bootstrapData({ db, config, log });
+  // the pack's follow-up schedules (S5) as Temporal Schedules: created once, kept in step with the pack
+  const synced = await syncPackSchedules(serviceDeps(config, db, client));
+  log.info(synced, 'schedules in step with the pack');
 
   if (config.runWorker) {
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
       taskQueue: config.taskQueue,
       db,
       codecKeys: config.codecKeys,
+      services: serviceDeps(config, db, client),
     });
     const running = worker.run();
     stops.push(async () => {

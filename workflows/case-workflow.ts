@@ -51,6 +51,7 @@ export async function caseWorkflow(input: CaseInput): Promise<{ status: CaseStat
       title: input.title,
       org: input.org,
       subject: input.subject,
+      ...(rt.def.exclusive === false ? { exclusive: false } : {}),
       initiatorId: input.initiator.userId,
       actorId: input.initiator.userId,
       data: rt.data,

@@ -199,6 +199,8 @@ export type ProjectionEvent = { seq: number; at: number; stepId?: string; actorI
       title: string;
       org: CaseOrg;
       subject: CaseInput['subject'];
+      /** false: a follow-up that does not hold its household (absent means it does) */
+      exclusive?: boolean;
       initiatorId: string;
       data: Record<string, unknown>;
     }
@@ -239,4 +241,22 @@ export interface ProjectArgs {
 export interface EngineActivities {
   project(args: ProjectArgs): Promise<void>;
   resolveAssignees(args: { role: string; orgId: string; department?: string }): Promise<{ userId: string; name: string }[]>;
+}
+
+/** 定时任务轮次 what a schedule's round is asked to do (the schedule passes it to `scheduledRoundWorkflow`). */
+export interface RoundInput {
+  /** the pack's schedule id */
+  scheduleId: string;
+  process: string;
+  /** which targets get a case: monitored-households, long-monitored-households, villages, counties */
+  targets: string;
+}
+
+export interface RoundReport {
+  roundId: string;
+  scheduleId: string;
+  targets: number;
+  /** the case ids started (or found, when the round was retried) */
+  started: string[];
+  skipped: { target: string; reason: string; reason_en: string }[];
 }

@@ -157,6 +157,8 @@ export interface ProcessDefinition {
   version: number;
   title: Text;
   subject: SubjectKind;
+  /** a household case holds its household while it runs (default); follow-ups set false to run beside it */
+  exclusive?: boolean;
   /** the level of the node a case starts at (usually village) */
   startLevel?: OrgLevel;
   /** roles that may start a case */

@@ -10,7 +10,8 @@ import { validateDefinition } from '../definitions/validate.js';
 import { loadDefinitionRegistry } from '../services/definition-registry.js';
 import { definitionProblem, publishProcess } from '../services/process-publish.js';
 import { diffPacks, exportPack, importPack, readPackFolder, type PackBundle } from '../services/packs.js';
-import { validateProcessForImport } from '../services/process-publish.js';
+import { packScheduleProblems, validateProcessForImport } from '../services/process-publish.js';
+import { currentSchedules, listSchedules, syncPackSchedules, triggerSchedule } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
 import { upsertUser } from '../services/directory.js';
 import { verifyAuditChain, appendAudit } from '../audit/chain.js';
@@ -36,7 +37,7 @@ const obj = (v: unknown, path: string): Record<string, any> => {
   return v as Record<string, any>;
 };
 
-export function adminRoutes(deps: AppDeps, _svc: ServiceDeps): express.Router {
+export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
   const r = express.Router();
   const db = deps.db;
 
@@ -127,12 +128,34 @@ export function adminRoutes(deps: AppDeps, _svc: ServiceDeps): express.Router {
     }
     if (errors.length) throw problems.invalid(errors);
     const validate = await validateProcessForImport(db, bundle);
-    const bad = bundle.processes.flatMap((p) => validate(p).map((e) => ({ path: `processes/${p.key}`, message: e, message_en: e })));
+    const bad = [
+      ...bundle.processes.flatMap((p) => validate(p).map((e) => ({ path: `processes/${p.key}`, message: e, message_en: e }))),
+      ...(await packScheduleProblems(db, bundle)).map((e) => ({ path: 'manifest/schedules', message: `定时任务配置有误：${e}`, message_en: e })),
+    ];
     if (bad.length) throw problems.invalid(bad, '政策包中的流程定义有误，未导入', 'the pack has invalid processes; nothing was imported');
     if (b.dryRun) {
       return { dryRun: true, diff: diffPacks(await exportPack(db, bundle.manifest.id).catch(() => emptyBundle(bundle)), bundle) };
     }
-    return importPack(db, bundle, { actorId: who.userId });
+    const report = await importPack(db, bundle, { actorId: who.userId });
+    // the pack's schedules take effect at once (created, changed or removed in Temporal)
+    return { ...report, schedules: await syncPackSchedules(svc) };
+  }));
+
+  // ---- schedules (S5 follow-ups) ----
+  r.get('/schedules', handle(async (req) => {
+    requireRole(req, ADMIN);
+    return { items: await listSchedules(svc, await currentSchedules(db)) };
+  }));
+  r.post('/schedules/:id/run', handle(async (req, res) => {
+    const who = requireRole(req, ADMIN);
+    const id = String(req.params.id);
+    if (!(await currentSchedules(db)).some((e) => e.id === id)) throw problems.notFound('定时任务不存在', 'no such schedule');
+    await triggerSchedule(svc, id);
+    await inTransaction(db, (tx) =>
+      appendAudit(tx, [{ id: `schedule:${id}:${Date.now()}`, actorId: who.userId, action: 'schedule.run', target: id, detail: {} }]),
+    );
+    res.status(202);
+    return { accepted: true };
   }));
   r.get('/packs/:id/export', handle(async (req) => {
     requireRole(req, ADMIN);

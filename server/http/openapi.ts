@@ -97,6 +97,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/admin/packs/import', summary: '导入政策包 Import a pack', access: ADMIN, ok: 200, body: { type: 'object' } },
   { method: 'get', path: '/api/admin/packs/{id}/export', summary: '导出政策包 Export a pack', access: ADMIN, ok: 200 },
   { method: 'get', path: '/api/admin/packs/{id}/diff', summary: '政策包差异 Diff two pack versions', access: ADMIN, ok: 200, query: { from: { type: 'string' }, to: { type: 'string' } } },
+  { method: 'get', path: '/api/admin/schedules', summary: '定时任务 Pack schedules with next runs and recent rounds', access: ADMIN, ok: 200 },
+  { method: 'post', path: '/api/admin/schedules/{id}/run', summary: '立即执行定时任务 Run a schedule now', access: ADMIN, ok: 202 },
   { method: 'get', path: '/api/admin/parameters', summary: '政策参数 Parameters with history', access: ADMIN, ok: 200 },
   { method: 'post', path: '/api/admin/parameters', summary: '设置年度参数 Set a yearly parameter', access: ADMIN, ok: 201,
     body: { type: 'object', required: ['key', 'year', 'value'], properties: { key: { type: 'string' }, year: { type: 'integer' }, value: {} } } },

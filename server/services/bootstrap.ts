@@ -42,10 +42,11 @@ export async function loadDemoCounty(db: pg.Pool, password: string, pack = DEFAU
     const path = (await db.query('SELECT path FROM org_nodes WHERE id = $1', [h.org])).rows[0]?.path;
     if (!path) throw new Error(`demo household ${h.id}: unknown org ${h.org}`);
     await db.query(
-      `INSERT INTO households (id, org_id, org_path, head_name, head_id_number, members, monitoring_status, monitoring_type, monitor_contact)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO households (id, org_id, org_path, head_name, head_id_number, members, monitoring_status, monitoring_type, monitor_contact, monitored_since)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (id) DO NOTHING`,
       [h.id, h.org, path, h.headName, h.headIdNumber, JSON.stringify(h.members ?? []), h.monitoringStatus ?? 'none',
-        h.monitoringType ?? null, h.monitorContact ? JSON.stringify(h.monitorContact) : null],
+        h.monitoringType ?? null, h.monitorContact ? JSON.stringify(h.monitorContact) : null,
+        h.monitoredSince ?? (h.monitoringStatus === 'monitored' ? '2025-06-01' : null)],
     );
   }
   const csv = join(dir, 'department-records.csv');

@@ -37,7 +37,13 @@ export function caseIdFor(userId: string, requestId: string): string {
   return `ZX-${h}`;
 }
 
-export async function startCase(deps: ServiceDeps, who: Principal, req: StartCaseRequest) {
+/**
+ * 定时任务 the scheduler acts as this principal. It holds no role: the rounds
+ * start cases with `{ system: true }`, which only server code can pass.
+ */
+export const SCHEDULER: Principal = { userId: 'system:scheduler', username: 'scheduler', name: '定时任务', roles: [] };
+
+export async function startCase(deps: ServiceDeps, who: Principal, req: StartCaseRequest, opts: { system?: boolean } = {}) {
   const { db } = deps;
   const errors: FieldError[] = [];
   if (!req.requestId) errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' });
@@ -50,7 +56,7 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
     throw problems.invalid([{ path: 'org', message: `该流程须在${levelZh(def!.startLevel)}发起`, message_en: `this process starts at ${def!.startLevel} level` }]);
   }
   const starters = def!.starters ?? ['village_cadre'];
-  if (!holdsRoleOver(who, starters, org!.path)) throw problems.forbidden('您无权在该地区发起此流程', 'you may not start this process here');
+  if (!opts.system && !holdsRoleOver(who, starters, org!.path)) throw problems.forbidden('您无权在该地区发起此流程', 'you may not start this process here');
 
   // subject: a household must exist in the case's region; one active case per household at a time
   let subject = { kind: def!.subject as string, id: req.subject?.id, name: req.subject?.name ?? '' };
@@ -91,7 +97,7 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
     daySeconds: deps.daySeconds,
   };
 
-  if (subject.kind === 'household' && subject.id) {
+  if (subject.kind === 'household' && subject.id && def!.exclusive !== false) {
     // claim the household for this case; a concurrent second case loses the race here
     const claimed = await db.query(
       `UPDATE households SET active_case_id = $2 WHERE id = $1 AND (active_case_id IS NULL OR active_case_id = $2) RETURNING id`,

@@ -163,7 +163,7 @@ export async function exportPack(db: pg.Pool | pg.ClientBase, id: string): Promi
 }
 
 export interface PackDiffEntry {
-  kind: 'form' | 'process' | 'codelist' | 'parameter';
+  kind: 'form' | 'process' | 'codelist' | 'parameter' | 'schedule';
   key: string;
   change: 'added' | 'removed' | 'changed';
   paths?: string[];
@@ -185,6 +185,8 @@ export function diffPacks(from: PackBundle, to: PackBundle): PackDiffEntry[] {
   compare('process', from.processes, to.processes);
   compare('codelist', from.codelists, to.codelists);
   compare('parameter', from.manifest.parameters ?? [], to.manifest.parameters ?? []);
+  const schedules = (b: PackBundle) => ((b.manifest.schedules ?? []) as Record<string, any>[]).map((s) => ({ key: s.id, ...s }));
+  compare('schedule', schedules(from), schedules(to));
   return out;
 }
 

@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/chain.js';
 import { problems } from '../http/problem.js';
 import { loadDefinitionRegistry } from './definition-registry.js';
 import { importPack, type PackBundle } from './packs.js';
+import { scheduleProblems } from './schedules.js';
 
 /** A validator for pack import that also sees the pack's own forms, parameters and roles. */
 export async function validateProcessForImport(db: pg.Pool, bundle: PackBundle) {
@@ -24,8 +25,16 @@ export async function validateProcessForImport(db: pg.Pool, bundle: PackBundle) 
   };
 }
 
+/** What is wrong with a pack's schedules: each must name a process of the pack (or one already published). */
+export async function packScheduleProblems(db: pg.Pool, bundle: PackBundle): Promise<string[]> {
+  const published = (await db.query(`SELECT DISTINCT key FROM process_versions WHERE status = 'published'`)).rows.map((r) => r.key as string);
+  return scheduleProblems(bundle.manifest.schedules, [...bundle.processes.map((p) => p.key as string), ...published]);
+}
+
 /** Import a pack whose processes have been checked against the registry and the pack's own forms. */
 export async function importValidatedPack(db: pg.Pool, bundle: PackBundle, actorId?: string) {
+  const bad = await packScheduleProblems(db, bundle);
+  if (bad.length) throw Object.assign(new Error('invalid schedules in pack'), { details: bad });
   return importPack(db, bundle, { actorId, validateProcess: await validateProcessForImport(db, bundle) });
 }
 

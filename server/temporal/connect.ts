@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { ROOT } from '../config.js';
 import { createActivities } from '../../activities/index.js';
 import { AesGcmCodec } from './codec.js';
+import type { ServiceDeps } from '../services/deps.js';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -41,6 +42,8 @@ export async function createWorker(opts: {
   taskQueue: string;
   db: pg.Pool;
   codecKeys: { id: string; key: Buffer }[];
+  /** lets the worker run schedule rounds (they start cases through the service layer) */
+  services?: ServiceDeps;
   maxConcurrentActivityTaskExecutions?: number;
 }): Promise<Worker> {
   return Worker.create({
@@ -48,7 +51,7 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(opts.db),
+    activities: createActivities(opts.db, opts.services),
     dataConverter: dataConverter(opts.codecKeys),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxCachedWorkflows: 2000,

@@ -58,7 +58,7 @@ export async function createTestApp(opts: { demo?: boolean; daySeconds?: number 
     connection: native,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(tdb.db),
+    activities: createActivities(tdb.db, serviceDeps(config, tdb.db, client)),
     dataConverter: dataConverter(config.codecKeys),
   });
   const running = worker.run();

@@ -9,7 +9,7 @@ import { dataConverter, workflowBundle } from '../../server/temporal/connect.js'
 
 export const CODEC_KEYS = [{ id: 'test', key: Buffer.alloc(32, 3) }];
 
-export async function startTimeSkipping(db: pg.Pool, queuePrefix: string) {
+export async function startTimeSkipping(db: pg.Pool, queuePrefix: string, opts: { daySeconds?: number } = {}) {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: findTestServerBinary() } },
     client: { dataConverter: dataConverter(CODEC_KEYS) },
@@ -19,7 +19,8 @@ export async function startTimeSkipping(db: pg.Pool, queuePrefix: string) {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(db),
+    // schedule rounds start cases through the service layer, on this same server and queue
+    activities: createActivities(db, { db, temporal: env.client, taskQueue, daySeconds: opts.daySeconds ?? 86400 }),
     dataConverter: dataConverter(CODEC_KEYS),
   });
   const running = worker.run();

@@ -1,4 +1,4 @@
-/** 配置 the administrator's home: forms, processes, yearly parameters, the policy pack. */
+/** 配置 the administrator's home: forms, processes, yearly parameters, follow-up schedules, the policy pack. */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
@@ -11,7 +11,9 @@ export default function AdminHome() {
   const [params, setParams] = useState<any[]>([]);
   const [edit, setEdit] = useState<Record<string, { year: number; value: string }>>({});
   const [diff, setDiff] = useState<any[]>();
+  const [schedules, setSchedules] = useState<any[]>([]);
   const load = () => {
+    api.get('/api/admin/schedules').then((r) => setSchedules(r.items)).catch(() => setSchedules([]));
     api.get('/api/admin/forms').then((r) => setForms(latest(r.items)));
     api.get('/api/admin/processes').then((r) => setProcesses(latest(r.items)));
     api.get('/api/admin/parameters').then((r) => setParams(r.items));
@@ -26,6 +28,15 @@ export default function AdminHome() {
       load();
     } catch (err) {
       message.error(err instanceof ApiError ? err.errors[0]?.message ?? err.title : '保存失败');
+    }
+  };
+  const runNow = async (id: string, title: string) => {
+    try {
+      await api.post(`/api/admin/schedules/${id}/run`, {});
+      message.success(`已开始执行：${title}，各单位待办稍后出现`);
+      setTimeout(load, 1500);
+    } catch (err) {
+      message.error(err instanceof ApiError ? err.title : '执行失败');
     }
   };
   const preview = async () => {
@@ -49,6 +60,18 @@ export default function AdminHome() {
         </Card>
         <Card title="政策包" style={{ marginTop: 16 }} extra={<Button onClick={preview}>预览与当前配置的差异</Button>}>
           {diff && (diff.length ? diff.map((d) => <div key={d.kind + d.key}><Tag>{d.kind}</Tag>{d.key}：{d.change} {d.paths?.join(', ')}</div>) : <Alert type="success" message="导出的政策包与当前配置一致" />)}
+        </Card>
+      </Col>
+      <Col span={24}>
+        <Card title="定时任务（常态化监测：季度评估、集中排查、部门数据比对、长期监测户分析）">
+          <Table size="small" rowKey="id" pagination={false} dataSource={schedules} scroll={{ x: 900 }}
+            columns={[
+              { title: '任务', dataIndex: 'title', render: (t: any, r: any) => <Space direction="vertical" size={0}><span>{t?.zh ?? r.id}</span><Typography.Text type="secondary">{r.source ? `${r.source.file} 第${r.source.lines}行` : ''}</Typography.Text></Space> },
+              { title: '对象', dataIndex: 'targetsTitle', render: (t: any) => t?.zh },
+              { title: '下次执行（北京时间）', dataIndex: 'nextRuns', render: (runs: string[], r: any) => (r.registered ? runs.slice(0, 2).map((x) => <Tag key={x}>{new Date(x).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' })}</Tag>) : <Tag color="warning">未注册</Tag>) },
+              { title: '最近一轮', dataIndex: 'rounds', render: (rounds: any[]) => (rounds[0] ? `${new Date(rounds[0].startedAt).toLocaleString('zh-CN')}：发起 ${rounds[0].started} 件${rounds[0].skipped ? `，跳过 ${rounds[0].skipped} 件（上一轮未办结）` : ''}` : '尚未执行') },
+              { title: '操作', render: (r: any) => <Button size="small" disabled={!r.registered} onClick={() => void runNow(r.id, r.title?.zh)}>立即执行</Button> },
+            ]} />
         </Card>
       </Col>
       <Col span={24}>
