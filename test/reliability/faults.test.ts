@@ -1,13 +1,16 @@
 /**
  * Reliability drills on real processes: a worker SIGKILLed during activities
- * again and again (Q1), PostgreSQL stopped and restarted under load (Q3).
- * Each drill prints its figures; the full counts run with RELIABILITY_SCALE=full.
+ * again and again (Q1), the Temporal server restarted under load (Q2),
+ * PostgreSQL stopped and restarted under load (Q3), and a backup and restore
+ * of both stores (Q10). Each drill prints its figures; the full counts run with
+ * RELIABILITY_SCALE=full. (Q7, notice windows, is in notice-windows.test.ts.)
  */
 import { Client, Connection } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import { spawnWorker } from '../support/worker-spawn.js';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../server/config.js';
@@ -33,13 +36,18 @@ let connection: Connection;
 const taskQueue = `rel-${randomUUID()}`;
 const workers: ChildProcess[] = [];
 
+// Temporal keeps its state in a file under dataDir, so a restart (Q2) and a restore (Q10) find it again
+const temporalPort = 17400 + (process.pid % 500);
+const startTemporal = () => startTemporalDevServer({ port: temporalPort, dataDir: join(dataDir, 'temporal'), logFile: join(dataDir, 'temporal.log') });
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const startWorker = () => spawnWorker({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue }, workers);
 
 beforeAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   pg = await startEmbeddedPostgres({ dataDir, port: pgPort, persistent: true });
-  temporal = await startTemporalDevServer({ port: 17400 + (process.pid % 500), logFile: join(dataDir, 'temporal.log') });
+  temporal = await startTemporal();
   await migrate(pg.url);
   db = createPool(pg.url, 10);
   await seedOrgFixture(db);
@@ -90,6 +98,43 @@ async function act(caseId: string, step: string, user: string) {
   await client.workflow.getHandle(caseId).executeUpdate(completeTaskUpdate, { args: [{ requestId: `${caseId}-${step}`, taskId: id, actor: { userId: user, name: user }, action: step === 'apply' ? 'submit' : 'approve' }], updateId: `${caseId}-${step}` });
 }
 
+/** act until the engine acknowledges: the same requestId every time, so a retry never acts twice */
+async function actRetrying(caseId: string, step: string, user: string): Promise<number> {
+  let retries = 0;
+  for (;;) {
+    try {
+      await act(caseId, step, user);
+      return retries;
+    } catch (err) {
+      const why = String((err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message);
+      if (/已处理|already processed/.test(why)) return retries; // acknowledged before the fault, answered again now
+      retries++;
+      await pause(250);
+    }
+  }
+}
+
+async function resultRetrying(caseId: string): Promise<void> {
+  for (;;) {
+    try {
+      await client.workflow.getHandle(caseId).result();
+      return;
+    } catch {
+      await pause(250);
+    }
+  }
+}
+
+/** how many actions each case recorded at each step (a lost action shows as 0, a doubled one as 2) */
+async function actionsPerStep(prefix: string) {
+  const { rows } = await db.query(
+    `SELECT t.step_id, count(a.id)::int AS n FROM tasks t LEFT JOIN task_actions a ON a.task_id = t.id
+      WHERE t.case_id LIKE $1 GROUP BY t.case_id, t.step_id`,
+    [`${prefix}-%`],
+  );
+  return rows as { step_id: string; n: number }[];
+}
+
 async function duplicates() {
   const q = async (sql: string) => (await db.query(sql)).rows[0].n as number;
   return {
@@ -122,6 +167,44 @@ describe('reliability drills', () => {
     expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
   });
 
+  it('Q2: restart the Temporal server under load — no lost action, recovery time', async () => {
+    if (!workers.some((w) => w.exitCode === null)) await startWorker();
+    const ids = await startCases(CASES, 'q2');
+    // the first actions are sent while the server goes down: each is retried with its requestId until acknowledged
+    const acked: number[] = [];
+    const acting = Promise.all(
+      ids.map((id, i) => pause(i * 150).then(async () => {
+        const r = await actRetrying(id, 'apply', 'cadre1');
+        acked.push(Date.now());
+        return r;
+      })),
+    );
+    await pause(600);
+    const down = Date.now();
+    await temporal.stop();
+    await pause(3000);
+    temporal = await startTemporal();
+    const up = Date.now();
+    const retries = (await acting).reduce((a, b) => a + b, 0);
+    const recovered = Date.now();
+    const inFlight = acked.filter((t) => t > down).length;
+    await Promise.all(ids.map((id) => actRetrying(id, 'review', 'sec1')));
+    await Promise.all(ids.map((id) => resultRetrying(id)));
+    const approved = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q2-%' AND status = 'approved'`)).rows[0].n;
+    const perStep = await actionsPerStep('q2');
+    const dup = await duplicates();
+    console.log(
+      `Q2 figures: Temporal down ${((up - down) / 1000).toFixed(1)} s (restart included); ${CASES} cases, ${inFlight} of their first actions sent or pending while it was away ` +
+        `(${retries} retried by the caller, the rest held by the client's own retries); ` +
+        `all in-flight actions acknowledged ${((recovered - up) / 1000).toFixed(1)} s after it was back; ${approved}/${CASES} approved; ` +
+        `actions recorded per task: ${[...new Set(perStep.map((r) => r.n))].join(',')} (1 = none lost, none doubled); duplicates ${JSON.stringify(dup)}`,
+    );
+    expect(approved).toBe(CASES);
+    expect(perStep).toHaveLength(CASES * 2);
+    expect(perStep.every((r) => r.n === 1)).toBe(true);
+    expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
+  });
+
   it('Q3: stop PostgreSQL under load and start it again — no lost writes, the read model catches up', async () => {
     if (!workers.some((w) => w.exitCode === null)) await startWorker();
     const ids = await startCases(CASES, 'q3');
@@ -139,6 +222,60 @@ describe('reliability drills', () => {
     const dup = await duplicates();
     console.log(`Q3 figures: PostgreSQL down ${((back - down) / 1000).toFixed(1)} s; ${approved}/${CASES} cases approved in the read model ${((caughtUp - back) / 1000).toFixed(1)} s after restart; duplicates ${JSON.stringify(dup)}`);
     expect(approved).toBe(CASES);
+    expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
+  });
+
+  it('Q10: back up PostgreSQL and Temporal’s database, lose both, restore — the cases go on', async () => {
+    if (!workers.some((w) => w.exitCode === null)) await startWorker();
+    const ids = await startCases(CASES, 'q10');
+    await Promise.all(ids.map((id) => actRetrying(id, 'apply', 'cadre1')));
+    await Promise.all(ids.map((id) => until(async () => (await db.query(`SELECT 1 FROM tasks WHERE case_id = $1 AND step_id = 'review'`, [id])).rows[0])));
+
+    // the backup: a consistent point (worker, Temporal and PostgreSQL stopped), both stores archived
+    const backup = join(dataDir, 'backup.tar');
+    for (const w of workers) w.kill('SIGKILL');
+    await temporal.stop();
+    await pg.stop();
+    const t0 = Date.now();
+    execFileSync('tar', ['-cpf', backup, '-C', dataDir, 'postgres', 'temporal']);
+    const backupSeconds = (Date.now() - t0) / 1000;
+    const size = statSync(backup).size;
+    pg = await startEmbeddedPostgres({ dataDir, port: pgPort, persistent: true });
+    temporal = await startTemporal();
+    await startWorker();
+
+    // work after the backup, then the disaster: both stores are lost
+    const later = await startCases(3, 'q10late');
+    await Promise.all(later.map((id) => actRetrying(id, 'apply', 'cadre1')));
+    for (const w of workers) w.kill('SIGKILL');
+    await temporal.stop();
+    await pg.stop();
+    rmSync(join(dataDir, 'postgres'), { recursive: true, force: true });
+    rmSync(join(dataDir, 'temporal'), { recursive: true, force: true });
+
+    // the restore
+    const t1 = Date.now();
+    execFileSync('tar', ['-xpf', backup, '-C', dataDir]);
+    pg = await startEmbeddedPostgres({ dataDir, port: pgPort, persistent: true });
+    temporal = await startTemporal();
+    await startWorker();
+    const restoreSeconds = (Date.now() - t1) / 1000;
+
+    // the cases from before the backup continue where they were
+    await Promise.all(ids.map((id) => actRetrying(id, 'review', 'sec1')));
+    await Promise.all(ids.map((id) => resultRetrying(id)));
+    const approved = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q10-%' AND status = 'approved'`)).rows[0].n;
+    const lostLater = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q10late-%'`)).rows[0].n;
+    const inTemporal = await Promise.all(later.map((id) => client.workflow.getHandle(id).describe().then(() => 1, () => 0)));
+    const dup = await duplicates();
+    console.log(
+      `Q10 figures: cold backup of both stores ${backupSeconds.toFixed(1)} s (${(size / 1e6).toFixed(0)} MB), restore to serving ${restoreSeconds.toFixed(1)} s; ` +
+        `${approved}/${CASES} cases from before the backup finished after the restore; cases started after the backup: ${lostLater} in PostgreSQL, ` +
+        `${inTemporal.reduce((a, b) => a + b, 0)} in Temporal (both stores agree); duplicates ${JSON.stringify(dup)}`,
+    );
+    expect(approved).toBe(CASES);
+    expect(lostLater).toBe(0);
+    expect(inTemporal).toEqual([0, 0, 0]);
     expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
   });
 });

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 1_200_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // PostgreSQL for the drills that use a per-file database (the fault drills start their own servers)
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

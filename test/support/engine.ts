@@ -57,11 +57,11 @@ export function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger(process.env.ZX_TEST_LOG ? 'INFO' : 'ERROR') });
 }
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness(opts: { startAt?: string } = {}): Promise<Harness> {
   quietRuntime();
   const tdb = await createTestDatabase();
   await seedOrgFixture(tdb.db);
-  const { env, taskQueue, stop } = await startTimeSkipping(tdb.db, 'tq');
+  const { env, taskQueue, stop } = await startTimeSkipping(tdb.db, 'tq', { startAt: opts.startAt });
 
   const h: Harness = {
     env,
