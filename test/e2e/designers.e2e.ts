@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { api, choose, launch, login, shot } from './browser.js';
+import { ROOT } from '../../server/config.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 
 let browser: Browser;
@@ -117,6 +120,89 @@ describe('designers', () => {
     await shot(admin, 'process-designer-error-1400');
     const versions = await api(admin, 'GET', '/api/admin/processes');
     expect(versions.body.items.filter((v: any) => v.key === 'elimination')).toHaveLength(1);
+    await admin.close();
+  });
+
+  it('keeps working with 120 fields and 33 steps: times to open, preview and type are measured and saved', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    const kinds = [
+      (t: string) => ({ type: 'string', title: t, maxLength: 200 }),
+      (t: string) => ({ type: 'number', title: t }),
+      (t: string) => ({ type: 'number', format: 'money', title: t }),
+      (t: string) => ({ type: 'string', format: 'date', title: t }),
+      (t: string) => ({ type: 'string', title: t, 'x-codelist': 'yes-no' }),
+      (t: string) => ({ type: 'string', format: 'resident-id', title: t }),
+      (t: string) => ({ type: 'string', format: 'mobile', title: t }),
+      (t: string) => ({ type: 'string', title: t, maxLength: 2000 }),
+    ];
+    const key = (i: number) => `f${String(i).padStart(3, '0')}`;
+    const properties = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [key(i + 1), kinds[i % kinds.length](`字段${i + 1}`)]));
+    const form = { key: 'big-form', version: 1, title: { zh: '大型表单（120 个字段）', en: 'Large form' }, schema: { type: 'object', properties, required: ['f001'] }, uiSchema: {} };
+    expect((await api(admin, 'POST', '/api/admin/forms', form)).status).toBe(201);
+    const t = (zh: string) => ({ zh, en: zh });
+    const step = (n: number) => `s${String(n).padStart(2, '0')}`;
+    const steps: any[] = Array.from({ length: 30 }, (_, i) => ({
+      id: step(i + 1), type: 'task', title: t(`第 ${i + 1} 级审核`), form: { key: 'opinion' }, assignee: { role: 'village_cadre', level: 'village' },
+      actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: i < 29 ? step(i + 2) : 'notice' }],
+    }));
+    steps.push({ id: 'notice', type: 'notice', title: t('村级公示'), level: 'village', days: 7, calendar: 'calendar', next: 'done', onObjection: 'investigate' });
+    steps.push({ id: 'investigate', type: 'task', title: t('异议核查'), form: { key: 'investigation' }, assignee: { role: 'village_cadre', level: 'village' }, actions: [{ id: 'unfounded', kind: 'custom', label: t('异议不成立'), next: 'done' }] });
+    steps.push({ id: 'done', type: 'end', title: t('完成'), outcome: 'approved' });
+    const definition = { key: 'big-process', version: 1, title: t('长流程（33 个步骤）'), subject: 'household', start: 's01', steps };
+    const created = await api(admin, 'POST', '/api/admin/processes', definition);
+    expect(created.status, JSON.stringify(created.body).slice(0, 300)).toBe(201);
+
+    const timing: Record<string, number> = {};
+    const time = async (name: string, fn: () => Promise<unknown>) => {
+      const t0 = Date.now();
+      await fn();
+      timing[name] = Date.now() - t0;
+    };
+    // form designer: open until the 120th field is listed, preview until its input is drawn, type a label
+    await time('formOpenMs', async () => {
+      await admin.goto(`${base()}/admin/forms/big-form`);
+      await admin.getByText('f120').waitFor();
+    });
+    await expect.poll(() => admin.getByText('字段（120）').count()).toBe(1);
+    await time('formPreviewMs', async () => {
+      await admin.getByRole('tab', { name: '预览' }).click();
+      await admin.locator('#root_f120').waitFor();
+    });
+    expect(await admin.locator('[id^="root_f"]').count()).toBeGreaterThanOrEqual(120);
+    await admin.getByText('f060').click();
+    await admin.getByRole('tab', { name: '属性' }).click();
+    const label = admin.getByLabel('标签');
+    await label.click();
+    await label.press('End');
+    await time('formType9KeysMs', () => label.pressSequentially('（已改名称测试用）', { delay: 0 }));
+    await admin.locator('.ant-list-item', { hasText: '字段60（已改名称测试用）' }).waitFor();
+    await time('formPreviewAfterEditMs', async () => {
+      await admin.getByRole('tab', { name: '预览' }).click();
+      await admin.locator('label[for="root_f060"]', { hasText: '字段60（已改名称测试用）' }).waitFor();
+    });
+    await shot(admin, 'form-designer-120-fields-1400');
+
+    // process designer: open until all 33 steps are drawn, select one, type its name
+    await time('processOpenMs', async () => {
+      await admin.goto(`${base()}/admin/processes/big-process`);
+      await admin.locator('[data-step="done"]').waitFor();
+    });
+    expect(await admin.locator('.react-flow__node').count()).toBe(33);
+    await time('processSelectStepMs', async () => {
+      await admin.locator('[data-step="s15"]').click();
+      await expect.poll(() => admin.getByLabel('步骤名称').inputValue()).toBe('第 15 级审核');
+    });
+    const name = admin.getByLabel('步骤名称');
+    await name.click();
+    await name.press('End');
+    await time('processType7KeysMs', () => name.pressSequentially('（调整后名称）', { delay: 0 }));
+    await admin.locator('[data-step="s15"]', { hasText: '第 15 级审核（调整后名称）' }).waitFor();
+    await shot(admin, 'process-designer-33-steps-1400');
+
+    const report = { fields: 120, steps: 33, ...timing, perKeyFormMs: +(timing.formType9KeysMs / 9).toFixed(1), perKeyProcessMs: +(timing.processType7KeysMs / 7).toFixed(1), measuredAt: new Date().toISOString() };
+    writeFileSync(join(ROOT, 'test-artifacts', 'designer-timing.json'), JSON.stringify(report, null, 2));
+    console.log(`designer timing (120 fields, 33 steps, headless Chromium): ${JSON.stringify(report)}`);
     await admin.close();
   });
 });

@@ -3,7 +3,7 @@
  * palette, reorder them, edit their properties, preview them with the same
  * renderer staff use, edit the JSON directly, and publish a new version.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Col, Empty, Input, InputNumber, List, Row, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, RedoOutlined, UndoOutlined } from '@ant-design/icons';
@@ -55,10 +55,13 @@ export default function FormDesigner() {
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
+  // only the open tab does work: with 120 fields, re-rendering the preview or re-serialising the JSON on
+  // every keystroke in the properties panel would make typing lag
+  const [tab, setTab] = useState('props');
   useEffect(() => {
-    if (doc.value) setJson(JSON.stringify({ schema: doc.value.schema, uiSchema: doc.value.uiSchema }, null, 2));
-  }, [doc.value]);
-  const preview = useMemo(() => (doc.value ? resolveCodeLists({ ...doc.value, version: -1 }, lists) : null), [doc.value, lists]);
+    if (doc.value && tab === 'json') setJson(JSON.stringify({ schema: doc.value.schema, uiSchema: doc.value.uiSchema }, null, 2));
+  }, [doc.value, tab]);
+  const preview = useMemo(() => (doc.value && tab === 'preview' ? resolveCodeLists({ ...doc.value, version: -1 }, lists) : null), [doc.value, lists, tab]);
   if (!doc.value) return <Spin style={{ display: 'block', margin: 48 }} />;
   const d = doc.value;
   const fields = Object.keys(d.schema.properties ?? {});
@@ -83,9 +86,15 @@ export default function FormDesigner() {
     });
     setSelected(k);
   };
+  // the field order of the document being changed (not of this render: list rows are memoised)
+  const orderOf = (x: Doc): string[] => {
+    const keys = Object.keys(x.schema.properties ?? {});
+    const o: string[] = x.uiSchema?.['ui:order']?.filter((k: string) => keys.includes(k)) ?? keys;
+    return [...o, ...keys.filter((f) => !o.includes(f))];
+  };
   const move = (k: string, delta: number) =>
     update((x) => {
-      const o = [...ordered];
+      const o = orderOf(x);
       const i = o.indexOf(k);
       const j = i + delta;
       if (j < 0 || j >= o.length) return;
@@ -96,7 +105,7 @@ export default function FormDesigner() {
     update((x) => {
       delete x.schema.properties[k];
       x.schema.required = (x.schema.required ?? []).filter((r: string) => r !== k);
-      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': ordered.filter((o) => o !== k) };
+      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': orderOf(x).filter((o) => o !== k) };
     });
   const rename = (from: string, to: string) => {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(to) || d.schema.properties[to]) return message.error('字段编码须为英文字母开头且不重复');
@@ -177,23 +186,15 @@ export default function FormDesigner() {
               size="small"
               dataSource={ordered}
               renderItem={(k) => (
-                <List.Item
-                  onClick={() => setSelected(k)}
-                  style={{ cursor: 'pointer', background: k === selected ? '#fff1f0' : undefined, paddingLeft: 8 }}
-                  actions={[
-                    <Button key="u" size="small" type="text" icon={<ArrowUpOutlined />} aria-label="上移" onClick={(e) => (e.stopPropagation(), move(k, -1))} />,
-                    <Button key="d" size="small" type="text" icon={<ArrowDownOutlined />} aria-label="下移" onClick={(e) => (e.stopPropagation(), move(k, 1))} />,
-                    <Button key="x" size="small" type="text" danger icon={<DeleteOutlined />} aria-label="删除" onClick={(e) => (e.stopPropagation(), remove(k))} />,
-                  ]}
-                >
-                  <span>{d.schema.properties[k].title ?? k} {required.has(k) && <Tag color="red">必填</Tag>}<Typography.Text type="secondary" style={{ fontSize: 12 }}> {k}</Typography.Text></span>
-                </List.Item>
+                <FieldRow k={k} title={d.schema.properties[k].title ?? k} required={required.has(k)} selected={k === selected} onSelect={setSelected} onMove={move} onRemove={remove} />
               )}
             />
           </Card>
         </Col>
         <Col xs={24} md={12}>
           <Tabs
+            activeKey={tab}
+            onChange={setTab}
             items={[
               {
                 key: 'props',
@@ -251,3 +252,24 @@ export default function FormDesigner() {
     </Space>
   );
 }
+
+/** One row of the field list; memoised on what it shows, so typing a label re-renders one row, not 120. */
+const FieldRow = memo(
+  function FieldRow(p: { k: string; title: string; required: boolean; selected: boolean; onSelect: (k: string) => void; onMove: (k: string, d: number) => void; onRemove: (k: string) => void }) {
+    const { k } = p;
+    return (
+      <List.Item
+        onClick={() => p.onSelect(k)}
+        style={{ cursor: 'pointer', background: p.selected ? '#fff1f0' : undefined, paddingLeft: 8 }}
+        actions={[
+          <Button key="u" size="small" type="text" icon={<ArrowUpOutlined />} aria-label="上移" onClick={(e) => (e.stopPropagation(), p.onMove(k, -1))} />,
+          <Button key="d" size="small" type="text" icon={<ArrowDownOutlined />} aria-label="下移" onClick={(e) => (e.stopPropagation(), p.onMove(k, 1))} />,
+          <Button key="x" size="small" type="text" danger icon={<DeleteOutlined />} aria-label="删除" onClick={(e) => (e.stopPropagation(), p.onRemove(k))} />,
+        ]}
+      >
+        <span>{p.title} {p.required && <Tag color="red">必填</Tag>}<Typography.Text type="secondary" style={{ fontSize: 12 }}> {k}</Typography.Text></span>
+      </List.Item>
+    );
+  },
+  (a, b) => a.k === b.k && a.title === b.title && a.required === b.required && a.selected === b.selected,
+);
