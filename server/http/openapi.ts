@@ -19,6 +19,8 @@ export interface Endpoint {
   /** request body schema (JSON Schema 2020-12) */
   body?: Record<string, unknown>;
   query?: Record<string, { type: string; enum?: string[]; description?: string }>;
+  /** a file sent as the body, with these media types (instead of a JSON body) */
+  upload?: string[];
   /** statuses this endpoint answers with besides the problem statuses every endpoint may use */
   ok: number;
 }
@@ -97,6 +99,10 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/admin/packs/import', summary: '导入政策包 Import a pack', access: ADMIN, ok: 200, body: { type: 'object' } },
   { method: 'get', path: '/api/admin/packs/{id}/export', summary: '导出政策包 Export a pack', access: ADMIN, ok: 200 },
   { method: 'get', path: '/api/admin/packs/{id}/diff', summary: '政策包差异 Diff two pack versions', access: ADMIN, ok: 200, query: { from: { type: 'string' }, to: { type: 'string' } } },
+  { method: 'post', path: '/api/department-data/imports', summary: '导入部门数据（CSV 或 XLSX 作为请求体；整份文件有误则不导入）Import department records', access: { roles: ['county_rural_bureau'] }, ok: 202,
+    query: { filename: { type: 'string' } }, upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+  { method: 'get', path: '/api/department-data/imports', summary: '部门数据导入批次 Recent imports', access: { roles: ['county_rural_bureau'] }, ok: 200 },
+  { method: 'get', path: '/api/department-data/imports/{id}', summary: '导入进度 Progress of an import', access: { roles: ['county_rural_bureau'] }, ok: 200 },
   { method: 'get', path: '/api/admin/schedules', summary: '定时任务 Pack schedules with next runs and recent rounds', access: ADMIN, ok: 200 },
   { method: 'post', path: '/api/admin/schedules/{id}/run', summary: '立即执行定时任务 Run a schedule now', access: ADMIN, ok: 202 },
   { method: 'get', path: '/api/admin/parameters', summary: '政策参数 Parameters with history', access: ADMIN, ok: 200 },
@@ -134,7 +140,7 @@ export function openApiDocument(): Record<string, unknown> {
     const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     for (const [name, schema] of Object.entries(e.query ?? {})) params.push({ name, in: 'query', required: false, schema: schema as never });
     const responses: Record<string, unknown> = { [String(e.ok)]: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
-    for (const s of ['400', '401', '403', '404', '409', '413', '422', '429']) responses[s] = problem;
+    for (const s of ['400', '401', '403', '404', '409', '413', '422', '429', ...(e.upload ? ['415'] : [])]) responses[s] = problem;
     paths[e.path] ??= {};
     paths[e.path][e.method] = {
       summary: e.summary,
@@ -142,6 +148,7 @@ export function openApiDocument(): Record<string, unknown> {
       'x-access': e.access,
       parameters: params,
       ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: e.body } } } } : {}),
+      ...(e.upload ? { requestBody: { required: true, content: Object.fromEntries(e.upload.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) } } : {}),
       responses,
     };
   }

@@ -11,6 +11,7 @@ import { problems } from './problem.js';
 import { formRoutes } from './forms-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { readRoutes } from './read-routes.js';
+import { departmentRoutes } from './department-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
@@ -102,6 +103,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
 
   r.use(readRoutes(deps, svc));
   r.use(formRoutes(deps));
+  r.use(departmentRoutes(deps));
   r.use('/admin', adminRoutes(deps, svc));
   void loadPrincipal;
   return r;

@@ -50,5 +50,8 @@ export async function loadDemoCounty(db: pg.Pool, password: string, pack = DEFAU
     );
   }
   const csv = join(dir, 'department-records.csv');
-  if (existsSync(csv)) await importDepartmentCsv(db, readFileSync(csv, 'utf8'));
+  if (existsSync(csv)) {
+    const r = await importDepartmentCsv(db, readFileSync(csv, 'utf8'));
+    if (r.errors.length) throw new Error(`demo department records: ${r.errors.map((e) => e.message).join('; ')}`);
+  }
 }

@@ -177,7 +177,9 @@ async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue
 async function p6(db: ReturnType<typeof createPool>) {
   const lines = ['department,kind,id_number,name,amount,period'];
   for (let i = 0; i < 100_000; i++) {
-    lines.push(`medical,expense,${String(430422199000000000 + i).slice(0, 17)}X,某${i},${(i % 5000) + 0.5},2026-10`);
+    // valid resident IDs (GB 11643 check digit): the import refuses a file with any bad row
+    const first17 = `4304221990${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}${String(Math.floor(i / 336)).padStart(3, '0')}`;
+    lines.push(`medical,expense,${first17}${idCheckDigit(first17)},某${i},${(i % 5000) + 0.5},2026-10`);
   }
   const csv = lines.join('\n');
   let start = Date.now();

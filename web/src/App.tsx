@@ -2,7 +2,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Badge, Button, Dropdown, Grid, Layout, Menu, Spin, Typography } from 'antd';
-import { SettingOutlined, BellOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
+import { SettingOutlined, BellOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
 import { useSession, ROLE_NAMES } from './session';
 import { api } from './api';
 import Login from './pages/Login';
@@ -17,6 +17,7 @@ const Dashboard = lazy(() => import('./pages/Dashboard'));
 const AdminHome = lazy(() => import('./admin/AdminHome'));
 const FormDesigner = lazy(() => import('./admin/FormDesigner'));
 const ProcessDesigner = lazy(() => import('./admin/ProcessDesigner'));
+const DepartmentData = lazy(() => import('./pages/DepartmentData'));
 
 const MENU = [
   { key: '/', icon: <InboxOutlined />, label: '待办' },
@@ -67,7 +68,12 @@ function Shell() {
     api.get('/api/notifications').then((r) => setNotes(r.items)).catch(() => {});
   }, [location.pathname]);
   const isAdmin = me!.roles.some((r) => r.role === 'admin');
-  const menu = isAdmin ? [...MENU, { key: '/admin', icon: <SettingOutlined />, label: '配置' }] : MENU;
+  const isBureau = me!.roles.some((r) => r.role === 'county_rural_bureau');
+  const menu = [
+    ...MENU,
+    ...(isBureau ? [{ key: '/department-data', icon: <CloudUploadOutlined />, label: '部门数据' }] : []),
+    ...(isAdmin ? [{ key: '/admin', icon: <SettingOutlined />, label: '配置' }] : []),
+  ];
   const selected = menu.map((m) => m.key).filter((k) => (k === '/' ? location.pathname === '/' || location.pathname.startsWith('/tasks') : location.pathname.startsWith(k)));
   const role = me!.roles[0];
   return (
@@ -110,6 +116,7 @@ function Shell() {
               <Route path="/households" element={<Households />} />
               <Route path="/households/:id" element={<Households />} />
               <Route path="/dashboard" element={<Dashboard />} />
+              <Route path="/department-data" element={<DepartmentData />} />
               <Route path="/admin" element={<AdminHome />} />
               <Route path="/admin/forms/:key" element={<FormDesigner />} />
               <Route path="/admin/processes/:key" element={<ProcessDesigner />} />

@@ -21,11 +21,12 @@ export function setCsrf(token: string) {
   sessionStorage.setItem('zx-csrf', token);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, file?: File): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (file) headers['content-type'] = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: file ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
   const json = text ? JSON.parse(text) : {};
   if (!res.ok) throw new ApiError(res.status, json.code ?? 'error', json.title ?? `请求失败（${res.status}）`, json.errors ?? []);
@@ -35,6 +36,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 export const api = {
   get: <T = any>(path: string) => request<T>('GET', path),
   post: <T = any>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  /** a file as the request body (CSV or .xlsx) */
+  upload: <T = any>(path: string, file: File) => request<T>('POST', path, undefined, file),
 };
 
 export const requestId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
