@@ -24,7 +24,7 @@ async function upload(body: Buffer | string, type: string, filename: string, as:
   const res = await fetch(`${app.url}/api/department-data/imports?filename=${encodeURIComponent(filename)}`, {
     method: 'POST',
     headers: { 'content-type': type, cookie: as.cookie, 'x-csrf-token': as.csrf },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   return { status: res.status, body: await res.json(), type: res.headers.get('content-type') };
 }

@@ -22,6 +22,7 @@ import { caseOrg } from '../../server/services/directory.js';
 import { completeTaskUpdate, type CaseInput } from '../../workflows/contract.js';
 import { seedOrgFixture } from '../support/org-fixture.js';
 import { def, submit } from '../workflows/fixtures.js';
+import { recordDrill } from './results.js';
 
 const FULL = process.env.RELIABILITY_SCALE === 'full';
 const KILLS = FULL ? 50 : 5;
@@ -162,7 +163,10 @@ describe('reliability drills', () => {
     const stuck = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q1-%' AND status <> 'approved'`)).rows[0].n;
     const attempts = (await db.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'attempt' AND id LIKE 'q1-%'`)).rows[0].n;
     const dup = await duplicates();
-    console.log(`Q1 figures: ${KILLS} kills, ${CASES} cases, ${attempts} activity attempts (${attempts - CASES} retried after kills), ${stuck} stuck, duplicates ${JSON.stringify(dup)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const q1Seconds = (Date.now() - started) / 1000;
+    recordDrill('Q1', `${KILLS} kills, ${CASES} cases, ${attempts} activity attempts (${attempts - CASES} retried after kills), ${stuck} stuck, duplicates ${JSON.stringify(dup)}, ${q1Seconds.toFixed(1)} s`, {
+      kills: KILLS, cases: CASES, activityAttempts: attempts, stuck, duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps, seconds: q1Seconds,
+    });
     expect(stuck).toBe(0);
     expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
   });
@@ -193,11 +197,17 @@ describe('reliability drills', () => {
     const approved = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q2-%' AND status = 'approved'`)).rows[0].n;
     const perStep = await actionsPerStep('q2');
     const dup = await duplicates();
-    console.log(
-      `Q2 figures: Temporal down ${((up - down) / 1000).toFixed(1)} s (restart included); ${CASES} cases, ${inFlight} of their first actions sent or pending while it was away ` +
+    recordDrill(
+      'Q2',
+      `Temporal down ${((up - down) / 1000).toFixed(1)} s (restart included); ${CASES} cases, ${inFlight} of their first actions sent or pending while it was away ` +
         `(${retries} retried by the caller, the rest held by the client's own retries); ` +
         `all in-flight actions acknowledged ${((recovered - up) / 1000).toFixed(1)} s after it was back; ${approved}/${CASES} approved; ` +
         `actions recorded per task: ${[...new Set(perStep.map((r) => r.n))].join(',')} (1 = none lost, none doubled); duplicates ${JSON.stringify(dup)}`,
+      {
+        downSeconds: (up - down) / 1000, cases: CASES, actionsDuringOutage: inFlight, recoverySeconds: (recovered - up) / 1000, approved,
+        lostActions: perStep.filter((r) => r.n === 0).length, doubledActions: perStep.filter((r) => r.n > 1).length,
+        duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps,
+      },
     );
     expect(approved).toBe(CASES);
     expect(perStep).toHaveLength(CASES * 2);
@@ -220,7 +230,9 @@ describe('reliability drills', () => {
     const caughtUp = Date.now();
     const approved = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q3-%' AND status = 'approved'`)).rows[0].n;
     const dup = await duplicates();
-    console.log(`Q3 figures: PostgreSQL down ${((back - down) / 1000).toFixed(1)} s; ${approved}/${CASES} cases approved in the read model ${((caughtUp - back) / 1000).toFixed(1)} s after restart; duplicates ${JSON.stringify(dup)}`);
+    recordDrill('Q3', `PostgreSQL down ${((back - down) / 1000).toFixed(1)} s; ${approved}/${CASES} cases approved in the read model ${((caughtUp - back) / 1000).toFixed(1)} s after restart; duplicates ${JSON.stringify(dup)}`, {
+      downSeconds: (back - down) / 1000, cases: CASES, approved, catchUpSeconds: (caughtUp - back) / 1000, duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps,
+    });
     expect(approved).toBe(CASES);
     expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
   });
@@ -268,10 +280,12 @@ describe('reliability drills', () => {
     const lostLater = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q10late-%'`)).rows[0].n;
     const inTemporal = await Promise.all(later.map((id) => client.workflow.getHandle(id).describe().then(() => 1, () => 0)));
     const dup = await duplicates();
-    console.log(
-      `Q10 figures: cold backup of both stores ${backupSeconds.toFixed(1)} s (${(size / 1e6).toFixed(0)} MB), restore to serving ${restoreSeconds.toFixed(1)} s; ` +
+    recordDrill(
+      'Q10',
+      `cold backup of both stores ${backupSeconds.toFixed(1)} s (${(size / 1e6).toFixed(0)} MB), restore to serving ${restoreSeconds.toFixed(1)} s; ` +
         `${approved}/${CASES} cases from before the backup finished after the restore; cases started after the backup: ${lostLater} in PostgreSQL, ` +
         `${inTemporal.reduce((a, b) => a + b, 0)} in Temporal (both stores agree); duplicates ${JSON.stringify(dup)}`,
+      { backupSeconds, backupMB: Math.round(size / 1e6), restoreSeconds, cases: CASES, finishedAfterRestore: approved, duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps },
     );
     expect(approved).toBe(CASES);
     expect(lostLater).toBe(0);

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createHarness, type Harness } from '../support/engine.js';
 import { def, workingDayNotice } from '../workflows/fixtures.js';
 import { fileObjectionUpdate } from '../../workflows/contract.js';
+import { recordDrill } from './results.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -144,12 +145,18 @@ describe('Q7 notice windows across holidays', () => {
     }
     expect(early).toBe(0);
     const n = (o: Window['objection']) => windows.filter((w) => w.objection === o);
-    console.log(
-      `Q7 figures: ${windows.length} windows (${windows.filter((w) => w.kind === 'working').length} working-day, ${acrossHolidays} of them stretched by the Mid-Autumn/National Day holidays; ` +
+    recordDrill(
+      'Q7',
+      `${windows.length} windows (${windows.filter((w) => w.kind === 'working').length} working-day, ${acrossHolidays} of them stretched by the Mid-Autumn/National Day holidays; ` +
         `${windows.filter((w) => w.kind === 'calendar').length} calendar-day), each closed exactly once, 0 early, latest close ${maxLate} ms after its deadline; ` +
         `last-second objections taken ${n('last-second').filter((w) => w.accepted).length}/${n('last-second').length}, ` +
         `late objections refused ${n('late').filter((w) => w.accepted === false).length}/${n('late').length}; ` +
         `${((Date.now() - wall) / 1000).toFixed(1)} s wall for ${((Math.max(...windows.map((w) => w.closesAt)) + DAY - start) / DAY).toFixed(0)} policy days`,
+      {
+        windows: windows.length, acrossHolidays, early, latestCloseMs: maxLate,
+        lastSecondTaken: n('last-second').filter((w) => w.accepted).length, lastSecondSent: n('last-second').length,
+        lateRefused: n('late').filter((w) => w.accepted === false).length, lateSent: n('late').length,
+      },
     );
     expect(acrossHolidays).toBeGreaterThan(0);
   });
