@@ -10,6 +10,7 @@ import { compareDepartmentData } from './department-data.js';
 import { notify } from './notify.js';
 import { snapshotDocument } from './document-snapshot.js';
 import { setHouseholdStatus } from './household-status.js';
+import { raiseDepartmentWarnings } from './department-warnings.js';
 
 export interface ActivityDeps {
   db: pg.Pool;
@@ -30,6 +31,7 @@ export const ACTIVITIES: ActivityDefinition[] = [
   notify,
   snapshotDocument,
   setHouseholdStatus,
+  raiseDepartmentWarnings,
 ];
 
 export function activityByName(name: string): ActivityDefinition | undefined {

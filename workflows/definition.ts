@@ -80,6 +80,16 @@ export interface TaskStep {
   actions: TaskAction[];
   /** per-field permission for this step; fields not listed are editable */
   fieldPermissions?: Record<string, 'edit' | 'readonly' | 'hidden'>;
+  /**
+   * 复用已采集数据 form fields filled from what the case already holds (one collection, reused):
+   * field → JSON Logic over { data, case, params }. Staff see the values and may correct them.
+   */
+  prefill?: Record<string, unknown>;
+  /**
+   * checks between the submitted form and the case, made by the server when a form action is taken:
+   * JSON Logic over { data, form, case, params } that must be true
+   */
+  checks?: { id: string; logic: unknown; path?: string; message: Text }[];
   sla?: Sla;
   /** what to do when no user holds the role: escalate to the next level's admin, or fail the case into repair */
   noApprover?: 'escalate' | 'repair';

@@ -13,6 +13,25 @@ const CUSTOM_OPERATIONS: Record<string, (...args: any[]) => unknown> = {
   sum: (v: unknown) => (Array.isArray(v) ? v.reduce((a: number, x) => a + (Number(x) || 0), 0) : 0),
   /** the value, or a fallback when it is null/undefined */
   coalesce: (...vs: unknown[]) => vs.find((v) => v !== null && v !== undefined) ?? null,
+  /** an object with only the listed keys (to build a row from a record: {"map": [list, {"pick": [{"var": ""}, ["a", "b"]]}]}) */
+  pick: (obj: unknown, keys: unknown) =>
+    obj && typeof obj === 'object' && Array.isArray(keys)
+      ? Object.fromEntries(keys.filter((k) => typeof k === 'string' && k in (obj as object)).map((k) => [k, (obj as Record<string, unknown>)[k]]))
+      : {},
+  /**
+   * the items of the first list that have no match in the second on the listed keys, where a match
+   * must also have every field of the fourth argument filled: "every hit has a decision"
+   */
+  unmatched: (a: unknown, b: unknown, keys: unknown, filled: unknown = []) => {
+    if (!Array.isArray(a)) return [];
+    const ks = Array.isArray(keys) ? keys.map(String) : [];
+    const need = Array.isArray(filled) ? filled.map(String) : [];
+    const key = (x: any) => JSON.stringify(ks.map((k) => x?.[k] ?? null));
+    const done = new Set(
+      (Array.isArray(b) ? b : []).filter((x: any) => need.every((f) => x?.[f] !== undefined && x?.[f] !== null && x?.[f] !== '')).map(key),
+    );
+    return a.filter((x) => !done.has(key(x)));
+  },
 };
 
 let registered = false;

@@ -151,7 +151,17 @@ function checkStep(
             errors.push(err(s, `${at}/fieldPermissions/${field}`, 'unknown_field', `表单“${s.form!.key}”没有字段“${field}”`, `form "${s.form!.key}" has no field "${field}"`));
           }
         }
+        for (const field of Object.keys(s.prefill ?? {})) {
+          if (!form.fields.includes(field.split('.')[0])) {
+            errors.push(err(s, `${at}/prefill/${field}`, 'unknown_field', `表单“${s.form!.key}”没有字段“${field}”`, `form "${s.form!.key}" has no field "${field}"`));
+          }
+        }
       }
+      if ((s.prefill || s.checks?.length) && !s.form) {
+        errors.push(err(s, `${at}/form`, 'prefill_without_form', '预填或校验需要该步骤有表单', 'prefill and checks need a form on the step'));
+      }
+      for (const [field, expr] of Object.entries(s.prefill ?? {})) logic(expr, `${at}/prefill/${field}`);
+      (s.checks ?? []).forEach((c, i) => logic(c.logic, `${at}/checks/${i}/logic`));
       param(s.minDistinctActors, `${at}/minDistinctActors`);
       if (typeof s.minDistinctActors === 'number' && s.minDistinctActors < 1) {
         errors.push(err(s, `${at}/minDistinctActors`, 'bad_min_actors', '最少办理人数必须至少为1', 'minDistinctActors must be at least 1'));

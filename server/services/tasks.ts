@@ -15,7 +15,8 @@ import {
 } from '../../workflows/contract.js';
 import type { TaskAction } from '../../workflows/definition.js';
 import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
-import { processVersion } from './catalog.js';
+import { paramsForYear, processVersion } from './catalog.js';
+import { evaluate, truthy } from '../../workflows/logic.js';
 import type { ServiceDeps } from './deps.js';
 import { validateForStep } from './form-check.js';
 import type { Principal } from './principal.js';
@@ -206,6 +207,20 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   // the latest action before this task arrived was a return: show who sent it back and why
   const before = history.rows.filter((h) => new Date(h.at) <= new Date(t.created_at));
   const returned = before[0]?.action === 'return' ? before[0] : undefined;
+  // 复用已采集数据: fields the step fills from the case, shown until the task has its own data
+  const prefilled: Record<string, unknown> = {};
+  if (step?.type === 'task' && step.prefill) {
+    const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
+    for (const [field, expr] of Object.entries(step.prefill)) {
+      const v = evaluate(expr, context);
+      if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+      // a dotted field fills one part of a group ("townshipReview.signer")
+      const path = field.split('.');
+      let at = prefilled;
+      for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+      at[path.at(-1)!] = v;
+    }
+  }
   return {
     task: {
       id: t.id, caseId: t.case_id, stepId: t.step_id, stepTitle: t.step_title, status: t.status, role: t.role, orgId: t.org_id,
@@ -216,6 +231,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     form: t.form_key ? { key: t.form_key, version: t.form_version, document: form[0]?.document ?? null } : null,
     data: current,
     prefill: t.case_data ?? {},
+    /** what the form opens with: the draft, else what was submitted before (a returned task), else the prefilled values */
+    initialData: t.draft ?? (Object.keys(current).length ? current : prefilled),
     fieldPermissions: perms,
     actions,
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
@@ -260,6 +277,12 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
     if (step?.type === 'task') {
       const store = step.store ?? t.form_key;
       data = await validateForStep(deps.db, step, t.form_version, body.data ?? {}, (t.case_data ?? {})[store], t.field_permissions);
+      // the step's checks between this form and what the case already holds (e.g. every department hit has a decision)
+      const context = { data: t.case_data ?? {}, form: data, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
+      const failed = (step.checks ?? []).filter((c) => !truthy(evaluate(c.logic, context)));
+      if (failed.length) {
+        throw problems.invalid(failed.map((c) => ({ path: c.path ?? '', message: c.message.zh, message_en: c.message.en ?? c.message.zh })));
+      }
     }
   }
   try {
@@ -341,4 +364,9 @@ async function send<A>(deps: ServiceDeps, caseId: string, update: UpdateDefiniti
   } catch (err) {
     throw fromWorkflowError(err) ?? err;
   }
+}
+
+/** what `case.*` means in a step's prefill and checks */
+function caseContext(t: Record<string, any>) {
+  return { id: t.case_id, title: t.case_title, subject: { name: t.subject_name }, processKey: t.process_key };
 }

@@ -119,8 +119,12 @@ describe('policy as data', () => {
       const t = await until(async () => (await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = 'township_review' AND status = 'open' AND assignee_user = $2`, [old.body.id, who])).rows[0], 'township task');
       await act(who, t.id, { action: 'approve', data: { opinion: '同意', signer: who, signDate: '2026-12-01' } });
     }
-    await act('bureau', (await openTask(old.body.id, 'county_approval')).id, {
-      action: 'approve', data: { countyApproval: { opinion: '同意', signer: '周', date: '2026-12-02', sealed: true }, monitoringType: '1' },
+    const countyTask = (await openTask(old.body.id, 'county_approval')).id;
+    // the county records a decision on each department hit the task shows it (会商研判)
+    const shown = (await (await app.as('bureau')).get(`/api/tasks/${countyTask}`)).body;
+    const hitDecisions = (shown.initialData.hitDecisions ?? []).map((x: Record<string, unknown>) => ({ ...x, decision: 'confirmed' }));
+    await act('bureau', countyTask, {
+      action: 'approve', data: { countyApproval: { opinion: '同意', signer: '周', date: '2026-12-02', sealed: true }, monitoringType: '1', hitDecisions },
     });
     await app.svc.temporal.workflow.getHandle(old.body.id).result();
     const steps = (await app.tdb.db.query('SELECT DISTINCT step_id FROM tasks WHERE case_id = $1', [old.body.id])).rows.map((r) => r.step_id);

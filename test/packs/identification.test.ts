@@ -7,6 +7,7 @@ import { fileObjection, listNotices } from '../../server/services/public-board.j
 import { renderFormPdf } from '../../server/documents/pdf.js';
 import { resolvedForm } from '../../server/services/form-check.js';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getTask } from '../../server/services/tasks.js';
 
 async function pdfText(pdf: Buffer): Promise<string> {
   const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
@@ -60,7 +61,10 @@ async function throughTownshipAndCounty(caseId: string) {
   for (const t of township) await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(t.assignee_user!) });
   const [county] = await h.open(caseId);
   expect(county.step_id).toBe('county_approval');
-  await h.act('bureau', county.id, 'approve', { data: approval });
+  // 会商研判: the county records a decision on every department hit it is shown
+  const shown = await getTask(h.svc, await h.who('bureau'), county.id);
+  const hitDecisions = ((shown.initialData as { hitDecisions?: Record<string, unknown>[] }).hitDecisions ?? []).map((x) => ({ ...x, decision: 'confirmed' }));
+  await h.act('bureau', county.id, 'approve', { data: { ...approval, hitDecisions } });
   return h.waitStatus(caseId);
 }
 
@@ -81,6 +85,39 @@ describe('S1 identification', () => {
     expect(data.application.channel).toBe(channel);
     expect(data.income.A38).toBeGreaterThan(0);
     expect(Array.isArray(data.departmentHits.hits)).toBe(true);
+  });
+
+  it('会商研判: the county sees every department hit prefilled and cannot approve until each has a decision', async () => {
+    // HH-0003's head has medical-expense and other records in the demo department data
+    const caseId = await toNotice('HH-0003', 'department_warning');
+    await h.env.sleep(7 * DAY + 1000);
+    for (const t of await h.open(caseId, 2)) await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(t.assignee_user!) });
+    const [county] = await h.open(caseId);
+    const shown = await getTask(h.svc, await h.who('bureau'), county.id);
+    const hits = (await h.tdb.db.query(`SELECT count(*)::int AS n FROM department_records WHERE id_number = '430422194002020063'`)).rows[0].n;
+    const prefilled = (shown.initialData as { hitDecisions: { idNumber: string; department: string; kind: string; decision?: string }[] }).hitDecisions;
+    expect(prefilled).toHaveLength(hits);
+    expect(prefilled[0]).toMatchObject({ idNumber: '430422194002020063', department: expect.any(String), kind: expect.any(String) });
+    expect(prefilled[0].decision).toBeUndefined();
+    // 附件3 reuses what earlier steps collected: the village review and the township's signed opinion
+    expect(shown.initialData).toMatchObject({ villageReview: { opinion: '村级民主评议：逐户评议，符合纳入条件', date: '2026-11-25' }, townshipReview: { date: '2026-12-05' } });
+
+    // a row without its decision is a field error; a hit dropped from the list is refused by the step's check
+    const partial = prefilled.map((x, i) => (i === 0 ? x : { ...x, decision: 'confirmed' }));
+    await expect(h.act('bureau', county.id, 'approve', { data: { ...approval, hitDecisions: partial } })).rejects.toMatchObject({
+      status: 422,
+      errors: [expect.objectContaining({ path: 'hitDecisions.0.decision', message: '“研判结论”为必填项' })],
+    });
+    await expect(h.act('bureau', county.id, 'approve', { data: { ...approval, hitDecisions: partial.slice(1) } })).rejects.toMatchObject({
+      status: 422,
+      errors: [{ path: 'hitDecisions', message: '部门比对发现的每条信息都须填写研判结论（会商研判）后才能审定', message_en: expect.any(String) }],
+    });
+    expect((await h.open(caseId)).map((t) => t.id)).toEqual([county.id]);
+    const decided = prefilled.map((x, i) => ({ ...x, decision: i === 0 ? 'not_relevant' : 'confirmed', note: i === 0 ? '报销已由医保全额兜底' : undefined }));
+    await h.act('bureau', county.id, 'approve', { data: { ...approval, hitDecisions: decided } });
+    expect(await h.waitStatus(caseId)).toBe('approved');
+    const stored = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data['identification-approval'].hitDecisions;
+    expect(stored.map((x: { decision: string }) => x.decision)).toEqual(decided.map((x) => x.decision));
   });
 
   it('prints the signed 附件3 as a PDF with the household, every opinion, the signers and the dates', async () => {

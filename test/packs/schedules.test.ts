@@ -130,6 +130,20 @@ describe('S5 schedules create their tasks', () => {
     expect(data.departmentHits.hits).toHaveLength(expected);
     const hh0003 = data.departmentHits.hits.filter((x: { idNumber: string }) => x.idNumber === '430422194002020063');
     expect(hh0003).toContainEqual(expect.objectContaining({ department: 'medical_insurance', kind: 'medical_expense', householdId: 'HH-0003', amount: 44059 }));
+
+    // 集中交办: the bureau dispatches; households with hits that are not monitored become 预警 and their village is told
+    const hitHouseholds = [...new Set(data.departmentHits.hits.map((x: { householdId: string | null }) => x.householdId).filter(Boolean))] as string[];
+    const statusBefore = new Map((await h.tdb.db.query('SELECT id, monitoring_status FROM households WHERE id = ANY ($1)', [hitHouseholds])).rows.map((r) => [r.id, r.monitoring_status]));
+    const expectedWarned = hitHouseholds.filter((id) => statusBefore.get(id) === 'none').sort();
+    expect(expectedWarned.length).toBeGreaterThan(0);
+    await h.act('bureau', review.id, 'approve', { data: { opinion: '交办乡镇组织入户核查', signer: '周局长', signDate: '2026-12-10' } });
+    await h.env.client.workflow.getHandle(r.started[0]).result();
+    const after = (await h.tdb.db.query('SELECT id, monitoring_status FROM households WHERE id = ANY ($1) ORDER BY id', [hitHouseholds])).rows;
+    for (const row of after) expect(row.monitoring_status, row.id).toBe(statusBefore.get(row.id) === 'none' ? 'warning' : statusBefore.get(row.id));
+    const notes = (await h.tdb.db.query(`SELECT org_id, message FROM notifications WHERE case_id = $1 AND kind = 'warning' ORDER BY message`, [r.started[0]])).rows;
+    expect(notes).toHaveLength(expectedWarned.length);
+    const hh0001 = notes.find((n) => n.message.includes('HH-0001'));
+    expect(hh0001).toMatchObject({ org_id: 'v-zhushan', message: expect.stringContaining('请入户核查') });
   });
 
   it('twice-yearly long-monitoring review: only households monitored for more than the parameter’s two years', async () => {
