@@ -14,6 +14,8 @@ export function createAjv() {
   ajv.addFormat('disability-cert', { type: 'string', validate: (v: string) => parseDisabilityCert(v).valid });
   ajv.addFormat('id-or-disability', { type: 'string', validate: (v: string) => checkIdOrDisability(v).valid });
   ajv.addFormat('mobile', { type: 'string', validate: isMobile });
+  // a photo or signature stored by /api/attachments, referenced by its id
+  ajv.addFormat('attachment', { type: 'string', validate: (v: string) => /^att_[0-9a-f]{32}$/.test(v) });
   ajv.addFormat('money', { type: 'number', validate: isMoney });
   ajv.addFormat('half-months', { type: 'number', validate: isHalfMonths });
   // our annotations: ajv ignores them, the renderer and the registry read them

@@ -22,6 +22,9 @@ type Schema = { title?: string; type?: string; properties?: Record<string, Schem
 function show(schema: Schema | undefined, value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
   if (typeof value === 'boolean') return value ? '是' : '否';
+  // photos and handwritten signatures are kept as attachments; the printout says they are on file
+  if (typeof value === 'string' && /^att_[0-9a-f]{32}$/.test(value)) return '（已签名/已上传，见电子档案）';
+  if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string' && /^att_[0-9a-f]{32}$/.test(v))) return `照片 ${value.length} 张（见电子档案）`;
   const choices = schema?.oneOf ?? schema?.items?.oneOf;
   if (choices) {
     const label = (v: unknown) => choices.find((c) => c.const === v)?.title ?? String(v);

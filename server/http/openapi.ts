@@ -3,6 +3,7 @@
  * endpoints. The same table drives the authorization matrix test
  * (test/integration/authz-matrix.test.ts): who may call what, where.
  */
+import { CASE_ROLES } from '../services/principal.js';
 
 export type Access =
   | 'public'
@@ -99,6 +100,9 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/admin/packs/import', summary: '导入政策包 Import a pack', access: ADMIN, ok: 200, body: { type: 'object' } },
   { method: 'get', path: '/api/admin/packs/{id}/export', summary: '导出政策包 Export a pack', access: ADMIN, ok: 200 },
   { method: 'get', path: '/api/admin/packs/{id}/diff', summary: '政策包差异 Diff two pack versions', access: ADMIN, ok: 200, query: { from: { type: 'string' }, to: { type: 'string' } } },
+  { method: 'post', path: '/api/attachments', summary: '上传照片或手写签名（图片作为请求体）Upload a photo or signature', access: { roles: [...CASE_ROLES] }, ok: 201,
+    upload: ['image/jpeg', 'image/png', 'image/webp'] },
+  { method: 'get', path: '/api/attachments/{id}', summary: '读取附件（上传人或案件所在地区的工作人员）Read an attachment', access: 'staff', ok: 200 },
   { method: 'post', path: '/api/department-data/imports', summary: '导入部门数据（CSV 或 XLSX 作为请求体；整份文件有误则不导入）Import department records', access: { roles: ['county_rural_bureau'] }, ok: 202,
     query: { filename: { type: 'string' } }, upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
   { method: 'get', path: '/api/department-data/imports', summary: '部门数据导入批次 Recent imports', access: { roles: ['county_rural_bureau'] }, ok: 200 },

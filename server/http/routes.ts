@@ -12,6 +12,7 @@ import { formRoutes } from './forms-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { readRoutes } from './read-routes.js';
 import { departmentRoutes } from './department-routes.js';
+import { attachmentRoutes } from './attachment-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
@@ -104,6 +105,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
   r.use(readRoutes(deps, svc));
   r.use(formRoutes(deps));
   r.use(departmentRoutes(deps));
+  r.use(attachmentRoutes(deps));
   r.use('/admin', adminRoutes(deps, svc));
   void loadPrincipal;
   return r;

@@ -12,6 +12,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { validateFormData, type FormDocument } from '../../forms/validate';
 import { checkIdOrDisability, isHalfMonths, isMobile, parseDisabilityCert, parseResidentId } from '../../forms/formats';
 import type { FieldError } from './api';
+import { FIELDS, WIDGETS } from './widgets';
 
 const validator = customizeValidator({
   AjvClass: Ajv2020 as never,
@@ -22,6 +23,7 @@ const validator = customizeValidator({
     mobile: isMobile,
     money: () => true,
     'half-months': (v: string) => isHalfMonths(Number(v)),
+    attachment: (v: string) => /^att_[0-9a-f]{32}$/.test(v),
   },
   ajvOptionsOverrides: { strict: false },
 });
@@ -97,6 +99,8 @@ export const FormView = forwardRef<FormViewHandle, {
         uiSchema={ui}
         formData={formData}
         validator={validator}
+        widgets={WIDGETS}
+        fields={FIELDS}
         onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
         extraErrors={toErrorSchema(errors)}
         showErrorList={false}

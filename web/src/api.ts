@@ -24,7 +24,14 @@ export function setCsrf(token: string) {
 async function request<T>(method: string, path: string, body?: unknown, file?: File): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (file) headers['content-type'] = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+  // spreadsheets by their extension (Windows browsers report CSV as application/vnd.ms-excel), anything else by its own type
+  if (file) {
+    headers['content-type'] = /\.xlsx$/i.test(file.name)
+      ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      : /\.csv$/i.test(file.name)
+        ? 'text/csv'
+        : file.type || 'application/octet-stream';
+  }
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: file ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();

@@ -25,8 +25,18 @@ const PALETTE: { kind: string; label: string; make: (title: string) => any; ui?:
   { kind: 'id', label: '身份证号', make: (t) => ({ type: 'string', format: 'resident-id', title: t }) },
   { kind: 'phone', label: '手机号码', make: (t) => ({ type: 'string', format: 'mobile', title: t }) },
   { kind: 'boolean', label: '勾选', make: (t) => ({ type: 'boolean', title: t }) },
-  { kind: 'photo', label: '照片/附件', make: (t) => ({ type: 'array', title: t, items: { type: 'string', format: 'data-url' } }) },
-  { kind: 'signature', label: '签名', make: (t) => ({ type: 'string', title: t, minLength: 1 }) },
+  { kind: 'photo', label: '照片/附件', make: (t) => ({ type: 'array', title: t, maxItems: 9, items: { type: 'string', format: 'attachment' } }), ui: { 'ui:widget': 'photos' } },
+  { kind: 'signature', label: '手写签名', make: (t) => ({ type: 'string', title: t, format: 'attachment' }), ui: { 'ui:widget': 'signature' } },
+  {
+    kind: 'region',
+    label: '地址（地区级联）',
+    make: (t) => ({
+      type: 'object',
+      title: t,
+      properties: Object.fromEntries(['city', 'county', 'township', 'village', 'group'].map((k, i) => [k, { type: 'string', title: ['市（州）', '县（市、区）', '乡镇（街道）', '村（社区）', '村民小组'][i] }])),
+    }),
+    ui: { 'ui:field': 'region' },
+  },
   { kind: 'table', label: '成员表（多行）', make: (t) => ({ type: 'array', title: t, items: { type: 'object', properties: { name: { type: 'string', title: '姓名' } }, required: ['name'] } }) },
   { kind: 'section', label: '分组/标题', make: (t) => ({ type: 'object', title: t, properties: {} }) },
 ];

@@ -1,0 +1,52 @@
+/**
+ * 附件 photos (home verification, phone camera) and handwritten signatures.
+ * The bytes live in PostgreSQL; a form stores only the attachment id (format
+ * "attachment"), so case data and Temporal histories stay small. Reading one
+ * is for its uploader and for staff whose region holds a case that uses it.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { problems } from '../http/problem.js';
+import type { Principal } from './principal.js';
+
+export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+export const ATTACHMENT_ID = /^att_[0-9a-f]{32}$/;
+
+/** the first bytes of each accepted image type: the body must be what its Content-Type says */
+const MAGIC: Record<string, (b: Buffer) => boolean> = {
+  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+};
+
+export async function saveAttachment(db: pg.Pool, who: Principal, contentType: string, bytes: Buffer) {
+  if (!bytes.length) throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
+  if (!MAGIC[contentType]?.(bytes)) {
+    throw problems.invalid([{ path: 'file', message: '文件内容不是所声明的图片格式', message_en: 'the body is not the image type it claims to be' }]);
+  }
+  const id = `att_${randomBytes(16).toString('hex')}`;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await db.query('INSERT INTO attachments (id, content_type, size, sha256, bytes, created_by) VALUES ($1,$2,$3,$4,$5,$6)', [
+    id, contentType, bytes.length, sha256, bytes, who.userId,
+  ]);
+  return { id, contentType, size: bytes.length };
+}
+
+export async function readAttachment(db: pg.Pool, who: Principal, id: string) {
+  if (!ATTACHMENT_ID.test(id)) throw problems.notFound('附件不存在', 'no such attachment');
+  const { rows } = await db.query('SELECT id, content_type, bytes, created_by FROM attachments WHERE id = $1', [id]);
+  const a = rows[0];
+  if (!a) throw problems.notFound('附件不存在', 'no such attachment');
+  if (a.created_by !== who.userId) {
+    // staff of the region of a case whose data (or a task's draft) refers to it
+    const regions = who.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+    const used = await db.query(
+      `SELECT 1 FROM cases c WHERE c.org_path && $1::text[] AND c.data::text LIKE '%' || $2 || '%'
+       UNION ALL SELECT 1 FROM tasks t JOIN cases c ON c.id = t.case_id WHERE c.org_path && $1::text[] AND t.draft::text LIKE '%' || $2 || '%' LIMIT 1`,
+      [regions, id],
+    );
+    if (!used.rowCount) throw problems.notFound('附件不存在', 'no such attachment');
+  }
+  return { contentType: a.content_type as string, bytes: a.bytes as Buffer };
+}
