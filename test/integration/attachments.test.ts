@@ -16,7 +16,7 @@ async function session(username: string) {
   const res = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'zhenxing' }) });
   return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0], csrf: (await res.json()).csrfToken as string };
 }
-async function upload(who: { cookie: string; csrf: string }, body: Uint8Array | string, type: string) {
+async function upload(who: { cookie: string; csrf: string }, body: Uint8Array<ArrayBuffer> | string, type: string) {
   const res = await fetch(`${app.url}/api/attachments`, { method: 'POST', headers: { 'content-type': type, cookie: who.cookie, 'x-csrf-token': who.csrf }, body });
   return { status: res.status, body: await res.json() };
 }
