@@ -14,6 +14,7 @@ import { readRoutes } from './read-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { attachmentRoutes } from './attachment-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
+import { validateBodies } from './body-validation.js';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 /** Wrap an async handler: its result is the JSON body; a thrown Problem becomes problem+json. */
@@ -49,6 +50,8 @@ export function apiRoutes(deps: AppDeps): express.Router {
   r.get('/docs', (_req, res) => void res.type('html').send(docsPage()));
 
   r.use(sessionMiddleware(deps.db));
+  // bodies checked against the OpenAPI document's schemas before any handler
+  r.use(validateBodies());
 
   // ---- auth ----
   r.post('/auth/login', loginRateLimit(), handle(async (req, res) => {
