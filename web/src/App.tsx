@@ -2,7 +2,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Badge, Button, Dropdown, Grid, Layout, Menu, Spin, Typography } from 'antd';
-import { SettingOutlined, BellOutlined, CloudUploadOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
+import { SettingOutlined, BellOutlined, CloudUploadOutlined, TeamOutlined, AuditOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
 import { useSession, ROLE_NAMES } from './session';
 import { api } from './api';
 import Login from './pages/Login';
@@ -18,6 +18,8 @@ const AdminHome = lazy(() => import('./admin/AdminHome'));
 const FormDesigner = lazy(() => import('./admin/FormDesigner'));
 const ProcessDesigner = lazy(() => import('./admin/ProcessDesigner'));
 const DepartmentData = lazy(() => import('./pages/DepartmentData'));
+const Users = lazy(() => import('./admin/Users'));
+const Audit = lazy(() => import('./admin/Audit'));
 
 const MENU = [
   { key: '/', icon: <InboxOutlined />, label: '待办' },
@@ -69,10 +71,15 @@ function Shell() {
   }, [location.pathname]);
   const isAdmin = me!.roles.some((r) => r.role === 'admin');
   const isBureau = me!.roles.some((r) => r.role === 'county_rural_bureau');
+  // the security administrator and the auditor do not work cases: they see their own pages (and the public board)
+  const worksCases = me!.roles.some((r) => !['security_admin', 'auditor'].includes(r.role));
+  const home = worksCases ? null : me!.roles.some((r) => r.role === 'security_admin') ? '/security/users' : '/audit';
   const menu = [
-    ...MENU,
+    ...(worksCases ? MENU : MENU.filter((m) => m.key === '/public')),
     ...(isBureau ? [{ key: '/department-data', icon: <CloudUploadOutlined />, label: '部门数据' }] : []),
     ...(isAdmin ? [{ key: '/admin', icon: <SettingOutlined />, label: '配置' }] : []),
+    ...(me!.roles.some((r) => r.role === 'security_admin') ? [{ key: '/security/users', icon: <TeamOutlined />, label: '用户与角色' }] : []),
+    ...(me!.roles.some((r) => r.role === 'auditor') ? [{ key: '/audit', icon: <AuditOutlined />, label: '审计日志' }] : []),
   ];
   const selected = menu.map((m) => m.key).filter((k) => (k === '/' ? location.pathname === '/' || location.pathname.startsWith('/tasks') : location.pathname.startsWith(k)));
   const role = me!.roles[0];
@@ -109,7 +116,7 @@ function Shell() {
         <Layout.Content style={{ padding: mobile ? '12px 10px 72px' : 24, background: '#f5f6f8' }}>
           <Suspense fallback={loading}>
             <Routes>
-              <Route path="/" element={<Inbox />} />
+              <Route path="/" element={home ? <Navigate to={home} replace /> : <Inbox />} />
               <Route path="/tasks/:id" element={<TaskPage />} />
               <Route path="/cases" element={<Cases />} />
               <Route path="/cases/:id" element={<CasePage />} />
@@ -117,6 +124,8 @@ function Shell() {
               <Route path="/households/:id" element={<Households />} />
               <Route path="/dashboard" element={<Dashboard />} />
               <Route path="/department-data" element={<DepartmentData />} />
+              <Route path="/security/users" element={<Users />} />
+              <Route path="/audit" element={<Audit />} />
               <Route path="/admin" element={<AdminHome />} />
               <Route path="/admin/forms/:key" element={<FormDesigner />} />
               <Route path="/admin/processes/:key" element={<ProcessDesigner />} />
