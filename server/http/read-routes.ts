@@ -233,15 +233,43 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     }
   });
 
+  /** the notifications addressed to me: to me by name, or to a role I hold at its node */
+  const MINE = `(n.user_id = $1 OR (n.user_id IS NULL AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = n.role AND r.org_id = n.org_id)))`;
   r.get('/notifications', handle(async (req) => {
     const who = requireUser(req);
     const { rows } = await db.query(
-      `SELECT n.id, n.kind, n.message, n.case_id, n.task_id, n.created_at, n.read_at FROM notifications n
-       WHERE n.user_id = $1 OR (n.user_id IS NULL AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = n.role AND r.org_id = n.org_id))
-       ORDER BY n.created_at DESC LIMIT 50`,
+      `SELECT n.id, n.kind, n.message, n.case_id, n.task_id, n.created_at, nr.read_at
+         FROM notifications n LEFT JOIN notification_reads nr ON nr.notification_id = n.id AND nr.user_id = $1
+        WHERE ${MINE} ORDER BY n.created_at DESC LIMIT 50`,
       [who.userId],
     );
-    return { items: rows };
+    const unread = await db.query(
+      `SELECT count(*)::int AS n FROM notifications n WHERE ${MINE}
+          AND NOT EXISTS (SELECT 1 FROM notification_reads nr WHERE nr.notification_id = n.id AND nr.user_id = $1)`,
+      [who.userId],
+    );
+    return { items: rows.map((r) => ({ ...r, read: r.read_at !== null })), unread: unread.rows[0].n };
+  }));
+  r.post('/notifications/:id/read', handle(async (req) => {
+    const who = requireUser(req);
+    const r = await db.query(
+      `INSERT INTO notification_reads (notification_id, user_id)
+       SELECT n.id, $1 FROM notifications n WHERE n.id = $2 AND ${MINE} ON CONFLICT DO NOTHING RETURNING notification_id`,
+      [who.userId, String(req.params.id)],
+    );
+    if (!r.rowCount) {
+      const mine = await db.query(`SELECT 1 FROM notifications n WHERE n.id = $2 AND ${MINE}`, [who.userId, String(req.params.id)]);
+      if (!mine.rowCount) throw problems.notFound('通知不存在', 'no such notification');
+    }
+    return { read: true };
+  }));
+  r.post('/notifications/read-all', handle(async (req) => {
+    const who = requireUser(req);
+    const r = await db.query(
+      `INSERT INTO notification_reads (notification_id, user_id) SELECT n.id, $1 FROM notifications n WHERE ${MINE} ON CONFLICT DO NOTHING`,
+      [who.userId],
+    );
+    return { marked: r.rowCount ?? 0 };
   }));
 
   r.get('/dashboard', handle(async (req) => {

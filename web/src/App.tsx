@@ -65,10 +65,17 @@ function Shell() {
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
-  const [notes, setNotes] = useState<{ id: string; message: string; case_id?: string }[]>([]);
+  const [notes, setNotes] = useState<{ id: string; message: string; case_id?: string; read: boolean }[]>([]);
+  const [unread, setUnread] = useState(0);
+  const loadNotes = () => api.get('/api/notifications').then((r) => (setNotes(r.items), setUnread(r.unread))).catch(() => {});
   useEffect(() => {
-    api.get('/api/notifications').then((r) => setNotes(r.items)).catch(() => {});
+    void loadNotes();
   }, [location.pathname]);
+  const openNote = async (n: { id: string; case_id?: string; read: boolean }) => {
+    if (!n.read) await api.post(`/api/notifications/${n.id}/read`).catch(() => {});
+    void loadNotes();
+    if (n.case_id) navigate(`/cases/${n.case_id}`);
+  };
   const isAdmin = me!.roles.some((r) => r.role === 'admin');
   const isBureau = me!.roles.some((r) => r.role === 'county_rural_bureau');
   // the security administrator and the auditor do not work cases: they see their own pages (and the public board)
@@ -93,11 +100,23 @@ function Shell() {
         <Dropdown
           menu={{
             items: notes.length
-              ? notes.slice(0, 8).map((n) => ({ key: n.id, label: <span style={{ maxWidth: 280, display: 'inline-block', whiteSpace: 'normal' }}>{n.message}</span>, onClick: () => n.case_id && navigate(`/cases/${n.case_id}`) }))
+              ? [
+                  ...notes.slice(0, 8).map((n) => ({
+                    key: n.id,
+                    label: (
+                      <span style={{ maxWidth: 300, display: 'inline-block', whiteSpace: 'normal', fontWeight: n.read ? 400 : 600, color: n.read ? '#888' : undefined }}>
+                        {!n.read && <Badge status="error" style={{ marginRight: 6 }} />}
+                        {n.message}
+                      </span>
+                    ),
+                    onClick: () => void openNote(n),
+                  })),
+                  ...(unread ? [{ type: 'divider' as const }, { key: 'read-all', label: '全部标为已读', onClick: () => void api.post('/api/notifications/read-all').then(loadNotes) }] : []),
+                ]
               : [{ key: 'none', label: '暂无通知', disabled: true }],
           }}
         >
-          <Button type="text" aria-label="通知" icon={<Badge count={notes.length} size="small"><BellOutlined style={{ color: '#fff', fontSize: 18 }} /></Badge>} />
+          <Button type="text" aria-label="通知" icon={<Badge count={unread} size="small"><BellOutlined style={{ color: '#fff', fontSize: 18 }} /></Badge>} />
         </Dropdown>
         <Typography.Text style={{ color: '#fff' }} ellipsis>
           {me!.user.name}
