@@ -1,5 +1,6 @@
 /** Read endpoints for the staff app: cases, households, organisation tree, people, dashboard. */
 import express from 'express';
+import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { visibleCase } from '../services/cases.js';
@@ -270,6 +271,41 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       [who.userId],
     );
     return { marked: r.rowCount ?? 0 };
+  }));
+
+  // ---- saved inbox views ----
+  const VIEW_KEYS = ['view', 'process', 'org', 'due', 'step'] as const;
+  r.get('/views', handle(async (req) => {
+    const who = requireUser(req);
+    const { rows } = await db.query('SELECT id, name, query, created_at FROM saved_views WHERE user_id = $1 ORDER BY created_at', [who.userId]);
+    return { items: rows };
+  }));
+  r.post('/views', handle(async (req, res) => {
+    const who = requireUser(req);
+    const name = typeof req.body?.name === 'string' ? req.body.name.trim() : '';
+    const q = req.body?.query;
+    const errors = [];
+    if (!name || name.length > 30) errors.push({ path: 'name', message: '名称为1–30个字', message_en: 'name: 1–30 characters' });
+    if (!q || typeof q !== 'object' || Array.isArray(q) || Object.entries(q).some(([k, v]) => !(VIEW_KEYS as readonly string[]).includes(k) || (v !== undefined && v !== null && typeof v !== 'string'))) {
+      errors.push({ path: 'query', message: `筛选条件只能包含 ${VIEW_KEYS.join('、')}`, message_en: `query may only hold ${VIEW_KEYS.join(', ')} as text` });
+    }
+    if (errors.length) throw problems.invalid(errors);
+    const count = await db.query('SELECT count(*)::int AS n FROM saved_views WHERE user_id = $1', [who.userId]);
+    if (count.rows[0].n >= 20) throw problems.conflict('最多保存20个常用筛选', 'at most 20 saved views', 'too_many_views');
+    const query = Object.fromEntries(Object.entries(q).filter(([, v]) => v));
+    const { rows } = await db.query(
+      `INSERT INTO saved_views (id, user_id, name, query) VALUES ($1,$2,$3,$4)
+       ON CONFLICT (user_id, name) DO UPDATE SET query = EXCLUDED.query RETURNING id, name, query, created_at`,
+      [`sv_${randomUUID()}`, who.userId, name, JSON.stringify(query)],
+    );
+    res.status(201);
+    return rows[0];
+  }));
+  r.post('/views/:id/delete', handle(async (req) => {
+    const who = requireUser(req);
+    const r2 = await db.query('DELETE FROM saved_views WHERE id = $1 AND user_id = $2', [String(req.params.id), who.userId]);
+    if (!r2.rowCount) throw problems.notFound('常用筛选不存在', 'no such saved view');
+    return { deleted: true };
   }));
 
   r.get('/dashboard', handle(async (req) => {

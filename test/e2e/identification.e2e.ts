@@ -43,7 +43,10 @@ async function startCase(page: Page, villageName: string, hid: string) {
   await choose(page, '农户', hid);
   const modal = page.getByRole('dialog');
   await modal.locator('#root_name').waitFor();
-  await modal.locator('#root_address_group').fill('第一村民小组');
+  // the address comes prefilled down to the village; the cadre picks the group in the region cascader
+  await modal.getByLabel('家庭住址').click();
+  await page.locator('.ant-cascader-menu-item', { hasText: new RegExp(`^${villageName}第一村民小组$`) }).click();
+  await modal.locator('.ant-cascader', { hasText: `${villageName}第一村民小组` }).waitFor();
   await modal.locator('#root_channel').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '农户自主申报' }).click();
   await modal.getByLabel('⑥因病').check();

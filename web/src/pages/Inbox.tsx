@@ -28,7 +28,7 @@ const TABS = [
 ];
 
 export default function Inbox() {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const navigate = useNavigate();
   const [view, setView] = useState('todo');
   const [items, setItems] = useState<Item[]>([]);
@@ -39,6 +39,30 @@ export default function Inbox() {
   const [selected, setSelected] = useState<string[]>([]);
   const [loading, setLoading] = useState(false);
   const [starting, setStarting] = useState(false);
+  const [views, setViews] = useState<{ id: string; name: string; query: Record<string, string> }[]>([]);
+  const loadViews = () => api.get('/api/views').then((r) => setViews(r.items)).catch(() => {});
+  useEffect(() => void loadViews(), []);
+  const applyView = (id: string) => {
+    const v = views.find((x) => x.id === id);
+    if (!v) return;
+    const { view: tab, ...rest } = v.query;
+    if (tab) setView(tab);
+    setFilters(rest);
+  };
+  const saveView = () => {
+    let name = '';
+    modal.confirm({
+      title: '保存为常用筛选',
+      content: <input aria-label="常用筛选名称" maxLength={30} placeholder="如：本村超期待办" style={{ width: '100%', padding: 6, border: '1px solid #d9d9d9', borderRadius: 6 }} onChange={(e) => (name = e.target.value)} />,
+      okText: '保存',
+      cancelText: '取消',
+      onOk: async () => {
+        await api.post('/api/views', { name, query: { view, ...filters } });
+        message.success(`已保存“${name}”`);
+        void loadViews();
+      },
+    });
+  };
   const gen = useRef(0);
 
   const load = useCallback(
@@ -113,12 +137,17 @@ export default function Inbox() {
         items={TABS.map((t) => ({ key: t.key, label: <span>{t.label} {counts[t.key] ? <Badge count={counts[t.key]} overflowCount={999} color={t.key === 'todo' ? '#a61d24' : '#999'} /> : null}</span> }))}
       />
       <Space wrap style={{ marginBottom: 12 }}>
+        {views.length > 0 && (
+          <Select placeholder="常用筛选" style={{ width: 150 }} aria-label="常用筛选" value={null as unknown as string} onChange={applyView}
+            options={views.map((v) => ({ value: v.id, label: v.name }))} />
+        )}
         <Select allowClear placeholder="流程" style={{ width: 150 }} value={filters.process} onChange={(v) => setFilters({ ...filters, process: v })}
           options={Object.entries(PROCESS).map(([value, label]) => ({ value, label }))} aria-label="按流程筛选" />
         <Select allowClear showSearch optionFilterProp="label" placeholder="乡镇/村" style={{ width: 160 }} value={filters.org} onChange={(v) => setFilters({ ...filters, org: v })}
           options={orgs.filter((o) => o.level === 'township' || o.level === 'village').map((o) => ({ value: o.id, label: o.name }))} aria-label="按地区筛选" />
         <Select allowClear placeholder="期限" style={{ width: 120 }} value={filters.due} onChange={(v) => setFilters({ ...filters, due: v })}
           options={[{ value: 'overdue', label: '已超期' }, { value: 'today', label: '今日到期' }, { value: 'week', label: '一周内到期' }]} aria-label="按期限筛选" />
+        <Button onClick={saveView} disabled={!Object.values(filters).some(Boolean)}>保存筛选</Button>
         {view === 'todo' && (
           <Button disabled={!sameStep} onClick={bulkApprove}>
             批量同意{selected.length ? `（${selected.length}）` : ''}
