@@ -11,8 +11,32 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export type Db = pg.Pool;
 export type Tx = pg.PoolClient;
 
-export function createPool(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+/** The database role the API and the worker act as (created by migration 0008): no UPDATE/DELETE on the audit log. */
+export const APP_ROLE = 'zhenxing_app';
+
+/** APP_ROLE when the connecting user may act as it (the migration could create it), else undefined. */
+export async function appRole(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AND pg_has_role(current_user, $1, 'MEMBER') AS ok`,
+      [APP_ROLE],
+    );
+    return rows[0]?.ok ? APP_ROLE : undefined;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A pool; with `role`, every connection acts as that role from its first statement. */
+export function createPool(url: string, max = 10, opts: { role?: string } = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    ...(opts.role ? { options: `-c role=${opts.role}` } : {}),
+  });
   // an idle client that errors (server restart) must not crash the process
   pool.on('error', () => {});
   return pool;

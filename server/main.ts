@@ -8,7 +8,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import { checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
+import { appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './launcher/postgres.js';
 import { MissingToolError, startTemporalDevServer, type RunningTemporal } from './launcher/temporal.js';
 import { connectClient, createWorker, NativeConnection } from './temporal/connect.js';
@@ -44,7 +44,10 @@ async function main(): Promise<void> {
     databaseUrl = pg.url;
   }
   await migrate(databaseUrl);
-  const db = createPool(databaseUrl, 20);
+  // the API and the worker act as the application role: they can append to the audit log, never rewrite it
+  const role = await appRole(databaseUrl);
+  if (!role) log.warn('database role zhenxing_app is not available: running as the connecting user (the audit trigger still guards the log)');
+  const db = createPool(databaseUrl, 20, { role });
   stops.push(() => db.end());
 
   let temporalAddress = config.temporalAddress;

@@ -23,11 +23,20 @@ describe('audit log', () => {
     expect(await verifyAuditChain(tdb.db)).toEqual({ ok: true, rows: 3 });
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE', async () => {
-    await expect(tdb.db.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
-    await expect(tdb.db.query(`DELETE FROM audit_events WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
-    await expect(tdb.db.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+  it('the application role may not UPDATE, DELETE or TRUNCATE it', async () => {
+    expect((await tdb.db.query('SELECT current_user AS u')).rows[0].u).toBe('zhenxing_app');
+    await expect(tdb.db.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(/permission denied/);
+    await expect(tdb.db.query(`DELETE FROM audit_events WHERE id = 'a2'`)).rejects.toThrow(/permission denied/);
+    await expect(tdb.db.query(`TRUNCATE audit_events`)).rejects.toThrow(/permission denied/);
     expect((await tdb.db.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
+  });
+
+  it('and the trigger refuses them even to the owning user', async () => {
+    const owner = tdb.owner();
+    await expect(owner.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`DELETE FROM audit_events WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    expect((await owner.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
   });
 
   it('skips an entry whose id was already written (a retried writer adds nothing)', async () => {
@@ -37,9 +46,10 @@ describe('audit log', () => {
 
   it('breaks verification at the row that was altered behind the application’s back', async () => {
     // a database superuser disabling the guard and editing history is exactly what the chain exposes
-    await tdb.db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
-    await tdb.db.query(`UPDATE audit_events SET actor_id = 'someone-else' WHERE id = 'a2'`);
-    await tdb.db.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
+    const owner = tdb.owner();
+    await owner.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
+    await owner.query(`UPDATE audit_events SET actor_id = 'someone-else' WHERE id = 'a2'`);
+    await owner.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
     const r = await verifyAuditChain(tdb.db);
     expect(r.ok).toBe(false);
     const seq = (await tdb.db.query(`SELECT seq FROM audit_events WHERE id = 'a2'`)).rows[0].seq;

@@ -2,11 +2,14 @@
 import { inject } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { createPool, migrate, type Db } from '../../server/db.js';
+import { appRole, createPool, migrate, type Db } from '../../server/db.js';
 
 export interface TestDatabase {
   url: string;
+  /** acts as the application role, like the API and the worker */
   db: Db;
+  /** the owning user, for what only an administrator of the database can do */
+  owner(): Db;
   drop(): Promise<void>;
 }
 
@@ -20,12 +23,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await migrate(url.toString());
-  const db = createPool(url.toString(), 8);
+  const db = createPool(url.toString(), 8, { role: await appRole(url.toString()) });
+  let owner: Db | undefined;
   return {
     url: url.toString(),
     db,
+    owner: () => (owner ??= createPool(url.toString(), 2)),
     async drop() {
       await db.end();
+      await owner?.end();
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
