@@ -67,6 +67,7 @@ export const ENDPOINTS: Endpoint[] = [
     body: { type: 'object', required: ['requestId', 'userIds'], properties: { requestId, userIds: { type: 'array', items: { type: 'string' } } } } },
   { method: 'post', path: '/api/cases/{id}/cancel', summary: '终止 Cancel (administrator)', access: ADMIN, ok: 200,
     body: { type: 'object', required: ['requestId', 'comment'], properties: { requestId, comment: { type: 'string' } } } },
+  { method: 'get', path: '/api/cases/{id}/documents/{form}', summary: '文书（A4 打印视图的数据）A document for the print view', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/cases/{id}/documents/{form}.pdf', summary: '文书PDF Document as PDF', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/public/orgs', summary: '公示地区 Places with a notice board', access: 'public', ok: 200 },
   { method: 'get', path: '/api/public/notices', summary: '公示栏 Notices of a place (masked)', access: 'public', ok: 200, query: { org: { type: 'string' } } },

@@ -117,6 +117,23 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     }
   });
 
+  /** 文书 a form of the case for the A4 print view: the form, its data (the signed snapshot, else the case data) and the case header */
+  r.get('/cases/:id/documents/:form', handle(async (req) => {
+    const who = requireUser(req);
+    const id = String(req.params.id);
+    const key = String(req.params.form);
+    await visibleCase(svc, who, id);
+    const c = (await db.query('SELECT c.*, o.name AS org_name FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE c.id = $1', [id])).rows[0];
+    const snap = await db.query('SELECT data, form_version FROM documents WHERE case_id = $1 AND form_key = $2 ORDER BY created_at DESC LIMIT 1', [id, key]);
+    const data = snap.rows[0]?.data ?? c.data?.[key];
+    if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
+    const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
+    if (!form) throw problems.notFound('表单不存在', 'no such form');
+    // an official document shows the full data, like the PDF: each view is logged
+    await inTransaction(db, (tx) => appendAudit(tx, [{ id: `view:${id}:${key}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'document.view', target: id, detail: { form: key } }]));
+    return { form, data, signed: Boolean(snap.rows[0]), case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name } };
+  }));
+
   r.get('/orgs', handle(async () => {
     const { rows } = await db.query('SELECT id, parent_id, level, name FROM org_nodes ORDER BY path');
     return { items: rows };

@@ -50,6 +50,8 @@ async function startCase(page: Page, villageName: string, hid: string) {
   await modal.locator('#root_channel').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '农户自主申报' }).click();
   await modal.getByLabel('⑥因病').check();
+  // the designers' browser test may already have published 附件1 with a required 联系电话: fill what the form asks
+  if (await modal.locator('#root_contactPhone').count()) await modal.locator('#root_contactPhone').fill('13907345678');
   await modal.locator('#root_statement').fill('户主患病住院，医疗支出大');
   return modal;
 }
@@ -75,6 +77,14 @@ describe('identification in the browser', () => {
     const caseId = cadre.url().split('/cases/')[1];
     await cadre.getByText('入户核实（附件2）').first().waitFor();
     await shot(cadre, 'case-1280');
+    // the application as an A4 page in the paper layout, ready to print
+    await cadre.getByRole('button', { name: '打印附件1' }).click();
+    const page = cadre.getByRole('document');
+    await page.waitFor();
+    expect(await page.textContent()).toContain(caseId);
+    await page.getByText('本人承诺所提供的家庭情况真实可信').waitFor();
+    await shot(cadre, 'print-application-1280');
+    await cadre.goBack();
 
     // two different verifiers co-sign the verification
     for (const [i, v] of p.verifiers.entries()) {

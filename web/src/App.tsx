@@ -20,6 +20,7 @@ const ProcessDesigner = lazy(() => import('./admin/ProcessDesigner'));
 const DepartmentData = lazy(() => import('./pages/DepartmentData'));
 const Users = lazy(() => import('./admin/Users'));
 const Audit = lazy(() => import('./admin/Audit'));
+const PrintView = lazy(() => import('./pages/PrintView'));
 
 const MENU = [
   { key: '/', icon: <InboxOutlined />, label: '待办' },
@@ -139,6 +140,7 @@ function Shell() {
               <Route path="/tasks/:id" element={<TaskPage />} />
               <Route path="/cases" element={<Cases />} />
               <Route path="/cases/:id" element={<CasePage />} />
+              <Route path="/cases/:id/print/:form" element={<PrintView />} />
               <Route path="/households" element={<Households />} />
               <Route path="/households/:id" element={<Households />} />
               <Route path="/dashboard" element={<Dashboard />} />

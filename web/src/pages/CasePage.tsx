@@ -1,6 +1,6 @@
 /** 案件 progress of the definition (done / current / next), the timeline, notices, objections, withdraw and urge. */
 import { useEffect, useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import { api, ApiError, requestId } from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
@@ -12,6 +12,7 @@ const KIND: Record<string, string> = {
 
 export default function CasePage() {
   const { id } = useParams();
+  const navigate = useNavigate();
   const { message } = App.useApp();
   const [c, setC] = useState<any>();
   const [error, setError] = useState<string>();
@@ -46,7 +47,7 @@ export default function CasePage() {
             {Object.keys(c.data ?? {})
               .filter((k) => ['application', 'collection', 'identification-approval', 'elimination-assessment', 'project'].includes(k))
               .map((k) => (
-                <Button key={k} href={`/api/cases/${c.case.id}/documents/${k}.pdf`} target="_blank">
+                <Button key={k} onClick={() => navigate(`/cases/${c.case.id}/print/${k}`)}>
                   打印{DOC_ZH[k]}
                 </Button>
               ))}
