@@ -231,8 +231,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     form: t.form_key ? { key: t.form_key, version: t.form_version, document: form[0]?.document ?? null } : null,
     data: current,
     prefill: t.case_data ?? {},
-    /** what the form opens with: the draft, else what was submitted before (a returned task), else the prefilled values */
-    initialData: t.draft ?? (Object.keys(current).length ? current : prefilled),
+    /** what the form opens with: the draft, else what was submitted before (a returned task) over the prefilled values */
+    initialData: t.draft ?? fillIn(prefilled, current),
     fieldPermissions: perms,
     actions,
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
@@ -369,4 +369,15 @@ async function send<A>(deps: ServiceDeps, caseId: string, update: UpdateDefiniti
 /** what `case.*` means in a step's prefill and checks */
 function caseContext(t: Record<string, any>) {
   return { id: t.case_id, title: t.case_title, subject: { name: t.subject_name }, processKey: t.process_key };
+}
+
+/** `over` laid on `base`, group by group: what was already entered wins, prefilled values fill the gaps. */
+function fillIn(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over ?? {})) {
+    const b = out[k];
+    const plain = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+    out[k] = plain(b) && plain(v) ? fillIn(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
 import { collection, peopleOf } from '../support/demo.js';
+import { getTask } from '../../server/services/tasks.js';
 
 const DAY = 86_400_000;
 let h: PackHarness;
@@ -63,6 +64,14 @@ describe('S2 risk elimination', () => {
     await h.act(township[1].assignee_user!, township[1].id, 'approve', { data: { opinion: '同意', signer: 'y', signDate: '2026-12-10' } });
     const [county] = await h.open(caseId);
     expect(county.step_id).toBe('county_approval');
+    // 附件5 reuses what the verification, the village review and the township already signed
+    const shown = await getTask(h.svc, await h.who('bureau'), county.id);
+    expect(shown.initialData).toMatchObject({
+      verification: { opinion: '同意', signer: '王核实', date: '2026-12-01' },
+      householdConfirmation: { signer: '户主', date: '2026-12-01' },
+      villageReview: { opinion: '村级民主评议：评议通过', date: '2026-12-02' },
+      townshipReview: { opinion: '同意', date: '2026-12-10' },
+    });
     await h.act('bureau', county.id, 'approve', { data: { ...assessment, countyApproval: block('周局长'), method: '1', eliminationDate: '2026-12-12' } });
     expect(await h.waitStatus(caseId)).toBe('approved');
     expect((await h.tdb.db.query('SELECT monitoring_status FROM households WHERE id = $1', [hid])).rows[0].monitoring_status).toBe('eliminated');
