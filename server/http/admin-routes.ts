@@ -9,7 +9,7 @@ import { describeActivities } from '../../activities/registry.js';
 import { validateDefinition } from '../definitions/validate.js';
 import { loadDefinitionRegistry } from '../services/definition-registry.js';
 import { definitionProblem, publishProcess } from '../services/process-publish.js';
-import { diffPacks, exportPack, importPack, readPackFolder, type PackBundle } from '../services/packs.js';
+import { changedPaths, diffPacks, exportPack, importPack, readPackFolder, type PackBundle } from '../services/packs.js';
 import { packScheduleProblems, validateProcessForImport } from '../services/process-publish.js';
 import { currentSchedules, listSchedules, syncPackSchedules, triggerSchedule } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
@@ -57,6 +57,23 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     if (!rows[0]) throw problems.notFound('流程版本不存在', 'no such process version');
     return rows[0];
   }));
+  // 版本对比 what changed between two versions of a process or a form, path by path (steps and fields matched by id)
+  for (const [kind, table, col] of [['processes', 'process_versions', 'definition'], ['forms', 'form_versions', 'document']] as const) {
+    r.get(`/${kind}/:key/diff`, handle(async (req) => {
+      requireRole(req, ADMIN);
+      const key = String(req.params.key);
+      const v = async (name: 'from' | 'to') => {
+        const n = Number(req.query[name]);
+        if (!Number.isInteger(n) || n < 1) throw problems.invalid([{ path: name, message: '版本号须为正整数', message_en: 'versions are positive integers' }]);
+        const { rows } = await db.query(`SELECT ${col} AS doc FROM ${table} WHERE key = $1 AND version = $2`, [key, n]);
+        if (!rows[0]) throw problems.notFound(`第 ${n} 版不存在`, `no version ${n}`);
+        const { version: _v, ...rest } = rows[0].doc;
+        return rest;
+      };
+      const [a, b] = [await v('from'), await v('to')];
+      return { key, from: Number(req.query.from), to: Number(req.query.to), paths: changedPaths(a, b) };
+    }));
+  }
   r.post('/processes/validate', handle(async (req) => {
     requireRole(req, ADMIN);
     const def = obj(req.body?.definition ?? req.body, 'definition');

@@ -96,6 +96,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/admin/processes', summary: '流程版本 Process versions', access: ADMIN, ok: 200 },
   { method: 'post', path: '/api/admin/processes', summary: '新建流程 Create a process', access: ADMIN, ok: 201, body: { type: 'object' } },
   { method: 'post', path: '/api/admin/processes/validate', summary: '校验流程 Validate a definition', access: ADMIN, ok: 200, body: { type: 'object' } },
+  { method: 'get', path: '/api/admin/processes/{key}/diff', summary: '流程版本对比 What changed between two versions', access: ADMIN, ok: 200, query: { from: { type: 'integer' }, to: { type: 'integer' } } },
+  { method: 'get', path: '/api/admin/forms/{key}/diff', summary: '表单版本对比 What changed between two versions', access: ADMIN, ok: 200, query: { from: { type: 'integer' }, to: { type: 'integer' } } },
   { method: 'get', path: '/api/admin/processes/{key}/versions/{version}', summary: '流程版本详情 A process version', access: ADMIN, ok: 200 },
   { method: 'post', path: '/api/admin/processes/{key}/versions', summary: '发布流程新版本 Validate and publish', access: ADMIN, ok: 201, body: { type: 'object' } },
   { method: 'get', path: '/api/admin/activities', summary: '活动注册表 Activity registry', access: ADMIN, ok: 200 },

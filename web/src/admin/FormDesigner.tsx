@@ -11,6 +11,7 @@ import { api, ApiError } from '../api';
 import { FormView } from '../FormView';
 import { resolveCodeLists } from '../../../forms/registry';
 import { useHistory } from './useHistory';
+import { VersionDiff } from './VersionDiff';
 
 type Doc = { key: string; version: number; title: { zh: string; en?: string }; schema: any; uiSchema: any; derived?: any[]; rules?: any[] };
 
@@ -174,6 +175,7 @@ export default function FormDesigner() {
           <Space>
             <Button icon={<UndoOutlined />} disabled={!doc.canUndo} onClick={doc.undo} aria-label="撤销">撤销</Button>
             <Button icon={<RedoOutlined />} disabled={!doc.canRedo} onClick={doc.redo} aria-label="重做">重做</Button>
+            <VersionDiff kind="forms" docKey={key!} versions={versions} />
             <Button type="primary" onClick={publish}>发布新版本</Button>
           </Space>
         }

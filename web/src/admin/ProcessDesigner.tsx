@@ -15,6 +15,7 @@ import { api, ApiError } from '../api';
 import { transitions, type ProcessDefinition, type Step } from '../../../workflows/definition';
 import { useHistory } from './useHistory';
 import { layout } from './layout';
+import { VersionDiff } from './VersionDiff';
 
 const TYPE_ZH: Record<string, string> = { task: '人工审批', notice: '公示', activity: '自动活动', decision: '条件分支', parallel: '并行', end: '结束' };
 const COLORS: Record<string, string> = { task: '#e6f4ff', notice: '#fff7e6', activity: '#f6ffed', decision: '#f9f0ff', parallel: '#e6fffb', end: '#f5f5f5' };
@@ -146,6 +147,7 @@ export default function ProcessDesigner() {
             <Button icon={<UndoOutlined />} disabled={!def.canUndo} onClick={def.undo}>撤销</Button>
             <Button icon={<RedoOutlined />} disabled={!def.canRedo} onClick={def.redo}>重做</Button>
             <Button onClick={validate}>校验</Button>
+            <VersionDiff kind="processes" docKey={key!} versions={meta.versions} />
             <Button type="primary" onClick={publish}>发布新版本</Button>
           </Space>
         }
