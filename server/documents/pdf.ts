@@ -34,7 +34,7 @@ function show(schema: Schema | undefined, value: unknown): string {
   return String(value);
 }
 
-export function renderFormPdf(form: { title: { zh: string }; schema: Schema }, data: Record<string, unknown>, c: PrintableCase): Promise<Buffer> {
+export function renderFormPdf(form: { title: { zh: string }; schema: Schema; uiSchema?: { 'ui:order'?: string[] } }, data: Record<string, unknown>, c: PrintableCase): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margins: { top: 56, bottom: 56, left: 56, right: 56 }, info: { Title: form.title.zh, Creator: 'Zhenxing' } });
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
@@ -49,8 +49,11 @@ export function renderFormPdf(form: { title: { zh: string }; schema: Schema }, d
   const field = (label: string, value: string, indent = 0) => {
     doc.fontSize(11).text(`${label}：`, 56 + indent, doc.y, { continued: true, width: width - indent }).text(value);
   };
-  const walk = (schema: Schema, value: Record<string, unknown>, indent: number) => {
-    for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+  const walk = (schema: Schema, value: Record<string, unknown>, indent: number, order?: string[]) => {
+    // the form's field order (ui:order): the stored document is jsonb, which keeps keys in its own order
+    const keys = Object.keys(schema.properties ?? {});
+    const ordered = order ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))] : keys;
+    for (const [key, prop] of ordered.map((k) => [k, schema.properties![k]] as const)) {
       const v = value?.[key];
       const label = prop.title ?? key;
       if (prop.type === 'object' && prop.properties) {
@@ -78,7 +81,7 @@ export function renderFormPdf(form: { title: { zh: string }; schema: Schema }, d
       }
     }
   };
-  walk(form.schema, data, 0);
+  walk(form.schema, data, 0, form.uiSchema?.['ui:order']);
   doc.moveDown(2).fontSize(9).fillColor('#888').text(`打印时间：${new Date().toLocaleString('zh-CN', { hour12: false })}  ·  振兴 巩固拓展脱贫攻坚成果信息平台`, 56);
   doc.end();
   return new Promise((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));

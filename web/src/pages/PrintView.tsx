@@ -19,6 +19,11 @@ interface Doc {
   case: { id: string; title: string; orgName: string; subjectName: string };
 }
 
+// PostgreSQL's jsonb keeps object keys in its own order, not the form's: an address reads 省 市 县 乡镇 村 组
+const REGION_ORDER = ['province', 'city', 'county', 'township', 'village', 'group'];
+const partsInOrder = (keys: string[]) =>
+  keys.some((k) => REGION_ORDER.includes(k)) ? [...keys].sort((a, b) => (REGION_ORDER.indexOf(a) + 1 || 99) - (REGION_ORDER.indexOf(b) + 1 || 99)) : keys;
+
 const isAttachment = (v: unknown) => typeof v === 'string' && /^att_[0-9a-f]{32}$/.test(v);
 
 function show(schema: Schema | undefined, v: unknown): React.ReactNode {
@@ -32,7 +37,7 @@ function show(schema: Schema | undefined, v: unknown): React.ReactNode {
   const label = (x: unknown) => choices?.find((c) => c.const === x)?.title ?? String(x);
   if (Array.isArray(v)) return v.map(label).join('、');
   // an address or other group: its parts in the form's order (市 县 乡镇 村 组)
-  if (typeof v === 'object') return Object.keys(schema?.properties ?? v).map((k) => (v as Record<string, unknown>)[k]).filter(Boolean).join(' ');
+  if (typeof v === 'object') return partsInOrder(Object.keys(schema?.properties ?? v)).map((k) => (v as Record<string, unknown>)[k]).filter(Boolean).join(' ');
   return label(v);
 }
 
