@@ -1,8 +1,9 @@
 /**
  * Authorisation matrix, generated from the endpoint table that also produces
  * the OpenAPI document: every endpoint × persona → allowed or refused, plus
- * the region dimension (own village, its township, the county, another
- * township) for the endpoints that reach one case, task or household.
+ * the region dimension (own village; its parent township, for which the
+ * village is a child node; the county; a sibling village; another township's
+ * village; another county) for the endpoints that reach one case, task or household.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS, type Endpoint } from '../../server/http/openapi.js';
@@ -15,6 +16,7 @@ const who: Record<string, ApiClient> = {};
 const PERSONAS: Record<string, string[]> = {
   'cadre.zhushan': ['village_cadre'],
   'cadre.huaqiao': ['village_cadre'],
+  'cadre.heping': ['village_cadre'],
   'sec.yunji': ['township_reviewer'],
   bureau: ['county_rural_bureau'],
   admin: ['admin'],
@@ -85,6 +87,7 @@ describe('region', () => {
     ['cadre.zhushan', 'own village', 200],
     ['sec.yunji', 'the village’s township', 200],
     ['bureau', 'the county', 200],
+    ['cadre.heping', 'a sibling village of the same township', 404],
     ['cadre.huaqiao', 'another township’s village', 404],
     ['bureau.qidong', 'another county', 404],
     ['secadmin', 'a security administrator', 404],
@@ -93,6 +96,7 @@ describe('region', () => {
   });
 
   it.each([
+    ['cadre.heping', 404],
     ['cadre.huaqiao', 404],
     ['bureau.qidong', 404],
     ['bureau', 403],
