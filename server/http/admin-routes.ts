@@ -229,9 +229,20 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
   r.post('/codelists/:key/versions', handle(async (req, res) => {
     const who = requireRole(req, ADMIN);
     const doc: Record<string, any> = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
-    if (!Array.isArray(doc.items) || doc.items.some((i: any) => typeof i?.code !== 'string' || typeof i?.label?.zh !== 'string')) {
-      throw problems.invalid([{ path: 'items', message: '每一项需要 code 和中文名称', message_en: 'each item needs code and label.zh' }]);
+    if (!Array.isArray(doc.items) || doc.items.length === 0 || doc.items.length > 1000) {
+      throw problems.invalid([{ path: 'items', message: '代码表须有 1–1000 项', message_en: 'a code list has 1 to 1000 items' }]);
     }
+    const errors: FieldError[] = [];
+    const seen = new Set<string>();
+    doc.items.forEach((i: any, n: number) => {
+      if (typeof i?.code !== 'string' || !/^[0-9A-Za-z_.-]{1,20}$/.test(i.code)) errors.push({ path: `items.${n}.code`, message: '代码须为1–20位字母或数字', message_en: 'code: 1–20 letters or digits' });
+      else if (seen.has(i.code)) errors.push({ path: `items.${n}.code`, message: `代码“${i.code}”重复`, message_en: `duplicate code ${i.code}` });
+      else seen.add(i.code);
+      if (typeof i?.label?.zh !== 'string' || !i.label.zh.trim()) errors.push({ path: `items.${n}.label`, message: '请填写中文名称', message_en: 'label.zh is required' });
+    });
+    if (errors.length) throw problems.invalid(errors);
+    const known = await db.query('SELECT 1 FROM code_lists WHERE key = $1 LIMIT 1', [doc.key]);
+    if (!known.rowCount) throw problems.notFound('代码表不存在（新代码表随政策包导入）', 'no such code list (new lists come with a pack)');
     const version = await inTransaction(db, async (tx) => {
       const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM code_lists WHERE key = $1', [doc.key]);
       const v = Number(max.rows[0].v) + 1;

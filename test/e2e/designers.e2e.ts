@@ -205,4 +205,44 @@ describe('designers', () => {
     console.log(`designer timing (120 fields, 33 steps, headless Chromium): ${JSON.stringify(report)}`);
     await admin.close();
   });
+
+  it('reorders fields and adds a control by drag and drop, and edits a code list', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    await admin.goto(`${base()}/admin/forms/objection`);
+    const rows = admin.locator('[data-field]');
+    await rows.first().waitFor();
+    const order = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-field')));
+    const before = await order();
+    expect(before).toHaveLength(3);
+    // drag the last field onto the first: it takes the first place
+    await admin.locator(`[data-field="${before[2]}"]`).dragTo(admin.locator(`[data-field="${before[0]}"]`));
+    await expect.poll(order).toEqual([before[2], before[0], before[1]]);
+    // drag 日期 from the palette onto the second field: a new date field appears there
+    await admin.getByRole('button', { name: '日 期' }).dragTo(admin.locator(`[data-field="${before[0]}"]`));
+    await expect.poll(order).toEqual([before[2], 'field1', before[0], before[1]]);
+    await admin.getByRole('tab', { name: '预览' }).click();
+    await admin.locator('#root_field1').waitFor();
+
+    // code lists: add an item to 建设性质 and publish; a duplicate code is refused with its row
+    await admin.goto(`${base()}/admin`);
+    const list = admin.locator('.ant-table-row', { hasText: '建设性质' });
+    await list.getByRole('button', { name: /编\s*辑/ }).click();
+    await admin.getByRole('button', { name: '+ 添加一项' }).click();
+    const n = await admin.locator('[aria-label^="代码"]').count();
+    await admin.getByLabel(`代码${n}`).fill('01');
+    await admin.getByLabel(`名称${n}`).fill('新建（重复）');
+    await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByText(/代码“01”重复/).waitFor();
+    await admin.getByLabel(`代码${n}`).fill('06');
+    await admin.getByLabel(`名称${n}`).fill('改造提升');
+    await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByText('已发布第 2 版').waitFor();
+    const lists = await api(admin, 'GET', '/api/admin/codelists');
+    const nature = lists.body.items.find((l: { key: string }) => l.key === 'project-nature');
+    expect(nature.version).toBe(2);
+    expect(nature.document.items.at(-1)).toEqual({ code: '06', label: { zh: '改造提升' } });
+    await shot(admin, 'admin-codelists-1400');
+    await admin.close();
+  });
 });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
 import { api, ApiError } from '../api';
+import CodeLists from './CodeLists';
 
 export default function AdminHome() {
   const { message } = App.useApp();
@@ -73,6 +74,9 @@ export default function AdminHome() {
               { title: '操作', render: (r: any) => <Button size="small" disabled={!r.registered} onClick={() => void runNow(r.id, r.title?.zh)}>立即执行</Button> },
             ]} />
         </Card>
+      </Col>
+      <Col span={24}>
+        <CodeLists />
       </Col>
       <Col span={24}>
         <Card title="年度政策参数（保留历史）">

@@ -3,7 +3,7 @@
  * palette, reorder them, edit their properties, preview them with the same
  * renderer staff use, edit the JSON directly, and publish a new version.
  */
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Col, Empty, Input, InputNumber, List, Row, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, RedoOutlined, UndoOutlined } from '@ant-design/icons';
@@ -53,6 +53,9 @@ export default function FormDesigner() {
   const [jsonError, setJsonError] = useState<string>();
   const [errors, setErrors] = useState<{ path: string; message: string }[]>([]);
   const [opened, setOpened] = useState<number>();
+  // memoised field rows keep the first onDrop they were given: give them a stable one that calls the current drop
+  const dropRef = useRef<(payload: string, target: string) => void>(() => {});
+  const [onDrop] = useState(() => (payload: string, target: string) => dropRef.current(payload, target));
 
   useEffect(() => {
     const t0 = performance.now();
@@ -87,16 +90,35 @@ export default function FormDesigner() {
       fn(next);
       return next;
     });
-  const add = (p: (typeof PALETTE)[number]) => {
+  /** add a control at the end, or before the field it was dropped on */
+  const add = (p: (typeof PALETTE)[number], before?: string) => {
     let n = 1;
     while (d.schema.properties[`field${n}`]) n++;
     const k = `field${n}`;
     update((x) => {
       x.schema.properties[k] = p.make(p.label);
-      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': [...ordered, k], ...(p.ui ? { [k]: p.ui } : {}) };
+      const o = orderOf(x).filter((f) => f !== k);
+      const at = before ? o.indexOf(before) : -1;
+      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': at < 0 ? [...o, k] : [...o.slice(0, at), k, ...o.slice(at)], ...(p.ui ? { [k]: p.ui } : {}) };
     });
     setSelected(k);
   };
+  /** 拖放 a field dragged onto another takes its place; a control dragged from the palette is added there */
+  function drop_(payload: string, target: string) {
+    if (payload.startsWith('palette:')) {
+      const p = PALETTE.find((x) => x.kind === payload.slice(8));
+      if (p) add(p, target);
+      return;
+    }
+    const k = payload.replace(/^field:/, '');
+    if (k === target) return;
+    update((x) => {
+      const o = orderOf(x).filter((f) => f !== k);
+      o.splice(o.indexOf(target), 0, k);
+      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': o };
+    });
+  }
+  dropRef.current = drop_;
   // the field order of the document being changed (not of this render: list rows are memoised)
   const orderOf = (x: Doc): string[] => {
     const keys = Object.keys(x.schema.properties ?? {});
@@ -187,7 +209,7 @@ export default function FormDesigner() {
           <Card size="small" title="控件">
             <Space direction="vertical" style={{ width: '100%' }}>
               {PALETTE.map((p) => (
-                <Button key={p.kind} block onClick={() => add(p)}>{p.label}</Button>
+                <Button key={p.kind} block draggable onDragStart={(e) => e.dataTransfer.setData('text/plain', `palette:${p.kind}`)} onClick={() => add(p)}>{p.label}</Button>
               ))}
             </Space>
           </Card>
@@ -198,7 +220,7 @@ export default function FormDesigner() {
               size="small"
               dataSource={ordered}
               renderItem={(k) => (
-                <FieldRow k={k} title={d.schema.properties[k].title ?? k} required={required.has(k)} selected={k === selected} onSelect={setSelected} onMove={move} onRemove={remove} />
+                <FieldRow k={k} title={d.schema.properties[k].title ?? k} required={required.has(k)} selected={k === selected} onSelect={setSelected} onMove={move} onRemove={remove} onDrop={onDrop} />
               )}
             />
           </Card>
@@ -267,12 +289,19 @@ export default function FormDesigner() {
 
 /** One row of the field list; memoised on what it shows, so typing a label re-renders one row, not 120. */
 const FieldRow = memo(
-  function FieldRow(p: { k: string; title: string; required: boolean; selected: boolean; onSelect: (k: string) => void; onMove: (k: string, d: number) => void; onRemove: (k: string) => void }) {
+  function FieldRow(p: { k: string; title: string; required: boolean; selected: boolean; onSelect: (k: string) => void; onMove: (k: string, d: number) => void; onRemove: (k: string) => void; onDrop: (payload: string, target: string) => void }) {
     const { k } = p;
+    const [over, setOver] = useState(false);
     return (
       <List.Item
+        data-field={k}
+        draggable
+        onDragStart={(e) => e.dataTransfer.setData('text/plain', `field:${k}`)}
+        onDragOver={(e) => (e.preventDefault(), setOver(true))}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => (e.preventDefault(), setOver(false), p.onDrop(e.dataTransfer.getData('text/plain'), k))}
         onClick={() => p.onSelect(k)}
-        style={{ cursor: 'pointer', background: p.selected ? '#fff1f0' : undefined, paddingLeft: 8 }}
+        style={{ cursor: 'grab', background: p.selected ? '#fff1f0' : undefined, paddingLeft: 8, borderTop: over ? '2px solid #a61d24' : undefined }}
         actions={[
           <Button key="u" size="small" type="text" icon={<ArrowUpOutlined />} aria-label="上移" onClick={(e) => (e.stopPropagation(), p.onMove(k, -1))} />,
           <Button key="d" size="small" type="text" icon={<ArrowDownOutlined />} aria-label="下移" onClick={(e) => (e.stopPropagation(), p.onMove(k, 1))} />,
