@@ -245,4 +245,26 @@ describe('designers', () => {
     await shot(admin, 'admin-codelists-1400');
     await admin.close();
   });
+
+  it('edits a decision with the condition builder: variable, comparison and a yearly parameter, no JSON', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    await admin.goto(`${base()}/admin/processes/elimination`);
+    await admin.locator('[data-step="check_rules"]').click();
+    await expect.poll(() => admin.getByLabel('条件1变量1').inputValue()).toBe('data.income.A38');
+    expect(await admin.getByRole('combobox', { name: '条件1比较1' }).locator('..').textContent()).toContain('小于');
+    // the second condition (every member without labour capacity) is beyond rows: it stays as JSON
+    await admin.getByLabel('条件2（JSON）').waitFor();
+    await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '条件1比较1' }) }).click();
+    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^不大于$/ }).click();
+    await shot(admin, 'process-designer-condition-1400');
+    await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByText(/已发布第 \d+ 版/).waitFor();
+    const versions = (await api(admin, 'GET', '/api/admin/processes')).body.items.filter((v: { key: string }) => v.key === 'elimination');
+    const latest = Math.max(...versions.map((v: { version: number }) => v.version));
+    const def = (await api(admin, 'GET', `/api/admin/processes/elimination/versions/${latest}`)).body.definition;
+    const branch = def.steps.find((x: { id: string }) => x.id === 'check_rules').branches[0];
+    expect(branch.when).toEqual({ '<=': [{ var: 'data.income.A38' }, { var: 'params.eliminationMinIncome' }] });
+    await admin.close();
+  });
 });

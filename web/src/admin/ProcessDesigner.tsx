@@ -16,6 +16,7 @@ import { transitions, type ProcessDefinition, type Step } from '../../../workflo
 import { useHistory } from './useHistory';
 import { layout } from './layout';
 import { VersionDiff } from './VersionDiff';
+import { ConditionBuilder } from './ConditionBuilder';
 
 const TYPE_ZH: Record<string, string> = { task: '人工审批', notice: '公示', activity: '自动活动', decision: '条件分支', parallel: '并行', end: '结束' };
 const COLORS: Record<string, string> = { task: '#e6f4ff', notice: '#fff7e6', activity: '#f6ffed', decision: '#f9f0ff', parallel: '#e6fffb', end: '#f5f5f5' };
@@ -47,6 +48,31 @@ export default function ProcessDesigner() {
   const [errors, setErrors] = useState<{ stepId?: string; path: string; message: string }[]>([]);
   const [meta, setMeta] = useState<{ forms: string[]; roles: { key: string; title: { zh: string } }[]; activities: any[]; versions: number[] }>({ forms: [], roles: [], activities: [], versions: [] });
   const [opened, setOpened] = useState<number>();
+  // what a condition can test: the fields of the forms this process collects, what its activities store, the yearly parameters
+  const [params, setParams] = useState<string[]>([]);
+  const [formFields, setFormFields] = useState<Record<string, string[]>>({});
+  useEffect(() => {
+    api.get('/api/admin/parameters').then((r) => setParams([...new Set<string>(r.items.map((p: { key: string }) => p.key))]));
+  }, []);
+  const stores = useMemo(() => {
+    const out: { store: string; form?: string }[] = [];
+    for (const s of def.value?.steps ?? []) {
+      if (s.type === 'task' && s.form) out.push({ store: s.store ?? s.form.key, form: s.form.key });
+      if (s.type === 'activity' && s.store) out.push({ store: s.store });
+    }
+    return out;
+  }, [def.value]);
+  useEffect(() => {
+    for (const f of new Set(stores.map((x) => x.form).filter(Boolean) as string[])) {
+      if (formFields[f]) continue;
+      api.get(`/api/forms/${f}`).then((r) => setFormFields((m) => ({ ...m, [f]: Object.keys(r.latest.schema.properties ?? {}) }))).catch(() => {});
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stores]);
+  const variables = useMemo(
+    () => [...new Set(stores.flatMap((x) => (x.form ? (formFields[x.form] ?? []).map((f) => `data.${x.store}.${f}`) : [`data.${x.store}`])))].sort(),
+    [stores, formFields],
+  );
 
   useEffect(() => {
     const t0 = performance.now();
@@ -214,10 +240,11 @@ export default function ProcessDesigner() {
                   <>
                     {step.branches.map((b: any, i: number) => (
                       <div key={i}>
-                        <Input.TextArea rows={2} defaultValue={JSON.stringify(b.when)} key={`${step.id}-${i}`} onBlur={(e) => { try { const v = JSON.parse(e.target.value); setStep((s) => (s.branches[i].when = v)); } catch { message.error('条件不是合法 JSON'); } }} aria-label={`条件${i + 1}`} />
+                        <ConditionBuilder key={`${step.id}-${i}`} label={`条件${i + 1}`} value={b.when} variables={variables} params={params} onChange={(v) => setStep((s) => (s.branches[i].when = v))} />
                         <Select style={{ width: '100%' }} value={b.next || undefined} onChange={(v) => setStep((s) => (s.branches[i].next = v))} options={targets} aria-label={`条件${i + 1}成立时`} />
                       </div>
                     ))}
+                    <Button size="small" onClick={() => setStep((s) => s.branches.push({ when: { '==': [{ var: variables[0] ?? 'data.' }, ''] }, next: '' }))}>+ 添加分支</Button>
                     <label>否则<Select style={{ width: '100%' }} value={step.otherwise || undefined} onChange={(v) => setStep((s) => (s.otherwise = v))} options={targets} aria-label="否则" /></label>
                   </>
                 )}
