@@ -267,4 +267,40 @@ describe('designers', () => {
     expect(branch.when).toEqual({ '<=': [{ var: 'data.income.A38' }, { var: 'params.eliminationMinIncome' }] });
     await admin.close();
   });
+
+  it('shows the seed formulas and builds a new derived field with the formula builder; the server computes it', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    // 附件2's A33 and A34 read as formulas, not JSON
+    await admin.goto(`${base()}/admin/forms/collection`);
+    await admin.locator('[data-field="A34"]').click();
+    await admin.getByRole('tab', { name: '属性' }).click();
+    await expect.poll(async () => (await admin.getByText(/^当前：/).textContent()) ?? '').toMatch(/^当前：A33.*÷.*人数$/);
+
+    // a new form field = two other fields added up
+    await admin.goto(`${base()}/admin/forms/income-distribution`);
+    for (let i = 0; i < 3; i++) await admin.getByRole('button', { name: '数 字' }).click();
+    await admin.locator('[data-field="field3"]').click();
+    await admin.getByRole('tab', { name: '属性' }).click();
+    await admin.getByRole('button', { name: '设为计算字段' }).click();
+    // the operand selects are searchable: type the field code and take the match
+    const pick = async (label: string, code: string) => {
+      await admin.getByRole('combobox', { name: label, exact: true }).click();
+      await admin.getByRole('combobox', { name: label, exact: true }).fill(code);
+      await admin.keyboard.press('Enter');
+    };
+    await pick('运算对象1', 'field1');
+    await admin.getByRole('button', { name: '+ 添加运算' }).click();
+    await pick('运算对象2', 'field2');
+    await expect.poll(async () => (await admin.getByText(/^当前：/).textContent()) ?? '').toBe('当前：数字 ＋ 数字');
+    await shot(admin, 'form-designer-formula-1400');
+    await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByText(/已发布第 \d+ 版/).waitFor();
+    const r = await api(admin, 'POST', '/api/forms/income-distribution/validate', {
+      data: { year: 2026, income: 52000, plan: '按方案分配', beneficiaries: '28户', field1: 2.5, field2: 4, field3: 999 },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.data.field3).toBe(6.5);
+    await admin.close();
+  });
 });

@@ -12,6 +12,7 @@ import { FormView } from '../FormView';
 import { resolveCodeLists } from '../../../forms/registry';
 import { useHistory } from './useHistory';
 import { VersionDiff } from './VersionDiff';
+import { FormulaBuilder } from './FormulaBuilder';
 
 type Doc = { key: string; version: number; title: { zh: string; en?: string }; schema: any; uiSchema: any; derived?: any[]; rules?: any[] };
 
@@ -252,6 +253,17 @@ export default function FormDesigner() {
                           最小<InputNumber value={field.minimum} onChange={(v) => setProp(selected!, 'minimum', v)} aria-label="最小值" />
                           最大<InputNumber value={field.maximum} onChange={(v) => setProp(selected!, 'maximum', v)} aria-label="最大值" />
                         </Space>
+                      )}
+                      {field.type === 'number' && (
+                        <FormulaBuilder
+                          key={selected}
+                          field={selected!}
+                          logic={(d.derived ?? []).find((x: { path: string }) => x.path === selected)?.logic}
+                          numberFields={ordered.filter((k) => k !== selected && d.schema.properties[k].type === 'number').map((k) => ({ key: k, title: d.schema.properties[k].title ?? k }))}
+                          tableFields={ordered.filter((k) => d.schema.properties[k].type === 'array' && d.schema.properties[k].items?.type === 'object').map((k) => ({ key: k, title: d.schema.properties[k].title ?? k }))}
+                          onSave={(logic, title) => update((x) => { x.derived = [...(x.derived ?? []).filter((e: { path: string }) => e.path !== selected), { path: selected!, title, logic }]; })}
+                          onClear={() => update((x) => { x.derived = (x.derived ?? []).filter((e: { path: string }) => e.path !== selected); })}
+                        />
                       )}
                       {'x-codelist' in field && (
                         <label>代码表<Select style={{ width: '100%' }} value={field['x-codelist']} onChange={(v) => setProp(selected!, 'x-codelist', v)} aria-label="代码表"
