@@ -102,8 +102,13 @@ export function validateFormData(
   } catch {
     // a formula over malformed input: the schema errors below say what is wrong
   }
+  // 显示条件 a field whose x-visibleWhen is false is not shown: its value is dropped and it is not required
+  const hidden = hiddenFields(doc, data);
+  for (const k of hidden) delete data[k];
   const validate = compileForm(doc);
-  if (!validate(data)) errors.push(...explain(validate.errors ?? [], doc.schema, data));
+  if (!validate(data)) {
+    errors.push(...explain(validate.errors ?? [], doc.schema, data).filter((e) => !hidden.includes(e.path.split('.')[0])));
+  }
   for (const rule of doc.rules ?? []) {
     let applies = true;
     try {
@@ -132,3 +137,22 @@ export function validateFormData(
 }
 
 export type { FormError };
+
+/**
+ * The top-level fields hidden by their `x-visibleWhen` (JSON Logic over the form's own data), e.g.
+ * 代为申报人姓名 only when 申报人 is someone else. Shared by the renderer, which hides them as you type.
+ */
+export function hiddenFields(doc: Pick<FormDocument, 'schema'>, data: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, prop] of Object.entries((doc.schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (prop?.['x-visibleWhen'] === undefined) continue;
+    let visible = true;
+    try {
+      visible = evaluateRule(prop['x-visibleWhen'], data);
+    } catch {
+      visible = true;
+    }
+    if (!visible) out.push(k);
+  }
+  return out;
+}

@@ -303,4 +303,24 @@ describe('designers', () => {
     expect(r.body.data.field3).toBe(6.5);
     await admin.close();
   });
+
+  it('gives a field a display condition; the preview shows it only when the condition holds', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    await admin.goto(`${base()}/admin/forms/objection`);
+    await admin.locator('[data-field="contact"]').click();
+    await admin.getByRole('tab', { name: '属性' }).click();
+    await admin.getByRole('button', { name: '设置显示条件' }).click();
+    // 联系方式 shows only once a name is given
+    await admin.getByLabel('显示条件变量1').fill('name');
+    await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '显示条件比较1' }) }).click();
+    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^已填写$/ }).click();
+    await admin.getByRole('tab', { name: '预览' }).click();
+    await admin.locator('#root_content').waitFor();
+    expect(await admin.locator('#root_contact').count()).toBe(0);
+    await admin.locator('#root_name').fill('李某');
+    await admin.locator('#root_contact').waitFor();
+    await shot(admin, 'form-designer-visibility-1400');
+    await admin.close();
+  });
 });

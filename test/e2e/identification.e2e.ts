@@ -50,6 +50,9 @@ async function startCase(page: Page, villageName: string, hid: string) {
   await modal.locator('#root_channel').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '农户自主申报' }).click();
   await modal.getByLabel('⑥因病').check();
+  // 代为申报人姓名 and 其他风险说明 appear only when they apply (display conditions of 附件1)
+  expect(await modal.locator('#root_filerName').count()).toBe(0);
+  expect(await modal.locator('#root_otherRisk').count()).toBe(0);
   // the designers' browser test may already have published 附件1 with a required 联系电话: fill what the form asks
   if (await modal.locator('#root_contactPhone').count()) await modal.locator('#root_contactPhone').fill('13907345678');
   await modal.locator('#root_statement').fill('户主患病住院，医疗支出大');

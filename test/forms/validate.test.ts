@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileForm, validateFormData, validateFormDocument, type FormDocument } from '../../forms/validate.js';
+import { compileForm, hiddenFields, validateFormData, validateFormDocument, type FormDocument } from '../../forms/validate.js';
+import { application } from '../support/demo.js';
 import { resolveCodeLists, type CodeList } from '../../forms/registry.js';
 import { idCheckDigit } from '../../forms/formats.js';
 
@@ -150,5 +151,19 @@ describe('A33–A38 arithmetic', () => {
     expect(d.A37).toBe(A37);
     expect(d.A34).toBe(Math.round((A33 / n) * 100) / 100);
     expect(d.A38).toBe(Math.round((A37 / n) * 100) / 100);
+  });
+});
+
+describe('display conditions (x-visibleWhen)', () => {
+  const app = (extra: Record<string, unknown>) => ({ ...application('HH-0001'), ...extra });
+  it('drops a hidden field and does not require it; shows and requires it when its condition holds', () => {
+    const self = validateFormData(form('application'), app({ filedBy: 'self', filerName: '不该保存' }));
+    expect(self.ok).toBe(true);
+    expect((self as { data: Record<string, unknown> }).data.filerName).toBeUndefined();
+    expect(hiddenFields(form('application'), { filedBy: 'self' })).toEqual(expect.arrayContaining(['filerName']));
+    const other = validateFormData(form('application'), app({ filedBy: 'other' }));
+    expect(other.ok).toBe(false);
+    expect((other as { errors: { path: string; message: string }[] }).errors).toContainEqual(expect.objectContaining({ path: 'filerName', message: '他人代为申报时须填写代为申报人姓名' }));
+    expect(hiddenFields(form('application'), { filedBy: 'other', riskReasons: ['14'] })).not.toContain('otherRisk');
   });
 });

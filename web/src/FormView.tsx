@@ -9,7 +9,7 @@ import Form from '@rjsf/antd';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import Ajv2020 from 'ajv/dist/2020';
-import { validateFormData, type FormDocument } from '../../forms/validate';
+import { hiddenFields, validateFormData, type FormDocument } from '../../forms/validate';
 import { checkIdOrDisability, isHalfMonths, isMobile, parseDisabilityCert, parseResidentId } from '../../forms/formats';
 import type { FieldError } from './api';
 import { FIELDS, WIDGETS } from './widgets';
@@ -67,7 +67,10 @@ export const FormView = forwardRef<FormViewHandle, {
 }>(function FormView({ doc, initial, permissions = {}, readonly = false }, ref) {
   const [formData, setFormData] = useState<Record<string, unknown>>(initial ?? {});
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const ui = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
+  const base = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
+  // fields whose display condition (x-visibleWhen) is false right now are not drawn
+  const hidden = useMemo(() => hiddenFields(doc, formData), [doc, formData]);
+  const ui = useMemo(() => (hidden.length ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), 'ui:field': 'hidden' }])) } : base), [base, hidden]);
   useImperativeHandle(ref, () => ({
     check() {
       const r = validateFormData(doc, formData, { permissions: permissions as never, previous: initial });

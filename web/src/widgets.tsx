@@ -220,4 +220,7 @@ export function GeotagField(props: FieldProps) {
 }
 
 export const WIDGETS = { photos: PhotosWidget, signature: SignatureWidget };
-export const FIELDS = { region: RegionField, geotag: GeotagField };
+/** a field its display condition hides: nothing is drawn */
+const HiddenField = () => null;
+
+export const FIELDS = { region: RegionField, geotag: GeotagField, hidden: HiddenField };

@@ -9,7 +9,10 @@ import { AutoComplete, Button, Input, Select, Space, Typography } from 'antd';
 type Rhs = { kind: 'value'; value: string } | { kind: 'param'; param: string };
 export interface Row { path: string; op: string; rhs: Rhs }
 
+/** 已填写 / 未填写 test a value's presence and take no right-hand side */
+const PRESENCE = ['!!', '!'];
 const OPS = [
+  { value: '!!', label: '已填写' }, { value: '!', label: '未填写' },
   { value: '==', label: '等于' }, { value: '!=', label: '不等于' }, { value: '>', label: '大于' },
   { value: '>=', label: '不小于' }, { value: '<', label: '小于' }, { value: '<=', label: '不大于' },
 ];
@@ -21,6 +24,10 @@ export function toRows(logic: unknown): Row[] | undefined {
   for (const p of parts) {
     if (!p || typeof p !== 'object' || Array.isArray(p)) return undefined;
     const [op, args] = Object.entries(p as object)[0] ?? [];
+    if (PRESENCE.includes(op) && Array.isArray(args) && args.length === 1 && typeof (args[0] as any)?.var === 'string') {
+      rows.push({ path: (args[0] as any).var, op, rhs: { kind: 'value', value: '' } });
+      continue;
+    }
     if (!OPS.some((o) => o.value === op) || !Array.isArray(args) || args.length !== 2) return undefined;
     const [l, r] = args as [any, any];
     if (!l || typeof l.var !== 'string') return undefined;
@@ -33,7 +40,7 @@ export function toRows(logic: unknown): Row[] | undefined {
 
 /** rows → JSON Logic (numbers stay numbers) */
 export function toLogic(rows: Row[]): unknown {
-  const one = (r: Row) => ({
+  const one = (r: Row) => PRESENCE.includes(r.op) ? { [r.op]: [{ var: r.path }] } : ({
     [r.op]: [{ var: r.path }, r.rhs.kind === 'param' ? { var: `params.${r.rhs.param}` } : r.rhs.value.trim() !== '' && !Number.isNaN(Number(r.rhs.value)) ? Number(r.rhs.value) : r.rhs.value],
   });
   return rows.length === 1 ? one(rows[0]) : { and: rows.map(one) };
@@ -62,9 +69,9 @@ export function ConditionBuilder({ value, onChange, variables, params, label }: 
           <AutoComplete aria-label={`${label}变量${i + 1}`} style={{ width: 190 }} value={r.path} options={variables.map((v) => ({ value: v }))}
             filterOption={(input, o) => String(o?.value ?? '').includes(input)} onChange={(v) => set(rows.map((x, j) => (j === i ? { ...x, path: v } : x)))} />
           <Select aria-label={`${label}比较${i + 1}`} style={{ width: 90 }} value={r.op} options={OPS} onChange={(v) => set(rows.map((x, j) => (j === i ? { ...x, op: v } : x)))} />
-          <Select aria-label={`${label}值类型${i + 1}`} style={{ width: 90 }} value={r.rhs.kind} options={[{ value: 'value', label: '值' }, { value: 'param', label: '政策参数' }]}
-            onChange={(k) => set(rows.map((x, j) => (j === i ? { ...x, rhs: k === 'param' ? { kind: 'param', param: params[0] ?? '' } : { kind: 'value', value: '' } } : x)))} />
-          {r.rhs.kind === 'param' ? (
+          {!PRESENCE.includes(r.op) && <Select aria-label={`${label}值类型${i + 1}`} style={{ width: 90 }} value={r.rhs.kind} options={[{ value: 'value', label: '值' }, { value: 'param', label: '政策参数' }]}
+            onChange={(k) => set(rows.map((x, j) => (j === i ? { ...x, rhs: k === 'param' ? { kind: 'param', param: params[0] ?? '' } : { kind: 'value', value: '' } } : x)))} />}
+          {PRESENCE.includes(r.op) ? null : r.rhs.kind === 'param' ? (
             <Select aria-label={`${label}参数${i + 1}`} style={{ width: 190 }} value={r.rhs.param} options={params.map((p) => ({ value: p, label: p }))} onChange={(p) => set(rows.map((x, j) => (j === i ? { ...x, rhs: { kind: 'param', param: p } } : x)))} />
           ) : (
             <Input aria-label={`${label}值${i + 1}`} style={{ width: 120 }} value={r.rhs.value} onChange={(e) => set(rows.map((x, j) => (j === i ? { ...x, rhs: { kind: 'value', value: e.target.value } } : x)))} />

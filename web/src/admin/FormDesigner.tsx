@@ -13,6 +13,7 @@ import { resolveCodeLists } from '../../../forms/registry';
 import { useHistory } from './useHistory';
 import { VersionDiff } from './VersionDiff';
 import { FormulaBuilder } from './FormulaBuilder';
+import { ConditionBuilder } from './ConditionBuilder';
 
 type Doc = { key: string; version: number; title: { zh: string; en?: string }; schema: any; uiSchema: any; derived?: any[]; rules?: any[] };
 
@@ -253,6 +254,15 @@ export default function FormDesigner() {
                           最小<InputNumber value={field.minimum} onChange={(v) => setProp(selected!, 'minimum', v)} aria-label="最小值" />
                           最大<InputNumber value={field.maximum} onChange={(v) => setProp(selected!, 'maximum', v)} aria-label="最大值" />
                         </Space>
+                      )}
+                      {field['x-visibleWhen'] === undefined ? (
+                        <Button size="small" onClick={() => setProp(selected!, 'x-visibleWhen', { '==': [{ var: ordered.find((k) => k !== selected) ?? '' }, ''] })}>设置显示条件</Button>
+                      ) : (
+                        <>
+                          <ConditionBuilder key={`vis-${selected}`} label="显示条件" value={field['x-visibleWhen']} variables={ordered.filter((k) => k !== selected)} params={[]}
+                            onChange={(v) => setProp(selected!, 'x-visibleWhen', v)} />
+                          <Button size="small" onClick={() => setProp(selected!, 'x-visibleWhen', undefined)}>取消显示条件（始终显示）</Button>
+                        </>
                       )}
                       {field.type === 'number' && (
                         <FormulaBuilder
