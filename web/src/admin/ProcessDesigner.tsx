@@ -9,7 +9,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { ReactFlow, Background, Controls, MarkerType, type Connection, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, Card, Col, Input, InputNumber, Row, Select, Space, Spin, Tag, Typography } from 'antd';
 import { RedoOutlined, UndoOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { transitions, type ProcessDefinition, type Step } from '../../../workflows/definition';
@@ -206,6 +206,27 @@ export default function ProcessDesigner() {
                     <label>至少不同人数<InputNumber min={1} value={typeof step.minDistinctActors === 'number' ? step.minDistinctActors : undefined} placeholder={step.minDistinctActors?.param ?? '1'} onChange={(v) => setStep((s) => (v ? (s.minDistinctActors = v) : delete s.minDistinctActors))} aria-label="至少不同人数" /></label>
                     <label>表单<Select allowClear style={{ width: '100%' }} value={step.form?.key} onChange={(v) => setStep((s) => (v ? (s.form = { key: v }) : delete s.form))} aria-label="表单" options={meta.forms.map((f) => ({ value: f, label: f }))} /></label>
                     <label>办理时限（天）<InputNumber min={1} value={step.sla?.days} onChange={(v) => setStep((s) => (v ? (s.sla = { ...(s.sla ?? {}), days: v }) : delete s.sla))} aria-label="办理时限" /></label>
+                    {step.form && (formFields[step.form.key] ?? []).length > 0 && (
+                      <details>
+                        <summary>字段权限（本步骤）</summary>
+                        <Space direction="vertical" size={2} style={{ width: '100%', maxHeight: 220, overflow: 'auto' }}>
+                          {(formFields[step.form.key] ?? []).map((f) => (
+                            <Space key={f} size={4}>
+                              <Typography.Text style={{ width: 110, display: 'inline-block' }} ellipsis>{f}</Typography.Text>
+                              <Select size="small" style={{ width: 110 }} aria-label={`字段权限 ${f}`} value={step.fieldPermissions?.[f] ?? 'edit'}
+                                options={[{ value: 'edit', label: '可编辑' }, { value: 'readonly', label: '只读' }, { value: 'hidden', label: '隐藏' }]}
+                                onChange={(v) => setStep((s) => {
+                                  const perms = { ...(s.fieldPermissions ?? {}) };
+                                  if (v === 'edit') delete perms[f];
+                                  else perms[f] = v;
+                                  if (Object.keys(perms).length) s.fieldPermissions = perms;
+                                  else delete s.fieldPermissions;
+                                })} />
+                            </Space>
+                          ))}
+                        </Space>
+                      </details>
+                    )}
                     <Typography.Text strong>操作</Typography.Text>
                     {step.actions.map((a: any, i: number) => (
                       <Space key={i} wrap>
@@ -231,8 +252,40 @@ export default function ProcessDesigner() {
                 {step.type === 'activity' && (
                   <>
                     <label>活动<Select style={{ width: '100%' }} value={step.activity} onChange={(v) => setStep((s) => (s.activity = v))} options={meta.activities.map((a) => ({ value: a.name, label: a.title.zh }))} aria-label="活动" /></label>
-                    <Typography.Text type="secondary">输入（JSON Logic）</Typography.Text>
-                    <Input.TextArea rows={5} defaultValue={JSON.stringify(step.input, null, 1)} key={step.id} onBlur={(e) => { try { const v = JSON.parse(e.target.value); setStep((s) => (s.input = v)); } catch { message.error('输入映射不是合法 JSON'); } }} aria-label="输入映射" />
+                    {(() => {
+                      // the activity's input, field by field from its schema: a case value (path) or JSON Logic
+                      const schema = meta.activities.find((a) => a.name === step.activity)?.inputSchema;
+                      const props = Object.entries((schema?.properties ?? {}) as Record<string, { title?: string; type?: string | string[] }>);
+                      if (!props.length) return null;
+                      const required: string[] = schema?.required ?? [];
+                      return (
+                        <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                          <Typography.Text type="secondary">输入（按活动的输入定义逐项映射）</Typography.Text>
+                          {props.map(([k, p]) => {
+                            const cur = step.input?.[k];
+                            const isVar = cur && typeof cur === 'object' && typeof cur.var === 'string' && Object.keys(cur).length === 1;
+                            return (
+                              <label key={k}>
+                                {required.includes(k) ? <span style={{ color: '#ff4d4f' }}>* </span> : null}{p.title ?? k}（{k}）
+                                {cur === undefined || isVar ? (
+                                  <AutoComplete style={{ width: '100%' }} aria-label={`输入 ${k}`} value={isVar ? cur.var : ''} placeholder="取值路径，如 data.collection.A38 或 case.org.id"
+                                    options={[...variables, 'case.org.id', 'case.subject.id', 'case.subject.name'].map((v) => ({ value: v }))}
+                                    filterOption={(input, o) => String(o?.value ?? '').includes(input)}
+                                    onChange={(v) => setStep((s) => { s.input = { ...(s.input ?? {}) }; if (v) s.input[k] = { var: v }; else delete s.input[k]; })} />
+                                ) : (
+                                  <Input.TextArea rows={2} defaultValue={JSON.stringify(cur)} key={`${step.id}-${k}`} aria-label={`输入 ${k}（JSON Logic）`}
+                                    onBlur={(e) => { try { const v = JSON.parse(e.target.value); setStep((s) => { s.input = { ...(s.input ?? {}), [k]: v }; }); } catch { message.error(`“${k}”不是合法 JSON`); } }} />
+                                )}
+                              </label>
+                            );
+                          })}
+                        </Space>
+                      );
+                    })()}
+                    <details>
+                      <summary>全部输入（JSON Logic）</summary>
+                      <Input.TextArea rows={5} defaultValue={JSON.stringify(step.input, null, 1)} key={`${step.id}-${JSON.stringify(step.input).length}`} onBlur={(e) => { try { const v = JSON.parse(e.target.value); setStep((s) => (s.input = v)); } catch { message.error('输入映射不是合法 JSON'); } }} aria-label="输入映射" />
+                    </details>
                     <label>下一步<Select style={{ width: '100%' }} value={step.next || undefined} onChange={(v) => setStep((s) => (s.next = v))} options={targets} aria-label="下一步" /></label>
                   </>
                 )}
