@@ -349,4 +349,40 @@ describe('designers', () => {
     expect(def.steps.find((x: { id: string }) => x.id === 'compare').input.orgId).toEqual({ var: 'case.org.id' });
     await admin.close();
   });
+
+  it('imports a policy pack from a file after showing what it changes; offers parallel steps with their branches', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(admin, base(), 'admin');
+    const bundle = (await api(admin, 'GET', '/api/admin/packs/hunan/export')).body;
+    bundle.manifest.version = '2027.1';
+    const objection = bundle.forms.find((f: { key: string }) => f.key === 'objection');
+    objection.title.zh = '公示异议表（2027 版）';
+    await admin.goto(`${base()}/admin`);
+    await admin.getByLabel('政策包文件').setInputFiles({ name: 'pack-2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+    await admin.getByText('导入将改变 1 项（运行中的案件仍按原版本办理）').waitFor();
+    await admin.getByText('/title/zh').first().waitFor();
+    await shot(admin, 'admin-pack-import-1400');
+    await admin.getByRole('button', { name: '确认导入' }).click();
+    await admin.getByText(/已导入：发布 \d+ 项新版本/).waitFor();
+    const forms = (await api(admin, 'GET', '/api/forms/objection')).body;
+    expect(forms.latest.title.zh).toBe('公示异议表（2027 版）');
+
+    await admin.goto(`${base()}/admin/processes/project-annual-plan`);
+    await admin.getByRole('button', { name: '+ 并行' }).click();
+    await admin.getByRole('button', { name: '+ 添加分支' }).click();
+    await admin.getByLabel('分支1第一步').waitFor();
+    await admin.getByLabel('汇合后下一步').waitFor();
+    await admin.locator('[data-step="draft_plan"]').click();
+    await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '操作1下一步' }) }).click();
+    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '汇合（结束本分支）' }).waitFor();
+    await admin.keyboard.press('Escape');
+    // actions: add a 退回 that needs a comment; the SLA escalates to the county leading group
+    await admin.getByRole('button', { name: '+ 退回' }).click();
+    await admin.getByLabel('操作2退回到').waitFor();
+    expect(await admin.getByLabel('操作2必须填写意见').isChecked()).toBe(true);
+    await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '超时升级到角色' }) }).click();
+    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').first().waitFor();
+    await shot(admin, 'process-designer-actions-1400');
+    await admin.close();
+  });
 });

@@ -1,5 +1,5 @@
 /** 配置 the administrator's home: forms, processes, yearly parameters, follow-up schedules, the policy pack. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
 import { api, ApiError } from '../api';
@@ -40,6 +40,37 @@ export default function AdminHome() {
       message.error(err instanceof ApiError ? err.title : '执行失败');
     }
   };
+  // 政策包 from a file: preview the differences first, import only on confirmation
+  const [incoming, setIncoming] = useState<{ bundle: any; diff: any[] }>();
+  const packFile = useRef<HTMLInputElement>(null);
+  const readPack = async (file: File) => {
+    try {
+      const bundle = JSON.parse(await file.text());
+      const r = await api.post('/api/admin/packs/import', { ...bundle, dryRun: true });
+      setIncoming({ bundle, diff: r.diff });
+    } catch (err) {
+      message.error(err instanceof ApiError ? err.errors[0]?.message ?? err.title : '文件不是导出的政策包（JSON）');
+    } finally {
+      if (packFile.current) packFile.current.value = '';
+    }
+  };
+  const importPack = async () => {
+    try {
+      const r = await api.post('/api/admin/packs/import', incoming!.bundle);
+      message.success(`已导入：发布 ${r.published.length} 项新版本`);
+      setIncoming(undefined);
+      load();
+    } catch (err) {
+      message.error(err instanceof ApiError ? err.errors[0]?.message ?? err.title : '导入失败');
+    }
+  };
+  const exportPack = async () => {
+    const bundle = await api.get('/api/admin/packs/hunan/export');
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
+    a.download = `pack-${bundle.manifest.id}-${bundle.manifest.version}.json`;
+    a.click();
+  };
   const preview = async () => {
     const exported = await api.get('/api/admin/packs/hunan/export');
     const r = await api.post('/api/admin/packs/import', { ...exported, dryRun: true });
@@ -59,8 +90,22 @@ export default function AdminHome() {
           <Table size="small" rowKey="key" pagination={false} dataSource={processes}
             columns={[{ title: '流程', dataIndex: 'title', render: (t: any, r: any) => <Link to={`/admin/processes/${r.key}`}>{t?.zh ?? r.key}</Link> }, { title: '编码', dataIndex: 'key' }, { title: '版本', dataIndex: 'version', render: (v: number) => <Tag>v{v}</Tag> }]} />
         </Card>
-        <Card title="政策包" style={{ marginTop: 16 }} extra={<Button onClick={preview}>预览与当前配置的差异</Button>}>
+        <Card title="政策包" style={{ marginTop: 16 }} extra={<Space wrap><Button onClick={() => void exportPack()}>导出</Button><Button onClick={() => packFile.current?.click()}>从文件导入…</Button><Button onClick={preview}>预览与当前配置的差异</Button></Space>}>
+          <input ref={packFile} type="file" accept=".json,application/json" aria-label="政策包文件" style={{ display: 'none' }} onChange={(e) => e.target.files?.[0] && void readPack(e.target.files[0])} />
           {diff && (diff.length ? diff.map((d) => <div key={d.kind + d.key}><Tag>{d.kind}</Tag>{d.key}：{d.change} {d.paths?.join(', ')}</div>) : <Alert type="success" message="导出的政策包与当前配置一致" />)}
+          {incoming && (
+            <Alert style={{ marginTop: 12 }} type={incoming.diff.length ? 'warning' : 'success'} showIcon
+              message={incoming.diff.length ? `导入将改变 ${incoming.diff.length} 项（运行中的案件仍按原版本办理）` : '文件与当前配置一致，无需导入'}
+              description={
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  {incoming.diff.map((d) => <div key={d.kind + d.key}><Tag>{d.kind}</Tag>{d.key}：{d.change} {d.paths?.join(', ')}</div>)}
+                  <Space>
+                    {incoming.diff.length > 0 && <Button type="primary" onClick={() => void importPack()}>确认导入</Button>}
+                    <Button onClick={() => setIncoming(undefined)}>取消</Button>
+                  </Space>
+                </Space>
+              } />
+          )}
         </Card>
       </Col>
       <Col span={24}>

@@ -255,6 +255,15 @@ export default function FormDesigner() {
                           最大<InputNumber value={field.maximum} onChange={(v) => setProp(selected!, 'maximum', v)} aria-label="最大值" />
                         </Space>
                       )}
+                      {(field.type === 'string' || field.type === 'number') && !field.format?.startsWith('attachment') && (
+                        <label>默认值
+                          {field.type === 'number' ? (
+                            <InputNumber style={{ width: '100%' }} value={field.default} onChange={(v) => setProp(selected!, 'default', v ?? undefined)} aria-label="默认值" />
+                          ) : (
+                            <Input value={field.default ?? ''} onChange={(e) => setProp(selected!, 'default', e.target.value || undefined)} aria-label="默认值" />
+                          )}
+                        </label>
+                      )}
                       {field['x-visibleWhen'] === undefined ? (
                         <Button size="small" onClick={() => setProp(selected!, 'x-visibleWhen', { '==': [{ var: ordered.find((k) => k !== selected) ?? '' }, ''] })}>设置显示条件</Button>
                       ) : (

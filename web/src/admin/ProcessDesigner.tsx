@@ -9,7 +9,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { ReactFlow, Background, Controls, MarkerType, type Connection, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { Alert, App, AutoComplete, Button, Card, Col, Input, InputNumber, Row, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, Card, Checkbox, Col, Input, InputNumber, Row, Select, Space, Spin, Tag, Typography } from 'antd';
 import { RedoOutlined, UndoOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { transitions, type ProcessDefinition, type Step } from '../../../workflows/definition';
@@ -159,7 +159,11 @@ export default function ProcessDesigner() {
       if (e instanceof ApiError) setErrors(e.errors as any);
     }
   };
-  const targets = d.steps.filter((s) => s.id !== selected).map((s) => ({ value: s.id, label: `${s.title.zh}（${s.id}）` }));
+  const targets = [
+    ...d.steps.filter((s) => s.id !== selected).map((s) => ({ value: s.id, label: `${s.title.zh}（${s.id}）` })),
+    // a step inside a parallel branch ends its branch by going to the join
+    ...(d.steps.some((s) => s.type === 'parallel') ? [{ value: '$join', label: '汇合（结束本分支）' }] : []),
+  ];
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
@@ -167,7 +171,7 @@ export default function ProcessDesigner() {
         title={<span>流程设计：{d.title.zh} <Tag>已发布 {meta.versions.length} 个版本</Tag>{opened !== undefined && <Typography.Text type="secondary" style={{ fontSize: 12 }}>打开耗时 {opened} ms · {d.steps.length} 个步骤</Typography.Text>}</span>}
         extra={
           <Space wrap>
-            {(['task', 'notice', 'activity', 'decision', 'end'] as const).map((t) => (
+            {(['task', 'notice', 'activity', 'decision', 'parallel', 'end'] as const).map((t) => (
               <Button key={t} onClick={() => add(t)}>+ {TYPE_ZH[t]}</Button>
             ))}
             <Button icon={<UndoOutlined />} disabled={!def.canUndo} onClick={def.undo}>撤销</Button>
@@ -236,8 +240,30 @@ export default function ProcessDesigner() {
                         ) : (
                           <Select style={{ width: 180 }} value={a.next || undefined} placeholder="下一步" onChange={(v) => setStep((s) => (s.actions[i].next = v))} options={targets} aria-label={`操作${i + 1}下一步`} />
                         )}
+                        <Checkbox checked={!!a.commentRequired} onChange={(e) => setStep((s) => (e.target.checked ? (s.actions[i].commentRequired = true) : delete s.actions[i].commentRequired))} aria-label={`操作${i + 1}必须填写意见`}>须填意见</Checkbox>
+                        {step.actions.length > 1 && <Button size="small" type="text" danger onClick={() => setStep((s) => s.actions.splice(i, 1))}>删除</Button>}
                       </Space>
                     ))}
+                    <Space wrap>
+                      {([['approve', '同意'], ['reject', '不同意'], ['return', '退回'], ['submit', '提交']] as const).map(([kind, zh]) => (
+                        <Button key={kind} size="small" onClick={() => setStep((s) => {
+                          let id: string = kind;
+                          for (let n = 2; s.actions.some((x: any) => x.id === id); n++) id = `${kind}${n}`;
+                          s.actions.push(kind === 'return'
+                            ? { id, kind, label: { zh }, returnTargets: [], commentRequired: true, requiresForm: false }
+                            : { id, kind, label: { zh }, next: '', ...(kind === 'reject' ? { commentRequired: true, requiresForm: false } : {}) });
+                        })}>+ {zh}</Button>
+                      ))}
+                    </Space>
+                    <Typography.Text strong>超时</Typography.Text>
+                    <Space wrap>
+                      提前<InputNumber min={0} style={{ width: 70 }} value={step.sla?.remindBeforeDays} disabled={!step.sla} onChange={(v) => setStep((s) => { if (s.sla) { if (v === null || v === undefined) delete s.sla.remindBeforeDays; else s.sla.remindBeforeDays = v; } })} aria-label="提前提醒天数" />天提醒；超时后转
+                      <Select allowClear style={{ width: 170 }} disabled={!step.sla} value={step.sla?.escalateTo?.role} placeholder="（不升级）" aria-label="超时升级到角色"
+                        options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))}
+                        onChange={(v) => setStep((s) => { if (!s.sla) return; if (v) s.sla.escalateTo = { role: v, level: s.sla.escalateTo?.level ?? 'township' }; else delete s.sla.escalateTo; })} />
+                      <Select style={{ width: 90 }} disabled={!step.sla?.escalateTo} value={step.sla?.escalateTo?.level} options={LEVELS} aria-label="超时升级到层级"
+                        onChange={(v) => setStep((s) => { if (s.sla?.escalateTo) s.sla.escalateTo.level = v; })} />
+                    </Space>
                   </>
                 )}
                 {step.type === 'notice' && (
@@ -299,6 +325,24 @@ export default function ProcessDesigner() {
                     ))}
                     <Button size="small" onClick={() => setStep((s) => s.branches.push({ when: { '==': [{ var: variables[0] ?? 'data.' }, ''] }, next: '' }))}>+ 添加分支</Button>
                     <label>否则<Select style={{ width: '100%' }} value={step.otherwise || undefined} onChange={(v) => setStep((s) => (s.otherwise = v))} options={targets} aria-label="否则" /></label>
+                  </>
+                )}
+                {step.type === 'parallel' && (
+                  <>
+                    <label>汇合方式<Select style={{ width: '100%' }} value={step.join} onChange={(v) => setStep((s) => (s.join = v))} aria-label="汇合方式"
+                      options={[{ value: 'all', label: '全部分支完成后继续（会办）' }, { value: 'any', label: '任一分支完成即继续' }]} /></label>
+                    {step.branches.map((b: any, i: number) => (
+                      <Space key={i} wrap size={4}>
+                        <Input style={{ width: 130 }} placeholder="分支名称" value={b.title?.zh ?? ''} aria-label={`分支${i + 1}名称`}
+                          onChange={(e) => setStep((s) => (s.branches[i].title = { zh: e.target.value, en: e.target.value }))} />
+                        <Select style={{ width: 180 }} value={b.start || undefined} placeholder="分支第一步" options={targets} aria-label={`分支${i + 1}第一步`}
+                          onChange={(v) => setStep((s) => (s.branches[i].start = v))} />
+                        <Button size="small" type="text" danger onClick={() => setStep((s) => s.branches.splice(i, 1))}>删除</Button>
+                      </Space>
+                    ))}
+                    <Button size="small" onClick={() => setStep((s) => s.branches.push({ id: `b${s.branches.length + 1}`, title: { zh: `分支${s.branches.length + 1}`, en: `branch ${s.branches.length + 1}` }, start: '' }))}>+ 添加分支</Button>
+                    <Typography.Text type="secondary">分支内各步骤以“汇合”（$join）结束</Typography.Text>
+                    <label>汇合后下一步<Select style={{ width: '100%' }} value={step.next || undefined} onChange={(v) => setStep((s) => (s.next = v))} options={targets} aria-label="汇合后下一步" /></label>
                   </>
                 )}
                 {step.type === 'end' && (
