@@ -30,6 +30,8 @@ export interface FormDocument {
   uiSchema?: Record<string, any>;
   derived?: DerivedField[];
   rules?: FormRule[];
+  /** 分阶段填写 the stages the form is filled in, in order; a field's `x-stage` names the first stage that shows it */
+  stages?: string[];
   source?: unknown;
 }
 
@@ -79,7 +81,7 @@ const empty = (v: unknown) => v === undefined || v === null || v === '' || (Arra
 export function validateFormData(
   doc: FormDocument,
   input: unknown,
-  opts: { permissions?: Record<string, Permission>; previous?: Record<string, unknown> } = {},
+  opts: { permissions?: Record<string, Permission>; previous?: Record<string, unknown>; stage?: string } = {},
 ): ValidationResult {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', message: '表单数据必须是对象', message_en: 'form data must be an object', keyword: 'type' }] };
@@ -103,7 +105,8 @@ export function validateFormData(
     // a formula over malformed input: the schema errors below say what is wrong
   }
   // 显示条件 a field whose x-visibleWhen is false is not shown: its value is dropped and it is not required
-  const hidden = hiddenFields(doc, data);
+  // 分阶段 a field of a later stage is not filled yet: it is not accepted and not required
+  const hidden = [...hiddenFields(doc, data), ...laterStageFields(doc, opts.stage)];
   for (const k of hidden) delete data[k];
   const validate = compileForm(doc);
   if (!validate(data)) {
@@ -133,10 +136,24 @@ export function validateFormData(
       if (!ok && !errors.some((e) => e.path === path)) errors.push({ path, message: rule.message.zh, message_en: rule.message.en, keyword: 'rule' });
     }
   }
-  return errors.length ? { ok: false, errors } : { ok: true, data };
+  const shown = errors.filter((e) => !hidden.includes(e.path.split('.')[0]));
+  return shown.length ? { ok: false, errors: shown } : { ok: true, data };
 }
 
 export type { FormError };
+
+/**
+ * 分阶段填写 the top-level fields filled at a stage after `stage` (附件2: the assistance measures A39–A52
+ * after approval, the elimination data A53–A54 at elimination). No stage given: every field is shown.
+ */
+export function laterStageFields(doc: Pick<FormDocument, 'schema' | 'stages'>, stage: string | undefined): string[] {
+  const order = doc.stages ?? [];
+  const at = stage === undefined ? -1 : order.indexOf(stage);
+  if (at < 0) return [];
+  return Object.entries((doc.schema.properties ?? {}) as Record<string, Record<string, unknown>>)
+    .filter(([, prop]) => typeof prop?.['x-stage'] === 'string' && order.indexOf(prop['x-stage'] as string) > at)
+    .map(([k]) => k);
+}
 
 /**
  * The top-level fields hidden by their `x-visibleWhen` (JSON Logic over the form's own data), e.g.

@@ -70,7 +70,8 @@ export interface TaskStep {
   id: string;
   type: 'task';
   title: Text;
-  form?: { key: string; version?: number };
+  /** `stage`: 分阶段填写 the form's stage this step fills; fields of later stages are not shown yet */
+  form?: { key: string; version?: number; stage?: string };
   /** where in case data the submitted form is stored (default: the form key) */
   store?: string;
   assignee: Assignee;

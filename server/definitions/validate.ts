@@ -145,6 +145,9 @@ function checkStep(
       }
       const form = s.form ? registry.forms(s.form.key, s.form.version) : undefined;
       if (s.form && !form) errors.push(err(s, `${at}/form`, 'unknown_form', `表单“${s.form.key}”不存在`, `unknown form "${s.form.key}"`));
+      if (form && s.form?.stage !== undefined && !(form.stages ?? []).includes(s.form.stage)) {
+        errors.push(err(s, `${at}/form/stage`, 'unknown_stage', `表单“${s.form.key}”没有填写阶段“${s.form.stage}”`, `form "${s.form.key}" has no stage "${s.form.stage}"`));
+      }
       if (form) {
         for (const field of Object.keys(s.fieldPermissions ?? {})) {
           if (!form.fields.includes(field)) {

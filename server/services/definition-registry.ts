@@ -23,7 +23,7 @@ export async function loadDefinitionRegistry(db: pg.Pool | pg.ClientBase, extra?
       const matching = docs.filter((d) => d.key === key && (version === undefined || d.version === version));
       const doc = matching.at(-1);
       if (!doc) return undefined;
-      return { fields: topLevelFields(doc.schema) };
+      return { fields: topLevelFields(doc.schema), stages: doc.stages };
     },
     activities: (name) => activityByName(name),
     roles,

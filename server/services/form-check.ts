@@ -40,7 +40,7 @@ export async function validateForStep(
   if (!step.form) return data;
   const doc = await resolvedForm(db, step.form.key, version);
   if (!doc) throw problems.unavailable('表单版本不存在', `form ${step.form.key}@${version} is missing`);
-  const result = validateFormData(doc, data, { permissions: permissions ?? step.fieldPermissions, previous });
+  const result = validateFormData(doc, data, { permissions: permissions ?? step.fieldPermissions, previous, stage: step.form.stage });
   if (!result.ok) {
     throw problems.invalid(result.errors.map((e: { path: string; message: string; message_en: string }) => ({ path: e.path, message: e.message, message_en: e.message_en })));
   }

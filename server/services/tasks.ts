@@ -19,6 +19,7 @@ import { paramsForYear, processVersion } from './catalog.js';
 import { evaluate, truthy } from '../../workflows/logic.js';
 import type { ServiceDeps } from './deps.js';
 import { validateForStep } from './form-check.js';
+import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
@@ -192,11 +193,14 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   const def = await processVersion(deps.db, t.process_key, t.process_version);
   const step = def?.steps.find((s) => s.id === t.step_id);
   const store = step?.type === 'task' ? (step.store ?? step.form?.key) : undefined;
-  const perms: Record<string, string> = t.field_permissions ?? {};
   const current = store ? ((t.case_data ?? {})[store] ?? {}) : {};
   const { rows: form } = t.form_key
     ? await deps.db.query('SELECT document FROM form_versions WHERE key = $1 AND version = $2', [t.form_key, t.form_version])
     : { rows: [] as { document: unknown }[] };
+  // 分阶段填写 fields of a later stage of the form are hidden at this step; the step's own permissions come first
+  const stage = step?.type === 'task' ? step.form?.stage : undefined;
+  const notYet = form[0]?.document ? laterStageFields(form[0].document as FormDocument, stage) : [];
+  const perms: Record<string, string> = { ...Object.fromEntries(notYet.map((k) => [k, 'hidden'])), ...(t.field_permissions ?? {}) };
   const actions = (t.actions as TaskAction[]).filter(() => t.status === 'open' && t.mine);
   // earlier opinions on this case, newest first (a returned task shows why it came back)
   const history = await deps.db.query(
@@ -228,7 +232,7 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
       draft: t.draft,
     },
     case: { id: t.case_id, title: t.case_title, processKey: t.process_key, processVersion: t.process_version, status: t.case_status, subjectName: t.subject_name },
-    form: t.form_key ? { key: t.form_key, version: t.form_version, document: form[0]?.document ?? null } : null,
+    form: t.form_key ? { key: t.form_key, version: t.form_version, stage, document: form[0]?.document ?? null } : null,
     data: current,
     prefill: t.case_data ?? {},
     /** what the form opens with: the draft, else what was submitted before (a returned task) over the prefilled values */

@@ -94,6 +94,35 @@ describe('附件2 information collection', () => {
   });
 });
 
+describe('附件2 filled in three stages (x-stage)', () => {
+  it('at identification hides the measures and elimination parts: not accepted, not required; the monitor contact A55 is required', () => {
+    const doc = form('collection');
+    const { A55: _contact, ...noContact } = collection6();
+    const r = validateFormData(doc, noContact, { stage: 'identification' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.path)).toEqual(['A55']);
+    const ok = validateFormData(doc, collection6(), { stage: 'identification' });
+    expect(ok.ok).toBe(true);
+    if (!ok.ok) return;
+    // what a verifier cannot see is not stored: A39–A54 come later
+    expect(Object.keys(ok.data).filter((k) => /^A(39|40|44|53|54)$/.test(k))).toEqual([]);
+    expect((ok.data as any).A55.name).toBe('周联系');
+  });
+  it('keeps the assistance measures from the measures stage on, and the elimination data only at elimination', () => {
+    const doc = form('collection');
+    const measures = validateFormData(doc, collection6(), { stage: 'measures' });
+    expect(measures.ok && [(measures.data as any).A39, (measures.data as any).A53]).toEqual([['01'], undefined]);
+    const elimination = validateFormData(doc, collection6(), { stage: 'elimination' });
+    expect(elimination.ok && [(elimination.data as any).A39, (elimination.data as any).A53]).toEqual([['01'], '1']);
+  });
+  it('a later-stage field with a wrong value is no error at an earlier stage (it is dropped), but is at its own stage', () => {
+    const bad = { ...collection6(), A54: '2026-13-45' };
+    expect(validateFormData(form('collection'), bad, { stage: 'identification' }).ok).toBe(true);
+    const r = validateFormData(form('collection'), bad, { stage: 'elimination' });
+    expect(!r.ok && r.errors.map((e) => e.path)).toEqual(['A54']);
+  });
+});
+
 describe('form versions', () => {
   it('requires a field added in v2 of 附件1 while v1 documents still validate against v1', () => {
     const v1 = form('application');

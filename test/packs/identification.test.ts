@@ -190,6 +190,21 @@ describe('S1 identification', () => {
     expect((await h.open(caseId)).map((t) => t.step_id)).toEqual(['verify']);
   });
 
+  it('home verification fills the identification stage of 附件2: later parts hidden, the monitor contact required', async () => {
+    const p = peopleOf('HH-0013');
+    const caseId = await h.start(p.cadre, { process: 'identification', org: p.village, subject: { id: 'HH-0013' }, data: application('HH-0013') });
+    const [verify] = await h.open(caseId);
+    const shown = await getTask(h.svc, await h.who(p.verifiers[0]), verify.id);
+    expect(shown.form?.stage).toBe('identification');
+    expect([shown.fieldPermissions.A39, shown.fieldPermissions.A52, shown.fieldPermissions.A53, shown.fieldPermissions.A55]).toEqual(['hidden', 'hidden', 'hidden', undefined]);
+    const { A55: _contact, ...noContact } = collection('HH-0013');
+    await expect(h.act(p.verifiers[0], verify.id, 'submit', { data: { ...noContact, A53: '1' } })).rejects.toMatchObject({
+      status: 422,
+      errors: [expect.objectContaining({ path: 'A55' })],
+    });
+    expect((await h.open(caseId)).map((t) => t.id)).toEqual([verify.id]);
+  });
+
   it('rejects collected data with a field-level error and keeps the task open', async () => {
     const p = peopleOf('HH-0009');
     const caseId = await h.start(p.cadre, { process: 'identification', org: p.village, subject: { id: 'HH-0009' }, data: application('HH-0009') });

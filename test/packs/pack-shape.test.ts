@@ -24,6 +24,7 @@ const roleKeys = new Set<string>(pack.roles.map((r: { key: string }) => r.key));
 const LEVELS = ['village', 'township', 'county', 'city', 'province'];
 const formKeys = new Set<string>(jsonFiles('forms').map((f) => readJson('forms', f).key));
 const formFields = new Map<string, string[]>(jsonFiles('forms').map((f) => [readJson('forms', f).key, Object.keys(readJson('forms', f).schema.properties ?? {})]));
+const formStages = new Map<string, string[] | undefined>(jsonFiles('forms').map((f) => [readJson('forms', f).key, readJson('forms', f).stages]));
 const CJK = /[\u4e00-\u9fff]/;
 
 /** 18-digit resident ID with a GB 11643 MOD 11-2 check digit. */
@@ -79,7 +80,7 @@ function rolesOf(def: ProcessDefinition): string[] {
 }
 
 const registry = {
-  forms: (key: string) => (formFields.has(key) ? { fields: formFields.get(key)! } : undefined),
+  forms: (key: string) => (formFields.has(key) ? { fields: formFields.get(key)!, stages: formStages.get(key) } : undefined),
   activities: activityByName,
   roles: roleKeys,
   params: paramKeys,

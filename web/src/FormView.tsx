@@ -45,7 +45,7 @@ function withPermissions(ui: UiSchema, perms: Record<string, string>, readonly: 
     let node = out;
     for (const part of path.split('.')) node = node[part] ??= {};
     if (p === 'readonly') node['ui:readonly'] = true;
-    if (p === 'hidden') node['ui:widget'] = 'hidden';
+    if (p === 'hidden') node['ui:field'] = 'hidden';
   }
   if (readonly) out['ui:readonly'] = true;
   out['ui:submitButtonOptions'] = { norender: true };
@@ -64,7 +64,9 @@ export const FormView = forwardRef<FormViewHandle, {
   initial?: Record<string, unknown>;
   permissions?: Record<string, string>;
   readonly?: boolean;
-}>(function FormView({ doc, initial, permissions = {}, readonly = false }, ref) {
+  /** 分阶段填写 the stage of the form this step fills (fields of later stages are hidden and not required) */
+  stage?: string;
+}>(function FormView({ doc, initial, permissions = {}, readonly = false, stage }, ref) {
   const [formData, setFormData] = useState<Record<string, unknown>>(initial ?? {});
   const [errors, setErrors] = useState<FieldError[]>([]);
   const base = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
@@ -73,7 +75,7 @@ export const FormView = forwardRef<FormViewHandle, {
   const ui = useMemo(() => (hidden.length ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), 'ui:field': 'hidden' }])) } : base), [base, hidden]);
   useImperativeHandle(ref, () => ({
     check() {
-      const r = validateFormData(doc, formData, { permissions: permissions as never, previous: initial });
+      const r = validateFormData(doc, formData, { permissions: permissions as never, previous: initial, stage });
       if (r.ok) {
         setErrors([]);
         setFormData(r.data);

@@ -21,6 +21,8 @@ import { ConditionBuilder } from './ConditionBuilder';
 const TYPE_ZH: Record<string, string> = { task: '人工审批', notice: '公示', activity: '自动活动', decision: '条件分支', parallel: '并行', end: '结束' };
 const COLORS: Record<string, string> = { task: '#e6f4ff', notice: '#fff7e6', activity: '#f6ffed', decision: '#f9f0ff', parallel: '#e6fffb', end: '#f5f5f5' };
 const LEVELS = [{ value: 'village', label: '村' }, { value: 'township', label: '乡镇' }, { value: 'county', label: '县' }];
+/** 分阶段填写 the stages of 附件2 (other forms name their own) */
+const STAGE_LABELS: Record<string, string> = { identification: '识别阶段', measures: '帮扶措施阶段', elimination: '风险消除阶段' };
 
 function newStep(type: Step['type'], id: string): Step {
   const title = { zh: TYPE_ZH[type] };
@@ -51,6 +53,7 @@ export default function ProcessDesigner() {
   // what a condition can test: the fields of the forms this process collects, what its activities store, the yearly parameters
   const [params, setParams] = useState<string[]>([]);
   const [formFields, setFormFields] = useState<Record<string, string[]>>({});
+  const [formStages, setFormStages] = useState<Record<string, string[]>>({});
   useEffect(() => {
     api.get('/api/admin/parameters').then((r) => setParams([...new Set<string>(r.items.map((p: { key: string }) => p.key))]));
   }, []);
@@ -65,7 +68,13 @@ export default function ProcessDesigner() {
   useEffect(() => {
     for (const f of new Set(stores.map((x) => x.form).filter(Boolean) as string[])) {
       if (formFields[f]) continue;
-      api.get(`/api/forms/${f}`).then((r) => setFormFields((m) => ({ ...m, [f]: Object.keys(r.latest.schema.properties ?? {}) }))).catch(() => {});
+      api
+        .get(`/api/forms/${f}`)
+        .then((r) => {
+          setFormFields((m) => ({ ...m, [f]: Object.keys(r.latest.schema.properties ?? {}) }));
+          setFormStages((m) => ({ ...m, [f]: r.latest.stages ?? [] }));
+        })
+        .catch(() => {});
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stores]);
@@ -209,6 +218,14 @@ export default function ProcessDesigner() {
                     <label>审批方式<Select style={{ width: '100%' }} value={step.mode ?? 'any'} onChange={(v) => setStep((s) => (s.mode = v))} aria-label="审批方式" options={[{ value: 'any', label: '或签（一人办理即可）' }, { value: 'all', label: '会签（全部人员办理）' }, { value: 'sequential', label: '依次审批' }]} /></label>
                     <label>至少不同人数<InputNumber min={1} value={typeof step.minDistinctActors === 'number' ? step.minDistinctActors : undefined} placeholder={step.minDistinctActors?.param ?? '1'} onChange={(v) => setStep((s) => (v ? (s.minDistinctActors = v) : delete s.minDistinctActors))} aria-label="至少不同人数" /></label>
                     <label>表单<Select allowClear style={{ width: '100%' }} value={step.form?.key} onChange={(v) => setStep((s) => (v ? (s.form = { key: v }) : delete s.form))} aria-label="表单" options={meta.forms.map((f) => ({ value: f, label: f }))} /></label>
+                    {step.form && (formStages[step.form.key] ?? []).length > 0 && (
+                      <label>
+                        填写阶段
+                        <Select allowClear style={{ width: '100%' }} value={step.form.stage} placeholder="全部字段" aria-label="填写阶段"
+                          onChange={(v) => setStep((s) => (v ? (s.form!.stage = v) : delete s.form!.stage))}
+                          options={(formStages[step.form.key] ?? []).map((x) => ({ value: x, label: STAGE_LABELS[x] ?? x }))} />
+                      </label>
+                    )}
                     <label>办理时限（天）<InputNumber min={1} value={step.sla?.days} onChange={(v) => setStep((s) => (v ? (s.sla = { ...(s.sla ?? {}), days: v }) : delete s.sla))} aria-label="办理时限" /></label>
                     {step.form && (formFields[step.form.key] ?? []).length > 0 && (
                       <details>

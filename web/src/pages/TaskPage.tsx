@@ -102,7 +102,7 @@ export default function TaskPage() {
       )}
       {t.form?.document && (
         <Card title={`${t.form.document.title.zh}（第 ${t.form.version} 版）`}>
-          <FormView ref={form} doc={t.form.document} initial={t.initialData ?? t.task.draft ?? t.data} permissions={t.fieldPermissions} readonly={!open} />
+          <FormView ref={form} doc={t.form.document} initial={t.initialData ?? t.task.draft ?? t.data} permissions={t.fieldPermissions} stage={t.form.stage} readonly={!open} />
         </Card>
       )}
       {open && (
