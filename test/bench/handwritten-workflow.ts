@@ -1,12 +1,12 @@
 /**
  * Baseline for P2: the same 3-step chain with a notice, written by hand as a
  * developer would without the interpreter — an Update per human step, a timer
- * for the notice, the same read-model activity for the inbox.
+ * for the notice, the same read-model activity for the inbox (a local activity, as the interpreter uses).
  */
-import { condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { EngineActivities, ProjectionEvent } from '../../workflows/contract.js';
 
-const { project } = proxyActivities<EngineActivities>({ startToCloseTimeout: '30 seconds' });
+const { project } = proxyLocalActivities<EngineActivities>({ startToCloseTimeout: '30 seconds' });
 export const handDone = defineUpdate<void, [string]>('handDone');
 
 export async function handwrittenChain(input: { caseId: string; orgPath: string[]; noticeMs: number }): Promise<string> {
