@@ -45,7 +45,8 @@ function withPermissions(ui: UiSchema, perms: Record<string, string>, readonly: 
     let node = out;
     for (const part of path.split('.')) node = node[part] ??= {};
     if (p === 'readonly') node['ui:readonly'] = true;
-    if (p === 'hidden') node['ui:field'] = 'hidden';
+    // not drawn at all: the field renders nothing and the layout leaves no row for it
+    if (p === 'hidden') Object.assign(node, { 'ui:field': 'hidden', 'ui:widget': 'hidden' });
   }
   if (readonly) out['ui:readonly'] = true;
   out['ui:submitButtonOptions'] = { norender: true };
@@ -72,7 +73,7 @@ export const FormView = forwardRef<FormViewHandle, {
   const base = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
   // fields whose display condition (x-visibleWhen) is false right now are not drawn
   const hidden = useMemo(() => hiddenFields(doc, formData), [doc, formData]);
-  const ui = useMemo(() => (hidden.length ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), 'ui:field': 'hidden' }])) } : base), [base, hidden]);
+  const ui = useMemo(() => (hidden.length ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), 'ui:field': 'hidden', 'ui:widget': 'hidden' }])) } : base), [base, hidden]);
   useImperativeHandle(ref, () => ({
     check() {
       const r = validateFormData(doc, formData, { permissions: permissions as never, previous: initial, stage });
