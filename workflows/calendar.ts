@@ -16,11 +16,25 @@ import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 const DAY_MS = 86_400_000;
 const CST_OFFSET_MS = 8 * 3_600_000;
 
-const holidays = new Set(Object.keys((data as { holidays: Record<string, string> }).holidays));
-const workdays = new Set(Object.keys((data as { workdays: Record<string, string> }).workdays));
-const years = new Set([...holidays].map((d) => Number(d.slice(0, 4))));
+/**
+ * The day sets, built on first use: every workflow run evaluates this module afresh in its sandbox, and
+ * most cases never count working days.
+ */
+let sets: { holidays: Set<string>; workdays: Set<string>; years: Set<number> } | undefined;
+function calendarSets() {
+  if (!sets) {
+    const holidays = new Set(Object.keys((data as { holidays: Record<string, string> }).holidays));
+    const workdays = new Set(Object.keys((data as { workdays: Record<string, string> }).workdays));
+    sets = { holidays, workdays, years: new Set([...holidays].map((d) => Number(d.slice(0, 4)))) };
+  }
+  return sets;
+}
 
-export const CALENDAR_YEARS = { first: Math.min(...years), last: Math.max(...years) };
+/** The first and last year with an official holiday schedule. */
+export function calendarYears(): { first: number; last: number } {
+  const { years } = calendarSets();
+  return { first: Math.min(...years), last: Math.max(...years) };
+}
 
 /** 节假日数据缺失 the calendar has no official holiday schedule for a year. */
 export class CalendarYearMissingError extends Error {
@@ -40,6 +54,7 @@ function ymd(cstDay: number): string {
 
 export function isWorkingDay(dateYmd: string): boolean {
   const year = Number(dateYmd.slice(0, 4));
+  const { years, workdays, holidays } = calendarSets();
   if (!years.has(year)) throw new CalendarYearMissingError(year);
   if (workdays.has(dateYmd)) return true;
   if (holidays.has(dateYmd)) return false;

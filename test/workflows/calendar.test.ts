@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALENDAR_YEARS, CalendarYearMissingError, isWorkingDay, noticeCloseTime } from '../../workflows/calendar.js';
+import { calendarYears, CalendarYearMissingError, isWorkingDay, noticeCloseTime } from '../../workflows/calendar.js';
 
 const cst = (s: string) => Date.parse(`${s}+08:00`);
 const iso = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
@@ -31,8 +31,8 @@ describe('notice windows', () => {
   });
 
   it('refuses to guess for a year the official schedule does not cover', () => {
-    const missing = CALENDAR_YEARS.last + 1;
+    const missing = calendarYears().last + 1;
     expect(() => isWorkingDay(`${missing}-03-02`)).toThrow(CalendarYearMissingError);
-    expect(() => noticeCloseTime(cst(`${CALENDAR_YEARS.last}-12-28T10:00`), 10, 'working')).toThrow(new RegExp(`${missing}年法定节假日安排尚未收录`));
+    expect(() => noticeCloseTime(cst(`${calendarYears().last}-12-28T10:00`), 10, 'working')).toThrow(new RegExp(`${missing}年法定节假日安排尚未收录`));
   });
 });
