@@ -18,7 +18,7 @@ import { problems, type FieldError, Problem, fromWorkflowError } from '../http/p
 import { paramsForYear, processVersion } from './catalog.js';
 import { evaluate, truthy } from '../../workflows/logic.js';
 import type { ServiceDeps } from './deps.js';
-import { validateForStep } from './form-check.js';
+import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
 
@@ -194,12 +194,11 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   const step = def?.steps.find((s) => s.id === t.step_id);
   const store = step?.type === 'task' ? (step.store ?? step.form?.key) : undefined;
   const current = store ? ((t.case_data ?? {})[store] ?? {}) : {};
-  const { rows: form } = t.form_key
-    ? await deps.db.query('SELECT document FROM form_versions WHERE key = $1 AND version = $2', [t.form_key, t.form_version])
-    : { rows: [] as { document: unknown }[] };
+  // the pinned version with its code lists resolved, so choices are drawn as selects with their labels
+  const document: FormDocument | undefined = t.form_key ? await resolvedForm(deps.db, t.form_key, t.form_version) : undefined;
   // 分阶段填写 fields of a later stage of the form are hidden at this step; the step's own permissions come first
   const stage = step?.type === 'task' ? step.form?.stage : undefined;
-  const notYet = form[0]?.document ? laterStageFields(form[0].document as FormDocument, stage) : [];
+  const notYet = document ? laterStageFields(document, stage) : [];
   const perms: Record<string, string> = { ...Object.fromEntries(notYet.map((k) => [k, 'hidden'])), ...(t.field_permissions ?? {}) };
   const actions = (t.actions as TaskAction[]).filter(() => t.status === 'open' && t.mine);
   // earlier opinions on this case, newest first (a returned task shows why it came back)
@@ -232,7 +231,7 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
       draft: t.draft,
     },
     case: { id: t.case_id, title: t.case_title, processKey: t.process_key, processVersion: t.process_version, status: t.case_status, subjectName: t.subject_name },
-    form: t.form_key ? { key: t.form_key, version: t.form_version, stage, document: form[0]?.document ?? null } : null,
+    form: t.form_key ? { key: t.form_key, version: t.form_version, stage, document: document ?? null } : null,
     data: current,
     prefill: t.case_data ?? {},
     /** what the form opens with: the draft, else what was submitted before (a returned task) over the prefilled values */

@@ -196,6 +196,10 @@ describe('S1 identification', () => {
     const [verify] = await h.open(caseId);
     const shown = await getTask(h.svc, await h.who(p.verifiers[0]), verify.id);
     expect(shown.form?.stage).toBe('identification');
+    // the form comes with its code lists resolved: the verifier picks 监测对象类型 and 与户主关系 from labelled lists
+    const schema = (shown.form?.document as { schema: any }).schema;
+    expect(schema.properties.A3.oneOf).toEqual(expect.arrayContaining([expect.objectContaining({ const: '2', title: expect.stringMatching(/边缘易致贫户/) })]));
+    expect(schema.properties.members.items.properties.A8.oneOf.length).toBeGreaterThan(20);
     expect([shown.fieldPermissions.A39, shown.fieldPermissions.A52, shown.fieldPermissions.A53, shown.fieldPermissions.A55]).toEqual(['hidden', 'hidden', 'hidden', undefined]);
     const { A55: _contact, ...noContact } = collection('HH-0013');
     await expect(h.act(p.verifiers[0], verify.id, 'submit', { data: { ...noContact, A53: '1' } })).rejects.toMatchObject({

@@ -7,12 +7,27 @@
 import { forwardRef, useImperativeHandle, useMemo, useState } from 'react';
 import Form from '@rjsf/antd';
 import { customizeValidator } from '@rjsf/validator-ajv8';
-import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { ErrorSchema, RJSFSchema, TitleFieldProps, UiSchema } from '@rjsf/utils';
 import Ajv2020 from 'ajv/dist/2020';
 import { hiddenFields, validateFormData, type FormDocument } from '../../forms/validate';
 import { checkIdOrDisability, isHalfMonths, isMobile, parseDisabilityCert, parseResidentId } from '../../forms/formats';
 import type { FieldError } from './api';
 import { FIELDS, WIDGETS } from './widgets';
+
+/**
+ * The title of a group of fields (A55 监测帮扶联系人, a signature block of 附件3): a left-aligned heading, as on
+ * the paper form, instead of antd's right-aligned field label with a colon.
+ */
+function GroupTitle({ id, title, required }: TitleFieldProps) {
+  if (!title) return null;
+  return (
+    <div id={id} role="heading" aria-level={4} style={{ textAlign: 'left', fontWeight: 600, padding: '2px 0 6px', marginBottom: 8, borderBottom: '1px solid #f0f0f0' }}>
+      {required && <span style={{ color: '#ff4d4f', marginRight: 4 }}>*</span>}
+      {title}
+    </div>
+  );
+}
+const TEMPLATES = { TitleFieldTemplate: GroupTitle };
 
 const validator = customizeValidator({
   AjvClass: Ajv2020 as never,
@@ -107,6 +122,7 @@ export const FormView = forwardRef<FormViewHandle, {
         validator={validator}
         widgets={WIDGETS}
         fields={FIELDS}
+        templates={TEMPLATES}
         onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
         extraErrors={toErrorSchema(errors)}
         showErrorList={false}
