@@ -88,7 +88,8 @@ async function main(): Promise<void> {
     });
     const running = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      // the SDK's worker drains by itself on SIGINT/SIGTERM; ask only if it has not begun
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await nativeConnection.close();
     });

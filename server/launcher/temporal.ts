@@ -63,7 +63,15 @@ export async function startTemporalDevServer(opts: {
   const out = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(binary, args, { stdio: ['ignore', out, out] });
   let exited: number | null = null;
-  child.on('exit', (code) => (exited = code ?? -1));
+  // a parent that ends without stop() (an uncaught error, process.exit) must not leave the server behind
+  const orphaned = () => {
+    if (exited === null) child.kill('SIGTERM');
+  };
+  process.on('exit', orphaned);
+  child.on('exit', (code) => {
+    exited = code ?? -1;
+    process.off('exit', orphaned);
+  });
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -84,8 +84,8 @@ async function main() {
   // BENCH_ONLY=P7,P1 runs a part (P1 includes P2; P1/P7 needs P7)
   const only = process.env.BENCH_ONLY?.split(',');
   const run = (id: string) => !only || only.includes(id);
-  if (run('P5')) p5();
   try {
+    if (run('P5')) p5();
     if (run('P7') || run('P1')) await p7(client, taskQueue);
     if (run('P1')) await p1p2(client, db, taskQueue);
     if (run('P3')) {
