@@ -182,13 +182,23 @@ export function validateFormData(
 
 export type { FormError };
 
-const conditionalOf = new WeakMap<object, [string, Record<string, unknown>][]>();
-/** the top-level properties that have a display condition, found once per schema */
-function conditional(schema: Record<string, any>): [string, Record<string, unknown>][] {
-  let hit = conditionalOf.get(schema);
+interface TopLevelTags {
+  /** fields with a display condition, and the condition */
+  conditional: [string, unknown][];
+  /** fields with a stage, and the stage */
+  staged: [string, string][];
+}
+const tagsOf = new WeakMap<object, TopLevelTags>();
+/** the top-level fields with a display condition or a stage, found once per schema (validation is a hot path) */
+function topLevelTags(schema: Record<string, any>): TopLevelTags {
+  let hit = tagsOf.get(schema);
   if (!hit) {
-    hit = Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>).filter(([, p]) => p?.['x-visibleWhen'] !== undefined);
-    conditionalOf.set(schema, hit);
+    const props = Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>);
+    hit = {
+      conditional: props.filter(([, p]) => p?.['x-visibleWhen'] !== undefined).map(([k, p]) => [k, p['x-visibleWhen']]),
+      staged: props.filter(([, p]) => typeof p?.['x-stage'] === 'string').map(([k, p]) => [k, p['x-stage'] as string]),
+    };
+    tagsOf.set(schema, hit);
   }
   return hit;
 }
@@ -201,8 +211,8 @@ export function laterStageFields(doc: Pick<FormDocument, 'schema' | 'stages'>, s
   const order = doc.stages ?? [];
   const at = stage === undefined ? -1 : order.indexOf(stage);
   if (at < 0) return [];
-  return Object.entries((doc.schema.properties ?? {}) as Record<string, Record<string, unknown>>)
-    .filter(([, prop]) => typeof prop?.['x-stage'] === 'string' && order.indexOf(prop['x-stage'] as string) > at)
+  return topLevelTags(doc.schema)
+    .staged.filter(([, s]) => order.indexOf(s) > at)
     .map(([k]) => k);
 }
 
@@ -212,10 +222,10 @@ export function laterStageFields(doc: Pick<FormDocument, 'schema' | 'stages'>, s
  */
 export function hiddenFields(doc: Pick<FormDocument, 'schema'>, data: Record<string, unknown>): string[] {
   const out: string[] = [];
-  for (const [k, prop] of conditional(doc.schema)) {
+  for (const [k, when] of topLevelTags(doc.schema).conditional) {
     let visible = true;
     try {
-      visible = evaluateRule(prop['x-visibleWhen'], data);
+      visible = evaluateRule(when, data);
     } catch {
       visible = true;
     }

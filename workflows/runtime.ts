@@ -16,11 +16,12 @@ import type {
 import type { NumberOrParam, OrgLevel, ProcessDefinition, Step, TaskAction } from './definition.js';
 import { stepById } from './definition.js';
 
-const engine = proxyActivities<EngineActivities>({
+// The read model must catch up whatever happens to PostgreSQL: retry without limit.
+const projection = {
   startToCloseTimeout: '30 seconds',
-  // The read model must catch up whatever happens to PostgreSQL: retry without limit.
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', backoffCoefficient: 2 },
-});
+} as const;
+const engine = proxyActivities<EngineActivities>(projection);
 /**
  * The projection as a local activity: it runs in the worker that runs the workflow task and leaves one
  * marker in the history instead of scheduled/started/completed events and an extra workflow task, which
@@ -28,10 +29,7 @@ const engine = proxyActivities<EngineActivities>({
  * after a crash that runs it again changes nothing. Cases started before this change keep the regular
  * activity (`patched`), so their histories replay unchanged.
  */
-const local = proxyLocalActivities<EngineActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', backoffCoefficient: 2 },
-});
+const local = proxyLocalActivities<EngineActivities>(projection);
 
 /** Distributes `Omit` over a union, so each event kind keeps its own fields. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -54,14 +54,16 @@ export function toErrorSchema(errors: FieldError[]): ErrorSchema {
   return root;
 }
 
+/** a field that is not drawn at all: it renders nothing and the layout leaves no row for it */
+const HIDDEN = { 'ui:field': 'hidden', 'ui:widget': 'hidden' } as const;
+
 function withPermissions(ui: UiSchema, perms: Record<string, string>, readonly: boolean): UiSchema {
   const out: any = structuredClone(ui ?? {});
   for (const [path, p] of Object.entries(perms)) {
     let node = out;
     for (const part of path.split('.')) node = node[part] ??= {};
     if (p === 'readonly') node['ui:readonly'] = true;
-    // not drawn at all: the field renders nothing and the layout leaves no row for it
-    if (p === 'hidden') Object.assign(node, { 'ui:field': 'hidden', 'ui:widget': 'hidden' });
+    if (p === 'hidden') Object.assign(node, HIDDEN);
   }
   if (readonly) out['ui:readonly'] = true;
   out['ui:submitButtonOptions'] = { norender: true };
@@ -88,7 +90,7 @@ export const FormView = forwardRef<FormViewHandle, {
   const base = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
   // fields whose display condition (x-visibleWhen) is false right now are not drawn
   const hidden = useMemo(() => hiddenFields(doc, formData), [doc, formData]);
-  const ui = useMemo(() => (hidden.length ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), 'ui:field': 'hidden', 'ui:widget': 'hidden' }])) } : base), [base, hidden]);
+  const ui = useMemo(() => (hidden.length ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), ...HIDDEN }])) } : base), [base, hidden]);
   useImperativeHandle(ref, () => ({
     check() {
       const r = validateFormData(doc, formData, { permissions: permissions as never, previous: initial, stage });

@@ -52,8 +52,8 @@ export default function ProcessDesigner() {
   const [opened, setOpened] = useState<number>();
   // what a condition can test: the fields of the forms this process collects, what its activities store, the yearly parameters
   const [params, setParams] = useState<string[]>([]);
-  const [formFields, setFormFields] = useState<Record<string, string[]>>({});
-  const [formStages, setFormStages] = useState<Record<string, string[]>>({});
+  // per form used by this process: its top-level fields and the stages it is filled in
+  const [formInfo, setFormInfo] = useState<Record<string, { fields: string[]; stages: string[] }>>({});
   useEffect(() => {
     api.get('/api/admin/parameters').then((r) => setParams([...new Set<string>(r.items.map((p: { key: string }) => p.key))]));
   }, []);
@@ -67,20 +67,17 @@ export default function ProcessDesigner() {
   }, [def.value]);
   useEffect(() => {
     for (const f of new Set(stores.map((x) => x.form).filter(Boolean) as string[])) {
-      if (formFields[f]) continue;
+      if (formInfo[f]) continue;
       api
         .get(`/api/forms/${f}`)
-        .then((r) => {
-          setFormFields((m) => ({ ...m, [f]: Object.keys(r.latest.schema.properties ?? {}) }));
-          setFormStages((m) => ({ ...m, [f]: r.latest.stages ?? [] }));
-        })
+        .then((r) => setFormInfo((m) => ({ ...m, [f]: { fields: Object.keys(r.latest.schema.properties ?? {}), stages: r.latest.stages ?? [] } })))
         .catch(() => {});
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stores]);
   const variables = useMemo(
-    () => [...new Set(stores.flatMap((x) => (x.form ? (formFields[x.form] ?? []).map((f) => `data.${x.store}.${f}`) : [`data.${x.store}`])))].sort(),
-    [stores, formFields],
+    () => [...new Set(stores.flatMap((x) => (x.form ? (formInfo[x.form]?.fields ?? []).map((f) => `data.${x.store}.${f}`) : [`data.${x.store}`])))].sort(),
+    [stores, formInfo],
   );
 
   useEffect(() => {
@@ -218,20 +215,20 @@ export default function ProcessDesigner() {
                     <label>审批方式<Select style={{ width: '100%' }} value={step.mode ?? 'any'} onChange={(v) => setStep((s) => (s.mode = v))} aria-label="审批方式" options={[{ value: 'any', label: '或签（一人办理即可）' }, { value: 'all', label: '会签（全部人员办理）' }, { value: 'sequential', label: '依次审批' }]} /></label>
                     <label>至少不同人数<InputNumber min={1} value={typeof step.minDistinctActors === 'number' ? step.minDistinctActors : undefined} placeholder={step.minDistinctActors?.param ?? '1'} onChange={(v) => setStep((s) => (v ? (s.minDistinctActors = v) : delete s.minDistinctActors))} aria-label="至少不同人数" /></label>
                     <label>表单<Select allowClear style={{ width: '100%' }} value={step.form?.key} onChange={(v) => setStep((s) => (v ? (s.form = { key: v }) : delete s.form))} aria-label="表单" options={meta.forms.map((f) => ({ value: f, label: f }))} /></label>
-                    {step.form && (formStages[step.form.key] ?? []).length > 0 && (
+                    {step.form && (formInfo[step.form.key]?.stages ?? []).length > 0 && (
                       <label>
                         填写阶段
                         <Select allowClear style={{ width: '100%' }} value={step.form.stage} placeholder="全部字段" aria-label="填写阶段"
                           onChange={(v) => setStep((s) => (v ? (s.form!.stage = v) : delete s.form!.stage))}
-                          options={(formStages[step.form.key] ?? []).map((x) => ({ value: x, label: STAGE_LABELS[x] ?? x }))} />
+                          options={(formInfo[step.form.key]?.stages ?? []).map((x) => ({ value: x, label: STAGE_LABELS[x] ?? x }))} />
                       </label>
                     )}
                     <label>办理时限（天）<InputNumber min={1} value={step.sla?.days} onChange={(v) => setStep((s) => (v ? (s.sla = { ...(s.sla ?? {}), days: v }) : delete s.sla))} aria-label="办理时限" /></label>
-                    {step.form && (formFields[step.form.key] ?? []).length > 0 && (
+                    {step.form && (formInfo[step.form.key]?.fields ?? []).length > 0 && (
                       <details>
                         <summary>字段权限（本步骤）</summary>
                         <Space direction="vertical" size={2} style={{ width: '100%', maxHeight: 220, overflow: 'auto' }}>
-                          {(formFields[step.form.key] ?? []).map((f) => (
+                          {(formInfo[step.form.key]?.fields ?? []).map((f) => (
                             <Space key={f} size={4}>
                               <Typography.Text style={{ width: 110, display: 'inline-block' }} ellipsis>{f}</Typography.Text>
                               <Select size="small" style={{ width: 110 }} aria-label={`字段权限 ${f}`} value={step.fieldPermissions?.[f] ?? 'edit'}
