@@ -84,7 +84,9 @@ export const FormView = forwardRef<FormViewHandle, {
   readonly?: boolean;
   /** 分阶段填写 the stage of the form this step fills (fields of later stages are hidden and not required) */
   stage?: string;
-}>(function FormView({ doc, initial, permissions = {}, readonly = false, stage }, ref) {
+  /** every change of the data (the task page keeps a draft of it, so nothing typed is lost) */
+  onChange?: (data: Record<string, unknown>) => void;
+}>(function FormView({ doc, initial, permissions = {}, readonly = false, stage, onChange }, ref) {
   const [formData, setFormData] = useState<Record<string, unknown>>(initial ?? {});
   const [errors, setErrors] = useState<FieldError[]>([]);
   const base = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
@@ -111,8 +113,13 @@ export const FormView = forwardRef<FormViewHandle, {
         <div role="alert" style={{ background: '#fff2f0', border: '1px solid #ffccc7', borderRadius: 6, padding: '8px 12px', marginBottom: 12 }}>
           有 {errors.length} 处需要修改：
           <ul style={{ margin: '4px 0 0 16px', padding: 0 }}>
-            {errors.slice(0, 8).map((e) => (
-              <li key={e.path + e.message}>{e.message}</li>
+            {errors.map((e) => (
+              <li key={e.path + e.message}>
+                {/* jumps to the field: rjsf names each input root_<path with _> */}
+                <a href={`#${fieldDomId(e.path)}`} onClick={(ev) => { ev.preventDefault(); focusField(e.path); }}>
+                  {e.message}
+                </a>
+              </li>
             ))}
           </ul>
         </div>
@@ -125,7 +132,10 @@ export const FormView = forwardRef<FormViewHandle, {
         widgets={WIDGETS}
         fields={FIELDS}
         templates={TEMPLATES}
-        onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
+        onChange={(e) => {
+          setFormData(e.formData as Record<string, unknown>);
+          onChange?.(e.formData as Record<string, unknown>);
+        }}
         extraErrors={toErrorSchema(errors)}
         showErrorList={false}
         noHtml5Validate
@@ -136,3 +146,21 @@ export const FormView = forwardRef<FormViewHandle, {
     </>
   );
 });
+
+/** The DOM id rjsf gives the input of a dotted data path (members.2.A7 → root_members_2_A7). */
+export function fieldDomId(path: string): string {
+  return ['root', ...path.split('.').filter(Boolean)].join('_');
+}
+
+/** Scroll to a field and put the cursor in it (the nearest drawn ancestor when the field itself is not an input). */
+function focusField(path: string): void {
+  const parts = path.split('.').filter(Boolean);
+  for (let n = parts.length; n >= 0; n--) {
+    const el = document.getElementById(['root', ...parts.slice(0, n)].join('_'));
+    if (el) {
+      el.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      (el as HTMLElement).focus?.({ preventScroll: true });
+      return;
+    }
+  }
+}

@@ -26,6 +26,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   const logout = useCallback(async () => {
     await api.post('/api/auth/logout').catch(() => {});
+    // drafts kept in this browser hold personal data: they leave with the person (the server keeps its copy)
+    for (const key of Object.keys(localStorage)) if (key.startsWith('zx-draft:')) localStorage.removeItem(key);
     setMe(null);
   }, []);
   useEffect(() => {

@@ -1,5 +1,9 @@
-/** 办理 one task: the step's form from the pinned version, the allowed actions, comments, draft, hand-over. */
-import { useEffect, useRef, useState } from 'react';
+/**
+ * 办理 one task: the step's form from the pinned version, the allowed actions, comments, draft, hand-over.
+ * Nothing typed is lost: a refused submit keeps the page and marks the fields; every change is kept in a
+ * local draft at once and saved to the server shortly after, and both come back on reload.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Descriptions, Input, Modal, Result, Select, Space, Spin, Tag, Typography } from 'antd';
 import { api, ApiError, requestId } from '../api';
@@ -11,8 +15,14 @@ export default function TaskPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [t, setT] = useState<any>();
+  /** the task could not be loaded at all (the only case that replaces the page) */
+  const [loadError, setLoadError] = useState<string>();
+  /** why the last action was refused: shown beside the actions, the form keeps every value */
   const [error, setError] = useState<string>();
+  const [commentError, setCommentError] = useState<string>();
   const [comment, setComment] = useState('');
+  const [draftState, setDraftState] = useState<string>();
+  const serverSave = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [returnTo, setReturnTo] = useState<string>();
   const [busy, setBusy] = useState<string>();
   const [handover, setHandover] = useState<'transfer' | 'delegate' | 'add-signer'>();
@@ -22,26 +32,72 @@ export default function TaskPage() {
   const rid = useRef(requestId());
 
   useEffect(() => {
-    api.get(`/api/tasks/${id}`).then(setT).catch((e) => setError(e instanceof ApiError ? e.title : '加载失败'));
+    api
+      .get(`/api/tasks/${id}`)
+      .then((loaded) => {
+        const local = readLocalDraft(String(id));
+        if (local?.comment) setComment(local.comment);
+        setT(local?.data ? { ...loaded, initialData: local.data, restoredDraft: true } : loaded);
+      })
+      .catch((e) => setLoadError(e instanceof ApiError ? e.title : '加载失败，请检查网络后刷新'));
+    return () => clearTimeout(serverSave.current);
   }, [id]);
+
+  /** keep what was typed: at once in this browser, and on the server two seconds after the last change */
+  const keepDraft = useCallback(
+    (patch: { data?: Record<string, unknown>; comment?: string }) => {
+      const key = String(id);
+      const next = { ...readLocalDraft(key), ...patch, savedAt: Date.now() };
+      writeLocalDraft(key, next);
+      clearTimeout(serverSave.current);
+      if (!next.data) return;
+      serverSave.current = setTimeout(() => {
+        api
+          .post(`/api/tasks/${key}/draft`, { data: next.data })
+          .then(() => setDraftState(`草稿已自动保存 ${new Date().toLocaleTimeString('zh-CN', { hour12: false })}`))
+          .catch(() => setDraftState('网络异常：草稿暂存在本机，恢复网络后会再保存'));
+      }, 2000);
+    },
+    [id],
+  );
   useEffect(() => {
     if (handover) api.get('/api/users').then((r) => setPeople(Object.values(Object.fromEntries(r.items.map((u: any) => [u.id, u]))) as any));
   }, [handover]);
 
-  if (error) return <Result status="warning" title={error} extra={<Link to="/">返回待办</Link>} />;
+  if (loadError) return <Result status="warning" title={loadError} extra={<Link to="/">返回待办</Link>} />;
   if (!t) return <Spin style={{ display: 'block', margin: 48 }} />;
   const open = t.task.status === 'open' && t.actions.length > 0;
 
   const act = async (action: any) => {
     setError(undefined);
-    if (action.commentRequired && !comment.trim()) return setError(`“${action.label.zh}”需要填写意见`);
+    setCommentError(undefined);
+    if (action.commentRequired && !comment.trim()) {
+      setCommentError(`“${action.label.zh}”需要填写意见 / a comment is required`);
+      return setError(`“${action.label.zh}”需要填写意见，已填写的内容都还在`);
+    }
     if (action.kind === 'return' && !returnTo) return setError('请选择退回到哪个环节');
     const withForm = t.form && (action.kind === 'submit' || action.kind === 'approve') && action.requiresForm !== false;
     const data = withForm ? form.current?.check() : undefined;
-    if (withForm && !data) return setError('表单有需要修改的地方，请查看标红的字段');
+    if (withForm && !data) return setError('表单有需要修改的地方：请按表单上方的提示逐项修改（已填写的内容都还在）');
+    if (action.kind === 'reject' || action.kind === 'return') {
+      const target = t.returnTargets.find((r: any) => r.id === returnTo)?.title;
+      const ok = await new Promise<boolean>((resolve) =>
+        Modal.confirm({
+          title: `确认“${action.label.zh}”？`,
+          content: action.kind === 'return' ? `退回后由“${target ?? returnTo}”重新办理。` : '不同意后案件按流程办结或转入相应环节，此操作不能撤回。',
+          okText: '确认',
+          cancelText: '再想想',
+          onOk: () => resolve(true),
+          onCancel: () => resolve(false),
+        }),
+      );
+      if (!ok) return;
+    }
     setBusy(action.id);
     try {
       await api.post(`/api/tasks/${id}/complete`, { requestId: rid.current, action: action.id, data, comment: comment || undefined, returnTo });
+      clearTimeout(serverSave.current);
+      removeLocalDraft(String(id));
       message.success('已办理');
       navigate('/');
     } catch (e) {
@@ -50,16 +106,26 @@ export default function TaskPage() {
         Modal.info({ title: '任务已被处理', content: e.title, onOk: () => navigate('/') });
         return;
       }
-      setError(e.title);
-      form.current?.showErrors(e.errors.filter((x) => x.path && !['comment', 'action', 'returnTo'].includes(x.path)));
+      // the rule's own words (e.g. 票数合计不能超过参会人数) beside the actions and next to each field
+      const own = e.errors.filter((x) => x.path && !['comment', 'action', 'returnTo', 'requestId'].includes(x.path) && !x.path.startsWith('data.__'));
+      const onComment = e.errors.find((x) => x.path === 'comment');
+      if (onComment) setCommentError(onComment.message);
+      setError([e.title, ...e.errors.filter((x) => !own.includes(x)).map((x) => x.message)].join('；'));
+      form.current?.showErrors(own.map((x) => ({ ...x, path: x.path.replace(/^data\./, '') })));
       rid.current = requestId();
     } finally {
       setBusy(undefined);
     }
   };
   const saveDraft = async () => {
-    await api.post(`/api/tasks/${id}/draft`, { data: form.current?.data() ?? {} });
-    message.success('草稿已保存');
+    const data = form.current?.data() ?? {};
+    writeLocalDraft(String(id), { ...readLocalDraft(String(id)), data, savedAt: Date.now() });
+    try {
+      await api.post(`/api/tasks/${id}/draft`, { data });
+      message.success('草稿已保存');
+    } catch {
+      message.warning('网络异常：草稿已暂存在本机，恢复网络后请再保存');
+    }
   };
   const doHandover = async () => {
     if (!target || !handover) return;
@@ -89,6 +155,7 @@ export default function TaskPage() {
           )}
         </Descriptions>
         {t.returnedComment && <Alert type="warning" message={t.returnedComment} />}
+        {t.restoredDraft && <Alert type="info" showIcon style={{ marginTop: 8 }} message="已恢复上次未提交的填写内容" />}
       </Card>
       {t.history?.length > 0 && (
         <Card size="small" title="前序意见">
@@ -102,13 +169,36 @@ export default function TaskPage() {
       )}
       {t.form?.document && (
         <Card title={`${t.form.document.title.zh}（第 ${t.form.version} 版）`}>
-          <FormView ref={form} doc={t.form.document} initial={t.initialData ?? t.task.draft ?? t.data} permissions={t.fieldPermissions} stage={t.form.stage} readonly={!open} />
+          <FormView
+            ref={form}
+            doc={t.form.document}
+            initial={t.initialData ?? t.task.draft ?? t.data}
+            permissions={t.fieldPermissions}
+            stage={t.form.stage}
+            readonly={!open}
+            onChange={open ? (data) => keepDraft({ data }) : undefined}
+          />
+          {draftState && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{draftState}</Typography.Text>}
         </Card>
       )}
       {open && (
         <Card title="办理意见">
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
-          <Input.TextArea aria-label="办理意见" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} placeholder="请填写意见（退回、不同意时必填）" maxLength={1000} showCount />
+          <Input.TextArea
+            aria-label="办理意见"
+            rows={3}
+            value={comment}
+            status={commentError ? 'error' : undefined}
+            onChange={(e) => {
+              setComment(e.target.value);
+              setCommentError(undefined);
+              keepDraft({ comment: e.target.value });
+            }}
+            placeholder="请填写意见（退回、不同意时必填）"
+            maxLength={1000}
+            showCount
+          />
+          {commentError && <div role="alert" className="zx-comment-error" style={{ color: '#ff4d4f', marginTop: 4 }}>{commentError}</div>}
           {t.returnTargets.length > 0 && (
             <Select aria-label="退回到" allowClear style={{ width: 240, marginTop: 12 }} placeholder="退回到…" value={returnTo} onChange={setReturnTo}
               options={t.returnTargets.map((r: any) => ({ value: r.id, label: r.title }))} />
@@ -136,3 +226,29 @@ export default function TaskPage() {
 const ACTION_ZH: Record<string, string> = {
   submit: '提交', approve: '同意', reject: '不同意', return: '退回', unfounded: '异议不成立', upheld: '异议成立', 'delegate-reply': '委派意见',
 };
+
+/** The draft kept in this browser (survives a reload and a dropped connection), per task. */
+interface LocalDraft {
+  data?: Record<string, unknown>;
+  comment?: string;
+  savedAt?: number;
+}
+const draftKey = (taskId: string) => `zx-draft:${taskId}`;
+function readLocalDraft(taskId: string): LocalDraft | undefined {
+  try {
+    const raw = localStorage.getItem(draftKey(taskId));
+    return raw ? (JSON.parse(raw) as LocalDraft) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function writeLocalDraft(taskId: string, draft: LocalDraft): void {
+  try {
+    localStorage.setItem(draftKey(taskId), JSON.stringify(draft));
+  } catch {
+    // storage full or disabled: the server draft still keeps it
+  }
+}
+function removeLocalDraft(taskId: string): void {
+  localStorage.removeItem(draftKey(taskId));
+}
