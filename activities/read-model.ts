@@ -3,49 +3,145 @@
  * to PostgreSQL. Idempotent: each event is keyed by case id + sequence number
  * (case_events.id); a batch is applied in one transaction and an event whose
  * key already exists is skipped, so a retried activity never duplicates a
- * task, a timeline entry or an audit row.
+ * task, a timeline entry or an audit row. An event PostgreSQL refuses for good
+ * goes to projection_dead_letters and the rest of its batch still applies.
  */
 import type pg from 'pg';
 import type { ProjectArgs, ProjectionEvent } from '../workflows/contract.js';
 import { appendAudit, type AuditEntry } from '../server/audit/chain.js';
+import { inTransaction } from '../server/db.js';
 
 const ts = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
+/**
+ * A refusal retrying cannot cure: PostgreSQL's data exceptions (class 22, e.g. a NUL in text), integrity
+ * violations (23; the idempotency conflicts are ON CONFLICT DO NOTHING and never raise) and program limits
+ * (54, e.g. an index row too large). Connection loss, deadlocks, shutdowns … are transient: those still
+ * fail the activity so that Temporal retries it.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}
+
 export function readModelActivities(db: pg.Pool) {
   return {
+    /**
+     * Apply a batch in one transaction. When PostgreSQL refuses an event for good, the batch is applied
+     * again event by event: each refused event goes to projection_dead_letters with its error and the
+     * rest still apply, so one bad event never stops a case (the activity would otherwise retry forever).
+     */
     async project({ caseId, events }: ProjectArgs): Promise<void> {
-      const client = await db.connect();
       try {
-        await client.query('BEGIN');
-        const audits: AuditEntry[] = [];
-        for (const ev of events) {
-          const id = `${caseId}/${ev.seq}`;
-          const inserted = await client.query(
-            `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-            [id, caseId, ev.seq, ev.kind, ev.stepId ?? null, ev.actorId ?? null, JSON.stringify(payloadOf(ev)), ts(ev.at)],
-          );
-          if (!inserted.rowCount) continue; // applied by an earlier attempt
-          if (ev.kind === 'audit') {
-            audits.push({ id, actorId: ev.actorId, action: ev.action, target: ev.target, detail: { caseId, ...ev.detail }, at: new Date(ev.at) });
-          } else {
-            await apply(client, caseId, id, ev);
-          }
-        }
-        await client.query('UPDATE cases SET last_seq = GREATEST(last_seq, $2), updated_at = now() WHERE id = $1', [
-          caseId,
-          events.at(-1)?.seq ?? 0,
-        ]);
-        await appendAudit(client, audits);
-        await client.query('COMMIT');
+        await inTransaction(db, (client) => applyBatch(client, caseId, events, false));
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
+        if (!isDataError(err)) throw err;
+        await inTransaction(db, (client) => applyBatch(client, caseId, events, true));
       }
     },
   };
+}
+
+async function applyBatch(
+  client: pg.ClientBase,
+  caseId: string,
+  events: ProjectionEvent[],
+  oneByOne: boolean,
+): Promise<void> {
+  const audits: AuditEntry[] = [];
+  for (const ev of events) {
+    if (!oneByOne) {
+      await applyEvent(client, caseId, ev, audits);
+      continue;
+    }
+    await client.query('SAVEPOINT projection_event');
+    try {
+      await applyEvent(client, caseId, ev, null);
+      await client.query('RELEASE SAVEPOINT projection_event');
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT projection_event');
+      await deadLetter(client, caseId, ev, err);
+    }
+  }
+  await client.query('UPDATE cases SET last_seq = GREATEST(last_seq, $2), updated_at = now() WHERE id = $1', [
+    caseId,
+    events.at(-1)?.seq ?? 0,
+  ]);
+  await appendAudit(client, audits);
+}
+
+/**
+ * One event: its timeline row (the idempotency key), then its effect. Audit entries are collected into
+ * `audits` to be chained once per batch, or chained at once when `audits` is null.
+ */
+async function applyEvent(
+  client: pg.ClientBase,
+  caseId: string,
+  ev: ProjectionEvent,
+  audits: AuditEntry[] | null,
+): Promise<void> {
+  const id = `${caseId}/${ev.seq}`;
+  const inserted = await client.query(
+    `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+    [
+      id,
+      caseId,
+      ev.seq,
+      ev.kind,
+      ev.stepId ?? null,
+      ev.actorId ?? null,
+      JSON.stringify(payloadOf(ev)),
+      ts(ev.at),
+    ],
+  );
+  if (!inserted.rowCount) return; // applied by an earlier attempt
+  if (ev.kind === 'audit') {
+    const entry = {
+      id,
+      actorId: ev.actorId,
+      action: ev.action,
+      target: ev.target,
+      detail: { caseId, ...ev.detail },
+      at: new Date(ev.at),
+    };
+    if (audits) audits.push(entry);
+    else await appendAudit(client, [entry]);
+  } else {
+    await apply(client, caseId, id, ev);
+  }
+}
+
+async function deadLetter(
+  client: pg.ClientBase,
+  caseId: string,
+  ev: ProjectionEvent,
+  err: unknown,
+): Promise<void> {
+  const e = err as { code?: string; message?: string };
+  // JSON.stringify escapes NUL and unpaired surrogates, so the text is storable and exact
+  await client.query(
+    `INSERT INTO projection_dead_letters (case_id, seq, kind, event, error, sqlstate) VALUES ($1,$2,$3,$4,$5,$6)
+     ON CONFLICT (case_id, seq) DO NOTHING`,
+    [
+      caseId,
+      ev.seq,
+      String(ev.kind).replace(/[^\w.-]/g, '?'),
+      JSON.stringify(ev),
+      String(e.message ?? err).replace(/\u0000/g, ''),
+      e.code ?? null,
+    ],
+  );
+}
+
+/** 重放 apply one event inside the caller's transaction (a dead letter's replay, after a fix). */
+export async function applyProjectionEvent(
+  client: pg.ClientBase,
+  caseId: string,
+  ev: ProjectionEvent,
+): Promise<void> {
+  await applyEvent(client, caseId, ev, null);
 }
 
 /** The timeline keeps a small payload: no form data (that lives on the case row). */
@@ -56,9 +152,22 @@ function payloadOf(ev: ProjectionEvent): Record<string, unknown> {
     case 'case.data':
       return {};
     case 'task.created':
-      return { taskId: ev.task.id, stepTitle: ev.task.stepTitle, role: ev.task.role, orgId: ev.task.orgId, assigneeUser: ev.task.assigneeUser };
+      return {
+        taskId: ev.task.id,
+        stepTitle: ev.task.stepTitle,
+        role: ev.task.role,
+        orgId: ev.task.orgId,
+        assigneeUser: ev.task.assigneeUser,
+      };
     case 'notice.opened':
-      return { noticeId: ev.noticeId, opensAt: ev.opensAt, closesAt: ev.closesAt, days: ev.days, calendar: ev.calendar, level: ev.level };
+      return {
+        noticeId: ev.noticeId,
+        opensAt: ev.opensAt,
+        closesAt: ev.closesAt,
+        days: ev.days,
+        calendar: ev.calendar,
+        level: ev.level,
+      };
     case 'objection.filed':
       return { noticeId: ev.noticeId, receipt: ev.receipt };
     default: {
@@ -76,25 +185,50 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
                             initiator_id, data, started_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
          ON CONFLICT (id) DO NOTHING`,
-        [caseId, ev.processKey, ev.processVersion, ev.title, ev.org.id, ev.org.path, ev.subject.kind, ev.subject.id ?? null,
-          ev.subject.name, ev.initiatorId, JSON.stringify(ev.data), ts(ev.at)],
+        [
+          caseId,
+          ev.processKey,
+          ev.processVersion,
+          ev.title,
+          ev.org.id,
+          ev.org.path,
+          ev.subject.kind,
+          ev.subject.id ?? null,
+          ev.subject.name,
+          ev.initiatorId,
+          JSON.stringify(ev.data),
+          ts(ev.at),
+        ],
       );
       if (ev.subject.kind === 'household' && ev.subject.id && ev.exclusive !== false) {
-        await db.query('UPDATE households SET active_case_id = $2, updated_at = now() WHERE id = $1', [ev.subject.id, caseId]);
+        await db.query('UPDATE households SET active_case_id = $2, updated_at = now() WHERE id = $1', [
+          ev.subject.id,
+          caseId,
+        ]);
       }
       return;
     case 'case.steps':
-      await db.query('UPDATE cases SET current_steps = $2 WHERE id = $1', [caseId, JSON.stringify(ev.current)]);
+      await db.query('UPDATE cases SET current_steps = $2 WHERE id = $1', [
+        caseId,
+        JSON.stringify(ev.current),
+      ]);
       return;
     case 'case.data':
       await db.query('UPDATE cases SET data = $2 WHERE id = $1', [caseId, JSON.stringify(ev.data)]);
       return;
     case 'case.ended':
-      await db.query('UPDATE cases SET status = $2, outcome = $3, ended_at = $4, current_steps = $5 WHERE id = $1', [
-        caseId, ev.status, ev.outcome, ts(ev.at), '[]',
+      await db.query(
+        'UPDATE cases SET status = $2, outcome = $3, ended_at = $4, current_steps = $5 WHERE id = $1',
+        [caseId, ev.status, ev.outcome, ts(ev.at), '[]'],
+      );
+      await db.query(
+        'UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1',
+        [caseId],
+      );
+      await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1`, [
+        caseId,
+        ts(ev.at),
       ]);
-      await db.query('UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1', [caseId]);
-      await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1`, [caseId, ts(ev.at)]);
       return;
     case 'task.created': {
       const t = ev.task;
@@ -102,9 +236,23 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         `INSERT INTO tasks (id, case_id, step_id, step_title, role, org_id, department, assignee_user, status, form_key, form_version,
                             actions, field_permissions, min_signers, created_at, due_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (id) DO NOTHING`,
-        [t.id, caseId, t.stepId, t.stepTitle, t.role ?? null, t.orgId ?? null, t.department ?? '', t.assigneeUser ?? null,
-          t.formKey ?? null, t.formVersion ?? null, JSON.stringify(t.actions), JSON.stringify(t.fieldPermissions),
-          t.minSigners, ts(t.createdAt), ts(t.dueAt)],
+        [
+          t.id,
+          caseId,
+          t.stepId,
+          t.stepTitle,
+          t.role ?? null,
+          t.orgId ?? null,
+          t.department ?? '',
+          t.assigneeUser ?? null,
+          t.formKey ?? null,
+          t.formVersion ?? null,
+          JSON.stringify(t.actions),
+          JSON.stringify(t.fieldPermissions),
+          t.minSigners,
+          ts(t.createdAt),
+          ts(t.dueAt),
+        ],
       );
       return;
     }
@@ -125,11 +273,22 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       await db.query(
         `INSERT INTO task_actions (id, task_id, case_id, actor_id, actor_name, action, comment, at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-        [eventId, ev.taskId, caseId, ev.actorId ?? 'system', ev.actorName, ev.action, ev.comment ?? null, ts(ev.at)],
+        [
+          eventId,
+          ev.taskId,
+          caseId,
+          ev.actorId ?? 'system',
+          ev.actorName,
+          ev.action,
+          ev.comment ?? null,
+          ts(ev.at),
+        ],
       );
       await db.query(`UPDATE tasks SET signers = signers || $2::jsonb, draft = NULL WHERE id = $1`, [
         ev.taskId,
-        JSON.stringify([{ userId: ev.actorId, name: ev.actorName, action: ev.action, comment: ev.comment, at: ev.at }]),
+        JSON.stringify([
+          { userId: ev.actorId, name: ev.actorName, action: ev.action, comment: ev.comment, at: ev.at },
+        ]),
       ]);
       return;
     case 'task.closed':
@@ -142,12 +301,28 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       await db.query(
         `INSERT INTO notices (id, case_id, step_id, org_id, org_path, level, title, content, days, calendar, opens_at, closes_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING`,
-        [ev.noticeId, caseId, ev.stepId, ev.orgId, ev.orgPath, ev.level, ev.title, JSON.stringify(ev.content), ev.days,
-          ev.calendar, ts(ev.opensAt), ts(ev.closesAt)],
+        [
+          ev.noticeId,
+          caseId,
+          ev.stepId,
+          ev.orgId,
+          ev.orgPath,
+          ev.level,
+          ev.title,
+          JSON.stringify(ev.content),
+          ev.days,
+          ev.calendar,
+          ts(ev.opensAt),
+          ts(ev.closesAt),
+        ],
       );
       return;
     case 'notice.closed':
-      await db.query('UPDATE notices SET closed_at = $2, objection_count = $3 WHERE id = $1', [ev.noticeId, ts(ev.at), ev.objectionCount]);
+      await db.query('UPDATE notices SET closed_at = $2, objection_count = $3 WHERE id = $1', [
+        ev.noticeId,
+        ts(ev.at),
+        ev.objectionCount,
+      ]);
       return;
     case 'objection.filed':
       await db.query(
@@ -166,16 +341,27 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         await db.query(
           `INSERT INTO notifications (id, user_id, role, org_id, case_id, task_id, kind, message, created_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (id) DO NOTHING`,
-          [`${eventId}#${i}`, userId, ev.role ?? null, ev.orgId ?? null, caseId, ev.taskId ?? null, ev.notifyKind, ev.message, ts(ev.at)],
+          [
+            `${eventId}#${i}`,
+            userId,
+            ev.role ?? null,
+            ev.orgId ?? null,
+            caseId,
+            ev.taskId ?? null,
+            ev.notifyKind,
+            ev.message,
+            ts(ev.at),
+          ],
         );
       }
       return;
     }
     case 'cc':
       for (const userId of ev.userIds) {
-        await db.query('INSERT INTO case_ccs (case_id, user_id, by_user, at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING', [
-          caseId, userId, ev.actorId ?? null, ts(ev.at),
-        ]);
+        await db.query(
+          'INSERT INTO case_ccs (case_id, user_id, by_user, at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING',
+          [caseId, userId, ev.actorId ?? null, ts(ev.at)],
+        );
       }
       return;
     case 'audit':
