@@ -127,7 +127,7 @@ describe('malformed transport is 4xx, never 5xx', () => {
     ['a limit given twice', '/api/cases?limit=5&limit=6', 400, 'query.limit'],
     ['a negative offset', '/api/cases?offset=-5', 400, 'query.offset'],
     ['a non-numeric version', '/api/forms/application?version=1e9', 400, 'query.version'],
-  ])('%s → %i naming %s', async (_what, path, status, field) => {
+  ])('%s: GET %s → %i naming %s', async (_what, path, status, field) => {
     const r = await raw(path);
     expect(r.status).toBe(status);
     expect(r.type).toMatch(/application\/problem\+json/);
@@ -140,7 +140,7 @@ describe('malformed transport is 4xx, never 5xx', () => {
     ['a cookie header of garbage', ';;; =; ==;zx_session', 401],
     ['a malformed cookie we do not read', 'other=%E0%A4%A; zx_session=nope', 401],
     ['an unknown session', 'zx_session=nope', 401],
-  ])('%s → %i', async (_what, cookie, status) => {
+  ])('%s (Cookie: %s) → %i', async (_what, cookie, status) => {
     const r = await raw('/api/me', { headers: { cookie } });
     expect(r.status).toBe(status);
     expect(r.type).toMatch(/application\/problem\+json/);
