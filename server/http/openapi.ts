@@ -161,7 +161,8 @@ export function openApiDocument(): Record<string, unknown> {
     const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     for (const [name, schema] of Object.entries(e.query ?? {})) params.push({ name, in: 'query', required: false, schema: schema as never });
     const responses: Record<string, unknown> = { [String(e.ok)]: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
-    for (const s of ['400', '401', '403', '404', '409', '413', '422', '429', ...(e.upload ? ['415'] : [])]) responses[s] = problem;
+    // 415: any endpoint refuses a compressed body (the edge); upload endpoints also refuse other media types
+    for (const s of ['400', '401', '403', '404', '409', '413', '415', '422', '429']) responses[s] = problem;
     paths[e.path] ??= {};
     paths[e.path][e.method] = {
       summary: e.summary,
