@@ -53,9 +53,10 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
-  installMetrics(app);
-  // the one edge: path, query, cookie and encoding first, then the JSON body's bytes and strings
+  // the one edge, before anything reads the request: path, query, cookie and encoding first (the JSON body's
+  // bytes and strings under /api below)
   app.use(edgeTransport());
+  installMetrics(app);
   app.use(healthRoutes(deps));
   app.use('/api', jsonBody('2mb'), edgeBody());
   app.use('/api', apiRoutes(deps));
