@@ -58,7 +58,10 @@ function payloadOf(ev: ProjectionEvent): Record<string, unknown> {
     case 'task.created':
       return { taskId: ev.task.id, stepTitle: ev.task.stepTitle, role: ev.task.role, orgId: ev.task.orgId, assigneeUser: ev.task.assigneeUser };
     case 'notice.opened':
-      return { noticeId: ev.noticeId, opensAt: ev.opensAt, closesAt: ev.closesAt, days: ev.days, calendar: ev.calendar, level: ev.level };
+      return {
+        noticeId: ev.noticeId, opensAt: ev.opensAt, closesAt: ev.closesAt, days: ev.days, calendar: ev.calendar, level: ev.level,
+        ...(ev.calendarNote ? { calendarNote: ev.calendarNote } : {}),
+      };
     case 'objection.filed':
       return { noticeId: ev.noticeId, receipt: ev.receipt };
     default: {
@@ -95,6 +98,7 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       ]);
       await db.query('UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1', [caseId]);
       await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1`, [caseId, ts(ev.at)]);
+      await db.query('DELETE FROM calendar_waits WHERE case_id = $1', [caseId]);
       return;
     case 'task.created': {
       const t = ev.task;
@@ -118,6 +122,7 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       if (ev.assigneeUser !== undefined) put('assignee_user', ev.assigneeUser);
       if (ev.claimedBy !== undefined) put('claimed_by', ev.claimedBy);
       if (ev.delegatedFrom !== undefined) put('delegated_from', ev.delegatedFrom);
+      if (ev.dueAt !== undefined) put('due_at', ts(ev.dueAt));
       if (sets.length) await db.query(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1`, values);
       return;
     }
@@ -140,11 +145,25 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       return;
     case 'notice.opened':
       await db.query(
-        `INSERT INTO notices (id, case_id, step_id, org_id, org_path, level, title, content, days, calendar, opens_at, closes_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO notices (id, case_id, step_id, org_id, org_path, level, title, content, days, calendar, opens_at, closes_at,
+                              calendar_note)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (id) DO NOTHING`,
         [ev.noticeId, caseId, ev.stepId, ev.orgId, ev.orgPath, ev.level, ev.title, JSON.stringify(ev.content), ev.days,
-          ev.calendar, ts(ev.opensAt), ts(ev.closesAt)],
+          ev.calendar, ts(ev.opensAt), ts(ev.closesAt), ev.calendarNote ?? null],
       );
+      return;
+    case 'notice.scheduled':
+      await db.query('UPDATE notices SET closes_at = $2, calendar_note = $3 WHERE id = $1', [ev.noticeId, ts(ev.closesAt), ev.calendarNote]);
+      return;
+    case 'calendar.waiting':
+      await db.query(
+        `INSERT INTO calendar_waits (case_id, step_id, purpose, year, message, since) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (case_id, step_id, purpose) DO UPDATE SET year = EXCLUDED.year, message = EXCLUDED.message`,
+        [caseId, ev.stepId ?? '', ev.purpose, ev.year, ev.message, ts(ev.at)],
+      );
+      return;
+    case 'calendar.resolved':
+      await db.query('DELETE FROM calendar_waits WHERE case_id = $1 AND step_id = $2 AND purpose = $3', [caseId, ev.stepId ?? '', ev.purpose]);
       return;
     case 'notice.closed':
       await db.query('UPDATE notices SET closed_at = $2, objection_count = $3 WHERE id = $1', [ev.noticeId, ts(ev.at), ev.objectionCount]);

@@ -259,7 +259,7 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
   function openNotice(noticeId?: string) {
     const now = Date.now();
     return [...rt.notices.values()].find(
-      (n) => !n.closed && now < n.closesAt && (noticeId === undefined || n.id === noticeId),
+      (n) => !n.closed && now < (n.closesAt ?? Infinity) && (noticeId === undefined || n.id === noticeId),
     );
   }
 }

@@ -28,6 +28,34 @@ export interface Endpoint {
 
 const requestId = { type: 'string', minLength: 1, maxLength: 100, description: '客户端生成的请求编号（幂等）' };
 const ADMIN = { roles: ['admin'] };
+/** a year of the holiday calendar: date ranges as entered, or an .ics / CSV / JSON file's text */
+const CALENDAR_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    scope: { type: 'string', minLength: 1, maxLength: 100 },
+    ranges: {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['name', 'kind', 'from'],
+        properties: {
+          name: { type: 'string', maxLength: 30 },
+          kind: { enum: ['holiday', 'workday'] },
+          from: { type: 'string', maxLength: 10 },
+          to: { type: 'string', maxLength: 10 },
+        },
+      },
+    },
+    file: {
+      type: 'object',
+      required: ['kind', 'text'],
+      properties: { kind: { enum: ['ics', 'csv', 'json'] }, text: { type: 'string', maxLength: 200000 } },
+    },
+    note: { type: 'string', maxLength: 500 },
+  },
+};
 const SECURITY = { roles: ['security_admin'] };
 const AUDITOR = { roles: ['auditor'] };
 
@@ -93,6 +121,12 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/forms/{key}', summary: '表单最新版 Latest published form', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/forms/{key}/versions/{version}', summary: '表单指定版本 A form version', access: 'staff', ok: 200 },
   { method: 'post', path: '/api/forms/{key}/validate', summary: '校验 Validate form data', access: 'staff', ok: 200, body: { type: 'object' } },
+  { method: 'get', path: '/api/calendar/status', summary: '节假日安排提醒 Whether a year of the holiday calendar is missing', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/admin/calendar', summary: '节假日安排 Years of the working-day calendar', access: ADMIN, ok: 200 },
+  { method: 'get', path: '/api/admin/calendar/{year}', summary: '某年节假日安排及其版本 One year and its versions', access: ADMIN, ok: 200,
+    query: { scope: { type: 'string', description: 'national，或地区节点（本地区增加的节日）' } } },
+  { method: 'post', path: '/api/admin/calendar/{year}/preview', summary: '预览节假日安排 Check a year and show what would change', access: ADMIN, ok: 200, body: CALENDAR_BODY },
+  { method: 'post', path: '/api/admin/calendar/{year}/versions', summary: '发布节假日安排 Publish a new version of a year', access: ADMIN, ok: 201, body: CALENDAR_BODY },
   { method: 'get', path: '/api/admin/processes', summary: '流程版本 Process versions', access: ADMIN, ok: 200 },
   { method: 'post', path: '/api/admin/processes', summary: '新建流程 Create a process', access: ADMIN, ok: 201, body: { type: 'object' } },
   { method: 'post', path: '/api/admin/processes/validate', summary: '校验流程 Validate a definition', access: ADMIN, ok: 200, body: { type: 'object' } },

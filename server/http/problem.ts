@@ -6,6 +6,7 @@ import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { DomainError, type DomainErrorKind } from '../errors.js';
 
 export interface FieldError {
   path: string;
@@ -37,6 +38,13 @@ export const problems = {
   tooMany: (zh = '操作过于频繁，请稍后再试', en = 'too many requests, try again later') => new Problem(429, 'rate_limited', zh, en),
   unavailable: (zh: string, en: string) => new Problem(503, 'unavailable', zh, en),
 };
+
+const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 422, not_found: 404, conflict: 409, forbidden: 403, unavailable: 503 };
+
+/** A service's domain error as the problem+json it stands for. */
+export function fromDomainError(err: DomainError): Problem {
+  return new Problem(STATUS_OF[err.kind], err.code, err.zh, err.en, err.errors);
+}
 
 export function sendProblem(res: Response, p: Problem, instance?: string): void {
   res
@@ -81,6 +89,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const id = (req as { id?: string }).id;
     if (err instanceof Problem) return sendProblem(res, err, id);
+    if (err instanceof DomainError) return sendProblem(res, fromDomainError(err), id);
     const type = (err as { type?: string }).type;
     if (type === 'entity.parse.failed') {
       return sendProblem(res, problems.badRequest('请求体不是合法的 JSON', 'the body is not valid JSON'), id);

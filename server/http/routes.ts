@@ -13,6 +13,7 @@ import { adminRoutes } from './admin-routes.js';
 import { readRoutes } from './read-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { attachmentRoutes } from './attachment-routes.js';
+import { calendarRoutes } from './calendar-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { validateBodies } from './body-validation.js';
 
@@ -109,6 +110,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
   r.use(formRoutes(deps));
   r.use(departmentRoutes(deps));
   r.use(attachmentRoutes(deps));
+  r.use(calendarRoutes(svc));
   r.use('/admin', adminRoutes(deps, svc));
   void loadPrincipal;
   return r;
