@@ -17,6 +17,7 @@ import { createLogger } from './log.js';
 import { bootstrapData } from './services/bootstrap.js';
 import { serviceDeps } from './services/deps.js';
 import { syncPackSchedules } from './services/schedules.js';
+import { notifyMissingCalendar } from './services/calendar.js';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -108,6 +109,16 @@ async function main(): Promise<void> {
           server.closeAllConnections();
         }),
     );
+    // 节假日安排: sixty days before a year ends without the next one, administrators are told (once per year)
+    const watchCalendar = () =>
+      notifyMissingCalendar(db).then(
+        (n) => n && log.warn({ notified: n }, 'next year of the holiday calendar is missing: administrators notified'),
+        (err) => log.error({ err: { message: (err as Error).message } }, 'holiday calendar check failed'),
+      );
+    void watchCalendar();
+    const calendarTimer = setInterval(watchCalendar, 3_600_000);
+    calendarTimer.unref();
+    stops.push(async () => clearInterval(calendarTimer));
     const url = `http://${config.host}:${config.port}`;
     const lines = [
       '',

@@ -52,7 +52,8 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     const timeline = await db.query(
       `SELECT e.seq, e.kind, e.step_id, e.actor_id, u.display_name AS actor_name, e.payload, e.at
        FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
-       WHERE e.case_id = $1 AND e.kind IN ('case.started','task.created','task.signed','task.closed','notice.opened','notice.closed','objection.filed','case.ended','cc','notify')
+       WHERE e.case_id = $1 AND e.kind IN ('case.started','task.created','task.signed','task.closed','notice.opened','notice.scheduled','notice.closed',
+                                           'calendar.waiting','calendar.resolved','objection.filed','case.ended','cc','notify')
        ORDER BY e.seq`,
       [id],
     );
@@ -62,9 +63,11 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       [id],
     );
     const notices = await db.query(
-      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, objection_count FROM notices WHERE case_id = $1 ORDER BY opens_at`,
+      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, objection_count, calendar_note FROM notices WHERE case_id = $1 ORDER BY opens_at`,
       [id],
     );
+    // windows and SLAs waiting for a year of the holiday calendar nobody has published yet
+    const calendarWaits = await db.query('SELECT step_id, purpose, year, message, since FROM calendar_waits WHERE case_id = $1 ORDER BY since', [id]);
     const objections = await db.query('SELECT receipt, notice_id, content, status, filed_at FROM objections WHERE case_id = $1 ORDER BY filed_at', [id]);
     const visited = new Set(taskRows.rows.filter((t) => t.status === 'completed').map((t) => t.step_id));
     for (const n of notices.rows) if (n.closed_at) visited.add(n.step_id);
@@ -87,6 +90,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       tasks: taskRows.rows,
       timeline: timeline.rows,
       notices: notices.rows,
+      calendarWaits: calendarWaits.rows,
       objections: objections.rows,
       // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)
       canWithdraw:

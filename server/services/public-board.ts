@@ -38,7 +38,9 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
       calendar: n.calendar,
       opensAt: n.opens_at,
       closesAt: n.closes_at,
-      open: !n.closed_at && new Date(n.closes_at).getTime() > now,
+      // a working-day window whose close time waits for the holiday calendar is open until it is known
+      open: !n.closed_at && (n.closes_at === null || new Date(n.closes_at).getTime() > now),
+      closesPending: n.closes_at === null,
       content: maskValue(labelled(n.content, labels)),
       fields: Object.fromEntries(Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path])),
     })),
@@ -60,7 +62,7 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: {
   const n = await deps.db.query('SELECT id, case_id, closes_at, closed_at FROM notices WHERE id = $1', [noticeId]);
   const notice = n.rows[0];
   if (!notice) throw problems.notFound('公示不存在', 'notice not found');
-  if (notice.closed_at || new Date(notice.closes_at).getTime() <= Date.now()) {
+  if (notice.closed_at || (notice.closes_at !== null && new Date(notice.closes_at).getTime() <= Date.now())) {
     throw problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
   }
   const receipt = `YY${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;

@@ -59,8 +59,10 @@ export default function PublicBoard() {
             return (
               <Card key={n.id} title={<span style={{ whiteSpace: 'normal' }}>{n.title}</span>} extra={n.open ? <Tag color="green">公示中</Tag> : <Tag>已结束</Tag>}>
                 <Descriptions column={1} size="small">
-                  <Descriptions.Item label="公示期">{fmt(n.opensAt)} 至 {fmt(n.closesAt)}（{n.days}个{n.calendar === 'working' ? '工作日' : '自然日'}）</Descriptions.Item>
-                  {n.open && <Descriptions.Item label="剩余">{left > 0 ? `约 ${left} 天` : '不足1天'}</Descriptions.Item>}
+                  <Descriptions.Item label="公示期">
+                    {fmt(n.opensAt)} 至 {n.closesPending ? '截止时间待定（等待发布节假日安排）' : fmt(n.closesAt)}（{n.days}个{n.calendar === 'working' ? '工作日' : '自然日'}）
+                  </Descriptions.Item>
+                  {n.open && !n.closesPending && <Descriptions.Item label="剩余">{left > 0 ? `约 ${left} 天` : '不足1天'}</Descriptions.Item>}
                   {Object.entries(n.content ?? {}).map(([k, v]) => (
                     <Descriptions.Item key={k} label={LABELS[k] ?? n.fields?.[k] ?? k}>{Array.isArray(v) ? v.join('、') : typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—')}</Descriptions.Item>
                   ))}
