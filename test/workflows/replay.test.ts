@@ -4,6 +4,8 @@
  * without nondeterminism. A change that alters the commands an old case took (a new activity, timer or
  * marker on its path, commands in another order) fails here until it is guarded with `patched()`.
  *
+ * workflows/README.md ("Proof that the replay can fail") shows changes that make this test fail.
+ *
  * The folder f508b03 was recorded before the projection became a local activity, so its cases take the old
  * branch of `patched('projection-local-activity')`; 35c2154 was recorded after, so they take the new one.
  */
