@@ -136,12 +136,6 @@ export interface ObjectionArgs {
   name?: string;
   contact?: string;
 }
-export interface RepairArgs {
-  requestId: string;
-  actor: Actor;
-  taskId: string;
-  action: 'retry' | 'skip' | 'cancel';
-}
 
 export interface ActionResult {
   caseId: string;
@@ -162,7 +156,6 @@ export const urgeUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('urge');
 export const ccUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cc');
 export const cancelUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cancel');
 export const fileObjectionUpdate = defineUpdate<ActionResult, [ObjectionArgs]>('fileObjection');
-export const repairUpdate = defineUpdate<ActionResult, [RepairArgs]>('repair');
 
 export interface CaseSnapshot extends ActionResult {
   data: Record<string, unknown>;
