@@ -139,12 +139,6 @@ export interface ObjectionArgs {
   name?: string;
   contact?: string;
 }
-export interface RepairArgs {
-  requestId: string;
-  actor: Actor;
-  taskId: string;
-  action: 'retry' | 'skip' | 'cancel';
-}
 
 export interface ActionResult {
   caseId: string;
@@ -165,7 +159,6 @@ export const urgeUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('urge');
 export const ccUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cc');
 export const cancelUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cancel');
 export const fileObjectionUpdate = defineUpdate<ActionResult, [ObjectionArgs]>('fileObjection');
-export const repairUpdate = defineUpdate<ActionResult, [RepairArgs]>('repair');
 /** 节假日安排已发布 an administrator published a year: cases waiting for it compute their close times again */
 export const calendarPublishedSignal = defineSignal<[{ year: number }]>('calendarPublished');
 

@@ -5,7 +5,6 @@ import { serviceDeps } from '../services/deps.js';
 import * as cases from '../services/cases.js';
 import * as tasks from '../services/tasks.js';
 import * as board from '../services/public-board.js';
-import { loadPrincipal } from '../services/principal.js';
 import { login, logout, loginRateLimit, requireUser, sessionMiddleware } from './session.js';
 import { problems } from './problem.js';
 import { formRoutes } from './forms-routes.js';
@@ -112,6 +111,5 @@ export function apiRoutes(deps: AppDeps): express.Router {
   r.use(attachmentRoutes(deps));
   r.use(calendarRoutes(svc));
   r.use('/admin', adminRoutes(deps, svc));
-  void loadPrincipal;
   return r;
 }

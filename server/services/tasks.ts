@@ -16,7 +16,7 @@ import {
 import type { TaskAction } from '../../workflows/definition.js';
 import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
 import { paramsForYear, processVersion } from './catalog.js';
-import { evaluate, truthy } from '../../workflows/logic.js';
+import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
