@@ -3,49 +3,129 @@
  * to PostgreSQL. Idempotent: each event is keyed by case id + sequence number
  * (case_events.id); a batch is applied in one transaction and an event whose
  * key already exists is skipped, so a retried activity never duplicates a
- * task, a timeline entry or an audit row.
+ * task, a timeline entry or an audit row. An event PostgreSQL refuses for good
+ * goes to projection_dead_letters and the rest of its batch still applies.
  */
 import type pg from 'pg';
 import type { ProjectArgs, ProjectionEvent } from '../workflows/contract.js';
 import { appendAudit, type AuditEntry } from '../server/audit/chain.js';
+import { inTransaction } from '../server/db.js';
 
 const ts = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
+/**
+ * A refusal retrying cannot cure: PostgreSQL's data exceptions (class 22, e.g. a NUL in text), integrity
+ * violations (23; the idempotency conflicts are ON CONFLICT DO NOTHING and never raise) and program limits
+ * (54, e.g. an index row too large). Connection loss, deadlocks, shutdowns … are transient: those still
+ * fail the activity so that Temporal retries it.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}
+
 export function readModelActivities(db: pg.Pool) {
   return {
+    /**
+     * Apply a batch in one transaction. When PostgreSQL refuses an event for good, the batch is applied
+     * again event by event: each refused event goes to projection_dead_letters with its error and the
+     * rest still apply, so one bad event never stops a case (the activity would otherwise retry forever).
+     */
     async project({ caseId, events }: ProjectArgs): Promise<void> {
-      const client = await db.connect();
       try {
-        await client.query('BEGIN');
-        const audits: AuditEntry[] = [];
-        for (const ev of events) {
-          const id = `${caseId}/${ev.seq}`;
-          const inserted = await client.query(
-            `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-            [id, caseId, ev.seq, ev.kind, ev.stepId ?? null, ev.actorId ?? null, JSON.stringify(payloadOf(ev)), ts(ev.at)],
-          );
-          if (!inserted.rowCount) continue; // applied by an earlier attempt
-          if (ev.kind === 'audit') {
-            audits.push({ id, actorId: ev.actorId, action: ev.action, target: ev.target, detail: { caseId, ...ev.detail }, at: new Date(ev.at) });
-          } else {
-            await apply(client, caseId, id, ev);
-          }
-        }
-        await client.query('UPDATE cases SET last_seq = GREATEST(last_seq, $2), updated_at = now() WHERE id = $1', [
-          caseId,
-          events.at(-1)?.seq ?? 0,
-        ]);
-        await appendAudit(client, audits);
-        await client.query('COMMIT');
+        await inTransaction(db, (client) => applyBatch(client, caseId, events, false));
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
+        if (!isDataError(err)) throw err;
+        await inTransaction(db, (client) => applyBatch(client, caseId, events, true));
       }
     },
   };
+}
+
+async function applyBatch(
+  client: pg.ClientBase,
+  caseId: string,
+  events: ProjectionEvent[],
+  oneByOne: boolean,
+): Promise<void> {
+  const audits: AuditEntry[] = [];
+  for (const ev of events) {
+    if (!oneByOne) {
+      await applyEvent(client, caseId, ev, audits);
+      continue;
+    }
+    await client.query('SAVEPOINT projection_event');
+    try {
+      await applyEvent(client, caseId, ev, null);
+      await client.query('RELEASE SAVEPOINT projection_event');
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT projection_event');
+      await deadLetter(client, caseId, ev, err);
+    }
+  }
+  await client.query('UPDATE cases SET last_seq = GREATEST(last_seq, $2), updated_at = now() WHERE id = $1', [
+    caseId,
+    events.at(-1)?.seq ?? 0,
+  ]);
+  await appendAudit(client, audits);
+}
+
+/**
+ * One event: its timeline row (the idempotency key), then its effect. Audit entries are collected into
+ * `audits` to be chained once per batch, or chained at once when `audits` is null.
+ */
+async function applyEvent(
+  client: pg.ClientBase,
+  caseId: string,
+  ev: ProjectionEvent,
+  audits: AuditEntry[] | null,
+): Promise<void> {
+  const id = `${caseId}/${ev.seq}`;
+  const inserted = await client.query(
+    `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+    [id, caseId, ev.seq, ev.kind, ev.stepId ?? null, ev.actorId ?? null, JSON.stringify(payloadOf(ev)), ts(ev.at)],
+  );
+  if (!inserted.rowCount) return; // applied by an earlier attempt
+  if (ev.kind === 'audit') {
+    const entry = { id, actorId: ev.actorId, action: ev.action, target: ev.target, detail: { caseId, ...ev.detail }, at: new Date(ev.at) };
+    if (audits) audits.push(entry);
+    else await appendAudit(client, [entry]);
+  } else {
+    await apply(client, caseId, id, ev);
+  }
+}
+
+async function deadLetter(
+  client: pg.ClientBase,
+  caseId: string,
+  ev: ProjectionEvent,
+  err: unknown,
+): Promise<void> {
+  const e = err as { code?: string; message?: string };
+  // JSON.stringify escapes NUL and unpaired surrogates, so the text is storable and exact
+  await client.query(
+    `INSERT INTO projection_dead_letters (case_id, seq, kind, event, error, sqlstate) VALUES ($1,$2,$3,$4,$5,$6)
+     ON CONFLICT (case_id, seq) DO NOTHING`,
+    [
+      caseId,
+      ev.seq,
+      String(ev.kind).replace(/[^\w.-]/g, '?'),
+      JSON.stringify(ev),
+      String(e.message ?? err).replace(/\u0000/g, ''),
+      e.code ?? null,
+    ],
+  );
+}
+
+/** 重放 apply one event inside the caller's transaction (a dead letter's replay, after a fix). */
+export async function applyProjectionEvent(
+  client: pg.ClientBase,
+  caseId: string,
+  ev: ProjectionEvent,
+): Promise<void> {
+  await applyEvent(client, caseId, ev, null);
 }
 
 /** The timeline keeps a small payload: no form data (that lives on the case row). */

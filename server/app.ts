@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { ROOT, type Config } from './config.js';
 import { errorHandler, problems } from './http/problem.js';
+import { edgeBody, edgeTransport, jsonBody, safeRequestId } from './http/edge.js';
 import { healthRoutes } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { apiRoutes } from './http/routes.js';
@@ -40,7 +41,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use((req, res, next) => {
-    const id = (req.headers['x-request-id'] as string) || randomUUID();
+    const id = safeRequestId(req.headers['x-request-id']) ?? randomUUID();
     (req as { id?: string }).id = id;
     res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
@@ -53,8 +54,10 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   installMetrics(app);
+  // the one edge: path, query, cookie and encoding first, then the JSON body's bytes and strings
+  app.use(edgeTransport());
   app.use(healthRoutes(deps));
-  app.use('/api', express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+  app.use('/api', jsonBody('2mb'), edgeBody());
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(problems.notFound('接口不存在', 'no such endpoint')));
 

@@ -20,6 +20,8 @@ import { hasRole, type Principal } from '../services/principal.js';
 import { requireUser } from './session.js';
 import { handle } from './routes.js';
 import { problems, type FieldError } from './problem.js';
+import { intQuery } from './edge.js';
+import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';
 
 function requireRole(req: express.Request, roles: string[]): Principal {
   const who = requireUser(req);
@@ -346,6 +348,13 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     });
     return { id, disabled };
   }));
+
+  // ---- projection dead letters (admin): events the read model refused, and their replay after a fix ----
+  r.get('/projection-dead-letters', handle(async (req) => {
+    requireRole(req, ADMIN);
+    return listDeadLetters(db, { open: req.query.open === '1', limit: intQuery(req.query.limit, 100, 500) });
+  }));
+  r.post('/projection-dead-letters/:id/replay', handle(async (req) => replayDeadLetter(db, requireRole(req, ADMIN), String(req.params.id))));
 
   // ---- audit (auditor) ----
   r.get('/audit', handle(async (req) => {

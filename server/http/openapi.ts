@@ -164,6 +164,9 @@ export const ENDPOINTS: Endpoint[] = [
     body: { type: 'object', required: ['roles'], properties: { roles: { type: 'array', minItems: 1, items: { type: 'object', required: ['role', 'org'], properties: { role: { type: 'string' }, org: { type: 'string' }, department: { type: 'string' } } } } } } },
   { method: 'post', path: '/api/admin/users/{id}/status', summary: '启用/停用用户 Enable or disable a user', access: SECURITY, ok: 200,
     body: { type: 'object', required: ['disabled'], properties: { disabled: { type: 'boolean' } } } },
+  { method: 'get', path: '/api/admin/projection-dead-letters', summary: '投影死信 Events the read model refused (masked)', access: ADMIN, ok: 200,
+    query: { open: { type: 'string', enum: ['1'], description: '仅未重放的 only those not yet replayed' }, limit: { type: 'integer' } } },
+  { method: 'post', path: '/api/admin/projection-dead-letters/{id}/replay', summary: '重放死信 Replay a refused event after a fix', access: ADMIN, ok: 200 },
   { method: 'get', path: '/api/admin/audit', summary: '审计日志 Audit log', access: AUDITOR, ok: 200 },
   { method: 'get', path: '/api/admin/audit/verify', summary: '校验审计链 Verify the audit chain', access: AUDITOR, ok: 200 },
   { method: 'get', path: '/metrics', summary: '监控指标 Prometheus metrics', access: 'public', ok: 200 },
@@ -192,7 +195,8 @@ export function openApiDocument(): Record<string, unknown> {
     const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     for (const [name, schema] of Object.entries(e.query ?? {})) params.push({ name, in: 'query', required: false, schema: schema as never });
     const responses: Record<string, unknown> = { [String(e.ok)]: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
-    for (const s of ['400', '401', '403', '404', '409', '413', '422', '429', ...(e.upload ? ['415'] : [])]) responses[s] = problem;
+    // 415: any endpoint refuses a compressed body (the edge); upload endpoints also refuse other media types
+    for (const s of ['400', '401', '403', '404', '409', '413', '415', '422', '429']) responses[s] = problem;
     paths[e.path] ??= {};
     paths[e.path][e.method] = {
       summary: e.summary,

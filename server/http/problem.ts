@@ -102,6 +102,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     const mapped = fromWorkflowError(err);
     if (mapped) return sendProblem(res, mapped, id);
+    // any other refusal a library marks as the client's (an undecodable route parameter, a body it could not read)
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendProblem(res, new Problem(status, 'bad_request', '请求无法处理', 'the request could not be processed'), id);
+    }
     if ((err as { code?: string }).code === 'ECONNREFUSED' || (err as { code?: number }).code === 14) {
       log.error({ err: { message: (err as Error).message }, reqId: id }, 'dependency unavailable');
       return sendProblem(res, problems.unavailable('服务暂时不可用，请稍后重试', 'a service is unavailable, try again'), id);

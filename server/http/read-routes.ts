@@ -14,6 +14,7 @@ import { resolvedForm } from '../services/form-check.js';
 import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
 import { problems } from './problem.js';
+import { intQuery } from './edge.js';
 
 /** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
 const regionIds = (roles: { orgId: string; role: string }[]) =>
@@ -32,7 +33,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     if (q.status) { params.push(q.status); where.push(`c.status = $${params.length}`); }
     if (q.org) { params.push(q.org); where.push(`c.org_path @> ARRAY[$${params.length}]::text[]`); }
     if (q.subject) { params.push(q.subject); where.push(`c.subject_id = $${params.length}`); }
-    const limit = Math.min(Number(q.limit) || 50, 200);
+    const limit = intQuery(q.limit, 50, 200);
     params.push(limit);
     const { rows } = await db.query(
       `SELECT c.id, c.title, c.process_key, c.process_version, c.org_id, o.name AS org_name, c.subject_name, c.status, c.outcome,

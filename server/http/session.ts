@@ -10,8 +10,9 @@ import type pg from 'pg';
 import { loadPrincipal, type Principal } from '../services/principal.js';
 import { appendAudit } from '../audit/chain.js';
 import { Problem, problems } from './problem.js';
+import { readCookie, SESSION_COOKIE } from './edge.js';
 
-export const COOKIE = 'zx_session';
+export const COOKIE = SESSION_COOKIE;
 const IDLE_MS = 2 * 3600_000;
 const ABSOLUTE_MS = 12 * 3600_000;
 const MAX_FAILURES = 5;
@@ -22,16 +23,6 @@ declare module 'express-serve-static-core' {
     principal?: Principal;
     csrf?: string;
   }
-}
-
-function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
 }
 
 export async function login(db: pg.Pool, username: unknown, password: unknown, secure: boolean, res: Response, ip: string) {

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import ExcelJS from 'exceljs';
 import { parseResidentId } from '../../forms/formats.js';
+import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
 import { appendAudit } from '../audit/chain.js';
 import { problems, type FieldError } from '../http/problem.js';
 import type { Principal } from './principal.js';
@@ -77,7 +78,11 @@ export function readCsvBuffer(buf: Buffer): Table {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
   } catch {
-    text = new TextDecoder('gb18030').decode(buf);
+    try {
+      text = new TextDecoder('gb18030', { fatal: true }).decode(buf);
+    } catch {
+      throw problems.invalid([{ path: 'file', message: '无法识别文件的编码（须为 UTF-8 或 GB18030）', message_en: 'the file is neither UTF-8 nor GB18030 text' }]);
+    }
   }
   return parseCsv(text.replace(/^\uFEFF/, ''));
 }
@@ -106,6 +111,17 @@ export async function readXlsxBuffer(buf: Buffer): Promise<Table> {
   return rows.filter((r) => r.some((x) => x.trim() !== ''));
 }
 
+/** A, B, … Z, AA, AB …: how a spreadsheet names its columns. */
+function columnLetter(index: number): string {
+  let n = index + 1;
+  let name = '';
+  while (n > 0) {
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+    n = Math.floor((n - 1) / 26);
+  }
+  return name;
+}
+
 export interface Prepared {
   rows: number;
   records: unknown[][];
@@ -120,6 +136,17 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
     return HEADER_ALIASES[t] ?? t;
   });
   const out: Prepared = { rows: body.length, records: [], errors: [] };
+  // a NUL or invalid Unicode in any cell refuses the file, cell by cell (the same rule as the HTTP edge)
+  for (const [i, r] of table.entries()) {
+    for (const [c, cell] of r.entries()) {
+      const f = textFault(cell);
+      if (!f) continue;
+      const column = cols[c] && !textFault(cols[c]) ? cols[c] : columnLetter(c);
+      const { zh, en } = TEXT_FAULT_MESSAGE[f];
+      out.errors.push({ line: i + 1, column, message: `第${i + 1}行“${column}”列：${zh}`, message_en: `line ${i + 1}, column ${column}: ${en}` });
+    }
+  }
+  if (out.errors.length) return out;
   for (const col of REQUIRED) {
     if (!cols.includes(col)) out.errors.push({ line: 1, column: col, message: `第1行：缺少列“${col}”`, message_en: `line 1: missing column "${col}"` });
   }

@@ -104,6 +104,24 @@ describe('department data import', () => {
     expect(await count('department_imports')).toBe(jobs);
   });
 
+  it('refuses a cell holding a NUL, naming its line and column, and writes nothing', async () => {
+    const bad = [
+      'department,kind,id_number,name,amount,period,备注',
+      'medical_insurance,medical_expense,430422197001010107,罗\u0000翠萍,100,2026-10,',
+      'civil_affairs,dibao,430422198001010187,张秀英,,2026-10,见\u0000附件',
+    ].join('\n');
+    const records = await count('department_records');
+    const jobs = await count('department_imports');
+    const r = await upload(bad, 'text/csv', 'nul.csv');
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([
+      expect.objectContaining({ path: 'rows/2/name', message: expect.stringMatching(/^第2行“name”列：含有不允许的空字符/) }),
+      expect.objectContaining({ path: 'rows/3/备注', message_en: expect.stringMatching(/^line 3, column 备注: contains a NUL/) }),
+    ]);
+    expect(await count('department_records')).toBe(records);
+    expect(await count('department_imports')).toBe(jobs);
+  });
+
   it('reads a GB18030 CSV as Excel on a Chinese Windows saves it', async () => {
     const text = 'department,kind,id_number,name,amount,period\nagriculture,disaster_loss,430422197303030250,赵小军,5200,2026-08\n';
     // encode the Chinese name in GB18030 by hand: 赵 = D5D4, 小 = D0A1, 军 = BEFC
