@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
-  installMetrics(app);
+  installMetrics(app, deps.config);
   app.use(healthRoutes(deps));
   app.use('/api', express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   app.use('/api', apiRoutes(deps));
