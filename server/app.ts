@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
-  installMetrics(app);
+  installMetrics(app, deps.config);
   // the one edge: path, query, cookie and encoding first, then the JSON body's bytes and strings
   app.use(edgeTransport());
   app.use(healthRoutes(deps));

@@ -30,6 +30,8 @@ export interface Config {
   runWorker: boolean;
   runApi: boolean;
   logLevel: string;
+  /** bearer token Prometheus must send for GET /metrics; unset: open in development and test, refused in production */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: role !== 'api',
     runApi: role !== 'worker',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
+    metricsToken: env.ZX_METRICS_TOKEN || undefined,
   };
 }
 
@@ -120,4 +123,5 @@ export const CONFIG_VARIABLES = [
   'NODE_ENV', 'PORT', 'HOST', 'ZX_DATA_DIR', 'DATABASE_URL', 'ZX_PG_PORT', 'TEMPORAL_ADDRESS',
   'ZX_TEMPORAL_PORT', 'ZX_TEMPORAL_UI_PORT', 'TEMPORAL_NAMESPACE', 'ZX_TASK_QUEUE', 'ZX_DAY_SECONDS',
   'ZX_DEMO', 'ZX_DEMO_PASSWORD', 'ZX_CODEC_KEYS', 'ZX_ROLE', 'LOG_LEVEL',
+  'ZX_METRICS_TOKEN',
 ] as const;

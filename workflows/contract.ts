@@ -106,6 +106,14 @@ export interface CompleteTaskArgs {
   data?: Record<string, unknown>;
   returnTo?: string;
 }
+/** 提交申请 the initiator's submission of the first step, sent with the case's start (Update-with-Start). */
+export interface SubmitApplicationArgs {
+  requestId: string;
+  actor: Actor;
+  action: string;
+  /** form data, already validated by the server */
+  data?: Record<string, unknown>;
+}
 export interface ClaimTaskArgs {
   requestId: string;
   taskId: string;
@@ -150,6 +158,7 @@ export interface ActionResult {
 export type CaseStatus = 'running' | 'approved' | 'rejected' | 'withdrawn' | 'cancelled' | 'completed' | 'refused';
 
 export const completeTaskUpdate = defineUpdate<ActionResult, [CompleteTaskArgs]>('completeTask');
+export const submitApplicationUpdate = defineUpdate<ActionResult, [SubmitApplicationArgs]>('submitApplication');
 export const claimTaskUpdate = defineUpdate<ActionResult, [ClaimTaskArgs]>('claimTask');
 export const transferTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('transferTask');
 export const delegateTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('delegateTask');

@@ -207,6 +207,11 @@ export class CaseRuntime {
     }
   }
 
+  /** Every runner waits for a person or a timer (or an automated step): the case is at rest. */
+  get atRest(): boolean {
+    return this.activeRunners === 0;
+  }
+
   /** A branch of a parallel step starts or stops running. */
   runnerStarted(): void {
     this.activeRunners++;

@@ -102,7 +102,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/public/notices/{id}/objections', summary: '提出异议 File an objection', access: 'public', ok: 201,
     body: { type: 'object', required: ['content'], properties: { content: { type: 'string', maxLength: 2000 }, name: { type: 'string' }, contact: { type: 'string' } } } },
   { method: 'get', path: '/api/public/objections/{receipt}', summary: '异议进度 Objection status', access: 'public', ok: 200 },
-  { method: 'get', path: '/api/orgs', summary: '组织机构 Organisation tree', access: 'public', ok: 200 },
+  { method: 'get', path: '/api/orgs', summary: '组织机构 Organisation tree', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/processes', summary: '可发起的流程 Published processes', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/users', summary: '本地区人员 People in my region', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/households', summary: '农户查询 Households in my region', access: 'staff', ok: 200 },

@@ -139,7 +139,9 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     return { form, data, signed: Boolean(snap.rows[0]), case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name } };
   }));
 
-  r.get('/orgs', handle(async () => {
+  // staff only; the public board has its own list (/api/public/orgs)
+  r.get('/orgs', handle(async (req) => {
+    requireUser(req);
     const { rows } = await db.query('SELECT id, parent_id, level, name FROM org_nodes ORDER BY path');
     return { items: rows };
   }));

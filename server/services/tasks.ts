@@ -21,6 +21,7 @@ import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
+import { findRequestKey, once } from './idempotency.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -266,6 +267,13 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   }
   if (body.comment !== undefined && typeof body.comment !== 'string') errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
   if (errors.length) throw problems.invalid(errors);
+  // the requestId is bound to this request: a repeat gets the first answer (even after the task closed)
+  const key = {
+    userId: who.userId, requestId: body.requestId!, route: `POST /api/tasks/${taskId}/complete`,
+    body: { action: body.action, data: body.data, comment: body.comment, returnTo: body.returnTo },
+  };
+  const prior = await findRequestKey(deps.db, key.userId, key.requestId, key.route, key.body);
+  if (prior?.response !== undefined) return prior.response as ActionResult;
   const t = await loadTask(deps, who, taskId, true);
   const action = (t.actions as TaskAction[]).find((a) => a.id === body.action);
   if (!action) throw problems.invalid([{ path: 'action', message: `此环节不允许操作“${body.action}”`, message_en: `action ${body.action} is not allowed here` }]);
@@ -288,19 +296,24 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
       }
     }
   }
-  try {
-    return await deps.temporal.workflow.getHandle(t.case_id).executeUpdate(completeTaskUpdate, {
-      args: [{ requestId: body.requestId!, taskId, actor: { userId: who.userId, name: who.name }, action: body.action!, comment: body.comment, data, returnTo: body.returnTo }],
-      updateId: `${taskId}:${body.requestId}`,
-    });
-  } catch (err) {
-    throw fromWorkflowError(err) ?? err;
-  }
+  return once(deps.db, key, async () => {
+    try {
+      return await deps.temporal.workflow.getHandle(t.case_id).executeUpdate(completeTaskUpdate, {
+        args: [{ requestId: body.requestId!, taskId, actor: { userId: who.userId, name: who.name }, action: body.action!, comment: body.comment, data, returnTo: body.returnTo }],
+        updateId: `${taskId}:${body.requestId}`,
+      });
+    } catch (err) {
+      throw fromWorkflowError(err) ?? err;
+    }
+  });
 }
 
 export async function claimTask(deps: ServiceDeps, who: Principal, taskId: string, body: { requestId?: string }) {
   const t = await loadTask(deps, who, taskId, true);
-  return send(deps, t.case_id, claimTaskUpdate, { requestId: body.requestId ?? randomUUID(), taskId, actor: actorOf(who) }, `${taskId}:claim:${body.requestId}`);
+  const requestId = body.requestId ?? randomUUID();
+  return once(deps.db, { userId: who.userId, requestId, route: `POST /api/tasks/${taskId}/claim`, body: {} }, () =>
+    send(deps, t.case_id, claimTaskUpdate, { requestId, taskId, actor: actorOf(who) }, `${taskId}:claim:${requestId}`),
+  );
 }
 
 export async function reassignTask(
@@ -320,12 +333,13 @@ export async function reassignTask(
   if (!target.rows[0]) throw problems.invalid([{ path: 'to', message: '所选人员不在本案件所属地区', message_en: 'that person does not work in this case’s region' }]);
   const to = { userId: target.rows[0].id, name: target.rows[0].display_name };
   const requestId = body.requestId ?? randomUUID();
+  const key = { userId: who.userId, requestId, route: `POST /api/tasks/${taskId}/${kind}`, body: { to: body.to, position: body.position } };
   if (kind === 'add-signer') {
     const position = body.position === 'before' ? 'before' : 'after';
-    return send(deps, t.case_id, addSignerUpdate, { requestId, taskId, actor: actorOf(who), to, position }, `${taskId}:${requestId}`);
+    return once(deps.db, key, () => send(deps, t.case_id, addSignerUpdate, { requestId, taskId, actor: actorOf(who), to, position }, `${taskId}:${requestId}`));
   }
   const update = kind === 'transfer' ? transferTaskUpdate : delegateTaskUpdate;
-  return send(deps, t.case_id, update, { requestId, taskId, actor: actorOf(who), to }, `${taskId}:${requestId}`);
+  return once(deps.db, key, () => send(deps, t.case_id, update, { requestId, taskId, actor: actorOf(who), to }, `${taskId}:${requestId}`));
 }
 
 export async function saveDraft(deps: ServiceDeps, who: Principal, taskId: string, body: { data?: unknown }) {
