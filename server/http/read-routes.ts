@@ -13,6 +13,7 @@ import { requireUser } from './session.js';
 import { resolvedForm } from '../services/form-check.js';
 import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
+import { readCaseData } from '../services/personal-data.js';
 import { problems } from './problem.js';
 
 /** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
@@ -68,26 +69,24 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     const objections = await db.query('SELECT receipt, notice_id, content, status, filed_at FROM objections WHERE case_id = $1 ORDER BY filed_at', [id]);
     const visited = new Set(taskRows.rows.filter((t) => t.status === 'completed').map((t) => t.step_id));
     for (const n of notices.rows) if (n.closed_at) visited.add(n.step_id);
+    // 个人信息 the one read path: masked unless asked for in full by a role that may, and then audited
     const unmask = req.query.unmask === '1';
-    if (unmask) {
-      // a full read of personal data is logged
-      await inTransaction(db, (tx) =>
-        appendAudit(tx, [{ id: `read:${id}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'case.read-unmasked', target: id }]),
-      );
-    }
+    // (objection text is free text from the public: masked in staff views like the rest)
+    const shown = await readCaseData(svc, who, c, { data: c.data, objections: objections.rows }, { purpose: 'case', unmask, strict: true });
     return {
       case: {
         id: c.id, title: c.title, processKey: c.process_key, processVersion: c.process_version, orgId: c.org_id, orgName: c.org_name,
         subjectKind: c.subject_kind, subjectId: c.subject_id, subjectName: c.subject_name, initiatorId: c.initiator_id, status: c.status,
         outcome: c.outcome, currentSteps: c.current_steps, startedAt: c.started_at, endedAt: c.ended_at,
       },
-      data: unmask ? c.data : maskValue(c.data),
+      data: shown.value.data,
+      unmasked: shown.unmasked,
       definition: def,
       progress: { done: [...visited], current: (c.current_steps as { id: string }[]).map((s) => s.id) },
       tasks: taskRows.rows,
       timeline: timeline.rows,
       notices: notices.rows,
-      objections: objections.rows,
+      objections: shown.value.objections,
       // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)
       canWithdraw:
         c.initiator_id === who.userId && c.status === 'running' && notices.rows.length === 0 &&
@@ -108,8 +107,9 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
       const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
       if (!form) throw problems.notFound('表单不存在', 'no such form');
-      await inTransaction(db, (tx) => appendAudit(tx, [{ id: `pdf:${id}:${key}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'document.print', target: id, detail: { form: key } }]));
-      const pdf = await renderFormPdf(form, data, { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name });
+      // an official document is printed in full for those who may read it so (audited), masked for the rest
+      const shown = await readCaseData(svc, who, c, data, { purpose: 'document.print', unmask: true, form: key });
+      const pdf = await renderFormPdf(form, shown.value, { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name });
       res.type('application/pdf').setHeader('content-disposition', `inline; filename="${encodeURIComponent(key)}-${id}.pdf"`);
       res.send(pdf);
     } catch (err) {
@@ -129,9 +129,9 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
     const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
     if (!form) throw problems.notFound('表单不存在', 'no such form');
-    // an official document shows the full data, like the PDF: each view is logged
-    await inTransaction(db, (tx) => appendAudit(tx, [{ id: `view:${id}:${key}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'document.view', target: id, detail: { form: key } }]));
-    return { form, data, signed: Boolean(snap.rows[0]), case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name } };
+    // an official document shows the full data to those who may read it so, like the PDF (audited); masked for the rest
+    const shown = await readCaseData(svc, who, c, data, { purpose: 'document.view', unmask: true, form: key });
+    return { form, data: shown.value, unmasked: shown.unmasked, signed: Boolean(snap.rows[0]), case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name } };
   }));
 
   r.get('/orgs', handle(async () => {

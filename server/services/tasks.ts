@@ -21,6 +21,7 @@ import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
+import { readCaseData } from './personal-data.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -224,19 +225,39 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
       at[path.at(-1)!] = v;
     }
   }
+  // 个人信息 the one read path: the step's hidden fields go; whoever holds the open task sees the form they
+  // fill in full, the earlier data only if their role may unmask it; every full read is audited
+  const holder = t.status === 'open' && t.mine;
+  const personal = await readCaseData(
+    deps,
+    who,
+    { id: t.case_id, org_path: t.case_org_path },
+    { data: current, draft: t.draft ?? undefined, initialData: t.draft ?? fillIn(prefilled, current), prefill: t.case_data ?? {} },
+    {
+      purpose: 'task',
+      stepFieldPermissions: perms,
+      formAt: ['data', 'draft', 'initialData', ...(store ? [`prefill.${store}`] : [])],
+      own: holder ? ['data', 'draft', 'initialData'] : undefined,
+      unmask: true,
+      form: t.form_key ?? undefined,
+    },
+  );
+  const shown = personal.value;
   return {
     task: {
       id: t.id, caseId: t.case_id, stepId: t.step_id, stepTitle: t.step_title, status: t.status, role: t.role, orgId: t.org_id,
       assigneeUser: t.assignee_user, createdAt: t.created_at, dueAt: t.due_at, signers: t.signers, minSigners: t.min_signers,
-      draft: t.draft,
+      draft: shown.draft ?? null,
     },
     case: { id: t.case_id, title: t.case_title, processKey: t.process_key, processVersion: t.process_version, status: t.case_status, subjectName: t.subject_name },
     form: t.form_key ? { key: t.form_key, version: t.form_version, stage, document: document ?? null } : null,
-    data: current,
-    prefill: t.case_data ?? {},
+    data: shown.data,
+    prefill: shown.prefill,
     /** what the form opens with: the draft, else what was submitted before (a returned task) over the prefilled values */
-    initialData: t.draft ?? fillIn(prefilled, current),
+    initialData: shown.initialData,
     fieldPermissions: perms,
+    /** the personal data above is in full (an audited read), else masked */
+    unmasked: personal.unmasked,
     actions,
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
     history: history.rows,
