@@ -22,6 +22,7 @@ import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
 import { readCaseData } from './personal-data.js';
+import { checkAttachmentRefs } from './attachments.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -301,6 +302,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
     if (step?.type === 'task') {
       const store = step.store ?? t.form_key;
       data = await validateForStep(deps.db, step, t.form_version, body.data ?? {}, (t.case_data ?? {})[store], t.field_permissions);
+      await checkAttachmentRefs(deps.db, who, data, { id: t.case_id, org_path: t.case_org_path });
       // the step's checks between this form and what the case already holds (e.g. every department hit has a decision)
       const context = { data: t.case_data ?? {}, form: data, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
       const failed = (step.checks ?? []).filter((c) => !truthy(evaluate(c.logic, context)));
@@ -350,10 +352,12 @@ export async function reassignTask(
 }
 
 export async function saveDraft(deps: ServiceDeps, who: Principal, taskId: string, body: { data?: unknown }) {
-  await loadTask(deps, who, taskId, true);
+  const t = await loadTask(deps, who, taskId, true);
   if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
     throw problems.invalid([{ path: 'data', message: '草稿必须是表单对象', message_en: 'draft data must be an object' }]);
   }
+  // a draft makes its attachments readable to the case's region too: the same ownership rule as a submission
+  await checkAttachmentRefs(deps.db, who, body.data, { id: t.case_id, org_path: t.case_org_path });
   await deps.db.query(`UPDATE tasks SET draft = $2 WHERE id = $1 AND status = 'open'`, [taskId, JSON.stringify(body.data)]);
   return { saved: true };
 }
