@@ -8,7 +8,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import { appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
+import { appLoginUrl, appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './launcher/postgres.js';
 import { MissingToolError, startTemporalDevServer, type RunningTemporal } from './launcher/temporal.js';
 import { connectClient, createWorker, NativeConnection } from './temporal/connect.js';
@@ -44,10 +44,18 @@ async function main(): Promise<void> {
     databaseUrl = pg.url;
   }
   await migrate(databaseUrl);
-  // the API and the worker act as the application role: they can append to the audit log, never rewrite it
-  const role = await appRole(databaseUrl);
-  if (!role) log.warn('database role zhenxing_app is not available: running as the connecting user (the audit trigger still guards the log)');
-  const db = createPool(databaseUrl, 20, { role });
+  // the API and the worker log in as the application role (the owner only migrates): they can append to the
+  // audit log, never rewrite it, and cannot switch its trigger off
+  const appUrl = await appLoginUrl(databaseUrl);
+  const role = appUrl ? undefined : await appRole(databaseUrl);
+  if (!appUrl) {
+    log.warn(
+      role
+        ? 'database login zhenxing_app could not be set up: acting as it through SET ROLE on the connecting user'
+        : 'database role zhenxing_app is not available: running as the connecting user (the audit trigger still guards the log)',
+    );
+  }
+  const db = createPool(appUrl ?? databaseUrl, 20, { role });
   stops.push(() => db.end());
 
   let temporalAddress = config.temporalAddress;
