@@ -6,10 +6,12 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { appLoginUrl, appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './launcher/postgres.js';
+import { claimDataDir } from './launcher/orphans.js';
 import { MissingToolError, startTemporalDevServer, type RunningTemporal } from './launcher/temporal.js';
 import { connectClient, createWorker, NativeConnection } from './temporal/connect.js';
 import { createApp } from './app.js';
@@ -35,6 +37,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  if (!config.databaseUrl || !config.temporalAddress) {
+    // the embedded servers' data folder is this app's while it runs; a start after a crash stops what the
+    // crashed one left running (see launcher/orphans.ts)
+    mkdirSync(config.dataDir, { recursive: true });
+    const release = claimDataDir(config.dataDir);
+    stops.push(async () => release());
+  }
   let databaseUrl = config.databaseUrl;
   if (databaseUrl) {
     await checkDatabase(databaseUrl);
