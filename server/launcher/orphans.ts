@@ -58,13 +58,20 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals, graceMs =
  * A server left running by an earlier start: the pid in the first line of `pidFile`, if that process is
  * alive and its command line matches `looksLike`, is stopped with `signal`. Says what it did.
  */
-export async function stopLeftover(pidFile: string, what: string, looksLike: RegExp, signal: NodeJS.Signals): Promise<number | undefined> {
+export async function stopLeftover(
+  pidFile: string,
+  what: string,
+  looksLike: RegExp,
+  signal: NodeJS.Signals,
+): Promise<number | undefined> {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0].trim());
   if (!alive(pid)) return undefined;
   const cmd = commandOf(pid);
   if (!cmd || !looksLike.test(cmd)) return undefined;
-  note(`${what} was left running by an earlier start that did not stop it (pid ${pid}, ${pidFile}): stopping it`);
+  note(
+    `${what} was left running by an earlier start that did not stop it (pid ${pid}, ${pidFile}): stopping it`,
+  );
   await stopProcess(pid, signal);
   note(`${what} (pid ${pid}) stopped; starting afresh`);
   return pid;
@@ -81,7 +88,10 @@ kill -0 "$c" 2>/dev/null || exit 0
 kill -${signal} "$c" 2>/dev/null
 i=0; while kill -0 "$c" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.5; i=$((i+1)); done
 kill -KILL "$c" 2>/dev/null; exit 0`;
-  const dog = spawn('sh', ['-c', script, 'zx-watchdog', String(process.pid), String(childPid)], { detached: true, stdio: 'ignore' });
+  const dog = spawn('sh', ['-c', script, 'zx-watchdog', String(process.pid), String(childPid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
   dog.on('error', () => {}); // no sh: the pid files still catch a leftover at the next start
   dog.unref();
   return () => {
@@ -104,9 +114,12 @@ export function claimDataDir(dataDir: string): () => void {
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
     if (pid !== process.pid && alive(pid) && /node|tsx/.test(commandOf(pid) ?? '')) {
-      throw new Error(`another Zhenxing (pid ${pid}) is running with the data folder ${dataDir}: stop it first, or set ZX_DATA_DIR`);
+      throw new Error(
+        `another Zhenxing (pid ${pid}) is running with the data folder ${dataDir}: stop it first, or set ZX_DATA_DIR`,
+      );
     }
-    if (pid !== process.pid) note(`the previous start (pid ${pid}) ended without stopping; checking for servers it left running`);
+    if (pid !== process.pid)
+      note(`the previous start (pid ${pid}) ended without stopping; checking for servers it left running`);
   }
   writeFileSync(file, `${process.pid}\n`);
   const release = () => {

@@ -22,7 +22,12 @@ import { holdsRoleOver, type Principal } from './principal.js';
  * Verifiers, county finance and industry departments, the leading group and monitors see it masked
  * unless they hold the task whose form they fill.
  */
-export const UNMASK_ROLES = ['village_cadre', 'village_secretary', 'township_reviewer', 'county_rural_bureau'] as const;
+export const UNMASK_ROLES = [
+  'village_cadre',
+  'village_secretary',
+  'township_reviewer',
+  'county_rural_bureau',
+] as const;
 
 /** what a read is for; recorded in the audit entry */
 export type ReadPurpose = 'task' | 'case' | 'document.view' | 'document.print' | 'objections' | 'export';
@@ -61,14 +66,24 @@ export function mayUnmask(who: Principal, orgPath: string[]): boolean {
   return holdsRoleOver(who, UNMASK_ROLES, orgPath);
 }
 
-/** The step's hidden fields, removed from a copy of one form's data. */
+/** The step's hidden fields (top-level or dotted, "townshipReview.signer"), removed from a copy of one form's data. */
 export function withoutHidden<T>(data: T, perms: Record<string, string> | undefined): T {
-  if (!perms || !data || typeof data !== 'object' || Array.isArray(data)) return data;
-  const hidden = Object.entries(perms).filter(([, p]) => p === 'hidden').map(([k]) => k);
-  if (!hidden.length) return data;
-  const out = { ...(data as Record<string, unknown>) };
-  for (const k of hidden) delete out[k];
-  return out as T;
+  if (!perms) return data;
+  let out = data;
+  for (const [path, perm] of Object.entries(perms))
+    if (perm === 'hidden') out = removeAt(out, path.split('.'));
+  return out;
+}
+
+function removeAt<T>(value: T, path: string[]): T {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const obj = value as Record<string, unknown>;
+  const [head, ...tail] = path;
+  if (!(head in obj)) return value;
+  const copy = { ...obj };
+  if (tail.length) copy[head] = removeAt(obj[head], tail);
+  else delete copy[head];
+  return copy as T;
 }
 
 /** Does the value hold anything at all (an empty form read in full reveals nothing worth an entry)? */
@@ -92,7 +107,8 @@ export async function readCaseData<T>(
 ): Promise<{ value: T; unmasked: boolean }> {
   let shown = value;
   if (opts.stepFieldPermissions) {
-    for (const at of opts.formAt ?? ['']) shown = updateAt(shown, at, (form) => withoutHidden(form, opts.stepFieldPermissions));
+    for (const at of opts.formAt ?? [''])
+      shown = updateAt(shown, at, (form) => withoutHidden(form, opts.stepFieldPermissions));
   }
   const allowed = mayUnmask(who, caseRow.org_path);
   if (opts.unmask && !allowed && opts.own !== true && opts.strict) {
@@ -127,9 +143,24 @@ function updateAt<T>(value: T, path: string, fn: (v: unknown) => unknown): T {
 
 /** One audit entry per full read: who, which case, what for. */
 async function auditRead(deps: Pick<ServiceDeps, 'db'>, who: Principal, caseId: string, opts: ReadOptions) {
-  const action = opts.purpose === 'document.view' || opts.purpose === 'document.print' ? opts.purpose : `${opts.purpose}.read-unmasked`;
-  const detail: Record<string, unknown> = { purpose: opts.purpose, ...(opts.form ? { form: opts.form } : {}), ...(opts.own ? { holder: true } : {}) };
+  const action =
+    opts.purpose === 'document.view' || opts.purpose === 'document.print'
+      ? opts.purpose
+      : `${opts.purpose}.read-unmasked`;
+  const detail: Record<string, unknown> = {
+    purpose: opts.purpose,
+    ...(opts.form ? { form: opts.form } : {}),
+    ...(opts.own ? { holder: true } : {}),
+  };
   await inTransaction(deps.db, (tx) =>
-    appendAudit(tx, [{ id: `read:${caseId}:${Date.now()}:${who.userId}:${randomUUID().slice(0, 8)}`, actorId: who.userId, action, target: caseId, detail }]),
+    appendAudit(tx, [
+      {
+        id: `read:${caseId}:${Date.now()}:${who.userId}:${randomUUID().slice(0, 8)}`,
+        actorId: who.userId,
+        action,
+        target: caseId,
+        detail,
+      },
+    ]),
   );
 }

@@ -10,16 +10,28 @@ import ExcelJS from 'exceljs';
 import { Problem } from '../http/problem.js';
 import { checkTable, type SpreadsheetLimits, type Table, type ZipEntry } from './spreadsheet.js';
 
-const { buf, entries, limits } = workerData as { buf: Uint8Array; entries: ZipEntry[]; limits: SpreadsheetLimits };
+const { buf, entries, limits } = workerData as {
+  buf: Uint8Array;
+  entries: ZipEntry[];
+  limits: SpreadsheetLimits;
+};
 const zip = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
 
 const bomb = (zh: string, en: string) =>
-  new Problem(413, 'payload_too_large', '文件解压后过大，未导入任何数据', 'the file inflates to more than the import accepts; nothing was imported', [
-    { path: 'file', message: zh, message_en: en },
-  ]);
+  new Problem(
+    413,
+    'payload_too_large',
+    '文件解压后过大，未导入任何数据',
+    'the file inflates to more than the import accepts; nothing was imported',
+    [{ path: 'file', message: zh, message_en: en }],
+  );
 const unreadable = () =>
   new Problem(422, 'validation_failed', '提交的数据有误', 'the request has invalid fields', [
-    { path: 'file', message: '无法读取该 Excel 文件（须为 .xlsx 格式）', message_en: 'the file is not a readable .xlsx workbook' },
+    {
+      path: 'file',
+      message: '无法读取该 Excel 文件（须为 .xlsx 格式）',
+      message_en: 'the file is not a readable .xlsx workbook',
+    },
   ]);
 
 /** Inflate every part, never past its declared size; count the rows of the worksheets on the way. */
@@ -37,18 +49,35 @@ function inflateChecked(): void {
         out = inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-          throw bomb(`文件“${e.name}”解压后超过其声明的大小`, `part "${e.name}" inflates beyond the size it declares`);
+          throw bomb(
+            `文件“${e.name}”解压后超过其声明的大小`,
+            `part "${e.name}" inflates beyond the size it declares`,
+          );
         }
         throw unreadable();
       }
     } else throw unreadable();
-    if (out.length > e.uncompressedSize) throw bomb(`文件“${e.name}”解压后超过其声明的大小`, `part "${e.name}" inflates beyond the size it declares`);
+    if (out.length > e.uncompressedSize)
+      throw bomb(
+        `文件“${e.name}”解压后超过其声明的大小`,
+        `part "${e.name}" inflates beyond the size it declares`,
+      );
     if (/^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) {
       for (let i = out.indexOf('<row'); i >= 0; i = out.indexOf('<row', i + 4)) {
         if (++rows > limits.rows + 1) {
-          throw new Problem(413, 'payload_too_large', `文件行数超过上限 ${limits.rows} 行，未导入任何数据`, `the file has more than ${limits.rows} rows; nothing was imported`, [
-            { path: 'file', message: `行数超过上限 ${limits.rows}`, message_en: `more than ${limits.rows} rows` },
-          ]);
+          throw new Problem(
+            413,
+            'payload_too_large',
+            `文件行数超过上限 ${limits.rows} 行，未导入任何数据`,
+            `the file has more than ${limits.rows} rows; nothing was imported`,
+            [
+              {
+                path: 'file',
+                message: `行数超过上限 ${limits.rows}`,
+                message_en: `more than ${limits.rows} rows`,
+              },
+            ],
+          );
         }
       }
     }
@@ -72,7 +101,15 @@ async function firstSheet(): Promise<Table> {
       const cell = row.getCell(c);
       const v = cell.value;
       // ID numbers typed as numbers lose nothing as long as they are read as text; dates become YYYY-MM-DD
-      cells.push(v instanceof Date ? v.toISOString().slice(0, 10) : v === null || v === undefined ? '' : typeof v === 'object' ? cell.text : String(v));
+      cells.push(
+        v instanceof Date
+          ? v.toISOString().slice(0, 10)
+          : v === null || v === undefined
+            ? ''
+            : typeof v === 'object'
+              ? cell.text
+              : String(v),
+      );
     }
     rows.push(cells);
   });
@@ -86,7 +123,15 @@ try {
   parentPort!.postMessage({ table });
 } catch (err) {
   if (err instanceof Problem) {
-    parentPort!.postMessage({ problem: { status: err.status, code: err.code, title: err.title, titleEn: err.titleEn, errors: err.errors } });
+    parentPort!.postMessage({
+      problem: {
+        status: err.status,
+        code: err.code,
+        title: err.title,
+        titleEn: err.titleEn,
+        errors: err.errors,
+      },
+    });
   } else {
     throw err;
   }

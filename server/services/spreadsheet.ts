@@ -34,7 +34,11 @@ export const LIMITS: SpreadsheetLimits = {
 
 export type Table = string[][];
 
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const TSX_API = pathToFileURL(
+  createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs'),
+).href;
 const WORKER = new URL('./spreadsheet-worker.ts', import.meta.url).href;
 
 export interface ZipEntry {
@@ -46,10 +50,21 @@ export interface ZipEntry {
 }
 
 const tooLarge = (zh: string, en: string) =>
-  new Problem(413, 'payload_too_large', '文件解压后过大，未导入任何数据', 'the file inflates to more than the import accepts; nothing was imported', [
-    { path: 'file', message: zh, message_en: en },
+  new Problem(
+    413,
+    'payload_too_large',
+    '文件解压后过大，未导入任何数据',
+    'the file inflates to more than the import accepts; nothing was imported',
+    [{ path: 'file', message: zh, message_en: en }],
+  );
+const notXlsx = () =>
+  problems.invalid([
+    {
+      path: 'file',
+      message: '无法读取该 Excel 文件（须为 .xlsx 格式）',
+      message_en: 'the file is not a readable .xlsx workbook',
+    },
   ]);
-const notXlsx = () => problems.invalid([{ path: 'file', message: '无法读取该 Excel 文件（须为 .xlsx 格式）', message_en: 'the file is not a readable .xlsx workbook' }]);
 
 /** The zip's central directory (no inflation): each entry's name, method and declared sizes. */
 export function zipEntries(buf: Buffer): ZipEntry[] {
@@ -66,7 +81,8 @@ export function zipEntries(buf: Buffer): ZipEntry[] {
   const size = buf.readUInt32LE(eocd + 12);
   const offset = buf.readUInt32LE(eocd + 16);
   // ZIP64 (sizes beyond 4 GB or more than 65535 entries) is far beyond what a department file needs
-  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) throw tooLarge('文件过大（ZIP64）', 'the file is a ZIP64 archive');
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff)
+    throw tooLarge('文件过大（ZIP64）', 'the file is a ZIP64 archive');
   if (offset + size > buf.length) throw notXlsx();
   const entries: ZipEntry[] = [];
   let p = offset;
@@ -90,11 +106,18 @@ export function zipEntries(buf: Buffer): ZipEntry[] {
 /** The checks that need no inflation: a zip, not too many entries, declared sizes within the budget. */
 export function checkZipDirectory(buf: Buffer, limits: SpreadsheetLimits = LIMITS): ZipEntry[] {
   const entries = zipEntries(buf);
-  if (entries.length > limits.entries) throw tooLarge(`文件内部条目过多（${entries.length}）`, `the file holds too many parts (${entries.length})`);
+  if (entries.length > limits.entries)
+    throw tooLarge(
+      `文件内部条目过多（${entries.length}）`,
+      `the file holds too many parts (${entries.length})`,
+    );
   const total = entries.reduce((s, e) => s + e.uncompressedSize, 0);
   if (total > limits.inflatedBytes) {
     const mb = (n: number) => Math.round(n / 1024 / 1024);
-    throw tooLarge(`文件解压后约 ${mb(total)} MB，超过上限 ${mb(limits.inflatedBytes)} MB`, `the file inflates to about ${mb(total)} MB, above the ${mb(limits.inflatedBytes)} MB limit`);
+    throw tooLarge(
+      `文件解压后约 ${mb(total)} MB，超过上限 ${mb(limits.inflatedBytes)} MB`,
+      `the file inflates to about ${mb(total)} MB, above the ${mb(limits.inflatedBytes)} MB limit`,
+    );
   }
   return entries;
 }
@@ -102,23 +125,57 @@ export function checkZipDirectory(buf: Buffer, limits: SpreadsheetLimits = LIMIT
 /** Rows and cell lengths of a parsed table (CSV on the request thread, XLSX in the worker). */
 export function checkTable(table: Table, limits: SpreadsheetLimits = LIMITS): void {
   if (table.length > limits.rows + 1) {
-    throw new Problem(413, 'payload_too_large', `文件行数超过上限 ${limits.rows} 行，未导入任何数据`, `the file has more than ${limits.rows} rows; nothing was imported`, [
-      { path: 'file', message: `行数 ${table.length - 1} 超过上限 ${limits.rows}`, message_en: `${table.length - 1} rows, the limit is ${limits.rows}` },
-    ]);
+    throw new Problem(
+      413,
+      'payload_too_large',
+      `文件行数超过上限 ${limits.rows} 行，未导入任何数据`,
+      `the file has more than ${limits.rows} rows; nothing was imported`,
+      [
+        {
+          path: 'file',
+          message: `行数 ${table.length - 1} 超过上限 ${limits.rows}`,
+          message_en: `${table.length - 1} rows, the limit is ${limits.rows}`,
+        },
+      ],
+    );
   }
   const errors = [];
   for (const [i, row] of table.entries()) {
     for (const [j, cell] of row.entries()) {
       if (cell.length > limits.cellChars) {
-        errors.push({ path: `rows/${i + 1}/${j + 1}`, message: `第${i + 1}行第${j + 1}列：内容超过 ${limits.cellChars} 字`, message_en: `line ${i + 1}, column ${j + 1}: longer than ${limits.cellChars} characters` });
-        if (errors.length >= 20) throw problems.invalid(errors, '文件中有过长的单元格，未导入任何数据', 'cells are too long; nothing was imported');
+        errors.push({
+          path: `rows/${i + 1}/${j + 1}`,
+          message: `第${i + 1}行第${j + 1}列：内容超过 ${limits.cellChars} 字`,
+          message_en: `line ${i + 1}, column ${j + 1}: longer than ${limits.cellChars} characters`,
+        });
+        if (errors.length >= 20)
+          throw problems.invalid(
+            errors,
+            '文件中有过长的单元格，未导入任何数据',
+            'cells are too long; nothing was imported',
+          );
       }
     }
   }
-  if (errors.length) throw problems.invalid(errors, '文件中有过长的单元格，未导入任何数据', 'cells are too long; nothing was imported');
+  if (errors.length)
+    throw problems.invalid(
+      errors,
+      '文件中有过长的单元格，未导入任何数据',
+      'cells are too long; nothing was imported',
+    );
 }
 
-type WorkerAnswer = { table: Table } | { problem: { status: number; code: string; title: string; titleEn: string; errors: { path: string; message: string; message_en: string }[] } };
+type WorkerAnswer =
+  | { table: Table }
+  | {
+      problem: {
+        status: number;
+        code: string;
+        title: string;
+        titleEn: string;
+        errors: { path: string; message: string; message_en: string }[];
+      };
+    };
 
 /**
  * The first worksheet of an .xlsx as text cells, read off the request thread: the directory is checked here,
@@ -148,22 +205,47 @@ export async function readXlsxLimited(buf: Buffer, limits: SpreadsheetLimits = L
       void worker.terminate();
     };
     const timer = setTimeout(
-      () => finish(() => reject(tooLarge(`文件解析超过 ${limits.timeoutMs / 1000} 秒`, `parsing took longer than ${limits.timeoutMs / 1000} s`))),
+      () =>
+        finish(() =>
+          reject(
+            tooLarge(
+              `文件解析超过 ${limits.timeoutMs / 1000} 秒`,
+              `parsing took longer than ${limits.timeoutMs / 1000} s`,
+            ),
+          ),
+        ),
       limits.timeoutMs,
     );
     worker.once('message', (m: WorkerAnswer) =>
-      finish(() => ('table' in m ? resolve(m.table) : reject(new Problem(m.problem.status, m.problem.code, m.problem.title, m.problem.titleEn, m.problem.errors)))),
+      finish(() =>
+        'table' in m
+          ? resolve(m.table)
+          : reject(
+              new Problem(
+                m.problem.status,
+                m.problem.code,
+                m.problem.title,
+                m.problem.titleEn,
+                m.problem.errors,
+              ),
+            ),
+      ),
     );
     worker.once('error', (err: Error & { code?: string }) =>
       finish(() =>
         reject(
           err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? tooLarge('文件解析所需内存超过上限', 'parsing the file needs more memory than the import allows')
+            ? tooLarge(
+                '文件解析所需内存超过上限',
+                'parsing the file needs more memory than the import allows',
+              )
             : err,
         ),
       ),
     );
-    worker.once('exit', (code) => finish(() => reject(new Error(`the spreadsheet worker exited with code ${code}`))));
+    worker.once('exit', (code) =>
+      finish(() => reject(new Error(`the spreadsheet worker exited with code ${code}`))),
+    );
   });
 }
 

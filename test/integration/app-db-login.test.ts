@@ -30,9 +30,16 @@ afterAll(async () => {
 
 describe('the application database login', () => {
   it('is zhenxing_app itself, not a superuser, and cannot become another role', async () => {
-    const { rows } = await app.query(`SELECT session_user AS s, current_user AS c, r.rolsuper, r.rolbypassrls, r.rolcreaterole
+    const { rows } =
+      await app.query(`SELECT session_user AS s, current_user AS c, r.rolsuper, r.rolbypassrls, r.rolcreaterole
       FROM pg_roles r WHERE r.rolname = session_user`);
-    expect(rows[0]).toEqual({ s: 'zhenxing_app', c: 'zhenxing_app', rolsuper: false, rolbypassrls: false, rolcreaterole: false });
+    expect(rows[0]).toEqual({
+      s: 'zhenxing_app',
+      c: 'zhenxing_app',
+      rolsuper: false,
+      rolbypassrls: false,
+      rolcreaterole: false,
+    });
     await app.query('RESET ROLE');
     expect((await app.query('SELECT current_user AS c')).rows[0].c).toBe('zhenxing_app');
     const owner = new URL(tdb.url).username;
@@ -41,14 +48,22 @@ describe('the application database login', () => {
 
   it('cannot switch the audit trigger off with session_replication_role', async () => {
     await expect(app.query(`SET session_replication_role = replica`)).rejects.toThrow(/permission denied/);
-    expect((await app.query('SHOW session_replication_role')).rows[0].session_replication_role).toBe('origin');
+    expect((await app.query('SHOW session_replication_role')).rows[0].session_replication_role).toBe(
+      'origin',
+    );
   });
 
   it('cannot update, delete or truncate the audit log, but appends to it', async () => {
-    await expect(app.query(`UPDATE audit_events SET action = 'x' WHERE id = 'login-test'`)).rejects.toThrow(/permission denied/);
-    await expect(app.query(`DELETE FROM audit_events WHERE id = 'login-test'`)).rejects.toThrow(/permission denied/);
+    await expect(app.query(`UPDATE audit_events SET action = 'x' WHERE id = 'login-test'`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(app.query(`DELETE FROM audit_events WHERE id = 'login-test'`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(app.query(`TRUNCATE audit_events`)).rejects.toThrow(/permission denied/);
-    expect((await app.query(`SELECT action FROM audit_events WHERE id = 'login-test'`)).rows).toEqual([{ action: 'case.read-unmasked' }]);
+    expect((await app.query(`SELECT action FROM audit_events WHERE id = 'login-test'`)).rows).toEqual([
+      { action: 'case.read-unmasked' },
+    ]);
   });
 
   it('cannot touch the migrations table', async () => {

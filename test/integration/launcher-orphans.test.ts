@@ -36,7 +36,11 @@ function launch(): Launch {
   };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(child);
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
@@ -60,7 +64,10 @@ async function healthy(l: Launch, timeoutMs = 240_000): Promise<void> {
 }
 
 const pidIn = (file: string) => Number(readFileSync(file, 'utf8').split('\n')[0]);
-const serverPids = () => ({ pg: pidIn(join(dataDir, 'postgres', 'postmaster.pid')), temporal: pidIn(join(dataDir, 'temporal.pid')) });
+const serverPids = () => ({
+  pg: pidIn(join(dataDir, 'postgres', 'postmaster.pid')),
+  temporal: pidIn(join(dataDir, 'temporal.pid')),
+});
 
 async function gone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -70,7 +77,9 @@ async function gone(pid: number, timeoutMs: number): Promise<boolean> {
 
 async function killHard(l: Launch) {
   l.child.kill('SIGKILL');
-  await new Promise((r) => (l.child.exitCode !== null || l.child.signalCode !== null ? r(null) : l.child.once('exit', r)));
+  await new Promise((r) =>
+    l.child.exitCode !== null || l.child.signalCode !== null ? r(null) : l.child.once('exit', r),
+  );
 }
 
 /** the watchdog shell loops of the app with this pid */

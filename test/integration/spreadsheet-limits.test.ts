@@ -92,13 +92,20 @@ function zip(parts: Part[], declare: Record<string, number> = {}): Buffer {
   return Buffer.concat([...locals, cd, end]);
 }
 
-const SHEET_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+const SHEET_HEAD =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
 const SHEET_TAIL = '</sheetData></worksheet>';
 
 async function workbook(sheet: Part): Promise<Part[]> {
   return [
-    await small('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'),
-    await small('xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="1" sheetId="1"/></sheets></workbook>'),
+    await small(
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+    ),
+    await small(
+      'xl/workbook.xml',
+      '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="1" sheetId="1"/></sheets></workbook>',
+    ),
     sheet,
   ];
 }
@@ -109,7 +116,8 @@ async function bombSheet() {
   return part('xl/worksheets/sheet1.xml', SHEET_HEAD, row, 284, SHEET_TAIL);
 }
 
-const imports = async () => (await app.tdb.db.query('SELECT count(*)::int AS n FROM department_imports')).rows[0].n as number;
+const imports = async () =>
+  (await app.tdb.db.query('SELECT count(*)::int AS n FROM department_imports')).rows[0].n as number;
 
 /** Upload while /healthz is polled every 100 ms and this process's memory is sampled. */
 async function uploadWatched(body: Buffer) {
@@ -128,7 +136,10 @@ async function uploadWatched(body: Buffer) {
     }
   })();
   const t0 = Date.now();
-  const r = await bureau.post('/api/department-data/imports?filename=bomb.xlsx', undefined, { raw: body as unknown as string, contentType: XLSX });
+  const r = await bureau.post('/api/department-data/imports?filename=bomb.xlsx', undefined, {
+    raw: body as unknown as string,
+    contentType: XLSX,
+  });
   const took = Date.now() - t0;
   stop = true;
   await poll;
@@ -143,9 +154,15 @@ describe('spreadsheet import limits', () => {
     const { r, took, health, grewMb } = await uploadWatched(file);
     expect(r.status).toBe(413);
     expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(r.body.errors[0]).toMatchObject({ path: 'file', message: expect.stringMatching(/解压后约 \d+ MB/) });
+    expect(r.body.errors[0]).toMatchObject({
+      path: 'file',
+      message: expect.stringMatching(/解压后约 \d+ MB/),
+    });
     expect(took).toBeLessThan(10_000);
-    expect(health.every((h) => h.status === 200 && h.ms < 1000), JSON.stringify(health)).toBe(true);
+    expect(
+      health.every((h) => h.status === 200 && h.ms < 1000),
+      JSON.stringify(health),
+    ).toBe(true);
     expect(grewMb).toBeLessThan(300);
     expect(await imports()).toBe(before);
   });
@@ -156,17 +173,32 @@ describe('spreadsheet import limits', () => {
     const before = await imports();
     const { r, took, health, grewMb } = await uploadWatched(file);
     expect(r.status).toBe(413);
-    expect(r.body.errors[0]).toMatchObject({ path: 'file', message: expect.stringMatching(/超过其声明的大小/) });
+    expect(r.body.errors[0]).toMatchObject({
+      path: 'file',
+      message: expect.stringMatching(/超过其声明的大小/),
+    });
     expect(took).toBeLessThan(20_000);
     expect(health.length).toBeGreaterThan(0);
-    expect(health.every((h) => h.status === 200 && h.ms < 1000), JSON.stringify(health)).toBe(true);
+    expect(
+      health.every((h) => h.status === 200 && h.ms < 1000),
+      JSON.stringify(health),
+    ).toBe(true);
     expect(grewMb).toBeLessThan(300);
     expect(await imports()).toBe(before);
   });
 
   it('refuses a sheet of more than 200,000 rows', async () => {
-    const sheet = await part('xl/worksheets/sheet1.xml', SHEET_HEAD, '<row><c t="inlineStr"><is><t>x</t></is></c></row>', 200_005, SHEET_TAIL);
-    const r = await bureau.post('/api/department-data/imports?filename=rows.xlsx', undefined, { raw: zip(await workbook(sheet)) as unknown as string, contentType: XLSX });
+    const sheet = await part(
+      'xl/worksheets/sheet1.xml',
+      SHEET_HEAD,
+      '<row><c t="inlineStr"><is><t>x</t></is></c></row>',
+      200_005,
+      SHEET_TAIL,
+    );
+    const r = await bureau.post('/api/department-data/imports?filename=rows.xlsx', undefined, {
+      raw: zip(await workbook(sheet)) as unknown as string,
+      contentType: XLSX,
+    });
     expect(r.status).toBe(413);
     expect(r.body.errors[0].message).toMatch(/行数超过上限 200000/);
   });
@@ -176,10 +208,19 @@ describe('spreadsheet import limits', () => {
     const ws = wb.addWorksheet('data');
     ws.addRow(['department', 'kind', 'id_number', 'note']);
     ws.addRow(['civil_affairs', 'dibao', '430422198001010187', 'x'.repeat(1001)]);
-    const r = await bureau.post('/api/department-data/imports?filename=long.xlsx', undefined, { raw: Buffer.from(await wb.xlsx.writeBuffer()) as unknown as string, contentType: XLSX });
+    const r = await bureau.post('/api/department-data/imports?filename=long.xlsx', undefined, {
+      raw: Buffer.from(await wb.xlsx.writeBuffer()) as unknown as string,
+      contentType: XLSX,
+    });
     expect(r.status).toBe(422);
-    expect(r.body.errors[0]).toMatchObject({ path: 'rows/2/4', message: expect.stringMatching(/超过 1000 字/) });
-    const csv = await bureau.post('/api/department-data/imports?filename=long.csv', undefined, { raw: `department,kind,id_number,note\ncivil_affairs,dibao,430422198001010187,${'y'.repeat(1001)}\n`, contentType: 'text/csv' });
+    expect(r.body.errors[0]).toMatchObject({
+      path: 'rows/2/4',
+      message: expect.stringMatching(/超过 1000 字/),
+    });
+    const csv = await bureau.post('/api/department-data/imports?filename=long.csv', undefined, {
+      raw: `department,kind,id_number,note\ncivil_affairs,dibao,430422198001010187,${'y'.repeat(1001)}\n`,
+      contentType: 'text/csv',
+    });
     expect(csv.status).toBe(422);
     expect(csv.body.errors[0].path).toBe('rows/2/4');
   });

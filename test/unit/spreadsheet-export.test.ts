@@ -19,7 +19,12 @@ describe('exported cells that a spreadsheet would run as formulas are neutralise
   });
 
   it('keeps numbers, nulls and dates as values', () => {
-    expect([neutraliseCell(-3), neutraliseCell(null), neutraliseCell(undefined), neutraliseCell(new Date('2026-12-02T00:00:00Z'))]).toEqual(['-3', '', '', '2026-12-02T00:00:00.000Z']);
+    expect([
+      neutraliseCell(-3),
+      neutraliseCell(null),
+      neutraliseCell(undefined),
+      neutraliseCell(new Date('2026-12-02T00:00:00Z')),
+    ]).toEqual(['-3', '', '', '2026-12-02T00:00:00.000Z']);
   });
 
   it('quotes what CSV needs quoted after neutralising, and writes a BOM for Excel', () => {
