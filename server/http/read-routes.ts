@@ -85,8 +85,8 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     for (const n of notices.rows) if (n.closed_at) visited.add(n.step_id);
     // 个人信息 the one read path: masked unless asked for in full by a role that may, and then audited
     const unmask = req.query.unmask === '1';
-    // (objection text is free text from the public: masked in staff views like the rest)
-    const shown = await readCaseData(svc, who, c, { data: c.data, objections: objections.rows }, { purpose: 'case', unmask, strict: true });
+    // (objection text, and the timeline's objection events with the objector's contact, are personal data too)
+    const shown = await readCaseData(svc, who, c, { data: c.data, objections: objections.rows, timeline: timeline.rows }, { purpose: 'case', unmask, strict: true });
     return {
       case: {
         id: c.id, title: c.title, processKey: c.process_key, processVersion: c.process_version, orgId: c.org_id, orgName: c.org_name,
@@ -98,7 +98,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       definition: def,
       progress: { done: [...visited], current: (c.current_steps as { id: string }[]).map((s) => s.id) },
       tasks: taskRows.rows,
-      timeline: timeline.rows,
+      timeline: shown.value.timeline,
       notices: notices.rows,
       objections: shown.value.objections,
       // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)

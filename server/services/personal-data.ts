@@ -86,6 +86,11 @@ function removeAt<T>(value: T, path: string[]): T {
   return copy as T;
 }
 
+/** Masked as it will be sent: as JSON first, so timestamps stay timestamps (ISO text) */
+function masked<T>(v: T): T {
+  return v === undefined ? v : maskValue(JSON.parse(JSON.stringify(v)) as T);
+}
+
 /** Does the value hold anything at all (an empty form read in full reveals nothing worth an entry)? */
 function hasContent(v: unknown): boolean {
   if (v === null || v === undefined || v === '') return false;
@@ -121,10 +126,10 @@ export async function readCaseData<T>(
   } else if (Array.isArray(opts.own) && shown && typeof shown === 'object') {
     const own = new Set(opts.own);
     const entries = Object.entries(shown as Record<string, unknown>);
-    shown = Object.fromEntries(entries.map(([k, v]) => [k, own.has(k) ? v : maskValue(v)])) as T;
+    shown = Object.fromEntries(entries.map(([k, v]) => [k, own.has(k) ? v : masked(v)])) as T;
     unmaskedPart = entries.filter(([k]) => own.has(k)).map(([, v]) => v);
   } else {
-    return { value: maskValue(shown), unmasked: false };
+    return { value: masked(shown), unmasked: false };
   }
   const revealed = hasContent(unmaskedPart);
   if (revealed) await auditRead(deps, who, caseRow.id, opts);

@@ -96,6 +96,8 @@ describe('one read path for personal data', () => {
   it('the case page is masked by default; a full read is refused to a county department and audited for the village', async () => {
     const masked = await as['cadre.zhushan'].get(`/api/cases/${caseId}`);
     expect(JSON.stringify(masked.body.data)).not.toContain(idNumber);
+    // masking keeps timestamps as timestamps
+    expect(masked.body.timeline[0].at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const refused = await as.finance.get(`/api/cases/${caseId}?unmask=1`);
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
