@@ -6,10 +6,12 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import { appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
+import { appLoginUrl, appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './launcher/postgres.js';
+import { claimDataDir } from './launcher/orphans.js';
 import { MissingToolError, startTemporalDevServer, type RunningTemporal } from './launcher/temporal.js';
 import { connectClient, createWorker, NativeConnection } from './temporal/connect.js';
 import { createApp } from './app.js';
@@ -36,6 +38,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  if (!config.databaseUrl || !config.temporalAddress) {
+    // the embedded servers' data folder is this app's while it runs; a start after a crash stops what the
+    // crashed one left running (see launcher/orphans.ts)
+    mkdirSync(config.dataDir, { recursive: true });
+    const release = claimDataDir(config.dataDir);
+    stops.push(async () => release());
+  }
   let databaseUrl = config.databaseUrl;
   if (databaseUrl) {
     await checkDatabase(databaseUrl);
@@ -45,10 +54,18 @@ async function main(): Promise<void> {
     databaseUrl = pg.url;
   }
   await migrate(databaseUrl);
-  // the API and the worker act as the application role: they can append to the audit log, never rewrite it
-  const role = await appRole(databaseUrl);
-  if (!role) log.warn('database role zhenxing_app is not available: running as the connecting user (the audit trigger still guards the log)');
-  const db = createPool(databaseUrl, 20, { role });
+  // the API and the worker log in as the application role (the owner only migrates): they can append to the
+  // audit log, never rewrite it, and cannot switch its trigger off
+  const appUrl = await appLoginUrl(databaseUrl);
+  const role = appUrl ? undefined : await appRole(databaseUrl);
+  if (!appUrl) {
+    log.warn(
+      role
+        ? 'database login zhenxing_app could not be set up: acting as it through SET ROLE on the connecting user'
+        : 'database role zhenxing_app is not available: running as the connecting user (the audit trigger still guards the log)',
+    );
+  }
+  const db = createPool(appUrl ?? databaseUrl, 20, { role });
   stops.push(() => db.end());
 
   let temporalAddress = config.temporalAddress;

@@ -88,6 +88,8 @@ export const ENDPOINTS: Endpoint[] = [
     body: { type: 'object', required: ['process', 'org', 'requestId'], properties: { process: { type: 'string' }, org: { type: 'string' },
       subject: { type: 'object' }, data: { type: 'object' }, requestId } } },
   { method: 'get', path: '/api/cases', summary: '案件列表 Cases in my region', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/cases/export.csv', summary: '案件清单导出（CSV）Cases in my region as CSV (personal data masked unless unmask=1 and allowed)', access: 'staff', ok: 200,
+    query: { process: { type: 'string' }, status: { type: 'string' }, unmask: { type: 'string', enum: ['1'] } } },
   { method: 'get', path: '/api/cases/{id}', summary: '案件详情 State, progress, timeline', access: 'staff', ok: 200 },
   { method: 'post', path: '/api/cases/{id}/withdraw', summary: '撤回 Withdraw', access: 'staff', ok: 200, body: { type: 'object', required: ['requestId'], properties: { requestId, comment: { type: 'string' } } } },
   { method: 'post', path: '/api/cases/{id}/urge', summary: '催办 Urge', access: 'staff', ok: 200, body: { type: 'object', required: ['requestId'], properties: { requestId } } },

@@ -22,6 +22,7 @@ import type { ServiceDeps } from './deps.js';
 import { caseOrg } from './directory.js';
 import { holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
+import { checkAttachmentRefs } from './attachments.js';
 
 export interface StartCaseRequest {
   process: string;
@@ -84,6 +85,7 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
   const submitNow = req.submit ?? req.data !== undefined;
   if (submitNow && first?.type === 'task' && first.form) {
     const checked = await validateForStep(db, first, first.form.version ?? forms[first.form.key], req.data ?? {}, undefined);
+    await checkAttachmentRefs(db, who, checked, { org_path: org!.path });
     data = { [first.store ?? first.form.key]: checked };
   }
 

@@ -39,6 +39,11 @@ export function holdsRoleOver(p: Principal, roles: readonly string[] | '*', orgP
   return p.roles.some((r) => (roles === '*' || roles.includes(r.role)) && orgPath.includes(r.orgId));
 }
 
+/** The nodes whose region a principal works in (the separated security roles work on no region). */
+export function regionNodes(p: Principal): string[] {
+  return p.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+}
+
 export function hasRole(p: Principal, roles: readonly string[]): boolean {
   return p.roles.some((r) => roles.includes(r.role));
 }
