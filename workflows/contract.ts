@@ -237,10 +237,19 @@ export interface ProjectArgs {
   events: ProjectionEvent[];
 }
 
+/** 异议 the objections stored for a notice window, read once it has closed (oldest first). */
+export interface NoticeObjections {
+  /** as many as fit a bounded size, oldest first */
+  objections: { receipt: string; content: string; at: number }[];
+  /** every objection filed in the window, listed or not */
+  total: number;
+}
+
 /** Activities the interpreter itself needs (the registry's activities come on top). */
 export interface EngineActivities {
   project(args: ProjectArgs): Promise<void>;
   resolveAssignees(args: { role: string; orgId: string; department?: string }): Promise<{ userId: string; name: string }[]>;
+  noticeObjections(args: { noticeId: string; closesAt: number }): Promise<NoticeObjections>;
 }
 
 /** 定时任务轮次 what a schedule's round is asked to do (the schedule passes it to `scheduledRoundWorkflow`). */

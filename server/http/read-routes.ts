@@ -40,7 +40,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
        FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC LIMIT $${params.length}`,
       params,
     );
-    return { items: rows };
+    return { items: maskValue(rows) };
   }));
 
   r.get('/cases/:id', handle(async (req) => {
@@ -65,7 +65,10 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, objection_count FROM notices WHERE case_id = $1 ORDER BY opens_at`,
       [id],
     );
-    const objections = await db.query('SELECT receipt, notice_id, content, status, filed_at FROM objections WHERE case_id = $1 ORDER BY filed_at', [id]);
+    const objections = await db.query(
+      'SELECT receipt, notice_id, content, status, filed_at, decided_at FROM objections WHERE case_id = $1 ORDER BY filed_at LIMIT 1000',
+      [id],
+    );
     const visited = new Set(taskRows.rows.filter((t) => t.status === 'completed').map((t) => t.step_id));
     for (const n of notices.rows) if (n.closed_at) visited.add(n.step_id);
     const unmask = req.query.unmask === '1';
@@ -87,7 +90,8 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       tasks: taskRows.rows,
       timeline: timeline.rows,
       notices: notices.rows,
-      objections: objections.rows,
+      // objection text is written by the public: personal numbers in it are masked like the case data
+      objections: unmask ? objections.rows : maskValue(objections.rows),
       // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)
       canWithdraw:
         c.initiator_id === who.userId && c.status === 'running' && notices.rows.length === 0 &&
