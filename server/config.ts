@@ -47,6 +47,10 @@ export interface PublicLimits {
   overall: number;
   /** any public-board request from one client address */
   boardPerAddress: number;
+  /** public-board requests one API server serves at once (the rest of its database pool stays for staff) */
+  concurrent: number;
+  /** public-board requests that may wait for a turn; more are answered 429 at once */
+  queued: number;
 }
 
 export const DEFAULT_PUBLIC_LIMITS: PublicLimits = {
@@ -56,6 +60,8 @@ export const DEFAULT_PUBLIC_LIMITS: PublicLimits = {
   perNotice: 600,
   overall: 3000,
   boardPerAddress: 300,
+  concurrent: 4,
+  queued: 200,
 };
 
 function publicLimits(env: NodeJS.ProcessEnv): PublicLimits {
@@ -68,6 +74,8 @@ function publicLimits(env: NodeJS.ProcessEnv): PublicLimits {
     perNotice: n('ZX_OBJECTIONS_PER_NOTICE', d.perNotice),
     overall: n('ZX_OBJECTIONS_TOTAL', d.overall),
     boardPerAddress: n('ZX_PUBLIC_REQUESTS_PER_ADDRESS', d.boardPerAddress),
+    concurrent: int(env, 'ZX_PUBLIC_CONCURRENCY', d.concurrent, 1, 1000),
+    queued: int(env, 'ZX_PUBLIC_QUEUE', d.queued, 0, 100_000),
   };
 }
 
@@ -161,5 +169,5 @@ export const CONFIG_VARIABLES = [
   'ZX_TEMPORAL_PORT', 'ZX_TEMPORAL_UI_PORT', 'TEMPORAL_NAMESPACE', 'ZX_TASK_QUEUE', 'ZX_DAY_SECONDS',
   'ZX_DEMO', 'ZX_DEMO_PASSWORD', 'ZX_CODEC_KEYS', 'ZX_ROLE', 'LOG_LEVEL', 'ZX_RATE_WINDOW_SECONDS',
   'ZX_OBJECTIONS_PER_ADDRESS_NOTICE', 'ZX_OBJECTIONS_PER_ADDRESS', 'ZX_OBJECTIONS_PER_NOTICE', 'ZX_OBJECTIONS_TOTAL',
-  'ZX_PUBLIC_REQUESTS_PER_ADDRESS',
+  'ZX_PUBLIC_REQUESTS_PER_ADDRESS', 'ZX_PUBLIC_CONCURRENCY', 'ZX_PUBLIC_QUEUE',
 ] as const;

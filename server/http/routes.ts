@@ -15,9 +15,12 @@ import { departmentRoutes } from './department-routes.js';
 import { attachmentRoutes } from './attachment-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { validateBodies } from './body-validation.js';
+import { bulkhead } from './bulkhead.js';
 
 /** 限流 every public-board request, per client address (shared by all API servers through PostgreSQL) */
 const publicBoardLimit = (svc: ServiceDeps) => (req: Request, _res: Response, next: NextFunction) => {
+  // filing an objection counts against this limit in the same statement as its own limits
+  if (req.method === 'POST') return next();
   board.boardRequest(svc, req.ip ?? 'unknown').then(() => next(), next);
 };
 
@@ -102,7 +105,8 @@ export function apiRoutes(deps: AppDeps): express.Router {
   }
 
   // ---- public board (no login) ----
-  r.use('/public', publicBoardLimit(svc));
+  const limits = deps.config.publicLimits;
+  r.use('/public', bulkhead(limits.concurrent, limits.queued), publicBoardLimit(svc));
   r.get('/public/orgs', handle(async () => {
     const { rows } = await deps.db.query(`SELECT id, parent_id, level, name FROM org_nodes WHERE level IN ('county','township','village') ORDER BY path`);
     return { items: rows };

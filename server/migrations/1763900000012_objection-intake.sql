@@ -17,8 +17,10 @@ CREATE INDEX objections_by_case ON objections (case_id, filed_at);
 -- set by the workflow's read of the objections at the close: nothing is taken after it
 ALTER TABLE notices ADD COLUMN intake_closed_at timestamptz;
 
--- 限流 fixed-window counters shared by every API server (per client address, per notice, overall)
-CREATE TABLE rate_limits (
+-- 限流 fixed-window counters shared by every API server (per client address, per notice, overall).
+-- UNLOGGED: a counter is worth no WAL and no fsync (the per-notice and overall rows are hot, and a
+-- logged commit would hold their row lock across a disk flush); a crash merely resets the windows.
+CREATE UNLOGGED TABLE rate_limits (
   bucket text PRIMARY KEY,
   window_start timestamptz NOT NULL,
   hits int NOT NULL

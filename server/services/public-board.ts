@@ -84,6 +84,7 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: O
 
   const limits = deps.publicLimits ?? DEFAULT_PUBLIC_LIMITS;
   const decision = await take(deps.db, limits.windowSeconds, [
+    { key: `board:${clientId}`, limit: limits.boardPerAddress },
     { key: `objection:address-notice:${clientId}:${noticeId}`, limit: limits.perAddressPerNotice },
     { key: `objection:address:${clientId}`, limit: limits.perAddress },
     { key: `objection:notice:${noticeId}`, limit: limits.perNotice },
