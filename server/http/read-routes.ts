@@ -7,6 +7,7 @@ import { visibleCase } from '../services/cases.js';
 import { inboxCounts } from '../services/tasks.js';
 import { processVersion } from '../services/catalog.js';
 import { maskValue } from '../services/masking.js';
+import { noticeObjectionCount } from '../services/public-board.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
 import { requireUser } from './session.js';
@@ -62,7 +63,8 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       [id],
     );
     const notices = await db.query(
-      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, objection_count FROM notices WHERE case_id = $1 ORDER BY opens_at`,
+      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, ${noticeObjectionCount('notices')} AS objection_count
+       FROM notices WHERE case_id = $1 ORDER BY opens_at`,
       [id],
     );
     const objections = await db.query(

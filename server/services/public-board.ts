@@ -19,7 +19,7 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
   // open windows, and those closed in the last 30 days
   const { rows } = await deps.db.query(
     `SELECT n.id, n.title, n.level, n.org_id, o.name AS org_name, n.content, n.days, n.calendar, n.opens_at, n.closes_at, n.closed_at,
-            n.objection_count, c.process_key
+            ${noticeObjectionCount('n')} AS objection_count, c.process_key
      FROM notices n JOIN org_nodes o ON o.id = n.org_id JOIN cases c ON c.id = n.case_id
      WHERE n.org_path @> ARRAY[$1]::text[] AND (n.closed_at IS NULL OR n.closed_at > now() - interval '30 days')
      ORDER BY n.opens_at DESC LIMIT $2`,
@@ -39,12 +39,20 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
       calendar: n.calendar,
       opensAt: n.opens_at,
       closesAt: n.closes_at,
+      objectionCount: n.objection_count,
       open: !n.closed_at && new Date(n.closes_at).getTime() > now,
       content: maskValue(labelled(n.content, labels)),
       fields: Object.fromEntries(Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path])),
     })),
   };
 }
+
+/**
+ * 异议数 SQL for a notice's objection count: counted from the stored objections while the window is
+ * open, the number the case workflow took once it has closed. `n` is the notices row's alias.
+ */
+export const noticeObjectionCount = (n: string) =>
+  `CASE WHEN ${n}.closed_at IS NULL THEN (SELECT count(*)::int FROM objections o WHERE o.notice_id = ${n}.id) ELSE ${n}.objection_count END`;
 
 /** 限流 one request to the public board from a client address: 429 with Retry-After over the limit. */
 export async function boardRequest(deps: ServiceDeps, address: string): Promise<void> {
@@ -95,20 +103,21 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: O
   }
 
   const receipt = `YY${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
-  // One statement: lock the notice row, check the window is still open (the workflow's close sets
-  // intake_closed_at under the same lock, so nothing is taken after it read the objections), store the
-  // objection, count it on the board. filed_at <= closes_at always holds for what is stored.
+  // One statement: share-lock the notice row and check the window is still open, then store. The
+  // workflow's close sets intake_closed_at, which waits for every share lock: nothing is taken after it
+  // read the objections. A share lock (not a count on the notice row) lets objections to one notice
+  // commit side by side; the board counts rows while the window is open (noticeObjectionCount).
+  // filed_at <= closes_at always holds for what is stored.
   const { rows } = await deps.db.query(
     `WITH n AS (
        SELECT id, case_id FROM notices
-       WHERE id = $1 AND closed_at IS NULL AND intake_closed_at IS NULL AND closes_at >= now() FOR NO KEY UPDATE),
+       WHERE id = $1 AND closed_at IS NULL AND intake_closed_at IS NULL AND closes_at >= now() FOR SHARE),
      ins AS (
        INSERT INTO objections (receipt, notice_id, case_id, content, name, contact, client_hash, content_hash, filed_at)
        SELECT $2, n.id, n.case_id, $3, $4, $5, $6, $7, now() FROM n
        ON CONFLICT (notice_id, client_hash, content_hash) WHERE client_hash IS NOT NULL DO NOTHING
-       RETURNING notice_id),
-     counted AS (UPDATE notices SET objection_count = objection_count + 1 WHERE id IN (SELECT notice_id FROM ins) RETURNING id)
-     SELECT (SELECT count(*) FROM n)::int AS open, (SELECT count(*) FROM counted)::int AS stored`,
+       RETURNING receipt)
+     SELECT (SELECT count(*) FROM n)::int AS open, (SELECT count(*) FROM ins)::int AS stored`,
     [noticeId, receipt, content, name ?? null, contact ?? null, clientId, contentHash],
   );
   if (rows[0].stored) return { receipt, status: 'received', created: true };

@@ -19,8 +19,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-const count = async (noticeId: string) =>
-  (await app.tdb.db.query('SELECT objection_count FROM notices WHERE id = $1', [noticeId])).rows[0].objection_count as number;
+/** the count the case page shows for the notice (while the window is open) */
+const count = async (noticeId: string) => {
+  const view = await (await app.as(peopleOf('HH-0001').cadre)).get(`/api/cases/${notice.caseId}`);
+  return view.body.notices.find((n: { id: string }) => n.id === noticeId).objection_count as number;
+};
 
 describe('filing an objection', () => {
   it('answers 201 with a receipt at once, stores it and counts it on the board while the window is open', async () => {
