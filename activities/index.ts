@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { readModelActivities } from './read-model.js';
 import { assigneeActivities } from './assignees.js';
 import { calendarActivities } from './calendar.js';
+import { objectionActivities } from './objections.js';
 import { ACTIVITIES } from './registry.js';
 import { scheduleActivities } from './scheduled-round.js';
 import type { ServiceDeps } from '../server/services/deps.js';
@@ -17,6 +18,7 @@ export function createActivities(db: pg.Pool, services?: ServiceDeps): Record<st
     ...readModelActivities(db),
     ...assigneeActivities(db),
     ...calendarActivities(db),
+    ...objectionActivities(db),
     ...(services ? scheduleActivities(services) : {}),
   };
   for (const a of ACTIVITIES) acts[a.name] = a.create({ db });

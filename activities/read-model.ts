@@ -222,6 +222,12 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         `UPDATE tasks SET status = $2, completed_at = $3, completed_by = $4, outcome_action = $5 WHERE id = $1 AND status = 'open'`,
         [ev.taskId, ev.status, ts(ev.at), ev.by ?? null, ev.action ?? null],
       );
+      if (ev.action === 'unfounded' || ev.action === 'upheld') {
+        // 异议不成立 / 异议成立: the investigation's outcome, shown to the objector by receipt
+        await db.query(`UPDATE objections SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'investigating'`, [
+          caseId, ev.action, ts(ev.at),
+        ]);
+      }
       return;
     case 'notice.opened':
       await db.query(
@@ -257,7 +263,13 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       await db.query('UPDATE notices SET objection_count = objection_count + 1 WHERE id = $1', [ev.noticeId]);
       return;
     case 'objection.resolved':
-      await db.query(`UPDATE objections SET status = $2 WHERE notice_id = $1`, [ev.noticeId, ev.status]);
+      await db.query(
+        `UPDATE objections SET status = $2,
+           investigating_at = CASE WHEN $2 = 'investigating' THEN COALESCE(investigating_at, $3) ELSE investigating_at END,
+           decided_at = CASE WHEN $2 = 'investigating' THEN decided_at ELSE COALESCE(decided_at, $3) END
+         WHERE notice_id = $1`,
+        [ev.noticeId, ev.status, ts(ev.at)],
+      );
       return;
     case 'notify': {
       const users = ev.userIds ?? [null];

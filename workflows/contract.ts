@@ -278,12 +278,21 @@ export type CalendarCloseResult =
   | { ok: true; closesAt: number; basis: CalendarBasis[]; note: string }
   | { ok: false; missingYear: number; note: string };
 
+/** 异议 the objections stored for a notice window, read once it has closed (oldest first). */
+export interface NoticeObjections {
+  /** as many as fit a bounded size, oldest first */
+  objections: { receipt: string; content: string; at: number }[];
+  /** every objection filed in the window, listed or not */
+  total: number;
+}
+
 /** Activities the interpreter itself needs (the registry's activities come on top). */
 export interface EngineActivities {
   project(args: ProjectArgs): Promise<void>;
   /** 按工作日计算截止时间 the close time of a working-day window over the published holiday calendar */
   calendarClose(args: CalendarCloseArgs): Promise<CalendarCloseResult>;
   resolveAssignees(args: { role: string; orgId: string; department?: string }): Promise<{ userId: string; name: string }[]>;
+  noticeObjections(args: { noticeId: string; closesAt: number }): Promise<NoticeObjections>;
 }
 
 /** 定时任务轮次 what a schedule's round is asked to do (the schedule passes it to `scheduledRoundWorkflow`). */

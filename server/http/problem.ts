@@ -35,7 +35,9 @@ export const problems = {
   forbidden: (zh = '无权执行此操作', en = 'you may not do this') => new Problem(403, 'forbidden', zh, en),
   notFound: (zh = '未找到', en = 'not found') => new Problem(404, 'not_found', zh, en),
   conflict: (zh: string, en: string, code = 'conflict') => new Problem(409, code, zh, en),
-  tooMany: (zh = '操作过于频繁，请稍后再试', en = 'too many requests, try again later') => new Problem(429, 'rate_limited', zh, en),
+  /** `retryAfter` (seconds) becomes the Retry-After header and a field of the body */
+  tooMany: (zh = '操作过于频繁，请稍后再试', en = 'too many requests, try again later', retryAfter?: number) =>
+    new Problem(429, 'rate_limited', zh, en, [], retryAfter === undefined ? {} : { retryAfter }),
   unavailable: (zh: string, en: string) => new Problem(503, 'unavailable', zh, en),
 };
 
@@ -47,6 +49,7 @@ export function fromDomainError(err: DomainError): Problem {
 }
 
 export function sendProblem(res: Response, p: Problem, instance?: string): void {
+  if (typeof p.extra.retryAfter === 'number') res.setHeader('Retry-After', String(p.extra.retryAfter));
   res
     .status(p.status)
     .type('application/problem+json')

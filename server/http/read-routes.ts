@@ -7,6 +7,7 @@ import { visibleCase } from '../services/cases.js';
 import { inboxCounts } from '../services/tasks.js';
 import { processVersion } from '../services/catalog.js';
 import { maskValue } from '../services/masking.js';
+import { noticeObjectionCount } from '../services/public-board.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
 import { requireUser } from './session.js';
@@ -43,7 +44,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
        FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC LIMIT $${params.length}`,
       params,
     );
-    return { items: rows };
+    return { items: maskValue(rows) };
   }));
 
   /** 案件清单导出 the region's cases as CSV: personal data masked unless asked for in full (audited), formulas neutralised */
@@ -79,12 +80,17 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       [id],
     );
     const notices = await db.query(
-      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, objection_count, calendar_note FROM notices WHERE case_id = $1 ORDER BY opens_at`,
+      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, ${noticeObjectionCount('notices')} AS objection_count,
+              calendar_note
+       FROM notices WHERE case_id = $1 ORDER BY opens_at`,
       [id],
     );
     // windows and SLAs waiting for a year of the holiday calendar nobody has published yet
     const calendarWaits = await db.query('SELECT step_id, purpose, year, message, since FROM calendar_waits WHERE case_id = $1 ORDER BY since', [id]);
-    const objections = await db.query('SELECT receipt, notice_id, content, status, filed_at FROM objections WHERE case_id = $1 ORDER BY filed_at', [id]);
+    const objections = await db.query(
+      'SELECT receipt, notice_id, content, status, filed_at, decided_at FROM objections WHERE case_id = $1 ORDER BY filed_at LIMIT 1000',
+      [id],
+    );
     const visited = new Set(taskRows.rows.filter((t) => t.status === 'completed').map((t) => t.step_id));
     for (const n of notices.rows) if (n.closed_at) visited.add(n.step_id);
     // 个人信息 the one read path: masked unless asked for in full by a role that may, and then audited
@@ -105,6 +111,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       timeline: shown.value.timeline,
       notices: notices.rows,
       calendarWaits: calendarWaits.rows,
+      // objection text is written by the public: masked like the case data (the one read path)
       objections: shown.value.objections,
       // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)
       canWithdraw:

@@ -127,12 +127,29 @@ function contentOf(rt: CaseRuntime, step: NoticeStep): Record<string, unknown> {
 async function closeNotice(rt: CaseRuntime, step: NoticeStep, notice: NoticeState): Promise<string> {
   await sleepRemainder(notice.closesAt!);
   notice.closed = true;
-  rt.emit({ kind: 'notice.closed', stepId: step.id, noticeId: notice.id, objectionCount: notice.objections.length });
-  if (notice.objections.length === 0) return step.next;
+  let objectionCount = notice.objections.length;
+  if (patched('objections-from-store')) objectionCount = await objectionsFromStore(rt, notice);
+  rt.emit({ kind: 'notice.closed', stepId: step.id, noticeId: notice.id, objectionCount });
+  if (objectionCount === 0) return step.next;
   rt.data.objections = notice.objections.map((o) => ({ receipt: o.receipt, content: o.content, at: o.at }));
+  // a flood: the case carries the first ones (bounded size); the case page lists them all
+  if (objectionCount > notice.objections.length) rt.data.objectionTotal = objectionCount;
   rt.emit({ kind: 'case.data', data: rt.data });
   rt.emit({ kind: 'objection.resolved', noticeId: notice.id, status: 'investigating' });
   return step.onObjection;
+}
+
+/**
+ * 异议 the API stores objections in PostgreSQL (never one Update each); read them in one batch now
+ * the window has closed. Objections that still came as Updates (an API server of the previous
+ * version) are already in `notice.objections`; a receipt is taken once. Returns the full count.
+ */
+async function objectionsFromStore(rt: CaseRuntime, notice: NoticeState): Promise<number> {
+  const stored = await rt.acts().noticeObjections({ noticeId: notice.id, closesAt: notice.closesAt! });
+  const receipts = new Set(notice.objections.map((o) => o.receipt));
+  for (const o of stored.objections) if (!receipts.has(o.receipt)) notice.objections.push(o);
+  notice.objections.sort((a, b) => a.at - b.at || (a.receipt < b.receipt ? -1 : 1));
+  return Math.max(stored.total, notice.objections.length);
 }
 
 /** Guard against a timer firing a millisecond early on a clock edge: the window never closes before closesAt. */
