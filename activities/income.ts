@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDefinition } from './registry.js';
+import { perCapita, round2 } from '../forms/rules.js';
 
 export interface IncomeInput {
   members: number;
@@ -24,16 +25,17 @@ export interface IncomeOutput {
   A38: number;
 }
 
-const round2 = (n: number) => Math.round((n + Number.EPSILON) * 100) / 100;
-
-/** Pure arithmetic; a household with no members is an error, never Infinity. */
+/**
+ * Pure arithmetic with the rules kernel's round2 and per-capita formula, the same the form's derived
+ * fields use (div2), so 附件2 and this activity agree to the fen; no members is an error, never Infinity.
+ */
 export function perCapitaIncome(i: IncomeInput): IncomeOutput {
   if (!Number.isInteger(i.members) || i.members < 1) {
     throw new RangeError('家庭人口数必须至少为1 / a household needs at least one member');
   }
   const A33 = round2(i.A28 + i.A29 + i.A30 + i.A31 - i.A32);
   const A37 = round2(A33 + i.A35 - i.A36);
-  return { A33, A34: round2(A33 / i.members), A37, A38: round2(A37 / i.members) };
+  return { A33, A34: perCapita(A33, i.members)!, A37, A38: perCapita(A37, i.members)! };
 }
 
 const money = { type: 'number' };

@@ -2,6 +2,8 @@
 import type pg from 'pg';
 import { readModelActivities } from './read-model.js';
 import { assigneeActivities } from './assignees.js';
+import { calendarActivities } from './calendar.js';
+import { objectionActivities } from './objections.js';
 import { ACTIVITIES } from './registry.js';
 import { scheduleActivities } from './scheduled-round.js';
 import type { ServiceDeps } from '../server/services/deps.js';
@@ -15,6 +17,8 @@ export function createActivities(db: pg.Pool, services?: ServiceDeps): Record<st
   const acts: Record<string, (...args: any[]) => Promise<unknown>> = {
     ...readModelActivities(db),
     ...assigneeActivities(db),
+    ...calendarActivities(db),
+    ...objectionActivities(db),
     ...(services ? scheduleActivities(services) : {}),
   };
   for (const a of ACTIVITIES) acts[a.name] = a.create({ db });

@@ -138,7 +138,10 @@ function payloadOf(ev: ProjectionEvent): Record<string, unknown> {
     case 'task.created':
       return { taskId: ev.task.id, stepTitle: ev.task.stepTitle, role: ev.task.role, orgId: ev.task.orgId, assigneeUser: ev.task.assigneeUser };
     case 'notice.opened':
-      return { noticeId: ev.noticeId, opensAt: ev.opensAt, closesAt: ev.closesAt, days: ev.days, calendar: ev.calendar, level: ev.level };
+      return {
+        noticeId: ev.noticeId, opensAt: ev.opensAt, closesAt: ev.closesAt, days: ev.days, calendar: ev.calendar, level: ev.level,
+        ...(ev.calendarNote ? { calendarNote: ev.calendarNote } : {}),
+      };
     case 'objection.filed':
       return { noticeId: ev.noticeId, receipt: ev.receipt };
     default: {
@@ -175,6 +178,7 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       ]);
       await db.query('UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1', [caseId]);
       await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1`, [caseId, ts(ev.at)]);
+      await db.query('DELETE FROM calendar_waits WHERE case_id = $1', [caseId]);
       return;
     case 'task.created': {
       const t = ev.task;
@@ -198,6 +202,7 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       if (ev.assigneeUser !== undefined) put('assignee_user', ev.assigneeUser);
       if (ev.claimedBy !== undefined) put('claimed_by', ev.claimedBy);
       if (ev.delegatedFrom !== undefined) put('delegated_from', ev.delegatedFrom);
+      if (ev.dueAt !== undefined) put('due_at', ts(ev.dueAt));
       if (sets.length) await db.query(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1`, values);
       return;
     }
@@ -217,14 +222,34 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         `UPDATE tasks SET status = $2, completed_at = $3, completed_by = $4, outcome_action = $5 WHERE id = $1 AND status = 'open'`,
         [ev.taskId, ev.status, ts(ev.at), ev.by ?? null, ev.action ?? null],
       );
+      if (ev.action === 'unfounded' || ev.action === 'upheld') {
+        // 异议不成立 / 异议成立: the investigation's outcome, shown to the objector by receipt
+        await db.query(`UPDATE objections SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'investigating'`, [
+          caseId, ev.action, ts(ev.at),
+        ]);
+      }
       return;
     case 'notice.opened':
       await db.query(
-        `INSERT INTO notices (id, case_id, step_id, org_id, org_path, level, title, content, days, calendar, opens_at, closes_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO notices (id, case_id, step_id, org_id, org_path, level, title, content, days, calendar, opens_at, closes_at,
+                              calendar_note)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (id) DO NOTHING`,
         [ev.noticeId, caseId, ev.stepId, ev.orgId, ev.orgPath, ev.level, ev.title, JSON.stringify(ev.content), ev.days,
-          ev.calendar, ts(ev.opensAt), ts(ev.closesAt)],
+          ev.calendar, ts(ev.opensAt), ts(ev.closesAt), ev.calendarNote ?? null],
       );
+      return;
+    case 'notice.scheduled':
+      await db.query('UPDATE notices SET closes_at = $2, calendar_note = $3 WHERE id = $1', [ev.noticeId, ts(ev.closesAt), ev.calendarNote]);
+      return;
+    case 'calendar.waiting':
+      await db.query(
+        `INSERT INTO calendar_waits (case_id, step_id, purpose, year, message, since) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (case_id, step_id, purpose) DO UPDATE SET year = EXCLUDED.year, message = EXCLUDED.message`,
+        [caseId, ev.stepId ?? '', ev.purpose, ev.year, ev.message, ts(ev.at)],
+      );
+      return;
+    case 'calendar.resolved':
+      await db.query('DELETE FROM calendar_waits WHERE case_id = $1 AND step_id = $2 AND purpose = $3', [caseId, ev.stepId ?? '', ev.purpose]);
       return;
     case 'notice.closed':
       await db.query('UPDATE notices SET closed_at = $2, objection_count = $3 WHERE id = $1', [ev.noticeId, ts(ev.at), ev.objectionCount]);
@@ -238,7 +263,13 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       await db.query('UPDATE notices SET objection_count = objection_count + 1 WHERE id = $1', [ev.noticeId]);
       return;
     case 'objection.resolved':
-      await db.query(`UPDATE objections SET status = $2 WHERE notice_id = $1`, [ev.noticeId, ev.status]);
+      await db.query(
+        `UPDATE objections SET status = $2,
+           investigating_at = CASE WHEN $2 = 'investigating' THEN COALESCE(investigating_at, $3) ELSE investigating_at END,
+           decided_at = CASE WHEN $2 = 'investigating' THEN decided_at ELSE COALESCE(decided_at, $3) END
+         WHERE notice_id = $1`,
+        [ev.noticeId, ev.status, ts(ev.at)],
+      );
       return;
     case 'notify': {
       const users = ev.userIds ?? [null];

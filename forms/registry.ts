@@ -36,17 +36,3 @@ export function resolveCodeLists<T extends FormDocument>(doc: T, lists: CodeList
   };
   return { ...doc, schema: walk(doc.schema) };
 }
-
-/** The code lists a form refers to (so a designer can show them and an import can check them). */
-export function codeListsOf(doc: FormDocument): string[] {
-  const found = new Set<string>();
-  const walk = (node: any) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      if (typeof node['x-codelist'] === 'string') found.add(node['x-codelist']);
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(doc.schema);
-  return [...found];
-}

@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   // the one edge, before anything reads the request: path, query, cookie and encoding first (the JSON body's
   // bytes and strings under /api below)
   app.use(edgeTransport());
-  installMetrics(app);
+  installMetrics(app, deps.config);
   app.use(healthRoutes(deps));
   app.use('/api', jsonBody('2mb'), edgeBody());
   app.use('/api', apiRoutes(deps));

@@ -30,6 +30,55 @@ export interface Config {
   runWorker: boolean;
   runApi: boolean;
   logLevel: string;
+  /** bearer token Prometheus must send for GET /metrics; unset: open in development and test, refused in production */
+  metricsToken?: string;
+  /** 限流 limits of the public board, shared by every API server (counted in PostgreSQL) */
+  publicLimits: PublicLimits;
+}
+
+/** Requests allowed per window; a request over any limit is answered 429 with Retry-After. */
+export interface PublicLimits {
+  windowSeconds: number;
+  /** new objections from one client address to one notice */
+  perAddressPerNotice: number;
+  /** new objections from one client address */
+  perAddress: number;
+  /** new objections to one notice, from anyone */
+  perNotice: number;
+  /** new objections, all notices together */
+  overall: number;
+  /** any public-board request from one client address */
+  boardPerAddress: number;
+  /** public-board requests one API server serves at once (the rest of its database pool stays for staff) */
+  concurrent: number;
+  /** public-board requests that may wait for a turn; more are answered 429 at once */
+  queued: number;
+}
+
+export const DEFAULT_PUBLIC_LIMITS: PublicLimits = {
+  windowSeconds: 60,
+  perAddressPerNotice: 5,
+  perAddress: 30,
+  perNotice: 600,
+  overall: 3000,
+  boardPerAddress: 300,
+  concurrent: 4,
+  queued: 200,
+};
+
+function publicLimits(env: NodeJS.ProcessEnv): PublicLimits {
+  const d = DEFAULT_PUBLIC_LIMITS;
+  const n = (name: string, fallback: number) => int(env, name, fallback, 1, 1_000_000);
+  return {
+    windowSeconds: int(env, 'ZX_RATE_WINDOW_SECONDS', d.windowSeconds, 1, 3600),
+    perAddressPerNotice: n('ZX_OBJECTIONS_PER_ADDRESS_NOTICE', d.perAddressPerNotice),
+    perAddress: n('ZX_OBJECTIONS_PER_ADDRESS', d.perAddress),
+    perNotice: n('ZX_OBJECTIONS_PER_NOTICE', d.perNotice),
+    overall: n('ZX_OBJECTIONS_TOTAL', d.overall),
+    boardPerAddress: n('ZX_PUBLIC_REQUESTS_PER_ADDRESS', d.boardPerAddress),
+    concurrent: int(env, 'ZX_PUBLIC_CONCURRENCY', d.concurrent, 1, 1000),
+    queued: int(env, 'ZX_PUBLIC_QUEUE', d.queued, 0, 100_000),
+  };
 }
 
 export class ConfigError extends Error {
@@ -112,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: role !== 'api',
     runApi: role !== 'worker',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
+    metricsToken: env.ZX_METRICS_TOKEN || undefined,
+    publicLimits: publicLimits(env),
   };
 }
 
@@ -119,5 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'PORT', 'HOST', 'ZX_DATA_DIR', 'DATABASE_URL', 'ZX_PG_PORT', 'TEMPORAL_ADDRESS',
   'ZX_TEMPORAL_PORT', 'ZX_TEMPORAL_UI_PORT', 'TEMPORAL_NAMESPACE', 'ZX_TASK_QUEUE', 'ZX_DAY_SECONDS',
-  'ZX_DEMO', 'ZX_DEMO_PASSWORD', 'ZX_CODEC_KEYS', 'ZX_ROLE', 'LOG_LEVEL',
+  'ZX_DEMO', 'ZX_DEMO_PASSWORD', 'ZX_CODEC_KEYS', 'ZX_ROLE', 'LOG_LEVEL', 'ZX_METRICS_TOKEN', 'ZX_RATE_WINDOW_SECONDS',
+  'ZX_OBJECTIONS_PER_ADDRESS_NOTICE', 'ZX_OBJECTIONS_PER_ADDRESS', 'ZX_OBJECTIONS_PER_NOTICE', 'ZX_OBJECTIONS_TOTAL',
+  'ZX_PUBLIC_REQUESTS_PER_ADDRESS', 'ZX_PUBLIC_CONCURRENCY', 'ZX_PUBLIC_QUEUE',
 ] as const;

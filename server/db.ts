@@ -1,5 +1,6 @@
 /** Database access: one pool per process, migrations, transactions. */
 import { runner } from 'node-pg-migrate';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ROOT } from './config.js';
@@ -26,6 +27,52 @@ export async function appRole(url: string): Promise<string | undefined> {
     return rows[0]?.ok ? APP_ROLE : undefined;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * 应用登录 the connection the API and the worker use: the login role zhenxing_app itself (not superuser;
+ * no UPDATE/DELETE on the audit log; cannot `SET session_replication_role` or `RESET ROLE` back to an owner).
+ * The owner (DATABASE_URL or the embedded default) only runs migrations and sets this login up. Its password
+ * is derived from the owner's credentials, so every process of one installation agrees without another
+ * secret, and the owner sets it idempotently. Undefined where the owner may not manage roles (a managed
+ * database): the caller then falls back to acting as APP_ROLE through `SET ROLE` (createPool's `role`).
+ */
+export async function appLoginUrl(ownerUrl: string): Promise<string | undefined> {
+  const owner = new URL(ownerUrl);
+  const password = createHmac('sha256', `${decodeURIComponent(owner.username)}:${decodeURIComponent(owner.password)}`)
+    .update(`${APP_ROLE} login`)
+    .digest('base64url');
+  const app = new URL(ownerUrl);
+  app.username = APP_ROLE;
+  app.password = password;
+  const url = app.toString();
+  if (await canLogIn(url)) return url;
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
+    if (!rows[0]) return undefined;
+    await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`);
+  } catch (err) {
+    // another process (a second worker, a parallel test) set it up at the same moment: its login works too
+    if (!/concurrently/.test((err as Error).message) && !(await canLogIn(url))) return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return (await canLogIn(url)) ? url : undefined;
+}
+
+async function canLogIn(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query('SELECT rolsuper FROM pg_roles WHERE rolname = session_user');
+    return rows[0]?.rolsuper === false;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 

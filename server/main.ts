@@ -6,10 +6,12 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import { appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
+import { appLoginUrl, appRole, checkDatabase, createPool, DatabaseUnreachableError, migrate } from './db.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './launcher/postgres.js';
+import { claimDataDir } from './launcher/orphans.js';
 import { MissingToolError, startTemporalDevServer, type RunningTemporal } from './launcher/temporal.js';
 import { connectClient, createWorker, NativeConnection } from './temporal/connect.js';
 import { createApp } from './app.js';
@@ -17,6 +19,7 @@ import { createLogger } from './log.js';
 import { bootstrapData } from './services/bootstrap.js';
 import { serviceDeps } from './services/deps.js';
 import { syncPackSchedules } from './services/schedules.js';
+import { notifyMissingCalendar } from './services/calendar.js';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -35,6 +38,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  if (!config.databaseUrl || !config.temporalAddress) {
+    // the embedded servers' data folder is this app's while it runs; a start after a crash stops what the
+    // crashed one left running (see launcher/orphans.ts)
+    mkdirSync(config.dataDir, { recursive: true });
+    const release = claimDataDir(config.dataDir);
+    stops.push(async () => release());
+  }
   let databaseUrl = config.databaseUrl;
   if (databaseUrl) {
     await checkDatabase(databaseUrl);
@@ -44,10 +54,18 @@ async function main(): Promise<void> {
     databaseUrl = pg.url;
   }
   await migrate(databaseUrl);
-  // the API and the worker act as the application role: they can append to the audit log, never rewrite it
-  const role = await appRole(databaseUrl);
-  if (!role) log.warn('database role zhenxing_app is not available: running as the connecting user (the audit trigger still guards the log)');
-  const db = createPool(databaseUrl, 20, { role });
+  // the API and the worker log in as the application role (the owner only migrates): they can append to the
+  // audit log, never rewrite it, and cannot switch its trigger off
+  const appUrl = await appLoginUrl(databaseUrl);
+  const role = appUrl ? undefined : await appRole(databaseUrl);
+  if (!appUrl) {
+    log.warn(
+      role
+        ? 'database login zhenxing_app could not be set up: acting as it through SET ROLE on the connecting user'
+        : 'database role zhenxing_app is not available: running as the connecting user (the audit trigger still guards the log)',
+    );
+  }
+  const db = createPool(appUrl ?? databaseUrl, 20, { role });
   stops.push(() => db.end());
 
   let temporalAddress = config.temporalAddress;
@@ -108,6 +126,16 @@ async function main(): Promise<void> {
           server.closeAllConnections();
         }),
     );
+    // 节假日安排: sixty days before a year ends without the next one, administrators are told (once per year)
+    const watchCalendar = () =>
+      notifyMissingCalendar(db).then(
+        (n) => n && log.warn({ notified: n }, 'next year of the holiday calendar is missing: administrators notified'),
+        (err) => log.error({ err: { message: (err as Error).message } }, 'holiday calendar check failed'),
+      );
+    void watchCalendar();
+    const calendarTimer = setInterval(watchCalendar, 3_600_000);
+    calendarTimer.unref();
+    stops.push(async () => clearInterval(calendarTimer));
     const url = `http://${config.host}:${config.port}`;
     const lines = [
       '',

@@ -4,7 +4,7 @@
  * changes nothing; each handler applies the action and returns once the read
  * model shows its effect.
  */
-import { setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import {
   addSignerUpdate,
   cancelUpdate,
@@ -16,7 +16,9 @@ import {
   transferTaskUpdate,
   urgeUpdate,
   withdrawUpdate,
+  submitApplicationUpdate,
   type Actor,
+  type CompleteTaskArgs,
   type TaskState,
 } from './contract.js';
 import { CaseRuntime, FORBIDDEN, INVALID, STALE, reject, type TaskGroup } from './runtime.js';
@@ -41,52 +43,89 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
     }
   };
 
+  /** Refuse an action on a task that cannot be taken now (the validator's checks, also run by submitApplication). */
+  const checkComplete = (args: CompleteTaskArgs) => {
+    const { task, group } = openTask(args.taskId);
+    mayAct(task, args.actor);
+    const action = group.actions.find((a) => a.id === args.action);
+    if (!action) reject(INVALID, `此环节不允许操作“${args.action}”`, `action "${args.action}" is not allowed at this step`);
+    if (action.commentRequired && !args.comment?.trim()) {
+      reject(INVALID, `“${action.label.zh}”必须填写意见`, `a comment is required to ${action.label.en ?? action.id}`);
+    }
+    if (action.kind === 'return') {
+      if (!args.returnTo || !(action.returnTargets ?? []).includes(args.returnTo)) {
+        reject(INVALID, '请选择可退回的环节', `returnTo must be one of ${(action.returnTargets ?? []).join(', ')}`);
+      }
+    }
+    if (task.signers.some((s) => s.userId === args.actor.userId)) {
+      reject(STALE, '您已签署过此任务，需由另一人会签', 'you already signed this task; another person must co-sign');
+    }
+    const blockers = [...rt.tasks.values()].filter((t) => t.status === 'open' && t.id !== task.id && blocks(t, task));
+    if (blockers.length > 0) reject(STALE, '前加签人员尚未办理', 'a signer added before you has not acted yet');
+  };
+  const complete = (args: CompleteTaskArgs) => {
+    const { task, group } = openTask(args.taskId);
+    const action = group.actions.find((a) => a.id === args.action)!;
+    if (task.delegatedFrom && task.assigneeUser === args.actor.userId) {
+      // 委派 the delegate answers; the task goes back to the delegator to decide
+      rt.emit({
+        kind: 'task.signed', taskId: task.id, stepId: task.stepId, actorId: args.actor.userId,
+        actorName: args.actor.name, action: 'delegate-reply', comment: args.comment, final: false,
+      });
+      task.assigneeUser = task.delegatedFrom;
+      task.delegatedFrom = undefined;
+      rt.emit({ kind: 'task.updated', taskId: task.id, assigneeUser: task.assigneeUser, delegatedFrom: null });
+    } else {
+      if (args.data && action.requiresForm !== false && task.formKey) {
+        const step = rt.step(task.stepId);
+        const store = (step.type === 'task' && step.store) || task.formKey;
+        rt.data[store] = args.data;
+        rt.emit({ kind: 'case.data', data: rt.data });
+      }
+      applyDecision(rt, group, task, action, args.actor, args.comment, args.returnTo);
+    }
+  };
+
   setHandler(
     completeTaskUpdate,
     async (args) => {
       rt.remember(args.requestId);
-      const { task, group } = openTask(args.taskId);
-      const action = group.actions.find((a) => a.id === args.action)!;
-      if (task.delegatedFrom && task.assigneeUser === args.actor.userId) {
-        // 委派 the delegate answers; the task goes back to the delegator to decide
-        rt.emit({
-          kind: 'task.signed', taskId: task.id, stepId: task.stepId, actorId: args.actor.userId,
-          actorName: args.actor.name, action: 'delegate-reply', comment: args.comment, final: false,
-        });
-        task.assigneeUser = task.delegatedFrom;
-        task.delegatedFrom = undefined;
-        rt.emit({ kind: 'task.updated', taskId: task.id, assigneeUser: task.assigneeUser, delegatedFrom: null });
-      } else {
-        if (args.data && action.requiresForm !== false && task.formKey) {
-          const step = rt.step(task.stepId);
-          const store = (step.type === 'task' && step.store) || task.formKey;
-          rt.data[store] = args.data;
-          rt.emit({ kind: 'case.data', data: rt.data });
-        }
-        applyDecision(rt, group, task, action, args.actor, args.comment, args.returnTo);
-      }
+      complete(args);
       return rt.settle();
     },
     {
       validator: (args) => {
         fresh(args.requestId);
-        const { task, group } = openTask(args.taskId);
-        mayAct(task, args.actor);
-        const action = group.actions.find((a) => a.id === args.action);
-        if (!action) reject(INVALID, `此环节不允许操作“${args.action}”`, `action "${args.action}" is not allowed at this step`);
-        if (action.commentRequired && !args.comment?.trim()) {
-          reject(INVALID, `“${action.label.zh}”必须填写意见`, `a comment is required to ${action.label.en ?? action.id}`);
-        }
-        if (action.kind === 'return') {
-          if (!args.returnTo || !(action.returnTargets ?? []).includes(args.returnTo)) {
-            reject(INVALID, '请选择可退回的环节', `returnTo must be one of ${(action.returnTargets ?? []).join(', ')}`);
-          }
-        }
-        if (task.signers.some((s) => s.userId === args.actor.userId)) {
-          reject(STALE, '您已签署过此任务，需由另一人会签', 'you already signed this task; another person must co-sign');
-        }
-        const blockers = [...rt.tasks.values()].filter((t) => t.status === 'open' && t.id !== task.id && blocks(t, task));
-        if (blockers.length > 0) reject(STALE, '前加签人员尚未办理', 'a signer added before you has not acted yet');
+        checkComplete(args);
+      },
+    },
+  );
+
+  /** the open task of the start step, once the case has created it (its assignees come from an activity) */
+  const firstTask = () => {
+    const group = rt.groups.get(rt.def.start);
+    return group?.taskIds.map((id) => rt.tasks.get(id)).find((t) => t?.status === 'open');
+  };
+  // 提交申请 sent together with the start (Update-with-Start): waits for the first task, then completes it,
+  // so a case never exists without its application however the start was cut short
+  setHandler(
+    submitApplicationUpdate,
+    async (args) => {
+      rt.remember(args.requestId);
+      // …and the case rests on it, so the answer below comes once the case has moved on (as completeTask's does)
+      await condition(() => (firstTask() !== undefined && rt.atRest) || rt.status !== 'running' || rt.visited.includes(rt.def.start));
+      const task = firstTask();
+      if (!task || rt.status !== 'running') reject(STALE, '申请已提交或案件已办结', 'the application step is over');
+      const full = { requestId: args.requestId, taskId: task.id, actor: args.actor, action: args.action, data: args.data };
+      checkComplete(full);
+      complete(full);
+      return rt.settle();
+    },
+    {
+      validator: (args) => {
+        fresh(args.requestId);
+        if (args.actor.userId !== rt.input.initiator.userId) reject(FORBIDDEN, '只有发起人可以提交申请', 'only the initiator submits the application');
+        if (rt.visited.includes(rt.def.start)) reject(STALE, '申请已提交', 'the application was already submitted');
       },
     },
   );
@@ -259,7 +298,7 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
   function openNotice(noticeId?: string) {
     const now = Date.now();
     return [...rt.notices.values()].find(
-      (n) => !n.closed && now < n.closesAt && (noticeId === undefined || n.id === noticeId),
+      (n) => !n.closed && now < (n.closesAt ?? Infinity) && (noticeId === undefined || n.id === noticeId),
     );
   }
 }

@@ -12,7 +12,7 @@ import {
   isCancellation,
   setHandler,
 } from '@temporalio/workflow';
-import { caseStateQuery, type CaseInput, type CaseStatus } from './contract.js';
+import { calendarPublishedSignal, caseStateQuery, type CaseInput, type CaseStatus } from './contract.js';
 import { JOIN } from './definition.js';
 import { CaseRuntime } from './runtime.js';
 import { installActions } from './actions.js';
@@ -35,6 +35,9 @@ export async function caseWorkflow(input: CaseInput): Promise<{ status: CaseStat
   const rt = new CaseRuntime(input);
   const main = new CancellationScope();
   installActions(rt, () => main.cancel());
+  setHandler(calendarPublishedSignal, () => {
+    rt.calendarPublications++;
+  });
   setHandler(caseStateQuery, () => ({
     ...rt.result(),
     data: rt.data,

@@ -3,7 +3,7 @@
  * it accepts (Temporal Updates), its query, and the events it projects into
  * the read model. Imported by the workflow, the activities and the server.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrgLevel, ProcessDefinition } from './definition.js';
 
 export interface Actor {
@@ -78,7 +78,10 @@ export interface NoticeState {
   id: string;
   stepId: string;
   opensAt: number;
-  closesAt: number;
+  /** absent while the close time waits for a year of the holiday calendar an administrator has not published */
+  closesAt?: number;
+  /** how the close time was computed ("按2027年节假日安排（第1版）计算，截止 2027-01-07 24:00"), or why it is pending */
+  calendarNote?: string;
   closed: boolean;
   objections: { receipt: string; content: string; at: number }[];
 }
@@ -102,6 +105,14 @@ export interface CompleteTaskArgs {
   /** form data, already validated (and derived fields computed) by the server */
   data?: Record<string, unknown>;
   returnTo?: string;
+}
+/** 提交申请 the initiator's submission of the first step, sent with the case's start (Update-with-Start). */
+export interface SubmitApplicationArgs {
+  requestId: string;
+  actor: Actor;
+  action: string;
+  /** form data, already validated by the server */
+  data?: Record<string, unknown>;
 }
 export interface ClaimTaskArgs {
   requestId: string;
@@ -136,12 +147,6 @@ export interface ObjectionArgs {
   name?: string;
   contact?: string;
 }
-export interface RepairArgs {
-  requestId: string;
-  actor: Actor;
-  taskId: string;
-  action: 'retry' | 'skip' | 'cancel';
-}
 
 export interface ActionResult {
   caseId: string;
@@ -153,6 +158,7 @@ export interface ActionResult {
 export type CaseStatus = 'running' | 'approved' | 'rejected' | 'withdrawn' | 'cancelled' | 'completed' | 'refused';
 
 export const completeTaskUpdate = defineUpdate<ActionResult, [CompleteTaskArgs]>('completeTask');
+export const submitApplicationUpdate = defineUpdate<ActionResult, [SubmitApplicationArgs]>('submitApplication');
 export const claimTaskUpdate = defineUpdate<ActionResult, [ClaimTaskArgs]>('claimTask');
 export const transferTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('transferTask');
 export const delegateTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('delegateTask');
@@ -162,7 +168,8 @@ export const urgeUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('urge');
 export const ccUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cc');
 export const cancelUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cancel');
 export const fileObjectionUpdate = defineUpdate<ActionResult, [ObjectionArgs]>('fileObjection');
-export const repairUpdate = defineUpdate<ActionResult, [RepairArgs]>('repair');
+/** 节假日安排已发布 an administrator published a year: cases waiting for it compute their close times again */
+export const calendarPublishedSignal = defineSignal<[{ year: number }]>('calendarPublished');
 
 export interface CaseSnapshot extends ActionResult {
   data: Record<string, unknown>;
@@ -208,7 +215,17 @@ export type ProjectionEvent = { seq: number; at: number; stepId?: string; actorI
   | { kind: 'case.data'; data: Record<string, unknown> }
   | { kind: 'case.ended'; status: CaseStatus; outcome: string }
   | { kind: 'task.created'; task: TaskRow }
-  | { kind: 'task.updated'; taskId: string; assigneeUser?: string | null; claimedBy?: string | null; delegatedFrom?: string | null; role?: string; orgId?: string }
+  | {
+      kind: 'task.updated';
+      taskId: string;
+      assigneeUser?: string | null;
+      claimedBy?: string | null;
+      delegatedFrom?: string | null;
+      role?: string;
+      orgId?: string;
+      /** the SLA's due time, once a working-day SLA could be computed */
+      dueAt?: number;
+    }
   | { kind: 'task.signed'; taskId: string; actorName: string; action: string; comment?: string; final: boolean }
   | { kind: 'task.closed'; taskId: string; status: 'completed' | 'cancelled'; action?: string; by?: string }
   | {
@@ -222,8 +239,13 @@ export type ProjectionEvent = { seq: number; at: number; stepId?: string; actorI
       days: number;
       calendar: 'calendar' | 'working';
       opensAt: number;
-      closesAt: number;
+      /** absent: pending until the holiday calendar has the year it needs (`notice.scheduled` brings it) */
+      closesAt?: number;
+      calendarNote?: string;
     }
+  | { kind: 'notice.scheduled'; noticeId: string; closesAt: number; calendarNote: string }
+  | { kind: 'calendar.waiting'; purpose: 'notice' | 'sla'; year: number; message: string }
+  | { kind: 'calendar.resolved'; purpose: 'notice' | 'sla'; year: number; message: string }
   | { kind: 'notice.closed'; noticeId: string; objectionCount: number }
   | { kind: 'objection.filed'; noticeId: string; receipt: string; content: string; name?: string; contact?: string }
   | { kind: 'objection.resolved'; noticeId: string; status: 'unfounded' | 'upheld' | 'investigating' }
@@ -237,10 +259,40 @@ export interface ProjectArgs {
   events: ProjectionEvent[];
 }
 
+export interface CalendarCloseArgs {
+  opensAt: number;
+  days: number;
+  /** ids from the root down to the node whose calendar applies (a notice's board, a case's node) */
+  orgPath: string[];
+}
+
+/** which published version of which calendar a close time came from (national, or a region's overlay) */
+export interface CalendarBasis {
+  scope: string;
+  year: number;
+  version: number;
+}
+
+/** what a case keeps: the close time and the versions it came from, or the year that is missing */
+export type CalendarCloseResult =
+  | { ok: true; closesAt: number; basis: CalendarBasis[]; note: string }
+  | { ok: false; missingYear: number; note: string };
+
+/** 异议 the objections stored for a notice window, read once it has closed (oldest first). */
+export interface NoticeObjections {
+  /** as many as fit a bounded size, oldest first */
+  objections: { receipt: string; content: string; at: number }[];
+  /** every objection filed in the window, listed or not */
+  total: number;
+}
+
 /** Activities the interpreter itself needs (the registry's activities come on top). */
 export interface EngineActivities {
   project(args: ProjectArgs): Promise<void>;
+  /** 按工作日计算截止时间 the close time of a working-day window over the published holiday calendar */
+  calendarClose(args: CalendarCloseArgs): Promise<CalendarCloseResult>;
   resolveAssignees(args: { role: string; orgId: string; department?: string }): Promise<{ userId: string; name: string }[]>;
+  noticeObjections(args: { noticeId: string; closesAt: number }): Promise<NoticeObjections>;
 }
 
 /** 定时任务轮次 what a schedule's round is asked to do (the schedule passes it to `scheduledRoundWorkflow`). */

@@ -158,7 +158,6 @@ export interface EndStep {
 }
 
 export type Step = TaskStep | ParallelStep | NoticeStep | ActivityStep | DecisionStep | EndStep;
-export type StepType = Step['type'];
 
 /** 办理对象 what a case is about. */
 export type SubjectKind = 'household' | 'project' | 'asset' | 'campaign';

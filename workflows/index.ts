@@ -1,4 +1,3 @@
 /** The workflow bundle's entry: every workflow type the worker registers. */
 export { caseWorkflow } from './case-workflow.js';
-export { emptyWorkflow } from './empty-workflow.js';
 export { scheduledRoundWorkflow } from './scheduled-round.js';

@@ -5,6 +5,8 @@
  */
 import { ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type {
+  CalendarCloseArgs,
+  CalendarCloseResult,
   CaseInput,
   CaseStatus,
   NoticeState,
@@ -30,6 +32,12 @@ const engine = proxyActivities<EngineActivities>(projection);
  * activity (`patched`), so their histories replay unchanged.
  */
 const local = proxyLocalActivities<EngineActivities>(projection);
+/** The calendar is read through an activity (never a global): retried while PostgreSQL is away. */
+const calendar = proxyActivities<EngineActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+const HOUR_MS = 3_600_000;
 
 /** Distributes `Omit` over a union, so each event kind keeps its own fields. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -80,6 +88,8 @@ export class CaseRuntime {
   private kicks = 0;
   private restedAt = 0;
   abortOutcome?: { status: CaseStatus; outcome: string };
+  /** how many times an administrator published a holiday-calendar year since this run began (signal) */
+  calendarPublications = 0;
 
   constructor(readonly input: CaseInput) {
     this.def = input.definition;
@@ -197,6 +207,11 @@ export class CaseRuntime {
     }
   }
 
+  /** Every runner waits for a person or a timer (or an automated step): the case is at rest. */
+  get atRest(): boolean {
+    return this.activeRunners === 0;
+  }
+
   /** A branch of a parallel step starts or stops running. */
   runnerStarted(): void {
     this.activeRunners++;
@@ -245,6 +260,60 @@ export class CaseRuntime {
 
   info() {
     return workflowInfo();
+  }
+
+  /** The close time of a working-day window over the published holiday calendar (an activity: never a global). */
+  calendarClose(args: CalendarCloseArgs): Promise<CalendarCloseResult> {
+    return calendar.calendarClose(args);
+  }
+
+  /**
+   * 等待节假日安排 a working-day window or SLA needs a year nobody has published yet: say so (case page,
+   * administrators' inbox), wait, and go on by itself once the year is there — woken by the
+   * `calendarPublished` signal the publishing service sends, with a slow poll (1 h, doubling to a day) in
+   * case a signal was lost. Returns undefined when `giveUp` came true first (the task was decided meanwhile).
+   */
+  async awaitCalendar(
+    missing: Extract<CalendarCloseResult, { ok: false }>,
+    args: CalendarCloseArgs,
+    purpose: 'notice' | 'sla',
+    step: { id: string; title: { zh: string } },
+    giveUp: () => boolean = () => false,
+  ): Promise<Extract<CalendarCloseResult, { ok: true }> | undefined> {
+    let result: CalendarCloseResult = missing;
+    let year = missing.missingYear;
+    const county = this.input.org.ancestors.county ?? this.input.org.path[0];
+    const announce = (r: Extract<CalendarCloseResult, { ok: false }>) => {
+      this.emit({ kind: 'calendar.waiting', stepId: step.id, purpose, year: r.missingYear, message: r.note });
+      this.emit({ kind: 'audit', action: 'calendar.waiting', target: step.id, detail: { year: r.missingYear, purpose } });
+      this.emit({
+        kind: 'notify',
+        notifyKind: 'calendar-missing',
+        role: 'admin',
+        orgId: county,
+        message: `${this.input.title}「${step.title.zh}」：${r.missingYear}年节假日安排尚未录入，${purpose === 'notice' ? '公示截止时间' : '办理期限'}待定，请在“节假日安排”中发布`,
+      });
+    };
+    announce(missing);
+    let pollMs = HOUR_MS;
+    for (;;) {
+      const seen = this.calendarPublications;
+      await this.waitFor(() => this.calendarPublications !== seen || giveUp(), pollMs);
+      if (giveUp()) {
+        this.emit({ kind: 'calendar.resolved', stepId: step.id, purpose, year, message: '已办理，不再等待节假日安排' });
+        return undefined;
+      }
+      pollMs = Math.min(pollMs * 2, 24 * HOUR_MS);
+      result = await this.calendarClose(args);
+      if (result.ok) {
+        this.emit({ kind: 'calendar.resolved', stepId: step.id, purpose, year, message: result.note });
+        return result;
+      }
+      if (result.missingYear !== year) {
+        year = result.missingYear;
+        announce(result);
+      }
+    }
   }
 
   acts(): EngineActivities {

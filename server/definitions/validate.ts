@@ -6,24 +6,13 @@
  * and expression it names exists. Each error names the step and JSON path.
  */
 import Ajv2020 from 'ajv/dist/2020.js';
-import jsonLogic from 'json-logic-js';
 import schema from './process-definition.schema.json' with { type: 'json' };
 import { JOIN, transitions, type ProcessDefinition, type Step } from '../../workflows/definition.js';
-import { CUSTOM_OPERATORS } from '../../workflows/logic.js';
+import { OPERATORS } from '../../forms/rules.js';
 import type { DefinitionError, DefinitionRegistry } from './registry.js';
 
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });
 const checkSchema = ajv.compile(schema);
-
-/** JSON Logic's own operators (json-logic-js 2.x) plus ours. */
-const OPERATORS = new Set([
-  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and', '>', '>=', '<', '<=',
-  'max', 'min', '+', '-', '*', '/', '%', 'map', 'filter', 'reduce', 'all', 'none', 'some', 'merge', 'in', 'cat', 'substr', 'log',
-  'method',
-  ...CUSTOM_OPERATORS,
-]);
-// `method` calls arbitrary methods on values: never allowed in a definition
-OPERATORS.delete('method');
 
 type Result = { ok: true } | { ok: false; errors: DefinitionError[] };
 
@@ -297,7 +286,6 @@ function unknownOperator(expr: unknown): string | undefined {
     if (!OPERATORS.has(keys[0])) return keys[0];
     return unknownOperator((expr as Record<string, unknown>)[keys[0]]);
   }
-  void jsonLogic;
   return undefined;
 }
 

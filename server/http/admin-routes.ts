@@ -13,7 +13,7 @@ import { changedPaths, diffPacks, exportPack, importPack, readPackFolder, type P
 import { packScheduleProblems, validateProcessForImport } from '../services/process-publish.js';
 import { currentSchedules, listSchedules, syncPackSchedules, triggerSchedule } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
-import { upsertUser } from '../services/directory.js';
+import * as users from '../services/users.js';
 import { verifyAuditChain, appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
 import { hasRole, type Principal } from '../services/principal.js';
@@ -272,81 +272,19 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
   }));
   r.post('/users', handle(async (req, res) => {
     const who = requireRole(req, SECURITY);
-    const b = obj(req.body, 'body');
-    const errors: FieldError[] = [];
-    if (typeof b.username !== 'string' || !/^[a-z][a-z0-9_.-]{2,31}$/.test(b.username)) errors.push({ path: 'username', message: '用户名须为3–32位小写字母、数字', message_en: 'username: 3–32 lower-case letters or digits' });
-    if (typeof b.name !== 'string' || !b.name.trim()) errors.push({ path: 'name', message: '请填写姓名', message_en: 'name is required' });
-    if (typeof b.password !== 'string' || b.password.length < 10) errors.push({ path: 'password', message: '密码至少10位', message_en: 'password needs at least 10 characters' });
-    if (!Array.isArray(b.roles)) errors.push({ path: 'roles', message: '请分配角色', message_en: 'roles must be an array' });
-    if (errors.length) throw problems.invalid(errors);
-    const roles = await checkRoles(b.roles);
-    const dup = await db.query('SELECT 1 FROM users WHERE username = $1', [b.username]);
-    if (dup.rowCount) throw problems.conflict('用户名已存在', 'username taken', 'exists');
-    const id = await inTransaction(db, async (tx) => {
-      const uid = await upsertUser(tx, { username: b.username, name: b.name, password: b.password, roles });
-      await appendAudit(tx, [{ id: `user:${uid}:create`, actorId: who.userId, action: 'user.create', target: uid, detail: { roles: b.roles } }]);
-      return uid;
-    });
+    const id = await users.createUser(db, who, obj(req.body, 'body'));
     res.status(201);
     return { id };
   }));
-
-  // the separated roles, which every pack has, and the pack's own roles with the levels they sit at
-  const assignable = async () => {
-    const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
-    const roles = new Map<string, string[] | undefined>((rows[0]?.manifest.roles ?? []).map((r: { key: string; levels?: string[] }) => [r.key, r.levels]));
-    for (const k of ['admin', 'security_admin', 'auditor']) roles.set(k, undefined);
-    return roles;
-  };
-  /** role assignments from a body: each a known role at a node of a level the role sits at */
-  const checkRoles = async (list: unknown): Promise<{ role: string; org: string; department?: string }[]> => {
-    if (!Array.isArray(list) || list.length === 0) throw problems.invalid([{ path: 'roles', message: '请至少分配一个角色', message_en: 'assign at least one role' }]);
-    const roles = await assignable();
-    const orgs = new Map((await db.query('SELECT id, level FROM org_nodes WHERE id = ANY($1)', [list.map((x: any) => String(x?.org ?? ''))])).rows.map((o) => [o.id, o.level]));
-    const errors: FieldError[] = [];
-    list.forEach((x: any, i) => {
-      if (!roles.has(x?.role)) errors.push({ path: `roles.${i}.role`, message: `角色“${x?.role}”不存在`, message_en: `unknown role ${x?.role}` });
-      else if (!orgs.has(x?.org)) errors.push({ path: `roles.${i}.org`, message: '组织机构不存在', message_en: 'unknown organisation node' });
-      else if (roles.get(x.role) && !roles.get(x.role)!.includes(orgs.get(x.org))) {
-        errors.push({ path: `roles.${i}.org`, message: `该角色只能设在${roles.get(x.role)!.join('、')}级`, message_en: `this role sits at ${roles.get(x.role)!.join(', ')} level` });
-      }
-    });
-    if (errors.length) throw problems.invalid(errors);
-    return list.map((x: any) => ({ role: x.role, org: x.org, department: typeof x.department === 'string' ? x.department : '' }));
-  };
-  const otherUser = async (who: Principal, id: string) => {
-    // separation of powers: nobody changes their own roles or switches themselves off
-    if (id === who.userId) throw problems.forbidden('不能修改自己的角色或状态', 'you may not change your own roles or status');
-    const u = await db.query('SELECT id FROM users WHERE id = $1', [id]);
-    if (!u.rowCount) throw problems.notFound('用户不存在', 'no such user');
-  };
   r.post('/users/:id/roles', handle(async (req) => {
     const who = requireRole(req, SECURITY);
     const id = String(req.params.id);
-    await otherUser(who, id);
-    const roles = await checkRoles(req.body?.roles);
-    await inTransaction(db, async (tx) => {
-      const before = (await tx.query('SELECT role, org_id AS org, department FROM user_roles WHERE user_id = $1 ORDER BY role, org_id', [id])).rows;
-      await tx.query('DELETE FROM user_roles WHERE user_id = $1', [id]);
-      for (const x of roles) await tx.query('INSERT INTO user_roles (user_id, role, org_id, department) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING', [id, x.role, x.org, x.department ?? '']);
-      // a changed role takes effect at the next request: end the user's sessions
-      await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
-      await appendAudit(tx, [{ id: `user:${id}:roles:${Date.now()}`, actorId: who.userId, action: 'user.roles', target: id, detail: { before, after: roles } }]);
-    });
-    return { id, roles };
+    return { id, roles: await users.setUserRoles(db, who, id, req.body?.roles) };
   }));
   r.post('/users/:id/status', handle(async (req) => {
     const who = requireRole(req, SECURITY);
     const id = String(req.params.id);
-    await otherUser(who, id);
-    if (typeof req.body?.disabled !== 'boolean') throw problems.invalid([{ path: 'disabled', message: '请指定启用或停用', message_en: 'disabled must be true or false' }]);
-    const disabled = req.body.disabled as boolean;
-    await inTransaction(db, async (tx) => {
-      await tx.query('UPDATE users SET disabled = $2 WHERE id = $1', [id, disabled]);
-      if (disabled) await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
-      await appendAudit(tx, [{ id: `user:${id}:status:${Date.now()}`, actorId: who.userId, action: disabled ? 'user.disable' : 'user.enable', target: id, detail: {} }]);
-    });
-    return { id, disabled };
+    return { id, disabled: await users.setUserStatus(db, who, id, req.body?.disabled) };
   }));
 
   // ---- projection dead letters (admin): events the read model refused, and their replay after a fix ----

@@ -27,14 +27,45 @@ export interface Endpoint {
 }
 
 const requestId = { type: 'string', minLength: 1, maxLength: 100, description: '客户端生成的请求编号（幂等）' };
+/** every free-text field a user can send has a maxLength */
+const id = { type: 'string', maxLength: 100 };
+const comment = { type: 'string', maxLength: 2000 };
 const ADMIN = { roles: ['admin'] };
+/** a year of the holiday calendar: date ranges as entered, or an .ics / CSV / JSON file's text */
+const CALENDAR_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    scope: { type: 'string', minLength: 1, maxLength: 100 },
+    ranges: {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['name', 'kind', 'from'],
+        properties: {
+          name: { type: 'string', maxLength: 30 },
+          kind: { enum: ['holiday', 'workday'] },
+          from: { type: 'string', maxLength: 10 },
+          to: { type: 'string', maxLength: 10 },
+        },
+      },
+    },
+    file: {
+      type: 'object',
+      required: ['kind', 'text'],
+      properties: { kind: { enum: ['ics', 'csv', 'json'] }, text: { type: 'string', maxLength: 200000 } },
+    },
+    note: { type: 'string', maxLength: 500 },
+  },
+};
 const SECURITY = { roles: ['security_admin'] };
 const AUDITOR = { roles: ['auditor'] };
 
 export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/healthz', summary: '健康检查 Health of PostgreSQL and Temporal', access: 'public', ok: 200 },
   { method: 'post', path: '/api/auth/login', summary: '登录 Log in', access: 'public', ok: 200,
-    body: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } },
+    body: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string', maxLength: 100 }, password: { type: 'string', maxLength: 200 } } } },
   { method: 'post', path: '/api/auth/logout', summary: '退出 Log out', access: 'public', ok: 200 },
   { method: 'get', path: '/api/me', summary: '当前用户及其角色 Current user and roles', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/tasks', summary: '待办列表 Inbox (keyset pages)', access: 'staff', ok: 200,
@@ -44,37 +75,40 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/tasks/{id}', summary: '任务详情 Task with form, permissions and actions', access: 'staff', ok: 200 },
   { method: 'post', path: '/api/tasks/{id}/claim', summary: '认领 Claim', access: 'staff', ok: 200, body: { type: 'object', properties: { requestId } } },
   { method: 'post', path: '/api/tasks/{id}/complete', summary: '办理 Complete with an action', access: 'staff', ok: 200,
-    body: { type: 'object', required: ['requestId', 'action'], properties: { requestId, action: { type: 'string' }, data: { type: 'object' },
-      comment: { type: 'string' }, returnTo: { type: 'string' } } } },
+    body: { type: 'object', required: ['requestId', 'action'], properties: { requestId, action: id, data: { type: 'object' },
+      comment, returnTo: id } } },
   { method: 'post', path: '/api/tasks/{id}/transfer', summary: '转办 Transfer', access: 'staff', ok: 200,
-    body: { type: 'object', required: ['to'], properties: { requestId, to: { type: 'string' } } } },
+    body: { type: 'object', required: ['to'], properties: { requestId, to: id } } },
   { method: 'post', path: '/api/tasks/{id}/delegate', summary: '委派 Delegate', access: 'staff', ok: 200,
-    body: { type: 'object', required: ['to'], properties: { requestId, to: { type: 'string' } } } },
+    body: { type: 'object', required: ['to'], properties: { requestId, to: id } } },
   { method: 'post', path: '/api/tasks/{id}/add-signer', summary: '加签 Add a signer', access: 'staff', ok: 200,
-    body: { type: 'object', required: ['to'], properties: { requestId, to: { type: 'string' }, position: { enum: ['before', 'after'] } } } },
+    body: { type: 'object', required: ['to'], properties: { requestId, to: id, position: { enum: ['before', 'after'] } } } },
   { method: 'post', path: '/api/tasks/{id}/draft', summary: '保存草稿 Save a draft', access: 'staff', ok: 200,
     body: { type: 'object', required: ['data'], properties: { data: { type: 'object' } } } },
   { method: 'post', path: '/api/tasks/bulk-complete', summary: '批量办理 Bulk complete (per-item results)', access: 'staff', ok: 200,
     body: { type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 100, items: { type: 'object' } } } } },
   { method: 'post', path: '/api/cases', summary: '发起案件 Start a case', access: 'staff', ok: 201,
-    body: { type: 'object', required: ['process', 'org', 'requestId'], properties: { process: { type: 'string' }, org: { type: 'string' },
+    body: { type: 'object', required: ['process', 'org', 'requestId'], properties: { process: id, org: id,
       subject: { type: 'object' }, data: { type: 'object' }, requestId } } },
   { method: 'get', path: '/api/cases', summary: '案件列表 Cases in my region', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/cases/export.csv', summary: '案件清单导出（CSV）Cases in my region as CSV (personal data masked unless unmask=1 and allowed)', access: 'staff', ok: 200,
+    query: { process: { type: 'string' }, status: { type: 'string' }, unmask: { type: 'string', enum: ['1'] } } },
   { method: 'get', path: '/api/cases/{id}', summary: '案件详情 State, progress, timeline', access: 'staff', ok: 200 },
-  { method: 'post', path: '/api/cases/{id}/withdraw', summary: '撤回 Withdraw', access: 'staff', ok: 200, body: { type: 'object', required: ['requestId'], properties: { requestId, comment: { type: 'string' } } } },
+  { method: 'post', path: '/api/cases/{id}/withdraw', summary: '撤回 Withdraw', access: 'staff', ok: 200, body: { type: 'object', required: ['requestId'], properties: { requestId, comment } } },
   { method: 'post', path: '/api/cases/{id}/urge', summary: '催办 Urge', access: 'staff', ok: 200, body: { type: 'object', required: ['requestId'], properties: { requestId } } },
   { method: 'post', path: '/api/cases/{id}/cc', summary: '抄送 Copy to', access: 'staff', ok: 200,
-    body: { type: 'object', required: ['requestId', 'userIds'], properties: { requestId, userIds: { type: 'array', items: { type: 'string' } } } } },
+    body: { type: 'object', required: ['requestId', 'userIds'], properties: { requestId, userIds: { type: 'array', maxItems: 100, items: id } } } },
   { method: 'post', path: '/api/cases/{id}/cancel', summary: '终止 Cancel (administrator)', access: ADMIN, ok: 200,
-    body: { type: 'object', required: ['requestId', 'comment'], properties: { requestId, comment: { type: 'string' } } } },
+    body: { type: 'object', required: ['requestId', 'comment'], properties: { requestId, comment } } },
   { method: 'get', path: '/api/cases/{id}/documents/{form}', summary: '文书（A4 打印视图的数据）A document for the print view', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/cases/{id}/documents/{form}.pdf', summary: '文书PDF Document as PDF', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/public/orgs', summary: '公示地区 Places with a notice board', access: 'public', ok: 200 },
   { method: 'get', path: '/api/public/notices', summary: '公示栏 Notices of a place (masked)', access: 'public', ok: 200, query: { org: { type: 'string' } } },
   { method: 'post', path: '/api/public/notices/{id}/objections', summary: '提出异议 File an objection', access: 'public', ok: 201,
-    body: { type: 'object', required: ['content'], properties: { content: { type: 'string', maxLength: 2000 }, name: { type: 'string' }, contact: { type: 'string' } } } },
+    body: { type: 'object', required: ['content'], properties: { content: { type: 'string', maxLength: 2000 }, name: { type: 'string', maxLength: 50 },
+      contact: { type: 'string', maxLength: 50, description: '11位手机号或带区号的固定电话 a mobile or a landline with its area code' } } } },
   { method: 'get', path: '/api/public/objections/{receipt}', summary: '异议进度 Objection status', access: 'public', ok: 200 },
-  { method: 'get', path: '/api/orgs', summary: '组织机构 Organisation tree', access: 'public', ok: 200 },
+  { method: 'get', path: '/api/orgs', summary: '组织机构 Organisation tree', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/processes', summary: '可发起的流程 Published processes', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/users', summary: '本地区人员 People in my region', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/households', summary: '农户查询 Households in my region', access: 'staff', ok: 200 },
@@ -93,6 +127,12 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/forms/{key}', summary: '表单最新版 Latest published form', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/forms/{key}/versions/{version}', summary: '表单指定版本 A form version', access: 'staff', ok: 200 },
   { method: 'post', path: '/api/forms/{key}/validate', summary: '校验 Validate form data', access: 'staff', ok: 200, body: { type: 'object' } },
+  { method: 'get', path: '/api/calendar/status', summary: '节假日安排提醒 Whether a year of the holiday calendar is missing', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/admin/calendar', summary: '节假日安排 Years of the working-day calendar', access: ADMIN, ok: 200 },
+  { method: 'get', path: '/api/admin/calendar/{year}', summary: '某年节假日安排及其版本 One year and its versions', access: ADMIN, ok: 200,
+    query: { scope: { type: 'string', description: 'national，或地区节点（本地区增加的节日）' } } },
+  { method: 'post', path: '/api/admin/calendar/{year}/preview', summary: '预览节假日安排 Check a year and show what would change', access: ADMIN, ok: 200, body: CALENDAR_BODY },
+  { method: 'post', path: '/api/admin/calendar/{year}/versions', summary: '发布节假日安排 Publish a new version of a year', access: ADMIN, ok: 201, body: CALENDAR_BODY },
   { method: 'get', path: '/api/admin/processes', summary: '流程版本 Process versions', access: ADMIN, ok: 200 },
   { method: 'post', path: '/api/admin/processes', summary: '新建流程 Create a process', access: ADMIN, ok: 201, body: { type: 'object' } },
   { method: 'post', path: '/api/admin/processes/validate', summary: '校验流程 Validate a definition', access: ADMIN, ok: 200, body: { type: 'object' } },

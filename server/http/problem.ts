@@ -6,6 +6,7 @@ import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { DomainError, type DomainErrorKind } from '../errors.js';
 
 export interface FieldError {
   path: string;
@@ -34,11 +35,21 @@ export const problems = {
   forbidden: (zh = '无权执行此操作', en = 'you may not do this') => new Problem(403, 'forbidden', zh, en),
   notFound: (zh = '未找到', en = 'not found') => new Problem(404, 'not_found', zh, en),
   conflict: (zh: string, en: string, code = 'conflict') => new Problem(409, code, zh, en),
-  tooMany: (zh = '操作过于频繁，请稍后再试', en = 'too many requests, try again later') => new Problem(429, 'rate_limited', zh, en),
+  /** `retryAfter` (seconds) becomes the Retry-After header and a field of the body */
+  tooMany: (zh = '操作过于频繁，请稍后再试', en = 'too many requests, try again later', retryAfter?: number) =>
+    new Problem(429, 'rate_limited', zh, en, [], retryAfter === undefined ? {} : { retryAfter }),
   unavailable: (zh: string, en: string) => new Problem(503, 'unavailable', zh, en),
 };
 
+const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 422, not_found: 404, conflict: 409, forbidden: 403, unavailable: 503 };
+
+/** A service's domain error as the problem+json it stands for. */
+export function fromDomainError(err: DomainError): Problem {
+  return new Problem(STATUS_OF[err.kind], err.code, err.zh, err.en, err.errors);
+}
+
 export function sendProblem(res: Response, p: Problem, instance?: string): void {
+  if (typeof p.extra.retryAfter === 'number') res.setHeader('Retry-After', String(p.extra.retryAfter));
   res
     .status(p.status)
     .type('application/problem+json')
@@ -81,6 +92,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const id = (req as { id?: string }).id;
     if (err instanceof Problem) return sendProblem(res, err, id);
+    if (err instanceof DomainError) return sendProblem(res, fromDomainError(err), id);
     const type = (err as { type?: string }).type;
     if (type === 'entity.parse.failed') {
       return sendProblem(res, problems.badRequest('请求体不是合法的 JSON', 'the body is not valid JSON'), id);

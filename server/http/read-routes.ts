@@ -7,12 +7,15 @@ import { visibleCase } from '../services/cases.js';
 import { inboxCounts } from '../services/tasks.js';
 import { processVersion } from '../services/catalog.js';
 import { maskValue } from '../services/masking.js';
+import { noticeObjectionCount } from '../services/public-board.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
 import { requireUser } from './session.js';
 import { resolvedForm } from '../services/form-check.js';
 import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
+import { readCaseData } from '../services/personal-data.js';
+import { exportCasesCsv } from '../services/exports.js';
 import { problems } from './problem.js';
 import { intQuery } from './edge.js';
 
@@ -41,8 +44,21 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
        FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC LIMIT $${params.length}`,
       params,
     );
-    return { items: rows };
+    return { items: maskValue(rows) };
   }));
+
+  /** 案件清单导出 the region's cases as CSV: personal data masked unless asked for in full (audited), formulas neutralised */
+  r.get('/cases/export.csv', async (req, res, next) => {
+    try {
+      const who = requireUser(req);
+      const q = req.query as Record<string, string>;
+      const csv = await exportCasesCsv(svc, who, { process: q.process || undefined, status: q.status || undefined, unmask: q.unmask === '1' });
+      res.type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="cases-${new Date().toISOString().slice(0, 10)}.csv"`);
+      res.send(csv);
+    } catch (err) {
+      next(err);
+    }
+  });
 
   r.get('/cases/:id', handle(async (req) => {
     const who = requireUser(req);
@@ -53,7 +69,8 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     const timeline = await db.query(
       `SELECT e.seq, e.kind, e.step_id, e.actor_id, u.display_name AS actor_name, e.payload, e.at
        FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
-       WHERE e.case_id = $1 AND e.kind IN ('case.started','task.created','task.signed','task.closed','notice.opened','notice.closed','objection.filed','case.ended','cc','notify')
+       WHERE e.case_id = $1 AND e.kind IN ('case.started','task.created','task.signed','task.closed','notice.opened','notice.scheduled','notice.closed',
+                                           'calendar.waiting','calendar.resolved','objection.filed','case.ended','cc','notify')
        ORDER BY e.seq`,
       [id],
     );
@@ -63,32 +80,39 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       [id],
     );
     const notices = await db.query(
-      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, objection_count FROM notices WHERE case_id = $1 ORDER BY opens_at`,
+      `SELECT id, step_id, title, level, days, calendar, opens_at, closes_at, closed_at, ${noticeObjectionCount('notices')} AS objection_count,
+              calendar_note
+       FROM notices WHERE case_id = $1 ORDER BY opens_at`,
       [id],
     );
-    const objections = await db.query('SELECT receipt, notice_id, content, status, filed_at FROM objections WHERE case_id = $1 ORDER BY filed_at', [id]);
+    // windows and SLAs waiting for a year of the holiday calendar nobody has published yet
+    const calendarWaits = await db.query('SELECT step_id, purpose, year, message, since FROM calendar_waits WHERE case_id = $1 ORDER BY since', [id]);
+    const objections = await db.query(
+      'SELECT receipt, notice_id, content, status, filed_at, decided_at FROM objections WHERE case_id = $1 ORDER BY filed_at LIMIT 1000',
+      [id],
+    );
     const visited = new Set(taskRows.rows.filter((t) => t.status === 'completed').map((t) => t.step_id));
     for (const n of notices.rows) if (n.closed_at) visited.add(n.step_id);
+    // 个人信息 the one read path: masked unless asked for in full by a role that may, and then audited
     const unmask = req.query.unmask === '1';
-    if (unmask) {
-      // a full read of personal data is logged
-      await inTransaction(db, (tx) =>
-        appendAudit(tx, [{ id: `read:${id}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'case.read-unmasked', target: id }]),
-      );
-    }
+    // (objection text, and the timeline's objection events with the objector's contact, are personal data too)
+    const shown = await readCaseData(svc, who, c, { data: c.data, objections: objections.rows, timeline: timeline.rows }, { purpose: 'case', unmask, strict: true });
     return {
       case: {
         id: c.id, title: c.title, processKey: c.process_key, processVersion: c.process_version, orgId: c.org_id, orgName: c.org_name,
         subjectKind: c.subject_kind, subjectId: c.subject_id, subjectName: c.subject_name, initiatorId: c.initiator_id, status: c.status,
         outcome: c.outcome, currentSteps: c.current_steps, startedAt: c.started_at, endedAt: c.ended_at,
       },
-      data: unmask ? c.data : maskValue(c.data),
+      data: shown.value.data,
+      unmasked: shown.unmasked,
       definition: def,
       progress: { done: [...visited], current: (c.current_steps as { id: string }[]).map((s) => s.id) },
       tasks: taskRows.rows,
-      timeline: timeline.rows,
+      timeline: shown.value.timeline,
       notices: notices.rows,
-      objections: objections.rows,
+      calendarWaits: calendarWaits.rows,
+      // objection text is written by the public: masked like the case data (the one read path)
+      objections: shown.value.objections,
       // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)
       canWithdraw:
         c.initiator_id === who.userId && c.status === 'running' && notices.rows.length === 0 &&
@@ -109,8 +133,9 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
       const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
       if (!form) throw problems.notFound('表单不存在', 'no such form');
-      await inTransaction(db, (tx) => appendAudit(tx, [{ id: `pdf:${id}:${key}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'document.print', target: id, detail: { form: key } }]));
-      const pdf = await renderFormPdf(form, data, { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name });
+      // an official document is printed in full for those who may read it so (audited), masked for the rest
+      const shown = await readCaseData(svc, who, c, data, { purpose: 'document.print', unmask: true, form: key });
+      const pdf = await renderFormPdf(form, shown.value, { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name });
       res.type('application/pdf').setHeader('content-disposition', `inline; filename="${encodeURIComponent(key)}-${id}.pdf"`);
       res.send(pdf);
     } catch (err) {
@@ -130,12 +155,14 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
     const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
     if (!form) throw problems.notFound('表单不存在', 'no such form');
-    // an official document shows the full data, like the PDF: each view is logged
-    await inTransaction(db, (tx) => appendAudit(tx, [{ id: `view:${id}:${key}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'document.view', target: id, detail: { form: key } }]));
-    return { form, data, signed: Boolean(snap.rows[0]), case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name } };
+    // an official document shows the full data to those who may read it so, like the PDF (audited); masked for the rest
+    const shown = await readCaseData(svc, who, c, data, { purpose: 'document.view', unmask: true, form: key });
+    return { form, data: shown.value, unmasked: shown.unmasked, signed: Boolean(snap.rows[0]), case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name } };
   }));
 
-  r.get('/orgs', handle(async () => {
+  // staff only; the public board has its own list (/api/public/orgs)
+  r.get('/orgs', handle(async (req) => {
+    requireUser(req);
     const { rows } = await db.query('SELECT id, parent_id, level, name FROM org_nodes ORDER BY path');
     return { items: rows };
   }));

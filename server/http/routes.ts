@@ -1,11 +1,10 @@
 /** All /api routes. Each handler: who (session) → what (service) → answer. */
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { AppDeps } from '../app.js';
-import { serviceDeps } from '../services/deps.js';
+import { serviceDeps, type ServiceDeps } from '../services/deps.js';
 import * as cases from '../services/cases.js';
 import * as tasks from '../services/tasks.js';
 import * as board from '../services/public-board.js';
-import { loadPrincipal } from '../services/principal.js';
 import { login, logout, loginRateLimit, requireUser, sessionMiddleware } from './session.js';
 import { problems } from './problem.js';
 import { formRoutes } from './forms-routes.js';
@@ -13,8 +12,17 @@ import { adminRoutes } from './admin-routes.js';
 import { readRoutes } from './read-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { attachmentRoutes } from './attachment-routes.js';
+import { calendarRoutes } from './calendar-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { validateBodies } from './body-validation.js';
+import { bulkhead } from './bulkhead.js';
+
+/** 限流 every public-board request, per client address (shared by all API servers through PostgreSQL) */
+const publicBoardLimit = (svc: ServiceDeps) => (req: Request, _res: Response, next: NextFunction) => {
+  // filing an objection counts against this limit in the same statement as its own limits
+  if (req.method === 'POST') return next();
+  board.boardRequest(svc, req.ip ?? 'unknown').then(() => next(), next);
+};
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 /** Wrap an async handler: its result is the JSON body; a thrown Problem becomes problem+json. */
@@ -97,19 +105,26 @@ export function apiRoutes(deps: AppDeps): express.Router {
   }
 
   // ---- public board (no login) ----
+  const limits = deps.config.publicLimits;
+  r.use('/public', bulkhead(limits.concurrent, limits.queued), publicBoardLimit(svc));
   r.get('/public/orgs', handle(async () => {
     const { rows } = await deps.db.query(`SELECT id, parent_id, level, name FROM org_nodes WHERE level IN ('county','township','village') ORDER BY path`);
     return { items: rows };
   }));
   r.get('/public/notices', handle(async (req) => board.listNotices(svc, req.query as { org?: string })));
-  r.post('/public/notices/:id/objections', handle(async (req) => board.fileObjection(svc, String(req.params.id), body(req)), 201));
+  r.post('/public/notices/:id/objections', handle(async (req, res) => {
+    const { created, ...filed } = await board.fileObjection(svc, String(req.params.id), body(req), { address: req.ip ?? 'unknown' });
+    // the same text again from the same client: the first receipt, nothing new stored
+    res.status(created ? 201 : 200);
+    return filed;
+  }));
   r.get('/public/objections/:receipt', handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))));
 
   r.use(readRoutes(deps, svc));
   r.use(formRoutes(deps));
   r.use(departmentRoutes(deps));
   r.use(attachmentRoutes(deps));
+  r.use(calendarRoutes(svc));
   r.use('/admin', adminRoutes(deps, svc));
-  void loadPrincipal;
   return r;
 }

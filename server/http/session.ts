@@ -3,20 +3,17 @@
  * a random id; idle (2 h) and absolute (12 h) timeouts; a CSRF token per
  * session that cookie-authenticated writes must echo in `x-csrf-token`.
  */
-import { verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type pg from 'pg';
 import { loadPrincipal, type Principal } from '../services/principal.js';
-import { appendAudit } from '../audit/chain.js';
+import { authenticate } from '../services/credentials.js';
 import { Problem, problems } from './problem.js';
 import { readCookie, SESSION_COOKIE } from './edge.js';
 
 export const COOKIE = SESSION_COOKIE;
 const IDLE_MS = 2 * 3600_000;
 const ABSOLUTE_MS = 12 * 3600_000;
-const MAX_FAILURES = 5;
-const LOCK_MS = 15 * 60_000;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -30,48 +27,14 @@ export async function login(db: pg.Pool, username: unknown, password: unknown, s
   if (typeof username !== 'string' || !username) errors.push({ path: 'username', message: '请输入用户名', message_en: 'username is required' });
   if (typeof password !== 'string' || !password) errors.push({ path: 'password', message: '请输入密码', message_en: 'password is required' });
   if (errors.length) throw problems.invalid(errors);
-  const { rows } = await db.query('SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE username = $1', [username]);
-  const u = rows[0];
-  const audit = (action: string, actorId: string | null) =>
-    db.connect().then(async (c) => {
-      try {
-        await c.query('BEGIN');
-        await appendAudit(c, [{ id: `auth:${randomBytes(8).toString('hex')}`, actorId, action, target: String(username), detail: { ip } }]);
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK');
-        throw e;
-      } finally {
-        c.release();
-      }
-    });
-  if (u?.locked_until && new Date(u.locked_until).getTime() > Date.now()) {
-    const minutes = Math.ceil((new Date(u.locked_until).getTime() - Date.now()) / 60_000);
-    await audit('auth.login-locked', u.id);
-    throw new Problem(429, 'account_locked', `密码错误次数过多，账号已锁定，请${minutes}分钟后再试`, `too many failed attempts; try again in ${minutes} min`, [], { retryAfterMinutes: minutes });
-  }
-  const ok = u && !u.disabled && (await verify(u.password_hash, password as string).catch(() => false));
-  if (!ok) {
-    if (u) {
-      const failures = u.failed_logins + 1;
-      await db.query('UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
-        u.id, failures >= MAX_FAILURES ? 0 : failures, failures >= MAX_FAILURES ? new Date(Date.now() + LOCK_MS) : null,
-      ]);
-    }
-    await audit('auth.login-failed', u?.id ?? null);
-    throw new Problem(401, 'bad_credentials', '用户名或密码错误', 'wrong username or password', [
-      { path: 'password', message: '用户名或密码错误', message_en: 'wrong username or password' },
-    ]);
-  }
-  await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id]);
+  const userId = await authenticate(db, username as string, password as string, ip);
   const id = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
   await db.query('INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES ($1,$2,$3,$4)', [
-    id, u.id, csrf, new Date(Date.now() + ABSOLUTE_MS),
+    id, userId, csrf, new Date(Date.now() + ABSOLUTE_MS),
   ]);
-  await audit('auth.login', u.id);
   res.cookie(COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: ABSOLUTE_MS });
-  return { csrfToken: csrf, principal: await loadPrincipal(db, u.id) };
+  return { csrfToken: csrf, principal: await loadPrincipal(db, userId) };
 }
 
 export async function logout(db: pg.Pool, req: Request, res: Response) {

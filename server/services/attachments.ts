@@ -50,3 +50,45 @@ export async function readAttachment(db: pg.Pool, who: Principal, id: string) {
   }
   return { contentType: a.content_type as string, bytes: a.bytes as Buffer };
 }
+
+/** Every attachment id in a form's data, with the field path it sits at ("members.0.photo"). */
+function attachmentRefs(v: unknown, path: string, out: { id: string; path: string }[] = []) {
+  if (typeof v === 'string' && ATTACHMENT_ID.test(v)) out.push({ id: v, path });
+  else if (Array.isArray(v)) v.forEach((x, i) => attachmentRefs(x, path ? `${path}.${i}` : String(i), out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) attachmentRefs(x, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
+/**
+ * 附件归属 an attachment a form refers to must be the submitter's own upload, or belong to the case's
+ * region: uploaded by someone holding a role at one of the case's nodes, or already part of this case.
+ * Otherwise referring to it would let anyone read another village's photos through their own case.
+ * Refused with 422 naming the field.
+ */
+export async function checkAttachmentRefs(
+  db: pg.Pool | pg.ClientBase,
+  who: Principal,
+  data: unknown,
+  caseRow: { id?: string; org_path: string[] },
+): Promise<void> {
+  const refs = attachmentRefs(data, '');
+  if (!refs.length) return;
+  const { rows } = await db.query(
+    `SELECT a.id FROM attachments a WHERE a.id = ANY($1) AND (
+       a.created_by = $2
+       OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = a.created_by AND r.org_id = ANY($3))
+       OR EXISTS (SELECT 1 FROM cases c WHERE c.id = $4 AND c.data::text LIKE '%' || a.id || '%'))`,
+    [[...new Set(refs.map((r) => r.id))], who.userId, caseRow.org_path, caseRow.id ?? null],
+  );
+  const ok = new Set(rows.map((r) => r.id as string));
+  const bad = refs.filter((r) => !ok.has(r.id));
+  if (bad.length) {
+    throw problems.invalid(
+      bad.map((r) => ({
+        path: r.path,
+        message: '所引用的附件不存在，或不属于您或本案件所属地区',
+        message_en: 'the attachment does not exist or belongs neither to you nor to this case’s region',
+      })),
+    );
+  }
+}

@@ -3,22 +3,26 @@
  * and read cases for the case page. Checks who and where, validates, then
  * talks to the case workflow. The API and the scenario tests both call this.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import {
   ccUpdate,
   cancelUpdate,
-  completeTaskUpdate,
+  submitApplicationUpdate,
   urgeUpdate,
   withdrawUpdate,
   type CaseInput,
 } from '../../workflows/contract.js';
-import { problems, type FieldError } from '../http/problem.js';
+import type { caseWorkflow } from '../../workflows/case-workflow.js';
+import { inTransaction } from '../db.js';
+import { fromWorkflowError, problems, type FieldError } from '../http/problem.js';
+import { claimRequestKey, once, storeResponse } from './idempotency.js';
 import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
 import type { ServiceDeps } from './deps.js';
 import { caseOrg } from './directory.js';
 import { holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
+import { checkAttachmentRefs } from './attachments.js';
 
 export interface StartCaseRequest {
   process: string;
@@ -46,7 +50,9 @@ export const SCHEDULER: Principal = { userId: 'system:scheduler', username: 'sch
 export async function startCase(deps: ServiceDeps, who: Principal, req: StartCaseRequest, opts: { system?: boolean } = {}) {
   const { db } = deps;
   const errors: FieldError[] = [];
-  if (!req.requestId) errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' });
+  if (!req.requestId || typeof req.requestId !== 'string' || req.requestId.length > 100) {
+    errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required (text, up to 100 characters)' });
+  }
   const def = req.process ? await latestProcess(db, req.process) : undefined;
   if (!def) errors.push({ path: 'process', message: '流程不存在或未发布', message_en: 'no published process with this key' });
   const org = req.org ? await caseOrg(db, req.org) : undefined;
@@ -79,6 +85,7 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
   const submitNow = req.submit ?? req.data !== undefined;
   if (submitNow && first?.type === 'task' && first.form) {
     const checked = await validateForStep(db, first, first.form.version ?? forms[first.form.key], req.data ?? {}, undefined);
+    await checkAttachmentRefs(db, who, checked, { org_path: org!.path });
     data = { [first.store ?? first.form.key]: checked };
   }
 
@@ -97,52 +104,73 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
     daySeconds: deps.daySeconds,
   };
 
-  if (subject.kind === 'household' && subject.id && def!.exclusive !== false) {
-    // claim the household for this case; a concurrent second case loses the race here
-    const claimed = await db.query(
-      `UPDATE households SET active_case_id = $2 WHERE id = $1 AND (active_case_id IS NULL OR active_case_id = $2) RETURNING id`,
-      [subject.id, caseId],
-    );
-    if (!claimed.rowCount) {
-      const existing = (await db.query('SELECT active_case_id FROM households WHERE id = $1', [subject.id])).rows[0];
-      throw problems.conflict(`该农户已有在办案件 ${existing?.active_case_id}`, `the household already has an open case ${existing?.active_case_id}`, 'household_busy');
+  // the requestId is bound to this request; its key and the household's claim are one transaction, so a
+  // request refused here (another request's id, a busy household) leaves neither behind
+  const { requestId, ...request } = req;
+  const key = await inTransaction(db, async (tx) => {
+    const k = await claimRequestKey(tx, who.userId, requestId, 'POST /api/cases', { ...request });
+    if (k.response === undefined && subject.kind === 'household' && subject.id && def!.exclusive !== false) {
+      // claim the household for this case (never again once this case has ended); a concurrent second case loses the race here
+      const claimed = await tx.query(
+        `UPDATE households SET active_case_id = $2 WHERE id = $1 AND (active_case_id IS NULL OR active_case_id = $2)
+           AND NOT EXISTS (SELECT 1 FROM cases WHERE id = $2 AND status <> 'running') RETURNING id`,
+        [subject.id, caseId],
+      );
+      // no claim but this very case exists: a retry after the case went on (or ended) — answer with it
+      if (!claimed.rowCount && !(await tx.query('SELECT 1 FROM cases WHERE id = $1', [caseId])).rowCount) {
+        const existing = (await tx.query('SELECT active_case_id FROM households WHERE id = $1', [subject.id])).rows[0];
+        throw problems.conflict(`该农户已有在办案件 ${existing?.active_case_id}`, `the household already has an open case ${existing?.active_case_id}`, 'household_busy');
+      }
     }
-  }
-  let fresh = true;
+    return k;
+  });
+  if (key.response !== undefined) return { case: key.response as Awaited<ReturnType<typeof getCaseRow>>, created: false };
+
+  const workflowOptions = { taskQueue: deps.taskQueue, workflowId: caseId, args: [input] as [CaseInput], workflowIdConflictPolicy: 'USE_EXISTING' as const };
   try {
-    await deps.temporal.workflow.start('caseWorkflow', { taskQueue: deps.taskQueue, workflowId: caseId, args: [input] });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-      if (subject.id) await db.query('UPDATE households SET active_case_id = NULL WHERE id = $1 AND active_case_id = $2', [subject.id, caseId]);
-      throw err;
+    if (submitNow && first?.type === 'task') {
+      // 原子发起 the case and its application in one call (Update-with-Start): a crash at any moment leaves
+      // either nothing or the case with its application, and a retry with the same requestId finishes it
+      const action = first.actions.find((a) => a.kind === 'submit') ?? first.actions[0];
+      await deps.temporal.workflow.executeUpdateWithStart(submitApplicationUpdate, {
+        args: [{ requestId: `${requestId}:start`, actor: { userId: who.userId, name: who.name }, action: action.id, data: data[first.store ?? first.form?.key ?? ''] as Record<string, unknown> | undefined }],
+        updateId: `${caseId}:start`,
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', workflowOptions),
+      });
+    } else {
+      await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', workflowOptions);
     }
-    fresh = false; // the same request again: answer with the case it made
-  }
-  if (fresh && submitNow && first?.type === 'task') {
-    const task = await waitForTask(deps, caseId, first.id);
-    const action = first.actions.find((a) => a.kind === 'submit') ?? first.actions[0];
-    await deps.temporal.workflow.getHandle(caseId).executeUpdate(completeTaskUpdate, {
-      args: [{ requestId: `${req.requestId}:start`, taskId: task, actor: { userId: who.userId, name: who.name }, action: action.id, data: data[first.store ?? first.form?.key ?? ''] as Record<string, unknown> | undefined }],
-      updateId: `${caseId}:start`,
-    });
+  } catch (err) {
+    const p = fromWorkflowError(err);
+    // a repeat after the case continued as new: its application was accepted long ago
+    if (p?.code !== 'stale_action') {
+      if (subject.id && !(await caseExists(deps, caseId))) {
+        await db.query('UPDATE households SET active_case_id = NULL WHERE id = $1 AND active_case_id = $2', [subject.id, caseId]);
+      }
+      throw p ?? err;
+    }
   }
   // the read model may lag the start by a few milliseconds: answer with the row once it exists
   const deadline = Date.now() + 15_000;
   for (;;) {
     const row = await getCaseRow(deps, caseId);
-    if (row) return { case: row, created: fresh };
+    if (row) {
+      await storeResponse(db, who.userId, requestId, row);
+      return { case: row, created: key.first };
+    }
     if (Date.now() > deadline) throw problems.unavailable('流程引擎未响应', 'the workflow engine did not answer in time');
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-async function waitForTask(deps: ServiceDeps, caseId: string, stepId: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const { rows } = await deps.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open' LIMIT 1`, [caseId, stepId]);
-    if (rows[0]) return rows[0].id;
-    if (Date.now() > deadline) throw problems.unavailable('流程引擎未响应', 'the workflow engine did not answer in time');
-    await new Promise((r) => setTimeout(r, 25));
+/** Did Temporal start this case (a failed call may still have started it)? */
+async function caseExists(deps: ServiceDeps, caseId: string): Promise<boolean> {
+  try {
+    await deps.temporal.workflow.getHandle(caseId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    return true; // unknown: keep the household's claim; the retry with the same requestId finishes the case
   }
 }
 
@@ -177,11 +205,13 @@ export async function caseAction(
   await visibleCase(deps, who, caseId);
   if (!body.requestId) throw problems.invalid([{ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' }]);
   const update = { withdraw: withdrawUpdate, urge: urgeUpdate, cc: ccUpdate, cancel: cancelUpdate }[kind];
-  const result = await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, {
-    args: [{ requestId: body.requestId, actor: { userId: who.userId, name: who.name }, comment: body.comment, userIds: body.userIds }],
-    updateId: `${caseId}:${body.requestId}`,
-  });
-  return result;
+  const key = { userId: who.userId, requestId: body.requestId, route: `POST /api/cases/${caseId}/${kind}`, body: { comment: body.comment, userIds: body.userIds } };
+  return once(deps.db, key, () =>
+    deps.temporal.workflow.getHandle(caseId).executeUpdate(update, {
+      args: [{ requestId: body.requestId!, actor: { userId: who.userId, name: who.name }, comment: body.comment, userIds: body.userIds }],
+      updateId: `${caseId}:${body.requestId}`,
+    }),
+  );
 }
 
 function levelZh(level: string): string {

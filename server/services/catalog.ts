@@ -27,16 +27,6 @@ export async function pinnedForms(db: pg.Pool | pg.ClientBase): Promise<Record<s
   return Object.fromEntries(rows.map((r) => [r.key, r.version]));
 }
 
-export async function formDocument(db: pg.Pool | pg.ClientBase, key: string, version?: number): Promise<any | undefined> {
-  const { rows } = version
-    ? await db.query('SELECT document, version FROM form_versions WHERE key = $1 AND version = $2', [key, version])
-    : await db.query(
-        `SELECT document, version FROM form_versions WHERE key = $1 AND status = 'published' ORDER BY version DESC LIMIT 1`,
-        [key],
-      );
-  return rows[0] ? { ...rows[0].document, version: rows[0].version } : undefined;
-}
-
 /** Parameters in force for a year: for each key, the value of the latest year ≤ `year`. */
 export async function paramsForYear(db: pg.Pool | pg.ClientBase, year: number): Promise<Record<string, number | string | boolean>> {
   const { rows } = await db.query(
@@ -44,9 +34,4 @@ export async function paramsForYear(db: pg.Pool | pg.ClientBase, year: number): 
     [year],
   );
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-}
-
-export async function nextVersion(db: pg.Pool | pg.ClientBase, table: 'process_versions' | 'form_versions', key: string): Promise<number> {
-  const { rows } = await db.query(`SELECT COALESCE(max(version), 0) + 1 AS v FROM ${table} WHERE key = $1`, [key]);
-  return Number(rows[0].v);
 }

@@ -8,12 +8,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import ExcelJS from 'exceljs';
 import { parseResidentId } from '../../forms/formats.js';
 import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
 import { appendAudit } from '../audit/chain.js';
 import { problems, type FieldError } from '../http/problem.js';
 import type { Principal } from './principal.js';
+import { checkTable, readXlsxLimited } from './spreadsheet.js';
 
 export type Table = string[][];
 
@@ -85,30 +85,6 @@ export function readCsvBuffer(buf: Buffer): Table {
     }
   }
   return parseCsv(text.replace(/^\uFEFF/, ''));
-}
-
-/** The first worksheet of an XLSX file, every cell as the text Excel shows. */
-export async function readXlsxBuffer(buf: Buffer): Promise<Table> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch {
-    throw problems.invalid([{ path: 'file', message: '无法读取该 Excel 文件（须为 .xlsx 格式）', message_en: 'the file is not a readable .xlsx workbook' }]);
-  }
-  const sheet = wb.worksheets[0];
-  if (!sheet) return [];
-  const rows: Table = [];
-  sheet.eachRow({ includeEmpty: false }, (row) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const cell = row.getCell(c);
-      const v = cell.value;
-      // ID numbers typed as numbers lose nothing as long as they are read as text; dates become YYYY-MM-DD
-      cells.push(v instanceof Date ? v.toISOString().slice(0, 10) : v === null || v === undefined ? '' : typeof v === 'object' ? cell.text : String(v));
-    }
-    rows.push(cells);
-  });
-  return rows.filter((r) => r.some((x) => x.trim() !== ''));
 }
 
 /** A, B, … Z, AA, AB …: how a spreadsheet names its columns. */
@@ -228,7 +204,9 @@ const MAX_REPORTED = 200;
  * and answer at once with the job, whose progress `getImport` reports.
  */
 export async function startImport(db: pg.Pool, who: Principal, file: { filename: string; format: 'csv' | 'xlsx'; content: Buffer }) {
-  const table = file.format === 'xlsx' ? await readXlsxBuffer(file.content) : readCsvBuffer(file.content);
+  // an .xlsx is inflated and parsed off the request thread, within limits (a zip bomb is refused in seconds)
+  const table = file.format === 'xlsx' ? await readXlsxLimited(file.content) : readCsvBuffer(file.content);
+  if (file.format === 'csv') checkTable(table);
   const prepared = prepareRecords(table);
   if (prepared.errors.length) {
     const errors: FieldError[] = prepared.errors.slice(0, MAX_REPORTED).map((e) => ({

@@ -6,6 +6,7 @@ import { hash } from '@node-rs/argon2';
 import type pg from 'pg';
 import type { CaseOrg } from '../../workflows/contract.js';
 import type { OrgLevel } from '../../workflows/definition.js';
+import { separationConflict } from './principal.js';
 
 export interface OrgNodeInput {
   id: string;
@@ -40,8 +41,11 @@ export async function upsertOrgs(db: pg.ClientBase | pg.Pool, nodes: OrgNodeInpu
 
 export const hashPassword = (password: string) => hash(password, { algorithm: 2 /* argon2id */ });
 
+/** Every way a user gets roles comes here (demo loader, security administrator, installation command). */
 export async function upsertUser(db: pg.ClientBase | pg.Pool, u: UserInput): Promise<string> {
   const id = u.id ?? u.username;
+  const conflict = separationConflict(u.roles);
+  if (conflict) throw new Error(`user ${u.username}: separation of powers forbids holding ${conflict[0]} with ${conflict[1]}`);
   const passwordHash = await hashPassword(u.password);
   await db.query(
     `INSERT INTO users (id, username, display_name, password_hash, phone) VALUES ($1,$2,$3,$4,$5)

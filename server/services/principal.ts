@@ -39,6 +39,11 @@ export function holdsRoleOver(p: Principal, roles: readonly string[] | '*', orgP
   return p.roles.some((r) => (roles === '*' || roles.includes(r.role)) && orgPath.includes(r.orgId));
 }
 
+/** The nodes whose region a principal works in (the separated security roles work on no region). */
+export function regionNodes(p: Principal): string[] {
+  return p.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+}
+
 export function hasRole(p: Principal, roles: readonly string[]): boolean {
   return p.roles.some((r) => roles.includes(r.role));
 }
@@ -48,3 +53,25 @@ export const CASE_ROLES = [
   'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'county_rural_bureau', 'county_finance',
   'county_industry_dept', 'county_leading_group', 'monitor_contact', 'admin',
 ] as const;
+
+/**
+ * 三权分立 separation of powers: the system administrator, the security administrator and the auditor
+ * are three different people, and none of them works cases. An account holding one of these roles holds
+ * no other role (it may hold the same role at several nodes). The database trigger of migration 0013
+ * enforces the same rule on every write.
+ */
+export const SEPARATED_ROLES = ['admin', 'security_admin', 'auditor'] as const;
+/** Granted only by the installation command (`npm run users -- grant-security-admin|grant-auditor`), never online. */
+export const INSTALL_ONLY_ROLES = ['security_admin', 'auditor'] as const;
+
+const isSeparated = (role: string) => (SEPARATED_ROLES as readonly string[]).includes(role);
+
+/** The first pair of roles that one account may not hold together, or undefined when the set is allowed. */
+export function separationConflict(roles: readonly { role: string }[]): [string, string] | undefined {
+  for (const a of roles) {
+    if (!isSeparated(a.role)) continue;
+    const b = roles.find((x) => x.role !== a.role);
+    if (b) return [a.role, b.role];
+  }
+  return undefined;
+}

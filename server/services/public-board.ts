@@ -3,11 +3,12 @@
  * a village/township/county with personal data masked, objections with a
  * receipt number, and a status lookup that reveals nothing else.
  */
-import { randomBytes } from 'node:crypto';
-import { fileObjectionUpdate } from '../../workflows/contract.js';
-import { fromWorkflowError, problems, type FieldError } from '../http/problem.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { problems, type FieldError } from '../http/problem.js';
+import { DEFAULT_PUBLIC_LIMITS } from '../config.js';
 import type { ServiceDeps } from './deps.js';
-import { maskValue } from './masking.js';
+import { maskString, maskValue, normaliseForMatch, normalisePhone } from './masking.js';
+import { clientHash, take } from './rate-limit.js';
 
 export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: number }) {
   if (!q.org || typeof q.org !== 'string') {
@@ -18,7 +19,7 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
   // open windows, and those closed in the last 30 days
   const { rows } = await deps.db.query(
     `SELECT n.id, n.title, n.level, n.org_id, o.name AS org_name, n.content, n.days, n.calendar, n.opens_at, n.closes_at, n.closed_at,
-            n.objection_count, c.process_key
+            ${noticeObjectionCount('n')} AS objection_count, c.process_key
      FROM notices n JOIN org_nodes o ON o.id = n.org_id JOIN cases c ON c.id = n.case_id
      WHERE n.org_path @> ARRAY[$1]::text[] AND (n.closed_at IS NULL OR n.closed_at > now() - interval '30 days')
      ORDER BY n.opens_at DESC LIMIT $2`,
@@ -30,7 +31,7 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
     org: org.rows[0],
     items: rows.map((n) => ({
       id: n.id,
-      title: n.title,
+      title: maskString(n.title),
       level: n.level,
       orgName: n.org_name,
       processKey: n.process_key,
@@ -38,41 +39,137 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
       calendar: n.calendar,
       opensAt: n.opens_at,
       closesAt: n.closes_at,
-      open: !n.closed_at && new Date(n.closes_at).getTime() > now,
+      objectionCount: n.objection_count,
+      // a working-day window whose close time waits for the holiday calendar is open until it is known
+      open: !n.closed_at && (n.closes_at === null || new Date(n.closes_at).getTime() > now),
+      closesPending: n.closes_at === null,
       content: maskValue(labelled(n.content, labels)),
       fields: Object.fromEntries(Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path])),
     })),
   };
 }
 
-export async function fileObjection(deps: ServiceDeps, noticeId: string, body: { content?: unknown; name?: unknown; contact?: unknown }) {
+/**
+ * 异议数 SQL for a notice's objection count: counted from the stored objections while the window is
+ * open, the number the case workflow took once it has closed. `n` is the notices row's alias.
+ */
+export const noticeObjectionCount = (n: string) =>
+  `CASE WHEN ${n}.closed_at IS NULL THEN (SELECT count(*)::int FROM objections o WHERE o.notice_id = ${n}.id) ELSE ${n}.objection_count END`;
+
+/** 限流 one request to the public board from a client address: 429 with Retry-After over the limit. */
+export async function boardRequest(deps: ServiceDeps, address: string): Promise<void> {
+  const limits = deps.publicLimits ?? DEFAULT_PUBLIC_LIMITS;
+  const decision = await take(deps.db, limits.windowSeconds, [
+    { key: `board:${clientHash(address, deps.clientKey)}`, limit: limits.boardPerAddress },
+  ]);
+  if (!decision.ok) throw problems.tooMany(undefined, undefined, decision.retryAfter);
+}
+
+/** 异议 what a member of the public sends; checked here, at the edge */
+export interface ObjectionBody {
+  content?: unknown;
+  name?: unknown;
+  contact?: unknown;
+}
+
+export const OBJECTION_LIMITS = { content: 2000, name: 50, contact: 50 } as const;
+// control characters (NUL included) never reach PostgreSQL or a case; tab and line breaks are text
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/**
+ * File an objection: stored in PostgreSQL with its receipt first and answered at once; the case
+ * workflow reads all of a notice's objections when the window closes (never one Update each).
+ * The same text from the same client to the same notice is one objection: the second filing gets
+ * the first receipt (created: false) and counts against no limit.
+ */
+export async function fileObjection(deps: ServiceDeps, noticeId: string, body: ObjectionBody, client: { address: string } = { address: 'local' }) {
+  const { content, name, contact } = checkObjection(body);
+  const clientId = clientHash(client.address, deps.clientKey);
+  const contentHash = createHash('sha256').update(normaliseForMatch(content)).digest('hex');
+  const same = async () =>
+    (await deps.db.query('SELECT receipt FROM objections WHERE notice_id = $1 AND client_hash = $2 AND content_hash = $3', [noticeId, clientId, contentHash]))
+      .rows[0]?.receipt as string | undefined;
+  const earlier = await same();
+  if (earlier) return { receipt: earlier, status: 'received', created: false };
+
+  const limits = deps.publicLimits ?? DEFAULT_PUBLIC_LIMITS;
+  const decision = await take(deps.db, limits.windowSeconds, [
+    { key: `board:${clientId}`, limit: limits.boardPerAddress },
+    { key: `objection:address-notice:${clientId}:${noticeId}`, limit: limits.perAddressPerNotice },
+    { key: `objection:address:${clientId}`, limit: limits.perAddress },
+    { key: `objection:notice:${noticeId}`, limit: limits.perNotice },
+    { key: 'objection:all', limit: limits.overall },
+  ]);
+  if (!decision.ok) {
+    throw problems.tooMany('提交异议过于频繁，请稍后再试', 'too many objections, try again later', decision.retryAfter);
+  }
+
+  const receipt = `YY${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
+  // One statement: share-lock the notice row and check the window is still open, then store. The
+  // workflow's close sets intake_closed_at, which waits for every share lock: nothing is taken after it
+  // read the objections. A share lock (not a count on the notice row) lets objections to one notice
+  // commit side by side; the board counts rows while the window is open (noticeObjectionCount).
+  // filed_at <= closes_at always holds for what is stored.
+  const { rows } = await deps.db.query(
+    `WITH n AS (
+       SELECT id, case_id FROM notices
+       WHERE id = $1 AND closed_at IS NULL AND intake_closed_at IS NULL AND (closes_at IS NULL OR closes_at >= now()) FOR SHARE),
+     ins AS (
+       INSERT INTO objections (receipt, notice_id, case_id, content, name, contact, client_hash, content_hash, filed_at)
+       SELECT $2, n.id, n.case_id, $3, $4, $5, $6, $7, now() FROM n
+       ON CONFLICT (notice_id, client_hash, content_hash) WHERE client_hash IS NOT NULL DO NOTHING
+       RETURNING receipt)
+     SELECT (SELECT count(*) FROM n)::int AS open, (SELECT count(*) FROM ins)::int AS stored`,
+    [noticeId, receipt, content, name ?? null, contact ?? null, clientId, contentHash],
+  );
+  if (rows[0].stored) return { receipt, status: 'received', created: true };
+  if (rows[0].open) {
+    // the same text from the same client, filed at the same moment: one objection, one receipt
+    const first = await same();
+    if (first) return { receipt: first, status: 'received', created: false };
+  }
+  const exists = await deps.db.query('SELECT 1 FROM notices WHERE id = $1', [noticeId]);
+  if (!exists.rowCount) throw problems.notFound('公示不存在', 'notice not found');
+  throw problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
+}
+
+/** Every field error at once, Chinese first; the values as they are stored. */
+function checkObjection(body: ObjectionBody): { content: string; name?: string; contact?: string } {
   const errors: FieldError[] = [];
-  const content = typeof body.content === 'string' ? body.content.trim() : '';
-  if (!content) errors.push({ path: 'content', message: '请填写异议内容', message_en: 'content is required' });
-  if (content.length > 2000) errors.push({ path: 'content', message: '异议内容不超过2000字', message_en: 'content is at most 2000 characters' });
-  for (const f of ['name', 'contact'] as const) {
-    const v = body[f];
-    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 100)) {
-      errors.push({ path: f, message: `${f === 'name' ? '姓名' : '联系方式'}格式错误`, message_en: `${f} must be text of at most 100 characters` });
+  const text = (field: 'content' | 'name' | 'contact', zh: string): string | undefined => {
+    const v = body[field];
+    if (v === undefined || v === null || v === '') return undefined;
+    const max = OBJECTION_LIMITS[field];
+    if (typeof v !== 'string') {
+      errors.push({ path: field, message: `${zh}必须是文字`, message_en: `${field} must be text` });
+    } else if (v.length > max) {
+      errors.push({ path: field, message: `${zh}不超过${max}字`, message_en: `${field} is at most ${max} characters` });
+    } else if (CONTROL.test(v)) {
+      errors.push({ path: field, message: `${zh}含有不可见的控制字符`, message_en: `${field} contains control characters` });
+    } else {
+      return v.trim() || undefined;
+    }
+    return undefined;
+  };
+  const content = text('content', '异议内容');
+  const name = text('name', '姓名');
+  const rawContact = text('contact', '联系方式');
+  if (!content && !errors.some((e) => e.path === 'content')) {
+    errors.push({ path: 'content', message: '请填写异议内容', message_en: 'content is required' });
+  }
+  let contact: string | undefined;
+  if (rawContact !== undefined) {
+    contact = normalisePhone(rawContact);
+    if (!contact) {
+      errors.push({
+        path: 'contact',
+        message: '联系方式应为11位手机号（如13800000000）或带区号的固定电话（如0734-1234567）',
+        message_en: 'contact must be an 11-digit mobile number (e.g. 13800000000) or a landline with its area code (e.g. 0734-1234567)',
+      });
     }
   }
   if (errors.length) throw problems.invalid(errors);
-  const n = await deps.db.query('SELECT id, case_id, closes_at, closed_at FROM notices WHERE id = $1', [noticeId]);
-  const notice = n.rows[0];
-  if (!notice) throw problems.notFound('公示不存在', 'notice not found');
-  if (notice.closed_at || new Date(notice.closes_at).getTime() <= Date.now()) {
-    throw problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
-  }
-  const receipt = `YY${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
-  try {
-    await deps.temporal.workflow.getHandle(notice.case_id).executeUpdate(fileObjectionUpdate, {
-      args: [{ requestId: receipt, receipt, noticeId, content, name: (body.name as string) || undefined, contact: (body.contact as string) || undefined }],
-      updateId: `objection:${receipt}`,
-    });
-  } catch (err) {
-    throw fromWorkflowError(err) ?? err;
-  }
-  return { receipt, status: 'received' };
+  return { content: content!, name, contact };
 }
 
 /** field path (formKey.field) → code → label, from the published forms' code lists */
@@ -108,9 +205,26 @@ function labelled(content: Record<string, unknown>, labels: Map<string, Map<stri
 }
 
 const STATUS_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '经核实异议不成立', upheld: '经核实异议成立' };
+const OUTCOME_ZH: Record<string, string> = { unfounded: '不成立', upheld: '成立' };
 
-export async function objectionStatus(deps: ServiceDeps, receipt: string) {
-  const { rows } = await deps.db.query('SELECT status, filed_at FROM objections WHERE receipt = $1', [receipt]);
-  if (!rows[0]) throw problems.notFound('未找到该回执号', 'no objection with this receipt');
-  return { receipt, status: rows[0].status, statusText: STATUS_ZH[rows[0].status] ?? rows[0].status, filedAt: rows[0].filed_at };
+/** 异议进度 by receipt (any case: receipts are printed in upper case, people type them as they like). */
+export async function objectionStatus(deps: ServiceDeps, rawReceipt: string) {
+  const receipt = rawReceipt.normalize('NFKC').trim().toUpperCase();
+  const found =
+    /^[A-Z0-9-]{1,40}$/.test(receipt) &&
+    (await deps.db.query('SELECT status, filed_at, investigating_at, decided_at FROM objections WHERE receipt = $1', [receipt])).rows[0];
+  if (!found) throw problems.notFound('未找到该回执号', 'no objection with this receipt');
+  const step = (status: string, at: Date) => ({ status, statusText: STATUS_ZH[status] ?? status, at });
+  const history = [step('received', found.filed_at)];
+  if (found.investigating_at) history.push(step('investigating', found.investigating_at));
+  const decided = OUTCOME_ZH[found.status] && found.decided_at;
+  if (decided) history.push(step(found.status, found.decided_at));
+  return {
+    receipt,
+    status: found.status,
+    statusText: STATUS_ZH[found.status] ?? found.status,
+    filedAt: found.filed_at,
+    history,
+    outcome: decided ? { result: found.status, resultText: OUTCOME_ZH[found.status], decidedAt: found.decided_at } : undefined,
+  };
 }

@@ -16,11 +16,14 @@ import {
 import type { TaskAction } from '../../workflows/definition.js';
 import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
 import { paramsForYear, processVersion } from './catalog.js';
-import { evaluate, truthy } from '../../workflows/logic.js';
+import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
+import { findRequestKey, once } from './idempotency.js';
+import { readCaseData } from './personal-data.js';
+import { checkAttachmentRefs } from './attachments.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -224,19 +227,39 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
       at[path.at(-1)!] = v;
     }
   }
+  // 个人信息 the one read path: the step's hidden fields go; whoever holds the open task sees the form they
+  // fill in full, the earlier data only if their role may unmask it; every full read is audited
+  const holder = t.status === 'open' && t.mine;
+  const personal = await readCaseData(
+    deps,
+    who,
+    { id: t.case_id, org_path: t.case_org_path },
+    { data: current, draft: t.draft ?? undefined, initialData: t.draft ?? fillIn(prefilled, current), prefill: t.case_data ?? {} },
+    {
+      purpose: 'task',
+      stepFieldPermissions: perms,
+      formAt: ['data', 'draft', 'initialData', ...(store ? [`prefill.${store}`] : [])],
+      own: holder ? ['data', 'draft', 'initialData'] : undefined,
+      unmask: true,
+      form: t.form_key ?? undefined,
+    },
+  );
+  const shown = personal.value;
   return {
     task: {
       id: t.id, caseId: t.case_id, stepId: t.step_id, stepTitle: t.step_title, status: t.status, role: t.role, orgId: t.org_id,
       assigneeUser: t.assignee_user, createdAt: t.created_at, dueAt: t.due_at, signers: t.signers, minSigners: t.min_signers,
-      draft: t.draft,
+      draft: shown.draft ?? null,
     },
     case: { id: t.case_id, title: t.case_title, processKey: t.process_key, processVersion: t.process_version, status: t.case_status, subjectName: t.subject_name },
     form: t.form_key ? { key: t.form_key, version: t.form_version, stage, document: document ?? null } : null,
-    data: current,
-    prefill: t.case_data ?? {},
+    data: shown.data,
+    prefill: shown.prefill,
     /** what the form opens with: the draft, else what was submitted before (a returned task) over the prefilled values */
-    initialData: t.draft ?? fillIn(prefilled, current),
+    initialData: shown.initialData,
     fieldPermissions: perms,
+    /** the personal data above is in full (an audited read), else masked */
+    unmasked: personal.unmasked,
     actions,
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
     history: history.rows,
@@ -266,6 +289,13 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   }
   if (body.comment !== undefined && typeof body.comment !== 'string') errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
   if (errors.length) throw problems.invalid(errors);
+  // the requestId is bound to this request: a repeat gets the first answer (even after the task closed)
+  const key = {
+    userId: who.userId, requestId: body.requestId!, route: `POST /api/tasks/${taskId}/complete`,
+    body: { action: body.action, data: body.data, comment: body.comment, returnTo: body.returnTo },
+  };
+  const prior = await findRequestKey(deps.db, key.userId, key.requestId, key.route, key.body);
+  if (prior?.response !== undefined) return prior.response as ActionResult;
   const t = await loadTask(deps, who, taskId, true);
   const action = (t.actions as TaskAction[]).find((a) => a.id === body.action);
   if (!action) throw problems.invalid([{ path: 'action', message: `此环节不允许操作“${body.action}”`, message_en: `action ${body.action} is not allowed here` }]);
@@ -280,6 +310,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
     if (step?.type === 'task') {
       const store = step.store ?? t.form_key;
       data = await validateForStep(deps.db, step, t.form_version, body.data ?? {}, (t.case_data ?? {})[store], t.field_permissions);
+      await checkAttachmentRefs(deps.db, who, data, { id: t.case_id, org_path: t.case_org_path });
       // the step's checks between this form and what the case already holds (e.g. every department hit has a decision)
       const context = { data: t.case_data ?? {}, form: data, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
       const failed = (step.checks ?? []).filter((c) => !truthy(evaluate(c.logic, context)));
@@ -288,19 +319,24 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
       }
     }
   }
-  try {
-    return await deps.temporal.workflow.getHandle(t.case_id).executeUpdate(completeTaskUpdate, {
-      args: [{ requestId: body.requestId!, taskId, actor: { userId: who.userId, name: who.name }, action: body.action!, comment: body.comment, data, returnTo: body.returnTo }],
-      updateId: `${taskId}:${body.requestId}`,
-    });
-  } catch (err) {
-    throw fromWorkflowError(err) ?? err;
-  }
+  return once(deps.db, key, async () => {
+    try {
+      return await deps.temporal.workflow.getHandle(t.case_id).executeUpdate(completeTaskUpdate, {
+        args: [{ requestId: body.requestId!, taskId, actor: { userId: who.userId, name: who.name }, action: body.action!, comment: body.comment, data, returnTo: body.returnTo }],
+        updateId: `${taskId}:${body.requestId}`,
+      });
+    } catch (err) {
+      throw fromWorkflowError(err) ?? err;
+    }
+  });
 }
 
 export async function claimTask(deps: ServiceDeps, who: Principal, taskId: string, body: { requestId?: string }) {
   const t = await loadTask(deps, who, taskId, true);
-  return send(deps, t.case_id, claimTaskUpdate, { requestId: body.requestId ?? randomUUID(), taskId, actor: actorOf(who) }, `${taskId}:claim:${body.requestId}`);
+  const requestId = body.requestId ?? randomUUID();
+  return once(deps.db, { userId: who.userId, requestId, route: `POST /api/tasks/${taskId}/claim`, body: {} }, () =>
+    send(deps, t.case_id, claimTaskUpdate, { requestId, taskId, actor: actorOf(who) }, `${taskId}:claim:${requestId}`),
+  );
 }
 
 export async function reassignTask(
@@ -320,19 +356,22 @@ export async function reassignTask(
   if (!target.rows[0]) throw problems.invalid([{ path: 'to', message: '所选人员不在本案件所属地区', message_en: 'that person does not work in this case’s region' }]);
   const to = { userId: target.rows[0].id, name: target.rows[0].display_name };
   const requestId = body.requestId ?? randomUUID();
+  const key = { userId: who.userId, requestId, route: `POST /api/tasks/${taskId}/${kind}`, body: { to: body.to, position: body.position } };
   if (kind === 'add-signer') {
     const position = body.position === 'before' ? 'before' : 'after';
-    return send(deps, t.case_id, addSignerUpdate, { requestId, taskId, actor: actorOf(who), to, position }, `${taskId}:${requestId}`);
+    return once(deps.db, key, () => send(deps, t.case_id, addSignerUpdate, { requestId, taskId, actor: actorOf(who), to, position }, `${taskId}:${requestId}`));
   }
   const update = kind === 'transfer' ? transferTaskUpdate : delegateTaskUpdate;
-  return send(deps, t.case_id, update, { requestId, taskId, actor: actorOf(who), to }, `${taskId}:${requestId}`);
+  return once(deps.db, key, () => send(deps, t.case_id, update, { requestId, taskId, actor: actorOf(who), to }, `${taskId}:${requestId}`));
 }
 
 export async function saveDraft(deps: ServiceDeps, who: Principal, taskId: string, body: { data?: unknown }) {
-  await loadTask(deps, who, taskId, true);
+  const t = await loadTask(deps, who, taskId, true);
   if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
     throw problems.invalid([{ path: 'data', message: '草稿必须是表单对象', message_en: 'draft data must be an object' }]);
   }
+  // a draft makes its attachments readable to the case's region too: the same ownership rule as a submission
+  await checkAttachmentRefs(deps.db, who, body.data, { id: t.case_id, org_path: t.case_org_path });
   await deps.db.query(`UPDATE tasks SET draft = $2 WHERE id = $1 AND status = 'open'`, [taskId, JSON.stringify(body.data)]);
   return { saved: true };
 }

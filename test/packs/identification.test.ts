@@ -148,7 +148,8 @@ describe('S1 identification', () => {
     expect(inv.step_id).toBe('investigate');
     await h.act(peopleOf('HH-0005').cadre, inv.id, 'unfounded', { comment: '货车已报废', data: { findings: '经核实货车已于2025年报废', outcome: 'unfounded', investigators: '李、王' } });
     expect((await h.open(caseId, 2)).map((t) => t.step_id)).toEqual(['township_review', 'township_review']);
-    expect((await h.tdb.db.query('SELECT status FROM objections WHERE receipt = $1', [receipt])).rows[0].status).toBe('investigating');
+    // the objector's receipt shows the outcome once the investigation has decided
+    expect((await h.tdb.db.query('SELECT status FROM objections WHERE receipt = $1', [receipt])).rows[0].status).toBe('unfounded');
   });
 
   it('rejects the case when the objection is upheld', async () => {

@@ -8,7 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig, type PublicLimits } from '../../server/config.js';
 import { createApp } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
 import { connectClient, dataConverter, workflowBundle } from '../../server/temporal/connect.js';
@@ -41,7 +41,7 @@ export interface ApiClient {
   post<T = any>(path: string, body?: unknown, opts?: { raw?: string; contentType?: string }): Promise<ApiResponse<T>>;
 }
 
-export async function createTestApp(opts: { demo?: boolean; daySeconds?: number } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { demo?: boolean; daySeconds?: number; publicLimits?: Partial<PublicLimits> } = {}): Promise<TestApp> {
   quietRuntime();
   const tdb = await createTestDatabase();
   const bundle = readPackFolder('hunan');
@@ -52,6 +52,7 @@ export async function createTestApp(opts: { demo?: boolean; daySeconds?: number 
     ...loadConfig({ NODE_ENV: 'test', ZX_TASK_QUEUE: taskQueue, ZX_DAY_SECONDS: String(opts.daySeconds ?? 86400) }),
     temporalAddress: inject('temporalAddress'),
   };
+  config.publicLimits = { ...config.publicLimits, ...opts.publicLimits };
   const { client, connection } = await connectClient({ address: config.temporalAddress!, namespace: 'default', codecKeys: config.codecKeys });
   const native = await NativeConnection.connect({ address: config.temporalAddress! });
   const worker = await Worker.create({

@@ -2,10 +2,12 @@
 import { inject } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { appRole, createPool, migrate, type Db } from '../../server/db.js';
+import { appLoginUrl, appRole, createPool, migrate, type Db } from '../../server/db.js';
 
 export interface TestDatabase {
   url: string;
+  /** the application's login (zhenxing_app), when the database could set it up */
+  appUrl?: string;
   /** acts as the application role, like the API and the worker */
   db: Db;
   /** the owning user, for what only an administrator of the database can do */
@@ -23,10 +25,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await migrate(url.toString());
-  const db = createPool(url.toString(), 8, { role: await appRole(url.toString()) });
+  // the application's own login, as in `npm start` (the owner only migrates)
+  const appUrl = await appLoginUrl(url.toString());
+  const db = createPool(appUrl ?? url.toString(), 8, { role: appUrl ? undefined : await appRole(url.toString()) });
   let owner: Db | undefined;
   return {
     url: url.toString(),
+    appUrl,
     db,
     owner: () => (owner ??= createPool(url.toString(), 2)),
     async drop() {

@@ -6,11 +6,12 @@
 import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { appRole, createPool } from '../../server/db.js';
+import { appLoginUrl, appRole, createPool } from '../../server/db.js';
 import { dataConverter, workflowBundle } from '../../server/temporal/connect.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const db = createPool(process.env.DATABASE_URL!, 4, { role: await appRole(process.env.DATABASE_URL!) });
+const appUrl = await appLoginUrl(process.env.DATABASE_URL!);
+const db = createPool(appUrl ?? process.env.DATABASE_URL!, 4, { role: appUrl ? undefined : await appRole(process.env.DATABASE_URL!) });
 const keys = [{ id: 'test', key: Buffer.alloc(32, 3) }];
 const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
 const worker = await Worker.create({

@@ -1,7 +1,7 @@
 /** Small process definitions that exercise one engine feature each. */
 import type { ProcessDefinition, Step } from '../../workflows/definition.js';
 
-const t = (zh: string) => ({ zh, en: zh });
+export const t = (zh: string) => ({ zh, en: zh });
 
 export const approve = (next: string, extra: object = {}) => ({ id: 'approve', kind: 'approve' as const, label: t('同意'), next, ...extra });
 export const submit = (next: string) => ({ id: 'submit', kind: 'submit' as const, label: t('提交'), next });
@@ -14,7 +14,7 @@ export function def(key: string, steps: Step[], start = steps[0].id): ProcessDef
   return { key, version: 1, title: t(key), subject: 'household', start, steps };
 }
 
-const ends: Step[] = [
+export const ends: Step[] = [
   { id: 'approved', type: 'end', title: t('通过'), outcome: 'approved' },
   { id: 'rejected', type: 'end', title: t('不通过'), outcome: 'rejected' },
 ];
@@ -97,6 +97,17 @@ export const workingDayNotice = (days: number) =>
     {
       id: 'investigate', type: 'task', title: t('异议核查'), assignee: { role: 'village_cadre', level: 'village' },
       actions: [{ id: 'unfounded', kind: 'custom', label: t('异议不成立'), next: 'approved' }],
+    },
+    ...ends,
+  ]);
+
+/** a task whose SLA counts working days, escalating to the township when it passes */
+export const workingDaySla = (days: number) =>
+  def(`working-sla-${days}`, [
+    {
+      id: 'review', type: 'task', title: t('审核'), assignee: { role: 'village_cadre', level: 'village' },
+      sla: { days, calendar: 'working', escalateTo: { role: 'township_reviewer', level: 'township' } },
+      actions: [approve('approved')],
     },
     ...ends,
   ]);

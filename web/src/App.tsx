@@ -19,6 +19,7 @@ const FormDesigner = lazy(() => import('./admin/FormDesigner'));
 const ProcessDesigner = lazy(() => import('./admin/ProcessDesigner'));
 const DepartmentData = lazy(() => import('./pages/DepartmentData'));
 const Users = lazy(() => import('./admin/Users'));
+const HolidayCalendar = lazy(() => import('./admin/HolidayCalendar'));
 const Audit = lazy(() => import('./admin/Audit'));
 const PrintView = lazy(() => import('./pages/PrintView'));
 
@@ -148,6 +149,7 @@ function Shell() {
               <Route path="/security/users" element={<Users />} />
               <Route path="/audit" element={<Audit />} />
               <Route path="/admin" element={<AdminHome />} />
+              <Route path="/admin/calendar" element={<HolidayCalendar />} />
               <Route path="/admin/forms/:key" element={<FormDesigner />} />
               <Route path="/admin/processes/:key" element={<ProcessDesigner />} />
               <Route path="/login" element={<Navigate to="/" replace />} />

@@ -6,7 +6,7 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { ActivityStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
-import { evaluate } from '../logic.js';
+import { evaluate } from '../../forms/rules.js';
 import { repair } from './repair.js';
 
 export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<string> {

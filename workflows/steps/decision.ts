@@ -1,7 +1,7 @@
 /** 条件分支 route on a JSON Logic condition over case data (never eval). */
 import type { DecisionStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
-import { evaluate, truthy } from '../logic.js';
+import { evaluate, truthy } from '../../forms/rules.js';
 
 export function runDecision(rt: CaseRuntime, step: DecisionStep): string {
   const ctx = rt.context();

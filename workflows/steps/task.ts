@@ -3,7 +3,8 @@
  * waits for the group to decide (或签 / 会签 / 依次, minimum distinct
  * co-signers), and runs the step's SLA (reminder, escalation, automatic action).
  */
-import type { TaskState, TaskRow } from '../contract.js';
+import { patched } from '@temporalio/workflow';
+import type { CalendarCloseArgs, CalendarCloseResult, TaskState, TaskRow } from '../contract.js';
 import type { TaskAction, TaskStep } from '../definition.js';
 import type { CaseRuntime, TaskGroup } from '../runtime.js';
 import { noticeCloseTime } from '../calendar.js';
@@ -17,7 +18,12 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
   const minSigners = step.minDistinctActors === undefined ? 1 : rt.param(step.minDistinctActors);
   // the inbox shows the due date: the SLA's end in wall time (demo time scale included)
   const now = Date.now();
-  const dueAt = step.sla ? now + rt.wallMs(noticeCloseTime(now, rt.param(step.sla.days), step.sla.calendar ?? 'calendar') - now) : undefined;
+  const clock = step.sla && (step.sla.calendar ?? 'calendar') === 'working' && patched('calendar-activity') ? await workingDayClock(rt, step, now) : undefined;
+  const dueAt = clock
+    ? clock.dueAt
+    : step.sla
+      ? now + rt.wallMs(noticeCloseTime(now, rt.param(step.sla.days), step.sla.calendar ?? 'calendar') - now)
+      : undefined;
 
   if ('users' in step.assignee) {
     const users = step.assignee.users.map((u) => ({ userId: u, name: u }));
@@ -39,7 +45,7 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
   }
 
   try {
-    await waitWithSla(rt, step, group);
+    await waitWithSla(rt, step, group, clock);
   } finally {
     rt.groups.delete(step.id);
   }
@@ -177,18 +183,54 @@ export function applyDecision(
   group.outcome = { next, action: action.id };
 }
 
-async function waitWithSla(rt: CaseRuntime, step: TaskStep, group: TaskGroup): Promise<void> {
+/**
+ * A working-day SLA, computed once when the task opens over the published holiday calendar of the case's
+ * region; `pending` when the year it needs is not published yet (the task is open all the same).
+ */
+interface SlaClock {
+  args: CalendarCloseArgs;
+  dueAt?: number;
+  pending?: Extract<CalendarCloseResult, { ok: false }>;
+}
+
+async function workingDayClock(rt: CaseRuntime, step: TaskStep, now: number): Promise<SlaClock> {
+  const args = { opensAt: now, days: rt.param(step.sla!.days), orgPath: rt.input.org.path };
+  const r = await rt.calendarClose(args);
+  return r.ok ? { args, dueAt: now + rt.wallMs(r.closesAt - now) } : { args, pending: r };
+}
+
+async function waitWithSla(rt: CaseRuntime, step: TaskStep, group: TaskGroup, clock?: SlaClock): Promise<void> {
   const decided = () => group.outcome !== undefined;
   if (!step.sla) {
     await rt.waitFor(decided);
     return;
   }
-  const start = Date.now();
-  const calendar = step.sla.calendar ?? 'calendar';
-  const policyDue = noticeCloseTime(start, rt.param(step.sla.days), calendar);
-  const dueMs = rt.wallMs(policyDue - start);
+  let start: number;
+  let dueMs: number;
+  if (clock) {
+    start = clock.args.opensAt;
+    if (clock.pending) {
+      // no year, no guess: the task stays open and the SLA starts once the year is published
+      const got = await rt.awaitCalendar(clock.pending, clock.args, 'sla', step, decided);
+      if (!got) return;
+      clock.dueAt = start + rt.wallMs(got.closesAt - start);
+      for (const id of group.taskIds) {
+        if (rt.tasks.get(id)?.status === 'open') {
+          rt.tasks.get(id)!.dueAt = clock.dueAt;
+          rt.emit({ kind: 'task.updated', taskId: id, dueAt: clock.dueAt });
+        }
+      }
+    }
+    dueMs = clock.dueAt! - start;
+  } else {
+    start = Date.now();
+    const calendar = step.sla.calendar ?? 'calendar';
+    // calendar days, or a working-day SLA of a history recorded before the calendar was data (replay)
+    const policyDue = noticeCloseTime(start, rt.param(step.sla.days), calendar);
+    dueMs = rt.wallMs(policyDue - start);
+  }
   if (step.sla.remindBeforeDays && step.sla.remindBeforeDays > 0) {
-    const remindMs = Math.max(0, dueMs - rt.wallMs(step.sla.remindBeforeDays * 86_400_000));
+    const remindMs = Math.max(0, dueMs - rt.wallMs(step.sla.remindBeforeDays * 86_400_000) - (Date.now() - start));
     if (!(await rt.waitFor(decided, remindMs))) {
       rt.emit({ kind: 'notify', notifyKind: 'reminder', userIds: openAssignees(rt, group), message: `“${step.title.zh}”即将到期` });
     }

@@ -13,6 +13,10 @@ export default function AdminHome() {
   const [edit, setEdit] = useState<Record<string, { year: number; value: string }>>({});
   const [diff, setDiff] = useState<any[]>();
   const [schedules, setSchedules] = useState<any[]>([]);
+  const [calendarWarning, setCalendarWarning] = useState<string | null>(null);
+  useEffect(() => {
+    api.get('/api/calendar/status').then((s) => setCalendarWarning(s.message)).catch(() => {});
+  }, []);
   const load = () => {
     api.get('/api/admin/schedules').then((r) => setSchedules(r.items)).catch(() => setSchedules([]));
     api.get('/api/admin/forms').then((r) => setForms(latest(r.items)));
@@ -79,6 +83,11 @@ export default function AdminHome() {
   const byKey = Object.values(params.reduce((acc: Record<string, any[]>, p) => ((acc[p.key] ??= []).push(p), acc), {})) as any[][];
   return (
     <Row gutter={[16, 16]}>
+      {calendarWarning && (
+        <Col span={24}>
+          <Alert type="warning" showIcon message={calendarWarning} action={<Link to="/admin/calendar">去录入</Link>} />
+        </Col>
+      )}
       <Col xs={24} lg={12}>
         <Card title="表单（无需编程即可修改字段）">
           <Table size="small" rowKey="key" pagination={false} dataSource={forms}
@@ -89,6 +98,9 @@ export default function AdminHome() {
         <Card title="流程（无需编程即可修改审批步骤）">
           <Table size="small" rowKey="key" pagination={false} dataSource={processes}
             columns={[{ title: '流程', dataIndex: 'title', render: (t: any, r: any) => <Link to={`/admin/processes/${r.key}`}>{t?.zh ?? r.key}</Link> }, { title: '编码', dataIndex: 'key' }, { title: '版本', dataIndex: 'version', render: (v: number) => <Tag>v{v}</Tag> }]} />
+        </Card>
+        <Card title="节假日安排" style={{ marginTop: 16 }} extra={<Link to="/admin/calendar">打开</Link>}>
+          按工作日计算的公示期和办理期限所依据的放假和调休上班安排，每年由管理员按国务院办公厅通知录入并发布。
         </Card>
         <Card title="政策包" style={{ marginTop: 16 }} extra={<Space wrap><Button onClick={() => void exportPack()}>导出</Button><Button onClick={() => packFile.current?.click()}>从文件导入…</Button><Button onClick={preview}>预览与当前配置的差异</Button></Space>}>
           <input ref={packFile} type="file" accept=".json,application/json" aria-label="政策包文件" style={{ display: 'none' }} onChange={(e) => e.target.files?.[0] && void readPack(e.target.files[0])} />

@@ -51,7 +51,8 @@ export default function Users() {
   useEffect(() => {
     void load();
     api.get('/api/orgs').then((r) => setOrgs(r.items));
-    api.get('/api/admin/roles').then((r) => setRoles([...r.items, { key: 'admin', title: { zh: '系统管理员' } }, { key: 'security_admin', title: { zh: '安全管理员' } }, { key: 'auditor', title: { zh: '审计员' } }]));
+    // 安全管理员 and 审计员 are granted only by the installation command (npm run users), never here
+    api.get('/api/admin/roles').then((r) => setRoles([...r.items, { key: 'admin', title: { zh: '系统管理员' } }]));
   }, []);
   const orgName = useMemo(() => new Map(orgs.map((o) => [o.id, o.name])), [orgs]);
   const roleName = (k: string) => roles.find((r) => r.key === k)?.title.zh ?? ROLE_NAMES[k] ?? k;

@@ -1,13 +1,14 @@
 /** 案件 progress of the definition (done / current / next), the timeline, notices, objections, withdraw and urge. */
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import { api, ApiError, requestId } from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
 
 const KIND: Record<string, string> = {
   'case.started': '发起', 'task.created': '到达', 'task.signed': '办理', 'task.closed': '完成', 'notice.opened': '公示开始',
   'notice.closed': '公示结束', 'objection.filed': '收到异议', 'case.ended': '办结', cc: '抄送', notify: '通知',
+  'notice.scheduled': '公示截止时间确定', 'calendar.waiting': '等待节假日安排', 'calendar.resolved': '节假日安排已发布',
 };
 
 export default function CasePage() {
@@ -65,6 +66,15 @@ export default function CasePage() {
           <Descriptions.Item label="办结时间">{fmt(c.case.endedAt)}</Descriptions.Item>
         </Descriptions>
       </Card>
+      {c.calendarWaits?.map((w: any) => (
+        <Alert
+          key={w.step_id + w.purpose}
+          type="warning"
+          showIcon
+          message={`${w.purpose === 'notice' ? '公示' : '办理期限'}：${w.year}年节假日安排尚未录入，${w.purpose === 'notice' ? '公示截止时间' : '办理期限'}待定`}
+          description="管理员在“节假日安排”中发布该年安排后自动继续，无需其他操作。"
+        />
+      ))}
       <Card title="办理进度">
         <div style={{ overflowX: 'auto' }}>
           <Steps
@@ -97,7 +107,12 @@ export default function CasePage() {
                           {e.payload?.comment && <div style={{ color: '#555' }}>意见：{e.payload.comment}</div>}
                         </>
                       )}
-                      {e.kind === 'notice.opened' && <span>（{e.payload.days} 天，至 {fmt(new Date(e.payload.closesAt).toISOString())}）</span>}
+                      {e.kind === 'notice.opened' && (
+                        <span>（{e.payload.days} 天，{e.payload.closesAt ? `至 ${fmt(new Date(e.payload.closesAt).toISOString())}` : '截止时间待定'}）</span>
+                      )}
+                      {(e.payload?.calendarNote || e.payload?.message) && e.kind !== 'notify' && (
+                        <div style={{ color: '#555', fontSize: 12 }}>{(e.payload.calendarNote ?? e.payload.message).split(' / ')[0]}</div>
+                      )}
                       <div>
                         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(e.at)}</Typography.Text>
                       </div>
@@ -116,9 +131,19 @@ export default function CasePage() {
                 columns={[
                   { title: '公示', dataIndex: 'title', render: (_: unknown, n: any) => `${n.days}天（${n.calendar === 'working' ? '工作日' : '自然日'}）` },
                   { title: '开始', dataIndex: 'opens_at', render: fmt },
-                  { title: '结束', dataIndex: 'closes_at', render: fmt },
+                  { title: '结束', dataIndex: 'closes_at', render: (v: string | null) => (v ? fmt(v) : '待定') },
                   { title: '异议', dataIndex: 'objection_count' },
-                ]} />
+                ]}
+                expandable={{
+                  rowExpandable: (n: any) => !!n.calendar_note,
+                  defaultExpandAllRows: true,
+                  expandedRowRender: (n: any) => (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {n.calendar_note?.split(' / ')[0]}
+                      {n.closes_at && '。截止时间在公示开始时确定，此后修改节假日安排不影响本公示。'}
+                    </Typography.Text>
+                  ),
+                }} />
             )}
             {c.objections.map((o: any) => (
               <div key={o.receipt} style={{ marginTop: 8 }}>

@@ -1,6 +1,6 @@
 /** 统计 counts by region and status, cases per step, overdue tasks, open notices, approvals per month. */
 import { useEffect, useRef, useState } from 'react';
-import { Card, Col, Row, Select, Statistic } from 'antd';
+import { Alert, Card, Col, Row, Select, Statistic } from 'antd';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, TitleComponent } from 'echarts/components';
@@ -35,6 +35,11 @@ export default function Dashboard() {
   useEffect(() => {
     api.get(`/api/dashboard${org ? `?org=${org}` : ''}`).then(setD);
   }, [org]);
+  // 节假日安排 a missing year is everyone's concern near the end of a year: working-day windows would wait
+  const [calendarWarning, setCalendarWarning] = useState<string | null>(null);
+  useEffect(() => {
+    api.get('/api/calendar/status').then((s) => setCalendarWarning(s.message)).catch(() => {});
+  }, []);
   if (!d) return null;
   const total = d.byStatus.reduce((a: number, x: any) => a + x.n, 0);
   const running = d.byStatus.filter((x: any) => x.status === 'running').reduce((a: number, x: any) => a + x.n, 0);
@@ -44,6 +49,11 @@ export default function Dashboard() {
   const months = [...new Set(d.monthly.map((x: any) => x.month))] as string[];
   return (
     <Row gutter={[16, 16]}>
+      {calendarWarning && (
+        <Col span={24}>
+          <Alert type="warning" showIcon message={calendarWarning} role="alert" />
+        </Col>
+      )}
       <Col span={24}>
         <Select allowClear placeholder="全部地区" style={{ width: 200 }} value={org} onChange={setOrg} options={orgs.map((o) => ({ value: o.id, label: o.name }))} aria-label="按地区筛选" />
       </Col>

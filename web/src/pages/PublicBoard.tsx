@@ -29,7 +29,8 @@ export default function PublicBoard() {
       setReceipt(r.receipt);
       setObjecting(undefined);
     } catch (e) {
-      setError(e instanceof ApiError ? e.title : '提交失败');
+      // field messages (e.g. a contact that is no phone number) say what to change
+      setError(e instanceof ApiError ? [e.title, ...e.errors.map((f) => f.message)].join('：') : '提交失败');
     }
   };
   const check = async (v: { receipt: string }) => {
@@ -59,8 +60,10 @@ export default function PublicBoard() {
             return (
               <Card key={n.id} title={<span style={{ whiteSpace: 'normal' }}>{n.title}</span>} extra={n.open ? <Tag color="green">公示中</Tag> : <Tag>已结束</Tag>}>
                 <Descriptions column={1} size="small">
-                  <Descriptions.Item label="公示期">{fmt(n.opensAt)} 至 {fmt(n.closesAt)}（{n.days}个{n.calendar === 'working' ? '工作日' : '自然日'}）</Descriptions.Item>
-                  {n.open && <Descriptions.Item label="剩余">{left > 0 ? `约 ${left} 天` : '不足1天'}</Descriptions.Item>}
+                  <Descriptions.Item label="公示期">
+                    {fmt(n.opensAt)} 至 {n.closesPending ? '截止时间待定（等待发布节假日安排）' : fmt(n.closesAt)}（{n.days}个{n.calendar === 'working' ? '工作日' : '自然日'}）
+                  </Descriptions.Item>
+                  {n.open && !n.closesPending && <Descriptions.Item label="剩余">{left > 0 ? `约 ${left} 天` : '不足1天'}</Descriptions.Item>}
                   {Object.entries(n.content ?? {}).map(([k, v]) => (
                     <Descriptions.Item key={k} label={LABELS[k] ?? n.fields?.[k] ?? k}>{Array.isArray(v) ? v.join('、') : typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—')}</Descriptions.Item>
                   ))}
@@ -68,11 +71,14 @@ export default function PublicBoard() {
                 {n.open && objecting !== n.id && <Button onClick={() => setObjecting(n.id)}>提出异议</Button>}
                 {objecting === n.id && (
                   <Form layout="vertical" onFinish={(v) => file(n.id, v)} style={{ marginTop: 12 }}>
-                    <Form.Item label="异议内容" name="content" rules={[{ required: true, message: '请填写异议内容' }, { max: 2000 }]}>
-                      <Input.TextArea rows={4} />
+                    <Form.Item label="异议内容" name="content" rules={[{ required: true, message: '请填写异议内容' }, { max: 2000, message: '异议内容不超过2000字' }]}>
+                      <Input.TextArea rows={4} maxLength={2000} showCount />
                     </Form.Item>
-                    <Form.Item label="姓名（可不填）" name="name"><Input maxLength={30} /></Form.Item>
-                    <Form.Item label="联系方式（可不填）" name="contact"><Input maxLength={50} /></Form.Item>
+                    <Form.Item label="姓名（可不填）" name="name"><Input maxLength={50} /></Form.Item>
+                    <Form.Item label="联系方式（可不填）" name="contact" extra="11位手机号，或带区号的固定电话（如0734-1234567）"
+                      rules={[{ pattern: /^\s*(?:(?:\+?86|0086)[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}\s*$|^\s*\(?0\d{2,3}\)?[\s-]?[1-9]\d{6,7}\s*$/, message: '请填写11位手机号或带区号的固定电话' }]}>
+                      <Input maxLength={50} inputMode="tel" />
+                    </Form.Item>
                     <Space><Button type="primary" htmlType="submit">提交异议</Button><Button onClick={() => setObjecting(undefined)}>取消</Button></Space>
                   </Form>
                 )}
@@ -86,7 +92,18 @@ export default function PublicBoard() {
           <Form.Item name="receipt" rules={[{ required: true, message: '请输入回执号' }]}><Input placeholder="回执号" aria-label="回执号" /></Form.Item>
           <Button htmlType="submit">查询</Button>
         </Form>
-        {lookup && <div style={{ marginTop: 12 }}>{lookup.error ?? `${lookup.receipt}：${lookup.statusText}`}</div>}
+        {lookup && (
+          <div style={{ marginTop: 12 }}>
+            {lookup.error ?? (
+              <Descriptions column={1} size="small" title={`${lookup.receipt}：${lookup.statusText}`}>
+                {(lookup.history ?? []).map((h: { status: string; statusText: string; at: string }) => (
+                  <Descriptions.Item key={h.status} label={fmt(h.at)}>{h.statusText}</Descriptions.Item>
+                ))}
+                {lookup.outcome && <Descriptions.Item label="核实结论">异议{lookup.outcome.resultText}（{fmt(lookup.outcome.decidedAt)}）</Descriptions.Item>}
+              </Descriptions>
+            )}
+          </div>
+        )}
       </Card>
     </div>
   );

@@ -55,6 +55,8 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
       onStarted(c.id);
     } catch (e) {
       if (e instanceof ApiError) {
+        // the server answered: a corrected form is a new request (a network error keeps the id, so a retry is the same request)
+        if (e.status < 500) rid.current = requestId();
         setError(e.title);
         form.current?.showErrors(e.errors);
       } else setError('网络异常，请重试');

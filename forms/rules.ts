@@ -1,0 +1,124 @@
+/**
+ * 规则内核 the one rules kernel: the JSON Logic dialect (json-logic-js, never eval) of process definitions
+ * (decisions, activity input mappings), form formulas (derived fields, form rules) and the definition and
+ * form validators, plus the money arithmetic of 附件2 (round2, per-capita income).
+ *
+ * json-logic-js is a singleton without instances, so this module is the only place that adds operations
+ * to it: every operation once, when this module loads, whoever imports it first. Nothing else may call
+ * `add_operation`/`rm_operation` (test/unit/rules.test.ts greps for it). Pure and deterministic:
+ * workflows, activities, forms, the server and the web app all import it.
+ */
+import jsonLogic from 'json-logic-js';
+import { parseResidentId } from './formats.js';
+
+/**
+ * Money to the fen (分), 四舍五入: half a fen rounds away from zero, for losses as for gains
+ * (−0.125 → −0.13, like 0.125 → 0.13). That is how 元 amounts are rounded by hand and in accounting;
+ * banker's rounding (GB/T 8170 “四舍六入五成双”) is for measured values, and would make 0.125 → 0.12,
+ * which a township official checking 附件2 by hand would call wrong. The value is rounded as written in
+ * decimal (1.005 → 1.01, although the double 1.005 lies just below it), not as its binary approximation.
+ */
+export function toFen(n: number): number {
+  if (!Number.isFinite(n)) return n;
+  const abs = Math.abs(n);
+  const s = String(abs);
+  const fen = s.includes('e') ? Math.round(abs * 100) : Math.round(Number(`${s}e2`));
+  return Math.sign(n) * fen || 0;
+}
+
+/** Yuan rounded to the fen (see toFen). */
+export function round2(n: number): number {
+  return toFen(n) / 100;
+}
+
+/**
+ * a ÷ b to the fen, exactly: with a whole divisor the division is done in whole fen (a remainder of half
+ * the divisor or more rounds away from zero), so 0.21 ÷ 6 = 0.035 → 0.04 and 4.27 ÷ 2 = 2.135 → 2.14 no
+ * matter how the double quotient prints. Null when b is 0 or not a number (never Infinity).
+ */
+export function div2(a: number, b: number): number | null {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return null;
+  if (!Number.isInteger(b)) return round2(a / b);
+  const fen = Math.abs(toFen(a));
+  const m = Math.abs(b);
+  const q = Math.floor(fen / m) + (2 * (fen % m) >= m ? 1 : 0);
+  return (Math.sign(a) * Math.sign(b) * q || 0) / 100;
+}
+
+/** 人均 a household's total divided by its members (at least one), to the fen: the one per-capita formula. */
+export function perCapita(total: number, members: number): number | null {
+  if (!Number.isInteger(members) || members < 1) return null;
+  return div2(total, members);
+}
+
+/** Operations added to JSON Logic's own; every rule anywhere may use every one of them. */
+const OPERATIONS: Record<string, (...args: any[]) => unknown> = {
+  /** number of items of an array, or characters of a string; 0 for anything else */
+  count: (v: unknown) => (Array.isArray(v) || typeof v === 'string' ? v.length : 0),
+  /** sum of an array of numbers (non-numbers count as 0) */
+  sum: (v: unknown) => (Array.isArray(v) ? v.reduce((a: number, x) => a + (Number(x) || 0), 0) : 0),
+  /** the first value that is not null/undefined */
+  coalesce: (...vs: unknown[]) => vs.find((v) => v !== null && v !== undefined) ?? null,
+  /** yuan to the fen, 四舍五入 (round2 above) */
+  round2: (a: unknown) => round2(Number(a) || 0),
+  /** a ÷ b to the fen; null when b is 0 (no members: the schema reports it, never Infinity) */
+  div2: (a: unknown, b: unknown) => div2(Number(a) || 0, Number(b)),
+  /** 性别 from an ID number (the 17th digit: odd = male): '1' male, '2' female, null when invalid */
+  sexFromId: (id: unknown) => {
+    const r = parseResidentId(String(id ?? '').slice(0, 18));
+    return r.valid ? (r.sex === 'male' ? '1' : '2') : null;
+  },
+  /** an object with only the listed keys (to build a row from a record: {"map": [list, {"pick": [{"var": ""}, ["a", "b"]]}]}) */
+  pick: (obj: unknown, keys: unknown) =>
+    obj && typeof obj === 'object' && Array.isArray(keys)
+      ? Object.fromEntries(
+          keys
+            .filter((k) => typeof k === 'string' && k in (obj as object))
+            .map((k) => [k, (obj as Record<string, unknown>)[k]]),
+        )
+      : {},
+  /**
+   * the items of the first list that have no match in the second on the listed keys, where a match
+   * must also have every field of the fourth argument filled: "every hit has a decision"
+   */
+  unmatched: (a: unknown, b: unknown, keys: unknown, filled: unknown = []) => {
+    if (!Array.isArray(a)) return [];
+    const ks = Array.isArray(keys) ? keys.map(String) : [];
+    const need = Array.isArray(filled) ? filled.map(String) : [];
+    const key = (x: any) => JSON.stringify(ks.map((k) => x?.[k] ?? null));
+    const done = new Set(
+      (Array.isArray(b) ? b : [])
+        .filter((x: any) => need.every((f) => x?.[f] !== undefined && x?.[f] !== null && x?.[f] !== ''))
+        .map(key),
+    );
+    return a.filter((x) => !done.has(key(x)));
+  },
+};
+
+for (const [name, fn] of Object.entries(OPERATIONS)) jsonLogic.add_operation(name, fn);
+
+/** Our operations' names. */
+export const CUSTOM_OPERATORS = Object.keys(OPERATIONS);
+
+/** Every operator a stored rule may use: JSON Logic's own (json-logic-js 2.x) and ours, never `method`. */
+// prettier-ignore
+export const OPERATORS: ReadonlySet<string> = new Set([
+  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and', '>', '>=', '<', '<=',
+  'max', 'min', '+', '-', '*', '/', '%', 'map', 'filter', 'reduce', 'all', 'none', 'some', 'merge', 'in', 'cat', 'substr', 'log',
+  ...CUSTOM_OPERATORS,
+]);
+
+/** The value of a rule over some data. */
+export function evaluate(rule: unknown, data: unknown): unknown {
+  return jsonLogic.apply(rule as jsonLogic.RulesLogic, data);
+}
+
+/** JSON Logic's truthiness (an empty array is false). */
+export function truthy(value: unknown): boolean {
+  return jsonLogic.truthy(value);
+}
+
+/** Whether a condition holds over some data. */
+export function holds(rule: unknown, data: unknown): boolean {
+  return truthy(evaluate(rule, data));
+}
