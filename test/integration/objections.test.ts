@@ -98,6 +98,11 @@ describe('when the window closes', () => {
     const id = household('HH-0001').members[1]?.idNumber ?? household('HH-0001').headIdNumber;
     const withId = await object(app, notice.noticeId, { content: `该户成员${id}在外地有房产，电话+86 139 1234 5678` }, '203.0.113.60');
     expect(withId.status).toBe(201);
+    // the last seconds of the window count
+    const lastSecond = notice.closesAt.getTime() - 1500 - Date.now();
+    if (lastSecond > 0) await new Promise((r) => setTimeout(r, lastSecond));
+    const last = await object(app, notice.noticeId, { content: '最后时刻提交的异议' }, '203.0.113.62');
+    expect(last.status).toBe(201);
     const accepted = (await app.tdb.db.query('SELECT receipt FROM objections WHERE notice_id = $1 ORDER BY receipt', [notice.noticeId])).rows.map((r) => r.receipt);
     const wait = notice.closesAt.getTime() - Date.now() + 200;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -108,6 +113,7 @@ describe('when the window closes', () => {
     const inv = await openTask(app, notice.caseId, 'investigate');
     const c = (await app.tdb.db.query('SELECT data FROM cases WHERE id = $1', [notice.caseId])).rows[0];
     expect(c.data.objections.map((o: { receipt: string }) => o.receipt).sort()).toEqual(accepted);
+    expect(accepted).toContain(last.body.receipt);
     expect((await app.tdb.db.query('SELECT objection_count FROM notices WHERE id = $1', [notice.noticeId])).rows[0].objection_count).toBe(accepted.length);
 
     // finding 15: the staff case view shows objection text with personal numbers masked

@@ -98,6 +98,8 @@ export default function CasePage() {
                         </>
                       )}
                       {e.kind === 'notice.opened' && <span>（{e.payload.days} 天，至 {fmt(new Date(e.payload.closesAt).toISOString())}）</span>}
+                      {/* objections are stored by the board and reach the case together when the window closes */}
+                      {e.kind === 'notice.closed' && e.payload?.objectionCount > 0 && <span>（收到异议 {e.payload.objectionCount} 件）</span>}
                       <div>
                         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(e.at)}</Typography.Text>
                       </div>
