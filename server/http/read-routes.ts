@@ -6,7 +6,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { visibleCase } from '../services/cases.js';
 import { inboxCounts } from '../services/tasks.js';
 import { processVersion } from '../services/catalog.js';
-import { maskValue } from '../services/masking.js';
+import { maskString, maskValue } from '../services/masking.js';
 import { noticeObjectionCount } from '../services/public-board.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
@@ -15,6 +15,9 @@ import { resolvedForm } from '../services/form-check.js';
 import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
 import { problems } from './problem.js';
+
+const maskComment = <T extends { comment?: unknown }>(x: T): T =>
+  typeof x?.comment === 'string' ? { ...x, comment: maskString(x.comment) } : x;
 
 /** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
 const regionIds = (roles: { orgId: string; role: string }[]) =>
@@ -41,7 +44,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
        FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC LIMIT $${params.length}`,
       params,
     );
-    return { items: maskValue(rows) };
+    return { items: rows.map((c) => ({ ...c, title: maskString(c.title), subject_name: maskString(c.subject_name ?? '') || c.subject_name })) };
   }));
 
   r.get('/cases/:id', handle(async (req) => {
@@ -89,11 +92,12 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       data: unmask ? c.data : maskValue(c.data),
       definition: def,
       progress: { done: [...visited], current: (c.current_steps as { id: string }[]).map((s) => s.id) },
-      tasks: taskRows.rows,
-      timeline: timeline.rows,
+      // comments are free text: numbers typed into them are masked like the case data (ids stay as they are)
+      tasks: unmask ? taskRows.rows : taskRows.rows.map((t) => ({ ...t, signers: (t.signers ?? []).map(maskComment) })),
+      timeline: unmask ? timeline.rows : timeline.rows.map((e) => ({ ...e, payload: e.payload && maskComment(e.payload) })),
       notices: notices.rows,
       // objection text is written by the public: personal numbers in it are masked like the case data
-      objections: unmask ? objections.rows : maskValue(objections.rows),
+      objections: unmask ? objections.rows : objections.rows.map((o) => ({ ...o, content: maskString(o.content) })),
       // 撤回 only while nobody but the initiator has acted and no notice has opened (the workflow checks it again)
       canWithdraw:
         c.initiator_id === who.userId && c.status === 'running' && notices.rows.length === 0 &&

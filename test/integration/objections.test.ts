@@ -128,7 +128,7 @@ describe('when the window closes', () => {
     const status = await app.anonymous().get(`/api/public/objections/${withId.body.receipt}`);
     expect(status.body).toMatchObject({ status: 'investigating', statusText: '调查核实中' });
     const done = await cadre.post(`/api/tasks/${inv.id}/complete`, {
-      requestId: 'inv-1', action: 'unfounded', comment: '经核实不属实',
+      requestId: 'inv-1', action: 'unfounded', comment: '经核实不属实，举报人电话 139-1234-5678',
       data: { findings: '经核实该房产已出售', outcome: 'unfounded', investigators: '李、王' },
     });
     expect(done.status).toBe(200);
@@ -138,5 +138,9 @@ describe('when the window closes', () => {
     }, 'outcome');
     expect(decided.outcome).toMatchObject({ result: 'unfounded', resultText: '不成立' });
     expect(decided.history.map((h: { status: string }) => h.status)).toEqual(['received', 'investigating', 'unfounded']);
+    // a number typed into a comment is masked in the staff case view too
+    const after = JSON.stringify((await cadre.get(`/api/cases/${notice.caseId}`)).body);
+    expect(after).toContain('139-****-5678');
+    expect(after).not.toContain('1234-5678');
   }, 120_000);
 });
