@@ -81,6 +81,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * the first receipt (created: false) and counts against no limit.
  */
 export async function fileObjection(deps: ServiceDeps, noticeId: string, body: ObjectionBody, client: { address: string } = { address: 'local' }) {
+  if (noticeId.length > 300 || CONTROL.test(noticeId)) throw problems.notFound('公示不存在', 'notice not found');
   const { content, name, contact } = checkObjection(body);
   const clientId = clientHash(client.address, deps.clientKey);
   const contentHash = createHash('sha256').update(normaliseForMatch(content)).digest('hex');
