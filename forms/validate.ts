@@ -46,9 +46,25 @@ export function compileForm(doc: FormDocument): ValidateFunction {
   const hit = doc.version >= 0 ? compiled.get(id) : undefined;
   if (hit) return hit;
   const { $id: _ignored, ...schema } = doc.schema;
-  const fn = ajv.compile(constChoicesAsEnum(schema));
+  const fn = ajv.compile(boundedText(constChoicesAsEnum(schema)));
   if (doc.version >= 0) compiled.set(id, fn);
   return fn;
+}
+
+/** Text a form accepts when its field names no maxLength (a designer may set less, never none). */
+export const DEFAULT_TEXT_MAX = 2000;
+
+/** Every free-text field has a maxLength: a string field without one gets DEFAULT_TEXT_MAX when checked. */
+export function boundedText(node: unknown): any {
+  if (Array.isArray(node)) return node.map(boundedText);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'const' || k === 'enum' || k === 'default' ? v : boundedText(v);
+  const types = Array.isArray(out.type) ? out.type : [out.type];
+  if (types.includes('string') && out.maxLength === undefined && out.enum === undefined && out.const === undefined) {
+    out.maxLength = DEFAULT_TEXT_MAX;
+  }
+  return out;
 }
 
 /**

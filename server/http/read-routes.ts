@@ -6,7 +6,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { visibleCase } from '../services/cases.js';
 import { inboxCounts } from '../services/tasks.js';
 import { processVersion } from '../services/catalog.js';
-import { maskValue } from '../services/masking.js';
+import { maskString, maskValue } from '../services/masking.js';
 import { noticeObjectionCount } from '../services/public-board.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
@@ -18,6 +18,9 @@ import { readCaseData } from '../services/personal-data.js';
 import { exportCasesCsv } from '../services/exports.js';
 import { problems } from './problem.js';
 import { intQuery } from './edge.js';
+
+const maskComment = <T extends { comment?: unknown }>(x: T): T =>
+  typeof x?.comment === 'string' ? { ...x, comment: maskString(x.comment) } : x;
 
 /** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
 const regionIds = (roles: { orgId: string; role: string }[]) =>
@@ -44,7 +47,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
        FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC LIMIT $${params.length}`,
       params,
     );
-    return { items: maskValue(rows) };
+    return { items: rows.map((c) => ({ ...c, title: maskString(c.title), subject_name: maskString(c.subject_name ?? '') || c.subject_name })) };
   }));
 
   /** 案件清单导出 the region's cases as CSV: personal data masked unless asked for in full (audited), formulas neutralised */
@@ -107,8 +110,9 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       unmasked: shown.unmasked,
       definition: def,
       progress: { done: [...visited], current: (c.current_steps as { id: string }[]).map((s) => s.id) },
-      tasks: taskRows.rows,
-      timeline: shown.value.timeline,
+      // comments are free text: numbers typed into them are masked like the case data (ids stay as they are)
+      tasks: shown.unmasked ? taskRows.rows : taskRows.rows.map((t) => ({ ...t, signers: (t.signers ?? []).map(maskComment) })),
+      timeline: shown.unmasked ? shown.value.timeline : shown.value.timeline.map((e: { payload?: { comment?: unknown } }) => ({ ...e, payload: e.payload && maskComment(e.payload) })),
       notices: notices.rows,
       calendarWaits: calendarWaits.rows,
       // objection text is written by the public: masked like the case data (the one read path)

@@ -83,14 +83,26 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * the first receipt (created: false) and counts against no limit.
  */
 export async function fileObjection(deps: ServiceDeps, noticeId: string, body: ObjectionBody, client: { address: string } = { address: 'local' }) {
+  if (noticeId.length > 300 || CONTROL.test(noticeId)) throw problems.notFound('公示不存在', 'notice not found');
   const { content, name, contact } = checkObjection(body);
   const clientId = clientHash(client.address, deps.clientKey);
   const contentHash = createHash('sha256').update(normaliseForMatch(content)).digest('hex');
-  const same = async () =>
-    (await deps.db.query('SELECT receipt FROM objections WHERE notice_id = $1 AND client_hash = $2 AND content_hash = $3', [noticeId, clientId, contentHash]))
-      .rows[0]?.receipt as string | undefined;
-  const earlier = await same();
-  if (earlier) return { receipt: earlier, status: 'received', created: false };
+  // one look first: the notice, whether its window is open, and the same text filed earlier by this client
+  // (so a closed or unknown notice, and a repeat, use none of the limits below)
+  const look = async () =>
+    (
+      await deps.db.query(
+        `SELECT (n.closed_at IS NULL AND n.intake_closed_at IS NULL AND n.closes_at >= now()) AS open,
+                (SELECT receipt FROM objections o WHERE o.notice_id = n.id AND o.client_hash = $2 AND o.content_hash = $3) AS earlier
+         FROM notices n WHERE n.id = $1`,
+        [noticeId, clientId, contentHash],
+      )
+    ).rows[0] as { open: boolean; earlier: string | null } | undefined;
+  const closed = () => problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
+  const before = await look();
+  if (!before) throw problems.notFound('公示不存在', 'notice not found');
+  if (before.earlier) return { receipt: before.earlier, status: 'received', created: false };
+  if (!before.open) throw closed();
 
   const limits = deps.publicLimits ?? DEFAULT_PUBLIC_LIMITS;
   const decision = await take(deps.db, limits.windowSeconds, [
@@ -123,14 +135,10 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: O
     [noticeId, receipt, content, name ?? null, contact ?? null, clientId, contentHash],
   );
   if (rows[0].stored) return { receipt, status: 'received', created: true };
-  if (rows[0].open) {
-    // the same text from the same client, filed at the same moment: one objection, one receipt
-    const first = await same();
-    if (first) return { receipt: first, status: 'received', created: false };
-  }
-  const exists = await deps.db.query('SELECT 1 FROM notices WHERE id = $1', [noticeId]);
-  if (!exists.rowCount) throw problems.notFound('公示不存在', 'notice not found');
-  throw problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
+  // the same text from the same client, filed at the same moment: one objection, one receipt
+  const after = rows[0].open ? await look() : undefined;
+  if (after?.earlier) return { receipt: after.earlier, status: 'received', created: false };
+  throw closed();
 }
 
 /** Every field error at once, Chinese first; the values as they are stored. */

@@ -196,3 +196,19 @@ describe('display conditions (x-visibleWhen)', () => {
     expect(hiddenFields(form('application'), { filedBy: 'other', riskReasons: ['14'] })).not.toContain('otherRisk');
   });
 });
+
+describe('free text', () => {
+  it('refuses text longer than 2,000 characters in a field that names no maxLength, in Chinese', () => {
+    const doc: FormDocument = {
+      key: 'free', version: 1, title: { zh: '自由文本', en: 'Free text' },
+      schema: { type: 'object', properties: { note: { type: 'string', title: '备注' }, short: { type: 'string', title: '简述', maxLength: 10 } } },
+    } as FormDocument;
+    expect(validateFormData(doc, { note: '字'.repeat(2000), short: '短' }).ok).toBe(true);
+    const r = validateFormData(doc, { note: '字'.repeat(2001), short: '长'.repeat(11) });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.map((e) => [e.path, e.keyword])).toEqual(expect.arrayContaining([['note', 'maxLength'], ['short', 'maxLength']]));
+      expect(r.errors.find((e) => e.path === 'note')!.message).toMatch(/2000/);
+    }
+  });
+});

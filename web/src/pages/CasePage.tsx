@@ -113,6 +113,8 @@ export default function CasePage() {
                       {(e.payload?.calendarNote || e.payload?.message) && e.kind !== 'notify' && (
                         <div style={{ color: '#555', fontSize: 12 }}>{(e.payload.calendarNote ?? e.payload.message).split(' / ')[0]}</div>
                       )}
+                      {/* objections are stored by the board and reach the case together when the window closes */}
+                      {e.kind === 'notice.closed' && e.payload?.objectionCount > 0 && <span>（收到异议 {e.payload.objectionCount} 件）</span>}
                       <div>
                         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(e.at)}</Typography.Text>
                       </div>
