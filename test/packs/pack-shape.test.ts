@@ -23,7 +23,10 @@ const paramKeys = new Set<string>(pack.parameters.map((p: { key: string }) => p.
 const roleKeys = new Set<string>(pack.roles.map((r: { key: string }) => r.key));
 const LEVELS = ['village', 'township', 'county', 'city', 'province'];
 const formKeys = new Set<string>(jsonFiles('forms').map((f) => readJson('forms', f).key));
-const formFields = new Map<string, string[]>(jsonFiles('forms').map((f) => [readJson('forms', f).key, Object.keys(readJson('forms', f).schema.properties ?? {})]));
+/** a form's fields as the server's registry lists them: top-level properties and their nested ones (a.b) */
+const fieldPaths = (schema: any, prefix = ''): string[] =>
+  Object.entries<any>(schema?.properties ?? {}).flatMap(([k, v]) => [`${prefix}${k}`, ...fieldPaths(v, `${prefix}${k}.`)]);
+const formFields = new Map<string, string[]>(jsonFiles('forms').map((f) => [readJson('forms', f).key, fieldPaths(readJson('forms', f).schema)]));
 const formStages = new Map<string, string[] | undefined>(jsonFiles('forms').map((f) => [readJson('forms', f).key, readJson('forms', f).stages]));
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -72,6 +75,7 @@ function rolesOf(def: ProcessDefinition): string[] {
   for (const s of def.steps) {
     if (s.type === 'task') {
       if ('role' in s.assignee) roles.push(s.assignee.role);
+      if ('posts' in s.assignee) roles.push(...s.assignee.posts.map((p) => p.role));
       if (s.sla?.escalateTo) roles.push(s.sla.escalateTo.role);
     }
     if (s.type === 'activity' && typeof s.input.role === 'string') roles.push(s.input.role);
@@ -267,7 +271,8 @@ describe('S1/S2 rules the scenarios rely on', () => {
     const s = (id: string) => d.steps.find((x) => x.id === id) as any;
     expect(s('verify').minDistinctActors).toEqual({ param: 'minVerifiers' });
     expect(s('village_notice').days).toEqual({ param: 'villageNoticeDays' });
-    expect(s('township_review').mode).toBe('all');
+    // 党委书记 and 乡镇长 each sign once (lines 2302, 2476)
+    expect(s('township_review').assignee).toEqual({ posts: [{ role: 'township_secretary', level: 'township' }, { role: 'township_head', level: 'township' }] });
     expect(s('set_monitored').input.status).toBe('monitored');
     expect(s('not_posted').outcome).toBe('rejected');
   });
@@ -330,6 +335,9 @@ describe('demo county', () => {
     for (const t of orgs.filter((o) => o.level === 'township')) {
       expect(holders('verifier', t.id).length, t.id).toBeGreaterThanOrEqual(2);
       expect(holders('township_reviewer', t.id).length, t.id).toBeGreaterThanOrEqual(2);
+      // each township has its party secretary and its head, one each
+      expect(holders('township_secretary', t.id).length, t.id).toBe(1);
+      expect(holders('township_head', t.id).length, t.id).toBe(1);
     }
     const county = orgs.find((o) => o.level === 'county')!.id;
     for (const role of ['county_rural_bureau', 'county_finance', 'county_industry_dept', 'county_leading_group', 'admin', 'security_admin', 'auditor']) {

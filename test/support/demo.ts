@@ -54,5 +54,5 @@ export function peopleOf(hid: string) {
   const township = orgs.find((o) => o.id === village)!.parent!;
   const v = village.replace(/^v-/, '');
   const t = township.replace(/^t-/, '');
-  return { village, township, cadre: `cadre.${v}`, verifiers: [`verifier1.${t}`, `verifier2.${t}`], township_reviewers: [`sec.${t}`, `head.${t}`] };
+  return { village, township, cadre: `cadre.${v}`, secretary: `secretary.${v}`, verifiers: [`verifier1.${t}`, `verifier2.${t}`], township_reviewers: [`sec.${t}`, `head.${t}`] };
 }
