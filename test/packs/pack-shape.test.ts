@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { JOIN, transitions, type ProcessDefinition, type Step } from '../../workflows/definition.js';
 import { validateDefinition } from '../../server/definitions/validate.js';
 import { activityByName } from '../../activities/registry.js';
+import { packSchedules, scheduleParams } from '../../server/services/schedules.js';
 
 const PACK = fileURLToPath(new URL('../../forms/packs/hunan/', import.meta.url));
 const readJson = (...p: string[]) => JSON.parse(readFileSync(join(PACK, ...p), 'utf8'));
@@ -441,5 +442,21 @@ describe.skipIf(!existsSync(join(seedDir, '000_8d775e4b15a27171.txt')))('citatio
     // (asset disposal's old 3350-3365 does mention 违规处置 in passing: a keyword test cannot tell, it was fixed by reading)
     const wrong: [string, string][] = [['劳动技能', '2700-2706'], ['是否', '2713-2716'], ['收益分配', '3366-3379']];
     for (const [rule, lines] of wrong) expect(keywords([rule]).some((w) => cited('000_8d775e4b15a27171.txt', lines).includes(w)), lines).toBe(false);
+  });
+});
+
+describe('parameters', () => {
+  it('every parameter in pack.json is read by a process, a form or a schedule', () => {
+    const used = new Set<string>();
+    const scan = (v: unknown) => {
+      paramRefs(v).forEach((p) => used.add(p));
+      // `params.X` in JSON Logic (decisions, activity inputs, prefill, checks, form rules)
+      for (const m of JSON.stringify(v).matchAll(/"params\.([A-Za-z0-9_]+)/g)) used.add(m[1]);
+    };
+    for (const { def } of processes) scan(def);
+    for (const f of jsonFiles('forms')) scan(readJson('forms', f));
+    for (const s of packSchedules(pack)) scheduleParams(s).forEach((p) => used.add(p));
+    const unused = pack.parameters.map((p: { key: string }) => p.key).filter((k: string) => !used.has(k));
+    expect(unused).toEqual([]);
   });
 });
