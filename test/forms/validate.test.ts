@@ -24,7 +24,7 @@ function collection6() {
   return {
     A1: false, A3: '2', A4: false,
     members: [member(1, '01', '19700101'), member(2, '02', '19720303'), member(3, '03', '19950505'), member(4, '04', '19980707'), member(5, '07', '20150909'), member(6, '11', '19450202')],
-    A23: '02', A24: '02', A25: '02', A27: ['06', '12'],
+    A23: '02', A24: '02', A25: '02', A27: ['01', '07'],
     A28: 36000, A29: -2000, A30: 500, A31: 3600, A32: 1800.5, A35: 2000, A36: 9000,
     A39: ['01'], A40: ['02'], A44: true,
     A53: '1', A54: '2026-11-01', A55: { name: '周联系', phone: '13900001111' },
@@ -81,8 +81,20 @@ describe('附件2 information collection', () => {
   it('needs the free text when risk ⑭ is chosen on the application, and a disaster type for ⑨', () => {
     const app = validateFormData(form('application'), { riskReasons: ['14'] });
     expect(!app.ok && app.errors.find((e) => e.path === 'otherRisk')?.message).toMatch(/⑭其他/);
-    const col = validateFormData(form('collection'), { ...collection6(), A27: ['09'] });
+    // A27 has its own list (seed 2812–2819): 04 因自然灾害 needs the disaster type, 09 其他 its text
+    const col = validateFormData(form('collection'), { ...collection6(), A27: ['04'] });
     expect(!col.ok && col.errors.map((e) => e.path)).toEqual(['A27a']);
+    const other = validateFormData(form('collection'), { ...collection6(), A27: ['09'] });
+    expect(!other.ok && other.errors.map((e) => e.path)).toEqual(['A27text']);
+    expect(validateFormData(form('collection'), { ...collection6(), A27: ['09'], A27text: '家中房屋被征收后无固定住所' }).ok).toBe(true);
+  });
+
+  it('takes a landline with its area code as the monitor contact’s phone (line 2583), but not a short number', () => {
+    for (const phone of ['0734-8123456', '07348123456', '13900001111']) {
+      expect(validateFormData(form('collection'), { ...collection6(), A55: { name: '周联系', phone } }).ok, phone).toBe(true);
+    }
+    const bad = validateFormData(form('collection'), { ...collection6(), A55: { name: '周联系', phone: '8123456' } });
+    expect(!bad.ok && bad.errors).toEqual([expect.objectContaining({ path: 'A55.phone', message: expect.stringMatching(/固定电话/) })]);
   });
 
   it('refuses an edit to a read-only field instead of silently dropping it', () => {

@@ -19,6 +19,11 @@ afterAll(async () => {
 const block = (signer: string) => ({ opinion: '同意', signer, date: '2026-12-01' });
 const assessment = { verification: { opinion: '风险已稳定消除', date: '2026-12-01' }, householdConfirmation: { signer: '户主', date: '2026-12-01' } };
 const review = { meetingDate: '2026-12-02', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '评议通过' };
+/** 附件4 as the verifiers fill it on site (household size, phone, contact and their own names are prefilled) */
+const form4 = {
+  headName: '户主', householdSize: 4, phone: '0734-8123456', risks: ['05'], measures: [{ category: '02', detail: '安排外出务工，落实外出务工补贴' }],
+  effects: '家庭年人均纯收入稳定在8000元以上', contactName: '周联系', contactUnitPost: '云集街道 党政办干部', householdSignature: { signer: '户主', date: '2026-12-01' },
+};
 const users: { username: string; name: string }[] = JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/demo/users.json'), 'utf8'));
 const nameOf = (username: string) => users.find((u) => u.username === username)!.name;
 type Collected = ReturnType<typeof collection>;
@@ -39,6 +44,9 @@ async function verify(caseId: string, p: ReturnType<typeof peopleOf>, data: Coll
 
 /** after the rules pass: the team's 附件5 assessment, then the village review opens the 7-day notice */
 async function assessAndReview(caseId: string, p: ReturnType<typeof peopleOf>) {
+  const [measures] = await h.open(caseId);
+  expect(measures.step_id).toBe('record_measures');
+  await h.act(p.verifiers[1], measures.id, 'submit', { data: form4 });
   const [assess] = await h.open(caseId);
   expect(assess.step_id).toBe('assess');
   await h.act(p.verifiers[0], assess.id, 'submit', { data: assessment });
@@ -117,6 +125,11 @@ describe('S2 risk elimination', () => {
     await h.act(township[0].assignee_user!, township[0].id, 'approve', { data: { opinion: '同意', signer: 'x', signDate: '2026-12-10' } });
     expect((await h.tdb.db.query(`SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'county_approval'`, [caseId])).rows[0].n).toBe(0);
     await h.act(township[1].assignee_user!, township[1].id, 'approve', { data: { opinion: '同意', signer: 'y', signDate: '2026-12-10' } });
+    // 附件4 was posted in the village with the verifiers' own names as its 核实人员签字
+    const measures = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data['assistance-measures'];
+    expect(measures).toMatchObject({ verifierSignature: { signer: p.verifiers.map(nameOf).join('、') }, effects: form4.effects });
+    const posted = (await h.tdb.db.query(`SELECT content FROM notices WHERE case_id = $1 AND step_id = 'village_notice'`, [caseId])).rows[0].content;
+    expect(posted['assistance-measures.effects']).toBe(form4.effects);
     const [county] = await h.open(caseId);
     expect(county.step_id).toBe('county_approval');
     // 附件5 reuses what the verification, the village review and the township already signed

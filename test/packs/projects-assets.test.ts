@@ -177,7 +177,10 @@ describe('S3 project library', () => {
 });
 
 describe('S4 project assets', () => {
-  const disposal = { assetName: '竹山村光伏电站逆变器', reason: '设备老化报废', plan: '公开拍卖，所得归村集体', valuation: 18000 };
+  const disposal = {
+    assetName: '竹山村光伏电站逆变器', assetType: '1', reason: '设备老化报废', plan: '公开拍卖，所得归村集体', method: '01', valuation: 18000,
+    democraticDecision: { procedure: '四议两公开一监督', meetingDate: '2027-01-05', attendees: 35, votesFor: 33, minutes: '村民代表会议同意报废拍卖' },
+  };
 
   it('disposal: village application → township review → county approval → the disposal is published for 10 days', async () => {
     const caseId = await h.start('cadre.zhushan', { process: 'asset-disposal', org: 'v-zhushan', data: disposal });
@@ -189,6 +192,14 @@ describe('S4 project assets', () => {
     expect(notice).toMatchObject({ step_id: 'result_notice', org_id: 'v-zhushan' });
     const published = (await h.tdb.db.query('SELECT content FROM notices WHERE case_id = $1', [caseId])).rows[0].content;
     expect(JSON.stringify(published)).toContain('设备老化报废');
+  });
+
+  it('refuses a disposal without its method and the democratic decision record', async () => {
+    const { method: _m, democraticDecision: _d, ...bare } = disposal;
+    await expect(h.start('cadre.huaqiao', { process: 'asset-disposal', org: 'v-huaqiao', data: { ...bare, assetName: '花桥村水泵' } })).rejects.toMatchObject({
+      status: 422,
+      errors: expect.arrayContaining([expect.objectContaining({ path: 'method' }), expect.objectContaining({ path: 'democraticDecision' })]),
+    });
   });
 
   it('disposal refused by the township ends without a notice', async () => {
