@@ -89,6 +89,8 @@ describe('S1 identification', () => {
     const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data;
     expect(data.application.channel).toBe(channel);
     expect(data.income.A38).toBeGreaterThan(0);
+    // the reviewers see whether A38 is below the year's 6,500 yuan line
+    expect(data.income).toMatchObject({ threshold: 6500, belowThreshold: data.income.A38 < 6500 });
     expect(Array.isArray(data.departmentHits.hits)).toBe(true);
   });
 
@@ -197,6 +199,24 @@ describe('S1 identification', () => {
     expect(await h.waitStatus(caseId)).toBe('approved');
     const doc = (await h.tdb.db.query(`SELECT data FROM documents WHERE case_id = $1 AND form_key = 'identification-approval'`, [caseId])).rows[0].data;
     expect(doc.townshipReview.signer2).toBe(nameOf(p.township_reviewers[1]));
+  });
+
+  it('shows the income threshold as a hint, never a refusal, and records the income period', async () => {
+    // HH-0014: an income far above the 6,500 yuan line still goes on to the village review (other risks may qualify)
+    const p = peopleOf('HH-0014');
+    const caseId = await h.start(p.cadre, { process: 'identification', org: p.village, subject: { id: 'HH-0014' }, data: application('HH-0014') });
+    const [verify] = await h.open(caseId);
+    for (const v of p.verifiers) await h.act(v, verify.id, 'submit', { data: collection('HH-0014', { A28: 60000 }) });
+    const [vr] = await h.open(caseId);
+    expect(vr.step_id).toBe('village_review');
+    const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0];
+    expect(data.data.income).toMatchObject({ threshold: 6500, belowThreshold: false });
+    expect(data.data.income.A38).toBeGreaterThan(6500);
+    // the 12 months ending the month before the case started (lines 2272, 2855)
+    expect(data.data.incomePeriod).toEqual({ from: expect.stringMatching(/^\d{4}-\d{2}$/), to: expect.stringMatching(/^\d{4}-\d{2}$/) });
+    const [fy, fm] = data.data.incomePeriod.from.split('-').map(Number);
+    const [ty, tm] = data.data.incomePeriod.to.split('-').map(Number);
+    expect((ty - fy) * 12 + (tm - fm)).toBe(11);
   });
 
   it('investigates an objection and goes on when it is unfounded', async () => {
