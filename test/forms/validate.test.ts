@@ -26,7 +26,7 @@ function collection6() {
     members: [member(1, '01', '19700101'), member(2, '02', '19720303'), member(3, '03', '19950505'), member(4, '04', '19980707'), member(5, '07', '20150909'), member(6, '11', '19450202')],
     A23: '02', A24: '02', A25: '02', A27: ['01', '07'],
     A28: 36000, A29: -2000, A30: 500, A31: 3600, A32: 1800.5, A35: 2000, A36: 9000,
-    A39: ['01'], A40: ['02'], A44: true,
+    A39: ['01'], A40: ['02'], A41: [], A42: [], A43: [], A44: true, A45: [], A46: [], A47: [], A48: [], A49: [], A50: false, A51: false, A52: false,
     A53: '1', A54: '2026-11-01', A55: { name: '周联系', phone: '13900001111' },
   };
 }
@@ -126,6 +126,15 @@ describe('附件2 filled in three stages (x-stage)', () => {
     expect(measures.ok && [(measures.data as any).A39, (measures.data as any).A53]).toEqual([['01'], undefined]);
     const elimination = validateFormData(doc, collection6(), { stage: 'elimination' });
     expect(elimination.ok && [(elimination.data as any).A39, (elimination.data as any).A53]).toEqual([['01'], '1']);
+  });
+  it('requires each part at its own stage: nothing of A39–A54 at identification, the measures from stage 2, A53/A54 at elimination (line 2577)', () => {
+    const doc = form('collection');
+    const { A39: _a39, A44: _a44, A53: _a53, A54: _a54, ...without } = collection6();
+    expect(validateFormData(doc, without, { stage: 'identification' }).ok).toBe(true);
+    const measures = validateFormData(doc, without, { stage: 'measures' });
+    expect(!measures.ok && measures.errors.map((e) => e.path).sort()).toEqual(['A39', 'A44']);
+    const elimination = validateFormData(doc, without, { stage: 'elimination' });
+    expect(!elimination.ok && elimination.errors.map((e) => e.path).sort()).toEqual(['A39', 'A44', 'A53', 'A54']);
   });
   it('a later-stage field with a wrong value is no error at an earlier stage (it is dropped), but is at its own stage', () => {
     const bad = { ...collection6(), A54: '2026-13-45' };

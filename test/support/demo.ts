@@ -41,6 +41,9 @@ export function collection(hid: string, income: Partial<Record<'A28' | 'A29' | '
     })),
     A23: '02', A24: '02', A25: '02', A27: ['01'],
     A28: 12000, A29: 3000, A30: 0, A31: 1200, A32: 800, A35: 0, A36: 5000,
+    // 附件2 stages 2 and 3 (ignored at identification): every field present, none left empty (line 2577)
+    A39: [], A40: ['03'], A41: [], A42: [], A43: [], A44: false, A45: ['01'], A46: [], A47: [], A48: [], A49: [],
+    A50: false, A51: false, A52: false, A53: '1', A54: '2026-12-01',
     A55: { name: '周联系', phone: '13900001111' },
     ...income,
   };
