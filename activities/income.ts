@@ -16,6 +16,8 @@ export interface IncomeInput {
   A32: number;
   A35: number;
   A36: number;
+  /** 监测收入基准线 the year's monitoring threshold (incomeThreshold): gives the eligibility hint */
+  threshold?: number;
 }
 
 export interface IncomeOutput {
@@ -23,6 +25,28 @@ export interface IncomeOutput {
   A34: number;
   A37: number;
   A38: number;
+  /**
+   * 参考提示 A38 (the reference for inclusion, lines 2462, 2876) is below the threshold. A hint for
+   * verifiers and reviewers, never a refusal: a household above it may still qualify by its risks (⑥–⑭)
+   * or as 突发严重困难户 (line 2274).
+   */
+  belowThreshold?: boolean;
+  threshold?: number;
+}
+
+/**
+ * 收入计算期 the income period of 附件2: the 12 months ending the month before the procedure starts
+ * (lines 2272, 2855–2856), in China time.
+ */
+export function incomePeriod(start: Date): { from: string; to: string } {
+  const china = new Date(start.getTime() + 8 * 3_600_000);
+  const month = (y: number, m: number) => {
+    const d = new Date(Date.UTC(y, m, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  const y = china.getUTCFullYear();
+  const m = china.getUTCMonth();
+  return { from: month(y, m - 12), to: month(y, m - 1) };
 }
 
 /**
@@ -35,7 +59,9 @@ export function perCapitaIncome(i: IncomeInput): IncomeOutput {
   }
   const A33 = round2(i.A28 + i.A29 + i.A30 + i.A31 - i.A32);
   const A37 = round2(A33 + i.A35 - i.A36);
-  return { A33, A34: perCapita(A33, i.members)!, A37, A38: perCapita(A37, i.members)! };
+  const A38 = perCapita(A37, i.members)!;
+  const hint = typeof i.threshold === 'number' ? { belowThreshold: A38 < i.threshold, threshold: i.threshold } : {};
+  return { A33, A34: perCapita(A33, i.members)!, A37, A38, ...hint };
 }
 
 const money = { type: 'number' };
@@ -47,11 +73,13 @@ export const computeIncome: ActivityDefinition<IncomeInput, IncomeOutput> = {
     type: 'object',
     required: ['members', 'A28', 'A29', 'A30', 'A31', 'A32', 'A35', 'A36'],
     additionalProperties: false,
-    properties: { members: { type: 'integer', minimum: 1 }, A28: money, A29: money, A30: money, A31: money, A32: money, A35: money, A36: money },
+    properties: {
+      members: { type: 'integer', minimum: 1 }, A28: money, A29: money, A30: money, A31: money, A32: money, A35: money, A36: money, threshold: money,
+    },
   },
   outputSchema: {
     type: 'object',
-    properties: { A33: money, A34: money, A37: money, A38: money },
+    properties: { A33: money, A34: money, A37: money, A38: money, belowThreshold: { type: 'boolean' }, threshold: money },
   },
   create: () => async (input) => {
     try {

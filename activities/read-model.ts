@@ -177,7 +177,7 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         caseId, ev.status, ev.outcome, ts(ev.at), '[]',
       ]);
       await db.query('UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1', [caseId]);
-      await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1`, [caseId, ts(ev.at)]);
+      await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1 AND kind = 'window'`, [caseId, ts(ev.at)]);
       await db.query('DELETE FROM calendar_waits WHERE case_id = $1', [caseId]);
       return;
     case 'task.created': {

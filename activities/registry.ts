@@ -11,6 +11,7 @@ import { notify } from './notify.js';
 import { snapshotDocument } from './document-snapshot.js';
 import { setHouseholdStatus } from './household-status.js';
 import { raiseDepartmentWarnings } from './department-warnings.js';
+import { publishAnnouncement } from './announcement.js';
 
 export interface ActivityDeps {
   db: pg.Pool;
@@ -32,6 +33,7 @@ export const ACTIVITIES: ActivityDefinition[] = [
   snapshotDocument,
   setHouseholdStatus,
   raiseDepartmentWarnings,
+  publishAnnouncement,
 ];
 
 export function activityByName(name: string): ActivityDefinition | undefined {

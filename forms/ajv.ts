@@ -1,7 +1,7 @@
 /** The one Ajv instance (draft 2020-12) with our formats; forms compile against it once per version. */
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { checkIdOrDisability, isHalfMonths, isMobile, isMoney, parseDisabilityCert, parseResidentId } from './formats.js';
+import { checkIdOrDisability, isHalfMonths, isMobile, isPhone, isMoney, parseDisabilityCert, parseResidentId } from './formats.js';
 
 export function createAjv() {
   // ajv is CommonJS: Node's ESM loader puts the class on .default, bundlers give the class itself
@@ -14,6 +14,7 @@ export function createAjv() {
   ajv.addFormat('disability-cert', { type: 'string', validate: (v: string) => parseDisabilityCert(v).valid });
   ajv.addFormat('id-or-disability', { type: 'string', validate: (v: string) => checkIdOrDisability(v).valid });
   ajv.addFormat('mobile', { type: 'string', validate: isMobile });
+  ajv.addFormat('phone', { type: 'string', validate: isPhone });
   // a photo or signature stored by /api/attachments, referenced by its id
   ajv.addFormat('attachment', { type: 'string', validate: (v: string) => /^att_[0-9a-f]{32}$/.test(v) });
   ajv.addFormat('money', { type: 'number', validate: isMoney });

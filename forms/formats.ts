@@ -74,6 +74,9 @@ export function checkIdOrDisability(raw: string): { valid: true } | { valid: fal
 
 export const isMobile = (v: string) => /^1[3-9]\d{9}$/.test(String(v));
 
+/** 联系电话 a mobile number, or a landline with its area code (0734-8123456, 07348123456): A55, line 2583 */
+export const isPhone = (v: string) => isMobile(v) || /^0\d{2,3}-?\d{7,8}$/.test(String(v));
+
 /** Yuan with at most two decimals (checked on the decimal text, not with float multipleOf). */
 export function isMoney(v: unknown): boolean {
   if (typeof v !== 'number' || !Number.isFinite(v)) return false;

@@ -37,6 +37,7 @@ function valueAt(data: any, path: string[]): unknown {
 
 const FORMAT_NAMES: Record<string, [string, string]> = {
   mobile: ['应为11位手机号码', 'must be an 11-digit mobile number'],
+  phone: ['应为11位手机号码或带区号的固定电话', 'must be a mobile number or a landline with its area code'],
   money: ['金额最多保留两位小数', 'amounts have at most two decimals'],
   'half-months': ['务工月数应为0–12，按0.5月填写', 'months worked are 0 to 12 in steps of 0.5'],
   date: ['应为日期（年-月-日）', 'must be a date (YYYY-MM-DD)'],

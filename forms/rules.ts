@@ -93,7 +93,28 @@ const OPERATIONS: Record<string, (...args: any[]) => unknown> = {
     );
     return a.filter((x) => !done.has(key(x)));
   },
+  /**
+   * 签名 a field of the latest signature on a step's records (`data.signatures.<step>`), optionally of one post:
+   * {"signature": [{"var": "data.signatures.township_review"}, "township_head", "name"]}
+   */
+  signature: (records: unknown, post: unknown, field: unknown) => {
+    const r = latestRound(records).filter((x) => post === null || post === undefined || post === '' || x.post === post).at(-1);
+    return r && typeof field === 'string' ? (r[field] ?? null) : null;
+  },
+  /** 签字人 the names of everyone who signed the latest visit of a step, in signing order, joined by "、" */
+  signers: (records: unknown) => {
+    const names = [...new Set(latestRound(records).map((x) => String(x.name ?? '')).filter(Boolean))];
+    return names.length ? names.join('、') : null;
+  },
 };
+
+/** The signature records of a step's latest visit (a return starts a new one). */
+function latestRound(records: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(records)) return [];
+  const rows = records.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object');
+  const last = Math.max(-1, ...rows.map((x) => Number(x.round) || 0));
+  return rows.filter((x) => (Number(x.round) || 0) === last);
+}
 
 for (const [name, fn] of Object.entries(OPERATIONS)) jsonLogic.add_operation(name, fn);
 

@@ -23,6 +23,7 @@ import {
 } from './contract.js';
 import { CaseRuntime, FORBIDDEN, INVALID, STALE, reject, type TaskGroup } from './runtime.js';
 import { applyDecision, createTask } from './steps/task.js';
+import type { SignatureRecord } from './definition.js';
 
 export function installActions(rt: CaseRuntime, abort: () => void): void {
   const fresh = (requestId: string) => {
@@ -60,6 +61,12 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
     if (task.signers.some((s) => s.userId === args.actor.userId)) {
       reject(STALE, '您已签署过此任务，需由另一人会签', 'you already signed this task; another person must co-sign');
     }
+    const step = rt.step(task.stepId);
+    if (step.type === 'task' && 'posts' in step.assignee) {
+      // 按岗位会签: each post signs once, by a different person (one person holding both posts signs once)
+      const signedOther = group.taskIds.some((id) => id !== task.id && rt.tasks.get(id)?.signers.some((s) => s.userId === args.actor.userId));
+      if (signedOther) reject(STALE, '您已以另一岗位签署此环节，需由该岗位的其他人签署', 'you already signed this step for another post');
+    }
     const blockers = [...rt.tasks.values()].filter((t) => t.status === 'open' && t.id !== task.id && blocks(t, task));
     if (blockers.length > 0) reject(STALE, '前加签人员尚未办理', 'a signer added before you has not acted yet');
   };
@@ -79,7 +86,12 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
       if (args.data && action.requiresForm !== false && task.formKey) {
         const step = rt.step(task.stepId);
         const store = (step.type === 'task' && step.store) || task.formKey;
+        // `data[store]` keeps the latest form (what later steps of old definitions read); each signer's own
+        // signature is also kept in `data.signatures[stepId]`, so a 会签 no longer loses the first opinion.
+        // This changes only the payload of the `case.data` event this branch already emitted: the same
+        // projection call is made at the same point, so old histories replay unchanged.
         rt.data[store] = args.data;
+        recordSignature(rt, task, action.id, args.actor, args.data, args.comment);
         rt.emit({ kind: 'case.data', data: rt.data });
       }
       applyDecision(rt, group, task, action, args.actor, args.comment, args.returnTo);
@@ -301,4 +313,33 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
       (n) => !n.closed && now < (n.closesAt ?? Infinity) && (noticeId === undefined || n.id === noticeId),
     );
   }
+}
+
+/** 签名记录 one signer's signature on this visit of the step, from the form they submitted. */
+function recordSignature(
+  rt: CaseRuntime,
+  task: TaskState,
+  action: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+  comment: string | undefined,
+): void {
+  const step = rt.step(task.stepId);
+  const post = task.role ?? (step.type === 'task' && 'role' in step.assignee ? step.assignee.role : undefined);
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
+  const record: SignatureRecord = {
+    userId: actor.userId,
+    name: actor.name,
+    ...(post ? { post } : {}),
+    action,
+    ...(text(form.opinion) ?? text(comment) ? { opinion: text(form.opinion) ?? text(comment) } : {}),
+    ...(form.signature !== undefined ? { signature: form.signature } : {}),
+    // the date written on the form, else the day of signing in China time (UTC+8)
+    date: text(form.signDate) ?? text(form.date) ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+    at: Date.now(),
+    round: rt.visited.filter((id) => id === task.stepId).length,
+    taskId: task.id,
+  };
+  const all = (rt.data.signatures ??= {}) as Record<string, SignatureRecord[]>;
+  all[task.stepId] = [...(all[task.stepId] ?? []), record];
 }

@@ -28,10 +28,22 @@ export interface Text {
 /** A number fixed in the definition, or a policy parameter looked up when the case starts. */
 export type NumberOrParam = number | { param: string };
 
+/** 岗位 a post: a role at the case's ancestor of the given level. */
+export interface Post {
+  role: string;
+  level: OrgLevel;
+  department?: string;
+}
+
 /** 办理人 who may act on a task step. */
 export type Assignee =
   /** a role at the case's ancestor of the given level, e.g. the township reviewer of the case's township */
-  | { role: string; level: OrgLevel; department?: string }
+  | Post
+  /**
+   * 会签岗位 named posts that must each sign once (e.g. 乡镇党委书记 and 乡镇长 on 附件3): one task per post,
+   * any holder of the post may sign it, nobody signs for two posts. Implies mode 'all'.
+   */
+  | { posts: Post[] }
   /** named users (rare: pilots, single-person offices) */
   | { users: string[] };
 
@@ -42,6 +54,32 @@ export type Assignee =
  * - sequential 依次: members act one after another in the resolved order.
  */
 export type TaskMode = 'any' | 'all' | 'sequential';
+
+/** How a task step's group acts: a step with posts is 会签 of its posts. */
+export function modeOf(step: Pick<TaskStep, 'assignee' | 'mode'>): TaskMode {
+  return 'posts' in step.assignee ? 'all' : (step.mode ?? 'any');
+}
+
+/**
+ * 签名记录 one signer's signature on one visit of a step, kept in case data under
+ * `signatures[stepId]` so documents (附件3, 附件5) compose their sections from who actually signed.
+ */
+export interface SignatureRecord {
+  userId: string;
+  name: string;
+  /** the post (role) the signer signed for */
+  post?: string;
+  action: string;
+  opinion?: string;
+  /** handwritten signature (attachment reference), when the form has one */
+  signature?: unknown;
+  /** the date written on the form, else the day of signing (China time) */
+  date: string;
+  at: number;
+  /** visit of the step (0 = first; a return makes a new visit) */
+  round: number;
+  taskId: string;
+}
 
 /** A button on a task. `kind` tells the engine what it means; `id` is what the client sends. */
 export interface TaskAction {

@@ -132,6 +132,25 @@ function checkStep(
       if ('role' in s.assignee && !registry.roles.has(s.assignee.role)) {
         errors.push(err(s, `${at}/assignee/role`, 'unknown_role', `角色“${s.assignee.role}”不存在`, `unknown role "${s.assignee.role}"`));
       }
+      if ('posts' in s.assignee) {
+        const seen = new Set<string>();
+        s.assignee.posts.forEach((p, i) => {
+          if (!registry.roles.has(p.role)) {
+            errors.push(err(s, `${at}/assignee/posts/${i}/role`, 'unknown_role', `角色“${p.role}”不存在`, `unknown role "${p.role}"`));
+          }
+          const key = `${p.role}@${p.level}/${p.department ?? ''}`;
+          if (seen.has(key)) {
+            errors.push(err(s, `${at}/assignee/posts/${i}`, 'duplicate_post', `岗位“${p.role}”重复：每个岗位只签一次`, `post "${p.role}" is listed twice; each post signs once`));
+          }
+          seen.add(key);
+        });
+        if (s.mode !== undefined && s.mode !== 'all') {
+          errors.push(err(s, `${at}/mode`, 'posts_need_all', '按岗位会签的步骤只能是“会签”方式', 'a step that names posts is 会签 (mode "all")'));
+        }
+        if (s.minDistinctActors !== undefined) {
+          errors.push(err(s, `${at}/minDistinctActors`, 'posts_with_min_actors', '按岗位会签时每个岗位签一次，不能再设最少人数', 'with posts each post signs once; minDistinctActors does not apply'));
+        }
+      }
       const form = s.form ? registry.forms(s.form.key, s.form.version) : undefined;
       if (s.form && !form) errors.push(err(s, `${at}/form`, 'unknown_form', `表单“${s.form.key}”不存在`, `unknown form "${s.form.key}"`));
       if (form && s.form?.stage !== undefined && !(form.stages ?? []).includes(s.form.stage)) {

@@ -11,7 +11,7 @@ import { loadDefinitionRegistry } from '../services/definition-registry.js';
 import { definitionProblem, publishProcess } from '../services/process-publish.js';
 import { changedPaths, diffPacks, exportPack, importPack, readPackFolder, type PackBundle } from '../services/packs.js';
 import { packScheduleProblems, validateProcessForImport } from '../services/process-publish.js';
-import { currentSchedules, listSchedules, syncPackSchedules, triggerSchedule } from '../services/schedules.js';
+import { currentSchedules, listSchedules, scheduleParams, syncPackSchedules, triggerSchedule } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
 import * as users from '../services/users.js';
 import { verifyAuditChain, appendAudit } from '../audit/chain.js';
@@ -220,6 +220,8 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
       );
       await appendAudit(tx, [{ id: `param:${b.key}:${b.year}:${Date.now()}`, actorId: who.userId, action: 'parameter.set', target: b.key, detail: { year: b.year, value: b.value } }]);
     });
+    // a schedule derived from this parameter (assessment interval, sweeps per year, plan deadline) moves with it
+    if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(b.key as string))) await syncPackSchedules(svc);
     res.status(201);
     return { key: b.key, year: b.year, value: b.value };
   }));

@@ -18,6 +18,7 @@ import { inTransaction } from '../db.js';
 import { fromWorkflowError, problems, type FieldError } from '../http/problem.js';
 import { claimRequestKey, once, storeResponse } from './idempotency.js';
 import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
+import { incomePeriod } from '../../activities/income.js';
 import type { ServiceDeps } from './deps.js';
 import { caseOrg } from './directory.js';
 import { holdsRoleOver, type Principal } from './principal.js';
@@ -100,7 +101,8 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
     subject,
     title: req.title ?? `${def!.title.zh}：${subject.name}`,
     initiator: { userId: who.userId, name: who.name },
-    data: {},
+    // a household's procedure records the 12 months its 附件2 income figures cover (lines 2272, 2855)
+    data: subject.kind === 'household' ? { incomePeriod: incomePeriod(now) } : {},
     daySeconds: deps.daySeconds,
   };
 

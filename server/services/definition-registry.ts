@@ -7,7 +7,7 @@ import type { DefinitionRegistry } from '../definitions/registry.js';
 import { activityByName } from '../../activities/registry.js';
 
 export const BUILT_IN_ROLES = [
-  'applicant', 'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'county_rural_bureau', 'county_finance',
+  'applicant', 'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'township_secretary', 'township_head', 'county_rural_bureau', 'county_finance',
   'county_industry_dept', 'county_leading_group', 'monitor_contact', 'admin', 'security_admin', 'auditor',
 ];
 

@@ -50,7 +50,7 @@ export function hasRole(p: Principal, roles: readonly string[]): boolean {
 
 /** Staff roles that work on cases (the separated security roles do not). */
 export const CASE_ROLES = [
-  'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'county_rural_bureau', 'county_finance',
+  'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'township_secretary', 'township_head', 'county_rural_bureau', 'county_finance',
   'county_industry_dept', 'county_leading_group', 'monitor_contact', 'admin',
 ] as const;
 

@@ -16,36 +16,43 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
   }
   const org = await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org]);
   if (!org.rows[0]) throw problems.notFound('该地区不存在', 'unknown organisation node');
-  // open windows, and those closed in the last 30 days
-  const { rows } = await deps.db.query(
-    `SELECT n.id, n.title, n.level, n.org_id, o.name AS org_name, n.content, n.days, n.calendar, n.opens_at, n.closes_at, n.closed_at,
-            ${noticeObjectionCount('n')} AS objection_count, c.process_key
+  // notice windows: open ones, and those closed in the last 30 days; 长期公告 long-term announcements
+  // (admitted projects, adjustments, asset ledgers) stay, in their own section
+  const at = deps.now?.() ?? new Date();
+  const limit = Math.min(Number(q.limit) || 50, 200);
+  const select = `SELECT n.id, n.title, n.level, n.org_id, o.name AS org_name, n.content, n.days, n.calendar, n.opens_at, n.closes_at,
+            n.closed_at, n.objection_count, n.kind, c.process_key
      FROM notices n JOIN org_nodes o ON o.id = n.org_id JOIN cases c ON c.id = n.case_id
-     WHERE n.org_path @> ARRAY[$1]::text[] AND (n.closed_at IS NULL OR n.closed_at > now() - interval '30 days')
+     WHERE n.org_path @> ARRAY[$1]::text[]`;
+  const windows = await deps.db.query(
+    `${select} AND n.kind = 'window' AND (n.closed_at IS NULL OR n.closed_at > $3::timestamptz - interval '30 days')
      ORDER BY n.opens_at DESC LIMIT $2`,
-    [q.org, Math.min(Number(q.limit) || 50, 200)],
+    [q.org, limit, at],
   );
-  const now = Date.now();
+  const longTerm = await deps.db.query(`${select} AND n.kind = 'long-term' ORDER BY n.opens_at DESC LIMIT $2`, [q.org, limit]);
+  const now = at.getTime();
   const labels = await codeLabels(deps);
+  const show = (n: Record<string, any>) => ({
+    id: n.id,
+    title: maskString(n.title),
+    level: n.level,
+    orgName: n.org_name,
+    processKey: n.process_key,
+    days: n.days,
+    calendar: n.calendar,
+    opensAt: n.opens_at,
+    closesAt: n.closes_at,
+    objectionCount: n.objection_count,
+    // a working-day window whose close time waits for the holiday calendar is open until it is known
+    open: !n.closed_at && (n.closes_at === null || new Date(n.closes_at).getTime() > now),
+    closesPending: n.closes_at === null,
+    content: maskValue(labelled(n.content, labels)),
+    fields: Object.fromEntries(Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path])),
+  });
   return {
     org: org.rows[0],
-    items: rows.map((n) => ({
-      id: n.id,
-      title: maskString(n.title),
-      level: n.level,
-      orgName: n.org_name,
-      processKey: n.process_key,
-      days: n.days,
-      calendar: n.calendar,
-      opensAt: n.opens_at,
-      closesAt: n.closes_at,
-      objectionCount: n.objection_count,
-      // a working-day window whose close time waits for the holiday calendar is open until it is known
-      open: !n.closed_at && (n.closes_at === null || new Date(n.closes_at).getTime() > now),
-      closesPending: n.closes_at === null,
-      content: maskValue(labelled(n.content, labels)),
-      fields: Object.fromEntries(Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path])),
-    })),
+    items: windows.rows.map(show),
+    longTerm: longTerm.rows.map((n) => ({ ...show(n), open: false, kind: 'long-term' as const })),
   };
 }
 

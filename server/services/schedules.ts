@@ -42,7 +42,62 @@ export interface ScheduleEntry {
   /** months 1–12, days of the month, hours (Asia/Shanghai); absent = every */
   calendar: { month?: number[]; dayOfMonth?: number[]; hour?: number[] };
   targets: TargetKind;
+  /** 由参数推导 months (or the day) taken from policy parameters, so a new yearly value moves the schedule */
+  derive?: ScheduleDerivation;
+  /** parameters the targets are chosen by, e.g. { years: { param: 'longMonitoredYears' } } */
+  targetParams?: Record<string, { param: string }>;
   source?: { file: string; lines: string; note?: string };
+}
+
+export interface ScheduleDerivation {
+  /** every N months from month `from` (assessmentIntervalMonths = 3 from January → 1, 4, 7, 10) */
+  everyMonths?: { param: string };
+  /** N times a year from month `from`, evenly spaced (sweepsPerYear = 2 from March → 3, 9) */
+  timesPerYear?: { param: string };
+  from?: number;
+  /** a "MM-DD" date parameter and how many days before it to fire (planDeadline 11-30, 30 days → 31 October) */
+  before?: { param: string; days: number };
+}
+
+/** The parameters a schedule reads (its derivation and its targets). */
+export function scheduleParams(e: ScheduleEntry): string[] {
+  const d = e.derive ?? {};
+  return [d.everyMonths?.param, d.timesPerYear?.param, d.before?.param, ...Object.values(e.targetParams ?? {}).map((x) => x.param)].filter(
+    (x): x is string => typeof x === 'string',
+  );
+}
+
+/**
+ * The calendar a schedule fires on this year: its own fields, with the months (or month and day) its
+ * derivation takes from the parameters. Pure: the parameters are passed in.
+ */
+export function resolveCalendar(e: ScheduleEntry, params: Record<string, unknown>): ScheduleEntry['calendar'] {
+  const d = e.derive;
+  if (!d) return e.calendar;
+  const num = (name: string) => {
+    const v = Number(params[name]);
+    if (!Number.isInteger(v) || v < 1 || v > 12) throw new Error(`schedule ${e.id}: parameter ${name} must be a whole number 1–12, is ${String(params[name])}`);
+    return v;
+  };
+  const from = d.from ?? 1;
+  const monthsEvery = (step: number) => Array.from({ length: 12 }, (_, i) => ((from - 1 + i * step) % 12) + 1).slice(0, Math.ceil(12 / step)).sort((a, b) => a - b);
+  if (d.everyMonths) return { ...e.calendar, month: monthsEvery(num(d.everyMonths.param)) };
+  if (d.timesPerYear) return { ...e.calendar, month: monthsEvery(Math.floor(12 / num(d.timesPerYear.param))) };
+  if (d.before) {
+    const m = String(params[d.before.param] ?? '').match(/^(\d{1,2})-(\d{1,2})$/);
+    if (!m) throw new Error(`schedule ${e.id}: parameter ${d.before.param} must be a date MM-DD`);
+    // a day of a non-leap year: the result is the same date every year
+    const at = new Date(Date.UTC(2021, Number(m[1]) - 1, Number(m[2])) - d.before.days * 86_400_000);
+    return { ...e.calendar, month: [at.getUTCMonth() + 1], dayOfMonth: [at.getUTCDate()] };
+  }
+  return e.calendar;
+}
+
+/** Every schedule's calendar for the current year's parameters. */
+async function resolvedEntries(db: pg.Pool, entries: ScheduleEntry[], now = new Date()): Promise<ScheduleEntry[]> {
+  if (!entries.some((e) => e.derive)) return entries;
+  const params = await paramsForYear(db, now.getFullYear());
+  return entries.map((e) => ({ ...e, calendar: resolveCalendar(e, params) }));
 }
 
 export const TIMEZONE = 'Asia/Shanghai';
@@ -70,6 +125,15 @@ export function scheduleProblems(entries: unknown, processKeys: string[]): strin
       if (!ints(c.hour, 0, 23)) out.push(`${at}: calendar.hour must list hours 0–23`);
     }
     if (!e?.title?.zh) out.push(`${at}: title.zh is required`);
+    const d = e?.derive;
+    if (d !== undefined) {
+      const ref = (x: unknown) => x === undefined || (typeof x === 'object' && x !== null && typeof (x as { param?: unknown }).param === 'string');
+      if (typeof d !== 'object' || !ref(d.everyMonths) || !ref(d.timesPerYear) || !ref(d.before) || [d.everyMonths, d.timesPerYear, d.before].filter(Boolean).length !== 1) {
+        out.push(`${at}: derive names exactly one of everyMonths, timesPerYear, before, each as { param }`);
+      } else if (d.before && !(Number.isInteger(d.before.days) && d.before.days >= 0 && d.before.days <= 180)) {
+        out.push(`${at}: derive.before.days must be 0–180`);
+      }
+    }
   });
   return out;
 }
@@ -110,7 +174,7 @@ function scheduleOptions(deps: ServiceDeps, e: ScheduleEntry) {
 export async function syncSchedules(deps: ServiceDeps, entries: ScheduleEntry[]): Promise<{ created: string[]; updated: string[]; deleted: string[] }> {
   const report = { created: [] as string[], updated: [] as string[], deleted: [] as string[] };
   const client = deps.temporal.schedule;
-  for (const e of entries) {
+  for (const e of await resolvedEntries(deps.db, entries, deps.now?.())) {
     const scheduleId = temporalScheduleId(deps.taskQueue, e.id);
     const opts = scheduleOptions(deps, e);
     try {
@@ -138,7 +202,7 @@ export async function syncSchedules(deps: ServiceDeps, entries: ScheduleEntry[])
 /** The schedules of the current pack, with when each fires next and what its last rounds did. */
 export async function listSchedules(deps: ServiceDeps, entries: ScheduleEntry[]) {
   const out = [];
-  for (const e of entries) {
+  for (const e of await resolvedEntries(deps.db, entries, deps.now?.())) {
     let nextRuns: string[] = [];
     let paused = false;
     let registered = true;
@@ -189,7 +253,7 @@ interface Target {
   householdId?: string;
 }
 
-async function listTargets(db: pg.Pool, kind: TargetKind, now: Date): Promise<Target[]> {
+async function listTargets(db: pg.Pool, kind: TargetKind, now: Date, entry?: ScheduleEntry): Promise<Target[]> {
   // a household's village: the village-level node on its path
   const householdTargets = async (extra: string, args: unknown[]) =>
     (
@@ -205,7 +269,7 @@ async function listTargets(db: pg.Pool, kind: TargetKind, now: Date): Promise<Ta
     case 'monitored-households':
       return householdTargets('', []);
     case 'long-monitored-households': {
-      const years = Number((await paramsForYear(db, now.getFullYear())).longMonitoredYears ?? 2);
+      const years = Number((await paramsForYear(db, now.getFullYear()))[entry?.targetParams?.years?.param ?? 'longMonitoredYears'] ?? 2);
       return householdTargets(`AND h.monitored_since <= ($1::date - make_interval(years => $2))`, [now.toISOString().slice(0, 10), years]);
     }
     case 'villages':
@@ -228,7 +292,8 @@ export async function runRound(deps: ServiceDeps, input: RoundInput & { roundId:
     `INSERT INTO schedule_rounds (id, schedule_id, process_key) VALUES ($1,$2,$3) ON CONFLICT (id) DO NOTHING`,
     [input.roundId, input.scheduleId, input.process],
   );
-  const targets = await listTargets(db, input.targets as TargetKind, now);
+  const entry = (await currentSchedules(db)).find((e) => e.id === input.scheduleId);
+  const targets = await listTargets(db, input.targets as TargetKind, now, entry);
   const open = await db.query(`SELECT COALESCE(subject_id, org_id) AS target, id FROM cases WHERE process_key = $1 AND status = 'running'`, [
     input.process,
   ]);

@@ -13,7 +13,7 @@ import {
   transferTaskUpdate,
   type ActionResult,
 } from '../../workflows/contract.js';
-import type { TaskAction } from '../../workflows/definition.js';
+import { modeOf, type SignatureRecord, type TaskAction, type TaskStep } from '../../workflows/definition.js';
 import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
 import { paramsForYear, processVersion } from './catalog.js';
 import { evaluate, truthy } from '../../forms/rules.js';
@@ -196,7 +196,9 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   const def = await processVersion(deps.db, t.process_key, t.process_version);
   const step = def?.steps.find((s) => s.id === t.step_id);
   const store = step?.type === 'task' ? (step.store ?? step.form?.key) : undefined;
-  const current = store ? ((t.case_data ?? {})[store] ?? {}) : {};
+  // 会签: each signer starts from their own earlier signature, never from another signer's form
+  const cosigned = step?.type === 'task' && modeOf(step) === 'all';
+  const current = !store ? {} : cosigned ? ownForm(t.case_data, t.step_id, who.userId) : ((t.case_data ?? {})[store] ?? {});
   // the pinned version with its code lists resolved, so choices are drawn as selects with their labels
   const document: FormDocument | undefined = t.form_key ? await resolvedForm(deps.db, t.form_key, t.form_version) : undefined;
   // 分阶段填写 fields of a later stage of the form are hidden at this step; the step's own permissions come first
@@ -214,19 +216,7 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   const before = history.rows.filter((h) => new Date(h.at) <= new Date(t.created_at));
   const returned = before[0]?.action === 'return' ? before[0] : undefined;
   // 复用已采集数据: fields the step fills from the case, shown until the task has its own data
-  const prefilled: Record<string, unknown> = {};
-  if (step?.type === 'task' && step.prefill) {
-    const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
-    for (const [field, expr] of Object.entries(step.prefill)) {
-      const v = evaluate(expr, context);
-      if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
-      // a dotted field fills one part of a group ("townshipReview.signer")
-      const path = field.split('.');
-      let at = prefilled;
-      for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
-      at[path.at(-1)!] = v;
-    }
-  }
+  const prefilled = step?.type === 'task' ? await prefillFor(deps, t, step, who) : {};
   // 个人信息 the one read path: the step's hidden fields go; whoever holds the open task sees the form they
   // fill in full, the earlier data only if their role may unmask it; every full read is audited
   const holder = t.status === 'open' && t.mine;
@@ -309,7 +299,11 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
     const step = def?.steps.find((s) => s.id === t.step_id);
     if (step?.type === 'task') {
       const store = step.store ?? t.form_key;
-      data = await validateForStep(deps.db, step, t.form_version, body.data ?? {}, (t.case_data ?? {})[store], t.field_permissions);
+      // 只读预填 a read-only prefilled field is composed by the server from the case's records (who verified,
+      // who signed at the village and the township): what the client sends for it is replaced, never trusted
+      const compose = composer(step, await prefillFor(deps, t, step, who), t.field_permissions ?? step.fieldPermissions ?? {});
+      const previous = compose((t.case_data ?? {})[store] ?? {});
+      data = await validateForStep(deps.db, step, t.form_version, compose(body.data ?? {}), previous, t.field_permissions);
       await checkAttachmentRefs(deps.db, who, data, { id: t.case_id, org_path: t.case_org_path });
       // the step's checks between this form and what the case already holds (e.g. every department hit has a decision)
       const context = { data: t.case_data ?? {}, form: data, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
@@ -406,6 +400,62 @@ async function send<A>(deps: ServiceDeps, caseId: string, update: UpdateDefiniti
   } catch (err) {
     throw fromWorkflowError(err) ?? err;
   }
+}
+
+/**
+ * 复用已采集数据 the values a step's form is prefilled with: each `prefill` expression over
+ * `{ data, case, params, user }` (`user` is the person opening or signing the task).
+ */
+async function prefillFor(deps: ServiceDeps, t: Record<string, any>, step: TaskStep, who: Principal): Promise<Record<string, unknown>> {
+  const prefilled: Record<string, unknown> = {};
+  if (!step.prefill) return prefilled;
+  const user = { id: who.userId, name: who.name };
+  const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()), user };
+  for (const [field, expr] of Object.entries(step.prefill)) {
+    const v = evaluate(expr, context);
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    // a dotted field fills one part of a group ("townshipReview.signer")
+    const path = field.split('.');
+    let at = prefilled;
+    for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+    at[path.at(-1)!] = v;
+  }
+  return prefilled;
+}
+
+/**
+ * Lays the prefilled values of read-only fields over a form: a read-only group ("townshipReview") is
+ * replaced whole, a read-only part ("verification.signer") is set; the server composes them.
+ */
+function composer(step: TaskStep, prefilled: Record<string, unknown>, permissions: Record<string, string>) {
+  const paths = Object.keys(step.prefill ?? {});
+  const groups = [...new Set(paths.map((p) => p.split('.')[0]))].filter((g) => permissions[g] === 'readonly');
+  const parts = paths.filter((p) => p.includes('.') && !groups.includes(p.split('.')[0]) && permissions[p] === 'readonly');
+  return (form: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...form };
+    for (const g of groups) {
+      if (prefilled[g] === undefined) delete out[g];
+      else out[g] = prefilled[g];
+    }
+    for (const p of parts) {
+      const [g, ...rest] = p.split('.');
+      let at = (out[g] = { ...((out[g] as Record<string, unknown>) ?? {}) }) as Record<string, unknown>;
+      for (const k of rest.slice(0, -1)) at = (at[k] = { ...((at[k] as Record<string, unknown>) ?? {}) }) as Record<string, unknown>;
+      let v: unknown = prefilled;
+      for (const k of p.split('.')) v = (v as Record<string, unknown> | undefined)?.[k];
+      if (v === undefined) delete at[rest.at(-1)!];
+      else at[rest.at(-1)!] = v;
+    }
+    return out;
+  };
+}
+
+/** The form this user signed on the latest visit of a 会签 step (a returned task reopens with it). */
+function ownForm(caseData: Record<string, any> | null, stepId: string, userId: string): Record<string, unknown> {
+  const records: SignatureRecord[] = caseData?.signatures?.[stepId] ?? [];
+  const mine = records.filter((r) => r.userId === userId).at(-1);
+  if (!mine) return {};
+  return { ...(mine.opinion ? { opinion: mine.opinion } : {}), signer: mine.name, ...(mine.date ? { signDate: mine.date } : {}) };
 }
 
 /** what `case.*` means in a step's prefill and checks */

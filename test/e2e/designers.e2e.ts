@@ -80,7 +80,10 @@ describe('designers', () => {
         await pg.close();
       }
       const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '通过' };
-      expect((await api(cadre, 'POST', `/api/tasks/${await task(cadre, 'village_review')}/complete`, { requestId: `${caseId}-vr`, action: 'approve', data: review })).status).toBe(200);
+      const secretary = await browser.newPage();
+      await login(secretary, base(), p.secretary);
+      expect((await api(secretary, 'POST', `/api/tasks/${await task(secretary, 'village_review')}/complete`, { requestId: `${caseId}-vr`, action: 'approve', data: review })).status).toBe(200);
+      await secretary.close();
       for (const t of p.township_reviewers) {
         const pg = await browser.newPage();
         await login(pg, base(), t);

@@ -102,14 +102,16 @@ describe('identification in the browser', () => {
       await page.close();
     }
 
-    // village democratic review posts the notice
-    const reviewTask = await openTaskFromInbox(cadre, '防止返贫监测对象识别');
-    await api(cadre, 'POST', `/api/tasks/${reviewTask}/draft`, {
+    // village democratic review, signed by the village party secretary, posts the notice
+    const secretary = await as(p.secretary);
+    const reviewTask = await openTaskFromInbox(secretary, '防止返贫监测对象识别');
+    await api(secretary, 'POST', `/api/tasks/${reviewTask}/draft`, {
       data: { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '逐户评议，同意纳入' },
     });
-    await cadre.reload();
-    await cadre.getByRole('button', { name: '评议通过' }).click();
-    await cadre.waitForURL(`${base()}/`);
+    await secretary.reload();
+    await secretary.getByRole('button', { name: '评议通过' }).click();
+    await secretary.waitForURL(`${base()}/`);
+    await secretary.close();
 
     // the public board shows it without login; an objection gets a receipt number
     const phone = await browser.newPage({ viewport: { width: 375, height: 760 } });
@@ -166,7 +168,9 @@ describe('identification in the browser', () => {
       await page.close();
     }
     const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '通过' };
-    expect((await api(cadre, 'POST', `/api/tasks/${await task(cadre, 'village_review')}/complete`, { requestId: 'vr', action: 'approve', data: review })).status).toBe(200);
+    const secretary = await as(p.secretary);
+    expect((await api(secretary, 'POST', `/api/tasks/${await task(secretary, 'village_review')}/complete`, { requestId: 'vr', action: 'approve', data: review })).status).toBe(200);
+    await secretary.close();
 
     // the township reviewer returns it, in the browser, with a comment
     const sec = await as(p.township_reviewers[0], 375);

@@ -24,9 +24,9 @@ function collection6() {
   return {
     A1: false, A3: '2', A4: false,
     members: [member(1, '01', '19700101'), member(2, '02', '19720303'), member(3, '03', '19950505'), member(4, '04', '19980707'), member(5, '07', '20150909'), member(6, '11', '19450202')],
-    A23: '02', A24: '02', A25: '02', A27: ['06', '12'],
+    A23: '02', A24: '02', A25: '02', A27: ['01', '07'],
     A28: 36000, A29: -2000, A30: 500, A31: 3600, A32: 1800.5, A35: 2000, A36: 9000,
-    A39: ['01'], A40: ['02'], A44: true,
+    A39: ['01'], A40: ['02'], A41: [], A42: [], A43: [], A44: true, A45: [], A46: [], A47: [], A48: [], A49: [], A50: false, A51: false, A52: false,
     A53: '1', A54: '2026-11-01', A55: { name: '周联系', phone: '13900001111' },
   };
 }
@@ -81,8 +81,20 @@ describe('附件2 information collection', () => {
   it('needs the free text when risk ⑭ is chosen on the application, and a disaster type for ⑨', () => {
     const app = validateFormData(form('application'), { riskReasons: ['14'] });
     expect(!app.ok && app.errors.find((e) => e.path === 'otherRisk')?.message).toMatch(/⑭其他/);
-    const col = validateFormData(form('collection'), { ...collection6(), A27: ['09'] });
+    // A27 has its own list (seed 2812–2819): 04 因自然灾害 needs the disaster type, 09 其他 its text
+    const col = validateFormData(form('collection'), { ...collection6(), A27: ['04'] });
     expect(!col.ok && col.errors.map((e) => e.path)).toEqual(['A27a']);
+    const other = validateFormData(form('collection'), { ...collection6(), A27: ['09'] });
+    expect(!other.ok && other.errors.map((e) => e.path)).toEqual(['A27text']);
+    expect(validateFormData(form('collection'), { ...collection6(), A27: ['09'], A27text: '家中房屋被征收后无固定住所' }).ok).toBe(true);
+  });
+
+  it('takes a landline with its area code as the monitor contact’s phone (line 2583), but not a short number', () => {
+    for (const phone of ['0734-8123456', '07348123456', '13900001111']) {
+      expect(validateFormData(form('collection'), { ...collection6(), A55: { name: '周联系', phone } }).ok, phone).toBe(true);
+    }
+    const bad = validateFormData(form('collection'), { ...collection6(), A55: { name: '周联系', phone: '8123456' } });
+    expect(!bad.ok && bad.errors).toEqual([expect.objectContaining({ path: 'A55.phone', message: expect.stringMatching(/固定电话/) })]);
   });
 
   it('refuses an edit to a read-only field instead of silently dropping it', () => {
@@ -114,6 +126,15 @@ describe('附件2 filled in three stages (x-stage)', () => {
     expect(measures.ok && [(measures.data as any).A39, (measures.data as any).A53]).toEqual([['01'], undefined]);
     const elimination = validateFormData(doc, collection6(), { stage: 'elimination' });
     expect(elimination.ok && [(elimination.data as any).A39, (elimination.data as any).A53]).toEqual([['01'], '1']);
+  });
+  it('requires each part at its own stage: nothing of A39–A54 at identification, the measures from stage 2, A53/A54 at elimination (line 2577)', () => {
+    const doc = form('collection');
+    const { A39: _a39, A44: _a44, A53: _a53, A54: _a54, ...without } = collection6();
+    expect(validateFormData(doc, without, { stage: 'identification' }).ok).toBe(true);
+    const measures = validateFormData(doc, without, { stage: 'measures' });
+    expect(!measures.ok && measures.errors.map((e) => e.path).sort()).toEqual(['A39', 'A44']);
+    const elimination = validateFormData(doc, without, { stage: 'elimination' });
+    expect(!elimination.ok && elimination.errors.map((e) => e.path).sort()).toEqual(['A39', 'A44', 'A53', 'A54']);
   });
   it('a later-stage field with a wrong value is no error at an earlier stage (it is dropped), but is at its own stage', () => {
     const bad = { ...collection6(), A54: '2026-13-45' };

@@ -61,7 +61,7 @@ describe('policy as data', () => {
       const verify = await openTask(caseId, 'verify');
       for (const v of a.verifiers) expect((await (await app.as(v)).post(`/api/tasks/${verify.id}/complete`, { requestId: `${caseId}-${v}`, action: 'submit', data: collection(hid) })).status).toBe(200);
       const vr = await openTask(caseId, 'village_review');
-      const r = await cadre.post(`/api/tasks/${vr.id}/complete`, {
+      const r = await (await app.as(a.secretary)).post(`/api/tasks/${vr.id}/complete`, {
         requestId: `${caseId}-vr`, action: 'approve',
         data: { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '通过' },
       });
@@ -116,7 +116,7 @@ describe('policy as data', () => {
       expect((await (await app.as(username)).post(`/api/tasks/${taskId}/complete`, { requestId: `${taskId}-${username}`, ...body })).status).toBe(200);
     const verify = await openTask(old.body.id, 'verify');
     for (const v of p.verifiers) await act(v, verify.id, { action: 'submit', data: collection('HH-0004') });
-    await act(p.cadre, (await openTask(old.body.id, 'village_review')).id, {
+    await act(p.secretary, (await openTask(old.body.id, 'village_review')).id, {
       action: 'approve',
       data: { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '通过' },
     });

@@ -8,6 +8,9 @@ import { renderFormPdf } from '../../server/documents/pdf.js';
 import { resolvedForm } from '../../server/services/form-check.js';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { getTask } from '../../server/services/tasks.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../server/config.js';
 
 async function pdfText(pdf: Buffer): Promise<string> {
   const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
@@ -20,6 +23,8 @@ async function pdfText(pdf: Buffer): Promise<string> {
 }
 
 const DAY = 86_400_000;
+const users: { username: string; name: string }[] = JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/demo/users.json'), 'utf8'));
+const nameOf = (username: string) => users.find((u) => u.username === username)!.name;
 let h: PackHarness;
 beforeAll(async () => {
   h = await createPackHarness();
@@ -52,7 +57,7 @@ async function startAndVerify(hid: string, channel = 'self') {
 
 async function toNotice(hid: string, channel: string) {
   const { caseId, vr, p } = await startAndVerify(hid, channel);
-  await h.act(p.cadre, vr.id, 'approve', { data: review });
+  await h.act(p.secretary, vr.id, 'approve', { data: review });
   return caseId;
 }
 
@@ -84,6 +89,8 @@ describe('S1 identification', () => {
     const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data;
     expect(data.application.channel).toBe(channel);
     expect(data.income.A38).toBeGreaterThan(0);
+    // the reviewers see whether A38 is below the year's 6,500 yuan line
+    expect(data.income).toMatchObject({ threshold: 6500, belowThreshold: data.income.A38 < 6500 });
     expect(Array.isArray(data.departmentHits.hits)).toBe(true);
   });
 
@@ -128,9 +135,88 @@ describe('S1 identification', () => {
     const c = (await h.tdb.db.query('SELECT subject_name FROM cases WHERE id = $1', [caseId])).rows[0];
     const form = await resolvedForm(h.tdb.db, 'identification-approval', snap.form_version ?? undefined);
     const text = await pdfText(await renderFormPdf(form, snap.data, { id: caseId, title: 'x', orgName: '船山村', subjectName: c.subject_name }));
-    for (const s of [c.subject_name, '防止返贫监测对象识别审批表', '经入户核实情况属实', '村级评议通过', '同意上报', '同意纳入', '王核实', '李书记', '刘书记', '张镇长', '周局长', '2026-11-26', '2026-12-06', '边缘易致贫户']) {
+    // the verification, village and township sections name the people who signed those steps, not what the clerk typed
+    const p = peopleOf('HH-0010');
+    const signers = [...p.verifiers, p.secretary, ...p.township_reviewers].map(nameOf);
+    for (const s of [c.subject_name, '防止返贫监测对象识别审批表', '情况属实', '村级民主评议', '同意', '同意纳入', ...signers, '周局长', '2026-12-05', '2026-12-06', '边缘易致贫户']) {
       expect(text, s).toContain(s);
     }
+  });
+
+  it('会签 by the township party secretary and the township head: each signs with their own opinion, 附件3 shows both and the earlier signers', async () => {
+    const caseId = await toNotice('HH-0011', 'self');
+    await h.env.sleep(7 * DAY + 1000);
+    const p = peopleOf('HH-0011');
+    const [sec, head] = p.township_reviewers;
+    const township = await h.open(caseId, 2);
+    // one task per post, each in its holder's inbox
+    expect(township.map((t) => t.assignee_user).sort()).toEqual([head, sec].sort());
+    const secTask = township.find((t) => t.assignee_user === sec)!;
+    const headTask = township.find((t) => t.assignee_user === head)!;
+    // the secretary's form opens signed in his own name
+    expect((await getTask(h.svc, await h.who(sec), secTask.id)).initialData).toMatchObject({ signer: nameOf(sec) });
+    await h.act(sec, secTask.id, 'approve', { data: { opinion: '同意纳入监测（书记）', signer: nameOf(sec), signDate: '2026-12-04' } });
+    // the head does not open the form the secretary signed
+    const headForm = (await getTask(h.svc, await h.who(head), headTask.id)).initialData as Record<string, unknown>;
+    expect(headForm.opinion).toBeUndefined();
+    expect(headForm.signer).toBe(nameOf(head));
+    await h.act(head, headTask.id, 'approve', { data: { opinion: '情况属实，同意（乡镇长）', signer: nameOf(head), signDate: '2026-12-05' } });
+
+    const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data;
+    expect(data.signatures.township_review).toEqual([
+      expect.objectContaining({ userId: sec, name: nameOf(sec), post: 'township_secretary', opinion: '同意纳入监测（书记）', date: '2026-12-04' }),
+      expect.objectContaining({ userId: head, name: nameOf(head), post: 'township_head', opinion: '情况属实，同意（乡镇长）', date: '2026-12-05' }),
+    ]);
+    const [county] = await h.open(caseId);
+    const shown = await getTask(h.svc, await h.who('bureau'), county.id);
+    const verifierNames = p.verifiers.map(nameOf).join('、');
+    const composed = {
+      verification: { signer: verifierNames, opinion: expect.stringContaining('情况属实') },
+      villageReview: { signer: nameOf(p.secretary), date: '2026-11-25' },
+      townshipReview: { opinion: '同意纳入监测（书记）', signer: nameOf(sec), opinion2: '情况属实，同意（乡镇长）', signer2: nameOf(head) },
+    };
+    expect(shown.initialData).toMatchObject(composed);
+    expect(shown.fieldPermissions).toMatchObject({ verification: 'readonly', villageReview: 'readonly', townshipReview: 'readonly' });
+    // the county clerk types only the county's own section: the others are composed by the server
+    const { verification: _v, villageReview: _vr, townshipReview: _t, ...own } = approval;
+    const hitDecisions = ((shown.initialData as { hitDecisions?: Record<string, unknown>[] }).hitDecisions ?? []).map((x) => ({ ...x, decision: 'confirmed' }));
+    await h.act('bureau', county.id, 'approve', { data: { ...own, hitDecisions } });
+    expect(await h.waitStatus(caseId)).toBe('approved');
+    const doc = (await h.tdb.db.query(`SELECT data FROM documents WHERE case_id = $1 AND form_key = 'identification-approval'`, [caseId])).rows[0].data;
+    expect(doc).toMatchObject(composed);
+  });
+
+  it('refuses a retyped signature in a section composed from the signers', async () => {
+    const caseId = await toNotice('HH-0012', 'self');
+    await h.env.sleep(7 * DAY + 1000);
+    const p = peopleOf('HH-0012');
+    for (const t of await h.open(caseId, 2)) await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(nameOf(t.assignee_user!)) });
+    const [county] = await h.open(caseId);
+    const hitDecisions = ((await getTask(h.svc, await h.who('bureau'), county.id)).initialData as { hitDecisions?: Record<string, unknown>[] }).hitDecisions ?? [];
+    await h.act('bureau', county.id, 'approve', {
+      data: { ...approval, townshipReview: { ...approval.townshipReview, signer2: '冒名' }, hitDecisions: hitDecisions.map((x) => ({ ...x, decision: 'confirmed' })) },
+    });
+    expect(await h.waitStatus(caseId)).toBe('approved');
+    const doc = (await h.tdb.db.query(`SELECT data FROM documents WHERE case_id = $1 AND form_key = 'identification-approval'`, [caseId])).rows[0].data;
+    expect(doc.townshipReview.signer2).toBe(nameOf(p.township_reviewers[1]));
+  });
+
+  it('shows the income threshold as a hint, never a refusal, and records the income period', async () => {
+    // HH-0014: an income far above the 6,500 yuan line still goes on to the village review (other risks may qualify)
+    const p = peopleOf('HH-0014');
+    const caseId = await h.start(p.cadre, { process: 'identification', org: p.village, subject: { id: 'HH-0014' }, data: application('HH-0014') });
+    const [verify] = await h.open(caseId);
+    for (const v of p.verifiers) await h.act(v, verify.id, 'submit', { data: collection('HH-0014', { A28: 60000 }) });
+    const [vr] = await h.open(caseId);
+    expect(vr.step_id).toBe('village_review');
+    const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0];
+    expect(data.data.income).toMatchObject({ threshold: 6500, belowThreshold: false });
+    expect(data.data.income.A38).toBeGreaterThan(6500);
+    // the 12 months ending the month before the case started (lines 2272, 2855)
+    expect(data.data.incomePeriod).toEqual({ from: expect.stringMatching(/^\d{4}-\d{2}$/), to: expect.stringMatching(/^\d{4}-\d{2}$/) });
+    const [fy, fm] = data.data.incomePeriod.from.split('-').map(Number);
+    const [ty, tm] = data.data.incomePeriod.to.split('-').map(Number);
+    expect((ty - fy) * 12 + (tm - fm)).toBe(11);
   });
 
   it('investigates an objection and goes on when it is unfounded', async () => {
@@ -165,7 +251,7 @@ describe('S1 identification', () => {
 
   it('never posts a case the village review rejects', async () => {
     const { caseId, vr, p } = await startAndVerify('HH-0006');
-    await h.act(p.cadre, vr.id, 'reject', { comment: '评议未通过', data: { ...review, result: 'failed' } });
+    await h.act(p.secretary, vr.id, 'reject', { comment: '评议未通过', data: { ...review, result: 'failed' } });
     expect(await h.waitStatus(caseId)).toBe('rejected');
     expect((await h.tdb.db.query('SELECT count(*)::int AS n FROM notices WHERE case_id = $1', [caseId])).rows[0].n).toBe(0);
   });

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { JOIN, transitions, type ProcessDefinition, type Step } from '../../workflows/definition.js';
 import { validateDefinition } from '../../server/definitions/validate.js';
 import { activityByName } from '../../activities/registry.js';
+import { packSchedules, scheduleParams } from '../../server/services/schedules.js';
 
 const PACK = fileURLToPath(new URL('../../forms/packs/hunan/', import.meta.url));
 const readJson = (...p: string[]) => JSON.parse(readFileSync(join(PACK, ...p), 'utf8'));
@@ -23,7 +24,10 @@ const paramKeys = new Set<string>(pack.parameters.map((p: { key: string }) => p.
 const roleKeys = new Set<string>(pack.roles.map((r: { key: string }) => r.key));
 const LEVELS = ['village', 'township', 'county', 'city', 'province'];
 const formKeys = new Set<string>(jsonFiles('forms').map((f) => readJson('forms', f).key));
-const formFields = new Map<string, string[]>(jsonFiles('forms').map((f) => [readJson('forms', f).key, Object.keys(readJson('forms', f).schema.properties ?? {})]));
+/** a form's fields as the server's registry lists them: top-level properties and their nested ones (a.b) */
+const fieldPaths = (schema: any, prefix = ''): string[] =>
+  Object.entries<any>(schema?.properties ?? {}).flatMap(([k, v]) => [`${prefix}${k}`, ...fieldPaths(v, `${prefix}${k}.`)]);
+const formFields = new Map<string, string[]>(jsonFiles('forms').map((f) => [readJson('forms', f).key, fieldPaths(readJson('forms', f).schema)]));
 const formStages = new Map<string, string[] | undefined>(jsonFiles('forms').map((f) => [readJson('forms', f).key, readJson('forms', f).stages]));
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -72,6 +76,7 @@ function rolesOf(def: ProcessDefinition): string[] {
   for (const s of def.steps) {
     if (s.type === 'task') {
       if ('role' in s.assignee) roles.push(s.assignee.role);
+      if ('posts' in s.assignee) roles.push(...s.assignee.posts.map((p) => p.role));
       if (s.sla?.escalateTo) roles.push(s.sla.escalateTo.role);
     }
     if (s.type === 'activity' && typeof s.input.role === 'string') roles.push(s.input.role);
@@ -267,7 +272,8 @@ describe('S1/S2 rules the scenarios rely on', () => {
     const s = (id: string) => d.steps.find((x) => x.id === id) as any;
     expect(s('verify').minDistinctActors).toEqual({ param: 'minVerifiers' });
     expect(s('village_notice').days).toEqual({ param: 'villageNoticeDays' });
-    expect(s('township_review').mode).toBe('all');
+    // 党委书记 and 乡镇长 each sign once (lines 2302, 2476)
+    expect(s('township_review').assignee).toEqual({ posts: [{ role: 'township_secretary', level: 'township' }, { role: 'township_head', level: 'township' }] });
     expect(s('set_monitored').input.status).toBe('monitored');
     expect(s('not_posted').outcome).toBe('rejected');
   });
@@ -330,6 +336,9 @@ describe('demo county', () => {
     for (const t of orgs.filter((o) => o.level === 'township')) {
       expect(holders('verifier', t.id).length, t.id).toBeGreaterThanOrEqual(2);
       expect(holders('township_reviewer', t.id).length, t.id).toBeGreaterThanOrEqual(2);
+      // each township has its party secretary and its head, one each
+      expect(holders('township_secretary', t.id).length, t.id).toBe(1);
+      expect(holders('township_head', t.id).length, t.id).toBe(1);
     }
     const county = orgs.find((o) => o.level === 'county')!.id;
     for (const role of ['county_rural_bureau', 'county_finance', 'county_industry_dept', 'county_leading_group', 'admin', 'security_admin', 'auditor']) {
@@ -380,5 +389,74 @@ describe('demo county', () => {
     expect(touching).toBeGreaterThanOrEqual(10);
     const kinds = new Set(rows.map((r) => r.split(',')[1]));
     for (const k of ['medical_expense', 'dibao', 'tekun', 'disability', 'unemployment']) expect(kinds).toContain(k);
+  });
+});
+
+/**
+ * 出处核对 every `source` in the pack cites lines that really speak of the rule: the cited lines contain
+ * a keyword (two consecutive Chinese characters) of the rule's own title, label or note.
+ */
+// the seed texts live beside the repository (../shared/seeds), or where ZX_SEEDS_DIR says
+const seedDir = process.env.ZX_SEEDS_DIR ?? fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
+describe.skipIf(!existsSync(join(seedDir, '000_8d775e4b15a27171.txt')))('citations', () => {
+  const seedLines = new Map<string, string[]>();
+  const cited = (file: string, lines: string): string => {
+    if (!seedLines.has(file)) seedLines.set(file, readFileSync(join(seedDir, file), 'utf8').split('\n'));
+    const all = seedLines.get(file)!;
+    return lines
+      .split(/[,，、]/)
+      .map((part) => part.trim().match(/^(\d+)(?:\s*[-–]\s*(\d+))?$/))
+      .map((m) => {
+        if (!m) throw new Error(`unreadable line range "${lines}"`);
+        return all.slice(Number(m[1]) - 1, Number(m[2] ?? m[1])).join('\n');
+      })
+      .join('\n');
+  };
+  const keywords = (texts: (string | undefined)[]): string[] =>
+    texts.flatMap((t) => (t ?? '').match(/[\u4e00-\u9fff]+/g) ?? []).flatMap((run) => [...run].slice(0, -1).map((c, i) => c + run[i + 1]));
+  /** every object with a `source` in the pack's files, with the texts that name its rule */
+  const citations: { where: string; file: string; lines: string; words: string[] }[] = [];
+  const collect = (o: unknown, where: string) => {
+    if (Array.isArray(o)) o.forEach((x, i) => collect(x, `${where}/${i}`));
+    else if (o && typeof o === 'object') {
+      const r = o as Record<string, any>;
+      if (r.source && typeof r.source === 'object' && typeof r.source.lines === 'string') {
+        citations.push({ where, file: r.source.file, lines: r.source.lines, words: keywords([r.title?.zh, r.label?.zh, r.source.note]) });
+      }
+      for (const [k, v] of Object.entries(r)) if (k !== 'source') collect(v, `${where}/${k}`);
+    }
+  };
+  collect(pack, 'pack.json');
+  for (const dir of ['processes', 'forms', 'codelists']) for (const f of jsonFiles(dir)) collect(readJson(dir, f), `${dir}/${f}`);
+
+  it('finds the pack’s citations', () => {
+    expect(citations.length).toBeGreaterThan(200);
+  });
+  it.each(citations.map((c) => [c.where, c] as const))('%s cites lines that speak of its rule', (_w, c) => {
+    expect(c.words.length, 'the rule needs a Chinese title, label or note').toBeGreaterThan(0);
+    const text = cited(c.file, c.lines);
+    expect(text.length, `${c.file} ${c.lines} is empty`).toBeGreaterThan(0);
+    expect(c.words.some((w) => text.includes(w)), `${c.file} ${c.lines} contains none of ${c.words.slice(0, 12).join(' ')}`).toBe(true);
+  });
+  it('would catch the citations found wrong when the pack was read against the seeds', () => {
+    // (asset disposal's old 3350-3365 does mention 违规处置 in passing: a keyword test cannot tell, it was fixed by reading)
+    const wrong: [string, string][] = [['劳动技能', '2700-2706'], ['是否', '2713-2716'], ['收益分配', '3366-3379']];
+    for (const [rule, lines] of wrong) expect(keywords([rule]).some((w) => cited('000_8d775e4b15a27171.txt', lines).includes(w)), lines).toBe(false);
+  });
+});
+
+describe('parameters', () => {
+  it('every parameter in pack.json is read by a process, a form or a schedule', () => {
+    const used = new Set<string>();
+    const scan = (v: unknown) => {
+      paramRefs(v).forEach((p) => used.add(p));
+      // `params.X` in JSON Logic (decisions, activity inputs, prefill, checks, form rules)
+      for (const m of JSON.stringify(v).matchAll(/"params\.([A-Za-z0-9_]+)/g)) used.add(m[1]);
+    };
+    for (const { def } of processes) scan(def);
+    for (const f of jsonFiles('forms')) scan(readJson('forms', f));
+    for (const s of packSchedules(pack)) scheduleParams(s).forEach((p) => used.add(p));
+    const unused = pack.parameters.map((p: { key: string }) => p.key).filter((k: string) => !used.has(k));
+    expect(unused).toEqual([]);
   });
 });

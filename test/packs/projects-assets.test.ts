@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
+import { listNotices } from '../../server/services/public-board.js';
 
 const DAY = 86_400_000;
 let h: PackHarness;
@@ -50,7 +51,7 @@ const countAt = async (caseId: string, stepId: string) =>
   (await h.tdb.db.query(`SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = $2`, [caseId, stepId])).rows[0].n as number;
 
 const noticesOf = async (caseId: string) =>
-  (await h.tdb.db.query(`SELECT step_id, org_id, opens_at, closes_at FROM notices WHERE case_id = $1 ORDER BY opens_at`, [caseId])).rows;
+  (await h.tdb.db.query(`SELECT step_id, org_id, opens_at, closes_at FROM notices WHERE case_id = $1 AND kind = 'window' ORDER BY opens_at`, [caseId])).rows;
 
 /** the three county departments give their opinions in parallel; the leading group decides only after all three */
 async function countyOpinionsAndDecision(caseId: string) {
@@ -87,6 +88,28 @@ describe('S3 project library', () => {
     for (const n of notices) expect(n.closes_at.getTime() - n.opens_at.getTime()).toBe(10 * DAY);
     const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data;
     expect(data).toMatchObject({ bureau_opinion: { signer: '周局长' }, finance_opinion: { signer: '钱局长' }, industry_opinion: { signer: '农业农村局' } });
+  });
+
+  it('an admitted project stays on the public board’s long-term section after 60 policy days, when its notice windows are gone', async () => {
+    const caseId = await h.start('sec.yunji', { process: 'project-library-direct', org: 't-yunji' });
+    const proposal = await at(caseId, 'township_proposal');
+    await h.act('sec.yunji', proposal.id, 'submit', { data: project('云集街道长期公告产业路') });
+    await countyOpinionsAndDecision(caseId);
+    await h.env.sleep(10 * DAY + 1000);
+    expect(await h.waitStatus(caseId)).toBe('approved');
+    // the board's clock is the policy clock: the moment the county window closed, then 60 policy days on
+    const closed = (await h.tdb.db.query(`SELECT closed_at FROM notices WHERE case_id = $1 AND step_id = 'county_notice'`, [caseId])).rows[0].closed_at as Date;
+    const board = (now: Date) => listNotices({ ...h.svc, now: () => now }, { org: 'hn-hy-hn' });
+    const mine = <T extends { id: string }>(items: T[]) => items.filter((n) => n.id.startsWith(caseId));
+    const first = await board(new Date(closed.getTime() + 1000));
+    expect(mine(first.items)).toHaveLength(1); // the county notice window, just closed
+    expect(mine(first.longTerm)).toEqual([
+      expect.objectContaining({ title: expect.stringContaining('长期公告'), open: false, kind: 'long-term', content: expect.objectContaining({ 'project.name': '云集街道长期公告产业路' }) }),
+    ]);
+    await h.env.sleep(60 * DAY);
+    const later = await board(new Date(closed.getTime() + 60 * DAY));
+    expect(mine(later.items)).toEqual([]);
+    expect(mine(later.longTerm).map((n) => (n.content as Record<string, unknown>)['project.name'])).toEqual(['云集街道长期公告产业路']);
   });
 
   it('township-proposed path goes straight to the county opinions, without village or township notices', async () => {
@@ -154,7 +177,10 @@ describe('S3 project library', () => {
 });
 
 describe('S4 project assets', () => {
-  const disposal = { assetName: '竹山村光伏电站逆变器', reason: '设备老化报废', plan: '公开拍卖，所得归村集体', valuation: 18000 };
+  const disposal = {
+    assetName: '竹山村光伏电站逆变器', assetType: '1', reason: '设备老化报废', plan: '公开拍卖，所得归村集体', method: '01', valuation: 18000,
+    democraticDecision: { procedure: '四议两公开一监督', meetingDate: '2027-01-05', attendees: 35, votesFor: 33, minutes: '村民代表会议同意报废拍卖' },
+  };
 
   it('disposal: village application → township review → county approval → the disposal is published for 10 days', async () => {
     const caseId = await h.start('cadre.zhushan', { process: 'asset-disposal', org: 'v-zhushan', data: disposal });
@@ -166,6 +192,14 @@ describe('S4 project assets', () => {
     expect(notice).toMatchObject({ step_id: 'result_notice', org_id: 'v-zhushan' });
     const published = (await h.tdb.db.query('SELECT content FROM notices WHERE case_id = $1', [caseId])).rows[0].content;
     expect(JSON.stringify(published)).toContain('设备老化报废');
+  });
+
+  it('refuses a disposal without its method and the democratic decision record', async () => {
+    const { method: _m, democraticDecision: _d, ...bare } = disposal;
+    await expect(h.start('cadre.huaqiao', { process: 'asset-disposal', org: 'v-huaqiao', data: { ...bare, assetName: '花桥村水泵' } })).rejects.toMatchObject({
+      status: 422,
+      errors: expect.arrayContaining([expect.objectContaining({ path: 'method' }), expect.objectContaining({ path: 'democraticDecision' })]),
+    });
   });
 
   it('disposal refused by the township ends without a notice', async () => {

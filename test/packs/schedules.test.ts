@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
 import type { RoundInput, RoundReport } from '../../workflows/contract.js';
-import { packSchedules } from '../../server/services/schedules.js';
+import { packSchedules, resolveCalendar } from '../../server/services/schedules.js';
 import { readPackFolder } from '../../server/services/packs.js';
 import { collection } from '../support/demo.js';
 import { listTasks } from '../../server/services/tasks.js';
@@ -57,8 +57,18 @@ describe('S5 schedules create their tasks', () => {
       ['sweep-campaign-half-yearly', 'sweep-campaign', 'villages'],
       ['department-comparison-monthly', 'department-comparison', 'counties'],
       ['long-monitored-review-half-yearly', 'long-monitored-review', 'long-monitored-households'],
+      ['project-annual-plan-yearly', 'project-annual-plan', 'counties'],
     ]);
-    expect(schedules.find((s) => s.id === 'assistance-assessment-quarterly')!.calendar.month).toEqual([1, 4, 7, 10]);
+    // the calendars come from the year's parameters: a new value moves the schedule
+    const params = { assessmentIntervalMonths: 3, sweepsPerYear: 2, planDeadline: '11-30' };
+    const at = (id: string, p: Record<string, unknown> = params) => resolveCalendar(schedules.find((s) => s.id === id)!, p);
+    expect(at('assistance-assessment-quarterly')).toEqual({ month: [1, 4, 7, 10], dayOfMonth: [5], hour: [8] });
+    expect(at('assistance-assessment-quarterly', { ...params, assessmentIntervalMonths: 2 }).month).toEqual([1, 3, 5, 7, 9, 11]);
+    expect(at('sweep-campaign-half-yearly').month).toEqual([3, 9]);
+    expect(at('sweep-campaign-half-yearly', { ...params, sweepsPerYear: 4 }).month).toEqual([3, 6, 9, 12]);
+    // the annual plan opens 30 days before the 30 November deadline (line 3429)
+    expect(at('project-annual-plan-yearly')).toEqual({ month: [10], dayOfMonth: [31], hour: [8] });
+    expect(at('project-annual-plan-yearly', { ...params, planDeadline: '12-15' })).toMatchObject({ month: [11], dayOfMonth: [15] });
     for (const s of schedules) expect(s.source?.lines).toBeTruthy();
   });
 
@@ -144,6 +154,14 @@ describe('S5 schedules create their tasks', () => {
     expect(notes).toHaveLength(expectedWarned.length);
     const hh0001 = notes.find((n) => n.message.includes('HH-0001'));
     expect(hh0001).toMatchObject({ org_id: 'v-zhushan', message: expect.stringContaining('请入户核查') });
+  });
+
+  it('annual plan: one plan per county, opened for the rural bureau before the deadline', async () => {
+    const r = await round('project-annual-plan-yearly');
+    expect(r.started).toHaveLength(1);
+    const [draft] = await tasksOf(r.started, 'draft_plan');
+    expect(draft.org_id).toBe('hn-hy-hn');
+    expect(await inbox('bureau')).toContain(draft.id);
   });
 
   it('twice-yearly long-monitoring review: only households monitored for more than the parameter’s two years', async () => {

@@ -39,8 +39,11 @@ export function collection(hid: string, income: Partial<Record<'A28' | 'A29' | '
       A5: m.name, A7: m.idNumber, A8: m.relation, A9: '01', A10: '06', A11: '03', A12: '00', A13: '01', A14: '01', A15: '01',
       A16: 6, A17: '01', A18: '01', A19: '01', A20: '02', A21: '02', A22: '02',
     })),
-    A23: '02', A24: '02', A25: '02', A27: ['06'],
+    A23: '02', A24: '02', A25: '02', A27: ['01'],
     A28: 12000, A29: 3000, A30: 0, A31: 1200, A32: 800, A35: 0, A36: 5000,
+    // 附件2 stages 2 and 3 (ignored at identification): every field present, none left empty (line 2577)
+    A39: [], A40: ['03'], A41: [], A42: [], A43: [], A44: false, A45: ['01'], A46: [], A47: [], A48: [], A49: [],
+    A50: false, A51: false, A52: false, A53: '1', A54: '2026-12-01',
     A55: { name: '周联系', phone: '13900001111' },
     ...income,
   };
@@ -54,5 +57,5 @@ export function peopleOf(hid: string) {
   const township = orgs.find((o) => o.id === village)!.parent!;
   const v = village.replace(/^v-/, '');
   const t = township.replace(/^t-/, '');
-  return { village, township, cadre: `cadre.${v}`, verifiers: [`verifier1.${t}`, `verifier2.${t}`], township_reviewers: [`sec.${t}`, `head.${t}`] };
+  return { village, township, cadre: `cadre.${v}`, secretary: `secretary.${v}`, verifiers: [`verifier1.${t}`, `verifier2.${t}`], township_reviewers: [`sec.${t}`, `head.${t}`] };
 }

@@ -5,7 +5,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import type { CalendarCloseArgs, CalendarCloseResult, TaskState, TaskRow } from '../contract.js';
-import type { TaskAction, TaskStep } from '../definition.js';
+import { modeOf, type TaskAction, type TaskStep } from '../definition.js';
 import type { CaseRuntime, TaskGroup } from '../runtime.js';
 import { noticeCloseTime } from '../calendar.js';
 
@@ -14,7 +14,7 @@ const ENGINE_ACTOR = { userId: 'system', name: '系统' };
 export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string): Promise<string> {
   const group: TaskGroup = { stepId: step.id, branch, taskIds: [], queue: [], after: [], actions: step.actions };
   rt.groups.set(step.id, group);
-  const mode = step.mode ?? 'any';
+  const mode = modeOf(step);
   const minSigners = step.minDistinctActors === undefined ? 1 : rt.param(step.minDistinctActors);
   // the inbox shows the due date: the SLA's end in wall time (demo time scale included)
   const now = Date.now();
@@ -28,6 +28,21 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
   if ('users' in step.assignee) {
     const users = step.assignee.users.map((u) => ({ userId: u, name: u }));
     startUsers(rt, step, group, users, mode, dueAt);
+  } else if ('posts' in step.assignee) {
+    // 按岗位会签: one task per post, open to whoever holds it; the step is done when every post has signed
+    for (const post of step.assignee.posts) {
+      const orgId = rt.orgFor(post.level);
+      const candidates = await rt.acts().resolveAssignees({ role: post.role, orgId, department: post.department });
+      if (candidates.length === 0) {
+        rt.emit({ kind: 'audit', action: 'task.no-approver', target: step.id, detail: { role: post.role, orgId } });
+        createTask(rt, step, group, { role: 'admin', orgId: rt.orgFor(post.level === 'village' ? 'township' : 'county'), minSigners: 1, dueAt });
+      } else if (candidates.length === 1) {
+        // the post's one holder: the task is theirs (their 待办, and it leaves it once they sign)
+        createTask(rt, step, group, { assigneeUser: candidates[0].userId, role: post.role, orgId, department: post.department, minSigners: 1, dueAt });
+      } else {
+        createTask(rt, step, group, { role: post.role, orgId, department: post.department, minSigners: 1, dueAt });
+      }
+    }
   } else {
     const orgId = rt.orgFor(step.assignee.level);
     const { role, department } = step.assignee;
@@ -172,7 +187,7 @@ export function applyDecision(
     return;
   }
   const othersOpen = group.taskIds.some((id) => rt.tasks.get(id)?.status === 'open');
-  const mode = step.type === 'task' ? (step.mode ?? 'any') : 'any';
+  const mode = step.type === 'task' ? modeOf(step) : 'any';
   if (othersOpen && mode === 'all') return;
   if (group.after.length > 0 && step.type === 'task') {
     const extra = group.after.shift()!;

@@ -210,9 +210,32 @@ export default function ProcessDesigner() {
                 <label>名称<Input value={step.title.zh} onChange={(e) => setStep((s) => (s.title.zh = e.target.value))} aria-label="步骤名称" /></label>
                 {step.type === 'task' && (
                   <>
-                    <label>办理角色<Select style={{ width: '100%' }} value={step.assignee.role} onChange={(v) => setStep((s) => (s.assignee.role = v))} aria-label="办理角色" options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))} /></label>
-                    <label>所在层级<Select style={{ width: '100%' }} value={step.assignee.level} onChange={(v) => setStep((s) => (s.assignee.level = v))} aria-label="所在层级" options={LEVELS} /></label>
-                    <label>审批方式<Select style={{ width: '100%' }} value={step.mode ?? 'any'} onChange={(v) => setStep((s) => (s.mode = v))} aria-label="审批方式" options={[{ value: 'any', label: '或签（一人办理即可）' }, { value: 'all', label: '会签（全部人员办理）' }, { value: 'sequential', label: '依次审批' }]} /></label>
+                    <label>
+                      办理人
+                      <Select style={{ width: '100%' }} aria-label="办理人类型" value={step.assignee.posts ? 'posts' : 'role'}
+                        options={[{ value: 'role', label: '按角色' }, { value: 'posts', label: '按岗位会签（每个岗位各签一次）' }]}
+                        onChange={(v) => setStep((s) => {
+                          const level = s.assignee.level ?? s.assignee.posts?.[0]?.level ?? 'township';
+                          const role = s.assignee.role ?? s.assignee.posts?.[0]?.role ?? meta.roles[0]?.key;
+                          s.assignee = v === 'posts' ? { posts: [{ role, level }] } : { role, level };
+                          if (v === 'posts') delete s.mode;
+                        })} />
+                    </label>
+                    {step.assignee.posts ? (
+                      <>
+                        <label>签署岗位<Select mode="multiple" style={{ width: '100%' }} aria-label="签署岗位" value={step.assignee.posts.map((x: { role: string }) => x.role)}
+                          onChange={(v: string[]) => setStep((s) => (s.assignee.posts = v.map((role) => ({ role, level: s.assignee.posts[0]?.level ?? 'township' }))))}
+                          options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))} /></label>
+                        <label>所在层级<Select style={{ width: '100%' }} value={step.assignee.posts[0]?.level} aria-label="所在层级" options={LEVELS}
+                          onChange={(v) => setStep((s) => (s.assignee.posts = s.assignee.posts.map((x: { role: string }) => ({ ...x, level: v }))))} /></label>
+                      </>
+                    ) : (
+                      <>
+                        <label>办理角色<Select style={{ width: '100%' }} value={step.assignee.role} onChange={(v) => setStep((s) => (s.assignee.role = v))} aria-label="办理角色" options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))} /></label>
+                        <label>所在层级<Select style={{ width: '100%' }} value={step.assignee.level} onChange={(v) => setStep((s) => (s.assignee.level = v))} aria-label="所在层级" options={LEVELS} /></label>
+                        <label>审批方式<Select style={{ width: '100%' }} value={step.mode ?? 'any'} onChange={(v) => setStep((s) => (s.mode = v))} aria-label="审批方式" options={[{ value: 'any', label: '或签（一人办理即可）' }, { value: 'all', label: '会签（全部人员办理）' }, { value: 'sequential', label: '依次审批' }]} /></label>
+                      </>
+                    )}
                     <label>至少不同人数<InputNumber min={1} value={typeof step.minDistinctActors === 'number' ? step.minDistinctActors : undefined} placeholder={step.minDistinctActors?.param ?? '1'} onChange={(v) => setStep((s) => (v ? (s.minDistinctActors = v) : delete s.minDistinctActors))} aria-label="至少不同人数" /></label>
                     <label>表单<Select allowClear style={{ width: '100%' }} value={step.form?.key} onChange={(v) => setStep((s) => (v ? (s.form = { key: v }) : delete s.form))} aria-label="表单" options={meta.forms.map((f) => ({ value: f, label: f }))} /></label>
                     {step.form && (formInfo[step.form.key]?.stages ?? []).length > 0 && (

@@ -58,6 +58,7 @@ function Section({ schema, data, order }: { schema: Schema; data: Record<string,
             {block ? (
               <div className="zx-opinion">
                 <div className="zx-opinion-text">{String((v as Record<string, unknown>)?.opinion ?? '')}</div>
+                {(v as Record<string, unknown>)?.opinion2 ? <div className="zx-opinion-text">{String((v as Record<string, unknown>).opinion2)}</div> : null}
                 <div className="zx-sign">
                   签字：<u>{String((v as Record<string, unknown>)?.signer ?? '')}{(v as Record<string, unknown>)?.signer2 ? `、${String((v as Record<string, unknown>).signer2)}` : ''}</u>
                   <span style={{ marginLeft: 24 }}>日期：<u>{String((v as Record<string, unknown>)?.date ?? (v as Record<string, unknown>)?.signDate ?? '    年  月  日')}</u></span>

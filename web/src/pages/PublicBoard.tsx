@@ -87,6 +87,7 @@ export default function PublicBoard() {
           })}
         </Space>
       ))}
+      {!receipt && board?.longTerm?.length > 0 && <LongTerm items={board.longTerm} />}
       <Card title="异议办理进度查询" style={{ marginTop: 16 }}>
         <Form layout="inline" onFinish={check}>
           <Form.Item name="receipt" rules={[{ required: true, message: '请输入回执号' }]}><Input placeholder="回执号" aria-label="回执号" /></Form.Item>
@@ -114,3 +115,27 @@ const LABELS: Record<string, string> = {
   'income.A38': '人均收入参考（元）', 'project.name': '项目名称', 'project.category': '项目类别', 'project.funding.total': '资金规模（万元）', 'project.location': '实施地点',
   'project.responsibleUnit': '责任单位', 'collection.members': '家庭成员',
 };
+
+/** 长期公告 admitted projects, adjustments and asset ledgers: they stay on the board, with a search */
+function LongTerm({ items }: { items: any[] }) {
+  const [q, setQ] = useState('');
+  const shown = items.filter((n) => !q.trim() || JSON.stringify([n.title, n.content]).includes(q.trim()));
+  return (
+    <Card title="长期公告" style={{ marginTop: 16 }} extra={<Input.Search allowClear placeholder="搜索项目、资产" aria-label="搜索长期公告" onSearch={setQ} onChange={(e) => !e.target.value && setQ('')} style={{ maxWidth: 200 }} />}>
+      {shown.length === 0 ? <Empty description="没有符合的公告" /> : (
+        <Space direction="vertical" size={12} style={{ width: '100%' }}>
+          {shown.map((n) => (
+            <Card key={n.id} size="small" type="inner" title={<span style={{ whiteSpace: 'normal' }}>{n.title}</span>} extra={<Tag color="blue">长期公告</Tag>}>
+              <Descriptions column={1} size="small">
+                <Descriptions.Item label="公告日期">{fmt(n.opensAt)}</Descriptions.Item>
+                {Object.entries(n.content ?? {}).map(([k, v]) => (
+                  <Descriptions.Item key={k} label={LABELS[k] ?? n.fields?.[k] ?? k}>{Array.isArray(v) ? v.join('、') : typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—')}</Descriptions.Item>
+                ))}
+              </Descriptions>
+            </Card>
+          ))}
+        </Space>
+      )}
+    </Card>
+  );
+}
