@@ -38,7 +38,9 @@ export async function caseInNotice(app: TestApp, hid: string): Promise<{ caseId:
     if (r.status !== 200) throw new Error(`verify: ${r.status} ${JSON.stringify(r.body)}`);
   }
   const vr = await openTask(app, caseId, 'village_review');
-  const r = await cadre.post(`/api/tasks/${vr.id}/complete`, { requestId: `${caseId}-vr`, action: 'approve', data: review });
+  // the village branch secretary signs the village review (附件3, seed 2300)
+  const secretary = await app.as(p.secretary);
+  const r = await secretary.post(`/api/tasks/${vr.id}/complete`, { requestId: `${caseId}-vr`, action: 'approve', data: review });
   if (r.status !== 200) throw new Error(`village review: ${r.status} ${JSON.stringify(r.body)}`);
   const notice = await until(
     async () => (await app.tdb.db.query('SELECT id, closes_at FROM notices WHERE case_id = $1', [caseId])).rows[0] as { id: string; closes_at: Date } | undefined,
