@@ -21,6 +21,7 @@ import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
+import { caseEvidence } from './evidence.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -241,6 +242,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
     history: history.rows,
     returnedComment: returned ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）` : undefined,
+    /** the case's earlier documents and objections, read-only beside the step's form */
+    evidence: await caseEvidence(deps, { caseId: t.case_id, caseData: t.case_data, ownStore: store }, def),
   };
 }
 
