@@ -90,6 +90,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/notifications/read-all', summary: '全部标为已读 Mark all read', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/dashboard', summary: '统计 Dashboard figures', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/forms', summary: '表单列表 Forms', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/codelists', summary: '代码表（按编码）Code lists by key', access: 'staff', ok: 200, query: { keys: { type: 'string' } } },
   { method: 'get', path: '/api/forms/{key}', summary: '表单最新版 Latest published form', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/forms/{key}/versions/{version}', summary: '表单指定版本 A form version', access: 'staff', ok: 200 },
   { method: 'post', path: '/api/forms/{key}/validate', summary: '校验 Validate form data', access: 'staff', ok: 200, body: { type: 'object' } },
