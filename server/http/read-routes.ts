@@ -256,8 +256,14 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
   r.get('/notifications', handle(async (req) => {
     const who = requireUser(req);
     const { rows } = await db.query(
-      `SELECT n.id, n.kind, n.message, n.case_id, n.task_id, n.created_at, nr.read_at
+      `SELECT n.id, n.kind, n.message, n.case_id, n.task_id, n.created_at, nr.read_at, c.title AS case_title,
+              COALESCE(t.due_at, d.due_at) AS due_at
          FROM notifications n LEFT JOIN notification_reads nr ON nr.notification_id = n.id AND nr.user_id = $1
+         LEFT JOIN cases c ON c.id = n.case_id
+         LEFT JOIN tasks t ON t.id = n.task_id
+         -- a reminder or an escalation names no task: the case's nearest open deadline
+         LEFT JOIN LATERAL (SELECT due_at FROM tasks t2 WHERE t2.case_id = n.case_id AND t2.status = 'open' AND t2.due_at IS NOT NULL
+                            ORDER BY t2.due_at LIMIT 1) d ON n.task_id IS NULL
         WHERE ${MINE} ORDER BY n.created_at DESC LIMIT 50`,
       [who.userId],
     );

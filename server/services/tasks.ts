@@ -50,9 +50,12 @@ function decodeCursor(s: string): Cursor {
   throw problems.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
 }
 
-/** The SQL that decides whose inbox a task is in: assigned to me, or unassigned and my role at its node. */
-const MINE = `(t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
-  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))`;
+/** a 会签 task I have already signed waits for the others: it is no longer mine to do (it shows under 已办) */
+const NOT_SIGNED_BY_ME = `NOT t.signers @> jsonb_build_array(jsonb_build_object('userId', $1::text))`;
+/** The SQL that decides whose inbox a task is in: assigned to me, or unassigned and my role at its node, and not yet signed by me. */
+const MINE = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
+  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))
+  AND ${NOT_SIGNED_BY_ME})`;
 
 export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
   const view = q.view ?? 'todo';
@@ -107,7 +110,7 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
   params.push(limit + 1);
   const sql = `SELECT t.id AS task_id, t.step_id, t.step_title, t.status AS task_status, t.created_at, t.due_at, t.role, t.org_id,
       t.assignee_user, t.form_key, c.id AS case_id, c.title, c.process_key, c.status AS case_status, c.subject_name,
-      c.org_id AS case_org, ${atCol} AS sort_at, ${idCol} AS sort_id
+      c.org_id AS case_org, t.min_signers, jsonb_array_length(t.signers) AS signed_count, ${atCol} AS sort_at, ${idCol} AS sort_id
     FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`;
   const { rows } = await deps.db.query(sql, params);
   const page = rows.slice(0, limit);
@@ -134,13 +137,13 @@ async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cu
     `SELECT t.id AS task_id, t.step_id, t.step_title, t.status AS task_status, t.created_at, t.due_at, t.role, t.org_id,
             t.assignee_user, t.form_key, c.id AS case_id, c.title, c.process_key, c.status AS case_status, c.subject_name, c.org_id AS case_org
      FROM (
-       (SELECT t.* FROM tasks t WHERE t.status = 'open' AND t.assignee_user = $1 ${after}
+       (SELECT t.* FROM tasks t WHERE t.status = 'open' AND t.assignee_user = $1 AND ${NOT_SIGNED_BY_ME} ${after}
         ORDER BY t.created_at DESC, t.id DESC LIMIT $2)
        UNION ALL
        (SELECT t.* FROM user_roles r CROSS JOIN LATERAL (
           SELECT t.* FROM tasks t
           WHERE t.status = 'open' AND t.assignee_user IS NULL AND t.role = r.role AND t.org_id = r.org_id
-            AND (t.department = '' OR t.department = r.department) ${after}
+            AND (t.department = '' OR t.department = r.department) AND ${NOT_SIGNED_BY_ME} ${after}
           ORDER BY t.created_at DESC, t.id DESC LIMIT $2) t
         WHERE r.user_id = $1)
      ) t JOIN cases c ON c.id = t.case_id
