@@ -5,6 +5,7 @@ import type { AppDeps } from '../app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { visibleCase } from '../services/cases.js';
 import { inboxCounts } from '../services/tasks.js';
+import { exportCases, listCases, type CaseListQuery } from '../services/case-list.js';
 import { processVersion } from '../services/catalog.js';
 import { maskValue } from '../services/masking.js';
 import { appendAudit } from '../audit/chain.js';
@@ -25,23 +26,22 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
 
   r.get('/cases', handle(async (req) => {
     const who = requireUser(req);
-    const q = req.query as Record<string, string>;
-    const params: unknown[] = [regionIds(who.roles), who.userId];
-    const where = ['(c.org_path && $1::text[] OR c.initiator_id = $2)'];
-    if (q.process) { params.push(q.process); where.push(`c.process_key = $${params.length}`); }
-    if (q.status) { params.push(q.status); where.push(`c.status = $${params.length}`); }
-    if (q.org) { params.push(q.org); where.push(`c.org_path @> ARRAY[$${params.length}]::text[]`); }
-    if (q.subject) { params.push(q.subject); where.push(`c.subject_id = $${params.length}`); }
-    const limit = Math.min(Number(q.limit) || 50, 200);
-    params.push(limit);
-    const { rows } = await db.query(
-      `SELECT c.id, c.title, c.process_key, c.process_version, c.org_id, o.name AS org_name, c.subject_name, c.status, c.outcome,
-              c.current_steps, c.started_at, c.ended_at
-       FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC LIMIT $${params.length}`,
-      params,
-    );
-    return { items: rows };
+    return { items: await listCases(svc, who, req.query as CaseListQuery) };
   }));
+
+  /** 导出 the current case list (same filters) as Excel; masked unless ?unmask=1, which is audited */
+  r.get('/cases/export.xlsx', async (req, res, next) => {
+    try {
+      const who = requireUser(req);
+      const file = await exportCases(svc, who, req.query as CaseListQuery & { unmask?: string });
+      const name = `案件清单-${new Date().toISOString().slice(0, 10)}.xlsx`;
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('content-disposition', `attachment; filename="cases.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      res.send(file);
+    } catch (err) {
+      next(err);
+    }
+  });
 
   r.get('/cases/:id', handle(async (req) => {
     const who = requireUser(req);
