@@ -177,7 +177,7 @@ export async function inboxCounts(deps: ServiceDeps, who: Principal) {
 export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string, forAction: boolean) {
   const { rows } = await deps.db.query(
     `SELECT t.*, c.process_key, c.process_version, c.title AS case_title, c.org_path AS case_org_path, c.data AS case_data,
-            c.status AS case_status, c.subject_name, c.initiator_id, ${MINE} AS mine
+            c.status AS case_status, c.subject_name, c.initiator_id, ${MINE} AS mine, NOT ${NOT_SIGNED_BY_ME} AS signed_by_me
      FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = $2`,
     [who.userId, taskId],
   );
@@ -187,6 +187,7 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
   if (!t.mine && !inRegion && t.initiator_id !== who.userId) throw problems.notFound('任务不存在', 'task not found');
   if (forAction) {
     if (t.status !== 'open') throw problems.conflict('任务已办结', 'the task is no longer open', 'stale_action');
+    if (t.signed_by_me) throw problems.conflict('您已签署，正在等待其他人会签', 'you have signed this task; it waits for the other signers', 'stale_action');
     if (!t.mine) throw problems.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
   }
   return t;

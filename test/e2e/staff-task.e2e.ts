@@ -127,6 +127,8 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     // the case title stays visible on the phone
     expect(await phone.getByText(household(HID).headName).first().isVisible()).toBe(true);
     await shot(phone, 'staff-collection-375');
+    await phone.locator('.zx-array-card').first().scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: join(ROOT, 'test-artifacts', 'staff-collection-member-375.png') });
 
     // 不同意 (核实不符合条件) without a comment: an inline message, no dialog, nothing lost
     await phone.getByRole('button', { name: '核实不符合条件' }).click();
@@ -234,7 +236,8 @@ describe('a task page that never loses what was typed and fits a phone', () => {
 
     // the case list as Excel, filtered like the page (village, status, dates, overdue): the rows asked for, ID numbers masked
     await bureau.goto(`${base()}/cases`);
-    await bureau.getByRole('button', { name: /导出Excel/ }).waitFor();
+    await bureau.getByRole('link', { name: /导出Excel/ }).waitFor();
+    await shot(bureau, 'staff-cases-1280');
     const today = new Date().toISOString().slice(0, 10);
     const sheet = async (query: string) => {
       const bytes = await bureau.evaluate(async (p) => [...new Uint8Array(await (await fetch(p)).arrayBuffer())], `/api/cases/export.xlsx?${query}`);
