@@ -143,8 +143,20 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     expect(caseId).toBeTruthy();
     for (const v of people.verifiers) {
       const pg = await as(v);
-      const r = await api(pg, 'POST', `/api/tasks/${await taskOf(pg, 'verify')}/complete`, { requestId: `${caseId}-${v}`, action: 'submit', data: collection(HID) });
+      const verifyTask = await taskOf(pg, 'verify');
+      const r = await api(pg, 'POST', `/api/tasks/${verifyTask}/complete`, { requestId: `${caseId}-${v}`, action: 'submit', data: collection(HID) });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
+      if (v === people.verifiers[0]) {
+        // 会签: once signed the task leaves my 待办 and shows under 已办 with its progress
+        const todo = (await api(pg, 'GET', '/api/tasks?view=todo')).body.items.map((t: { task_id: string }) => t.task_id);
+        expect(todo).not.toContain(verifyTask);
+        const done = (await api(pg, 'GET', '/api/tasks?view=done')).body.items.find((t: { task_id: string }) => t.task_id === verifyTask);
+        expect(done).toMatchObject({ task_status: 'open', min_signers: 2, signed_count: 1 });
+        await pg.goto(`${base()}/`);
+        await pg.getByRole('tab', { name: /已办/ }).click();
+        await pg.getByText('会签进度 1/2，等待其他人').waitFor();
+        await shot(pg, 'staff-done-cosign-1280');
+      }
       await pg.close();
     }
     const cadre = await as(people.cadre);
