@@ -280,7 +280,9 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
     throw problems.invalid([{ path: 'comment', message: `“${action.label.zh}”必须填写意见`, message_en: 'a comment is required for this action' }]);
   }
   let data: Record<string, unknown> | undefined;
-  const needsForm = t.form_key && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve');
+  // a custom decision (异议不成立 …) carries the step's form when something was filled in: checked and kept, never dropped
+  const typed = body.data !== undefined && Object.keys(body.data).length > 0;
+  const needsForm = t.form_key && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
   if (needsForm) {
     const def = await processVersion(deps.db, t.process_key, t.process_version);
     const step = def?.steps.find((s) => s.id === t.step_id);

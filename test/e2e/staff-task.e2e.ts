@@ -190,6 +190,9 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     expect(shown).toContain('李春梅');
     expect(shown).toContain('配偶'); // 与户主关系 by its label
     expect(shown).not.toMatch(/430422198006150429/); // masked as on the case page
+    // the investigation's findings are kept with the decision and read here
+    await sec.getByRole('tab', { name: /异议调查/ }).click();
+    await sec.locator('.zx-evidence[data-doc="investigation"]').getByText('经核实其长子为临时务工').waitFor();
     await sec.getByRole('tab', { name: /评议/ }).click();
     await sec.locator('.zx-evidence[data-doc="democratic-review"]').getByText('逐户评议，同意纳入').waitFor();
     await shot(sec, 'staff-township-evidence-1280');

@@ -78,7 +78,9 @@ export default function TaskPage() {
       return setError(`“${action.label.zh}”需要填写意见，已填写的内容都还在`);
     }
     if (action.kind === 'return' && !returnTo) return setError('请选择退回到哪个环节');
-    const withForm = t.form && (action.kind === 'submit' || action.kind === 'approve') && action.requiresForm !== false;
+    // a custom decision (异议不成立 …) takes the form along when anything was filled in, so the findings are not lost
+    const typed = Object.values(form.current?.data() ?? {}).some((v) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
+    const withForm = t.form && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
     const data = withForm ? form.current?.check() : undefined;
     if (withForm && !data) return setError('表单有需要修改的地方：请按表单上方的提示逐项修改（已填写的内容都还在）');
     if (action.kind === 'reject' || action.kind === 'return') {
