@@ -3,7 +3,8 @@
  * with `"x-codelist": "risk-codes"`; resolving a form turns that into a
  * `oneOf` of `{ const: code, title: label }` (a single choice) or, on an
  * array field, into `items.oneOf` with `uniqueItems` (a multiple choice).
- * Forms and code lists of the Hunan pack live in packs/hunan/.
+ * `"x-labels": "departments"` only names the labels of codes the field keeps as they come (`x-choices`,
+ * not checked). Forms and code lists of the Hunan pack live in packs/hunan/.
  */
 import type { FormDocument } from './validate.js';
 
@@ -32,6 +33,9 @@ export function resolveCodeLists<T extends FormDocument>(doc: T, lists: CodeList
       else out.oneOf = choices(list);
       if (out.type === 'array') out.uniqueItems = true;
     }
+    // labels only: codes that come from outside (department data) are kept as they are, shown by their label
+    const labels = out['x-labels'];
+    if (typeof labels === 'string' && byKey.has(labels)) out['x-choices'] = choices(byKey.get(labels)!);
     return out;
   };
   return { ...doc, schema: walk(doc.schema) };

@@ -5,6 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { createRequire } from 'node:module';
+import { choicesOf, showValue, type LabelledSchema } from '../../forms/labels.js';
 
 const require = createRequire(import.meta.url);
 const FONT = require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
@@ -16,7 +17,7 @@ export interface PrintableCase {
   subjectName: string;
 }
 
-type Schema = { title?: string; type?: string; properties?: Record<string, Schema>; items?: Schema; oneOf?: { const: unknown; title: string }[] };
+type Schema = LabelledSchema & { title?: string; type?: string; properties?: Record<string, Schema>; items?: Schema };
 
 /** "a code" → its label when the field is a code-list choice */
 function show(schema: Schema | undefined, value: unknown): string {
@@ -25,11 +26,7 @@ function show(schema: Schema | undefined, value: unknown): string {
   // photos and handwritten signatures are kept as attachments; the printout says they are on file
   if (typeof value === 'string' && /^att_[0-9a-f]{32}$/.test(value)) return '（已签名/已上传，见电子档案）';
   if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string' && /^att_[0-9a-f]{32}$/.test(v))) return `照片 ${value.length} 张（见电子档案）`;
-  const choices = schema?.oneOf ?? schema?.items?.oneOf;
-  if (choices) {
-    const label = (v: unknown) => choices.find((c) => c.const === v)?.title ?? String(v);
-    return Array.isArray(value) ? value.map(label).join('、') : label(value);
-  }
+  if (choicesOf(schema)) return showValue(schema, value);
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join('、');
   return String(value);
 }

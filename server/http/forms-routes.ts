@@ -3,6 +3,7 @@ import express from 'express';
 import type { AppDeps } from '../app.js';
 import { validateFormData } from '../../forms/validate.js';
 import { resolvedForm } from '../services/form-check.js';
+import { latestCodeLists } from '../services/catalog.js';
 import { requireUser } from './session.js';
 import { handle } from './routes.js';
 import { problems } from './problem.js';
@@ -18,6 +19,15 @@ export function formRoutes(deps: AppDeps): express.Router {
        FROM form_versions GROUP BY key ORDER BY key`,
     );
     return { items: rows };
+  }));
+  /** 代码表 code lists by key (?keys=relations,health), so a page shows a stored code by its label */
+  r.get('/codelists', handle(async (req) => {
+    requireUser(req);
+    const keys = String(req.query.keys ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+    if (!keys.length || keys.length > 50 || keys.some((k) => !/^[a-z][a-z0-9-]{0,63}$/.test(k))) {
+      throw problems.invalid([{ path: 'keys', message: '请给出代码表编码（逗号分隔，最多50个）', message_en: 'keys: 1 to 50 code-list keys, comma-separated' }]);
+    }
+    return { items: await latestCodeLists(db, keys) };
   }));
   r.get('/forms/:key', handle(async (req) => {
     requireUser(req);

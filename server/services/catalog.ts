@@ -27,6 +27,12 @@ export async function pinnedForms(db: pg.Pool | pg.ClientBase): Promise<Record<s
   return Object.fromEntries(rows.map((r) => [r.key, r.version]));
 }
 
+/** 代码表 the latest version of each named code list (what staff pages show a stored code by). */
+export async function latestCodeLists(db: pg.Pool | pg.ClientBase, keys: string[]): Promise<{ key: string; title: unknown; items: unknown[] }[]> {
+  const { rows } = await db.query('SELECT DISTINCT ON (key) key, document FROM code_lists WHERE key = ANY($1) ORDER BY key, version DESC', [keys]);
+  return rows.map((r) => ({ key: r.key, title: r.document.title, items: r.document.items }));
+}
+
 /** Parameters in force for a year: for each key, the value of the latest year ≤ `year`. */
 export async function paramsForYear(db: pg.Pool | pg.ClientBase, year: number): Promise<Record<string, number | string | boolean>> {
   const { rows } = await db.query(

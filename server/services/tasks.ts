@@ -24,6 +24,7 @@ import type { Principal } from './principal.js';
 import { findRequestKey, once } from './idempotency.js';
 import { readCaseData } from './personal-data.js';
 import { checkAttachmentRefs } from './attachments.js';
+import { caseEvidence } from './evidence.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -52,9 +53,12 @@ function decodeCursor(s: string): Cursor {
   throw problems.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
 }
 
-/** The SQL that decides whose inbox a task is in: assigned to me, or unassigned and my role at its node. */
-const MINE = `(t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
-  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))`;
+/** a 会签 task I have already signed waits for the others: it is no longer mine to do (it shows under 已办) */
+const NOT_SIGNED_BY_ME = `NOT t.signers @> jsonb_build_array(jsonb_build_object('userId', $1::text))`;
+/** The SQL that decides whose inbox a task is in: assigned to me, or unassigned and my role at its node, and not yet signed by me. */
+const MINE = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
+  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))
+  AND ${NOT_SIGNED_BY_ME})`;
 
 export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
   const view = q.view ?? 'todo';
@@ -109,7 +113,7 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
   params.push(limit + 1);
   const sql = `SELECT t.id AS task_id, t.step_id, t.step_title, t.status AS task_status, t.created_at, t.due_at, t.role, t.org_id,
       t.assignee_user, t.form_key, c.id AS case_id, c.title, c.process_key, c.status AS case_status, c.subject_name,
-      c.org_id AS case_org, ${atCol} AS sort_at, ${idCol} AS sort_id
+      c.org_id AS case_org, t.min_signers, jsonb_array_length(t.signers) AS signed_count, ${atCol} AS sort_at, ${idCol} AS sort_id
     FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`;
   const { rows } = await deps.db.query(sql, params);
   const page = rows.slice(0, limit);
@@ -136,13 +140,13 @@ async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cu
     `SELECT t.id AS task_id, t.step_id, t.step_title, t.status AS task_status, t.created_at, t.due_at, t.role, t.org_id,
             t.assignee_user, t.form_key, c.id AS case_id, c.title, c.process_key, c.status AS case_status, c.subject_name, c.org_id AS case_org
      FROM (
-       (SELECT t.* FROM tasks t WHERE t.status = 'open' AND t.assignee_user = $1 ${after}
+       (SELECT t.* FROM tasks t WHERE t.status = 'open' AND t.assignee_user = $1 AND ${NOT_SIGNED_BY_ME} ${after}
         ORDER BY t.created_at DESC, t.id DESC LIMIT $2)
        UNION ALL
        (SELECT t.* FROM user_roles r CROSS JOIN LATERAL (
           SELECT t.* FROM tasks t
           WHERE t.status = 'open' AND t.assignee_user IS NULL AND t.role = r.role AND t.org_id = r.org_id
-            AND (t.department = '' OR t.department = r.department) ${after}
+            AND (t.department = '' OR t.department = r.department) AND ${NOT_SIGNED_BY_ME} ${after}
           ORDER BY t.created_at DESC, t.id DESC LIMIT $2) t
         WHERE r.user_id = $1)
      ) t JOIN cases c ON c.id = t.case_id
@@ -176,7 +180,7 @@ export async function inboxCounts(deps: ServiceDeps, who: Principal) {
 export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string, forAction: boolean) {
   const { rows } = await deps.db.query(
     `SELECT t.*, c.process_key, c.process_version, c.title AS case_title, c.org_path AS case_org_path, c.data AS case_data,
-            c.status AS case_status, c.subject_name, c.initiator_id, ${MINE} AS mine
+            c.status AS case_status, c.subject_name, c.initiator_id, ${MINE} AS mine, NOT ${NOT_SIGNED_BY_ME} AS signed_by_me
      FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = $2`,
     [who.userId, taskId],
   );
@@ -186,6 +190,7 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
   if (!t.mine && !inRegion && t.initiator_id !== who.userId) throw problems.notFound('任务不存在', 'task not found');
   if (forAction) {
     if (t.status !== 'open') throw problems.conflict('任务已办结', 'the task is no longer open', 'stale_action');
+    if (t.signed_by_me) throw problems.conflict('您已签署，正在等待其他人会签', 'you have signed this task; it waits for the other signers', 'stale_action');
     if (!t.mine) throw problems.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
   }
   return t;
@@ -254,6 +259,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
     history: history.rows,
     returnedComment: returned ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）` : undefined,
+    /** the case's earlier documents and objections, read-only beside the step's form */
+    evidence: await caseEvidence(deps, { caseId: t.case_id, caseData: t.case_data, ownStore: store }, def),
   };
 }
 
@@ -293,7 +300,9 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
     throw problems.invalid([{ path: 'comment', message: `“${action.label.zh}”必须填写意见`, message_en: 'a comment is required for this action' }]);
   }
   let data: Record<string, unknown> | undefined;
-  const needsForm = t.form_key && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve');
+  // a custom decision (异议不成立 …) carries the step's form when something was filled in: checked and kept, never dropped
+  const typed = body.data !== undefined && Object.keys(body.data).length > 0;
+  const needsForm = t.form_key && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
   if (needsForm) {
     const def = await processVersion(deps.db, t.process_key, t.process_version);
     const step = def?.steps.find((s) => s.id === t.step_id);

@@ -22,11 +22,13 @@ export default async function setup(project: TestProject) {
   const dataDir = join(ROOT, '.data', 'e2e');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-  const port = 3311;
+  // ZX_E2E_PORT_OFFSET moves every port, so two worktrees can run browser tests on one machine
+  const off = Number(process.env.ZX_E2E_PORT_OFFSET ?? 0) || 0;
+  const port = 3311 + off;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, PORT: String(port), ZX_DATA_DIR: dataDir, ZX_PG_PORT: '54311', ZX_TEMPORAL_PORT: '17311', ZX_TEMPORAL_UI_PORT: '18311',
+      ...process.env, PORT: String(port), ZX_DATA_DIR: dataDir, ZX_PG_PORT: String(54311 + off), ZX_TEMPORAL_PORT: String(17311 + off), ZX_TEMPORAL_UI_PORT: String(18311 + off),
       ZX_DAY_SECONDS: process.env.ZX_DAY_SECONDS ?? '2', ZX_DEMO: '1', LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -181,6 +181,8 @@ describe('identification in the browser', () => {
     await sec.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '入户核实' }).click();
     await shot(sec, 'task-return-375');
     await sec.getByRole('button', { name: /^退\s*回$/ }).click();
+    // the confirmation says who does it next
+    await sec.locator('.ant-modal-confirm', { hasText: '退回后由“入户核实（附件2）”重新办理' }).getByRole('button', { name: /确\s*认/ }).click();
     await sec.waitForURL(`${base()}/`);
 
     const verifier = await as(p.verifiers[0]);

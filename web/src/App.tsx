@@ -6,6 +6,7 @@ import { SettingOutlined, BellOutlined, CloudUploadOutlined, TeamOutlined, Audit
 import { useSession, ROLE_NAMES } from './session';
 import { api } from './api';
 import Login from './pages/Login';
+import { fmt } from './labels';
 
 const Inbox = lazy(() => import('./pages/Inbox'));
 const TaskPage = lazy(() => import('./pages/TaskPage'));
@@ -67,7 +68,7 @@ function Shell() {
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
-  const [notes, setNotes] = useState<{ id: string; message: string; case_id?: string; read: boolean }[]>([]);
+  const [notes, setNotes] = useState<{ id: string; message: string; case_id?: string; case_title?: string; due_at?: string; read: boolean }[]>([]);
   const [unread, setUnread] = useState(0);
   const loadNotes = () => api.get('/api/notifications').then((r) => (setNotes(r.items), setUnread(r.unread))).catch(() => {});
   useEffect(() => {
@@ -108,7 +109,10 @@ function Shell() {
                     label: (
                       <span style={{ maxWidth: 300, display: 'inline-block', whiteSpace: 'normal', fontWeight: n.read ? 400 : 600, color: n.read ? '#888' : undefined }}>
                         {!n.read && <Badge status="error" style={{ marginRight: 6 }} />}
+                        {/* which household and case, what happened, by when */}
+                        {n.case_title ? `${n.case_title}：` : ''}
                         {n.message}
+                        {n.due_at ? `（办理期限 ${fmt(n.due_at)}）` : ''}
                       </span>
                     ),
                     onClick: () => void openNote(n),

@@ -7,27 +7,34 @@
 import { forwardRef, useImperativeHandle, useMemo, useState } from 'react';
 import Form from '@rjsf/antd';
 import { customizeValidator } from '@rjsf/validator-ajv8';
-import type { ErrorSchema, RJSFSchema, TitleFieldProps, UiSchema } from '@rjsf/utils';
+import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import Ajv2020 from 'ajv/dist/2020';
 import { hiddenFields, validateFormData, type FormDocument } from '../../forms/validate';
 import { checkIdOrDisability, isHalfMonths, isMobile, parseDisabilityCert, parseResidentId } from '../../forms/formats';
 import type { FieldError } from './api';
 import { FIELDS, WIDGETS } from './widgets';
+import { ArrayFieldItemTemplate, ArrayFieldTemplate, GroupTitle, SelectWidget, TextWidget } from './form-templates';
+import { computeDerived, stripDerived } from '../../forms/derive';
+
+const TEMPLATES = { TitleFieldTemplate: GroupTitle, ArrayFieldTemplate, ArrayFieldItemTemplate };
+const ALL_WIDGETS = { ...WIDGETS, SelectWidget, TextWidget };
 
 /**
- * The title of a group of fields (A55 监测帮扶联系人, a signature block of 附件3): a left-aligned heading, as on
- * the paper form, instead of antd's right-aligned field label with a colon.
+ * 计算字段 the derived fields (A33 家庭纯收入, A34 人均 …) worked out while the person types, by the same
+ * rules module the server runs when the form is submitted (forms/derive.ts), so per-capita income is
+ * visible during the home visit.
  */
-function GroupTitle({ id, title, required }: TitleFieldProps) {
-  if (!title) return null;
-  return (
-    <div id={id} role="heading" aria-level={4} style={{ textAlign: 'left', fontWeight: 600, padding: '2px 0 6px', marginBottom: 8, borderBottom: '1px solid #f0f0f0' }}>
-      {required && <span style={{ color: '#ff4d4f', marginRight: 4 }}>*</span>}
-      {title}
-    </div>
-  );
+export function withDerived(doc: FormDocument, data: Record<string, unknown>): Record<string, unknown> {
+  if (!doc.derived?.length) return data;
+  const out = structuredClone(data) as Record<string, any>;
+  stripDerived(out, doc.derived);
+  try {
+    computeDerived(out, doc.derived);
+  } catch {
+    return data; // a formula over half-typed input: the values come when the input is complete
+  }
+  return out;
 }
-const TEMPLATES = { TitleFieldTemplate: GroupTitle };
 
 const validator = customizeValidator({
   AjvClass: Ajv2020 as never,
@@ -87,7 +94,7 @@ export const FormView = forwardRef<FormViewHandle, {
   /** every change of the data (the task page keeps a draft of it, so nothing typed is lost) */
   onChange?: (data: Record<string, unknown>) => void;
 }>(function FormView({ doc, initial, permissions = {}, readonly = false, stage, onChange }, ref) {
-  const [formData, setFormData] = useState<Record<string, unknown>>(initial ?? {});
+  const [formData, setFormData] = useState<Record<string, unknown>>(() => (readonly ? initial ?? {} : withDerived(doc, initial ?? {})));
   const [errors, setErrors] = useState<FieldError[]>([]);
   const base = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
   // fields whose display condition (x-visibleWhen) is false right now are not drawn
@@ -129,12 +136,13 @@ export const FormView = forwardRef<FormViewHandle, {
         uiSchema={ui}
         formData={formData}
         validator={validator}
-        widgets={WIDGETS}
+        widgets={ALL_WIDGETS}
         fields={FIELDS}
         templates={TEMPLATES}
         onChange={(e) => {
-          setFormData(e.formData as Record<string, unknown>);
-          onChange?.(e.formData as Record<string, unknown>);
+          const next = withDerived(doc, e.formData as Record<string, unknown>);
+          setFormData(next);
+          onChange?.(next);
         }}
         extraErrors={toErrorSchema(errors)}
         showErrorList={false}

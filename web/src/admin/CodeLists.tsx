@@ -34,7 +34,6 @@ export default function CodeLists() {
       <Table size="small" rowKey="key" pagination={{ pageSize: 50, hideOnSinglePage: true }} scroll={{ y: 360 }} dataSource={lists}
         columns={[
           { title: '代码表', render: (l: List) => l.document.title?.zh ?? l.key },
-          { title: '编码', dataIndex: 'key' },
           { title: '项数', render: (l: List) => l.document.items.length },
           { title: '版本', dataIndex: 'version', render: (v: number) => <Tag>v{v}</Tag> },
           { title: '操作', render: (l: List) => <Button size="small" onClick={() => open(l)}>编辑</Button> },

@@ -7,9 +7,36 @@ import { fmt, PROCESS, STATUS } from '../labels';
 
 const KIND: Record<string, string> = {
   'case.started': '发起', 'task.created': '到达', 'task.signed': '办理', 'task.closed': '完成', 'notice.opened': '公示开始',
-  'notice.closed': '公示结束', 'objection.filed': '收到异议', 'case.ended': '办结', cc: '抄送', notify: '通知',
+  'notice.closed': '公示结束', 'objection.filed': '收到异议', 'case.ended': '办结', cc: '抄送', notify: '通知', escalation: '超时升级',
   'notice.scheduled': '公示截止时间确定', 'calendar.waiting': '等待节假日安排', 'calendar.resolved': '节假日安排已发布',
 };
+
+/**
+ * 办理记录 one line per thing that happened: a step's arrival once (not once per assignee of a 会签, nor again
+ * when an overdue task is escalated), an escalation as its own line, every signature, notices, objections, the end.
+ */
+function cleanTimeline(events: any[]): any[] {
+  const arrived = new Set<string>();
+  const stepOfTask = new Map<string, string>();
+  const out: any[] = [];
+  for (const e of events) {
+    if (e.kind === 'task.closed') continue;
+    if (e.kind === 'notify') {
+      if (e.payload?.notifyKind === 'escalation') out.push({ ...e, kind: 'escalation' });
+      continue;
+    }
+    if (e.kind === 'task.created') {
+      stepOfTask.set(e.payload?.taskId, e.step_id);
+      if (arrived.has(e.step_id)) continue;
+      arrived.add(e.step_id);
+    }
+    // a step finished: coming back to it later (a return) is a new arrival
+    if (e.kind === 'task.signed' && e.payload?.final) arrived.delete(e.step_id ?? stepOfTask.get(e.payload?.taskId));
+    if (e.kind === 'notice.closed') arrived.delete(e.step_id);
+    out.push(e);
+  }
+  return out;
+}
 
 export default function CasePage() {
   const { id } = useParams();
@@ -26,7 +53,9 @@ export default function CasePage() {
   if (!c) return <Spin style={{ display: 'block', margin: 48 }} />;
 
   const steps = (c.definition?.steps ?? []).filter((s: any) => s.type === 'task' || s.type === 'notice' || s.type === 'end' && s.outcome === 'approved');
-  const done = new Set(c.progress.done);
+  const ended = c.timeline.find((e: any) => e.kind === 'case.ended');
+  // the end step a finished case reached is done, not waiting
+  const done = new Set([...c.progress.done, ...(ended?.step_id ? [ended.step_id] : [])]);
   const current = new Set(c.progress.current);
   const currentIndex = steps.findIndex((s: any) => current.has(s.id));
   const caseAction = async (kind: 'withdraw' | 'urge') => {
@@ -39,10 +68,12 @@ export default function CasePage() {
     }
   };
   const st = STATUS[c.case.status];
+  const stepTitle = (id?: string) => c.definition?.steps?.find((s: any) => s.id === id)?.title?.zh as string | undefined;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card
-        title={<span>{c.case.title} <Tag color={st?.color}>{st?.text ?? c.case.status}</Tag></span>}
+        title={<span className="zx-case-title" style={{ whiteSpace: 'normal' }}>{c.case.title} <Tag color={st?.color}>{st?.text ?? c.case.status}</Tag></span>}
+        styles={{ header: { flexWrap: 'wrap', rowGap: 8, paddingBlock: 8 } }}
         extra={
           <Space wrap>
             {Object.keys(c.data ?? {})
@@ -93,14 +124,13 @@ export default function CasePage() {
         <Col xs={24} lg={14}>
           <Card title="办理记录">
             <Timeline
-              items={c.timeline
-                .filter((e: any) => e.kind !== 'notify' && e.kind !== 'task.closed')
+              items={cleanTimeline(c.timeline)
                 .map((e: any) => ({
-                  color: e.kind === 'case.ended' ? (c.case.status === 'approved' ? 'green' : 'red') : e.kind === 'task.signed' ? 'blue' : 'gray',
+                  color: e.kind === 'case.ended' ? (c.case.status === 'approved' ? 'green' : 'red') : e.kind === 'task.signed' ? 'blue' : e.kind === 'escalation' ? 'orange' : 'gray',
                   children: (
                     <div>
                       <Typography.Text strong>{KIND[e.kind] ?? e.kind}</Typography.Text>{' '}
-                      {e.payload?.stepTitle ?? ''}
+                      {e.kind === 'escalation' ? e.payload?.message : e.kind === 'case.ended' ? (stepTitle(e.step_id) ?? '') : (e.payload?.stepTitle ?? stepTitle(e.step_id) ?? '')}
                       {e.kind === 'task.signed' && (
                         <>
                           ：{e.payload?.actorName ?? e.actor_name} <Tag>{actionText(e.payload?.action)}</Tag>

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Card, Descriptions, Input, Space, Spin, Table, Tag, Timeline } from 'antd';
 import { api } from '../api';
 import { fmt, fmtDate, MONITOR_TYPE, MONITORING, PROCESS, STATUS } from '../labels';
+import { useCodeLists } from '../codelists';
 
 export default function Households() {
   const { id } = useParams();
@@ -35,6 +36,7 @@ function Search() {
 
 function Household({ id }: { id: string }) {
   const [h, setH] = useState<any>();
+  const label = useCodeLists('relations', 'health');
   useEffect(() => {
     api.get(`/api/households/${id}`).then(setH);
   }, [id]);
@@ -54,7 +56,7 @@ function Household({ id }: { id: string }) {
       </Card>
       <Card title="家庭成员">
         <Table size="small" rowKey="idNumber" pagination={false} dataSource={hh.members} scroll={{ x: 500 }}
-          columns={[{ title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' }, { title: '与户主关系', dataIndex: 'relation' }, { title: '健康', dataIndex: 'health' }]} />
+          columns={[{ title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' }, { title: '与户主关系', dataIndex: 'relation', render: (c: string) => label('relations', c) }, { title: '健康', dataIndex: 'health', render: (c: string) => label('health', c) }]} />
       </Card>
       <Card title="办理历程">
         <Timeline items={h.cases.length ? h.cases.map((c: any) => ({

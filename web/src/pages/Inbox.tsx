@@ -11,6 +11,9 @@ interface Item {
   task_id: string;
   step_id: string;
   step_title: string;
+  /** 会签 how many must sign and how many have (已办) */
+  min_signers?: number;
+  signed_count?: number;
   case_id: string;
   title: string;
   process_key: string;
@@ -178,6 +181,9 @@ export default function Inbox() {
                   <Tag color="red">{PROCESS[i.process_key] ?? i.process_key}</Tag>
                   {i.step_title && <Tag>{i.step_title}</Tag>}
                   {view !== 'todo' && <Tag color={STATUS[i.case_status]?.color}>{STATUS[i.case_status]?.text ?? i.case_status}</Tag>}
+                  {view === 'done' && i.task_status === 'open' && (i.min_signers ?? 1) > 1 && (
+                    <Tag color="processing">会签进度 {i.signed_count ?? 0}/{i.min_signers}，等待其他人</Tag>
+                  )}
                   {overdue(i) && <Tag color="error">已超期</Tag>}
                   <Typography.Text type="secondary">{fmt(i.created_at)}</Typography.Text>
                 </Space>

@@ -10,8 +10,9 @@ import { Alert, Button, Space, Spin } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { attachmentUrl } from '../widgets';
+import { showValue, type LabelledSchema } from '../../../forms/labels';
 
-type Schema = { title?: string; type?: string | string[]; format?: string; properties?: Record<string, Schema>; items?: Schema; oneOf?: { const: unknown; title: string }[]; 'x-codelist'?: string };
+type Schema = LabelledSchema & { title?: string; type?: string | string[]; format?: string; properties?: Record<string, Schema>; items?: Schema; 'x-codelist'?: string };
 interface Doc {
   form: { title: { zh: string }; schema: Schema; uiSchema?: { 'ui:order'?: string[] } };
   data: Record<string, unknown>;
@@ -33,12 +34,11 @@ function show(schema: Schema | undefined, v: unknown): React.ReactNode {
     return <span className="zx-photos">{v.map((id) => <img key={id as string} src={attachmentUrl(id as string)} alt="照片" />)}</span>;
   }
   if (typeof v === 'boolean') return v ? '☑ 是' : '☐ 否';
-  const choices = schema?.oneOf ?? schema?.items?.oneOf;
-  const label = (x: unknown) => choices?.find((c) => c.const === x)?.title ?? String(x);
-  if (Array.isArray(v)) return v.map(label).join('、');
+  if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) return v.map((x) => show(schema?.items, x)).join('；');
+  if (Array.isArray(v)) return showValue(schema, v);
   // an address or other group: its parts in the form's order (市 县 乡镇 村 组)
   if (typeof v === 'object') return partsInOrder(Object.keys(schema?.properties ?? v)).map((k) => (v as Record<string, unknown>)[k]).filter(Boolean).join(' ');
-  return label(v);
+  return showValue(schema, v);
 }
 
 function Section({ schema, data, order }: { schema: Schema; data: Record<string, unknown>; order?: string[] }) {

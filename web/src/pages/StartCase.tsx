@@ -25,7 +25,12 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
   useEffect(() => {
     if (!open) return;
     api.get('/api/processes').then((r) => setProcesses(r.items.filter((p: any) => !p.starters || p.starters.some((s: string) => myRoles.has(s)))));
-    api.get('/api/orgs').then((r) => setOrgs(r.items.filter((o: any) => o.level === 'village' && myOrgs.has(o.id))));
+    api.get('/api/orgs').then((r) => {
+      const villages = r.items.filter((o: any) => o.level === 'village' && myOrgs.has(o.id));
+      setOrgs(villages);
+      // a cadre of one village does not have to pick it
+      if (villages.length === 1) setOrg((o: string | undefined) => o ?? villages[0].id);
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open]);
   useEffect(() => {

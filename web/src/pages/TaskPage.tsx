@@ -5,10 +5,11 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Descriptions, Input, Modal, Result, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Collapse, Descriptions, Grid, Input, Modal, Result, Row, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { api, ApiError, requestId } from '../api';
 import { FormView, type FormViewHandle } from '../FormView';
 import { fmt, PROCESS } from '../labels';
+import { DocumentView } from '../DocumentView';
 
 export default function TaskPage() {
   const { id } = useParams();
@@ -30,6 +31,7 @@ export default function TaskPage() {
   const [target, setTarget] = useState<string>();
   const form = useRef<FormViewHandle>(null);
   const rid = useRef(requestId());
+  const phone = !Grid.useBreakpoint().md;
 
   useEffect(() => {
     api
@@ -76,7 +78,9 @@ export default function TaskPage() {
       return setError(`“${action.label.zh}”需要填写意见，已填写的内容都还在`);
     }
     if (action.kind === 'return' && !returnTo) return setError('请选择退回到哪个环节');
-    const withForm = t.form && (action.kind === 'submit' || action.kind === 'approve') && action.requiresForm !== false;
+    // a custom decision (异议不成立 …) takes the form along when anything was filled in, so the findings are not lost
+    const typed = Object.values(form.current?.data() ?? {}).some((v) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
+    const withForm = t.form && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
     const data = withForm ? form.current?.check() : undefined;
     if (withForm && !data) return setError('表单有需要修改的地方：请按表单上方的提示逐项修改（已填写的内容都还在）');
     if (action.kind === 'reject' || action.kind === 'return') {
@@ -140,35 +144,30 @@ export default function TaskPage() {
   };
 
   const signers = (t.task.signers ?? []) as { name: string; action: string; comment?: string; at: number }[];
-  return (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title={<span>{t.task.stepTitle} <Tag color="red">{PROCESS[t.case.processKey] ?? t.case.processKey}</Tag></span>} extra={<Link to={`/cases/${t.case.id}`}>查看案件</Link>}>
-        <Descriptions size="small" column={{ xs: 1, sm: 2, md: 3 }}>
-          <Descriptions.Item label="案件">{t.case.title}</Descriptions.Item>
-          <Descriptions.Item label="编号">{t.case.id}</Descriptions.Item>
-          <Descriptions.Item label="到达时间">{fmt(t.task.createdAt)}</Descriptions.Item>
-          {t.task.dueAt && <Descriptions.Item label="办理期限">{fmt(t.task.dueAt)}</Descriptions.Item>}
-          {t.task.minSigners > 1 && (
-            <Descriptions.Item label="会签进度">
-              {signers.length} / {t.task.minSigners} 人（{signers.map((s) => s.name).join('、') || '尚无'}）
-            </Descriptions.Item>
-          )}
-        </Descriptions>
-        {t.returnedComment && <Alert type="warning" message={t.returnedComment} />}
-        {t.restoredDraft && <Alert type="info" showIcon style={{ marginTop: 8 }} message="已恢复上次未提交的填写内容" />}
-      </Card>
-      {t.history?.length > 0 && (
-        <Card size="small" title="前序意见">
-          {t.history.map((h: any) => (
-            <div key={h.at + h.actor_name}>
-              <Typography.Text type="secondary">{h.step_title}</Typography.Text> <Typography.Text strong>{h.actor_name}</Typography.Text> {ACTION_ZH[h.action] ?? h.action}：{h.comment ?? '—'}{' '}
-              <Typography.Text type="secondary">{fmt(h.at)}</Typography.Text>
-            </div>
-          ))}
-        </Card>
-      )}
+  const docs = (t.evidence?.documents ?? []) as EvidenceDocument[];
+  const objections = (t.evidence?.objections ?? []) as { receipt: string; content: string; status: string; filedAt: string; noticeTitle: string }[];
+  const evidenceTabs = (
+    <Tabs
+      size="small"
+      items={docs.map((d) => ({
+        key: d.key,
+        label: DOC_SHORT[d.formKey] ?? d.title,
+        children: (
+          <div className="zx-evidence" data-doc={d.key}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {d.title} · {d.stepTitle}
+              {d.signedBy ? ` · ${d.signedBy.name} ${fmt(d.signedBy.at)}` : ''} · <Link to={`/cases/${t.case.id}/print/${d.key}`}>打印视图</Link>
+            </Typography.Text>
+            {d.form ? <DocumentView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} /> : <pre>{JSON.stringify(d.data, null, 2)}</pre>}
+          </div>
+        ),
+      }))}
+    />
+  );
+  const work = (
+    <>
       {t.form?.document && (
-        <Card title={`${t.form.document.title.zh}（第 ${t.form.version} 版）`}>
+        <Card title={`${t.form.document.title.zh}（第 ${t.form.version} 版）`} styles={{ body: { padding: phone ? 12 : 24 } }}>
           <FormView
             ref={form}
             doc={t.form.document}
@@ -182,7 +181,7 @@ export default function TaskPage() {
         </Card>
       )}
       {open && (
-        <Card title="办理意见">
+        <Card title="办理意见" styles={{ body: { padding: phone ? 12 : 24 } }}>
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
           <Input.TextArea
             aria-label="办理意见"
@@ -216,12 +215,92 @@ export default function TaskPage() {
           </Space>
         </Card>
       )}
+    </>
+  );
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card title={<span>{t.task.stepTitle} <Tag color="red">{PROCESS[t.case.processKey] ?? t.case.processKey}</Tag></span>} extra={<Link to={`/cases/${t.case.id}`}>查看案件</Link>}>
+        <Descriptions size="small" column={{ xs: 1, sm: 2, md: 3 }}>
+          <Descriptions.Item label="案件">{t.case.title}</Descriptions.Item>
+          <Descriptions.Item label="编号">{t.case.id}</Descriptions.Item>
+          <Descriptions.Item label="到达时间">{fmt(t.task.createdAt)}</Descriptions.Item>
+          {t.task.dueAt && <Descriptions.Item label="办理期限">{fmt(t.task.dueAt)}</Descriptions.Item>}
+          {t.task.minSigners > 1 && (
+            <Descriptions.Item label="会签进度">
+              {signers.length} / {t.task.minSigners} 人（{signers.map((s) => s.name).join('、') || '尚无'}）
+            </Descriptions.Item>
+          )}
+        </Descriptions>
+        {t.returnedComment && <Alert type="warning" message={t.returnedComment} />}
+        {t.restoredDraft && <Alert type="info" showIcon style={{ marginTop: 8 }} message="已恢复上次未提交的填写内容" />}
+      </Card>
+      {t.history?.length > 0 && (
+        <Card size="small" title="前序意见">
+          {t.history.map((h: any) => (
+            <div key={h.at + h.actor_name}>
+              <Typography.Text type="secondary">{h.step_title}</Typography.Text> <Typography.Text strong>{h.actor_name}</Typography.Text> {ACTION_ZH[h.action] ?? h.action}：{h.comment ?? '—'}{' '}
+              <Typography.Text type="secondary">{fmt(h.at)}</Typography.Text>
+            </div>
+          ))}
+        </Card>
+      )}
+      {objections.length > 0 && (
+        <Card size="small" title={`公示期间收到的异议（${objections.length} 件）`} className="zx-objections">
+          {objections.map((o) => (
+            <div key={o.receipt} style={{ marginBottom: 8 }}>
+              <Space wrap size={4}>
+                <Typography.Text type="secondary">回执号</Typography.Text>
+                <Tag>{o.receipt}</Tag>
+                <Typography.Text type="secondary">{o.noticeTitle} · {fmt(o.filedAt)}</Typography.Text>
+                <Tag color="orange">{OBJECTION_ZH[o.status] ?? o.status}</Tag>
+              </Space>
+              <div style={{ whiteSpace: 'pre-wrap' }}>{o.content}</div>
+            </div>
+          ))}
+        </Card>
+      )}
+      {docs.length > 0 ? (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} xl={10}>
+            {phone ? (
+              <Collapse items={[{ key: 'docs', label: `案件材料（${docs.length} 份）`, children: evidenceTabs }]} />
+            ) : (
+              <Card size="small" title="案件材料" style={{ position: 'sticky', top: 8 }} styles={{ body: { maxHeight: 'calc(100vh - 120px)', overflow: 'auto' } }}>
+                {evidenceTabs}
+              </Card>
+            )}
+          </Col>
+          <Col xs={24} xl={14}>
+            <Space direction="vertical" size={16} style={{ width: '100%' }}>
+              {work}
+            </Space>
+          </Col>
+        </Row>
+      ) : (
+        work
+      )}
       <Modal open={!!handover} title={{ transfer: '转办给', delegate: '委派给', 'add-signer': '加签（在我之后）' }[handover ?? 'transfer']} onCancel={() => setHandover(undefined)} onOk={doHandover} okText="确定" cancelText="取消">
         <Select showSearch optionFilterProp="label" style={{ width: '100%' }} value={target} onChange={setTarget} options={people.map((p) => ({ value: p.id, label: p.name }))} placeholder="选择人员" />
       </Modal>
     </Space>
   );
 }
+
+interface EvidenceDocument {
+  key: string;
+  formKey: string;
+  title: string;
+  stepTitle: string;
+  form: { schema: unknown; uiSchema?: unknown } | null;
+  data: Record<string, unknown>;
+  signedBy?: { name: string; at: string; action: string };
+}
+/** the short names staff use for the seed documents */
+const DOC_SHORT: Record<string, string> = {
+  application: '附件1 申请', collection: '附件2 采集表', 'democratic-review': '评议记录', investigation: '异议调查', opinion: '乡镇审核',
+  'identification-approval': '附件3 审批表', 'elimination-assessment': '附件5', 'home-verification': '入户核实',
+};
+const OBJECTION_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '异议不成立', upheld: '异议成立' };
 
 const ACTION_ZH: Record<string, string> = {
   submit: '提交', approve: '同意', reject: '不同意', return: '退回', unfounded: '异议不成立', upheld: '异议成立', 'delegate-reply': '委派意见',
