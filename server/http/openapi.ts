@@ -4,6 +4,7 @@
  * (test/integration/authz-matrix.test.ts): who may call what, where.
  */
 import { CASE_ROLES } from '../services/principal.js';
+import { REGISTRARS } from '../services/households.js';
 
 export type Access =
   | 'public'
@@ -30,6 +31,13 @@ const requestId = { type: 'string', minLength: 1, maxLength: 100, description: '
 const ADMIN = { roles: ['admin'] };
 const SECURITY = { roles: ['security_admin'] };
 const AUDITOR = { roles: ['auditor'] };
+/** 村（居）干部 keep the household registry of their village */
+const REGISTRAR = { roles: [...REGISTRARS] };
+const member = {
+  type: 'object',
+  required: ['name', 'idNumber', 'relation'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 30 }, idNumber: { type: 'string' }, relation: { type: 'string' } },
+};
 
 export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/healthz', summary: '健康检查 Health of PostgreSQL and Temporal', access: 'public', ok: 200 },
@@ -77,8 +85,27 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/orgs', summary: '组织机构 Organisation tree', access: 'public', ok: 200 },
   { method: 'get', path: '/api/processes', summary: '可发起的流程 Published processes', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/users', summary: '本地区人员 People in my region', access: 'staff', ok: 200 },
-  { method: 'get', path: '/api/households', summary: '农户查询 Households in my region', access: 'staff', ok: 200 },
-  { method: 'get', path: '/api/households/{id}', summary: '农户详情 Household with its cases', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households', summary: '农户查询（姓名、户编号、身份证号全号或后几位）Search households in my region', access: 'staff', ok: 200,
+    query: { q: { type: 'string', description: '姓名、户编号、18位身份证号或其后4位以上' }, org: { type: 'string' },
+      status: { type: 'string', enum: ['none', 'warning', 'monitored', 'eliminated'] }, closed: { type: 'string', enum: ['include', 'only'] }, limit: { type: 'integer' } } },
+  { method: 'post', path: '/api/households', summary: '新增农户（含家庭成员）Register a household with its members', access: REGISTRAR, ok: 201,
+    body: { type: 'object', required: ['org', 'members'], properties: { org: { type: 'string' }, members: { type: 'array', minItems: 1, maxItems: 30, items: member },
+      phone: { type: 'string' }, address: { type: 'string', maxLength: 200 }, reason: { type: 'string', maxLength: 500 } } } },
+  { method: 'get', path: '/api/households/{id}', summary: '农户档案：成员及变更记录、案件、附件2版本 Household with members, history, cases', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households/{id}/start-check', summary: '发起前检查：该流程是否适用于此农户 May this process start for the household', access: 'staff', ok: 200,
+    query: { process: { type: 'string' } } },
+  { method: 'post', path: '/api/households/{id}/correct', summary: '信息更正（须填原因）Correct household or member data', access: REGISTRAR, ok: 200,
+    body: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 }, phone: { type: ['string', 'null'] },
+      address: { type: ['string', 'null'] }, members: { type: 'array', items: { type: 'object', required: ['idNumber'], properties: { idNumber: { type: 'string' } } } } } } },
+  { method: 'post', path: '/api/households/{id}/members', summary: '成员增加（出生、婚迁、迁入、补录）Add a member', access: REGISTRAR, ok: 201,
+    body: { type: 'object', required: ['member', 'reason'], properties: { member, reason: { enum: ['birth', 'marriage_in', 'moved_in', 'correction'] },
+      date: { type: 'string' }, note: { type: 'string', maxLength: 500 } } } },
+  { method: 'post', path: '/api/households/{id}/members/remove', summary: '成员减少（死亡、婚迁、分户、迁出）Remove a member', access: REGISTRAR, ok: 200,
+    body: { type: 'object', required: ['idNumber', 'reason'], properties: { idNumber: { type: 'string' }, reason: { enum: ['death', 'marriage_out', 'split', 'moved_out'] },
+      date: { type: 'string' }, note: { type: 'string', maxLength: 500 } } } },
+  { method: 'post', path: '/api/households/{id}/close', summary: '注销农户（迁出、并户、成员均已死亡）Close a household', access: REGISTRAR, ok: 200,
+    body: { type: 'object', required: ['reason'], properties: { reason: { enum: ['moved_away', 'merged', 'all_deceased'] }, mergedInto: { type: 'string' },
+      date: { type: 'string' }, note: { type: 'string', maxLength: 500 } } } },
   { method: 'get', path: '/api/households/{id}/prefill', summary: '预填 Known data for a new application (audited)', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/events', summary: '实时刷新 Server-sent events with inbox counts', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/views', summary: '我的常用筛选 My saved inbox views', access: 'staff', ok: 200 },

@@ -13,6 +13,7 @@ import { adminRoutes } from './admin-routes.js';
 import { readRoutes } from './read-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { attachmentRoutes } from './attachment-routes.js';
+import { householdRoutes } from './household-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { validateBodies } from './body-validation.js';
 
@@ -105,6 +106,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
   r.post('/public/notices/:id/objections', handle(async (req) => board.fileObjection(svc, String(req.params.id), body(req)), 201));
   r.get('/public/objections/:receipt', handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))));
 
+  r.use(householdRoutes(svc));
   r.use(readRoutes(deps, svc));
   r.use(formRoutes(deps));
   r.use(departmentRoutes(deps));

@@ -14,6 +14,7 @@ export function maskString(s: string): string {
 export function maskValue<T>(v: T): T {
   if (typeof v === 'string') return maskString(v) as T;
   if (Array.isArray(v)) return v.map(maskValue) as T;
+  if (v instanceof Date) return v;
   if (v && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, maskValue(x)])) as T;
   }

@@ -48,3 +48,11 @@ export const CASE_ROLES = [
   'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'county_rural_bureau', 'county_finance',
   'county_industry_dept', 'county_leading_group', 'monitor_contact', 'admin',
 ] as const;
+
+/**
+ * The nodes whose subtrees the principal's case roles cover — the region rule of
+ * `holdsRoleOver` in the form a list query needs (`org_path && nodes`).
+ */
+export function regionNodes(p: Principal): string[] {
+  return p.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+}

@@ -21,6 +21,7 @@ import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
 import type { Principal } from './principal.js';
+import { householdPrefillContext } from './household-store.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -173,7 +174,7 @@ export async function inboxCounts(deps: ServiceDeps, who: Principal) {
 export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string, forAction: boolean) {
   const { rows } = await deps.db.query(
     `SELECT t.*, c.process_key, c.process_version, c.title AS case_title, c.org_path AS case_org_path, c.data AS case_data,
-            c.status AS case_status, c.subject_name, c.initiator_id, ${MINE} AS mine
+            c.status AS case_status, c.subject_name, c.subject_kind, c.subject_id, c.initiator_id, ${MINE} AS mine
      FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = $2`,
     [who.userId, taskId],
   );
@@ -213,7 +214,9 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   // 复用已采集数据: fields the step fills from the case, shown until the task has its own data
   const prefilled: Record<string, unknown> = {};
   if (step?.type === 'task' && step.prefill) {
-    const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
+    // 一份附件2贯穿始终 `household.*`: the registry's members and the household's latest approved 附件2
+    const household = t.subject_kind === 'household' && t.subject_id ? await householdPrefillContext(deps.db, t.subject_id) : undefined;
+    const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()), household };
     for (const [field, expr] of Object.entries(step.prefill)) {
       const v = evaluate(expr, context);
       if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;

@@ -1,13 +1,15 @@
 /** S2 标注风险消除: the hard rules refuse with a citation; the full path needs the township AND the completed notice. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
-import { collection, peopleOf } from '../support/demo.js';
+import { collection, peopleOf, setDemoStatus } from '../support/demo.js';
 import { getTask } from '../../server/services/tasks.js';
 
 const DAY = 86_400_000;
 let h: PackHarness;
 beforeAll(async () => {
   h = await createPackHarness();
+  // elimination applies to monitored households: HH-0005 is taken as monitored here
+  await setDemoStatus(h.tdb.db, 'monitored', 'HH-0005');
 });
 afterAll(async () => {
   await h?.close();
