@@ -24,7 +24,7 @@ import {
   syncMembers,
   type MemberRecord,
 } from './household-store.js';
-import { maskValue } from './masking.js';
+import { maskString, maskValue } from './masking.js';
 import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
 
 /** who keeps the registry of a village (seeds/000… 2284: 村（居）干部入户指导、采集) */
@@ -45,6 +45,12 @@ export const LEAVE_REASONS = { death: '死亡', marriage_out: '嫁出（婚迁�
 export const JOIN_REASONS = { birth: '出生', marriage_in: '嫁入（婚迁）', moved_in: '迁入', correction: '补录' } as const;
 
 const fe = (path: string, message: string, message_en: string): FieldError => ({ path, message, message_en });
+
+/** A member named by the full ID, or by the masked ID the household page shows (unique within one household). */
+const sameMember = (idNumber: string, given: unknown) => {
+  const g = String(given ?? '').trim().toUpperCase();
+  return g !== '' && (idNumber === g || maskString(idNumber) === g);
+};
 
 export interface MemberInput {
   name?: unknown;
@@ -257,7 +263,7 @@ export async function correctHousehold(deps: ServiceDeps, who: Principal, id: st
     const current = (await tx.query('SELECT id_number, name, relation, attrs FROM household_members WHERE household_id = $1 AND active ORDER BY ord', [id])).rows;
     const next: MemberRecord[] = current.map((r) => ({ name: r.name, idNumber: r.id_number, relation: r.relation ?? undefined, ...r.attrs }));
     (body.members ?? []).forEach((c, i) => {
-      const at = next.findIndex((m) => m.idNumber === String(c?.idNumber ?? '').toUpperCase());
+      const at = next.findIndex((m) => sameMember(m.idNumber, c?.idNumber));
       if (at < 0) errors.push(fe(`members.${i}.idNumber`, '该身份证号不是本户现有成员', 'no current member has this ID'));
       else next[at] = { ...next[at], ...c, idNumber: next[at].idNumber };
     });
@@ -321,7 +327,7 @@ export async function leaveMember(deps: ServiceDeps, who: Principal, id: string,
   return inTransaction(deps.db, async (tx) => {
     await editable(tx, who, id);
     const current = (await tx.query('SELECT id_number, relation FROM household_members WHERE household_id = $1 AND active', [id])).rows;
-    const row = current.find((r) => r.id_number === String(body.idNumber).toUpperCase());
+    const row = current.find((r) => sameMember(r.id_number, body.idNumber));
     if (!row) throw problems.invalid([fe('idNumber', '该身份证号不是本户现有成员', 'no current member has this ID')]);
     if (current.length === 1) throw problems.invalid([fe('idNumber', '这是本户最后一名成员，请注销农户', 'this is the last member: close the household instead')]);
     if (row.relation === '01') throw problems.invalid([fe('idNumber', '户主减少前请先通过信息更正指定新的户主', 'name a new head (a correction) before the head leaves')]);
