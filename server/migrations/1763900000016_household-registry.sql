@@ -24,7 +24,7 @@ CREATE TABLE household_members (
   joined_on date,
   left_on date,
   -- 成员减少原因: death, marriage out, 分户 (split into a new household), or a correction
-  left_reason text CHECK (left_reason IN ('death', 'marriage_out', 'split', 'moved_out', 'verified_out', 'household_closed')),
+  left_reason text CHECK (left_reason IN ('death', 'marriage_out', 'split', 'moved_out', 'verified_out', 'imported_out', 'household_closed')),
   PRIMARY KEY (household_id, id_number)
 );
 -- one person, one household: a second household with a member's ID is refused

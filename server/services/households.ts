@@ -109,9 +109,13 @@ async function audit(tx: pg.ClientBase, who: Principal, action: string, househol
   await appendAudit(tx, [{ id: `${action}:${householdId}:${randomUUID()}`, actorId: who.userId, action, target: householdId, detail }]);
 }
 
+function requireRegistrar(who: Principal) {
+  if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r))) throw problems.forbidden('只有村（居）干部可以维护农户档案', 'only village cadres keep the registry');
+}
+
 /** A household the principal may change: it exists, is open, and lies in a village they keep. */
 async function editable(tx: pg.ClientBase, who: Principal, id: string, opts: { allowClosed?: boolean } = {}) {
-  if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r))) throw problems.forbidden('只有村（居）干部可以维护农户档案', 'only village cadres keep the registry');
+  requireRegistrar(who);
   const { rows } = await tx.query('SELECT * FROM households WHERE id = $1 FOR UPDATE', [id]);
   const h = rows[0];
   if (!h || !holdsRoleOver(who, '*', h.org_path)) throw problems.notFound('农户不存在', 'household not found');
@@ -255,6 +259,7 @@ export interface CorrectRequest {
 
 /** 信息更正 correct the household's contact data or a member's fields, with the reason. */
 export async function correctHousehold(deps: ServiceDeps, who: Principal, id: string, body: CorrectRequest) {
+  requireRegistrar(who);
   const reason = reasonOf(body.reason);
   return inTransaction(deps.db, async (tx) => {
     const h = await editable(tx, who, id);
@@ -289,6 +294,7 @@ export async function correctHousehold(deps: ServiceDeps, who: Principal, id: st
 
 /** 成员增加 a member joins (birth, marriage, moving in, or one missed at registration). */
 export async function addMember(deps: ServiceDeps, who: Principal, id: string, body: { member?: MemberInput; reason?: string; date?: string; note?: string }) {
+  requireRegistrar(who);
   const errors: FieldError[] = [];
   const reason = typeof body.reason === 'string' && body.reason in JOIN_REASONS ? (body.reason as keyof typeof JOIN_REASONS) : undefined;
   if (!reason) errors.push(fe('reason', `请选择增加原因：${Object.values(JOIN_REASONS).join('、')}`, `reason is one of ${Object.keys(JOIN_REASONS).join(', ')}`));
@@ -317,6 +323,7 @@ export async function addMember(deps: ServiceDeps, who: Principal, id: string, b
 
 /** 成员减少 a member leaves (death, marriage out, 分户, moving out) on a date. */
 export async function leaveMember(deps: ServiceDeps, who: Principal, id: string, body: { idNumber?: string; reason?: string; date?: string; note?: string }) {
+  requireRegistrar(who);
   const errors: FieldError[] = [];
   const reason = typeof body.reason === 'string' && body.reason in LEAVE_REASONS ? (body.reason as keyof typeof LEAVE_REASONS) : undefined;
   if (!reason) errors.push(fe('reason', `请选择减少原因：${Object.values(LEAVE_REASONS).join('、')}`, `reason is one of ${Object.keys(LEAVE_REASONS).join(', ')}`));
@@ -341,6 +348,7 @@ export async function leaveMember(deps: ServiceDeps, who: Principal, id: string,
 
 /** 注销 close a household: moved away, merged into another, or all members deceased. */
 export async function closeHousehold(deps: ServiceDeps, who: Principal, id: string, body: { reason?: string; note?: string; date?: string; mergedInto?: string }) {
+  requireRegistrar(who);
   const errors: FieldError[] = [];
   const reason = typeof body.reason === 'string' && body.reason in CLOSE_REASONS ? (body.reason as keyof typeof CLOSE_REASONS) : undefined;
   if (!reason) errors.push(fe('reason', `请选择注销原因：${Object.values(CLOSE_REASONS).join('、')}`, `reason is one of ${Object.keys(CLOSE_REASONS).join(', ')}`));

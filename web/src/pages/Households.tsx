@@ -13,7 +13,7 @@ import { useSession } from '../session';
 import { fmt, fmtDate, MONITOR_TYPE, MONITORING, PROCESS, STATUS } from '../labels';
 
 const JOIN = { birth: '出生', marriage_in: '嫁入（婚迁）', moved_in: '迁入', correction: '补录' };
-const LEAVE = { death: '死亡', marriage_out: '嫁出（婚迁）', split: '分户', moved_out: '迁出', verified_out: '核实后不在户内', household_closed: '随户注销' };
+const LEAVE = { death: '死亡', marriage_out: '嫁出（婚迁）', split: '分户', moved_out: '迁出', verified_out: '核实后不在户内', imported_out: '导入时不在户内', household_closed: '随户注销' };
 const CLOSE = { moved_away: '迁出', merged: '并户', all_deceased: '家庭成员均已死亡' };
 const HISTORY: Record<string, string> = {
   'household.created': '新增登记', 'household.corrected': '信息更正', 'household.closed': '注销',
