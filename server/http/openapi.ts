@@ -5,6 +5,7 @@
  */
 import { CASE_ROLES } from '../services/principal.js';
 import { REGISTRARS } from '../services/households.js';
+import { IMPORT_ROLES } from '../services/household-import.js';
 
 export type Access =
   | 'public'
@@ -91,6 +92,14 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/households', summary: '新增农户（含家庭成员）Register a household with its members', access: REGISTRAR, ok: 201,
     body: { type: 'object', required: ['org', 'members'], properties: { org: { type: 'string' }, members: { type: 'array', minItems: 1, maxItems: 30, items: member },
       phone: { type: 'string' }, address: { type: 'string', maxLength: 200 }, reason: { type: 'string', maxLength: 500 } } } },
+  { method: 'post', path: '/api/households/import-preview', summary: '农户导入预览：整份检查（逐行报错，不写入）并列出将发生的变更 Check a household file and preview its changes', access: { roles: [...IMPORT_ROLES] }, ok: 200,
+    query: { filename: { type: 'string' } }, upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+  { method: 'post', path: '/api/households/import', summary: '农户导入（确认预览后；重复导入无变化）Apply a previewed household file', access: { roles: [...IMPORT_ROLES] }, ok: 200,
+    query: { filename: { type: 'string' }, confirm: { type: 'string', description: '预览返回的 sha256' } }, upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+  { method: 'get', path: '/api/households/import-template', summary: '农户导入模板（户信息 + 家庭成员，附件2指标）Import template', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households/export', summary: '导出农户及最新附件2（与导入同一格式；默认脱敏，unmask=1 须有权限并留痕）Export households', access: 'staff', ok: 200,
+    query: { org: { type: 'string' }, status: { type: 'string', enum: ['none', 'warning', 'monitored', 'eliminated'] }, since: { type: 'string', description: 'YYYY-MM-DD 起有变更的' },
+      unmask: { type: 'string', enum: ['1'] } } },
   { method: 'get', path: '/api/households/{id}', summary: '农户档案：成员及变更记录、案件、附件2版本 Household with members, history, cases', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/households/{id}/start-check', summary: '发起前检查：该流程是否适用于此农户 May this process start for the household', access: 'staff', ok: 200,
     query: { process: { type: 'string' } } },

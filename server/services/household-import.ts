@@ -280,6 +280,8 @@ export async function checkFile(
     });
     const id = parseResidentId(get('A7'));
     if (!id.valid) return err(memberSheet, line, 'A7 身份证号码', id.message, id.message_en);
+    // a cell that could not be read is reported once, not again as missing
+    if (!ok) return;
     if (!m.name) return err(memberSheet, line, 'A5 姓名', '姓名不能为空', 'the name is required');
     if (!m.relation) return err(memberSheet, line, 'A8 与户主关系', '与户主关系不能为空', 'the relation is required');
     const seen = firstSeen.get(id.normalised);
@@ -287,7 +289,7 @@ export async function checkFile(
       return err(memberSheet, line, 'A7 身份证号码', seen.number === number ? `与第${seen.line}行身份证号重复` : `身份证号同时出现在户 ${seen.number}（第${seen.line}行）和户 ${number} 中`, 'the same ID in two rows');
     }
     firstSeen.set(id.normalised, { number, line });
-    if (ok) h.members.push({ ...(m as Omit<ParsedMember, 'idNumber'>), idNumber: id.normalised } as ParsedMember);
+    h.members.push({ ...(m as Omit<ParsedMember, 'idNumber'>), idNumber: id.normalised } as ParsedMember);
   });
   for (const h of households) {
     if (!h.members.length && !errors.some((e) => e.line === h.line && e.sheet === h.sheet)) {
