@@ -4,7 +4,7 @@
  * their changes, corrections with a reason, members joining and leaving, closing, 附件2
  * versions and the cases of its life.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Spin, Table, Tag, Timeline, message } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -36,6 +36,7 @@ function useMemberLabels() {
   return labels;
 }
 
+const isImporter = (roles: { role: string }[] | undefined) => (roles ?? []).some((r) => ['county_rural_bureau', 'village_cadre', 'village_secretary'].includes(r.role));
 const isRegistrar = (roles: { role: string }[] | undefined) => (roles ?? []).some((r) => ['village_cadre', 'village_secretary'].includes(r.role));
 
 export default function Households() {
@@ -49,19 +50,24 @@ function Search() {
   const [status, setStatus] = useState<string>();
   const [items, setItems] = useState<any[]>();
   const [adding, setAdding] = useState(false);
+  const [tick, setTick] = useState(0);
   const navigate = useNavigate();
   useEffect(() => {
     const params = new URLSearchParams();
     if (q) params.set('q', q);
     if (status) params.set('status', status);
     api.get(`/api/households?${params}`).then((r) => setItems(r.items));
-  }, [q, status]);
+  }, [q, status, tick]);
   return (
     <Card title="农户查询" extra={
       <Space wrap>
         <Select allowClear placeholder="监测状态" aria-label="监测状态" style={{ width: 120 }} value={status} onChange={setStatus} options={options(MONITORING)} />
         <Input.Search allowClear placeholder="姓名、户编号或身份证号（全号或后4位）" onSearch={(v) => setQ(v.trim())} style={{ width: 300 }} aria-label="搜索农户" />
         {isRegistrar(me?.roles) && <Button type="primary" onClick={() => setAdding(true)}>新增农户</Button>}
+        {isImporter(me?.roles) && <ImportButton onDone={() => setTick((t) => t + 1)} />}
+        <Button href={`/api/households/export?${new URLSearchParams({ ...(status ? { status } : {}) })}`}>导出Excel（脱敏）</Button>
+        {isImporter(me?.roles) && <Button href={`/api/households/export?${new URLSearchParams({ ...(status ? { status } : {}), unmask: '1' })}`}>导出Excel（完整，留痕）</Button>}
+        <Button type="link" href="/api/households/import-template">下载导入模板</Button>
       </Space>
     }>
       <Table rowKey="id" loading={!items} dataSource={items} scroll={{ x: 700 }} onRow={(r) => ({ onClick: () => navigate(`/households/${r.id}`), style: { cursor: 'pointer' } })}
@@ -81,6 +87,64 @@ function Search() {
         ]} />
       {adding && <Register onClose={() => setAdding(false)} onDone={(id) => navigate(`/households/${id}`)} />}
     </Card>
+  );
+}
+
+/** 导入 upload → whole-file check (each bad row listed) → the changes previewed → confirm */
+function ImportButton({ onDone }: { onDone: () => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File>();
+  const [preview, setPreview] = useState<any>();
+  const [errors, setErrors] = useState<{ title: string; items: string[] }>();
+  const [busy, setBusy] = useState(false);
+  const reset = () => {
+    setFile(undefined);
+    setPreview(undefined);
+    setErrors(undefined);
+    if (input.current) input.current.value = '';
+  };
+  const check = async (f: File) => {
+    setFile(f);
+    setBusy(true);
+    try {
+      setPreview(await api.upload(`/api/households/import-preview?filename=${encodeURIComponent(f.name)}`, f));
+    } catch (e) {
+      setErrors(e instanceof ApiError ? { title: e.title, items: e.errors.map((x) => x.message) } : { title: '网络异常，请重试', items: [] });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const confirm = async () => {
+    if (!file || !preview) return;
+    setBusy(true);
+    try {
+      const r = await api.upload(`/api/households/import?filename=${encodeURIComponent(file.name)}&confirm=${preview.sha256}`, file);
+      message.success(`导入完成：新增 ${r.created} 户，更新 ${r.updated} 户，未变 ${r.unchanged} 户`);
+      reset();
+      onDone();
+    } catch (e) {
+      setErrors(e instanceof ApiError ? { title: e.title, items: e.errors.map((x) => x.message) } : { title: '网络异常，请重试', items: [] });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <input ref={input} type="file" accept=".csv,.xlsx" aria-label="选择农户文件" style={{ display: 'none' }} onChange={(e) => e.target.files?.[0] && void check(e.target.files[0])} />
+      <Button loading={busy && !preview && !errors} onClick={() => input.current?.click()}>导入农户</Button>
+      <Modal open={!!preview || !!errors} title={errors ? '文件有误，未导入' : '导入预览'} onCancel={reset} onOk={errors ? reset : confirm} confirmLoading={busy}
+        okText={errors ? '知道了' : preview?.totalChanges ? '确认导入' : '关闭'} cancelText="取消" width={760} destroyOnHidden>
+        {errors && <Alert type="error" showIcon message={errors.title} description={<ul style={{ maxHeight: 360, overflow: 'auto', paddingLeft: 18 }}>{errors.items.map((x, i) => <li key={i}>{x}</li>)}</ul>} />}
+        {preview && (
+          <>
+            <p>共 {preview.households} 户、{preview.members} 人；将变更 {preview.changed} 户，{preview.unchanged} 户无变化。</p>
+            {preview.totalChanges ? (
+              <ul style={{ maxHeight: 360, overflow: 'auto', paddingLeft: 18 }}>{preview.changes.map((c: { message: string }, i: number) => <li key={i}>{c.message}</li>)}</ul>
+            ) : <Alert type="success" showIcon message="文件与农户档案一致，无需导入" />}
+          </>
+        )}
+      </Modal>
+    </>
   );
 }
 
