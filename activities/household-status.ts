@@ -9,6 +9,7 @@ import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import {
   DuplicateMemberError,
+  closeWarningsForCase,
   STAGES,
   fromCollectionMember,
   recordHistory,
@@ -17,6 +18,9 @@ import {
   type CollectionStage,
 } from '../server/services/household-store.js';
 import type { ActivityDefinition } from './registry.js';
+
+/** the loop of a department warning closes where case outcomes reach the registry */
+export { closeWarningsForCase };
 
 export interface HouseholdStatusInput {
   householdId: string;

@@ -62,5 +62,7 @@ export function householdRoutes(svc: ServiceDeps): express.Router {
   r.post('/households/:id/members', handle(async (req) => households.addMember(svc, requireUser(req), String(req.params.id), body(req)), 201));
   r.post('/households/:id/members/remove', handle(async (req) => households.leaveMember(svc, requireUser(req), String(req.params.id), body(req))));
   r.post('/households/:id/close', handle(async (req) => households.closeHousehold(svc, requireUser(req), String(req.params.id), body(req))));
+  r.get('/warnings', handle(async (req) => households.listWarnings(svc, requireUser(req), req.query as { status?: string })));
+  r.post('/warnings/:id/dismiss', handle(async (req) => households.dismissWarning(svc, requireUser(req), String(req.params.id), body(req))));
   return r;
 }

@@ -59,6 +59,24 @@ CREATE TABLE household_collections (
 );
 CREATE INDEX household_collections_latest ON household_collections (household_id, written_at DESC);
 
+-- 部门数据预警 a department-data warning as a tracked item: raised by the monthly comparison, then an
+-- identification started (and ended), or dismissed by the village with a reason; one live warning per household
+CREATE TABLE department_warnings (
+  id text PRIMARY KEY,
+  household_id text NOT NULL REFERENCES households(id),
+  village_id text,
+  kinds text[] NOT NULL DEFAULT '{}',
+  raised_case_id text,
+  raised_at timestamptz NOT NULL DEFAULT now(),
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'started', 'dismissed', 'closed')),
+  identification_case_id text,
+  reason text,
+  closed_by text,
+  closed_at timestamptz
+);
+CREATE UNIQUE INDEX department_warnings_live ON department_warnings (household_id) WHERE status IN ('open', 'started');
+CREATE INDEX department_warnings_open ON department_warnings (village_id, raised_at) WHERE status = 'open';
+
 -- members of the demo/legacy rows, copied from the jsonb list
 INSERT INTO household_members (household_id, id_number, name, relation, attrs, ord)
 SELECT h.id, m->>'idNumber', m->>'name', m->>'relation', m - 'idNumber' - 'name' - 'relation', (o - 1)::int
@@ -67,6 +85,7 @@ SELECT h.id, m->>'idNumber', m->>'name', m->>'relation', m - 'idNumber' - 'name'
 ON CONFLICT DO NOTHING;
 
 -- Down Migration
+DROP TABLE department_warnings;
 DROP TABLE household_collections;
 DROP TABLE household_history;
 DROP TABLE household_members;

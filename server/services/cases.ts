@@ -20,6 +20,7 @@ import { caseOrg } from './directory.js';
 import { holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
 import { refusalProblem, startRefusal } from './households.js';
+import { warningFollowedBy } from './household-store.js';
 
 export interface StartCaseRequest {
   process: string;
@@ -124,6 +125,8 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
     }
     fresh = false; // the same request again: answer with the case it made
   }
+  // 闭环 a department warning on this household is now followed by this identification
+  if (fresh && subject.id && def!.subjectStatuses?.includes('warning')) await warningFollowedBy(db, subject.id, caseId);
   if (fresh && submitNow && first?.type === 'task') {
     const task = await waitForTask(deps, caseId, first.id);
     const action = first.actions.find((a) => a.kind === 'submit') ?? first.actions[0];

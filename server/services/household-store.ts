@@ -265,3 +265,41 @@ function mergeMembers(registered: Record<string, unknown>[], collected: unknown)
   const known = new Map((Array.isArray(collected) ? collected : []).map((m: Record<string, unknown>) => [String(m.A7 ?? ''), m]));
   return registered.map((m) => ({ ...(known.get(String(m.A7)) ?? {}), ...m }));
 }
+
+// ---------------------------------------------------------------- 部门数据预警 as tracked items
+
+/** A warning raised by the comparison (idempotent per case and household; one live warning per household). */
+export async function raiseWarning(db: Queryable, w: { householdId: string; villageId: string | null; kinds: string[]; caseId: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO department_warnings (id, household_id, village_id, kinds, raised_case_id) VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING`,
+    [`${w.caseId}:${w.householdId}`, w.householdId, w.villageId, w.kinds, w.caseId],
+  );
+}
+
+/** An identification started for a warned household: the warning is followed by that case. */
+export async function warningFollowedBy(db: Queryable, householdId: string, caseId: string): Promise<void> {
+  await db.query(`UPDATE department_warnings SET status = 'started', identification_case_id = $2 WHERE household_id = $1 AND status = 'open'`, [householdId, caseId]);
+}
+
+/**
+ * 闭环 a case for a household ended. A rejected identification of a warned household clears
+ * the warning status (the household is 未纳入监测 again) with the reason recorded; the warning
+ * the case followed is closed either way. Running it again changes nothing.
+ */
+export async function closeWarningsForCase(db: Queryable, caseId: string, outcome: string): Promise<void> {
+  const rejected = ['rejected', 'refused'].includes(outcome);
+  const cleared = await db.query(
+    `UPDATE households SET monitoring_status = 'none', updated_at = now()
+      WHERE active_case_id = $1 AND monitoring_status = 'warning' AND $2 RETURNING id`,
+    [caseId, rejected],
+  );
+  for (const r of cleared.rows) {
+    await recordHistory(db, r.id, 'status.cleared', { actorId: null, caseId, reason: `识别未通过（案件 ${caseId}），解除预警状态` });
+  }
+  await db.query(
+    `UPDATE department_warnings SET status = 'closed', closed_at = now(),
+        reason = CASE WHEN $2 THEN '识别未通过，预警解除' ELSE '已完成识别（' || $3 || '）' END
+      WHERE identification_case_id = $1 AND status = 'started'`,
+    [caseId, rejected, outcome],
+  );
+}

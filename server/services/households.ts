@@ -435,3 +435,37 @@ export async function startCheck(deps: ServiceDeps, who: Principal, id: string, 
     ? { allowed: false, status: refusal.status, code: refusal.code, message: refusal.message, message_en: refusal.message_en, openCaseId: refusal.openCaseId ?? null }
     : { allowed: true, status: rows[0].monitoring_status };
 }
+
+// ---------------------------------------------------------------- 部门数据预警 followed to the end
+
+/** 预警清单 open (or all) department warnings of the principal's region, oldest first. */
+export async function listWarnings(deps: ServiceDeps, who: Principal, q: { status?: string }) {
+  const status = q.status === 'all' ? null : (q.status ?? 'open');
+  const { rows } = await deps.db.query(
+    `SELECT w.id, w.household_id, h.head_name, w.village_id, o.name AS village_name, w.kinds, w.raised_case_id, w.raised_at, w.status,
+            w.identification_case_id, w.reason, w.closed_at
+       FROM department_warnings w JOIN households h ON h.id = w.household_id LEFT JOIN org_nodes o ON o.id = w.village_id
+      WHERE h.org_path && $1::text[] AND ($2::text IS NULL OR w.status = $2) ORDER BY w.raised_at, w.id LIMIT 500`,
+    [regionNodes(who), status],
+  );
+  return { items: rows };
+}
+
+/** 核查排除 the village checked on site and found no risk: the warning is dismissed with the reason, the status cleared. */
+export async function dismissWarning(deps: ServiceDeps, who: Principal, id: string, body: { reason?: string }) {
+  requireRegistrar(who);
+  const reason = reasonOf(body.reason);
+  if (reason.error) throw problems.invalid([reason.error]);
+  return inTransaction(deps.db, async (tx) => {
+    const w = (await tx.query('SELECT w.*, h.org_path FROM department_warnings w JOIN households h ON h.id = w.household_id WHERE w.id = $1 FOR UPDATE', [id])).rows[0];
+    if (!w || !holdsRoleOver(who, '*', w.org_path)) throw problems.notFound('预警不存在', 'warning not found');
+    if (!holdsRoleOver(who, REGISTRARS, w.org_path)) throw problems.forbidden('只能处理本村的预警', 'you handle warnings of your own village only');
+    if (w.status !== 'open') throw problems.conflict(w.status === 'started' ? `已发起识别 ${w.identification_case_id}，预警随案件办结` : '该预警已处理', 'the warning is no longer open', 'stale_action');
+    await tx.query(`UPDATE department_warnings SET status = 'dismissed', reason = $2, closed_by = $3, closed_at = now() WHERE id = $1`, [id, reason.value, who.userId]);
+    const cleared = await tx.query(`UPDATE households SET monitoring_status = 'none', updated_at = now() WHERE id = $1 AND monitoring_status = 'warning' RETURNING id`, [w.household_id]);
+    const ctx = { actorId: who.userId, reason: `入户核查排除预警：${reason.value}` };
+    await recordHistory(tx, w.household_id, 'warning.dismissed', ctx, { detail: { warning: id, statusCleared: (cleared.rowCount ?? 0) > 0 } });
+    await audit(tx, who, 'household.warning-dismissed', w.household_id, { warning: id, reason: reason.value });
+    return { id, status: 'dismissed' };
+  });
+}
