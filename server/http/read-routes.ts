@@ -13,6 +13,7 @@ import { requireUser } from './session.js';
 import { resolvedForm } from '../services/form-check.js';
 import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
+import { householdPrefillContext } from '../services/household-store.js';
 import { problems } from './problem.js';
 
 /** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
@@ -173,7 +174,10 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     await inTransaction(db, (tx) =>
       appendAudit(tx, [{ id: `prefill:${h.id}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'household.read-unmasked', target: h.id }]),
     );
+    // 一份附件2贯穿始终 a procedure that starts with 附件2 (elimination) opens from the household's latest one
+    const known = await householdPrefillContext(db, h.id);
     return {
+      collection: known?.collection ?? { members: known?.members ?? [] },
       application: {
         name: h.head_name,
         idNumber: h.head_id_number,

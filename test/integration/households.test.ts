@@ -57,6 +57,9 @@ describe('household registry', () => {
     expect(page.body.household).toMatchObject({ head_name: '赵大山', monitoring_status: 'none' });
     expect(page.body.members.map((m: { name: string; active: boolean }) => [m.name, m.active])).toEqual([['赵大山', true], ['钱小花', true], ['赵小明', true]]);
     expect(page.body.history.map((x: { kind: string }) => x.kind)).toEqual(expect.arrayContaining(['household.created', 'member.added']));
+    // a procedure that starts with 附件2 (elimination) opens with the registered members
+    const pre = await cadre.get(`/api/households/${id}/prefill`);
+    expect(pre.body.collection.members).toEqual(members.map((m) => ({ A5: m.name, A7: m.idNumber, A8: m.relation, A13: m.health, A14: m.labour })));
     const audit = await app.tdb.db.query(`SELECT actor_id, detail FROM audit_events WHERE action = 'household.created' AND target = $1`, [id]);
     expect(audit.rows).toEqual([{ actor_id: expect.any(String), detail: { reason: '新增边缘户登记', members: 3 } }]);
   });

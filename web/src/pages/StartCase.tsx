@@ -52,7 +52,10 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
   }, [process]);
   useEffect(() => {
     setPrefill(undefined);
-    if (subject && doc?.key === 'application') api.get(`/api/households/${subject}/prefill`).then((r) => setPrefill(r.application)).catch(() => setPrefill({}));
+    // 附件1 from the household record; 附件2 (elimination) from the household's latest approved 附件2
+    if (subject && (doc?.key === 'application' || doc?.key === 'collection')) {
+      api.get(`/api/households/${subject}/prefill`).then((r) => setPrefill(doc.key === 'application' ? r.application : r.collection)).catch(() => setPrefill({}));
+    } else if (subject) setPrefill({});
   }, [subject, doc]);
   const needsHousehold = processes.find((p) => p.key === process)?.subject === 'household';
 
