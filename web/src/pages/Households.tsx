@@ -41,7 +41,56 @@ const isRegistrar = (roles: { role: string }[] | undefined) => (roles ?? []).som
 
 export default function Households() {
   const { id } = useParams();
-  return id ? <Household id={id} /> : <Search />;
+  return id ? <Household id={id} /> : (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <OpenWarnings />
+      <Search />
+    </Space>
+  );
+}
+
+/** 待核查预警 open department warnings of my region: start an identification, or dismiss with the reason found on site */
+function OpenWarnings() {
+  const { me } = useSession();
+  const [items, setItems] = useState<any[]>([]);
+  const [dismissing, setDismissing] = useState<any>();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const load = () => api.get('/api/warnings').then((r) => setItems(r.items)).catch(() => setItems([]));
+  useEffect(() => {
+    load();
+  }, []);
+  if (!items.length) return null;
+  const dismiss = async () => {
+    setError(undefined);
+    try {
+      await api.post(`/api/warnings/${encodeURIComponent(dismissing.id)}/dismiss`, { reason });
+      setDismissing(undefined);
+      setReason('');
+      load();
+    } catch (e) {
+      setError(e instanceof ApiError ? [e.title, ...e.errors.map((x) => x.message)].join('；') : '网络异常，请重试');
+    }
+  };
+  return (
+    <Card title={`待核查的部门数据预警（${items.length}）`}>
+      <Table size="small" rowKey="id" pagination={{ pageSize: 5, hideOnSinglePage: true }} dataSource={items} scroll={{ x: 640 }}
+        columns={[
+          { title: '农户', render: (w: any) => <Link to={`/households/${w.household_id}`}>{w.head_name}（{w.household_id}）</Link> },
+          { title: '村', dataIndex: 'village_name' },
+          { title: '命中', dataIndex: 'kinds', render: (k: string[]) => k.join('、') },
+          { title: '预警时间', dataIndex: 'raised_at', render: (v: string) => fmtDate(v) },
+          { title: '处理', render: (w: any) => (isRegistrar(me?.roles)
+            ? <Space><span>符合条件的请“发起”识别（渠道：部门数据预警）</span><Button size="small" onClick={() => setDismissing(w)}>核查排除</Button></Space>
+            : '待村级核查') },
+        ]} />
+      <Modal open={!!dismissing} title="入户核查后排除预警" okText="排除预警" cancelText="取消" onOk={dismiss} onCancel={() => setDismissing(undefined)} destroyOnHidden>
+        {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 12 }} />}
+        <p>{dismissing?.head_name}户：请写明入户核查的情况和排除的理由，将记入农户档案。</p>
+        <Input.TextArea aria-label="排除理由" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Modal>
+    </Card>
+  );
 }
 
 function Search() {
