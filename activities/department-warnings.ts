@@ -6,6 +6,7 @@
  * department-warning channel.
  */
 import { Context } from '@temporalio/activity';
+import { raiseWarning } from '../server/services/household-store.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface WarningsInput {
@@ -45,6 +46,8 @@ export const raiseDepartmentWarnings: ActivityDefinition<WarningsInput, { warned
         const row = r.rows[0];
         if (!row) continue;
         warned.push(householdId);
+        // a tracked item: open until an identification follows it or the village dismisses it with a reason
+        await raiseWarning(db, { householdId, villageId: row.village, kinds: [...kinds], caseId });
         await db.query(
           `INSERT INTO notifications (id, role, org_id, case_id, kind, message) VALUES ($1,'village_cadre',$2,$3,'warning',$4) ON CONFLICT (id) DO NOTHING`,
           [`${caseId}:${info.activityId}:${householdId}`, row.village, caseId,

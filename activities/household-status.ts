@@ -1,19 +1,41 @@
 /**
  * 监测状态 set a household's monitoring status and type (three types, seeds/000…
- * line 2274) and its monitor contact (line 2360) when a procedure decides it.
+ * line 2274) and its monitor contact (line 2360) when a procedure decides it; and
+ * 一份附件2贯穿始终 (line 2563) write the case's approved 附件2 back to the registry:
+ * kept under its stage (versioned per case), its members become the household's
+ * members, so the next procedure and the department comparison see them.
  */
+import { Context } from '@temporalio/activity';
+import type pg from 'pg';
+import {
+  DuplicateMemberError,
+  closeWarningsForCase,
+  STAGES,
+  fromCollectionMember,
+  recordHistory,
+  storeCollection,
+  syncMembers,
+  type CollectionStage,
+} from '../server/services/household-store.js';
 import type { ActivityDefinition } from './registry.js';
+
+/** the loop of a department warning closes where case outcomes reach the registry */
+export { closeWarningsForCase };
 
 export interface HouseholdStatusInput {
   householdId: string;
   status: 'warning' | 'monitored' | 'eliminated' | 'none';
   type?: string | null;
   monitorContact?: { name?: string; phone?: string } | null;
+  /** the case's approved 附件2, written back to the registry */
+  collection?: Record<string, unknown> | null;
+  /** which stage of 附件2 the case filled */
+  stage?: CollectionStage;
 }
 
-export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { updated: boolean }> = {
+export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { updated: boolean; collectionVersion?: number }> = {
   name: 'setHouseholdStatus',
-  title: { zh: '更新农户监测状态', en: 'Set household monitoring status' },
+  title: { zh: '更新农户监测状态（附件2写回农户档案）', en: 'Set household monitoring status (write form 2 back)' },
   inputSchema: {
     type: 'object',
     required: ['householdId', 'status'],
@@ -23,23 +45,67 @@ export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { upda
       status: { enum: ['warning', 'monitored', 'eliminated', 'none'] },
       type: { type: ['string', 'null'] },
       monitorContact: { type: ['object', 'null'] },
+      collection: { type: ['object', 'null'], title: '附件2（写回农户档案）' },
+      stage: { enum: [...STAGES], title: '附件2填写阶段' },
     },
   },
-  outputSchema: { type: 'object', properties: { updated: { type: 'boolean' } } },
+  outputSchema: { type: 'object', properties: { updated: { type: 'boolean' }, collectionVersion: { type: 'integer' } } },
   create:
     ({ db }) =>
     async (input) => {
-      // setting the same values again is harmless: the activity is idempotent by nature
-      const r = await db.query(
-        `UPDATE households SET monitoring_status = $2,
-           monitoring_type = COALESCE($3, monitoring_type),
-           monitor_contact = COALESCE($4, monitor_contact),
-           -- the date monitoring began: kept while monitored, cleared when the risk is gone
-           monitored_since = CASE WHEN $2 = 'monitored' THEN COALESCE(monitored_since, current_date) ELSE NULL END,
-           updated_at = now()
-         WHERE id = $1`,
-        [input.householdId, input.status, input.type ?? null, input.monitorContact ? JSON.stringify(input.monitorContact) : null],
-      );
-      return { updated: (r.rowCount ?? 0) > 0 };
+      const info = Context.current().info;
+      const caseId = info.workflowExecution?.workflowId ?? info.activityId;
+      const client = await db.connect();
+      try {
+        await client.query('BEGIN');
+        // setting the same values again is harmless: every write below is idempotent by nature
+        const r = await client.query(
+          `UPDATE households SET monitoring_status = $2,
+             monitoring_type = COALESCE($3, monitoring_type),
+             monitor_contact = COALESCE($4, monitor_contact),
+             -- the date monitoring began: kept while monitored, cleared when the risk is gone
+             monitored_since = CASE WHEN $2 = 'monitored' THEN COALESCE(monitored_since, current_date) ELSE NULL END,
+             updated_at = now()
+           WHERE id = $1`,
+          [input.householdId, input.status, input.type ?? null, input.monitorContact ? JSON.stringify(input.monitorContact) : null],
+        );
+        let collectionVersion: number | undefined;
+        if (r.rowCount && input.collection && typeof input.collection === 'object') {
+          // the approved 附件2 carries the type the approval decided (附件3 may differ from what the verifiers proposed)
+          const approved = input.type ? { ...input.collection, A3: input.type } : input.collection;
+          collectionVersion = await writeBack(client, input.householdId, caseId, input.stage ?? 'identification', approved);
+        }
+        await client.query('COMMIT');
+        return { updated: (r.rowCount ?? 0) > 0, ...(collectionVersion ? { collectionVersion } : {}) };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
 };
+
+async function writeBack(tx: pg.ClientBase, householdId: string, caseId: string, stage: CollectionStage, collection: Record<string, unknown>) {
+  const stored = await storeCollection(tx, householdId, stage, caseId, collection);
+  const ctx = { actorId: null, caseId, reason: `案件 ${caseId} 审定的附件2` };
+  if (stored.fresh) await recordHistory(tx, householdId, 'collection.written', ctx, { detail: { stage, version: stored.version } });
+  const rows = Array.isArray(collection.members) ? (collection.members as Record<string, unknown>[]) : [];
+  const members = rows.map(fromCollectionMember).filter((m) => m.idNumber && m.name);
+  if (!members.length) return stored.version;
+  try {
+    // the verified members are the household's members; those the verifiers did not list leave
+    await tx.query('SAVEPOINT members');
+    await syncMembers(tx, householdId, members, { ...ctx, removeMissing: 'verified_out', addReason: `案件 ${caseId} 入户核实新增` });
+    await tx.query('RELEASE SAVEPOINT members');
+  } catch (err) {
+    if (!(err instanceof DuplicateMemberError)) throw err;
+    // a person registered in another household is not moved silently: the history says so
+    await tx.query('ROLLBACK TO SAVEPOINT members');
+    await recordHistory(tx, householdId, 'collection.members-conflict', ctx, {
+      idNumber: err.idNumber,
+      detail: { existingHousehold: err.householdId },
+    });
+  }
+  return stored.version;
+}

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { ProjectArgs, ProjectionEvent } from '../workflows/contract.js';
 import { appendAudit, type AuditEntry } from '../server/audit/chain.js';
 import { inTransaction } from '../server/db.js';
+import { closeWarningsForCase } from './household-status.js';
 
 const ts = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
@@ -176,6 +177,8 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       await db.query('UPDATE cases SET status = $2, outcome = $3, ended_at = $4, current_steps = $5 WHERE id = $1', [
         caseId, ev.status, ev.outcome, ts(ev.at), '[]',
       ]);
+      // before the household is released: a rejected identification clears its warning (activities/household-status.ts)
+      await closeWarningsForCase(db, caseId, ev.status);
       await db.query('UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1', [caseId]);
       await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1 AND kind = 'window'`, [caseId, ts(ev.at)]);
       await db.query('DELETE FROM calendar_waits WHERE case_id = $1', [caseId]);

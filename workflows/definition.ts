@@ -200,6 +200,9 @@ export type Step = TaskStep | ParallelStep | NoticeStep | ActivityStep | Decisio
 /** 办理对象 what a case is about. */
 export type SubjectKind = 'household' | 'project' | 'asset' | 'campaign';
 
+/** 监测状态 a household's monitoring status: 未纳入 / 预警 / 监测中 / 风险已消除 */
+export type SubjectStatus = 'none' | 'warning' | 'monitored' | 'eliminated';
+
 export interface ProcessDefinition {
   key: string;
   version: number;
@@ -207,6 +210,8 @@ export interface ProcessDefinition {
   subject: SubjectKind;
   /** a household case holds its household while it runs (default); follow-ups set false to run beside it */
   exclusive?: boolean;
+  /** 适用对象 household statuses a case may start from (identification: not monitored; elimination: monitored); any when absent */
+  subjectStatuses?: SubjectStatus[];
   /** the level of the node a case starts at (usually village) */
   startLevel?: OrgLevel;
   /** roles that may start a case */

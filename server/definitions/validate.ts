@@ -37,6 +37,9 @@ export function validateDefinition(input: unknown, registry: DefinitionRegistry)
   if (!def.steps.some((s) => s.type === 'end')) {
     errors.push({ path: '/steps', code: 'no_end', message: '流程没有结束步骤', message_en: 'the process has no end step' });
   }
+  if (def.subjectStatuses && def.subject !== 'household') {
+    errors.push({ path: '/subjectStatuses', code: 'statuses_without_household', message: '只有以农户为对象的流程才能限定适用的监测状态', message_en: 'subjectStatuses applies to household processes only' });
+  }
 
   // which steps sit inside a parallel branch (they may target "$join")
   const branchOf = new Map<string, string>();

@@ -4,6 +4,8 @@
  * (test/integration/authz-matrix.test.ts): who may call what, where.
  */
 import { CASE_ROLES } from '../services/principal.js';
+import { REGISTRARS } from '../services/households.js';
+import { IMPORT_ROLES } from '../services/household-import.js';
 
 export type Access =
   | 'public'
@@ -61,6 +63,13 @@ const CALENDAR_BODY = {
 };
 const SECURITY = { roles: ['security_admin'] };
 const AUDITOR = { roles: ['auditor'] };
+/** 村（居）干部 keep the household registry of their village */
+const REGISTRAR = { roles: [...REGISTRARS] };
+const member = {
+  type: 'object',
+  required: ['name', 'idNumber', 'relation'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 30 }, idNumber: { type: 'string' }, relation: { type: 'string' } },
+};
 
 export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/healthz', summary: '健康检查 Health of PostgreSQL and Temporal', access: 'public', ok: 200 },
@@ -114,8 +123,39 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/orgs', summary: '组织机构 Organisation tree', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/processes', summary: '可发起的流程 Published processes', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/users', summary: '本地区人员 People in my region', access: 'staff', ok: 200 },
-  { method: 'get', path: '/api/households', summary: '农户查询 Households in my region', access: 'staff', ok: 200 },
-  { method: 'get', path: '/api/households/{id}', summary: '农户详情 Household with its cases', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households', summary: '农户查询（姓名、户编号、身份证号全号或后几位）Search households in my region', access: 'staff', ok: 200,
+    query: { q: { type: 'string', description: '姓名、户编号、18位身份证号或其后4位以上' }, org: { type: 'string' },
+      status: { type: 'string', enum: ['none', 'warning', 'monitored', 'eliminated'] }, closed: { type: 'string', enum: ['include', 'only'] }, limit: { type: 'integer' } } },
+  { method: 'post', path: '/api/households', summary: '新增农户（含家庭成员）Register a household with its members', access: REGISTRAR, ok: 201,
+    body: { type: 'object', required: ['org', 'members'], properties: { org: { type: 'string' }, members: { type: 'array', minItems: 1, maxItems: 30, items: member },
+      phone: { type: 'string' }, address: { type: 'string', maxLength: 200 }, reason: { type: 'string', maxLength: 500 } } } },
+  { method: 'post', path: '/api/households/import-preview', summary: '农户导入预览：整份检查（逐行报错，不写入）并列出将发生的变更 Check a household file and preview its changes', access: { roles: [...IMPORT_ROLES] }, ok: 200,
+    query: { filename: { type: 'string' } }, upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+  { method: 'post', path: '/api/households/import', summary: '农户导入（确认预览后；重复导入无变化）Apply a previewed household file', access: { roles: [...IMPORT_ROLES] }, ok: 200,
+    query: { filename: { type: 'string' }, confirm: { type: 'string', description: '预览返回的 sha256' } }, upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+  { method: 'get', path: '/api/households/import-template', summary: '农户导入模板（户信息 + 家庭成员，附件2指标）Import template', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households/export', summary: '导出农户及最新附件2（与导入同一格式；默认脱敏，unmask=1 须有权限并留痕）Export households', access: 'staff', ok: 200,
+    query: { org: { type: 'string' }, status: { type: 'string', enum: ['none', 'warning', 'monitored', 'eliminated'] }, since: { type: 'string', description: 'YYYY-MM-DD 起有变更的' },
+      unmask: { type: 'string', enum: ['1'] } } },
+  { method: 'get', path: '/api/warnings', summary: '部门数据预警清单（默认未处理的）Department warnings of my region', access: 'staff', ok: 200,
+    query: { status: { type: 'string', enum: ['open', 'started', 'dismissed', 'closed', 'all'] } } },
+  { method: 'post', path: '/api/warnings/{id}/dismiss', summary: '入户核查后排除预警（须填原因）Dismiss a warning with the reason', access: REGISTRAR, ok: 200,
+    body: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } } },
+  { method: 'get', path: '/api/households/{id}', summary: '农户档案：成员及变更记录、案件、附件2版本 Household with members, history, cases', access: 'staff', ok: 200 },
+  { method: 'get', path: '/api/households/{id}/start-check', summary: '发起前检查：该流程是否适用于此农户 May this process start for the household', access: 'staff', ok: 200,
+    query: { process: { type: 'string' } } },
+  { method: 'post', path: '/api/households/{id}/correct', summary: '信息更正（须填原因）Correct household or member data', access: REGISTRAR, ok: 200,
+    body: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 }, phone: { type: ['string', 'null'] },
+      address: { type: ['string', 'null'] }, members: { type: 'array', items: { type: 'object', required: ['idNumber'], properties: { idNumber: { type: 'string' } } } } } } },
+  { method: 'post', path: '/api/households/{id}/members', summary: '成员增加（出生、婚迁、迁入、补录）Add a member', access: REGISTRAR, ok: 201,
+    body: { type: 'object', required: ['member', 'reason'], properties: { member, reason: { enum: ['birth', 'marriage_in', 'moved_in', 'correction'] },
+      date: { type: 'string' }, note: { type: 'string', maxLength: 500 } } } },
+  { method: 'post', path: '/api/households/{id}/members/remove', summary: '成员减少（死亡、婚迁、分户、迁出）Remove a member', access: REGISTRAR, ok: 200,
+    body: { type: 'object', required: ['idNumber', 'reason'], properties: { idNumber: { type: 'string' }, reason: { enum: ['death', 'marriage_out', 'split', 'moved_out'] },
+      date: { type: 'string' }, note: { type: 'string', maxLength: 500 } } } },
+  { method: 'post', path: '/api/households/{id}/close', summary: '注销农户（迁出、并户、成员均已死亡）Close a household', access: REGISTRAR, ok: 200,
+    body: { type: 'object', required: ['reason'], properties: { reason: { enum: ['moved_away', 'merged', 'all_deceased'] }, mergedInto: { type: 'string' },
+      date: { type: 'string' }, note: { type: 'string', maxLength: 500 } } } },
   { method: 'get', path: '/api/households/{id}/prefill', summary: '预填 Known data for a new application (audited)', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/events', summary: '实时刷新 Server-sent events with inbox counts', access: 'staff', ok: 200 },
   { method: 'get', path: '/api/views', summary: '我的常用筛选 My saved inbox views', access: 'staff', ok: 200 },

@@ -17,6 +17,7 @@ import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
 import { readCaseData } from '../services/personal-data.js';
 import { exportCasesCsv } from '../services/exports.js';
+import { householdPrefillContext } from '../services/household-store.js';
 import { problems } from './problem.js';
 import { intQuery } from './edge.js';
 
@@ -191,37 +192,6 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     return { items: rows };
   }));
 
-  r.get('/households', handle(async (req) => {
-    const who = requireUser(req);
-    const q = req.query as Record<string, string>;
-    const params: unknown[] = [regionIds(who.roles)];
-    const where = ['h.org_path && $1::text[]'];
-    if (q.q) { params.push(`%${q.q}%`); where.push(`(h.head_name LIKE $${params.length} OR h.id LIKE $${params.length})`); }
-    if (q.org) { params.push(q.org); where.push(`h.org_path @> ARRAY[$${params.length}]::text[]`); }
-    if (q.status) { params.push(q.status); where.push(`h.monitoring_status = $${params.length}`); }
-    const { rows } = await db.query(
-      `SELECT h.id, h.head_name, h.head_id_number, h.org_id, o.name AS org_name, h.monitoring_status, h.monitoring_type,
-              h.active_case_id, jsonb_array_length(h.members) AS size
-       FROM households h JOIN org_nodes o ON o.id = h.org_id WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT 200`,
-      params,
-    );
-    return { items: maskValue(rows) };
-  }));
-
-  r.get('/households/:id', handle(async (req) => {
-    const who = requireUser(req);
-    const { rows } = await db.query(
-      'SELECT h.*, o.name AS org_name FROM households h JOIN org_nodes o ON o.id = h.org_id WHERE h.id = $1 AND h.org_path && $2::text[]',
-      [String(req.params.id), regionIds(who.roles)],
-    );
-    if (!rows[0]) throw problems.notFound('农户不存在', 'household not found');
-    const hist = await db.query(
-      `SELECT id, title, process_key, status, outcome, started_at, ended_at FROM cases WHERE subject_kind = 'household' AND subject_id = $1 ORDER BY started_at`,
-      [rows[0].id],
-    );
-    return { household: maskValue(rows[0]), cases: hist.rows };
-  }));
-
   /** 一次采集、多次复用 the household's known data to prefill a new application (an audited full read). */
   r.get('/households/:id/prefill', handle(async (req) => {
     const who = requireUser(req);
@@ -236,7 +206,10 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     await inTransaction(db, (tx) =>
       appendAudit(tx, [{ id: `prefill:${h.id}:${Date.now()}:${who.userId}`, actorId: who.userId, action: 'household.read-unmasked', target: h.id }]),
     );
+    // 一份附件2贯穿始终 a procedure that starts with 附件2 (elimination) opens from the household's latest one
+    const known = await householdPrefillContext(db, h.id);
     return {
+      collection: known?.collection ?? { members: known?.members ?? [] },
       application: {
         name: h.head_name,
         idNumber: h.head_id_number,

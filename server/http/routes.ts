@@ -13,6 +13,7 @@ import { readRoutes } from './read-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { attachmentRoutes } from './attachment-routes.js';
 import { calendarRoutes } from './calendar-routes.js';
+import { householdRoutes } from './household-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { validateBodies } from './body-validation.js';
 import { bulkhead } from './bulkhead.js';
@@ -120,6 +121,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
   }));
   r.get('/public/objections/:receipt', handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))));
 
+  r.use(householdRoutes(svc));
   r.use(readRoutes(deps, svc));
   r.use(formRoutes(deps));
   r.use(departmentRoutes(deps));

@@ -12,6 +12,7 @@ import { PACKS_DIR, readPackFolder } from './packs.js';
 import { upsertOrgs, upsertUser, type OrgNodeInput } from './directory.js';
 import { importDepartmentCsv } from './department-import.js';
 import { importValidatedPack } from './process-publish.js';
+import { syncMembers } from './household-store.js';
 
 export const DEFAULT_PACK = 'hunan';
 
@@ -48,6 +49,7 @@ export async function loadDemoCounty(db: pg.Pool, password: string, pack = DEFAU
         h.monitoringType ?? null, h.monitorContact ? JSON.stringify(h.monitorContact) : null,
         h.monitoredSince ?? (h.monitoringStatus === 'monitored' ? '2025-06-01' : null)],
     );
+    await syncMembers(db, h.id, h.members ?? [], { actorId: null, reason: '演示数据' });
   }
   const csv = join(dir, 'department-records.csv');
   if (existsSync(csv)) {

@@ -24,6 +24,8 @@ import { caseOrg } from './directory.js';
 import { holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
 import { checkAttachmentRefs } from './attachments.js';
+import { refusalProblem, startRefusal } from './households.js';
+import { warningFollowedBy } from './household-store.js';
 
 export interface StartCaseRequest {
   process: string;
@@ -75,6 +77,11 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
       throw problems.invalid([{ path: 'subject.id', message: '该农户不在所选村内', message_en: 'the household is not in this village' }]);
     }
     subject = { kind: 'household', id: row.id, name: row.head_name };
+    // 适用对象 refused before any form is checked: wrong monitoring status, closed, or held by an open case
+    const refusal = await startRefusal(db, def!, row.id);
+    if (refusal && !(refusal.code === 'household_busy' && refusal.openCaseId === caseIdFor(who.userId, req.requestId))) {
+      throw refusalProblem(refusal);
+    }
   } else if (!subject.name) {
     subject.name = String((req.data as Record<string, unknown> | undefined)?.name ?? def!.title.zh);
   }
@@ -152,6 +159,8 @@ export async function startCase(deps: ServiceDeps, who: Principal, req: StartCas
       throw p ?? err;
     }
   }
+  // 闭环 a department warning on this household is now followed by this identification (idempotent)
+  if (subject.id && def!.subjectStatuses?.includes('warning')) await warningFollowedBy(db, subject.id, caseId);
   // the read model may lag the start by a few milliseconds: answer with the row once it exists
   const deadline = Date.now() + 15_000;
   for (;;) {

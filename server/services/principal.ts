@@ -75,3 +75,4 @@ export function separationConflict(roles: readonly { role: string }[]): [string,
   }
   return undefined;
 }
+

@@ -25,6 +25,7 @@ import { findRequestKey, once } from './idempotency.js';
 import { readCaseData } from './personal-data.js';
 import { checkAttachmentRefs } from './attachments.js';
 import { caseEvidence } from './evidence.js';
+import { householdPrefillContext } from './household-store.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -180,7 +181,8 @@ export async function inboxCounts(deps: ServiceDeps, who: Principal) {
 export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string, forAction: boolean) {
   const { rows } = await deps.db.query(
     `SELECT t.*, c.process_key, c.process_version, c.title AS case_title, c.org_path AS case_org_path, c.data AS case_data,
-            c.status AS case_status, c.subject_name, c.initiator_id, ${MINE} AS mine, NOT ${NOT_SIGNED_BY_ME} AS signed_by_me
+            c.status AS case_status, c.subject_name, c.subject_kind, c.subject_id, c.initiator_id, ${MINE} AS mine,
+            NOT ${NOT_SIGNED_BY_ME} AS signed_by_me
      FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = $2`,
     [who.userId, taskId],
   );
@@ -419,7 +421,9 @@ async function prefillFor(deps: ServiceDeps, t: Record<string, any>, step: TaskS
   const prefilled: Record<string, unknown> = {};
   if (!step.prefill) return prefilled;
   const user = { id: who.userId, name: who.name };
-  const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()), user };
+  // 一份附件2贯穿始终 `household.*`: the registry's members and the household's latest approved 附件2
+  const household = t.subject_kind === 'household' && t.subject_id ? await householdPrefillContext(deps.db, t.subject_id) : undefined;
+  const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()), user, household };
   for (const [field, expr] of Object.entries(step.prefill)) {
     const v = evaluate(expr, context);
     if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;

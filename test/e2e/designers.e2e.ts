@@ -60,10 +60,14 @@ describe('designers', () => {
     await admin.getByText(/已发布第 2 版/).waitFor();
 
     // a new case: the new required field is refused when missing, and the new step appears after the township review
-    const missing = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: 'HH-0002' }, requestId: 'after-1', data: application('HH-0002') });
+    // a household newly registered in the village (identification applies to households not yet monitored)
+    const registered = await api(cadre, 'POST', '/api/households', { org: p.village, members: [{ name: '黄新登', idNumber: '430422196606060719', relation: '01' }], reason: '新增登记' });
+    expect(registered.status).toBe(201);
+    const hid = registered.body.id as string;
+    const missing = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: hid }, requestId: 'after-1', data: application('HH-0002') });
     expect(missing.status).toBe(422);
     expect(missing.body.errors).toEqual([expect.objectContaining({ path: 'contactPhone', message: '“联系电话”为必填项' })]);
-    const fresh = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: 'HH-0002' }, requestId: 'after-2', data: { ...application('HH-0002'), contactPhone: '13812345678' } });
+    const fresh = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: hid }, requestId: 'after-2', data: { ...application('HH-0002'), contactPhone: '13812345678' } });
     expect(fresh.status).toBe(201);
     expect(fresh.body.process_version).toBe(2);
 

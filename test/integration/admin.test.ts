@@ -4,11 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { application, collection, peopleOf } from '../support/demo.js';
+import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
 
 let app: TestApp;
 beforeAll(async () => {
   app = await createTestApp({ daySeconds: 1 });
+  // identification applies to households not yet monitored: these demo households are identified afresh here
+  await setDemoStatus(app.tdb.db, 'none', 'HH-0002', 'HH-0004');
 });
 afterAll(async () => {
   await app?.close();

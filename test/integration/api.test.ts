@@ -5,11 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { application, household } from '../support/demo.js';
+import { application, household, setDemoStatus } from '../support/demo.js';
 
 let app: TestApp;
 beforeAll(async () => {
   app = await createTestApp();
+  // identification applies to households not yet monitored: these demo households are identified afresh here
+  await setDemoStatus(app.tdb.db, 'none', 'HH-0002', 'HH-0003', 'HH-0004', 'HH-0006');
 });
 afterAll(async () => {
   await app?.close();

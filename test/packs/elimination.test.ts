@@ -1,7 +1,7 @@
 /** S2 标注风险消除: the hard rules refuse with a citation; the full path needs the township AND the completed notice. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
-import { collection, peopleOf } from '../support/demo.js';
+import { collection, peopleOf, setDemoStatus } from '../support/demo.js';
 import { getTask } from '../../server/services/tasks.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ const DAY = 86_400_000;
 let h: PackHarness;
 beforeAll(async () => {
   h = await createPackHarness();
+  // elimination applies to monitored households: HH-0005 is taken as monitored here
+  await setDemoStatus(h.tdb.db, 'monitored', 'HH-0005');
 });
 afterAll(async () => {
   await h?.close();

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
-import { application, collection, peopleOf } from '../support/demo.js';
+import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
 import { fileObjection, listNotices } from '../../server/services/public-board.js';
 import { renderFormPdf } from '../../server/documents/pdf.js';
 import { resolvedForm } from '../../server/services/form-check.js';
@@ -28,6 +28,8 @@ const nameOf = (username: string) => users.find((u) => u.username === username)!
 let h: PackHarness;
 beforeAll(async () => {
   h = await createPackHarness();
+  // identification applies to households not yet monitored: these demo households are identified afresh here
+  await setDemoStatus(h.tdb.db, 'none', 'HH-0002', 'HH-0003', 'HH-0004', 'HH-0006', 'HH-0008');
 });
 afterAll(async () => {
   await h?.close();
@@ -77,7 +79,7 @@ describe('S1 identification', () => {
   it.each([
     ['household self-application', 'self', 'HH-0001'],
     ['cadre sweep', 'cadre_sweep', 'HH-0002'],
-    ['department data warning', 'department_warning', 'HH-0003'],
+    ['department data warning', 'department_warning', 'HH-0012'],
   ])('identifies a household found by %s, sets its type and monitor contact', async (_n, channel, hid) => {
     const caseId = await toNotice(hid, channel);
     const notice = (await h.tdb.db.query('SELECT * FROM notices WHERE case_id = $1', [caseId])).rows[0];

@@ -1,6 +1,7 @@
 /** Demo data the API tests use: households, valid application and collection documents. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type pg from 'pg';
 import { ROOT } from '../../server/config.js';
 
 export const households: { id: string; org: string; headName: string; headIdNumber: string; members: { name: string; idNumber: string; relation: string }[] }[] =
@@ -58,4 +59,18 @@ export function peopleOf(hid: string) {
   const v = village.replace(/^v-/, '');
   const t = township.replace(/^t-/, '');
   return { village, township, cadre: `cadre.${v}`, secretary: `secretary.${v}`, verifiers: [`verifier1.${t}`, `verifier2.${t}`], township_reviewers: [`sec.${t}`, `head.${t}`] };
+}
+
+/**
+ * A procedure starts only for households in the statuses it applies to (identification: not
+ * monitored; elimination and assessments: monitored). The demo county has some households
+ * 监测中 already; a scenario that walks a procedure for one of them first records the status
+ * the scenario needs, in plain sight.
+ */
+export async function setDemoStatus(db: pg.Pool, status: 'none' | 'monitored', ...ids: string[]): Promise<void> {
+  await db.query(
+    `UPDATE households SET monitoring_status = $1, monitored_since = CASE WHEN $1 = 'monitored' THEN COALESCE(monitored_since, '2025-06-01') END
+      WHERE id = ANY($2)`,
+    [status, ids],
+  );
 }

@@ -1,7 +1,9 @@
 /** 发起 start a case: choose the procedure, the village and the household, then fill the first form. */
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Form, Modal, Select, Spin } from 'antd';
+import { Link } from 'react-router-dom';
+import { Alert, Form, Modal, Select, Space, Spin, Tag } from 'antd';
 import { api, ApiError, requestId } from '../api';
+import { MONITORING } from '../labels';
 import { useSession } from '../session';
 import { FormView, type FormViewHandle } from '../FormView';
 
@@ -9,7 +11,10 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
   const { me } = useSession();
   const [processes, setProcesses] = useState<{ key: string; title: { zh: string }; subject: string; starters?: string[] }[]>([]);
   const [orgs, setOrgs] = useState<{ id: string; name: string; level: string }[]>([]);
-  const [households, setHouseholds] = useState<{ id: string; head_name: string }[]>([]);
+  const [households, setHouseholds] = useState<{ id: string; head_name: string; monitoring_status: string; active_case_id?: string | null }[]>([]);
+  const [search, setSearch] = useState('');
+  /** 发起前检查 whether the procedure applies to the household, asked before any form is shown */
+  const [check, setCheck] = useState<{ allowed: boolean; message?: string; openCaseId?: string | null }>();
   const [process, setProcess] = useState<string>();
   const [org, setOrg] = useState<string>();
   const [subject, setSubject] = useState<string>();
@@ -34,8 +39,16 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open]);
   useEffect(() => {
-    if (org) api.get(`/api/households?org=${org}`).then((r) => setHouseholds(r.items));
-  }, [org]);
+    // search by name, household number, a whole ID number or its last digits (server-side)
+    if (!org) return;
+    const t = setTimeout(() => api.get(`/api/households?org=${org}${search ? `&q=${encodeURIComponent(search)}` : ''}`).then((r) => setHouseholds(r.items)), search ? 250 : 0);
+    return () => clearTimeout(t);
+  }, [org, search]);
+  useEffect(() => {
+    setCheck(undefined);
+    if (!subject || !process) return;
+    api.get(`/api/households/${subject}/start-check?process=${encodeURIComponent(process)}`).then(setCheck).catch(() => setCheck({ allowed: true }));
+  }, [subject, process]);
   useEffect(() => {
     setDoc(undefined);
     if (!process) return;
@@ -44,13 +57,17 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
   }, [process]);
   useEffect(() => {
     setPrefill(undefined);
-    if (subject && doc?.key === 'application') api.get(`/api/households/${subject}/prefill`).then((r) => setPrefill(r.application)).catch(() => setPrefill({}));
+    // 附件1 from the household record; 附件2 (elimination) from the household's latest approved 附件2
+    if (subject && (doc?.key === 'application' || doc?.key === 'collection')) {
+      api.get(`/api/households/${subject}/prefill`).then((r) => setPrefill(doc.key === 'application' ? r.application : r.collection)).catch(() => setPrefill({}));
+    } else if (subject) setPrefill({});
   }, [subject, doc]);
   const needsHousehold = processes.find((p) => p.key === process)?.subject === 'household';
 
   const submit = async () => {
     setError(undefined);
     if (!process || !org || (needsHousehold && !subject)) return setError('请选择流程、村和农户');
+    if (needsHousehold && check && !check.allowed) return;
     const data = doc ? form.current?.check() : {};
     if (doc && !data) return;
     setBusy(true);
@@ -82,12 +99,28 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
         </Form.Item>
         {needsHousehold && (
           <Form.Item label="农户" required>
-            <Select aria-label="农户" showSearch optionFilterProp="label" value={subject} onChange={setSubject} options={households.map((h) => ({ value: h.id, label: `${h.head_name}（${h.id}）` }))} placeholder="请选择农户" />
+            <Select aria-label="农户" showSearch filterOption={false} onSearch={setSearch} value={subject} onChange={setSubject}
+              notFoundContent={search ? '未找到，可输入姓名、户编号或身份证号（全号或后4位以上）' : undefined}
+              options={households.map((h) => ({
+                value: h.id,
+                label: (
+                  <Space size={4}>
+                    {`${h.head_name}（${h.id}）`}
+                    {h.monitoring_status !== 'none' && <Tag color={h.monitoring_status === 'monitored' ? 'orange' : 'default'}>{MONITORING[h.monitoring_status] ?? h.monitoring_status}</Tag>}
+                    {h.active_case_id && <Tag color="blue">有在办案件</Tag>}
+                  </Space>
+                ),
+              }))}
+              placeholder="输入姓名、户编号或身份证号（全号或后4位）搜索" />
           </Form.Item>
         )}
       </Form>
+      {needsHousehold && check && !check.allowed && (
+        <Alert type="warning" showIcon role="alert" message="不能为该农户发起此流程"
+          description={<span>{check.message}{check.openCaseId && <> <Link to={`/cases/${check.openCaseId}`} onClick={onClose}>查看在办案件 {check.openCaseId}</Link></>}</span>} />
+      )}
       {process && !doc && <Spin />}
-      {doc && (!needsHousehold || !subject || prefill) && <FormView ref={form} doc={doc} key={`${doc.key}-${subject ?? ''}`} initial={prefill} />}
+      {doc && (!needsHousehold || !subject || (prefill && check?.allowed)) && <FormView ref={form} doc={doc} key={`${doc.key}-${subject ?? ''}`} initial={prefill} />}
     </Modal>
   );
 }
