@@ -33,7 +33,7 @@ describe('codes are shown by their labels', () => {
   it('shows 与户主关系 and multiple choices by label', () => {
     const c = form('collection').schema.properties;
     expect(showValue(c.members.items.properties.A8, '02')).toBe('配偶');
-    expect(showValue(c.A27, ['06'])).toMatch(/因病/);
+    expect(showValue(c.A27, ['01'])).toMatch(/因病/); // A27's own list (seed 2812–2819)
     expect(showValue(c.A1, false)).toBe('否');
   });
 });
