@@ -32,6 +32,8 @@ describe('S5 Temporal Schedules', () => {
       'assistance-assessment-quarterly',
       'department-comparison-monthly',
       'long-monitored-review-half-yearly',
+      // the annual plan opens before 30 November, from the planDeadline parameter (seed 3429)
+      'project-annual-plan-yearly',
       'sweep-campaign-half-yearly',
     ]);
     const second = await syncPackSchedules(app.svc);

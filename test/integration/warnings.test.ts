@@ -53,7 +53,7 @@ describe('department warnings', () => {
       expect((await c.post(`/api/tasks/${verify}/complete`, { requestId: `w-${v}`, action: 'submit', data: collection(hid) })).status).toBe(200);
     }
     const vr = await task('village_review');
-    const rejected = await cadre.post(`/api/tasks/${vr}/complete`, { requestId: 'w-vr', action: 'reject', comment: '评议认为收入稳定，不符合条件',
+    const rejected = await (await app.as('secretary.heping')).post(`/api/tasks/${vr}/complete`, { requestId: 'w-vr', action: 'reject', comment: '评议认为收入稳定，不符合条件',
       data: { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 0, votesAgainst: 3, votesAbstain: 0, result: 'failed', minutes: '不符合' } });
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
     for (let i = 0; i < 200 && (await status(hid)) === 'warning'; i++) await new Promise((res) => setTimeout(res, 50));

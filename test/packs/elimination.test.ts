@@ -12,7 +12,7 @@ let h: PackHarness;
 beforeAll(async () => {
   h = await createPackHarness();
   // elimination applies to monitored households: HH-0005 is taken as monitored here
-  await setDemoStatus(h.tdb.db, 'monitored', 'HH-0005');
+  await setDemoStatus(h.tdb.db, 'monitored', 'HH-0005', 'HH-0001', 'HH-0013');
 });
 afterAll(async () => {
   await h?.close();

@@ -63,7 +63,7 @@ describe('one 附件2 across the household’s life', () => {
     };
     for (const v of p.verifiers) await h.act(v, verify.id, 'submit', { data: collected });
     const [vr] = await h.open(caseId);
-    await h.act(p.cadre, vr.id, 'approve', { data: review });
+    await h.act(p.secretary, vr.id, 'approve', { data: review }); // the village branch secretary signs the review
     await h.env.sleep(7 * DAY + 1000);
     for (const t of await h.open(caseId, 2)) await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(t.assignee_user!) });
     const [county] = await h.open(caseId);
