@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
-import { application } from '../support/demo.js';
+import { application, setDemoStatus } from '../support/demo.js';
 
 let app: TestApp;
 const PNG = Buffer.from(
@@ -15,6 +15,8 @@ const as: Record<string, ApiClient> = {};
 
 beforeAll(async () => {
   app = await createTestApp();
+  // these demo households are monitored; the scenarios here identify them
+  await setDemoStatus(app.tdb.db, 'none', 'HH-0002', 'HH-0003', 'HH-0004');
   for (const u of ['cadre.zhushan', 'cadre.huaqiao', 'sec.yunji']) as[u] = await app.as(u);
 });
 afterAll(async () => {

@@ -85,7 +85,8 @@ describe('a NUL or invalid Unicode in a field', () => {
       meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }],
       votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '逐户评议，符合纳入条件',
     };
-    const vr = await cadre.post(`/api/tasks/${await openTask('village_review')}/complete`, { requestId: 'vr', action: 'approve', data: review });
+    // the village branch secretary signs the village review
+    const vr = await (await app.as(peopleOf('HH-0001').secretary)).post(`/api/tasks/${await openTask('village_review')}/complete`, { requestId: 'vr', action: 'approve', data: review });
     expect(vr.status).toBe(200);
     const notice = await (async () => {
       for (let i = 0; i < 400; i++) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { peopleOf } from '../support/demo.js';
+import { peopleOf, setDemoStatus } from '../support/demo.js';
 import { caseInNotice, openTask } from '../support/notice-case.js';
 
 const TOTAL = 5000;
@@ -17,6 +17,8 @@ let app: TestApp;
 beforeAll(async () => {
   // one policy day = 16 s: the 7-day window (about two minutes) outlasts the flood, then closes
   app = await createTestApp({ daySeconds: 16, publicLimits: { perNotice: 2000, overall: 3000 } });
+  // these demo households are monitored; the scenarios here identify them
+  await setDemoStatus(app.tdb.db, 'none', 'HH-0002', 'HH-0003', 'HH-0004');
 }, 120_000);
 afterAll(async () => {
   await app?.close();

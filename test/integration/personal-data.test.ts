@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
-import { application, household } from '../support/demo.js';
+import { application, household, setDemoStatus } from '../support/demo.js';
 
 let app: TestApp;
 let caseId = '';
@@ -23,6 +23,8 @@ const audits = async (actor: string) =>
 
 beforeAll(async () => {
   app = await createTestApp();
+  // these demo households are monitored; the scenarios here identify them
+  await setDemoStatus(app.tdb.db, 'none', 'HH-0002', 'HH-0003', 'HH-0004');
   for (const u of ['cadre.zhushan', 'verifier1.yunji', 'sec.yunji', 'finance', 'water'])
     as[u] = await app.as(u);
   const c = await as['cadre.zhushan'].post('/api/cases', {

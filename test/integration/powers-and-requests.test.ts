@@ -16,7 +16,7 @@ import * as cases from '../../server/services/cases.js';
 import { loadPrincipal } from '../../server/services/principal.js';
 import { connectClient } from '../../server/temporal/connect.js';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
-import { application } from '../support/demo.js';
+import { application, setDemoStatus } from '../support/demo.js';
 import { spawnWorker } from '../support/worker-spawn.js';
 
 let app: TestApp;
@@ -25,6 +25,8 @@ let cadre: ApiClient;
 const workers: ChildProcess[] = [];
 beforeAll(async () => {
   app = await createTestApp();
+  // these demo households are monitored; the scenarios here identify them
+  await setDemoStatus(app.tdb.db, 'none', 'HH-0002', 'HH-0003', 'HH-0004');
   sec = await app.as('secadmin');
   cadre = await app.as('cadre.zhushan');
 });
