@@ -12,12 +12,13 @@ export async function until<T>(fn: () => Promise<T | undefined>, what: string, m
   }
 }
 
-export const openTask = (app: TestApp, caseId: string, step: string) =>
+export const openTask = (app: TestApp, caseId: string, step: string, ms?: number) =>
   until(
     async () => (await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`, [caseId, step])).rows[0] as
       | { id: string }
       | undefined,
     `${step} task`,
+    ms,
   );
 
 const review = {
