@@ -260,7 +260,8 @@ describe('designers', () => {
     await login(admin, base(), 'admin');
     await admin.goto(`${base()}/admin/processes/elimination`);
     await admin.locator('[data-step="check_rules"]').click();
-    await expect.poll(() => admin.getByLabel('条件1变量1').inputValue()).toBe('data.income.A38');
+    // S2 tests the seed's 年人均纯收入, household net income ÷ size = A34 (seed 2272, 2858–2860)
+    await expect.poll(() => admin.getByLabel('条件1变量1').inputValue()).toBe('data.income.A34');
     expect(await admin.getByRole('combobox', { name: '条件1比较1' }).locator('..').textContent()).toContain('小于');
     // the second condition (every member without labour capacity) is beyond rows: it stays as JSON
     await admin.getByLabel('条件2（JSON）').waitFor();
@@ -273,7 +274,7 @@ describe('designers', () => {
     const latest = Math.max(...versions.map((v: { version: number }) => v.version));
     const def = (await api(admin, 'GET', `/api/admin/processes/elimination/versions/${latest}`)).body.definition;
     const branch = def.steps.find((x: { id: string }) => x.id === 'check_rules').branches[0];
-    expect(branch.when).toEqual({ '<=': [{ var: 'data.income.A38' }, { var: 'params.eliminationMinIncome' }] });
+    expect(branch.when).toEqual({ '<=': [{ var: 'data.income.A34' }, { var: 'params.eliminationMinIncome' }] });
     await admin.close();
   });
 
