@@ -30,6 +30,8 @@ export default function TaskPage() {
   const [people, setPeople] = useState<{ id: string; name: string }[]>([]);
   const [target, setTarget] = useState<string>();
   const form = useRef<FormViewHandle>(null);
+  /** the person has typed or picked something: only then is a draft kept (the form's own changes on opening are not theirs) */
+  const touched = useRef(false);
   const rid = useRef(requestId());
   const phone = !Grid.useBreakpoint().md;
 
@@ -168,6 +170,7 @@ export default function TaskPage() {
     <>
       {t.form?.document && (
         <Card title={`${t.form.document.title.zh}（第 ${t.form.version} 版）`} styles={{ body: { padding: phone ? 12 : 24 } }}>
+          <div onInputCapture={() => (touched.current = true)} onClickCapture={() => (touched.current = true)} onKeyDownCapture={() => (touched.current = true)}>
           <FormView
             ref={form}
             doc={t.form.document}
@@ -175,8 +178,9 @@ export default function TaskPage() {
             permissions={t.fieldPermissions}
             stage={t.form.stage}
             readonly={!open}
-            onChange={open ? (data) => keepDraft({ data }) : undefined}
+            onChange={open ? (data) => touched.current && keepDraft({ data }) : undefined}
           />
+          </div>
           {draftState && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{draftState}</Typography.Text>}
         </Card>
       )}
