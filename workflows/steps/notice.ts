@@ -43,21 +43,7 @@ export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<stri
     closed: false,
     objections: [],
   };
-  rt.notices.set(notice.id, notice);
-  const board = boardOf(rt, step);
-  rt.emit({
-    kind: 'notice.opened',
-    stepId: step.id,
-    noticeId: notice.id,
-    level: step.level,
-    ...board,
-    title: `${rt.input.title}（${step.title.zh}）`,
-    content: contentOf(rt, step),
-    days,
-    calendar,
-    opensAt,
-    closesAt: notice.closesAt,
-  });
+  open(rt, step, notice, boardOf(rt, step), days, calendar);
   await rt.flush();
   // The window is a durable timer: it survives restarts and cannot be shortened.
   await rt.waitFor(() => false, wall);
@@ -84,21 +70,7 @@ async function runWorkingDayNotice(rt: CaseRuntime, step: NoticeStep, days: numb
     closed: false,
     objections: [],
   };
-  rt.notices.set(notice.id, notice);
-  rt.emit({
-    kind: 'notice.opened',
-    stepId: step.id,
-    noticeId: notice.id,
-    level: step.level,
-    ...board,
-    title: `${rt.input.title}（${step.title.zh}）`,
-    content: contentOf(rt, step),
-    days,
-    calendar: 'working',
-    opensAt,
-    closesAt: notice.closesAt,
-    calendarNote: first.note,
-  });
+  open(rt, step, notice, board, days, 'working');
   if (!first.ok) {
     const got = (await rt.awaitCalendar(first, args, 'notice', step))!;
     notice.closesAt = opensAt + rt.wallMs(got.closesAt - opensAt);
@@ -109,6 +81,25 @@ async function runWorkingDayNotice(rt: CaseRuntime, step: NoticeStep, days: numb
   // The window is a durable timer: it survives restarts and cannot be shortened.
   await rt.waitFor(() => false, Math.max(0, notice.closesAt! - Date.now()));
   return closeNotice(rt, step, notice);
+}
+
+/** Post the window on its board (the read model's notice row). */
+function open(rt: CaseRuntime, step: NoticeStep, notice: NoticeState, board: { orgId: string; orgPath: string[] }, days: number, calendar: 'calendar' | 'working'): void {
+  rt.notices.set(notice.id, notice);
+  rt.emit({
+    kind: 'notice.opened',
+    stepId: step.id,
+    noticeId: notice.id,
+    level: step.level,
+    ...board,
+    title: `${rt.input.title}（${step.title.zh}）`,
+    content: contentOf(rt, step),
+    days,
+    calendar,
+    opensAt: notice.opensAt,
+    closesAt: notice.closesAt,
+    ...(notice.calendarNote ? { calendarNote: notice.calendarNote } : {}),
+  });
 }
 
 /** The board a notice is posted on: its level's node and the path down to it. */
