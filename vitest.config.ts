@@ -14,7 +14,13 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           // property tests run thousands of documents: allow for a busy 2-core CI machine
           testTimeout: 30_000,
-          include: ['test/forms/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/server/definitions*.test.ts', 'test/workflows/calendar.test.ts', 'test/packs/pack-shape.test.ts'],
+          include: [
+            'test/forms/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+            'test/server/definitions*.test.ts',
+            'test/workflows/calendar.test.ts',
+            'test/packs/pack-shape.test.ts',
+          ],
         },
       },
       {

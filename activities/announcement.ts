@@ -39,11 +39,15 @@ export const publishAnnouncement: ActivityDefinition<AnnouncementInput, { notice
     ({ db }) =>
     async (input) => {
       const info = Context.current().info;
-      const caseId = info.workflowExecution?.workflowId ?? "standalone";
-      const org = (await db.query('SELECT id, level, path FROM org_nodes WHERE id = $1', [input.orgId])).rows[0];
-      if (!org) throw ApplicationFailure.nonRetryable(`unknown organisation node ${input.orgId}`, 'InvalidInput');
+      const caseId = info.workflowExecution?.workflowId ?? 'standalone';
+      const org = (await db.query('SELECT id, level, path FROM org_nodes WHERE id = $1', [input.orgId]))
+        .rows[0];
+      if (!org)
+        throw ApplicationFailure.nonRetryable(`unknown organisation node ${input.orgId}`, 'InvalidInput');
       const noticeId = `${caseId}:long-term:${input.key}`;
-      const content = Object.fromEntries(Object.entries(input.content ?? {}).map(([k, v]) => [`${input.form}.${k}`, v]));
+      const content = Object.fromEntries(
+        Object.entries(input.content ?? {}).map(([k, v]) => [`${input.form}.${k}`, v]),
+      );
       // policy time: the workflow's clock when the activity was scheduled (demo and test time included)
       const at = new Date(info.currentAttemptScheduledTimestampMs);
       await db.query(

@@ -17,8 +17,19 @@ export interface LoadedCalendar {
 }
 
 /** Latest national version of each year in [from, to], plus the latest overlay of each node on `orgPath`. */
-export async function loadCalendar(db: pg.Pool | pg.ClientBase, from: number, to: number, orgPath: string[]): Promise<LoadedCalendar> {
-  const { rows } = await db.query<{ scope: string; year: number; version: number; holidays: string[]; workdays: string[] }>(
+export async function loadCalendar(
+  db: pg.Pool | pg.ClientBase,
+  from: number,
+  to: number,
+  orgPath: string[],
+): Promise<LoadedCalendar> {
+  const { rows } = await db.query<{
+    scope: string;
+    year: number;
+    version: number;
+    holidays: string[];
+    workdays: string[];
+  }>(
     `SELECT DISTINCT ON (scope, year) scope, year, version, holidays, workdays
        FROM holiday_calendars
       WHERE year BETWEEN $1 AND $2 AND (scope = 'national' OR scope = ANY($3::text[]))
@@ -44,7 +55,9 @@ export async function loadCalendar(db: pg.Pool | pg.ClientBase, from: number, to
 
 /** "按2027年节假日安排（第1版）计算" — the basis as the timeline and the case page say it. */
 export function basisLabel(basis: CalendarBasis[]): string {
-  const parts = basis.map((b) => `${b.year}年${b.scope === 'national' ? '' : '本地区'}节假日安排（第${b.version}版）`);
+  const parts = basis.map(
+    (b) => `${b.year}年${b.scope === 'national' ? '' : '本地区'}节假日安排（第${b.version}版）`,
+  );
   return `按${parts.join('、')}计算`;
 }
 
@@ -52,15 +65,24 @@ export function missingYearNote(year: number): string {
   return `${year}年节假日安排尚未录入，公示截止时间待定（管理员发布后自动继续） / the ${year} holiday arrangement is not published yet: the close time is pending`;
 }
 
-export async function calendarClose(db: pg.Pool, { opensAt, days, orgPath }: CalendarCloseArgs): Promise<CalendarCloseResult> {
+export async function calendarClose(
+  db: pg.Pool,
+  { opensAt, days, orgPath }: CalendarCloseArgs,
+): Promise<CalendarCloseResult> {
   const first = cstYear(opensAt);
   // a working-day span reaches at most a couple of years ahead; load a generous range in one query
   const span = Math.ceil(days / 200) + 1;
   const loaded = await loadCalendar(db, first, first + span, orgPath);
   const r = workingDaysClose(loaded.years, opensAt, days);
-  if ('missingYear' in r) return { ok: false, missingYear: r.missingYear, note: missingYearNote(r.missingYear) };
+  if ('missingYear' in r)
+    return { ok: false, missingYear: r.missingYear, note: missingYearNote(r.missingYear) };
   const basis = loaded.basis.filter((b) => r.years.includes(b.year));
-  return { ok: true, closesAt: r.closesAt, basis, note: `${basisLabel(basis)}，截止 ${closeLabel(r.closesAt)}` };
+  return {
+    ok: true,
+    closesAt: r.closesAt,
+    basis,
+    note: `${basisLabel(basis)}，截止 ${closeLabel(r.closesAt)}`,
+  };
 }
 
 export function calendarActivities(db: pg.Pool) {

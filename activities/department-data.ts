@@ -22,7 +22,10 @@ export interface DepartmentHit {
   householdId: string | null;
 }
 
-export const compareDepartmentData: ActivityDefinition<CompareInput, { hits: DepartmentHit[]; checkedAt: string }> = {
+export const compareDepartmentData: ActivityDefinition<
+  CompareInput,
+  { hits: DepartmentHit[]; checkedAt: string }
+> = {
   name: 'compareDepartmentData',
   title: { zh: '部门数据比对', en: 'Compare against department data' },
   inputSchema: {
@@ -57,7 +60,9 @@ export const compareDepartmentData: ActivityDefinition<CompareInput, { hits: Dep
           ORDER BY r.id, p.household_id NULLS LAST`,
         [ids, orgId ?? null],
       );
-      rows.sort((a, b) => `${a.department}|${a.kind}|${a.id_number}`.localeCompare(`${b.department}|${b.kind}|${b.id_number}`));
+      rows.sort((a, b) =>
+        `${a.department}|${a.kind}|${a.id_number}`.localeCompare(`${b.department}|${b.kind}|${b.id_number}`),
+      );
       return {
         hits: rows.map((r) => ({
           department: r.department,

@@ -32,7 +32,9 @@ export const raiseDepartmentWarnings: ActivityDefinition<WarningsInput, { warned
       const byHousehold = new Map<string, Set<string>>();
       for (const h of hits ?? []) {
         if (!h?.householdId) continue;
-        (byHousehold.get(h.householdId) ?? byHousehold.set(h.householdId, new Set()).get(h.householdId)!).add(`${h.department}/${h.kind}`);
+        (byHousehold.get(h.householdId) ?? byHousehold.set(h.householdId, new Set()).get(h.householdId)!).add(
+          `${h.department}/${h.kind}`,
+        );
       }
       const warned: string[] = [];
       for (const [householdId, kinds] of [...byHousehold].sort()) {
@@ -50,8 +52,12 @@ export const raiseDepartmentWarnings: ActivityDefinition<WarningsInput, { warned
         await raiseWarning(db, { householdId, villageId: row.village, kinds: [...kinds], caseId });
         await db.query(
           `INSERT INTO notifications (id, role, org_id, case_id, kind, message) VALUES ($1,'village_cadre',$2,$3,'warning',$4) ON CONFLICT (id) DO NOTHING`,
-          [`${caseId}:${info.activityId}:${householdId}`, row.village, caseId,
-            `部门数据预警：${row.head_name}户（${householdId}）命中 ${[...kinds].join('、')}，请入户核查；符合条件的按识别流程申报（渠道：部门数据预警）`],
+          [
+            `${caseId}:${info.activityId}:${householdId}`,
+            row.village,
+            caseId,
+            `部门数据预警：${row.head_name}户（${householdId}）命中 ${[...kinds].join('、')}，请入户核查；符合条件的按识别流程申报（渠道：部门数据预警）`,
+          ],
         );
       }
       return { warned };

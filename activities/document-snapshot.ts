@@ -24,11 +24,14 @@ export const snapshotDocument: ActivityDefinition<SnapshotInput, { documentId: s
       data: { type: 'object' },
     },
   },
-  outputSchema: { type: 'object', properties: { documentId: { type: 'string' }, sha256: { type: 'string' } } },
+  outputSchema: {
+    type: 'object',
+    properties: { documentId: { type: 'string' }, sha256: { type: 'string' } },
+  },
   create:
     ({ db }) =>
     async (input) => {
-      const caseId = Context.current().info.workflowExecution?.workflowId ?? "standalone";
+      const caseId = Context.current().info.workflowExecution?.workflowId ?? 'standalone';
       const documentId = `${caseId}:${input.stepId}:${input.formKey}`;
       const body = JSON.stringify(input.data ?? {});
       const sha256 = createHash('sha256').update(body).digest('hex');

@@ -33,9 +33,15 @@ export interface HouseholdStatusInput {
   stage?: CollectionStage;
 }
 
-export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { updated: boolean; collectionVersion?: number }> = {
+export const setHouseholdStatus: ActivityDefinition<
+  HouseholdStatusInput,
+  { updated: boolean; collectionVersion?: number }
+> = {
   name: 'setHouseholdStatus',
-  title: { zh: '更新农户监测状态（附件2写回农户档案）', en: 'Set household monitoring status (write form 2 back)' },
+  title: {
+    zh: '更新农户监测状态（附件2写回农户档案）',
+    en: 'Set household monitoring status (write form 2 back)',
+  },
   inputSchema: {
     type: 'object',
     required: ['householdId', 'status'],
@@ -49,7 +55,10 @@ export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { upda
       stage: { enum: [...STAGES], title: '附件2填写阶段' },
     },
   },
-  outputSchema: { type: 'object', properties: { updated: { type: 'boolean' }, collectionVersion: { type: 'integer' } } },
+  outputSchema: {
+    type: 'object',
+    properties: { updated: { type: 'boolean' }, collectionVersion: { type: 'integer' } },
+  },
   create:
     ({ db }) =>
     async (input) => {
@@ -67,13 +76,24 @@ export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { upda
              monitored_since = CASE WHEN $2 = 'monitored' THEN COALESCE(monitored_since, current_date) ELSE NULL END,
              updated_at = now()
            WHERE id = $1`,
-          [input.householdId, input.status, input.type ?? null, input.monitorContact ? JSON.stringify(input.monitorContact) : null],
+          [
+            input.householdId,
+            input.status,
+            input.type ?? null,
+            input.monitorContact ? JSON.stringify(input.monitorContact) : null,
+          ],
         );
         let collectionVersion: number | undefined;
         if (r.rowCount && input.collection && typeof input.collection === 'object') {
           // the approved 附件2 carries the type the approval decided (附件3 may differ from what the verifiers proposed)
           const approved = input.type ? { ...input.collection, A3: input.type } : input.collection;
-          collectionVersion = await writeBack(client, input.householdId, caseId, input.stage ?? 'identification', approved);
+          collectionVersion = await writeBack(
+            client,
+            input.householdId,
+            caseId,
+            input.stage ?? 'identification',
+            approved,
+          );
         }
         await client.query('COMMIT');
         return { updated: (r.rowCount ?? 0) > 0, ...(collectionVersion ? { collectionVersion } : {}) };
@@ -86,17 +106,30 @@ export const setHouseholdStatus: ActivityDefinition<HouseholdStatusInput, { upda
     },
 };
 
-async function writeBack(tx: pg.ClientBase, householdId: string, caseId: string, stage: CollectionStage, collection: Record<string, unknown>) {
+async function writeBack(
+  tx: pg.ClientBase,
+  householdId: string,
+  caseId: string,
+  stage: CollectionStage,
+  collection: Record<string, unknown>,
+) {
   const stored = await storeCollection(tx, householdId, stage, caseId, collection);
   const ctx = { actorId: null, caseId, reason: `案件 ${caseId} 审定的附件2` };
-  if (stored.fresh) await recordHistory(tx, householdId, 'collection.written', ctx, { detail: { stage, version: stored.version } });
+  if (stored.fresh)
+    await recordHistory(tx, householdId, 'collection.written', ctx, {
+      detail: { stage, version: stored.version },
+    });
   const rows = Array.isArray(collection.members) ? (collection.members as Record<string, unknown>[]) : [];
   const members = rows.map(fromCollectionMember).filter((m) => m.idNumber && m.name);
   if (!members.length) return stored.version;
   try {
     // the verified members are the household's members; those the verifiers did not list leave
     await tx.query('SAVEPOINT members');
-    await syncMembers(tx, householdId, members, { ...ctx, removeMissing: 'verified_out', addReason: `案件 ${caseId} 入户核实新增` });
+    await syncMembers(tx, householdId, members, {
+      ...ctx,
+      removeMissing: 'verified_out',
+      addReason: `案件 ${caseId} 入户核实新增`,
+    });
     await tx.query('RELEASE SAVEPOINT members');
   } catch (err) {
     if (!(err instanceof DuplicateMemberError)) throw err;

@@ -60,7 +60,8 @@ export function perCapitaIncome(i: IncomeInput): IncomeOutput {
   const A33 = round2(i.A28 + i.A29 + i.A30 + i.A31 - i.A32);
   const A37 = round2(A33 + i.A35 - i.A36);
   const A38 = perCapita(A37, i.members)!;
-  const hint = typeof i.threshold === 'number' ? { belowThreshold: A38 < i.threshold, threshold: i.threshold } : {};
+  const hint =
+    typeof i.threshold === 'number' ? { belowThreshold: A38 < i.threshold, threshold: i.threshold } : {};
   return { A33, A34: perCapita(A33, i.members)!, A37, A38, ...hint };
 }
 
@@ -74,12 +75,27 @@ export const computeIncome: ActivityDefinition<IncomeInput, IncomeOutput> = {
     required: ['members', 'A28', 'A29', 'A30', 'A31', 'A32', 'A35', 'A36'],
     additionalProperties: false,
     properties: {
-      members: { type: 'integer', minimum: 1 }, A28: money, A29: money, A30: money, A31: money, A32: money, A35: money, A36: money, threshold: money,
+      members: { type: 'integer', minimum: 1 },
+      A28: money,
+      A29: money,
+      A30: money,
+      A31: money,
+      A32: money,
+      A35: money,
+      A36: money,
+      threshold: money,
     },
   },
   outputSchema: {
     type: 'object',
-    properties: { A33: money, A34: money, A37: money, A38: money, belowThreshold: { type: 'boolean' }, threshold: money },
+    properties: {
+      A33: money,
+      A34: money,
+      A37: money,
+      A38: money,
+      belowThreshold: { type: 'boolean' },
+      threshold: money,
+    },
   },
   create: () => async (input) => {
     try {

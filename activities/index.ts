@@ -13,7 +13,10 @@ import type { ServiceDeps } from '../server/services/deps.js';
  * worker run schedule rounds, which start cases; every worker that serves the
  * case task queue gets it.
  */
-export function createActivities(db: pg.Pool, services?: ServiceDeps): Record<string, (...args: any[]) => Promise<unknown>> {
+export function createActivities(
+  db: pg.Pool,
+  services?: ServiceDeps,
+): Record<string, (...args: any[]) => Promise<unknown>> {
   const acts: Record<string, (...args: any[]) => Promise<unknown>> = {
     ...readModelActivities(db),
     ...assigneeActivities(db),

@@ -29,14 +29,21 @@ export const notify: ActivityDefinition<NotifyInput, { sent: number }> = {
     async (input) => {
       const info = Context.current().info;
       // the key is the same on every retry of this activity, so a retry never sends twice
-      const key = `${(info.workflowExecution?.workflowId ?? info.activityId)}:${info.activityId}`;
+      const key = `${info.workflowExecution?.workflowId ?? info.activityId}:${info.activityId}`;
       const targets = input.userIds?.length ? input.userIds : [null];
       let sent = 0;
       for (const [i, userId] of targets.entries()) {
         const r = await db.query(
           `INSERT INTO notifications (id, user_id, role, org_id, case_id, kind, message)
            VALUES ($1,$2,$3,$4,$5,'activity',$6) ON CONFLICT (id) DO NOTHING`,
-          [`${key}#${i}`, userId, input.role ?? null, input.orgId ?? null, (info.workflowExecution?.workflowId ?? info.activityId), input.message],
+          [
+            `${key}#${i}`,
+            userId,
+            input.role ?? null,
+            input.orgId ?? null,
+            info.workflowExecution?.workflowId ?? info.activityId,
+            input.message,
+          ],
         );
         sent += r.rowCount ?? 0;
       }

@@ -16,15 +16,26 @@ export const OBJECTION_BYTES_TO_WORKFLOW = 256 * 1024;
 
 export function objectionActivities(db: pg.Pool) {
   return {
-    async noticeObjections({ noticeId, closesAt }: { noticeId: string; closesAt: number }): Promise<NoticeObjections> {
+    async noticeObjections({
+      noticeId,
+      closesAt,
+    }: {
+      noticeId: string;
+      closesAt: number;
+    }): Promise<NoticeObjections> {
       // Close the intake first. The API's insert locks the notice row and checks intake_closed_at, so
       // this waits for every insert in flight and no insert can succeed after it: every objection
       // answered 201 is in the select below. Idempotent: a retry keeps the first instant.
-      await db.query('UPDATE notices SET intake_closed_at = COALESCE(intake_closed_at, now()) WHERE id = $1', [noticeId]);
+      await db.query(
+        'UPDATE notices SET intake_closed_at = COALESCE(intake_closed_at, now()) WHERE id = $1',
+        [noticeId],
+      );
       // the window never closes early and last-second objections count: filed_at <= closesAt
       const where = 'notice_id = $1 AND filed_at <= $2';
       const closes = new Date(closesAt);
-      const total = (await db.query(`SELECT count(*)::int AS n FROM objections WHERE ${where}`, [noticeId, closes])).rows[0].n as number;
+      const total = (
+        await db.query(`SELECT count(*)::int AS n FROM objections WHERE ${where}`, [noticeId, closes])
+      ).rows[0].n as number;
       const { rows } = await db.query<{ receipt: string; content: string; at: string }>(
         `SELECT receipt, content, at FROM (
            SELECT receipt, content, (extract(epoch FROM filed_at) * 1000)::bigint AS at,

@@ -86,11 +86,27 @@ async function applyEvent(
   const inserted = await client.query(
     `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-    [id, caseId, ev.seq, ev.kind, ev.stepId ?? null, ev.actorId ?? null, JSON.stringify(payloadOf(ev)), ts(ev.at)],
+    [
+      id,
+      caseId,
+      ev.seq,
+      ev.kind,
+      ev.stepId ?? null,
+      ev.actorId ?? null,
+      JSON.stringify(payloadOf(ev)),
+      ts(ev.at),
+    ],
   );
   if (!inserted.rowCount) return; // applied by an earlier attempt
   if (ev.kind === 'audit') {
-    const entry = { id, actorId: ev.actorId, action: ev.action, target: ev.target, detail: { caseId, ...ev.detail }, at: new Date(ev.at) };
+    const entry = {
+      id,
+      actorId: ev.actorId,
+      action: ev.action,
+      target: ev.target,
+      detail: { caseId, ...ev.detail },
+      at: new Date(ev.at),
+    };
     if (audits) audits.push(entry);
     else await appendAudit(client, [entry]);
   } else {
@@ -137,10 +153,21 @@ function payloadOf(ev: ProjectionEvent): Record<string, unknown> {
     case 'case.data':
       return {};
     case 'task.created':
-      return { taskId: ev.task.id, stepTitle: ev.task.stepTitle, role: ev.task.role, orgId: ev.task.orgId, assigneeUser: ev.task.assigneeUser };
+      return {
+        taskId: ev.task.id,
+        stepTitle: ev.task.stepTitle,
+        role: ev.task.role,
+        orgId: ev.task.orgId,
+        assigneeUser: ev.task.assigneeUser,
+      };
     case 'notice.opened':
       return {
-        noticeId: ev.noticeId, opensAt: ev.opensAt, closesAt: ev.closesAt, days: ev.days, calendar: ev.calendar, level: ev.level,
+        noticeId: ev.noticeId,
+        opensAt: ev.opensAt,
+        closesAt: ev.closesAt,
+        days: ev.days,
+        calendar: ev.calendar,
+        level: ev.level,
         ...(ev.calendarNote ? { calendarNote: ev.calendarNote } : {}),
       };
     case 'objection.filed':
@@ -160,27 +187,52 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
                             initiator_id, data, started_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
          ON CONFLICT (id) DO NOTHING`,
-        [caseId, ev.processKey, ev.processVersion, ev.title, ev.org.id, ev.org.path, ev.subject.kind, ev.subject.id ?? null,
-          ev.subject.name, ev.initiatorId, JSON.stringify(ev.data), ts(ev.at)],
+        [
+          caseId,
+          ev.processKey,
+          ev.processVersion,
+          ev.title,
+          ev.org.id,
+          ev.org.path,
+          ev.subject.kind,
+          ev.subject.id ?? null,
+          ev.subject.name,
+          ev.initiatorId,
+          JSON.stringify(ev.data),
+          ts(ev.at),
+        ],
       );
       if (ev.subject.kind === 'household' && ev.subject.id && ev.exclusive !== false) {
-        await db.query('UPDATE households SET active_case_id = $2, updated_at = now() WHERE id = $1', [ev.subject.id, caseId]);
+        await db.query('UPDATE households SET active_case_id = $2, updated_at = now() WHERE id = $1', [
+          ev.subject.id,
+          caseId,
+        ]);
       }
       return;
     case 'case.steps':
-      await db.query('UPDATE cases SET current_steps = $2 WHERE id = $1', [caseId, JSON.stringify(ev.current)]);
+      await db.query('UPDATE cases SET current_steps = $2 WHERE id = $1', [
+        caseId,
+        JSON.stringify(ev.current),
+      ]);
       return;
     case 'case.data':
       await db.query('UPDATE cases SET data = $2 WHERE id = $1', [caseId, JSON.stringify(ev.data)]);
       return;
     case 'case.ended':
-      await db.query('UPDATE cases SET status = $2, outcome = $3, ended_at = $4, current_steps = $5 WHERE id = $1', [
-        caseId, ev.status, ev.outcome, ts(ev.at), '[]',
-      ]);
+      await db.query(
+        'UPDATE cases SET status = $2, outcome = $3, ended_at = $4, current_steps = $5 WHERE id = $1',
+        [caseId, ev.status, ev.outcome, ts(ev.at), '[]'],
+      );
       // before the household is released: a rejected identification clears its warning (activities/household-status.ts)
       await closeWarningsForCase(db, caseId, ev.status);
-      await db.query('UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1', [caseId]);
-      await db.query(`UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1 AND kind = 'window'`, [caseId, ts(ev.at)]);
+      await db.query(
+        'UPDATE households SET active_case_id = NULL, updated_at = now() WHERE active_case_id = $1',
+        [caseId],
+      );
+      await db.query(
+        `UPDATE notices SET closed_at = COALESCE(closed_at, $2) WHERE case_id = $1 AND kind = 'window'`,
+        [caseId, ts(ev.at)],
+      );
       await db.query('DELETE FROM calendar_waits WHERE case_id = $1', [caseId]);
       return;
     case 'task.created': {
@@ -189,9 +241,23 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         `INSERT INTO tasks (id, case_id, step_id, step_title, role, org_id, department, assignee_user, status, form_key, form_version,
                             actions, field_permissions, min_signers, created_at, due_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (id) DO NOTHING`,
-        [t.id, caseId, t.stepId, t.stepTitle, t.role ?? null, t.orgId ?? null, t.department ?? '', t.assigneeUser ?? null,
-          t.formKey ?? null, t.formVersion ?? null, JSON.stringify(t.actions), JSON.stringify(t.fieldPermissions),
-          t.minSigners, ts(t.createdAt), ts(t.dueAt)],
+        [
+          t.id,
+          caseId,
+          t.stepId,
+          t.stepTitle,
+          t.role ?? null,
+          t.orgId ?? null,
+          t.department ?? '',
+          t.assigneeUser ?? null,
+          t.formKey ?? null,
+          t.formVersion ?? null,
+          JSON.stringify(t.actions),
+          JSON.stringify(t.fieldPermissions),
+          t.minSigners,
+          ts(t.createdAt),
+          ts(t.dueAt),
+        ],
       );
       return;
     }
@@ -213,11 +279,22 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       await db.query(
         `INSERT INTO task_actions (id, task_id, case_id, actor_id, actor_name, action, comment, at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-        [eventId, ev.taskId, caseId, ev.actorId ?? 'system', ev.actorName, ev.action, ev.comment ?? null, ts(ev.at)],
+        [
+          eventId,
+          ev.taskId,
+          caseId,
+          ev.actorId ?? 'system',
+          ev.actorName,
+          ev.action,
+          ev.comment ?? null,
+          ts(ev.at),
+        ],
       );
       await db.query(`UPDATE tasks SET signers = signers || $2::jsonb, draft = NULL WHERE id = $1`, [
         ev.taskId,
-        JSON.stringify([{ userId: ev.actorId, name: ev.actorName, action: ev.action, comment: ev.comment, at: ev.at }]),
+        JSON.stringify([
+          { userId: ev.actorId, name: ev.actorName, action: ev.action, comment: ev.comment, at: ev.at },
+        ]),
       ]);
       return;
     case 'task.closed':
@@ -227,9 +304,10 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       );
       if (ev.action === 'unfounded' || ev.action === 'upheld') {
         // 异议不成立 / 异议成立: the investigation's outcome, shown to the objector by receipt
-        await db.query(`UPDATE objections SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'investigating'`, [
-          caseId, ev.action, ts(ev.at),
-        ]);
+        await db.query(
+          `UPDATE objections SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'investigating'`,
+          [caseId, ev.action, ts(ev.at)],
+        );
       }
       return;
     case 'notice.opened':
@@ -237,12 +315,29 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         `INSERT INTO notices (id, case_id, step_id, org_id, org_path, level, title, content, days, calendar, opens_at, closes_at,
                               calendar_note)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (id) DO NOTHING`,
-        [ev.noticeId, caseId, ev.stepId, ev.orgId, ev.orgPath, ev.level, ev.title, JSON.stringify(ev.content), ev.days,
-          ev.calendar, ts(ev.opensAt), ts(ev.closesAt), ev.calendarNote ?? null],
+        [
+          ev.noticeId,
+          caseId,
+          ev.stepId,
+          ev.orgId,
+          ev.orgPath,
+          ev.level,
+          ev.title,
+          JSON.stringify(ev.content),
+          ev.days,
+          ev.calendar,
+          ts(ev.opensAt),
+          ts(ev.closesAt),
+          ev.calendarNote ?? null,
+        ],
       );
       return;
     case 'notice.scheduled':
-      await db.query('UPDATE notices SET closes_at = $2, calendar_note = $3 WHERE id = $1', [ev.noticeId, ts(ev.closesAt), ev.calendarNote]);
+      await db.query('UPDATE notices SET closes_at = $2, calendar_note = $3 WHERE id = $1', [
+        ev.noticeId,
+        ts(ev.closesAt),
+        ev.calendarNote,
+      ]);
       return;
     case 'calendar.waiting':
       await db.query(
@@ -252,10 +347,18 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       );
       return;
     case 'calendar.resolved':
-      await db.query('DELETE FROM calendar_waits WHERE case_id = $1 AND step_id = $2 AND purpose = $3', [caseId, ev.stepId ?? '', ev.purpose]);
+      await db.query('DELETE FROM calendar_waits WHERE case_id = $1 AND step_id = $2 AND purpose = $3', [
+        caseId,
+        ev.stepId ?? '',
+        ev.purpose,
+      ]);
       return;
     case 'notice.closed':
-      await db.query('UPDATE notices SET closed_at = $2, objection_count = $3 WHERE id = $1', [ev.noticeId, ts(ev.at), ev.objectionCount]);
+      await db.query('UPDATE notices SET closed_at = $2, objection_count = $3 WHERE id = $1', [
+        ev.noticeId,
+        ts(ev.at),
+        ev.objectionCount,
+      ]);
       return;
     case 'objection.filed':
       await db.query(
@@ -280,16 +383,27 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
         await db.query(
           `INSERT INTO notifications (id, user_id, role, org_id, case_id, task_id, kind, message, created_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (id) DO NOTHING`,
-          [`${eventId}#${i}`, userId, ev.role ?? null, ev.orgId ?? null, caseId, ev.taskId ?? null, ev.notifyKind, ev.message, ts(ev.at)],
+          [
+            `${eventId}#${i}`,
+            userId,
+            ev.role ?? null,
+            ev.orgId ?? null,
+            caseId,
+            ev.taskId ?? null,
+            ev.notifyKind,
+            ev.message,
+            ts(ev.at),
+          ],
         );
       }
       return;
     }
     case 'cc':
       for (const userId of ev.userIds) {
-        await db.query('INSERT INTO case_ccs (case_id, user_id, by_user, at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING', [
-          caseId, userId, ev.actorId ?? null, ts(ev.at),
-        ]);
+        await db.query(
+          'INSERT INTO case_ccs (case_id, user_id, by_user, at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING',
+          [caseId, userId, ev.actorId ?? null, ts(ev.at)],
+        );
       }
       return;
     case 'audit':

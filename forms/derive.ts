@@ -19,7 +19,8 @@ export function stripDerived(data: Record<string, any>, derived: DerivedField[])
   for (const d of derived) {
     const [arr, field] = d.path.split('[*].');
     if (field !== undefined) {
-      if (Array.isArray(data[arr])) for (const row of data[arr]) if (row && typeof row === 'object') delete row[field];
+      if (Array.isArray(data[arr]))
+        for (const row of data[arr]) if (row && typeof row === 'object') delete row[field];
     } else {
       delete data[d.path];
     }
@@ -38,7 +39,8 @@ export function computeDerived(data: Record<string, any>, derived: DerivedField[
       }
     } else {
       const value = evaluate(d.logic, data);
-      if (value !== null && value !== undefined && !(typeof value === 'number' && !Number.isFinite(value))) data[d.path] = value;
+      if (value !== null && value !== undefined && !(typeof value === 'number' && !Number.isFinite(value)))
+        data[d.path] = value;
     }
   }
 }

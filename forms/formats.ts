@@ -9,7 +9,12 @@ const CHECK = '10X98765432';
 
 export type IdCheck =
   | { valid: true; birthDate: string; sex: 'male' | 'female'; region: string; normalised: string }
-  | { valid: false; reason: 'length' | 'legacy' | 'characters' | 'region' | 'birth-date' | 'checksum'; message: string; message_en: string };
+  | {
+      valid: false;
+      reason: 'length' | 'legacy' | 'characters' | 'region' | 'birth-date' | 'checksum';
+      message: string;
+      message_en: string;
+    };
 
 /** GB 11643-1999 check digit (ISO 7064 MOD 11-2) of the first 17 digits. */
 export function idCheckDigit(first17: string): string {
@@ -25,11 +30,28 @@ export function idCheckDigit(first17: string): string {
  * type it that way; the number is the same). 15-digit legacy IDs are refused.
  */
 export function parseResidentId(raw: string, today: Date = new Date()): IdCheck {
-  const id = String(raw ?? '').trim().toUpperCase();
-  const bad = (reason: Extract<IdCheck, { valid: false }>['reason'], zh: string, en: string): IdCheck => ({ valid: false, reason, message: zh, message_en: en });
-  if (/^\d{15}$/.test(id)) return bad('legacy', '15位旧身份证号不再使用，请填写18位身份证号', '15-digit legacy IDs are not accepted; enter the 18-character ID');
+  const id = String(raw ?? '')
+    .trim()
+    .toUpperCase();
+  const bad = (reason: Extract<IdCheck, { valid: false }>['reason'], zh: string, en: string): IdCheck => ({
+    valid: false,
+    reason,
+    message: zh,
+    message_en: en,
+  });
+  if (/^\d{15}$/.test(id))
+    return bad(
+      'legacy',
+      '15位旧身份证号不再使用，请填写18位身份证号',
+      '15-digit legacy IDs are not accepted; enter the 18-character ID',
+    );
   if (id.length !== 18) return bad('length', '身份证号应为18位', 'the ID must have 18 characters');
-  if (!/^\d{17}[\dX]$/.test(id)) return bad('characters', '身份证号只能包含数字，最后一位可为X', 'the ID is 17 digits followed by a digit or X');
+  if (!/^\d{17}[\dX]$/.test(id))
+    return bad(
+      'characters',
+      '身份证号只能包含数字，最后一位可为X',
+      'the ID is 17 digits followed by a digit or X',
+    );
   if (!/^[1-9]\d{5}$/.test(id.slice(0, 6)) || Number(id.slice(0, 2)) < 11 || Number(id.slice(0, 2)) > 82) {
     return bad('region', '身份证号的地区码无效', 'the region code of the ID is invalid');
   }
@@ -41,7 +63,8 @@ export function parseResidentId(raw: string, today: Date = new Date()): IdCheck 
   if (!real || y < 1900 || date.getTime() > today.getTime()) {
     return bad('birth-date', '身份证号中的出生日期无效', 'the birth date in the ID is not a real past date');
   }
-  if (idCheckDigit(id.slice(0, 17)) !== id[17]) return bad('checksum', '身份证号校验位错误', 'the check digit of the ID is wrong');
+  if (idCheckDigit(id.slice(0, 17)) !== id[17])
+    return bad('checksum', '身份证号校验位错误', 'the check digit of the ID is wrong');
   return {
     valid: true,
     birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
@@ -52,20 +75,38 @@ export function parseResidentId(raw: string, today: Date = new Date()): IdCheck 
 }
 
 /** 残疾人证号 20 characters: a valid resident ID, disability category 1–7, grade 1–4. */
-export function parseDisabilityCert(raw: string): { valid: true; category: number; grade: number } | { valid: false; message: string; message_en: string } {
-  const cert = String(raw ?? '').trim().toUpperCase();
-  if (cert.length !== 20) return { valid: false, message: '残疾人证号应为20位', message_en: 'the disability certificate number has 20 characters' };
+export function parseDisabilityCert(
+  raw: string,
+): { valid: true; category: number; grade: number } | { valid: false; message: string; message_en: string } {
+  const cert = String(raw ?? '')
+    .trim()
+    .toUpperCase();
+  if (cert.length !== 20)
+    return {
+      valid: false,
+      message: '残疾人证号应为20位',
+      message_en: 'the disability certificate number has 20 characters',
+    };
   const id = parseResidentId(cert.slice(0, 18));
-  if (!id.valid) return { valid: false, message: `残疾人证号中的身份证号无效：${id.message}`, message_en: `the ID inside the certificate is invalid: ${id.message_en}` };
+  if (!id.valid)
+    return {
+      valid: false,
+      message: `残疾人证号中的身份证号无效：${id.message}`,
+      message_en: `the ID inside the certificate is invalid: ${id.message_en}`,
+    };
   const category = Number(cert[18]);
   const grade = Number(cert[19]);
-  if (!(category >= 1 && category <= 7)) return { valid: false, message: '残疾类别应为1–7', message_en: 'the disability category is 1 to 7' };
-  if (!(grade >= 1 && grade <= 4)) return { valid: false, message: '残疾等级应为1–4', message_en: 'the disability grade is 1 to 4' };
+  if (!(category >= 1 && category <= 7))
+    return { valid: false, message: '残疾类别应为1–7', message_en: 'the disability category is 1 to 7' };
+  if (!(grade >= 1 && grade <= 4))
+    return { valid: false, message: '残疾等级应为1–4', message_en: 'the disability grade is 1 to 4' };
   return { valid: true, category, grade };
 }
 
 /** A member's ID field accepts either an 18-character ID or a 20-character disability certificate (附件2 A7). */
-export function checkIdOrDisability(raw: string): { valid: true } | { valid: false; message: string; message_en: string } {
+export function checkIdOrDisability(
+  raw: string,
+): { valid: true } | { valid: false; message: string; message_en: string } {
   const v = String(raw ?? '').trim();
   if (v.length === 20) return parseDisabilityCert(v);
   const id = parseResidentId(v);
@@ -84,7 +125,8 @@ export function isMoney(v: unknown): boolean {
 }
 
 /** Months worked in a year: 0–12 in steps of half a month. */
-export const isHalfMonths = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 12 && Number.isInteger(v * 2);
+export const isHalfMonths = (v: unknown) =>
+  typeof v === 'number' && v >= 0 && v <= 12 && Number.isInteger(v * 2);
 
 /** 脱敏 430421********1234 */
 export function maskId(id: string): string {

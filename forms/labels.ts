@@ -12,15 +12,21 @@ export interface LabelledSchema {
 }
 
 /** the `{const, title}` choices of a field, or of the items of an array field */
-export function choicesOf(schema: LabelledSchema | undefined): { const: unknown; title: string }[] | undefined {
+export function choicesOf(
+  schema: LabelledSchema | undefined,
+): { const: unknown; title: string }[] | undefined {
   if (!schema) return undefined;
   const own = (s: LabelledSchema | undefined) => {
     const list = (s?.oneOf ?? s?.['x-choices']) as { const?: unknown; title?: unknown }[] | undefined;
-    return Array.isArray(list) && list.every((c) => c && typeof c === 'object' && 'const' in c && typeof c.title === 'string')
+    return Array.isArray(list) &&
+      list.every((c) => c && typeof c === 'object' && 'const' in c && typeof c.title === 'string')
       ? (list as { const: unknown; title: string }[])
       : undefined;
   };
-  const items = schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items) ? schema.items : undefined;
+  const items =
+    schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)
+      ? schema.items
+      : undefined;
   return own(schema) ?? own(items);
 }
 

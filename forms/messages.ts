@@ -23,12 +23,19 @@ export function schemaAt(schema: any, path: string[]): any {
   return node;
 }
 
-export const dotted = (pointer: string) => pointer.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+export const dotted = (pointer: string) =>
+  pointer
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
 
 function label(schema: any, path: string[]): string {
   const node = schemaAt(schema, path);
   const title = node?.title ?? path.at(-1) ?? '表单';
-  return /^\d+$/.test(String(path.at(-1))) ? `${schemaAt(schema, path.slice(0, -1))?.title ?? ''}第${Number(path.at(-1)) + 1}项` : title;
+  return /^\d+$/.test(String(path.at(-1)))
+    ? `${schemaAt(schema, path.slice(0, -1))?.title ?? ''}第${Number(path.at(-1)) + 1}项`
+    : title;
 }
 
 function valueAt(data: any, path: string[]): unknown {
@@ -49,12 +56,22 @@ export function explain(errors: ErrorObject[], schema: any, data: unknown): Form
   const ordered = [...errors].sort((a, b) => rank(a) - rank(b));
   for (const e of ordered) {
     // a code-list choice is a oneOf of consts: report the choice once ("请从列表中选择"), not each branch
-    if (/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) && ordered.some((o) => o.instancePath === e.instancePath && (o.keyword === 'oneOf' || o.keyword === 'anyOf'))) continue;
+    if (
+      /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) &&
+      ordered.some(
+        (o) => o.instancePath === e.instancePath && (o.keyword === 'oneOf' || o.keyword === 'anyOf'),
+      )
+    )
+      continue;
     let path = e.instancePath.split('/').filter(Boolean);
     if (e.keyword === 'required') path = [...path, (e.params as { missingProperty: string }).missingProperty];
     const key = path.join('.');
     if (out.has(key)) continue;
-    if (['anyOf', 'oneOf', 'if', 'then', 'else', 'allOf'].includes(e.keyword) && [...out.keys()].some((k) => k.startsWith(key))) continue;
+    if (
+      ['anyOf', 'oneOf', 'if', 'then', 'else', 'allOf'].includes(e.keyword) &&
+      [...out.keys()].some((k) => k.startsWith(key))
+    )
+      continue;
     const name = label(schema, path);
     const [zh, en] = text(e, name, valueAt(data, path));
     out.set(key, { path: key, message: zh, message_en: en, keyword: e.keyword });
@@ -80,7 +97,9 @@ function text(e: ErrorObject, name: string, value: unknown): [string, string] {
     case 'exclusiveMaximum':
       return [`“${name}”不能大于${p.limit}`, `"${name}" must be at most ${p.limit}`];
     case 'minLength':
-      return p.limit === 1 ? [`“${name}”不能为空`, `"${name}" may not be empty`] : [`“${name}”至少${p.limit}个字`, `"${name}" needs at least ${p.limit} characters`];
+      return p.limit === 1
+        ? [`“${name}”不能为空`, `"${name}" may not be empty`]
+        : [`“${name}”至少${p.limit}个字`, `"${name}" needs at least ${p.limit} characters`];
     case 'maxLength':
       return [`“${name}”最多${p.limit}个字`, `"${name}" has at most ${p.limit} characters`];
     case 'minItems':
@@ -94,7 +113,9 @@ function text(e: ErrorObject, name: string, value: unknown): [string, string] {
     case 'anyOf':
       return [`“${name}”请从列表中选择`, `"${name}" must be one of the listed options`];
     case 'const':
-      return p.allowedValue === true ? [`请勾选“${name}”`, `"${name}" must be ticked`] : [`“${name}”取值不正确`, `"${name}" has a wrong value`];
+      return p.allowedValue === true
+        ? [`请勾选“${name}”`, `"${name}" must be ticked`]
+        : [`“${name}”取值不正确`, `"${name}" has a wrong value`];
     case 'pattern':
       return [`“${name}”格式不正确`, `"${name}" has the wrong format`];
     case 'multipleOf':
@@ -104,14 +125,23 @@ function text(e: ErrorObject, name: string, value: unknown): [string, string] {
     case 'format': {
       if (p.format === 'resident-id') {
         const r = parseResidentId(String(value));
-        return r.valid ? [`“${name}”格式不正确`, `"${name}" is malformed`] : [`“${name}”${r.message.replace(/^身份证号/, '')}`, `"${name}": ${r.message_en}`];
+        return r.valid
+          ? [`“${name}”格式不正确`, `"${name}" is malformed`]
+          : [`“${name}”${r.message.replace(/^身份证号/, '')}`, `"${name}": ${r.message_en}`];
       }
       if (p.format === 'disability-cert' || p.format === 'id-or-disability') {
-        const r = p.format === 'disability-cert' ? parseDisabilityCert(String(value)) : checkIdOrDisability(String(value));
-        return r.valid ? [`“${name}”格式不正确`, `"${name}" is malformed`] : [`“${name}”：${r.message}`, `"${name}": ${r.message_en}`];
+        const r =
+          p.format === 'disability-cert'
+            ? parseDisabilityCert(String(value))
+            : checkIdOrDisability(String(value));
+        return r.valid
+          ? [`“${name}”格式不正确`, `"${name}" is malformed`]
+          : [`“${name}”：${r.message}`, `"${name}": ${r.message_en}`];
       }
       const f = FORMAT_NAMES[p.format];
-      return f ? [`“${name}”${f[0]}`, `"${name}" ${f[1]}`] : [`“${name}”格式不正确`, `"${name}" has the wrong format`];
+      return f
+        ? [`“${name}”${f[0]}`, `"${name}" ${f[1]}`]
+        : [`“${name}”格式不正确`, `"${name}" has the wrong format`];
     }
     default:
       return [`“${name}”不符合要求`, `"${name}" is invalid (${e.keyword})`];
@@ -119,5 +149,16 @@ function text(e: ErrorObject, name: string, value: unknown): [string, string] {
 }
 
 function typeZh(t: string): string {
-  return ({ number: '应为数字', integer: '应为整数', string: '应为文本', boolean: '应为是或否', array: '应为列表', object: '格式不正确' } as Record<string, string>)[t] ?? `类型应为${t}`;
+  return (
+    (
+      {
+        number: '应为数字',
+        integer: '应为整数',
+        string: '应为文本',
+        boolean: '应为是或否',
+        array: '应为列表',
+        object: '格式不正确',
+      } as Record<string, string>
+    )[t] ?? `类型应为${t}`
+  );
 }

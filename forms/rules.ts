@@ -98,12 +98,20 @@ const OPERATIONS: Record<string, (...args: any[]) => unknown> = {
    * {"signature": [{"var": "data.signatures.township_review"}, "township_head", "name"]}
    */
   signature: (records: unknown, post: unknown, field: unknown) => {
-    const r = latestRound(records).filter((x) => post === null || post === undefined || post === '' || x.post === post).at(-1);
+    const r = latestRound(records)
+      .filter((x) => post === null || post === undefined || post === '' || x.post === post)
+      .at(-1);
     return r && typeof field === 'string' ? (r[field] ?? null) : null;
   },
   /** 签字人 the names of everyone who signed the latest visit of a step, in signing order, joined by "、" */
   signers: (records: unknown) => {
-    const names = [...new Set(latestRound(records).map((x) => String(x.name ?? '')).filter(Boolean))];
+    const names = [
+      ...new Set(
+        latestRound(records)
+          .map((x) => String(x.name ?? ''))
+          .filter(Boolean),
+      ),
+    ];
     return names.length ? names.join('、') : null;
   },
 };

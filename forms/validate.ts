@@ -36,7 +36,8 @@ export interface FormDocument {
 }
 
 export type Permission = 'edit' | 'readonly' | 'hidden';
-export type ValidationResult = { ok: true; data: Record<string, unknown> } | { ok: false; errors: FormError[] };
+export type ValidationResult =
+  { ok: true; data: Record<string, unknown> } | { ok: false; errors: FormError[] };
 
 const compiled = new Map<string, ValidateFunction>();
 
@@ -59,9 +60,15 @@ export function boundedText(node: unknown): any {
   if (Array.isArray(node)) return node.map(boundedText);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === 'const' || k === 'enum' || k === 'default' ? v : boundedText(v);
+  for (const [k, v] of Object.entries(node))
+    out[k] = k === 'const' || k === 'enum' || k === 'default' ? v : boundedText(v);
   const types = Array.isArray(out.type) ? out.type : [out.type];
-  if (types.includes('string') && out.maxLength === undefined && out.enum === undefined && out.const === undefined) {
+  if (
+    types.includes('string') &&
+    out.maxLength === undefined &&
+    out.enum === undefined &&
+    out.const === undefined
+  ) {
     out.maxLength = DEFAULT_TEXT_MAX;
   }
   return out;
@@ -80,8 +87,16 @@ export function constChoicesAsEnum(node: unknown): any {
   for (const [k, v] of Object.entries(node)) out[k] = constChoicesAsEnum(v);
   const choices = out.oneOf;
   if (
-    Array.isArray(choices) && choices.length > 0 && out.enum === undefined &&
-    choices.every((c) => c && typeof c === 'object' && 'const' in c && Object.keys(c).every((key) => ['const', 'title', 'description'].includes(key)))
+    Array.isArray(choices) &&
+    choices.length > 0 &&
+    out.enum === undefined &&
+    choices.every(
+      (c) =>
+        c &&
+        typeof c === 'object' &&
+        'const' in c &&
+        Object.keys(c).every((key) => ['const', 'title', 'description'].includes(key)),
+    )
   ) {
     const consts = choices.map((c) => (c as { const: unknown }).const);
     if (new Set(consts.map((c) => JSON.stringify(c))).size === consts.length) {
@@ -95,7 +110,9 @@ export function constChoicesAsEnum(node: unknown): any {
 let checkDocument: ValidateFunction | undefined;
 
 /** Is this a well-formed form document (before it may be published)? */
-export function validateFormDocument(doc: unknown): { ok: true } | { ok: false; errors: { path: string; message: string; message_en: string }[] } {
+export function validateFormDocument(
+  doc: unknown,
+): { ok: true } | { ok: false; errors: { path: string; message: string; message_en: string }[] } {
   checkDocument ??= ajv.compile(documentSchema);
   if (checkDocument(doc)) return { ok: true };
   return {
@@ -108,7 +125,8 @@ export function validateFormDocument(doc: unknown): { ok: true } | { ok: false; 
   };
 }
 
-const get = (data: any, path: string) => path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), data);
+const get = (data: any, path: string) =>
+  path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), data);
 function set(data: any, path: string, value: unknown) {
   const parts = path.split('.');
   let cur = data;
@@ -122,7 +140,8 @@ function set(data: any, path: string, value: unknown) {
  */
 function cloneJson(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return typeof v === 'number' && !Number.isFinite(v) ? null : v;
-  if (Array.isArray(v)) return v.map((x) => (x === undefined || typeof x === 'function' ? null : cloneJson(x)));
+  if (Array.isArray(v))
+    return v.map((x) => (x === undefined || typeof x === 'function' ? null : cloneJson(x)));
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v));
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
@@ -132,7 +151,8 @@ function cloneJson(v: unknown): unknown {
   return out;
 }
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+const empty = (v: unknown) =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 export function validateFormData(
   doc: FormDocument,
@@ -140,7 +160,17 @@ export function validateFormData(
   opts: { permissions?: Record<string, Permission>; previous?: Record<string, unknown>; stage?: string } = {},
 ): ValidationResult {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    return { ok: false, errors: [{ path: '', message: '表单数据必须是对象', message_en: 'form data must be an object', keyword: 'type' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: '表单数据必须是对象',
+          message_en: 'form data must be an object',
+          keyword: 'type',
+        },
+      ],
+    };
   }
   const data: Record<string, any> = cloneJson(input) as Record<string, any>;
   const errors: FormError[] = [];
@@ -148,9 +178,18 @@ export function validateFormData(
   for (const [path, perm] of Object.entries(opts.permissions ?? {})) {
     if (perm === 'hidden') {
       set(data, path, get(previous, path)); // not shown, not accepted: keep what was there
-    } else if (perm === 'readonly' && get(data, path) !== undefined && !same(get(data, path), get(previous, path))) {
+    } else if (
+      perm === 'readonly' &&
+      get(data, path) !== undefined &&
+      !same(get(data, path), get(previous, path))
+    ) {
       const title = schemaAt(doc.schema, path.split('.'))?.title ?? path;
-      errors.push({ path, message: `“${title}”为只读字段，不可修改`, message_en: `"${title}" is read-only at this step`, keyword: 'readonly' });
+      errors.push({
+        path,
+        message: `“${title}”为只读字段，不可修改`,
+        message_en: `"${title}" is read-only at this step`,
+        keyword: 'readonly',
+      });
     }
   }
   const derived = doc.derived ?? [];
@@ -166,7 +205,11 @@ export function validateFormData(
   for (const k of hidden) delete data[k];
   const validate = compileForm(doc);
   if (!validate(data)) {
-    errors.push(...explain(validate.errors ?? [], doc.schema, data).filter((e) => !hidden.includes(e.path.split('.')[0])));
+    errors.push(
+      ...explain(validate.errors ?? [], doc.schema, data).filter(
+        (e) => !hidden.includes(e.path.split('.')[0]),
+      ),
+    );
   }
   for (const rule of doc.rules ?? []) {
     let applies = true;
@@ -189,7 +232,8 @@ export function validateFormData(
         ok = false;
       }
       const path = rule.path ?? '';
-      if (!ok && !errors.some((e) => e.path === path)) errors.push({ path, message: rule.message.zh, message_en: rule.message.en, keyword: 'rule' });
+      if (!ok && !errors.some((e) => e.path === path))
+        errors.push({ path, message: rule.message.zh, message_en: rule.message.en, keyword: 'rule' });
     }
   }
   const shown = errors.filter((e) => !hidden.includes(e.path.split('.')[0]));
@@ -211,8 +255,12 @@ function topLevelTags(schema: Record<string, any>): TopLevelTags {
   if (!hit) {
     const props = Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>);
     hit = {
-      conditional: props.filter(([, p]) => p?.['x-visibleWhen'] !== undefined).map(([k, p]) => [k, p['x-visibleWhen']]),
-      staged: props.filter(([, p]) => typeof p?.['x-stage'] === 'string').map(([k, p]) => [k, p['x-stage'] as string]),
+      conditional: props
+        .filter(([, p]) => p?.['x-visibleWhen'] !== undefined)
+        .map(([k, p]) => [k, p['x-visibleWhen']]),
+      staged: props
+        .filter(([, p]) => typeof p?.['x-stage'] === 'string')
+        .map(([k, p]) => [k, p['x-stage'] as string]),
     };
     tagsOf.set(schema, hit);
   }
@@ -223,7 +271,10 @@ function topLevelTags(schema: Record<string, any>): TopLevelTags {
  * 分阶段填写 the top-level fields filled at a stage after `stage` (附件2: the assistance measures A39–A52
  * after approval, the elimination data A53–A54 at elimination). No stage given: every field is shown.
  */
-export function laterStageFields(doc: Pick<FormDocument, 'schema' | 'stages'>, stage: string | undefined): string[] {
+export function laterStageFields(
+  doc: Pick<FormDocument, 'schema' | 'stages'>,
+  stage: string | undefined,
+): string[] {
   const order = doc.stages ?? [];
   const at = stage === undefined ? -1 : order.indexOf(stage);
   if (at < 0) return [];

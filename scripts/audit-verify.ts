@@ -8,7 +8,11 @@ const url = config.databaseUrl ?? `postgres://zhenxing:zhenxing@127.0.0.1:${conf
 const db = createPool(url, 1);
 verifyAuditChain(db)
   .then((r) => {
-    console.log(r.ok ? `audit chain intact: ${r.rows} rows` : `audit chain BROKEN at seq ${r.brokenAt} (${r.rows} rows)`);
+    console.log(
+      r.ok
+        ? `audit chain intact: ${r.rows} rows`
+        : `audit chain BROKEN at seq ${r.brokenAt} (${r.rows} rows)`,
+    );
     process.exitCode = r.ok ? 0 : 1;
   })
   .catch((err) => {

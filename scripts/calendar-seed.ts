@@ -10,17 +10,26 @@ import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const pkg = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('chinese-days/package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(
+  readFileSync(createRequire(import.meta.url).resolve('chinese-days/package.json'), 'utf8'),
+) as { version: string };
 const { holidays, workdays } = data as { holidays: Record<string, string>; workdays: Record<string, string> };
 
-interface Range { name: string; kind: 'holiday' | 'workday'; from: string; to: string }
+interface Range {
+  name: string;
+  kind: 'holiday' | 'workday';
+  from: string;
+  to: string;
+}
 const DAY = 86_400_000;
 const next = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
 
 /** consecutive days with the same festival name become one range */
 function ranges(days: Record<string, string>, kind: Range['kind'], year: number): Range[] {
   const out: Range[] = [];
-  for (const date of Object.keys(days).filter((d) => d.startsWith(`${year}-`)).sort()) {
+  for (const date of Object.keys(days)
+    .filter((d) => d.startsWith(`${year}-`))
+    .sort()) {
     const name = days[date].split(',')[1] ?? days[date];
     const last = out.at(-1);
     if (last && last.name === name && next(last.to) === date) last.to = date;
@@ -32,9 +41,15 @@ function ranges(days: Record<string, string>, kind: Range['kind'], year: number)
 const years = [...new Set(Object.keys(holidays).map((d) => Number(d.slice(0, 4))))].sort();
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const rows = years.map((year) => {
-  const rs = [...ranges(holidays, 'holiday', year), ...ranges(workdays, 'workday', year)].sort((a, b) => a.from.localeCompare(b.from));
-  const h = Object.keys(holidays).filter((d) => d.startsWith(`${year}-`)).sort();
-  const w = Object.keys(workdays).filter((d) => d.startsWith(`${year}-`)).sort();
+  const rs = [...ranges(holidays, 'holiday', year), ...ranges(workdays, 'workday', year)].sort((a, b) =>
+    a.from.localeCompare(b.from),
+  );
+  const h = Object.keys(holidays)
+    .filter((d) => d.startsWith(`${year}-`))
+    .sort();
+  const w = Object.keys(workdays)
+    .filter((d) => d.startsWith(`${year}-`))
+    .sort();
   return `  ('national', ${year}, 1, ${q(JSON.stringify(h))}, ${q(JSON.stringify(w))}, ${q(JSON.stringify(rs))}, 'chinese-days ${pkg.version}', 'system')`;
 });
 

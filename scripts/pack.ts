@@ -16,7 +16,11 @@ async function main() {
   let url = config.databaseUrl;
   let stop: (() => Promise<void>) | undefined;
   if (!url) {
-    const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, persistent: true }).catch(() => undefined);
+    const pg = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      persistent: true,
+    }).catch(() => undefined);
     url = pg?.url ?? `postgres://zhenxing:zhenxing@127.0.0.1:${config.embeddedPgPort}/zhenxing`;
     stop = pg?.stop;
   }
@@ -24,7 +28,9 @@ async function main() {
   const db = createPool(url, 4);
   try {
     if (cmd === 'import' && arg) {
-      const bundle: PackBundle = arg.endsWith('.json') ? JSON.parse(readFileSync(arg, 'utf8')) : readPackFolder(arg);
+      const bundle: PackBundle = arg.endsWith('.json')
+        ? JSON.parse(readFileSync(arg, 'utf8'))
+        : readPackFolder(arg);
       const report = await importValidatedPack(db, bundle);
       console.log(JSON.stringify(report, null, 2));
     } else if (cmd === 'export' && arg) {
@@ -46,7 +52,9 @@ async function main() {
       };
       console.log(JSON.stringify(diffPacks(await load(opt('--from')), await load(opt('--to'))), null, 2));
     } else {
-      console.error('usage: npm run pack -- import <id|file.json> | export <id> [file] | diff <id> [--from V|file] [--to V|file]');
+      console.error(
+        'usage: npm run pack -- import <id|file.json> | export <id> [file] | diff <id> [--from V|file] [--to V|file]',
+      );
       process.exitCode = 2;
     }
   } finally {

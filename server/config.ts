@@ -82,7 +82,10 @@ function publicLimits(env: NodeJS.ProcessEnv): PublicLimits {
 }
 
 export class ConfigError extends Error {
-  constructor(public readonly variable: string, message: string) {
+  constructor(
+    public readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -104,7 +107,8 @@ const DEV_CODEC_KEY = 'dev:' + Buffer.alloc(32, 7).toString('base64');
 function codecKeys(env: NodeJS.ProcessEnv, production: boolean): Config['codecKeys'] {
   const raw = env.ZX_CODEC_KEYS;
   if (!raw) {
-    if (production) throw new ConfigError('ZX_CODEC_KEYS', 'is required in production (id:base64-32-byte-key)');
+    if (production)
+      throw new ConfigError('ZX_CODEC_KEYS', 'is required in production (id:base64-32-byte-key)');
     return codecKeys({ ZX_CODEC_KEYS: DEV_CODEC_KEY }, false);
   }
   return raw.split(',').map((part) => {
@@ -118,7 +122,8 @@ function codecKeys(env: NodeJS.ProcessEnv, production: boolean): Config['codecKe
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const nodeEnv =
+    env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const production = nodeEnv === 'production';
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl) {
@@ -126,7 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       url = new URL(databaseUrl);
     } catch {
-      throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user:password@host:port/database)');
+      throw new ConfigError(
+        'DATABASE_URL',
+        'is not a valid URL (expected postgres://user:password@host:port/database)',
+      );
     }
     if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
       throw new ConfigError('DATABASE_URL', `must start with postgres:// (got ${url.protocol}//)`);
@@ -141,7 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('ZX_DEMO', 'demo mode is refused when NODE_ENV=production');
   }
   const role = env.ZX_ROLE ?? 'all';
-  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('ZX_ROLE', 'must be all, api or worker');
+  if (!['all', 'api', 'worker'].includes(role))
+    throw new ConfigError('ZX_ROLE', 'must be all, api or worker');
   return {
     env: nodeEnv,
     port: int(env, 'PORT', 3000),
@@ -168,9 +177,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** The variables this module reads, for the docs and the docker-compose test. */
 export const CONFIG_VARIABLES = [
-  'NODE_ENV', 'PORT', 'HOST', 'ZX_DATA_DIR', 'DATABASE_URL', 'ZX_PG_PORT', 'TEMPORAL_ADDRESS',
-  'ZX_TEMPORAL_PORT', 'ZX_TEMPORAL_UI_PORT', 'TEMPORAL_NAMESPACE', 'ZX_TASK_QUEUE', 'ZX_DAY_SECONDS',
-  'ZX_DEMO', 'ZX_DEMO_PASSWORD', 'ZX_CODEC_KEYS', 'ZX_ROLE', 'LOG_LEVEL', 'ZX_METRICS_TOKEN', 'ZX_RATE_WINDOW_SECONDS',
-  'ZX_OBJECTIONS_PER_ADDRESS_NOTICE', 'ZX_OBJECTIONS_PER_ADDRESS', 'ZX_OBJECTIONS_PER_NOTICE', 'ZX_OBJECTIONS_TOTAL',
-  'ZX_PUBLIC_REQUESTS_PER_ADDRESS', 'ZX_PUBLIC_CONCURRENCY', 'ZX_PUBLIC_QUEUE',
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'ZX_DATA_DIR',
+  'DATABASE_URL',
+  'ZX_PG_PORT',
+  'TEMPORAL_ADDRESS',
+  'ZX_TEMPORAL_PORT',
+  'ZX_TEMPORAL_UI_PORT',
+  'TEMPORAL_NAMESPACE',
+  'ZX_TASK_QUEUE',
+  'ZX_DAY_SECONDS',
+  'ZX_DEMO',
+  'ZX_DEMO_PASSWORD',
+  'ZX_CODEC_KEYS',
+  'ZX_ROLE',
+  'LOG_LEVEL',
+  'ZX_METRICS_TOKEN',
+  'ZX_RATE_WINDOW_SECONDS',
+  'ZX_OBJECTIONS_PER_ADDRESS_NOTICE',
+  'ZX_OBJECTIONS_PER_ADDRESS',
+  'ZX_OBJECTIONS_PER_NOTICE',
+  'ZX_OBJECTIONS_TOTAL',
+  'ZX_PUBLIC_REQUESTS_PER_ADDRESS',
+  'ZX_PUBLIC_CONCURRENCY',
+  'ZX_PUBLIC_QUEUE',
 ] as const;

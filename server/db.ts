@@ -40,7 +40,10 @@ export async function appRole(url: string): Promise<string | undefined> {
  */
 export async function appLoginUrl(ownerUrl: string): Promise<string | undefined> {
   const owner = new URL(ownerUrl);
-  const password = createHmac('sha256', `${decodeURIComponent(owner.username)}:${decodeURIComponent(owner.password)}`)
+  const password = createHmac(
+    'sha256',
+    `${decodeURIComponent(owner.username)}:${decodeURIComponent(owner.password)}`,
+  )
     .update(`${APP_ROLE} login`)
     .digest('base64url');
   const app = new URL(ownerUrl);
@@ -53,7 +56,9 @@ export async function appLoginUrl(ownerUrl: string): Promise<string | undefined>
   try {
     const { rows } = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
     if (!rows[0]) return undefined;
-    await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`);
+    await client.query(
+      `ALTER ROLE ${APP_ROLE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`,
+    );
   } catch (err) {
     // another process (a second worker, a parallel test) set it up at the same moment: its login works too
     if (!/concurrently/.test((err as Error).message) && !(await canLogIn(url))) return undefined;

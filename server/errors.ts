@@ -28,5 +28,6 @@ export const domain = {
     new DomainError('invalid', 'validation_failed', zh, en, errors),
   notFound: (zh: string, en: string) => new DomainError('not_found', 'not_found', zh, en),
   conflict: (zh: string, en: string, code = 'conflict') => new DomainError('conflict', code, zh, en),
-  forbidden: (zh = '无权执行此操作', en = 'you may not do this') => new DomainError('forbidden', 'forbidden', zh, en),
+  forbidden: (zh = '无权执行此操作', en = 'you may not do this') =>
+    new DomainError('forbidden', 'forbidden', zh, en),
 };

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err: String(err) }, 'stop failed'));
+    for (const stop of stops.reverse())
+      await stop().catch((err) => log.warn({ err: String(err) }, 'stop failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
   if (databaseUrl) {
     await checkDatabase(databaseUrl);
   } else {
-    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, persistent: true });
+    const pg: RunningPostgres = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      persistent: true,
+    });
     stops.push(pg.stop);
     databaseUrl = pg.url;
   }
@@ -129,7 +134,9 @@ async function main(): Promise<void> {
     // 节假日安排: sixty days before a year ends without the next one, administrators are told (once per year)
     const watchCalendar = () =>
       notifyMissingCalendar(db).then(
-        (n) => n && log.warn({ notified: n }, 'next year of the holiday calendar is missing: administrators notified'),
+        (n) =>
+          n &&
+          log.warn({ notified: n }, 'next year of the holiday calendar is missing: administrators notified'),
         (err) => log.error({ err: { message: (err as Error).message } }, 'holiday calendar check failed'),
       );
     void watchCalendar();
@@ -144,8 +151,12 @@ async function main(): Promise<void> {
       `  Public board: ${url}/public`,
       `  Health:       ${url}/healthz`,
       temporalUi ? `  Temporal UI:  ${temporalUi}` : `  Temporal:     ${temporalAddress}`,
-      config.demo ? `  Demo login:   admin / ${config.demoPassword === 'zhenxing' ? 'zhenxing' : '(ZX_DEMO_PASSWORD)'} — all demo users, see README` : '',
-      config.daySeconds !== 86400 ? `  Demo time:    one policy day lasts ${config.daySeconds} s (ZX_DAY_SECONDS)` : '',
+      config.demo
+        ? `  Demo login:   admin / ${config.demoPassword === 'zhenxing' ? 'zhenxing' : '(ZX_DEMO_PASSWORD)'} — all demo users, see README`
+        : '',
+      config.daySeconds !== 86400
+        ? `  Demo time:    one policy day lasts ${config.daySeconds} s (ZX_DAY_SECONDS)`
+        : '',
       '  Stop with Ctrl-C.',
       '',
     ];
@@ -154,7 +165,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DatabaseUnreachableError || err instanceof MissingToolError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DatabaseUnreachableError ||
+    err instanceof MissingToolError
+  ) {
     console.error(`[zhenxing] ${err.message}`);
   } else {
     console.error(`[zhenxing] failed to start: ${(err as Error)?.message ?? err}`);

@@ -62,7 +62,11 @@ export function calendarDaysClose(opensAtMs: number, days: number): number {
  * N working days after the opening day, by the given years' arrangements; the first year that is needed
  * and absent is returned as `missingYear` (the caller waits for an administrator to publish it).
  */
-export function workingDaysClose(years: Record<number, CalendarYearDays>, opensAtMs: number, days: number): WorkingDaysResult {
+export function workingDaysClose(
+  years: Record<number, CalendarYearDays>,
+  opensAtMs: number,
+  days: number,
+): WorkingDaysResult {
   checkDays(days);
   const sets = new Map<number, { holidays: Set<string>; workdays: Set<string> }>();
   const used = new Set<number>();
@@ -95,7 +99,8 @@ export function closeLabel(closesAtMs: number): string {
 }
 
 function checkDays(days: number): void {
-  if (!Number.isInteger(days) || days < 1) throw new RangeError(`notice days must be a positive integer, got ${days}`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new RangeError(`notice days must be a positive integer, got ${days}`);
 }
 
 // ---- the first version, over the package's data: replay of histories recorded before the calendar was data ----

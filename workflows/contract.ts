@@ -155,10 +155,13 @@ export interface ActionResult {
   openTasks: string[];
 }
 
-export type CaseStatus = 'running' | 'approved' | 'rejected' | 'withdrawn' | 'cancelled' | 'completed' | 'refused';
+export type CaseStatus =
+  'running' | 'approved' | 'rejected' | 'withdrawn' | 'cancelled' | 'completed' | 'refused';
 
 export const completeTaskUpdate = defineUpdate<ActionResult, [CompleteTaskArgs]>('completeTask');
-export const submitApplicationUpdate = defineUpdate<ActionResult, [SubmitApplicationArgs]>('submitApplication');
+export const submitApplicationUpdate = defineUpdate<ActionResult, [SubmitApplicationArgs]>(
+  'submitApplication',
+);
 export const claimTaskUpdate = defineUpdate<ActionResult, [ClaimTaskArgs]>('claimTask');
 export const transferTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('transferTask');
 export const delegateTaskUpdate = defineUpdate<ActionResult, [ReassignArgs]>('delegateTask');
@@ -226,7 +229,14 @@ export type ProjectionEvent = { seq: number; at: number; stepId?: string; actorI
       /** the SLA's due time, once a working-day SLA could be computed */
       dueAt?: number;
     }
-  | { kind: 'task.signed'; taskId: string; actorName: string; action: string; comment?: string; final: boolean }
+  | {
+      kind: 'task.signed';
+      taskId: string;
+      actorName: string;
+      action: string;
+      comment?: string;
+      final: boolean;
+    }
   | { kind: 'task.closed'; taskId: string; status: 'completed' | 'cancelled'; action?: string; by?: string }
   | {
       kind: 'notice.opened';
@@ -247,9 +257,24 @@ export type ProjectionEvent = { seq: number; at: number; stepId?: string; actorI
   | { kind: 'calendar.waiting'; purpose: 'notice' | 'sla'; year: number; message: string }
   | { kind: 'calendar.resolved'; purpose: 'notice' | 'sla'; year: number; message: string }
   | { kind: 'notice.closed'; noticeId: string; objectionCount: number }
-  | { kind: 'objection.filed'; noticeId: string; receipt: string; content: string; name?: string; contact?: string }
+  | {
+      kind: 'objection.filed';
+      noticeId: string;
+      receipt: string;
+      content: string;
+      name?: string;
+      contact?: string;
+    }
   | { kind: 'objection.resolved'; noticeId: string; status: 'unfounded' | 'upheld' | 'investigating' }
-  | { kind: 'notify'; userIds?: string[]; role?: string; orgId?: string; taskId?: string; message: string; notifyKind: string }
+  | {
+      kind: 'notify';
+      userIds?: string[];
+      role?: string;
+      orgId?: string;
+      taskId?: string;
+      message: string;
+      notifyKind: string;
+    }
   | { kind: 'cc'; userIds: string[] }
   | { kind: 'audit'; action: string; target?: string; detail?: Record<string, unknown> }
 );
@@ -291,7 +316,11 @@ export interface EngineActivities {
   project(args: ProjectArgs): Promise<void>;
   /** 按工作日计算截止时间 the close time of a working-day window over the published holiday calendar */
   calendarClose(args: CalendarCloseArgs): Promise<CalendarCloseResult>;
-  resolveAssignees(args: { role: string; orgId: string; department?: string }): Promise<{ userId: string; name: string }[]>;
+  resolveAssignees(args: {
+    role: string;
+    orgId: string;
+    department?: string;
+  }): Promise<{ userId: string; name: string }[]>;
   noticeObjections(args: { noticeId: string; closesAt: number }): Promise<NoticeObjections>;
 }
 

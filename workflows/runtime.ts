@@ -3,7 +3,14 @@
  * projection queue (events → read model), waiting for people, policy time.
  * Workflow code: deterministic, no I/O (activities do the I/O).
  */
-import { ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type {
   CalendarCloseArgs,
   CalendarCloseResult,
@@ -63,7 +70,12 @@ export const INVALID = 'Invalid'; // 422
 export const FORBIDDEN = 'Forbidden'; // 403
 
 export function reject(type: string, zh: string, en: string): never {
-  throw ApplicationFailure.create({ type, message: `${zh} / ${en}`, nonRetryable: true, details: [{ zh, en }] });
+  throw ApplicationFailure.create({
+    type,
+    message: `${zh} / ${en}`,
+    nonRetryable: true,
+    details: [{ zh, en }],
+  });
 }
 
 export class CaseRuntime {
@@ -107,7 +119,8 @@ export class CaseRuntime {
 
   step(id: string): Step {
     const step = stepById(this.def, id);
-    if (!step) throw ApplicationFailure.nonRetryable(`step ${id} is not in ${this.def.key} v${this.def.version}`);
+    if (!step)
+      throw ApplicationFailure.nonRetryable(`step ${id} is not in ${this.def.key} v${this.def.version}`);
     return step;
   }
 
@@ -125,7 +138,8 @@ export class CaseRuntime {
   param(value: NumberOrParam): number {
     if (typeof value === 'number') return value;
     const v = this.input.params[value.param];
-    if (typeof v !== 'number') throw ApplicationFailure.nonRetryable(`parameter ${value.param} is not a number`);
+    if (typeof v !== 'number')
+      throw ApplicationFailure.nonRetryable(`parameter ${value.param} is not a number`);
     return v;
   }
 
@@ -136,7 +150,11 @@ export class CaseRuntime {
 
   context(): Record<string, unknown> {
     const { org, subject, initiator, caseId, title } = this.input;
-    return { data: this.data, params: this.input.params, case: { id: caseId, title, org, subject, initiator } };
+    return {
+      data: this.data,
+      params: this.input.params,
+      case: { id: caseId, title, org, subject, initiator },
+    };
   }
 
   enter(stepId: string): void {
@@ -171,7 +189,10 @@ export class CaseRuntime {
       const events = this.pending.splice(0);
       this.flushing = true;
       try {
-        await (patched('projection-local-activity') ? local : engine).project({ caseId: this.caseId, events });
+        await (patched('projection-local-activity') ? local : engine).project({
+          caseId: this.caseId,
+          events,
+        });
       } finally {
         this.flushing = false;
       }
@@ -185,7 +206,9 @@ export class CaseRuntime {
     this.waiters.add(predicate);
     if (--this.activeRunners === 0) this.restedAt = this.kicks;
     try {
-      return timeoutMs === undefined ? (await condition(predicate), true) : await condition(predicate, timeoutMs);
+      return timeoutMs === undefined
+        ? (await condition(predicate), true)
+        : await condition(predicate, timeoutMs);
     } finally {
       this.waiters.delete(predicate);
       this.activeRunners++;
@@ -285,7 +308,12 @@ export class CaseRuntime {
     const county = this.input.org.ancestors.county ?? this.input.org.path[0];
     const announce = (r: Extract<CalendarCloseResult, { ok: false }>) => {
       this.emit({ kind: 'calendar.waiting', stepId: step.id, purpose, year: r.missingYear, message: r.note });
-      this.emit({ kind: 'audit', action: 'calendar.waiting', target: step.id, detail: { year: r.missingYear, purpose } });
+      this.emit({
+        kind: 'audit',
+        action: 'calendar.waiting',
+        target: step.id,
+        detail: { year: r.missingYear, purpose },
+      });
       this.emit({
         kind: 'notify',
         notifyKind: 'calendar-missing',
@@ -300,7 +328,13 @@ export class CaseRuntime {
       const seen = this.calendarPublications;
       await this.waitFor(() => this.calendarPublications !== seen || giveUp(), pollMs);
       if (giveUp()) {
-        this.emit({ kind: 'calendar.resolved', stepId: step.id, purpose, year, message: '已办理，不再等待节假日安排' });
+        this.emit({
+          kind: 'calendar.resolved',
+          stepId: step.id,
+          purpose,
+          year,
+          message: '已办理，不再等待节假日安排',
+        });
         return undefined;
       }
       pollMs = Math.min(pollMs * 2, 24 * HOUR_MS);

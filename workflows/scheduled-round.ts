@@ -7,7 +7,9 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RoundInput, RoundReport } from './contract.js';
 
-const { startScheduledRound } = proxyActivities<{ startScheduledRound(input: RoundInput & { roundId: string }): Promise<RoundReport> }>({
+const { startScheduledRound } = proxyActivities<{
+  startScheduledRound(input: RoundInput & { roundId: string }): Promise<RoundReport>;
+}>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },

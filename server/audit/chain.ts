@@ -19,7 +19,17 @@ export interface AuditEntry {
 const GENESIS = '0'.repeat(64);
 const AUDIT_LOCK = 7_401_001;
 
-function digest(prev: string, e: { id: string; at: string; actorId: string | null; action: string; target: string | null; detail: unknown }): string {
+function digest(
+  prev: string,
+  e: {
+    id: string;
+    at: string;
+    actorId: string | null;
+    action: string;
+    target: string | null;
+    detail: unknown;
+  },
+): string {
   return createHash('sha256')
     .update(canonical([prev, e.id, e.at, e.actorId, e.action, e.target, e.detail]))
     .digest('hex');
@@ -35,7 +45,14 @@ export async function appendAudit(tx: pg.ClientBase, entries: AuditEntry[]): Pro
     const exists = await tx.query('SELECT 1 FROM audit_events WHERE id = $1', [e.id]);
     if (exists.rowCount) continue;
     const at = (e.at ?? new Date()).toISOString();
-    const row = { id: e.id, at, actorId: e.actorId ?? null, action: e.action, target: e.target ?? null, detail: e.detail ?? {} };
+    const row = {
+      id: e.id,
+      at,
+      actorId: e.actorId ?? null,
+      action: e.action,
+      target: e.target ?? null,
+      detail: e.detail ?? {},
+    };
     const hash = digest(prev, row);
     await tx.query(
       'INSERT INTO audit_events (id, at, actor_id, action, target, detail, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
@@ -46,7 +63,9 @@ export async function appendAudit(tx: pg.ClientBase, entries: AuditEntry[]): Pro
 }
 
 /** Recompute the chain; returns the first broken sequence number, or null when intact. */
-export async function verifyAuditChain(db: pg.ClientBase | pg.Pool): Promise<{ ok: boolean; rows: number; brokenAt?: number }> {
+export async function verifyAuditChain(
+  db: pg.ClientBase | pg.Pool,
+): Promise<{ ok: boolean; rows: number; brokenAt?: number }> {
   const { rows } = await db.query(
     'SELECT seq, id, at, actor_id, action, target, detail, prev_hash, hash FROM audit_events ORDER BY seq',
   );
@@ -60,7 +79,8 @@ export async function verifyAuditChain(db: pg.ClientBase | pg.Pool): Promise<{ o
       target: r.target,
       detail: r.detail,
     });
-    if (r.prev_hash !== prev || r.hash !== expected) return { ok: false, rows: rows.length, brokenAt: Number(r.seq) };
+    if (r.prev_hash !== prev || r.hash !== expected)
+      return { ok: false, rows: rows.length, brokenAt: Number(r.seq) };
     prev = r.hash;
   }
   return { ok: true, rows: rows.length };

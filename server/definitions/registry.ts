@@ -2,7 +2,9 @@
 export interface DefinitionRegistry {
   /** a form by key (and version): its field paths, for field permissions */
   forms: (key: string, version?: number) => { fields: string[]; stages?: string[] } | undefined;
-  activities: (name: string) => { inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> } | undefined;
+  activities: (
+    name: string,
+  ) => { inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> } | undefined;
   roles: Set<string>;
   params: Set<string>;
 }

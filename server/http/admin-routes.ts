@@ -9,9 +9,22 @@ import { describeActivities } from '../../activities/registry.js';
 import { validateDefinition } from '../definitions/validate.js';
 import { loadDefinitionRegistry } from '../services/definition-registry.js';
 import { definitionProblem, publishProcess } from '../services/process-publish.js';
-import { changedPaths, diffPacks, exportPack, importPack, readPackFolder, type PackBundle } from '../services/packs.js';
+import {
+  changedPaths,
+  diffPacks,
+  exportPack,
+  importPack,
+  readPackFolder,
+  type PackBundle,
+} from '../services/packs.js';
 import { packScheduleProblems, validateProcessForImport } from '../services/process-publish.js';
-import { currentSchedules, listSchedules, scheduleParams, syncPackSchedules, triggerSchedule } from '../services/schedules.js';
+import {
+  currentSchedules,
+  listSchedules,
+  scheduleParams,
+  syncPackSchedules,
+  triggerSchedule,
+} from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
 import * as users from '../services/users.js';
 import { verifyAuditChain, appendAudit } from '../audit/chain.js';
@@ -44,275 +57,495 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
   const db = deps.db;
 
   // ---- processes ----
-  r.get('/processes', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const { rows } = await db.query(
-      `SELECT key, version, status, definition->'title' AS title, created_at, created_by FROM process_versions ORDER BY key, version`,
-    );
-    return { items: rows };
-  }));
-  r.get('/processes/:key/versions/:version', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const { rows } = await db.query('SELECT key, version, status, definition FROM process_versions WHERE key = $1 AND version = $2', [
-      String(req.params.key), Number(req.params.version) || 0,
-    ]);
-    if (!rows[0]) throw problems.notFound('流程版本不存在', 'no such process version');
-    return rows[0];
-  }));
-  // 版本对比 what changed between two versions of a process or a form, path by path (steps and fields matched by id)
-  for (const [kind, table, col] of [['processes', 'process_versions', 'definition'], ['forms', 'form_versions', 'document']] as const) {
-    r.get(`/${kind}/:key/diff`, handle(async (req) => {
+  r.get(
+    '/processes',
+    handle(async (req) => {
       requireRole(req, ADMIN);
-      const key = String(req.params.key);
-      const v = async (name: 'from' | 'to') => {
-        const n = Number(req.query[name]);
-        if (!Number.isInteger(n) || n < 1) throw problems.invalid([{ path: name, message: '版本号须为正整数', message_en: 'versions are positive integers' }]);
-        const { rows } = await db.query(`SELECT ${col} AS doc FROM ${table} WHERE key = $1 AND version = $2`, [key, n]);
-        if (!rows[0]) throw problems.notFound(`第 ${n} 版不存在`, `no version ${n}`);
-        const { version: _v, ...rest } = rows[0].doc;
-        return rest;
-      };
-      const [a, b] = [await v('from'), await v('to')];
-      return { key, from: Number(req.query.from), to: Number(req.query.to), paths: changedPaths(a, b) };
-    }));
+      const { rows } = await db.query(
+        `SELECT key, version, status, definition->'title' AS title, created_at, created_by FROM process_versions ORDER BY key, version`,
+      );
+      return { items: rows };
+    }),
+  );
+  r.get(
+    '/processes/:key/versions/:version',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      const { rows } = await db.query(
+        'SELECT key, version, status, definition FROM process_versions WHERE key = $1 AND version = $2',
+        [String(req.params.key), Number(req.params.version) || 0],
+      );
+      if (!rows[0]) throw problems.notFound('流程版本不存在', 'no such process version');
+      return rows[0];
+    }),
+  );
+  // 版本对比 what changed between two versions of a process or a form, path by path (steps and fields matched by id)
+  for (const [kind, table, col] of [
+    ['processes', 'process_versions', 'definition'],
+    ['forms', 'form_versions', 'document'],
+  ] as const) {
+    r.get(
+      `/${kind}/:key/diff`,
+      handle(async (req) => {
+        requireRole(req, ADMIN);
+        const key = String(req.params.key);
+        const v = async (name: 'from' | 'to') => {
+          const n = Number(req.query[name]);
+          if (!Number.isInteger(n) || n < 1)
+            throw problems.invalid([
+              { path: name, message: '版本号须为正整数', message_en: 'versions are positive integers' },
+            ]);
+          const { rows } = await db.query(
+            `SELECT ${col} AS doc FROM ${table} WHERE key = $1 AND version = $2`,
+            [key, n],
+          );
+          if (!rows[0]) throw problems.notFound(`第 ${n} 版不存在`, `no version ${n}`);
+          const { version: _v, ...rest } = rows[0].doc;
+          return rest;
+        };
+        const [a, b] = [await v('from'), await v('to')];
+        return { key, from: Number(req.query.from), to: Number(req.query.to), paths: changedPaths(a, b) };
+      }),
+    );
   }
-  r.post('/processes/validate', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const def = obj(req.body?.definition ?? req.body, 'definition');
-    const result = validateDefinition({ version: 1, ...def }, await loadDefinitionRegistry(db));
-    return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors };
-  }));
-  r.post('/processes', handle(async (req, res) => {
-    const who = requireRole(req, ADMIN);
-    const def = obj(req.body?.definition ?? req.body, 'definition');
-    const exists = await db.query('SELECT 1 FROM process_versions WHERE key = $1', [def.key]);
-    if (exists.rowCount) throw problems.conflict('该流程编码已存在，请发布新版本', 'a process with this key exists; publish a new version', 'exists');
-    res.status(201);
-    return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
-  }));
-  r.post('/processes/:key/versions', handle(async (req, res) => {
-    const who = requireRole(req, ADMIN);
-    const def = { ...obj(req.body?.definition ?? req.body, 'definition'), key: String(req.params.key) };
-    res.status(201);
-    return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
-  }));
-  r.get('/activities', handle(async (req) => {
-    requireRole(req, ADMIN);
-    return { items: describeActivities() };
-  }));
+  r.post(
+    '/processes/validate',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      const def = obj(req.body?.definition ?? req.body, 'definition');
+      const result = validateDefinition({ version: 1, ...def }, await loadDefinitionRegistry(db));
+      return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors };
+    }),
+  );
+  r.post(
+    '/processes',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const def = obj(req.body?.definition ?? req.body, 'definition');
+      const exists = await db.query('SELECT 1 FROM process_versions WHERE key = $1', [def.key]);
+      if (exists.rowCount)
+        throw problems.conflict(
+          '该流程编码已存在，请发布新版本',
+          'a process with this key exists; publish a new version',
+          'exists',
+        );
+      res.status(201);
+      return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+    }),
+  );
+  r.post(
+    '/processes/:key/versions',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const def = { ...obj(req.body?.definition ?? req.body, 'definition'), key: String(req.params.key) };
+      res.status(201);
+      return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+    }),
+  );
+  r.get(
+    '/activities',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      return { items: describeActivities() };
+    }),
+  );
 
   // ---- forms ----
-  r.get('/forms', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const { rows } = await db.query(`SELECT key, version, status, document->'title' AS title, created_at FROM form_versions ORDER BY key, version`);
-    return { items: rows };
-  }));
-  r.get('/forms/:key/versions/:version', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const { rows } = await db.query('SELECT key, version, status, document FROM form_versions WHERE key = $1 AND version = $2', [
-      String(req.params.key), Number(req.params.version) || 0,
-    ]);
-    if (!rows[0]) throw problems.notFound('表单版本不存在', 'no such form version');
-    return rows[0];
-  }));
-  r.get('/roles', handle(async (req) => {
-    requireRole(req, [...ADMIN, ...SECURITY]);
-    const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
-    return { items: rows[0]?.manifest.roles ?? [], levels: ['village', 'township', 'county', 'city', 'province'] };
-  }));
-  r.post('/forms', handle(async (req, res) => {
-    const who = requireRole(req, ADMIN);
-    const doc = obj(req.body?.document ?? req.body, 'document');
-    const exists = await db.query('SELECT 1 FROM form_versions WHERE key = $1', [doc.key]);
-    if (exists.rowCount) throw problems.conflict('该表单编码已存在，请发布新版本', 'a form with this key exists; publish a new version', 'exists');
-    res.status(201);
-    return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
-  }));
-  r.post('/forms/:key/versions', handle(async (req, res) => {
-    const who = requireRole(req, ADMIN);
-    const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
-    res.status(201);
-    return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
-  }));
+  r.get(
+    '/forms',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      const { rows } = await db.query(
+        `SELECT key, version, status, document->'title' AS title, created_at FROM form_versions ORDER BY key, version`,
+      );
+      return { items: rows };
+    }),
+  );
+  r.get(
+    '/forms/:key/versions/:version',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      const { rows } = await db.query(
+        'SELECT key, version, status, document FROM form_versions WHERE key = $1 AND version = $2',
+        [String(req.params.key), Number(req.params.version) || 0],
+      );
+      if (!rows[0]) throw problems.notFound('表单版本不存在', 'no such form version');
+      return rows[0];
+    }),
+  );
+  r.get(
+    '/roles',
+    handle(async (req) => {
+      requireRole(req, [...ADMIN, ...SECURITY]);
+      const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
+      return {
+        items: rows[0]?.manifest.roles ?? [],
+        levels: ['village', 'township', 'county', 'city', 'province'],
+      };
+    }),
+  );
+  r.post(
+    '/forms',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const doc = obj(req.body?.document ?? req.body, 'document');
+      const exists = await db.query('SELECT 1 FROM form_versions WHERE key = $1', [doc.key]);
+      if (exists.rowCount)
+        throw problems.conflict(
+          '该表单编码已存在，请发布新版本',
+          'a form with this key exists; publish a new version',
+          'exists',
+        );
+      res.status(201);
+      return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
+    }),
+  );
+  r.post(
+    '/forms/:key/versions',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+      res.status(201);
+      return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
+    }),
+  );
 
   // ---- packs ----
-  r.post('/packs/import', handle(async (req) => {
-    const who = requireRole(req, ADMIN);
-    const b = obj(req.body, 'body');
-    const bundle: PackBundle = typeof b.pack === 'string' ? readPackFolder(b.pack.replace(/[^a-z0-9-]/g, '')) : (b as PackBundle);
-    const errors: FieldError[] = [];
-    if (!bundle.manifest?.id || !bundle.manifest?.version) errors.push({ path: 'manifest', message: '缺少政策包编号或版本', message_en: 'manifest.id and manifest.version are required' });
-    for (const k of ['forms', 'codelists', 'processes'] as const) {
-      if (!Array.isArray(bundle[k])) errors.push({ path: k, message: `${k} 必须是数组`, message_en: `${k} must be an array` });
-    }
-    if (errors.length) throw problems.invalid(errors);
-    const validate = await validateProcessForImport(db, bundle);
-    const bad = [
-      ...bundle.processes.flatMap((p) => validate(p).map((e) => ({ path: `processes/${p.key}`, message: e, message_en: e }))),
-      ...(await packScheduleProblems(db, bundle)).map((e) => ({ path: 'manifest/schedules', message: `定时任务配置有误：${e}`, message_en: e })),
-    ];
-    if (bad.length) throw problems.invalid(bad, '政策包中的流程定义有误，未导入', 'the pack has invalid processes; nothing was imported');
-    if (b.dryRun) {
-      return { dryRun: true, diff: diffPacks(await exportPack(db, bundle.manifest.id).catch(() => emptyBundle(bundle)), bundle) };
-    }
-    const report = await importPack(db, bundle, { actorId: who.userId });
-    // the pack's schedules take effect at once (created, changed or removed in Temporal)
-    return { ...report, schedules: await syncPackSchedules(svc) };
-  }));
+  r.post(
+    '/packs/import',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      const b = obj(req.body, 'body');
+      const bundle: PackBundle =
+        typeof b.pack === 'string' ? readPackFolder(b.pack.replace(/[^a-z0-9-]/g, '')) : (b as PackBundle);
+      const errors: FieldError[] = [];
+      if (!bundle.manifest?.id || !bundle.manifest?.version)
+        errors.push({
+          path: 'manifest',
+          message: '缺少政策包编号或版本',
+          message_en: 'manifest.id and manifest.version are required',
+        });
+      for (const k of ['forms', 'codelists', 'processes'] as const) {
+        if (!Array.isArray(bundle[k]))
+          errors.push({ path: k, message: `${k} 必须是数组`, message_en: `${k} must be an array` });
+      }
+      if (errors.length) throw problems.invalid(errors);
+      const validate = await validateProcessForImport(db, bundle);
+      const bad = [
+        ...bundle.processes.flatMap((p) =>
+          validate(p).map((e) => ({ path: `processes/${p.key}`, message: e, message_en: e })),
+        ),
+        ...(await packScheduleProblems(db, bundle)).map((e) => ({
+          path: 'manifest/schedules',
+          message: `定时任务配置有误：${e}`,
+          message_en: e,
+        })),
+      ];
+      if (bad.length)
+        throw problems.invalid(
+          bad,
+          '政策包中的流程定义有误，未导入',
+          'the pack has invalid processes; nothing was imported',
+        );
+      if (b.dryRun) {
+        return {
+          dryRun: true,
+          diff: diffPacks(await exportPack(db, bundle.manifest.id).catch(() => emptyBundle(bundle)), bundle),
+        };
+      }
+      const report = await importPack(db, bundle, { actorId: who.userId });
+      // the pack's schedules take effect at once (created, changed or removed in Temporal)
+      return { ...report, schedules: await syncPackSchedules(svc) };
+    }),
+  );
 
   // ---- schedules (S5 follow-ups) ----
-  r.get('/schedules', handle(async (req) => {
-    requireRole(req, ADMIN);
-    return { items: await listSchedules(svc, await currentSchedules(db)) };
-  }));
-  r.post('/schedules/:id/run', handle(async (req, res) => {
-    const who = requireRole(req, ADMIN);
-    const id = String(req.params.id);
-    if (!(await currentSchedules(db)).some((e) => e.id === id)) throw problems.notFound('定时任务不存在', 'no such schedule');
-    await triggerSchedule(svc, id);
-    await inTransaction(db, (tx) =>
-      appendAudit(tx, [{ id: `schedule:${id}:${Date.now()}`, actorId: who.userId, action: 'schedule.run', target: id, detail: {} }]),
-    );
-    res.status(202);
-    return { accepted: true };
-  }));
-  r.get('/packs/:id/export', handle(async (req) => {
-    requireRole(req, ADMIN);
-    return exportPack(db, String(req.params.id)).catch((e) => {
-      throw e.status === 404 ? problems.notFound('政策包不存在', 'no such pack') : e;
-    });
-  }));
-  r.get('/packs/:id/diff', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const id = String(req.params.id);
-    const version = async (v: unknown): Promise<PackBundle> => {
-      if (!v) return exportPack(db, id);
-      const { rows } = await db.query('SELECT bundle FROM packs WHERE id = $1 AND version = $2', [id, String(v)]);
-      if (!rows[0]?.bundle) throw problems.notFound(`政策包版本 ${String(v)} 不存在`, `no version ${String(v)} of pack ${id}`);
-      return rows[0].bundle;
-    };
-    return { changes: diffPacks(await version(req.query.from), await version(req.query.to)) };
-  }));
+  r.get(
+    '/schedules',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      return { items: await listSchedules(svc, await currentSchedules(db)) };
+    }),
+  );
+  r.post(
+    '/schedules/:id/run',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const id = String(req.params.id);
+      if (!(await currentSchedules(db)).some((e) => e.id === id))
+        throw problems.notFound('定时任务不存在', 'no such schedule');
+      await triggerSchedule(svc, id);
+      await inTransaction(db, (tx) =>
+        appendAudit(tx, [
+          {
+            id: `schedule:${id}:${Date.now()}`,
+            actorId: who.userId,
+            action: 'schedule.run',
+            target: id,
+            detail: {},
+          },
+        ]),
+      );
+      res.status(202);
+      return { accepted: true };
+    }),
+  );
+  r.get(
+    '/packs/:id/export',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      return exportPack(db, String(req.params.id)).catch((e) => {
+        throw e.status === 404 ? problems.notFound('政策包不存在', 'no such pack') : e;
+      });
+    }),
+  );
+  r.get(
+    '/packs/:id/diff',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      const id = String(req.params.id);
+      const version = async (v: unknown): Promise<PackBundle> => {
+        if (!v) return exportPack(db, id);
+        const { rows } = await db.query('SELECT bundle FROM packs WHERE id = $1 AND version = $2', [
+          id,
+          String(v),
+        ]);
+        if (!rows[0]?.bundle)
+          throw problems.notFound(`政策包版本 ${String(v)} 不存在`, `no version ${String(v)} of pack ${id}`);
+        return rows[0].bundle;
+      };
+      return { changes: diffPacks(await version(req.query.from), await version(req.query.to)) };
+    }),
+  );
 
   // ---- parameters ----
-  r.get('/parameters', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const { rows } = await db.query('SELECT key, year, value, title, source, created_by, created_at FROM parameters ORDER BY key, year');
-    return { items: rows };
-  }));
-  r.post('/parameters', handle(async (req, res) => {
-    const who = requireRole(req, ADMIN);
-    const b = obj(req.body, 'body');
-    const errors: FieldError[] = [];
-    if (typeof b.key !== 'string' || !b.key) errors.push({ path: 'key', message: '缺少参数编码', message_en: 'key is required' });
-    if (!Number.isInteger(b.year) || b.year < 2000 || b.year > 2100) errors.push({ path: 'year', message: '年度必须是2000–2100的整数', message_en: 'year must be an integer 2000–2100' });
-    if (!['number', 'string', 'boolean'].includes(typeof b.value)) errors.push({ path: 'value', message: '参数值必须是数字、文本或布尔值', message_en: 'value must be a number, string or boolean' });
-    if (errors.length) throw problems.invalid(errors);
-    const known = await db.query('SELECT value FROM parameters WHERE key = $1 LIMIT 1', [b.key]);
-    if (!known.rowCount) throw problems.invalid([{ path: 'key', message: '未知的参数', message_en: 'unknown parameter' }]);
-    if (typeof known.rows[0].value !== typeof b.value) throw problems.invalid([{ path: 'value', message: '参数值类型与原值不一致', message_en: 'value has a different type from the existing one' }]);
-    await inTransaction(db, async (tx) => {
-      await tx.query(
-        `INSERT INTO parameters (key, year, value, title, source, created_by)
+  r.get(
+    '/parameters',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      const { rows } = await db.query(
+        'SELECT key, year, value, title, source, created_by, created_at FROM parameters ORDER BY key, year',
+      );
+      return { items: rows };
+    }),
+  );
+  r.post(
+    '/parameters',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const b = obj(req.body, 'body');
+      const errors: FieldError[] = [];
+      if (typeof b.key !== 'string' || !b.key)
+        errors.push({ path: 'key', message: '缺少参数编码', message_en: 'key is required' });
+      if (!Number.isInteger(b.year) || b.year < 2000 || b.year > 2100)
+        errors.push({
+          path: 'year',
+          message: '年度必须是2000–2100的整数',
+          message_en: 'year must be an integer 2000–2100',
+        });
+      if (!['number', 'string', 'boolean'].includes(typeof b.value))
+        errors.push({
+          path: 'value',
+          message: '参数值必须是数字、文本或布尔值',
+          message_en: 'value must be a number, string or boolean',
+        });
+      if (errors.length) throw problems.invalid(errors);
+      const known = await db.query('SELECT value FROM parameters WHERE key = $1 LIMIT 1', [b.key]);
+      if (!known.rowCount)
+        throw problems.invalid([{ path: 'key', message: '未知的参数', message_en: 'unknown parameter' }]);
+      if (typeof known.rows[0].value !== typeof b.value)
+        throw problems.invalid([
+          {
+            path: 'value',
+            message: '参数值类型与原值不一致',
+            message_en: 'value has a different type from the existing one',
+          },
+        ]);
+      await inTransaction(db, async (tx) => {
+        await tx.query(
+          `INSERT INTO parameters (key, year, value, title, source, created_by)
          SELECT $1, $2, $3, title, source, $4 FROM parameters WHERE key = $1 ORDER BY year DESC LIMIT 1
          ON CONFLICT (key, year) DO UPDATE SET value = EXCLUDED.value, created_by = EXCLUDED.created_by, created_at = now()`,
-        [b.key, b.year, JSON.stringify(b.value), who.userId],
+          [b.key, b.year, JSON.stringify(b.value), who.userId],
+        );
+        await appendAudit(tx, [
+          {
+            id: `param:${b.key}:${b.year}:${Date.now()}`,
+            actorId: who.userId,
+            action: 'parameter.set',
+            target: b.key,
+            detail: { year: b.year, value: b.value },
+          },
+        ]);
+      });
+      // a schedule derived from this parameter (assessment interval, sweeps per year, plan deadline) moves with it
+      if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(b.key as string)))
+        await syncPackSchedules(svc);
+      res.status(201);
+      return { key: b.key, year: b.year, value: b.value };
+    }),
+  );
+  r.get(
+    '/codelists',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      const { rows } = await db.query(
+        'SELECT DISTINCT ON (key) key, version, document FROM code_lists ORDER BY key, version DESC',
       );
-      await appendAudit(tx, [{ id: `param:${b.key}:${b.year}:${Date.now()}`, actorId: who.userId, action: 'parameter.set', target: b.key, detail: { year: b.year, value: b.value } }]);
-    });
-    // a schedule derived from this parameter (assessment interval, sweeps per year, plan deadline) moves with it
-    if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(b.key as string))) await syncPackSchedules(svc);
-    res.status(201);
-    return { key: b.key, year: b.year, value: b.value };
-  }));
-  r.get('/codelists', handle(async (req) => {
-    requireRole(req, ADMIN);
-    const { rows } = await db.query('SELECT DISTINCT ON (key) key, version, document FROM code_lists ORDER BY key, version DESC');
-    return { items: rows };
-  }));
-  r.post('/codelists/:key/versions', handle(async (req, res) => {
-    const who = requireRole(req, ADMIN);
-    const doc: Record<string, any> = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
-    if (!Array.isArray(doc.items) || doc.items.length === 0 || doc.items.length > 1000) {
-      throw problems.invalid([{ path: 'items', message: '代码表须有 1–1000 项', message_en: 'a code list has 1 to 1000 items' }]);
-    }
-    const errors: FieldError[] = [];
-    const seen = new Set<string>();
-    doc.items.forEach((i: any, n: number) => {
-      if (typeof i?.code !== 'string' || !/^[0-9A-Za-z_.-]{1,20}$/.test(i.code)) errors.push({ path: `items.${n}.code`, message: '代码须为1–20位字母或数字', message_en: 'code: 1–20 letters or digits' });
-      else if (seen.has(i.code)) errors.push({ path: `items.${n}.code`, message: `代码“${i.code}”重复`, message_en: `duplicate code ${i.code}` });
-      else seen.add(i.code);
-      if (typeof i?.label?.zh !== 'string' || !i.label.zh.trim()) errors.push({ path: `items.${n}.label`, message: '请填写中文名称', message_en: 'label.zh is required' });
-    });
-    if (errors.length) throw problems.invalid(errors);
-    const known = await db.query('SELECT 1 FROM code_lists WHERE key = $1 LIMIT 1', [doc.key]);
-    if (!known.rowCount) throw problems.notFound('代码表不存在（新代码表随政策包导入）', 'no such code list (new lists come with a pack)');
-    const version = await inTransaction(db, async (tx) => {
-      const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM code_lists WHERE key = $1', [doc.key]);
-      const v = Number(max.rows[0].v) + 1;
-      await tx.query('INSERT INTO code_lists (key, version, document) VALUES ($1,$2,$3)', [doc.key, v, JSON.stringify({ ...doc, version: v })]);
-      await appendAudit(tx, [{ id: `codelist:${doc.key}:${v}`, actorId: who.userId, action: 'codelist.publish', target: doc.key, detail: { version: v } }]);
-      return v;
-    });
-    res.status(201);
-    return { key: doc.key, version };
-  }));
+      return { items: rows };
+    }),
+  );
+  r.post(
+    '/codelists/:key/versions',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const doc: Record<string, any> = {
+        ...obj(req.body?.document ?? req.body, 'document'),
+        key: String(req.params.key),
+      };
+      if (!Array.isArray(doc.items) || doc.items.length === 0 || doc.items.length > 1000) {
+        throw problems.invalid([
+          { path: 'items', message: '代码表须有 1–1000 项', message_en: 'a code list has 1 to 1000 items' },
+        ]);
+      }
+      const errors: FieldError[] = [];
+      const seen = new Set<string>();
+      doc.items.forEach((i: any, n: number) => {
+        if (typeof i?.code !== 'string' || !/^[0-9A-Za-z_.-]{1,20}$/.test(i.code))
+          errors.push({
+            path: `items.${n}.code`,
+            message: '代码须为1–20位字母或数字',
+            message_en: 'code: 1–20 letters or digits',
+          });
+        else if (seen.has(i.code))
+          errors.push({
+            path: `items.${n}.code`,
+            message: `代码“${i.code}”重复`,
+            message_en: `duplicate code ${i.code}`,
+          });
+        else seen.add(i.code);
+        if (typeof i?.label?.zh !== 'string' || !i.label.zh.trim())
+          errors.push({
+            path: `items.${n}.label`,
+            message: '请填写中文名称',
+            message_en: 'label.zh is required',
+          });
+      });
+      if (errors.length) throw problems.invalid(errors);
+      const known = await db.query('SELECT 1 FROM code_lists WHERE key = $1 LIMIT 1', [doc.key]);
+      if (!known.rowCount)
+        throw problems.notFound(
+          '代码表不存在（新代码表随政策包导入）',
+          'no such code list (new lists come with a pack)',
+        );
+      const version = await inTransaction(db, async (tx) => {
+        const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM code_lists WHERE key = $1', [
+          doc.key,
+        ]);
+        const v = Number(max.rows[0].v) + 1;
+        await tx.query('INSERT INTO code_lists (key, version, document) VALUES ($1,$2,$3)', [
+          doc.key,
+          v,
+          JSON.stringify({ ...doc, version: v }),
+        ]);
+        await appendAudit(tx, [
+          {
+            id: `codelist:${doc.key}:${v}`,
+            actorId: who.userId,
+            action: 'codelist.publish',
+            target: doc.key,
+            detail: { version: v },
+          },
+        ]);
+        return v;
+      });
+      res.status(201);
+      return { key: doc.key, version };
+    }),
+  );
 
   // ---- users and roles (security_admin; admin may list) ----
-  r.get('/users', handle(async (req) => {
-    requireRole(req, [...SECURITY, ...ADMIN]);
-    const q = req.query as Record<string, string>;
-    const { rows } = await db.query(
-      `SELECT u.id, u.username, u.display_name AS name, u.disabled, coalesce(json_agg(json_build_object('role', r.role, 'org', r.org_id, 'department', r.department)) FILTER (WHERE r.role IS NOT NULL), '[]') AS roles
+  r.get(
+    '/users',
+    handle(async (req) => {
+      requireRole(req, [...SECURITY, ...ADMIN]);
+      const q = req.query as Record<string, string>;
+      const { rows } = await db.query(
+        `SELECT u.id, u.username, u.display_name AS name, u.disabled, coalesce(json_agg(json_build_object('role', r.role, 'org', r.org_id, 'department', r.department)) FILTER (WHERE r.role IS NOT NULL), '[]') AS roles
        FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
        WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.role = $1))
          AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.org_id = $2))
        GROUP BY u.id ORDER BY u.username LIMIT 500`,
-      [q.role || null, q.org || null],
-    );
-    return { items: rows };
-  }));
-  r.post('/users', handle(async (req, res) => {
-    const who = requireRole(req, SECURITY);
-    const id = await users.createUser(db, who, obj(req.body, 'body'));
-    res.status(201);
-    return { id };
-  }));
-  r.post('/users/:id/roles', handle(async (req) => {
-    const who = requireRole(req, SECURITY);
-    const id = String(req.params.id);
-    return { id, roles: await users.setUserRoles(db, who, id, req.body?.roles) };
-  }));
-  r.post('/users/:id/status', handle(async (req) => {
-    const who = requireRole(req, SECURITY);
-    const id = String(req.params.id);
-    return { id, disabled: await users.setUserStatus(db, who, id, req.body?.disabled) };
-  }));
+        [q.role || null, q.org || null],
+      );
+      return { items: rows };
+    }),
+  );
+  r.post(
+    '/users',
+    handle(async (req, res) => {
+      const who = requireRole(req, SECURITY);
+      const id = await users.createUser(db, who, obj(req.body, 'body'));
+      res.status(201);
+      return { id };
+    }),
+  );
+  r.post(
+    '/users/:id/roles',
+    handle(async (req) => {
+      const who = requireRole(req, SECURITY);
+      const id = String(req.params.id);
+      return { id, roles: await users.setUserRoles(db, who, id, req.body?.roles) };
+    }),
+  );
+  r.post(
+    '/users/:id/status',
+    handle(async (req) => {
+      const who = requireRole(req, SECURITY);
+      const id = String(req.params.id);
+      return { id, disabled: await users.setUserStatus(db, who, id, req.body?.disabled) };
+    }),
+  );
 
   // ---- projection dead letters (admin): events the read model refused, and their replay after a fix ----
-  r.get('/projection-dead-letters', handle(async (req) => {
-    requireRole(req, ADMIN);
-    return listDeadLetters(db, { open: req.query.open === '1', limit: intQuery(req.query.limit, 100, 500) });
-  }));
-  r.post('/projection-dead-letters/:id/replay', handle(async (req) => replayDeadLetter(db, requireRole(req, ADMIN), String(req.params.id))));
+  r.get(
+    '/projection-dead-letters',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      return listDeadLetters(db, {
+        open: req.query.open === '1',
+        limit: intQuery(req.query.limit, 100, 500),
+      });
+    }),
+  );
+  r.post(
+    '/projection-dead-letters/:id/replay',
+    handle(async (req) => replayDeadLetter(db, requireRole(req, ADMIN), String(req.params.id))),
+  );
 
   // ---- audit (auditor) ----
-  r.get('/audit', handle(async (req) => {
-    requireRole(req, AUDITOR);
-    const q = req.query as Record<string, string>;
-    const before = Number(q.before) || null;
-    const { rows } = await db.query(
-      `SELECT seq, at, actor_id, action, target, detail FROM audit_events WHERE ($1::bigint IS NULL OR seq < $1)
+  r.get(
+    '/audit',
+    handle(async (req) => {
+      requireRole(req, AUDITOR);
+      const q = req.query as Record<string, string>;
+      const before = Number(q.before) || null;
+      const { rows } = await db.query(
+        `SELECT seq, at, actor_id, action, target, detail FROM audit_events WHERE ($1::bigint IS NULL OR seq < $1)
          AND ($2::text IS NULL OR action LIKE $2 || '%') AND ($3::text IS NULL OR actor_id = $3)
        ORDER BY seq DESC LIMIT 100`,
-      [before, q.action || null, q.actor || null],
-    );
-    return { items: rows, nextBefore: rows.length === 100 ? rows.at(-1).seq : null };
-  }));
-  r.get('/audit/verify', handle(async (req) => {
-    requireRole(req, AUDITOR);
-    return verifyAuditChain(db);
-  }));
+        [before, q.action || null, q.actor || null],
+      );
+      return { items: rows, nextBefore: rows.length === 100 ? rows.at(-1).seq : null };
+    }),
+  );
+  r.get(
+    '/audit/verify',
+    handle(async (req) => {
+      requireRole(req, AUDITOR);
+      return verifyAuditChain(db);
+    }),
+  );
   return r;
 }
 

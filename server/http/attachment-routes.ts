@@ -1,7 +1,12 @@
 /** /api/attachments: staff upload a photo or a signature (the image is the body) and read it back. */
 import express from 'express';
 import type { AppDeps } from '../app.js';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, readAttachment, saveAttachment } from '../services/attachments.js';
+import {
+  ATTACHMENT_TYPES,
+  MAX_ATTACHMENT_BYTES,
+  readAttachment,
+  saveAttachment,
+} from '../services/attachments.js';
 import { CASE_ROLES, hasRole } from '../services/principal.js';
 import { requireUser } from './session.js';
 import { handle } from './routes.js';
@@ -15,9 +20,17 @@ export function attachmentRoutes(deps: AppDeps): express.Router {
     handle(async (req, res) => {
       const who = requireUser(req);
       if (!hasRole(who, CASE_ROLES)) throw problems.forbidden();
-      const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const type = String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim()
+        .toLowerCase();
       if (!Buffer.isBuffer(req.body) || !(ATTACHMENT_TYPES as readonly string[]).includes(type)) {
-        throw new Problem(415, 'unsupported_media_type', '只能上传 JPEG、PNG 或 WebP 图片', 'send a JPEG, PNG or WebP image as the body');
+        throw new Problem(
+          415,
+          'unsupported_media_type',
+          '只能上传 JPEG、PNG 或 WebP 图片',
+          'send a JPEG, PNG or WebP image as the body',
+        );
       }
       res.status(201);
       return saveAttachment(deps.db, who, type, req.body);

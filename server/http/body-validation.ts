@@ -29,7 +29,15 @@ function compileRoutes(): Route[] {
   }));
 }
 
-const TYPE_ZH: Record<string, string> = { string: '文本', number: '数字', integer: '整数', boolean: '是/否', object: '对象', array: '列表', null: '空值' };
+const TYPE_ZH: Record<string, string> = {
+  string: '文本',
+  number: '数字',
+  integer: '整数',
+  boolean: '是/否',
+  object: '对象',
+  array: '列表',
+  null: '空值',
+};
 
 /** One ajv error → a field error in Chinese and English. */
 export function describeError(e: ErrorObject): FieldError {
@@ -38,26 +46,54 @@ export function describeError(e: ErrorObject): FieldError {
   const p = e.params as Record<string, any>;
   switch (e.keyword) {
     case 'required':
-      return { path: at(p.missingProperty), message: `缺少必填项“${p.missingProperty}”`, message_en: `${p.missingProperty} is required` };
+      return {
+        path: at(p.missingProperty),
+        message: `缺少必填项“${p.missingProperty}”`,
+        message_en: `${p.missingProperty} is required`,
+      };
     case 'type':
       return { path: at(), message: `应为${TYPE_ZH[p.type] ?? p.type}`, message_en: `must be ${p.type}` };
     case 'enum':
-      return { path: at(), message: `只能是 ${p.allowedValues.join('、')} 之一`, message_en: `must be one of ${p.allowedValues.join(', ')}` };
+      return {
+        path: at(),
+        message: `只能是 ${p.allowedValues.join('、')} 之一`,
+        message_en: `must be one of ${p.allowedValues.join(', ')}`,
+      };
     case 'maxLength':
-      return { path: at(), message: `不能超过 ${p.limit} 个字符`, message_en: `must be at most ${p.limit} characters` };
+      return {
+        path: at(),
+        message: `不能超过 ${p.limit} 个字符`,
+        message_en: `must be at most ${p.limit} characters`,
+      };
     case 'minLength':
-      return { path: at(), message: p.limit === 1 ? '不能为空' : `至少 ${p.limit} 个字符`, message_en: `must be at least ${p.limit} characters` };
+      return {
+        path: at(),
+        message: p.limit === 1 ? '不能为空' : `至少 ${p.limit} 个字符`,
+        message_en: `must be at least ${p.limit} characters`,
+      };
     case 'maxItems':
       return { path: at(), message: `最多 ${p.limit} 项`, message_en: `must have at most ${p.limit} items` };
     case 'minItems':
       return { path: at(), message: `至少 ${p.limit} 项`, message_en: `must have at least ${p.limit} items` };
     case 'minimum':
     case 'maximum':
-      return { path: at(), message: `${e.keyword === 'minimum' ? '不能小于' : '不能大于'} ${p.limit}`, message_en: `must be ${p.comparison} ${p.limit}` };
+      return {
+        path: at(),
+        message: `${e.keyword === 'minimum' ? '不能小于' : '不能大于'} ${p.limit}`,
+        message_en: `must be ${p.comparison} ${p.limit}`,
+      };
     case 'additionalProperties':
-      return { path: at(p.additionalProperty), message: `不允许的字段“${p.additionalProperty}”`, message_en: `unknown field ${p.additionalProperty}` };
+      return {
+        path: at(p.additionalProperty),
+        message: `不允许的字段“${p.additionalProperty}”`,
+        message_en: `unknown field ${p.additionalProperty}`,
+      };
     case 'format':
-      return { path: at(), message: `格式不正确（${p.format}）`, message_en: `must match format ${p.format}` };
+      return {
+        path: at(),
+        message: `格式不正确（${p.format}）`,
+        message_en: `must match format ${p.format}`,
+      };
     default:
       return { path: at(), message: `不符合要求（${e.keyword}）`, message_en: e.message ?? e.keyword };
   }
@@ -72,12 +108,15 @@ export function validateBodies() {
     // who may not call the endpoint at all hears that first (401 / 403 from the handler), not about the body
     if (access !== 'public') {
       if (!req.principal) return next();
-      if (typeof access === 'object' && !req.principal.roles.some((r) => access.roles.includes(r.role))) return next();
+      if (typeof access === 'object' && !req.principal.roles.some((r) => access.roles.includes(r.role)))
+        return next();
     }
     const body = req.body === undefined ? {} : req.body;
     if (route.validate(body)) return next();
     const seen = new Set<string>();
-    const errors = (route.validate.errors ?? []).map(describeError).filter((e) => !seen.has(e.path + e.message) && seen.add(e.path + e.message));
+    const errors = (route.validate.errors ?? [])
+      .map(describeError)
+      .filter((e) => !seen.has(e.path + e.message) && seen.add(e.path + e.message));
     next(problems.invalid(errors));
   };
 }

@@ -18,32 +18,51 @@ function admin(req: express.Request) {
 
 const yearOf = (req: express.Request) => {
   const raw = String(req.params.year);
-  if (!/^\d{4}$/.test(raw)) throw problems.invalid([{ path: 'year', message: '年份应为四位数字', message_en: 'year must have four digits' }]);
+  if (!/^\d{4}$/.test(raw))
+    throw problems.invalid([
+      { path: 'year', message: '年份应为四位数字', message_en: 'year must have four digits' },
+    ]);
   return Number(raw);
 };
-const scopeOf = (req: express.Request) => (typeof req.query.scope === 'string' && req.query.scope ? req.query.scope : calendar.NATIONAL);
+const scopeOf = (req: express.Request) =>
+  typeof req.query.scope === 'string' && req.query.scope ? req.query.scope : calendar.NATIONAL;
 
 export function calendarRoutes(svc: ServiceDeps): express.Router {
   const r = express.Router();
-  r.get('/calendar/status', handle(async (req) => {
-    requireUser(req);
-    return calendar.calendarStatus(svc.db, svc.now?.());
-  }));
-  r.get('/admin/calendar', handle(async (req) => {
-    admin(req);
-    return calendar.listCalendarYears(svc.db);
-  }));
-  r.get('/admin/calendar/:year', handle(async (req) => {
-    admin(req);
-    return calendar.getCalendarYear(svc.db, yearOf(req), scopeOf(req));
-  }));
-  r.post('/admin/calendar/:year/preview', handle(async (req) => {
-    admin(req);
-    return calendar.previewCalendarYear(svc.db, yearOf(req), req.body ?? {});
-  }));
-  r.post('/admin/calendar/:year/versions', handle(async (req) => {
-    const who = admin(req);
-    return calendar.publishCalendarYear(svc, who.userId, yearOf(req), req.body ?? {});
-  }, 201));
+  r.get(
+    '/calendar/status',
+    handle(async (req) => {
+      requireUser(req);
+      return calendar.calendarStatus(svc.db, svc.now?.());
+    }),
+  );
+  r.get(
+    '/admin/calendar',
+    handle(async (req) => {
+      admin(req);
+      return calendar.listCalendarYears(svc.db);
+    }),
+  );
+  r.get(
+    '/admin/calendar/:year',
+    handle(async (req) => {
+      admin(req);
+      return calendar.getCalendarYear(svc.db, yearOf(req), scopeOf(req));
+    }),
+  );
+  r.post(
+    '/admin/calendar/:year/preview',
+    handle(async (req) => {
+      admin(req);
+      return calendar.previewCalendarYear(svc.db, yearOf(req), req.body ?? {});
+    }),
+  );
+  r.post(
+    '/admin/calendar/:year/versions',
+    handle(async (req) => {
+      const who = admin(req);
+      return calendar.publishCalendarYear(svc, who.userId, yearOf(req), req.body ?? {});
+    }, 201),
+  );
   return r;
 }

@@ -17,7 +17,11 @@ export function departmentRoutes(deps: AppDeps): express.Router {
   const r = express.Router();
   const importer = (req: express.Request) => {
     const who = requireUser(req);
-    if (!hasRole(who, IMPORTERS)) throw problems.forbidden('只有县级乡村振兴部门可以导入部门数据', 'only the county rural revitalisation bureau imports department data');
+    if (!hasRole(who, IMPORTERS))
+      throw problems.forbidden(
+        '只有县级乡村振兴部门可以导入部门数据',
+        'only the county rural revitalisation bureau imports department data',
+      );
     return who;
   };
   r.post(
@@ -26,24 +30,44 @@ export function departmentRoutes(deps: AppDeps): express.Router {
     express.raw({ type: ['text/csv', 'application/csv', XLSX, 'application/octet-stream'], limit: '50mb' }),
     handle(async (req, res) => {
       const who = importer(req);
-      const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const type = String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim()
+        .toLowerCase();
       const filename = String(req.query.filename ?? 'upload');
-      const format = type === XLSX || /\.xlsx$/i.test(filename) ? 'xlsx' : type === 'text/csv' || type === 'application/csv' || /\.csv$/i.test(filename) ? 'csv' : undefined;
+      const format =
+        type === XLSX || /\.xlsx$/i.test(filename)
+          ? 'xlsx'
+          : type === 'text/csv' || type === 'application/csv' || /\.csv$/i.test(filename)
+            ? 'csv'
+            : undefined;
       if (!Buffer.isBuffer(req.body) || !format) {
-        throw new Problem(415, 'unsupported_media_type', '请上传 CSV 或 Excel（.xlsx）文件', 'send a CSV or .xlsx file as the body (Content-Type text/csv or the xlsx type)');
+        throw new Problem(
+          415,
+          'unsupported_media_type',
+          '请上传 CSV 或 Excel（.xlsx）文件',
+          'send a CSV or .xlsx file as the body (Content-Type text/csv or the xlsx type)',
+        );
       }
-      if (!req.body.length) throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
+      if (!req.body.length)
+        throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
       res.status(202);
       return startImport(deps.db, who, { filename, format, content: req.body });
     }),
   );
-  r.get('/department-data/imports', handle(async (req) => {
-    importer(req);
-    return listImports(deps.db);
-  }));
-  r.get('/department-data/imports/:id', handle(async (req) => {
-    importer(req);
-    return getImport(deps.db, String(req.params.id));
-  }));
+  r.get(
+    '/department-data/imports',
+    handle(async (req) => {
+      importer(req);
+      return listImports(deps.db);
+    }),
+  );
+  r.get(
+    '/department-data/imports/:id',
+    handle(async (req) => {
+      importer(req);
+      return getImport(deps.db, String(req.params.id));
+    }),
+  );
   return r;
 }

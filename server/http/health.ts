@@ -10,8 +10,14 @@ export function healthRoutes(deps: { db: pg.Pool; temporal: Client }): Router {
     const timeout = <T>(p: Promise<T>) =>
       Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000))]);
     const [postgres, temporal] = await Promise.all([
-      timeout(deps.db.query('SELECT 1')).then(() => 'ok', () => 'down'),
-      timeout(deps.temporal.connection.workflowService.getSystemInfo({})).then(() => 'ok', () => 'down'),
+      timeout(deps.db.query('SELECT 1')).then(
+        () => 'ok',
+        () => 'down',
+      ),
+      timeout(deps.temporal.connection.workflowService.getSystemInfo({})).then(
+        () => 'ok',
+        () => 'down',
+      ),
     ]);
     const ok = postgres === 'ok' && temporal === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal, postgres });

@@ -12,10 +12,18 @@ import { Problem, sendProblem } from './problem.js';
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Why this request may not read the metrics, or undefined when it may. */
-function refusal(config: Pick<Config, 'env' | 'metricsToken'>, authorization: string | undefined): Problem | undefined {
+function refusal(
+  config: Pick<Config, 'env' | 'metricsToken'>,
+  authorization: string | undefined,
+): Problem | undefined {
   if (!config.metricsToken) {
     return config.env === 'production'
-      ? new Problem(403, 'metrics_disabled', '未配置监控令牌（ZX_METRICS_TOKEN），监控指标已关闭', 'set ZX_METRICS_TOKEN to expose /metrics')
+      ? new Problem(
+          403,
+          'metrics_disabled',
+          '未配置监控令牌（ZX_METRICS_TOKEN），监控指标已关闭',
+          'set ZX_METRICS_TOKEN to expose /metrics',
+        )
       : undefined;
   }
   const given = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '';
@@ -37,8 +45,13 @@ export function installMetrics(app: Express, config: Pick<Config, 'env' | 'metri
     const end = duration.startTimer({ method: req.method });
     res.on('finish', () => {
       // the route pattern, never the concrete path (ids would explode the label set)
-      const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'other');
-      end({ route: `${req.baseUrl}${typeof route === 'string' && route.startsWith('/') ? route : ''}` || route, status: String(res.statusCode) });
+      const route =
+        (req.route?.path as string | undefined) ??
+        (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'other');
+      end({
+        route: `${req.baseUrl}${typeof route === 'string' && route.startsWith('/') ? route : ''}` || route,
+        status: String(res.statusCode),
+      });
     });
     next();
   });

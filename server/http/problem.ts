@@ -28,7 +28,8 @@ export class Problem extends Error {
 }
 
 export const problems = {
-  badRequest: (zh: string, en: string, errors: FieldError[] = []) => new Problem(400, 'bad_request', zh, en, errors),
+  badRequest: (zh: string, en: string, errors: FieldError[] = []) =>
+    new Problem(400, 'bad_request', zh, en, errors),
   invalid: (errors: FieldError[], zh = '提交的数据有误', en = 'the request has invalid fields') =>
     new Problem(422, 'validation_failed', zh, en, errors),
   unauthenticated: () => new Problem(401, 'unauthenticated', '请先登录', 'please log in'),
@@ -36,12 +37,21 @@ export const problems = {
   notFound: (zh = '未找到', en = 'not found') => new Problem(404, 'not_found', zh, en),
   conflict: (zh: string, en: string, code = 'conflict') => new Problem(409, code, zh, en),
   /** `retryAfter` (seconds) becomes the Retry-After header and a field of the body */
-  tooMany: (zh = '操作过于频繁，请稍后再试', en = 'too many requests, try again later', retryAfter?: number) =>
-    new Problem(429, 'rate_limited', zh, en, [], retryAfter === undefined ? {} : { retryAfter }),
+  tooMany: (
+    zh = '操作过于频繁，请稍后再试',
+    en = 'too many requests, try again later',
+    retryAfter?: number,
+  ) => new Problem(429, 'rate_limited', zh, en, [], retryAfter === undefined ? {} : { retryAfter }),
   unavailable: (zh: string, en: string) => new Problem(503, 'unavailable', zh, en),
 };
 
-const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 422, not_found: 404, conflict: 409, forbidden: 403, unavailable: 503 };
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: 422,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unavailable: 503,
+};
 
 /** A service's domain error as the problem+json it stands for. */
 export function fromDomainError(err: DomainError): Problem {
@@ -81,8 +91,12 @@ export function fromWorkflowError(err: unknown): Problem | undefined {
     }
   }
   const name = (err as { name?: string })?.name;
-  if (name === 'WorkflowExecutionAlreadyStartedError') return problems.conflict('该请求已处理', 'already started', 'duplicate');
-  if (name === 'WorkflowUpdateFailedError' || /workflow execution already completed/i.test(String((err as Error)?.message))) {
+  if (name === 'WorkflowExecutionAlreadyStartedError')
+    return problems.conflict('该请求已处理', 'already started', 'duplicate');
+  if (
+    name === 'WorkflowUpdateFailedError' ||
+    /workflow execution already completed/i.test(String((err as Error)?.message))
+  ) {
     return problems.conflict('案件已办结', 'the case has ended', 'stale_action');
   }
   return undefined;
@@ -108,13 +122,24 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // any other refusal a library marks as the client's (an undecodable route parameter, a body it could not read)
     const status = (err as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendProblem(res, new Problem(status, 'bad_request', '请求无法处理', 'the request could not be processed'), id);
+      return sendProblem(
+        res,
+        new Problem(status, 'bad_request', '请求无法处理', 'the request could not be processed'),
+        id,
+      );
     }
     if ((err as { code?: string }).code === 'ECONNREFUSED' || (err as { code?: number }).code === 14) {
       log.error({ err: { message: (err as Error).message }, reqId: id }, 'dependency unavailable');
-      return sendProblem(res, problems.unavailable('服务暂时不可用，请稍后重试', 'a service is unavailable, try again'), id);
+      return sendProblem(
+        res,
+        problems.unavailable('服务暂时不可用，请稍后重试', 'a service is unavailable, try again'),
+        id,
+      );
     }
-    log.error({ err: { message: (err as Error).message, stack: (err as Error).stack }, reqId: id }, 'unhandled error');
+    log.error(
+      { err: { message: (err as Error).message, stack: (err as Error).stack }, reqId: id },
+      'unhandled error',
+    );
     sendProblem(res, new Problem(500, 'internal', '服务器内部错误', 'internal error'), id);
   };
 }

@@ -30,15 +30,12 @@ type Handler = (req: Request, res: Response) => Promise<unknown>;
 export const handle =
   (fn: Handler, status = 200) =>
   (req: Request, res: Response, next: NextFunction) => {
-    fn(req, res).then(
-      (body) => {
-        if (res.headersSent) return;
-        // a handler may have chosen its status (201 vs 200); otherwise the route's default
-        if (res.statusCode === 200) res.status(status);
-        res.json(body ?? {});
-      },
-      next,
-    );
+    fn(req, res).then((body) => {
+      if (res.headersSent) return;
+      // a handler may have chosen its status (201 vs 200); otherwise the route's default
+      if (res.statusCode === 200) res.status(status);
+      res.json(body ?? {});
+    }, next);
   };
 
 const body = (req: Request) => {
@@ -63,63 +60,134 @@ export function apiRoutes(deps: AppDeps): express.Router {
   r.use(validateBodies());
 
   // ---- auth ----
-  r.post('/auth/login', loginRateLimit(), handle(async (req, res) => {
-    const b = body(req);
-    const { csrfToken, principal } = await login(deps.db, b.username, b.password, secure, res, req.ip ?? '');
-    return { csrfToken, user: principal };
-  }));
-  r.post('/auth/logout', handle(async (req, res) => {
-    await logout(deps.db, req, res);
-    return { ok: true };
-  }));
-  r.get('/me', handle(async (req) => {
-    const who = requireUser(req);
-    const orgs = await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = ANY($1)', [who.roles.map((x) => x.orgId)]);
-    const names = Object.fromEntries(orgs.rows.map((o) => [o.id, o]));
-    return {
-      user: { id: who.userId, username: who.username, name: who.name },
-      roles: who.roles.map((x) => ({ role: x.role, org: names[x.orgId], department: x.department || undefined })),
-      csrfToken: req.csrf,
-    };
-  }));
+  r.post(
+    '/auth/login',
+    loginRateLimit(),
+    handle(async (req, res) => {
+      const b = body(req);
+      const { csrfToken, principal } = await login(
+        deps.db,
+        b.username,
+        b.password,
+        secure,
+        res,
+        req.ip ?? '',
+      );
+      return { csrfToken, user: principal };
+    }),
+  );
+  r.post(
+    '/auth/logout',
+    handle(async (req, res) => {
+      await logout(deps.db, req, res);
+      return { ok: true };
+    }),
+  );
+  r.get(
+    '/me',
+    handle(async (req) => {
+      const who = requireUser(req);
+      const orgs = await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = ANY($1)', [
+        who.roles.map((x) => x.orgId),
+      ]);
+      const names = Object.fromEntries(orgs.rows.map((o) => [o.id, o]));
+      return {
+        user: { id: who.userId, username: who.username, name: who.name },
+        roles: who.roles.map((x) => ({
+          role: x.role,
+          org: names[x.orgId],
+          department: x.department || undefined,
+        })),
+        csrfToken: req.csrf,
+      };
+    }),
+  );
 
   // ---- tasks ----
-  r.get('/tasks', handle(async (req) => tasks.listTasks(svc, requireUser(req), req.query as tasks.InboxQuery)));
-  r.get('/tasks/counts', handle(async (req) => tasks.inboxCounts(svc, requireUser(req))));
-  r.post('/tasks/bulk-complete', handle(async (req) => tasks.bulkComplete(svc, requireUser(req), body(req))));
-  r.get('/tasks/:id', handle(async (req) => tasks.getTask(svc, requireUser(req), String(req.params.id))));
-  r.post('/tasks/:id/claim', handle(async (req) => tasks.claimTask(svc, requireUser(req), String(req.params.id), body(req))));
-  r.post('/tasks/:id/complete', handle(async (req) => tasks.completeTask(svc, requireUser(req), String(req.params.id), body(req))));
-  r.post('/tasks/:id/draft', handle(async (req) => tasks.saveDraft(svc, requireUser(req), String(req.params.id), body(req))));
+  r.get(
+    '/tasks',
+    handle(async (req) => tasks.listTasks(svc, requireUser(req), req.query as tasks.InboxQuery)),
+  );
+  r.get(
+    '/tasks/counts',
+    handle(async (req) => tasks.inboxCounts(svc, requireUser(req))),
+  );
+  r.post(
+    '/tasks/bulk-complete',
+    handle(async (req) => tasks.bulkComplete(svc, requireUser(req), body(req))),
+  );
+  r.get(
+    '/tasks/:id',
+    handle(async (req) => tasks.getTask(svc, requireUser(req), String(req.params.id))),
+  );
+  r.post(
+    '/tasks/:id/claim',
+    handle(async (req) => tasks.claimTask(svc, requireUser(req), String(req.params.id), body(req))),
+  );
+  r.post(
+    '/tasks/:id/complete',
+    handle(async (req) => tasks.completeTask(svc, requireUser(req), String(req.params.id), body(req))),
+  );
+  r.post(
+    '/tasks/:id/draft',
+    handle(async (req) => tasks.saveDraft(svc, requireUser(req), String(req.params.id), body(req))),
+  );
   for (const kind of ['transfer', 'delegate', 'add-signer'] as const) {
-    r.post(`/tasks/:id/${kind}`, handle(async (req) => tasks.reassignTask(svc, requireUser(req), String(req.params.id), kind, body(req))));
+    r.post(
+      `/tasks/:id/${kind}`,
+      handle(async (req) =>
+        tasks.reassignTask(svc, requireUser(req), String(req.params.id), kind, body(req)),
+      ),
+    );
   }
 
   // ---- cases ----
-  r.post('/cases', handle(async (req, res) => {
-    const result = await cases.startCase(svc, requireUser(req), body(req) as cases.StartCaseRequest);
-    res.status(result.created ? 201 : 200);
-    return result.case;
-  }));
+  r.post(
+    '/cases',
+    handle(async (req, res) => {
+      const result = await cases.startCase(svc, requireUser(req), body(req) as cases.StartCaseRequest);
+      res.status(result.created ? 201 : 200);
+      return result.case;
+    }),
+  );
   for (const kind of ['withdraw', 'urge', 'cc', 'cancel'] as const) {
-    r.post(`/cases/:id/${kind}`, handle(async (req) => cases.caseAction(svc, requireUser(req), String(req.params.id), kind, body(req))));
+    r.post(
+      `/cases/:id/${kind}`,
+      handle(async (req) => cases.caseAction(svc, requireUser(req), String(req.params.id), kind, body(req))),
+    );
   }
 
   // ---- public board (no login) ----
   const limits = deps.config.publicLimits;
   r.use('/public', bulkhead(limits.concurrent, limits.queued), publicBoardLimit(svc));
-  r.get('/public/orgs', handle(async () => {
-    const { rows } = await deps.db.query(`SELECT id, parent_id, level, name FROM org_nodes WHERE level IN ('county','township','village') ORDER BY path`);
-    return { items: rows };
-  }));
-  r.get('/public/notices', handle(async (req) => board.listNotices(svc, req.query as { org?: string })));
-  r.post('/public/notices/:id/objections', handle(async (req, res) => {
-    const { created, ...filed } = await board.fileObjection(svc, String(req.params.id), body(req), { address: req.ip ?? 'unknown' });
-    // the same text again from the same client: the first receipt, nothing new stored
-    res.status(created ? 201 : 200);
-    return filed;
-  }));
-  r.get('/public/objections/:receipt', handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))));
+  r.get(
+    '/public/orgs',
+    handle(async () => {
+      const { rows } = await deps.db.query(
+        `SELECT id, parent_id, level, name FROM org_nodes WHERE level IN ('county','township','village') ORDER BY path`,
+      );
+      return { items: rows };
+    }),
+  );
+  r.get(
+    '/public/notices',
+    handle(async (req) => board.listNotices(svc, req.query as { org?: string })),
+  );
+  r.post(
+    '/public/notices/:id/objections',
+    handle(async (req, res) => {
+      const { created, ...filed } = await board.fileObjection(svc, String(req.params.id), body(req), {
+        address: req.ip ?? 'unknown',
+      });
+      // the same text again from the same client: the first receipt, nothing new stored
+      res.status(created ? 201 : 200);
+      return filed;
+    }),
+  );
+  r.get(
+    '/public/objections/:receipt',
+    handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))),
+  );
 
   r.use(householdRoutes(svc));
   r.use(readRoutes(deps, svc));

@@ -22,16 +22,28 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export async function login(db: pg.Pool, username: unknown, password: unknown, secure: boolean, res: Response, ip: string) {
+export async function login(
+  db: pg.Pool,
+  username: unknown,
+  password: unknown,
+  secure: boolean,
+  res: Response,
+  ip: string,
+) {
   const errors = [];
-  if (typeof username !== 'string' || !username) errors.push({ path: 'username', message: '请输入用户名', message_en: 'username is required' });
-  if (typeof password !== 'string' || !password) errors.push({ path: 'password', message: '请输入密码', message_en: 'password is required' });
+  if (typeof username !== 'string' || !username)
+    errors.push({ path: 'username', message: '请输入用户名', message_en: 'username is required' });
+  if (typeof password !== 'string' || !password)
+    errors.push({ path: 'password', message: '请输入密码', message_en: 'password is required' });
   if (errors.length) throw problems.invalid(errors);
   const userId = await authenticate(db, username as string, password as string, ip);
   const id = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
   await db.query('INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES ($1,$2,$3,$4)', [
-    id, userId, csrf, new Date(Date.now() + ABSOLUTE_MS),
+    id,
+    userId,
+    csrf,
+    new Date(Date.now() + ABSOLUTE_MS),
   ]);
   res.cookie(COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: ABSOLUTE_MS });
   return { csrfToken: csrf, principal: await loadPrincipal(db, userId) };

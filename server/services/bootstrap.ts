@@ -35,7 +35,12 @@ export async function loadDemoCounty(db: pg.Pool, password: string, pack = DEFAU
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const orgs: OrgNodeInput[] = read('orgs.json');
   await upsertOrgs(db, orgs);
-  const users: { username: string; name: string; phone?: string; roles: { role: string; org: string; department?: string }[] }[] = read('users.json');
+  const users: {
+    username: string;
+    name: string;
+    phone?: string;
+    roles: { role: string; org: string; department?: string }[];
+  }[] = read('users.json');
   // hash in parallel: argon2 is deliberately slow
   await Promise.all(users.map((u) => upsertUser(db, { ...u, password })));
   const households: any[] = read('households.json');
@@ -45,15 +50,25 @@ export async function loadDemoCounty(db: pg.Pool, password: string, pack = DEFAU
     await db.query(
       `INSERT INTO households (id, org_id, org_path, head_name, head_id_number, members, monitoring_status, monitoring_type, monitor_contact, monitored_since)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (id) DO NOTHING`,
-      [h.id, h.org, path, h.headName, h.headIdNumber, JSON.stringify(h.members ?? []), h.monitoringStatus ?? 'none',
-        h.monitoringType ?? null, h.monitorContact ? JSON.stringify(h.monitorContact) : null,
-        h.monitoredSince ?? (h.monitoringStatus === 'monitored' ? '2025-06-01' : null)],
+      [
+        h.id,
+        h.org,
+        path,
+        h.headName,
+        h.headIdNumber,
+        JSON.stringify(h.members ?? []),
+        h.monitoringStatus ?? 'none',
+        h.monitoringType ?? null,
+        h.monitorContact ? JSON.stringify(h.monitorContact) : null,
+        h.monitoredSince ?? (h.monitoringStatus === 'monitored' ? '2025-06-01' : null),
+      ],
     );
     await syncMembers(db, h.id, h.members ?? [], { actorId: null, reason: '演示数据' });
   }
   const csv = join(dir, 'department-records.csv');
   if (existsSync(csv)) {
     const r = await importDepartmentCsv(db, readFileSync(csv, 'utf8'));
-    if (r.errors.length) throw new Error(`demo department records: ${r.errors.map((e) => e.message).join('; ')}`);
+    if (r.errors.length)
+      throw new Error(`demo department records: ${r.errors.map((e) => e.message).join('; ')}`);
   }
 }

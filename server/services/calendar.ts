@@ -56,7 +56,9 @@ export async function listCalendarYears(db: pg.Pool) {
        FROM holiday_calendars c LEFT JOIN org_nodes o ON o.id = c.scope
       ORDER BY c.scope, c.year DESC, c.version DESC`,
   );
-  const waits = await db.query(`SELECT year, count(*)::int AS n FROM calendar_waits GROUP BY year ORDER BY year`);
+  const waits = await db.query(
+    `SELECT year, count(*)::int AS n FROM calendar_waits GROUP BY year ORDER BY year`,
+  );
   return { items: rows, waiting: waits.rows };
 }
 
@@ -80,34 +82,65 @@ export async function getCalendarYear(db: pg.Pool, year: number, scope = NATIONA
     scope,
     latest: rows[0] ?? null,
     national: national ?? null,
-    versions: rows.map(({ version, source, note, published_by, published_at }) => ({ version, source, note, published_by, published_at })),
+    versions: rows.map(({ version, source, note, published_by, published_at }) => ({
+      version,
+      source,
+      note,
+      published_by,
+      published_at,
+    })),
   };
 }
 
 /** Read what was sent into checked days; every problem is a field error (nothing is stored here). */
-export function readCalendarInput(year: number, input: CalendarInput): { ranges: CalendarRange[]; days: CalendarDays; source: CalendarSource } {
+export function readCalendarInput(
+  year: number,
+  input: CalendarInput,
+): { ranges: CalendarRange[]; days: CalendarDays; source: CalendarSource } {
   checkYear(year);
   let ranges: CalendarRange[];
   let source: CalendarSource = 'manual';
   const errors: FieldError[] = [];
   if (input.file) {
-    const parsed = input.file.kind === 'ics' ? parseIcs(input.file.text) : input.file.kind === 'csv' ? parseCsv(input.file.text) : parseJson(input.file.text);
+    const parsed =
+      input.file.kind === 'ics'
+        ? parseIcs(input.file.text)
+        : input.file.kind === 'csv'
+          ? parseCsv(input.file.text)
+          : parseJson(input.file.text);
     source = input.file.kind;
     ranges = parsed.ranges;
     errors.push(...parsed.errors);
   } else {
     ranges = input.ranges ?? [];
   }
-  if (errors.length) throw domain.invalid(errors, '文件中有无法识别的内容，未发布', 'the file has lines that cannot be read; nothing was published');
+  if (errors.length)
+    throw domain.invalid(
+      errors,
+      '文件中有无法识别的内容，未发布',
+      'the file has lines that cannot be read; nothing was published',
+    );
   const checked = checkRanges(year, ranges);
-  if (!checked.ok) throw domain.invalid(checked.errors, `${year}年节假日安排有误，未发布`, `the ${year} arrangement has errors; nothing was published`);
-  return { ranges: ranges.map(({ name, kind, from, to }) => ({ name: name.trim(), kind, from, to: to || from })), days: checked.days, source };
+  if (!checked.ok)
+    throw domain.invalid(
+      checked.errors,
+      `${year}年节假日安排有误，未发布`,
+      `the ${year} arrangement has errors; nothing was published`,
+    );
+  return {
+    ranges: ranges.map(({ name, kind, from, to }) => ({ name: name.trim(), kind, from, to: to || from })),
+    days: checked.days,
+    source,
+  };
 }
 
 async function checkScope(db: pg.Pool | pg.ClientBase, scope: string): Promise<void> {
   if (scope === NATIONAL) return;
   const { rowCount } = await db.query('SELECT 1 FROM org_nodes WHERE id = $1', [scope]);
-  if (!rowCount) throw domain.invalid([{ path: 'scope', message: `地区“${scope}”不存在`, message_en: `no region ${scope}` }]);
+  if (!rowCount)
+    throw domain.invalid([
+      { path: 'scope', message: `地区“${scope}”不存在`, message_en: `no region ${scope}` },
+    ]);
 }
 
 /** 预览 what publishing this would change against the latest version (nothing is stored). */
@@ -116,7 +149,13 @@ export async function previewCalendarYear(db: pg.Pool, year: number, input: Cale
   await checkScope(db, scope);
   const read = readCalendarInput(year, input);
   const { latest } = await getCalendarYear(db, year, scope);
-  return { year, scope, ...read, baseVersion: latest?.version ?? null, diff: diffDays(latest ?? undefined, read.days) };
+  return {
+    year,
+    scope,
+    ...read,
+    baseVersion: latest?.version ?? null,
+    diff: diffDays(latest ?? undefined, read.days),
+  };
 }
 
 /**
@@ -128,12 +167,19 @@ export async function publishCalendarYear(
   actorId: string,
   year: number,
   input: CalendarInput,
-): Promise<{ year: number; scope: string; version: number; diff: ReturnType<typeof diffDays>; woken: number }> {
+): Promise<{
+  year: number;
+  scope: string;
+  version: number;
+  diff: ReturnType<typeof diffDays>;
+  woken: number;
+}> {
   const scope = input.scope ?? NATIONAL;
   await checkScope(deps.db, scope);
   const read = readCalendarInput(year, input);
   const note = input.note?.trim() || null;
-  if (note && note.length > 500) throw domain.invalid([{ path: 'note', message: '说明不能超过500字', message_en: 'note too long (500)' }]);
+  if (note && note.length > 500)
+    throw domain.invalid([{ path: 'note', message: '说明不能超过500字', message_en: 'note too long (500)' }]);
   const published = await inTransaction(deps.db, async (tx) => {
     // one publisher of a year at a time: versions stay gapless
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`holiday-calendar:${scope}:${year}`]);
@@ -143,13 +189,33 @@ export async function publishCalendarYear(
     );
     const diff = diffDays(latest.rows[0], read.days);
     const version = (latest.rows[0]?.version ?? 0) + 1;
-    if (latest.rows[0] && !diff.addedHolidays.length && !diff.removedHolidays.length && !diff.addedWorkdays.length && !diff.removedWorkdays.length) {
-      throw domain.conflict(`与${year}年第${version - 1}版相同，无需发布`, `identical to version ${version - 1}: nothing to publish`, 'unchanged');
+    if (
+      latest.rows[0] &&
+      !diff.addedHolidays.length &&
+      !diff.removedHolidays.length &&
+      !diff.addedWorkdays.length &&
+      !diff.removedWorkdays.length
+    ) {
+      throw domain.conflict(
+        `与${year}年第${version - 1}版相同，无需发布`,
+        `identical to version ${version - 1}: nothing to publish`,
+        'unchanged',
+      );
     }
     await tx.query(
       `INSERT INTO holiday_calendars (scope, year, version, holidays, workdays, ranges, source, note, published_by)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [scope, year, version, JSON.stringify(read.days.holidays), JSON.stringify(read.days.workdays), JSON.stringify(read.ranges), read.source, note, actorId],
+      [
+        scope,
+        year,
+        version,
+        JSON.stringify(read.days.holidays),
+        JSON.stringify(read.days.workdays),
+        JSON.stringify(read.ranges),
+        read.source,
+        note,
+        actorId,
+      ],
     );
     await appendAudit(tx, [
       {
@@ -168,7 +234,10 @@ export async function publishCalendarYear(
 
 /** Tell every case waiting for `year` that it is there (a case already ended is skipped). */
 export async function wakeWaitingCases(db: pg.Pool, temporal: Client, year: number): Promise<number> {
-  const { rows } = await db.query<{ case_id: string }>('SELECT DISTINCT case_id FROM calendar_waits WHERE year = $1', [year]);
+  const { rows } = await db.query<{ case_id: string }>(
+    'SELECT DISTINCT case_id FROM calendar_waits WHERE year = $1',
+    [year],
+  );
   let woken = 0;
   for (const { case_id } of rows) {
     try {
@@ -189,11 +258,21 @@ export async function calendarStatus(db: pg.Pool, now = new Date()) {
   const today = cstDate(now.getTime());
   const year = cstYear(now.getTime());
   const next = year + 1;
-  const { rows } = await db.query(`SELECT year FROM holiday_calendars WHERE scope = $1 AND year IN ($2, $3) GROUP BY year`, [NATIONAL, year, next]);
+  const { rows } = await db.query(
+    `SELECT year FROM holiday_calendars WHERE scope = $1 AND year IN ($2, $3) GROUP BY year`,
+    [NATIONAL, year, next],
+  );
   const have = new Set(rows.map((r) => Number(r.year)));
-  const daysLeft = Math.round((Date.parse(`${next}-01-01T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
-  const waits = await db.query(`SELECT year, count(DISTINCT case_id)::int AS cases FROM calendar_waits GROUP BY year ORDER BY year`);
-  const missing = [...(have.has(year) ? [] : [year]), ...(!have.has(next) && daysLeft <= WARN_DAYS ? [next] : [])];
+  const daysLeft = Math.round(
+    (Date.parse(`${next}-01-01T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000,
+  );
+  const waits = await db.query(
+    `SELECT year, count(DISTINCT case_id)::int AS cases FROM calendar_waits GROUP BY year ORDER BY year`,
+  );
+  const missing = [
+    ...(have.has(year) ? [] : [year]),
+    ...(!have.has(next) && daysLeft <= WARN_DAYS ? [next] : []),
+  ];
   return {
     today,
     missing,
@@ -218,7 +297,10 @@ export async function notifyMissingCalendar(db: pg.Pool, now = new Date()): Prom
        SELECT 'calendar-missing:' || $1 || ':' || a.org_id, NULL, 'admin', a.org_id, 'calendar-missing', $2
          FROM (SELECT DISTINCT org_id FROM user_roles WHERE role = 'admin') a
        ON CONFLICT (id) DO NOTHING`,
-      [String(year), `${year}年节假日安排尚未录入：请在“节假日安排”中录入并发布，否则按工作日计算的公示期将无法确定`],
+      [
+        String(year),
+        `${year}年节假日安排尚未录入：请在“节假日安排”中录入并发布，否则按工作日计算的公示期将无法确定`,
+      ],
     );
     sent += r.rowCount ?? 0;
   }
@@ -227,6 +309,8 @@ export async function notifyMissingCalendar(db: pg.Pool, now = new Date()): Prom
 
 function checkYear(year: number): void {
   if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    throw domain.invalid([{ path: 'year', message: '年份应在2000至2100之间', message_en: 'year must be between 2000 and 2100' }]);
+    throw domain.invalid([
+      { path: 'year', message: '年份应在2000至2100之间', message_en: 'year must be between 2000 and 2100' },
+    ]);
   }
 }

@@ -30,21 +30,36 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const STATUSES = ['running', 'approved', 'rejected', 'refused', 'withdrawn', 'cancelled', 'completed'];
 
 /** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
-const regionIds = (who: Principal) => who.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+const regionIds = (who: Principal) =>
+  who.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
 
 function whereOf(who: Principal, q: CaseListQuery) {
   const errors: FieldError[] = [];
   for (const k of ['from', 'to'] as const) {
-    if (q[k] !== undefined && q[k] !== '' && (typeof q[k] !== 'string' || !DATE.test(q[k]!) || Number.isNaN(Date.parse(q[k]!)))) {
-      errors.push({ path: k, message: '日期格式应为 YYYY-MM-DD', message_en: `${k} must be a date YYYY-MM-DD` });
+    if (
+      q[k] !== undefined &&
+      q[k] !== '' &&
+      (typeof q[k] !== 'string' || !DATE.test(q[k]!) || Number.isNaN(Date.parse(q[k]!)))
+    ) {
+      errors.push({
+        path: k,
+        message: '日期格式应为 YYYY-MM-DD',
+        message_en: `${k} must be a date YYYY-MM-DD`,
+      });
     }
   }
-  if (q.status && !STATUSES.includes(q.status)) errors.push({ path: 'status', message: '状态无效', message_en: `status must be one of ${STATUSES.join(', ')}` });
+  if (q.status && !STATUSES.includes(q.status))
+    errors.push({
+      path: 'status',
+      message: '状态无效',
+      message_en: `status must be one of ${STATUSES.join(', ')}`,
+    });
   if (q.overdue !== undefined && !['', '0', '1', 'true', 'false'].includes(String(q.overdue))) {
     errors.push({ path: 'overdue', message: 'overdue 只能是 1 或 0', message_en: 'overdue must be 1 or 0' });
   }
   for (const k of ['process', 'org', 'subject'] as const) {
-    if (q[k] !== undefined && (typeof q[k] !== 'string' || q[k]!.length > 100)) errors.push({ path: k, message: '筛选条件无效', message_en: `${k} must be text` });
+    if (q[k] !== undefined && (typeof q[k] !== 'string' || q[k]!.length > 100))
+      errors.push({ path: k, message: '筛选条件无效', message_en: `${k} must be text` });
   }
   if (errors.length) throw problems.invalid(errors);
   const params: unknown[] = [regionIds(who), who.userId];
@@ -59,7 +74,10 @@ function whereOf(who: Principal, q: CaseListQuery) {
   if (q.subject) add('c.subject_id = $?', q.subject);
   if (q.from) add(`c.started_at >= ($?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, q.from);
   if (q.to) add(`c.started_at < ($?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, q.to);
-  if (q.overdue === '1' || q.overdue === 'true') where.push(`EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`);
+  if (q.overdue === '1' || q.overdue === 'true')
+    where.push(
+      `EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_at < now())`,
+    );
   return { params, where };
 }
 
@@ -83,11 +101,21 @@ export function neutralise(v: unknown): unknown {
 }
 
 const STATUS_ZH: Record<string, string> = {
-  running: '办理中', approved: '已通过', rejected: '未通过', refused: '不予办理', withdrawn: '已撤回', cancelled: '已终止', completed: '已完成',
+  running: '办理中',
+  approved: '已通过',
+  rejected: '未通过',
+  refused: '不予办理',
+  withdrawn: '已撤回',
+  cancelled: '已终止',
+  completed: '已完成',
 };
 
 /** The current case list (same filters, up to 5,000 rows) as an .xlsx workbook. */
-export async function exportCases(deps: ServiceDeps, who: Principal, q: CaseListQuery & { unmask?: string }): Promise<Buffer> {
+export async function exportCases(
+  deps: ServiceDeps,
+  who: Principal,
+  q: CaseListQuery & { unmask?: string },
+): Promise<Buffer> {
   const unmask = q.unmask === '1';
   const rows = await listCases(deps, who, { ...q, limit: 5000 }, 5000);
   const processes = await deps.db.query(
@@ -117,7 +145,8 @@ export async function exportCases(deps: ServiceDeps, who: Principal, q: CaseList
     { header: '办结时间', key: 'endedAt', width: 20 },
   ];
   ws.getRow(1).font = { bold: true };
-  const time = (d: Date | null) => (d ? new Date(d).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '');
+  const time = (d: Date | null) =>
+    d ? new Date(d).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '';
   for (const r of rows) {
     const id = idOf.get(r.id) ?? '';
     const cells: Record<string, unknown> = {
@@ -142,7 +171,10 @@ export async function exportCases(deps: ServiceDeps, who: Principal, q: CaseList
         actorId: who.userId,
         action: unmask ? 'cases.export-unmasked' : 'cases.export',
         target: 'cases',
-        detail: { rows: rows.length, filters: Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'unmask' && v)) },
+        detail: {
+          rows: rows.length,
+          filters: Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'unmask' && v)),
+        },
       },
     ]),
   );

@@ -6,7 +6,10 @@
 import type pg from 'pg';
 import type { ProcessDefinition } from '../../workflows/definition.js';
 
-export async function latestProcess(db: pg.Pool | pg.ClientBase, key: string): Promise<ProcessDefinition | undefined> {
+export async function latestProcess(
+  db: pg.Pool | pg.ClientBase,
+  key: string,
+): Promise<ProcessDefinition | undefined> {
   const { rows } = await db.query(
     `SELECT definition, version FROM process_versions WHERE key = $1 AND status = 'published' ORDER BY version DESC LIMIT 1`,
     [key],
@@ -14,8 +17,15 @@ export async function latestProcess(db: pg.Pool | pg.ClientBase, key: string): P
   return rows[0] ? { ...rows[0].definition, version: rows[0].version } : undefined;
 }
 
-export async function processVersion(db: pg.Pool | pg.ClientBase, key: string, version: number): Promise<ProcessDefinition | undefined> {
-  const { rows } = await db.query('SELECT definition, version FROM process_versions WHERE key = $1 AND version = $2', [key, version]);
+export async function processVersion(
+  db: pg.Pool | pg.ClientBase,
+  key: string,
+  version: number,
+): Promise<ProcessDefinition | undefined> {
+  const { rows } = await db.query(
+    'SELECT definition, version FROM process_versions WHERE key = $1 AND version = $2',
+    [key, version],
+  );
   return rows[0] ? { ...rows[0].definition, version: rows[0].version } : undefined;
 }
 
@@ -28,13 +38,22 @@ export async function pinnedForms(db: pg.Pool | pg.ClientBase): Promise<Record<s
 }
 
 /** 代码表 the latest version of each named code list (what staff pages show a stored code by). */
-export async function latestCodeLists(db: pg.Pool | pg.ClientBase, keys: string[]): Promise<{ key: string; title: unknown; items: unknown[] }[]> {
-  const { rows } = await db.query('SELECT DISTINCT ON (key) key, document FROM code_lists WHERE key = ANY($1) ORDER BY key, version DESC', [keys]);
+export async function latestCodeLists(
+  db: pg.Pool | pg.ClientBase,
+  keys: string[],
+): Promise<{ key: string; title: unknown; items: unknown[] }[]> {
+  const { rows } = await db.query(
+    'SELECT DISTINCT ON (key) key, document FROM code_lists WHERE key = ANY($1) ORDER BY key, version DESC',
+    [keys],
+  );
   return rows.map((r) => ({ key: r.key, title: r.document.title, items: r.document.items }));
 }
 
 /** Parameters in force for a year: for each key, the value of the latest year ≤ `year`. */
-export async function paramsForYear(db: pg.Pool | pg.ClientBase, year: number): Promise<Record<string, number | string | boolean>> {
+export async function paramsForYear(
+  db: pg.Pool | pg.ClientBase,
+  year: number,
+): Promise<Record<string, number | string | boolean>> {
   const { rows } = await db.query(
     `SELECT DISTINCT ON (key) key, value FROM parameters WHERE year <= $1 ORDER BY key, year DESC`,
     [year],

@@ -21,7 +21,12 @@ let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hashPassword(randomBytes(18).toString('base64')));
 
 /** Check a username and password; the user's id when right, a 401 or 429 problem otherwise. */
-export async function authenticate(db: pg.Pool, username: string, password: string, ip: string): Promise<string> {
+export async function authenticate(
+  db: pg.Pool,
+  username: string,
+  password: string,
+  ip: string,
+): Promise<string> {
   // count this attempt now (and lock at the limit); an account already locked is not checked at all
   const { rows } = await db.query(
     `WITH prev AS (SELECT id, failed_logins, locked_until FROM users WHERE username = $1 FOR UPDATE)
@@ -34,17 +39,28 @@ export async function authenticate(db: pg.Pool, username: string, password: stri
      RETURNING u.id, u.password_hash, u.disabled, u.locked_until, coalesce(prev.locked_until > now(), false) AS was_locked`,
     [username, MAX_FAILURES, LOCK_MS],
   );
-  const u = rows[0] as { id: string; password_hash: string; disabled: boolean; locked_until: Date | null; was_locked: boolean } | undefined;
+  const u = rows[0] as
+    | { id: string; password_hash: string; disabled: boolean; locked_until: Date | null; was_locked: boolean }
+    | undefined;
   const audit = (action: string, actorId: string | null) =>
     inTransaction(db, (tx) =>
-      appendAudit(tx, [{ id: `auth:${randomBytes(8).toString('hex')}`, actorId, action, target: username, detail: { ip } }]),
+      appendAudit(tx, [
+        { id: `auth:${randomBytes(8).toString('hex')}`, actorId, action, target: username, detail: { ip } },
+      ]),
     );
   if (u?.was_locked) {
     const minutes = Math.max(1, Math.ceil((new Date(u.locked_until!).getTime() - Date.now()) / 60_000));
     await audit('auth.login-locked', u.id);
-    throw new Problem(429, 'account_locked', `密码错误次数过多，账号已锁定，请${minutes}分钟后再试`, `too many failed attempts; try again in ${minutes} min`, [], {
-      retryAfterMinutes: minutes,
-    });
+    throw new Problem(
+      429,
+      'account_locked',
+      `密码错误次数过多，账号已锁定，请${minutes}分钟后再试`,
+      `too many failed attempts; try again in ${minutes} min`,
+      [],
+      {
+        retryAfterMinutes: minutes,
+      },
+    );
   }
   const hash = u?.password_hash ?? (await dummy());
   const right = await verify(hash, password).catch(() => false);

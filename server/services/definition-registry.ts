@@ -7,13 +7,34 @@ import type { DefinitionRegistry } from '../definitions/registry.js';
 import { activityByName } from '../../activities/registry.js';
 
 export const BUILT_IN_ROLES = [
-  'applicant', 'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'township_secretary', 'township_head', 'county_rural_bureau', 'county_finance',
-  'county_industry_dept', 'county_leading_group', 'monitor_contact', 'admin', 'security_admin', 'auditor',
+  'applicant',
+  'village_cadre',
+  'village_secretary',
+  'verifier',
+  'township_reviewer',
+  'township_secretary',
+  'township_head',
+  'county_rural_bureau',
+  'county_finance',
+  'county_industry_dept',
+  'county_leading_group',
+  'monitor_contact',
+  'admin',
+  'security_admin',
+  'auditor',
 ];
 
-export async function loadDefinitionRegistry(db: pg.Pool | pg.ClientBase, extra?: { forms?: Record<string, any>[]; params?: string[]; roles?: string[] }): Promise<DefinitionRegistry> {
-  const forms = await db.query(`SELECT key, version, status, document FROM form_versions ORDER BY key, version`);
-  const docs = [...forms.rows.map((r) => ({ ...r.document, version: r.version, status: r.status })), ...(extra?.forms ?? [])];
+export async function loadDefinitionRegistry(
+  db: pg.Pool | pg.ClientBase,
+  extra?: { forms?: Record<string, any>[]; params?: string[]; roles?: string[] },
+): Promise<DefinitionRegistry> {
+  const forms = await db.query(
+    `SELECT key, version, status, document FROM form_versions ORDER BY key, version`,
+  );
+  const docs = [
+    ...forms.rows.map((r) => ({ ...r.document, version: r.version, status: r.status })),
+    ...(extra?.forms ?? []),
+  ];
   const params = await db.query('SELECT DISTINCT key FROM parameters');
   const packs = await db.query('SELECT manifest FROM packs');
   const roles = new Set([...BUILT_IN_ROLES, ...(extra?.roles ?? [])]);

@@ -35,8 +35,16 @@ export const COLUMNS = ['department', 'kind', 'id_number', 'name', 'amount', 'pe
 const REQUIRED = ['department', 'kind', 'id_number'] as const;
 /** Chinese headers as departments' spreadsheets write them */
 const HEADER_ALIASES: Record<string, (typeof COLUMNS)[number]> = {
-  部门: 'department', 数据来源: 'department', 类别: 'kind', 类型: 'kind', 身份证号: 'id_number', 身份证号码: 'id_number',
-  姓名: 'name', 金额: 'amount', 期间: 'period', 月份: 'period',
+  部门: 'department',
+  数据来源: 'department',
+  类别: 'kind',
+  类型: 'kind',
+  身份证号: 'id_number',
+  身份证号码: 'id_number',
+  姓名: 'name',
+  金额: 'amount',
+  期间: 'period',
+  月份: 'period',
 };
 
 /** Minimal RFC 4180 CSV parsing (quoted fields, doubled quotes, CRLF). */
@@ -81,7 +89,13 @@ export function readCsvBuffer(buf: Buffer): Table {
     try {
       text = new TextDecoder('gb18030', { fatal: true }).decode(buf);
     } catch {
-      throw problems.invalid([{ path: 'file', message: '无法识别文件的编码（须为 UTF-8 或 GB18030）', message_en: 'the file is neither UTF-8 nor GB18030 text' }]);
+      throw problems.invalid([
+        {
+          path: 'file',
+          message: '无法识别文件的编码（须为 UTF-8 或 GB18030）',
+          message_en: 'the file is neither UTF-8 nor GB18030 text',
+        },
+      ]);
     }
   }
   return parseCsv(text.replace(/^\uFEFF/, ''));
@@ -119,12 +133,23 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
       if (!f) continue;
       const column = cols[c] && !textFault(cols[c]) ? cols[c] : columnLetter(c);
       const { zh, en } = TEXT_FAULT_MESSAGE[f];
-      out.errors.push({ line: i + 1, column, message: `第${i + 1}行“${column}”列：${zh}`, message_en: `line ${i + 1}, column ${column}: ${en}` });
+      out.errors.push({
+        line: i + 1,
+        column,
+        message: `第${i + 1}行“${column}”列：${zh}`,
+        message_en: `line ${i + 1}, column ${column}: ${en}`,
+      });
     }
   }
   if (out.errors.length) return out;
   for (const col of REQUIRED) {
-    if (!cols.includes(col)) out.errors.push({ line: 1, column: col, message: `第1行：缺少列“${col}”`, message_en: `line 1: missing column "${col}"` });
+    if (!cols.includes(col))
+      out.errors.push({
+        line: 1,
+        column: col,
+        message: `第1行：缺少列“${col}”`,
+        message_en: `line 1: missing column "${col}"`,
+      });
   }
   if (out.errors.length) return out;
   const idx = (name: string) => cols.indexOf(name);
@@ -132,12 +157,13 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
   for (const [i, r] of body.entries()) {
     const line = i + 2;
     const get = (name: string) => (idx(name) >= 0 ? (r[idx(name)] ?? '').trim() : '');
-    const bad = (column: string, zh: string, en: string) => out.errors.push({ line, column, message: `第${line}行：${zh}`, message_en: `line ${line}: ${en}` });
+    const bad = (column: string, zh: string, en: string) =>
+      out.errors.push({ line, column, message: `第${line}行：${zh}`, message_en: `line ${line}: ${en}` });
     let ok = true;
-    if (!get('department')) (ok = false), bad('department', '部门不能为空', 'department is required');
-    if (!get('kind')) (ok = false), bad('kind', '类别不能为空', 'kind is required');
+    if (!get('department')) ((ok = false), bad('department', '部门不能为空', 'department is required'));
+    if (!get('kind')) ((ok = false), bad('kind', '类别不能为空', 'kind is required'));
     const id = parseResidentId(get('id_number'), today);
-    if (!id.valid) (ok = false), bad('id_number', id.message, id.message_en);
+    if (!id.valid) ((ok = false), bad('id_number', id.message, id.message_en));
     const amountRaw = get('amount');
     const amount = amountRaw === '' ? null : Number(amountRaw);
     if (amount !== null && (!Number.isFinite(amount) || !/^-?\d+(\.\d{1,2})?$/.test(amountRaw))) {
@@ -145,20 +171,36 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
       bad('amount', '金额须为数字，最多两位小数', 'amount must be a number with at most two decimals');
     }
     const period = get('period');
-    if (period && !/^\d{4}(-\d{2}){0,2}$/.test(period)) (ok = false), bad('period', '期间格式应为 2026-10', 'period must look like 2026-10');
+    if (period && !/^\d{4}(-\d{2}){0,2}$/.test(period))
+      ((ok = false), bad('period', '期间格式应为 2026-10', 'period must look like 2026-10'));
     if (!ok || !id.valid) continue;
-    const detail = Object.fromEntries(cols.filter((c) => !(COLUMNS as readonly string[]).includes(c)).map((c) => [c, get(c)]));
+    const detail = Object.fromEntries(
+      cols.filter((c) => !(COLUMNS as readonly string[]).includes(c)).map((c) => [c, get(c)]),
+    );
     const key = [get('department'), get('kind'), id.normalised, period, amountRaw].join('\u0000');
     const rid = createHash('sha256').update(key).digest('hex').slice(0, 32);
     if (seen.has(rid)) continue; // the same record twice in one file: once is enough
     seen.add(rid);
-    out.records.push([rid, get('department'), get('kind'), id.normalised, get('name') || null, amount, period || null, JSON.stringify(detail)]);
+    out.records.push([
+      rid,
+      get('department'),
+      get('kind'),
+      id.normalised,
+      get('name') || null,
+      amount,
+      period || null,
+      JSON.stringify(detail),
+    ]);
   }
   return out;
 }
 
 /** Write prepared records in one transaction; a record already there is counted as unchanged. */
-export async function writeRecords(db: pg.Pool, records: unknown[][], onProgress?: (done: number) => Promise<void> | void) {
+export async function writeRecords(
+  db: pg.Pool,
+  records: unknown[][],
+  onProgress?: (done: number) => Promise<void> | void,
+) {
   const client = await db.connect();
   let inserted = 0;
   try {
@@ -192,7 +234,8 @@ export async function writeRecords(db: pg.Pool, records: unknown[][], onProgress
 /** CSV text straight in (the demo county, the benchmark): all or nothing, like the API. */
 export async function importDepartmentCsv(db: pg.Pool, text: string): Promise<ImportResult> {
   const prepared = prepareRecords(parseCsv(text.replace(/^\uFEFF/, '')));
-  if (prepared.errors.length) return { rows: prepared.rows, inserted: 0, unchanged: 0, errors: prepared.errors };
+  if (prepared.errors.length)
+    return { rows: prepared.rows, inserted: 0, unchanged: 0, errors: prepared.errors };
   const w = await writeRecords(db, prepared.records);
   return { rows: prepared.rows, ...w, errors: [] };
 }
@@ -203,7 +246,11 @@ const MAX_REPORTED = 200;
  * Accept a file: check it all, refuse it with the per-row report (nothing written), or start writing it
  * and answer at once with the job, whose progress `getImport` reports.
  */
-export async function startImport(db: pg.Pool, who: Principal, file: { filename: string; format: 'csv' | 'xlsx'; content: Buffer }) {
+export async function startImport(
+  db: pg.Pool,
+  who: Principal,
+  file: { filename: string; format: 'csv' | 'xlsx'; content: Buffer },
+) {
   // an .xlsx is inflated and parsed off the request thread, within limits (a zip bomb is refused in seconds)
   const table = file.format === 'xlsx' ? await readXlsxLimited(file.content) : readCsvBuffer(file.content);
   if (file.format === 'csv') checkTable(table);
@@ -220,7 +267,10 @@ export async function startImport(db: pg.Pool, who: Principal, file: { filename:
       `the file has ${prepared.errors.length} errors; nothing was imported`,
     );
   }
-  if (!prepared.rows) throw problems.invalid([{ path: 'file', message: '文件中没有数据行', message_en: 'the file has no data rows' }]);
+  if (!prepared.rows)
+    throw problems.invalid([
+      { path: 'file', message: '文件中没有数据行', message_en: 'the file has no data rows' },
+    ]);
   const id = `DI-${randomUUID().slice(0, 8).toUpperCase()}`;
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   await db.query(
@@ -229,18 +279,36 @@ export async function startImport(db: pg.Pool, who: Principal, file: { filename:
   );
   void (async () => {
     try {
-      const w = await writeRecords(db, prepared.records, (done) => db.query('UPDATE department_imports SET done = $2 WHERE id = $1', [id, done]).then(() => {}));
-      await db.query(`UPDATE department_imports SET status = 'done', done = total, inserted = $2, unchanged = $3, finished_at = now() WHERE id = $1`, [id, w.inserted, w.unchanged]);
+      const w = await writeRecords(db, prepared.records, (done) =>
+        db.query('UPDATE department_imports SET done = $2 WHERE id = $1', [id, done]).then(() => {}),
+      );
+      await db.query(
+        `UPDATE department_imports SET status = 'done', done = total, inserted = $2, unchanged = $3, finished_at = now() WHERE id = $1`,
+        [id, w.inserted, w.unchanged],
+      );
       const client = await db.connect();
       try {
         await client.query('BEGIN');
-        await appendAudit(client, [{ id: `department-import:${id}`, actorId: who.userId, action: 'department.import', target: id, detail: { filename: file.filename, sha256, ...w } }]);
+        await appendAudit(client, [
+          {
+            id: `department-import:${id}`,
+            actorId: who.userId,
+            action: 'department.import',
+            target: id,
+            detail: { filename: file.filename, sha256, ...w },
+          },
+        ]);
         await client.query('COMMIT');
       } finally {
         client.release();
       }
     } catch (err) {
-      await db.query(`UPDATE department_imports SET status = 'failed', message = $2, finished_at = now() WHERE id = $1`, [id, String((err as Error).message).slice(0, 500)]).catch(() => {});
+      await db
+        .query(
+          `UPDATE department_imports SET status = 'failed', message = $2, finished_at = now() WHERE id = $1`,
+          [id, String((err as Error).message).slice(0, 500)],
+        )
+        .catch(() => {});
     }
   })();
   return getImport(db, id);

@@ -18,7 +18,11 @@ export interface ServiceDeps {
 
 export function serviceDeps(config: Config, db: pg.Pool, temporal: Client): ServiceDeps {
   return {
-    db, temporal, taskQueue: config.taskQueue, daySeconds: config.daySeconds, publicLimits: config.publicLimits,
+    db,
+    temporal,
+    taskQueue: config.taskQueue,
+    daySeconds: config.daySeconds,
+    publicLimits: config.publicLimits,
     clientKey: config.codecKeys[0]?.key,
   };
 }

@@ -28,7 +28,8 @@ export interface UserInput {
 export async function upsertOrgs(db: pg.ClientBase | pg.Pool, nodes: OrgNodeInput[]): Promise<void> {
   for (const n of nodes) {
     const parentPath = n.parent
-      ? (await db.query<{ path: string[] }>('SELECT path FROM org_nodes WHERE id = $1', [n.parent])).rows[0]?.path
+      ? (await db.query<{ path: string[] }>('SELECT path FROM org_nodes WHERE id = $1', [n.parent])).rows[0]
+          ?.path
       : [];
     if (!parentPath) throw new Error(`org ${n.id}: parent ${n.parent} not found`);
     await db.query(
@@ -45,7 +46,10 @@ export const hashPassword = (password: string) => hash(password, { algorithm: 2 
 export async function upsertUser(db: pg.ClientBase | pg.Pool, u: UserInput): Promise<string> {
   const id = u.id ?? u.username;
   const conflict = separationConflict(u.roles);
-  if (conflict) throw new Error(`user ${u.username}: separation of powers forbids holding ${conflict[0]} with ${conflict[1]}`);
+  if (conflict)
+    throw new Error(
+      `user ${u.username}: separation of powers forbids holding ${conflict[0]} with ${conflict[1]}`,
+    );
   const passwordHash = await hashPassword(u.password);
   await db.query(
     `INSERT INTO users (id, username, display_name, password_hash, phone) VALUES ($1,$2,$3,$4,$5)
@@ -69,7 +73,10 @@ export async function caseOrg(db: pg.ClientBase | pg.Pool, orgId: string): Promi
   );
   const node = rows[0];
   if (!node) return undefined;
-  const anc = await db.query<{ id: string; level: OrgLevel }>('SELECT id, level FROM org_nodes WHERE id = ANY($1)', [node.path]);
+  const anc = await db.query<{ id: string; level: OrgLevel }>(
+    'SELECT id, level FROM org_nodes WHERE id = ANY($1)',
+    [node.path],
+  );
   const ancestors: CaseOrg['ancestors'] = {};
   for (const a of anc.rows) ancestors[a.level] = a.id;
   return { id: node.id, level: node.level, name: node.name, path: node.path, ancestors };

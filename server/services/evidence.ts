@@ -41,7 +41,11 @@ export async function caseEvidence(
     if (seen.has(store) || store === c.ownStore || !data[store] || typeof data[store] !== 'object') continue;
     seen.add(store);
     // the latest completed task that wrote this document (a document filled in stages: its latest stage)
-    const stores = new Set((def?.steps ?? []).filter((s) => s.type === 'task' && s.form && (s.store ?? s.form.key) === store).map((s) => s.id));
+    const stores = new Set(
+      (def?.steps ?? [])
+        .filter((s) => s.type === 'task' && s.form && (s.store ?? s.form.key) === store)
+        .map((s) => s.id),
+    );
     const last = tasks.rows.find((t) => stores.has(t.step_id));
     const form = await resolvedForm(deps.db, step.form.key, last?.form_version ?? undefined);
     documents.push({

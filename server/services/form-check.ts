@@ -4,7 +4,12 @@
  * step's field permissions. Invalid data is a 422 with one error per field.
  */
 import type pg from 'pg';
-import { validateFormData, compileForm, validateFormDocument, type FormDocument } from '../../forms/validate.js';
+import {
+  validateFormData,
+  compileForm,
+  validateFormDocument,
+  type FormDocument,
+} from '../../forms/validate.js';
 import { resolveCodeLists } from '../../forms/registry.js';
 import type { TaskStep } from '../../workflows/definition.js';
 import { inTransaction } from '../db.js';
@@ -17,15 +22,30 @@ const resolved = new Map<string, Promise<any>>();
 export function resolvedForm(db: pg.Pool | pg.ClientBase, key: string, version?: number): Promise<any> {
   const load = async () => {
     const { rows } = version
-      ? await db.query('SELECT document, version FROM form_versions WHERE key = $1 AND version = $2', [key, version])
-      : await db.query(`SELECT document, version FROM form_versions WHERE key = $1 AND status = 'published' ORDER BY version DESC LIMIT 1`, [key]);
+      ? await db.query('SELECT document, version FROM form_versions WHERE key = $1 AND version = $2', [
+          key,
+          version,
+        ])
+      : await db.query(
+          `SELECT document, version FROM form_versions WHERE key = $1 AND status = 'published' ORDER BY version DESC LIMIT 1`,
+          [key],
+        );
     if (!rows[0]) return undefined;
-    const lists = await db.query('SELECT DISTINCT ON (key) document FROM code_lists ORDER BY key, version DESC');
-    return resolveCodeLists({ ...rows[0].document, version: rows[0].version }, lists.rows.map((r) => r.document));
+    const lists = await db.query(
+      'SELECT DISTINCT ON (key) document FROM code_lists ORDER BY key, version DESC',
+    );
+    return resolveCodeLists(
+      { ...rows[0].document, version: rows[0].version },
+      lists.rows.map((r) => r.document),
+    );
   };
   if (!version) return load();
   const id = `${key}@${version}`;
-  if (!resolved.has(id)) resolved.set(id, load().catch((e) => (resolved.delete(id), Promise.reject(e))));
+  if (!resolved.has(id))
+    resolved.set(
+      id,
+      load().catch((e) => (resolved.delete(id), Promise.reject(e))),
+    );
   return resolved.get(id)!;
 }
 
@@ -40,34 +60,76 @@ export async function validateForStep(
   if (!step.form) return data;
   const doc = await resolvedForm(db, step.form.key, version);
   if (!doc) throw problems.unavailable('表单版本不存在', `form ${step.form.key}@${version} is missing`);
-  const result = validateFormData(doc, data, { permissions: permissions ?? step.fieldPermissions, previous, stage: step.form.stage });
+  const result = validateFormData(doc, data, {
+    permissions: permissions ?? step.fieldPermissions,
+    previous,
+    stage: step.form.stage,
+  });
   if (!result.ok) {
-    throw problems.invalid(result.errors.map((e: { path: string; message: string; message_en: string }) => ({ path: e.path, message: e.message, message_en: e.message_en })));
+    throw problems.invalid(
+      result.errors.map((e: { path: string; message: string; message_en: string }) => ({
+        path: e.path,
+        message: e.message,
+        message_en: e.message_en,
+      })),
+    );
   }
   return result.data as Record<string, unknown>;
 }
 
 /** Publish a form document as a new immutable version, after checking it is a valid form. */
-export async function publishForm(db: pg.Pool, doc: Record<string, any>, actorId: string, status: 'published' | 'draft' = 'published') {
+export async function publishForm(
+  db: pg.Pool,
+  doc: Record<string, any>,
+  actorId: string,
+  status: 'published' | 'draft' = 'published',
+) {
   if (typeof doc.key !== 'string' || !/^[a-z][a-z0-9-]*$/.test(doc.key)) {
-    throw problems.invalid([{ path: 'key', message: '表单编码须为小写英文', message_en: 'key must match ^[a-z][a-z0-9-]*$' }]);
+    throw problems.invalid([
+      { path: 'key', message: '表单编码须为小写英文', message_en: 'key must match ^[a-z][a-z0-9-]*$' },
+    ]);
   }
-  const lists = await db.query('SELECT DISTINCT ON (key) document FROM code_lists ORDER BY key, version DESC');
+  const lists = await db.query(
+    'SELECT DISTINCT ON (key) document FROM code_lists ORDER BY key, version DESC',
+  );
   const check = validateFormDocument({ ...doc, version: doc.version ?? 1 });
-  if (!check.ok) throw problems.invalid(check.errors, '表单定义有误，不能发布', 'the form document is invalid');
+  if (!check.ok)
+    throw problems.invalid(check.errors, '表单定义有误，不能发布', 'the form document is invalid');
   try {
-    compileForm(resolveCodeLists({ ...(doc as FormDocument), version: -1 }, lists.rows.map((r) => r.document)));
+    compileForm(
+      resolveCodeLists(
+        { ...(doc as FormDocument), version: -1 },
+        lists.rows.map((r) => r.document),
+      ),
+    );
   } catch (err) {
-    throw problems.invalid([{ path: 'schema', message: `表单结构无法编译：${(err as Error).message}`, message_en: `the schema does not compile: ${(err as Error).message}` }]);
+    throw problems.invalid([
+      {
+        path: 'schema',
+        message: `表单结构无法编译：${(err as Error).message}`,
+        message_en: `the schema does not compile: ${(err as Error).message}`,
+      },
+    ]);
   }
   return inTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`form:${doc.key}`]);
-    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM form_versions WHERE key = $1', [doc.key]);
-    const version = Number(max.rows[0].v) + 1;
-    await tx.query('INSERT INTO form_versions (key, version, status, document, created_by) VALUES ($1,$2,$3,$4,$5)', [
-      doc.key, version, status, JSON.stringify({ ...doc, version }), actorId,
+    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM form_versions WHERE key = $1', [
+      doc.key,
     ]);
-    await appendAudit(tx, [{ id: `form:${doc.key}:${version}`, actorId, action: `form.${status === 'published' ? 'publish' : 'draft'}`, target: doc.key, detail: { version } }]);
+    const version = Number(max.rows[0].v) + 1;
+    await tx.query(
+      'INSERT INTO form_versions (key, version, status, document, created_by) VALUES ($1,$2,$3,$4,$5)',
+      [doc.key, version, status, JSON.stringify({ ...doc, version }), actorId],
+    );
+    await appendAudit(tx, [
+      {
+        id: `form:${doc.key}:${version}`,
+        actorId,
+        action: `form.${status === 'published' ? 'publish' : 'draft'}`,
+        target: doc.key,
+        detail: { version },
+      },
+    ]);
     return { key: doc.key, version, status };
   });
 }

@@ -20,10 +20,32 @@ export interface MemberRecord {
 }
 
 /** 附件2 member indicators the registry names itself; the rest keep their A-code. */
-const NAMED: Record<string, keyof MemberRecord> = { A5: 'name', A7: 'idNumber', A8: 'relation', A13: 'health', A14: 'labour' };
-const NAMED_BACK = Object.fromEntries(Object.entries(NAMED).map(([a, n]) => [n, a])) as Record<string, string>;
+const NAMED: Record<string, keyof MemberRecord> = {
+  A5: 'name',
+  A7: 'idNumber',
+  A8: 'relation',
+  A13: 'health',
+  A14: 'labour',
+};
+const NAMED_BACK = Object.fromEntries(Object.entries(NAMED).map(([a, n]) => [n, a])) as Record<
+  string,
+  string
+>;
 /** indicators carried on a member besides the named ones (A6 sex is derived from the ID) */
-export const MEMBER_INDICATORS = ['A9', 'A10', 'A11', 'A12', 'A15', 'A16', 'A17', 'A18', 'A19', 'A20', 'A21', 'A22'] as const;
+export const MEMBER_INDICATORS = [
+  'A9',
+  'A10',
+  'A11',
+  'A12',
+  'A15',
+  'A16',
+  'A17',
+  'A18',
+  'A19',
+  'A20',
+  'A21',
+  'A22',
+] as const;
 
 /** A registry member as a 附件2 family-member row. */
 export function toCollectionMember(m: MemberRecord): Record<string, unknown> {
@@ -75,8 +97,17 @@ export async function recordHistory(
   await tx.query(
     `INSERT INTO household_history (household_id, kind, id_number, member_name, reason, effective_on, detail, actor_id, case_id)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-    [householdId, kind, extra.idNumber ?? null, extra.name ?? null, ctx.reason ?? null, ctx.effectiveOn ?? null,
-      JSON.stringify(extra.detail ?? {}), ctx.actorId, ctx.caseId ?? null],
+    [
+      householdId,
+      kind,
+      extra.idNumber ?? null,
+      extra.name ?? null,
+      ctx.reason ?? null,
+      ctx.effectiveOn ?? null,
+      JSON.stringify(extra.detail ?? {}),
+      ctx.actorId,
+      ctx.caseId ?? null,
+    ],
   );
 }
 
@@ -92,7 +123,9 @@ export async function memberElsewhere(db: Queryable, idNumber: string, except: s
 
 const attrsOf = (m: MemberRecord) => {
   const { name: _n, idNumber: _i, relation: _r, ...rest } = m;
-  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  return Object.fromEntries(
+    Object.entries(rest).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
 };
 
 export interface SyncResult {
@@ -132,24 +165,44 @@ export async function syncMembers(
          VALUES ($1,$2,$3,$4,$5,$6,true,$7)
          ON CONFLICT (household_id, id_number) DO UPDATE SET name = EXCLUDED.name, relation = EXCLUDED.relation, attrs = EXCLUDED.attrs,
            ord = EXCLUDED.ord, active = true, joined_on = EXCLUDED.joined_on, left_on = NULL, left_reason = NULL`,
-        [householdId, idNumber, m.name, m.relation ?? null, JSON.stringify(attrs), ord, ctx.effectiveOn ?? null],
+        [
+          householdId,
+          idNumber,
+          m.name,
+          m.relation ?? null,
+          JSON.stringify(attrs),
+          ord,
+          ctx.effectiveOn ?? null,
+        ],
       );
-      await recordHistory(tx, householdId, 'member.added', { ...ctx, reason: ctx.addReason ?? ctx.reason }, { idNumber, name: m.name });
+      await recordHistory(
+        tx,
+        householdId,
+        'member.added',
+        { ...ctx, reason: ctx.addReason ?? ctx.reason },
+        { idNumber, name: m.name },
+      );
       result.added.push(idNumber);
       continue;
     }
     const before = { name: row.name, relation: row.relation ?? undefined, ...row.attrs };
     const after = { name: m.name, relation: m.relation ?? undefined, ...attrs };
     const changedKeys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
-      (k) => JSON.stringify(before[k] ?? null) !== JSON.stringify((after as Record<string, unknown>)[k] ?? null),
+      (k) =>
+        JSON.stringify(before[k] ?? null) !== JSON.stringify((after as Record<string, unknown>)[k] ?? null),
     );
     if (changedKeys.length || row.ord !== ord) {
-      await tx.query('UPDATE household_members SET name = $3, relation = $4, attrs = $5, ord = $6 WHERE household_id = $1 AND id_number = $2', [
-        householdId, idNumber, m.name, m.relation ?? null, JSON.stringify(attrs), ord,
-      ]);
+      await tx.query(
+        'UPDATE household_members SET name = $3, relation = $4, attrs = $5, ord = $6 WHERE household_id = $1 AND id_number = $2',
+        [householdId, idNumber, m.name, m.relation ?? null, JSON.stringify(attrs), ord],
+      );
     }
     if (changedKeys.length) {
-      await recordHistory(tx, householdId, 'member.corrected', ctx, { idNumber, name: m.name, detail: { fields: changedKeys } });
+      await recordHistory(tx, householdId, 'member.corrected', ctx, {
+        idNumber,
+        name: m.name,
+        detail: { fields: changedKeys },
+      });
       result.changed.push(idNumber);
     }
   }
@@ -166,14 +219,26 @@ export async function syncMembers(
 }
 
 /** 成员减少 a member leaves (death, marriage out, 分户 …) on a date, with the reason kept. */
-export async function removeMember(tx: Queryable, householdId: string, idNumber: string, reason: string, ctx: ChangeContext): Promise<boolean> {
+export async function removeMember(
+  tx: Queryable,
+  householdId: string,
+  idNumber: string,
+  reason: string,
+  ctx: ChangeContext,
+): Promise<boolean> {
   const r = await tx.query(
     `UPDATE household_members SET active = false, left_on = $4, left_reason = $3
       WHERE household_id = $1 AND id_number = $2 AND active RETURNING name`,
     [householdId, idNumber, reason, ctx.effectiveOn ?? null],
   );
   if (!r.rowCount) return false;
-  await recordHistory(tx, householdId, 'member.removed', { ...ctx, reason: ctx.reason ?? reason }, { idNumber, name: r.rows[0].name, detail: { leftReason: reason } });
+  await recordHistory(
+    tx,
+    householdId,
+    'member.removed',
+    { ...ctx, reason: ctx.reason ?? reason },
+    { idNumber, name: r.rows[0].name, detail: { leftReason: reason } },
+  );
   return true;
 }
 
@@ -183,7 +248,12 @@ export async function mirrorMembers(tx: Queryable, householdId: string): Promise
     'SELECT id_number, name, relation, attrs FROM household_members WHERE household_id = $1 AND active ORDER BY ord, id_number',
     [householdId],
   );
-  const list: MemberRecord[] = rows.map((r) => ({ name: r.name, idNumber: r.id_number, ...(r.relation ? { relation: r.relation } : {}), ...r.attrs }));
+  const list: MemberRecord[] = rows.map((r) => ({
+    name: r.name,
+    idNumber: r.id_number,
+    ...(r.relation ? { relation: r.relation } : {}),
+    ...r.attrs,
+  }));
   const head = list.find((m) => m.relation === '01');
   await tx.query(
     `UPDATE households SET members = $2, head_name = COALESCE($3, head_name), head_id_number = COALESCE($4, head_id_number), updated_at = now()
@@ -206,19 +276,25 @@ export async function storeCollection(
   caseId: string,
   data: Record<string, unknown>,
 ): Promise<{ version: number; fresh: boolean }> {
-  const existing = await tx.query('SELECT version FROM household_collections WHERE household_id = $1 AND stage = $2 AND case_id = $3', [
-    householdId, stage, caseId,
-  ]);
+  const existing = await tx.query(
+    'SELECT version FROM household_collections WHERE household_id = $1 AND stage = $2 AND case_id = $3',
+    [householdId, stage, caseId],
+  );
   if (existing.rows[0]) {
-    await tx.query('UPDATE household_collections SET data = $4 WHERE household_id = $1 AND stage = $2 AND case_id = $3', [
-      householdId, stage, caseId, JSON.stringify(data),
-    ]);
+    await tx.query(
+      'UPDATE household_collections SET data = $4 WHERE household_id = $1 AND stage = $2 AND case_id = $3',
+      [householdId, stage, caseId, JSON.stringify(data)],
+    );
     return { version: existing.rows[0].version, fresh: false };
   }
-  const next = await tx.query('SELECT COALESCE(max(version), 0) + 1 AS v FROM household_collections WHERE household_id = $1', [householdId]);
-  await tx.query('INSERT INTO household_collections (household_id, stage, case_id, version, data) VALUES ($1,$2,$3,$4,$5)', [
-    householdId, stage, caseId, next.rows[0].v, JSON.stringify(data),
-  ]);
+  const next = await tx.query(
+    'SELECT COALESCE(max(version), 0) + 1 AS v FROM household_collections WHERE household_id = $1',
+    [householdId],
+  );
+  await tx.query(
+    'INSERT INTO household_collections (household_id, stage, case_id, version, data) VALUES ($1,$2,$3,$4,$5)',
+    [householdId, stage, caseId, next.rows[0].v, JSON.stringify(data)],
+  );
   return { version: next.rows[0].v, fresh: true };
 }
 
@@ -229,9 +305,15 @@ export async function latestCollections(db: Queryable, householdId: string) {
       WHERE household_id = $1 ORDER BY stage, version DESC`,
     [householdId],
   );
-  const byStage = Object.fromEntries(rows.map((r) => [r.stage, r])) as Partial<Record<CollectionStage, { case_id: string; version: number; data: Record<string, unknown> }>>;
+  const byStage = Object.fromEntries(rows.map((r) => [r.stage, r])) as Partial<
+    Record<CollectionStage, { case_id: string; version: number; data: Record<string, unknown> }>
+  >;
   const latest = rows.sort((a, b) => b.version - a.version)[0];
-  return { latest: latest as { stage: CollectionStage; case_id: string; version: number; data: Record<string, unknown> } | undefined, byStage };
+  return {
+    latest: latest as
+      { stage: CollectionStage; case_id: string; version: number; data: Record<string, unknown> } | undefined,
+    byStage,
+  };
 }
 
 /**
@@ -240,15 +322,32 @@ export async function latestCollections(db: Queryable, householdId: string) {
  * the stages so a later stage sees the measures and income of the one before.
  */
 export async function householdPrefillContext(db: Queryable, householdId: string) {
-  const h = (await db.query('SELECT id, monitoring_status, monitoring_type, monitor_contact FROM households WHERE id = $1', [householdId])).rows[0];
+  const h = (
+    await db.query(
+      'SELECT id, monitoring_status, monitoring_type, monitor_contact FROM households WHERE id = $1',
+      [householdId],
+    )
+  ).rows[0];
   if (!h) return undefined;
   const members = await db.query(
     'SELECT id_number, name, relation, attrs FROM household_members WHERE household_id = $1 AND active ORDER BY ord, id_number',
     [householdId],
   );
   const { latest, byStage } = await latestCollections(db, householdId);
-  const registered = members.rows.map((r) => toCollectionMember({ name: r.name, idNumber: r.id_number, relation: r.relation ?? undefined, ...r.attrs }));
-  const collection = latest ? { ...latest.data, members: registered.length ? mergeMembers(registered, latest.data.members) : latest.data.members } : undefined;
+  const registered = members.rows.map((r) =>
+    toCollectionMember({
+      name: r.name,
+      idNumber: r.id_number,
+      relation: r.relation ?? undefined,
+      ...r.attrs,
+    }),
+  );
+  const collection = latest
+    ? {
+        ...latest.data,
+        members: registered.length ? mergeMembers(registered, latest.data.members) : latest.data.members,
+      }
+    : undefined;
   return {
     id: h.id,
     status: h.monitoring_status,
@@ -262,14 +361,19 @@ export async function householdPrefillContext(db: Queryable, householdId: string
 
 /** Registered members (the registry is current: deaths, births) with what the last 附件2 knew of each. */
 function mergeMembers(registered: Record<string, unknown>[], collected: unknown): Record<string, unknown>[] {
-  const known = new Map((Array.isArray(collected) ? collected : []).map((m: Record<string, unknown>) => [String(m.A7 ?? ''), m]));
+  const known = new Map(
+    (Array.isArray(collected) ? collected : []).map((m: Record<string, unknown>) => [String(m.A7 ?? ''), m]),
+  );
   return registered.map((m) => ({ ...(known.get(String(m.A7)) ?? {}), ...m }));
 }
 
 // ---------------------------------------------------------------- 部门数据预警 as tracked items
 
 /** A warning raised by the comparison (idempotent per case and household; one live warning per household). */
-export async function raiseWarning(db: Queryable, w: { householdId: string; villageId: string | null; kinds: string[]; caseId: string }): Promise<void> {
+export async function raiseWarning(
+  db: Queryable,
+  w: { householdId: string; villageId: string | null; kinds: string[]; caseId: string },
+): Promise<void> {
   await db.query(
     `INSERT INTO department_warnings (id, household_id, village_id, kinds, raised_case_id) VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING`,
     [`${w.caseId}:${w.householdId}`, w.householdId, w.villageId, w.kinds, w.caseId],
@@ -278,7 +382,10 @@ export async function raiseWarning(db: Queryable, w: { householdId: string; vill
 
 /** An identification started for a warned household: the warning is followed by that case. */
 export async function warningFollowedBy(db: Queryable, householdId: string, caseId: string): Promise<void> {
-  await db.query(`UPDATE department_warnings SET status = 'started', identification_case_id = $2 WHERE household_id = $1 AND status = 'open'`, [householdId, caseId]);
+  await db.query(
+    `UPDATE department_warnings SET status = 'started', identification_case_id = $2 WHERE household_id = $1 AND status = 'open'`,
+    [householdId, caseId],
+  );
 }
 
 /**
@@ -294,7 +401,11 @@ export async function closeWarningsForCase(db: Queryable, caseId: string, outcom
     [caseId, rejected],
   );
   for (const r of cleared.rows) {
-    await recordHistory(db, r.id, 'status.cleared', { actorId: null, caseId, reason: `识别未通过（案件 ${caseId}），解除预警状态` });
+    await recordHistory(db, r.id, 'status.cleared', {
+      actorId: null,
+      caseId,
+      reason: `识别未通过（案件 ${caseId}），解除预警状态`,
+    });
   }
   await db.query(
     `UPDATE department_warnings SET status = 'closed', closed_at = now(),

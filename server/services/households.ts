@@ -38,17 +38,33 @@ export const STATUS_ZH: Record<SubjectStatus, string> = {
 };
 
 /** 注销原因 why a household leaves the registry */
-export const CLOSE_REASONS = { moved_away: '迁出', merged: '并户', all_deceased: '家庭成员均已死亡' } as const;
+export const CLOSE_REASONS = {
+  moved_away: '迁出',
+  merged: '并户',
+  all_deceased: '家庭成员均已死亡',
+} as const;
 /** 成员减少原因 */
-export const LEAVE_REASONS = { death: '死亡', marriage_out: '嫁出（婚迁）', split: '分户', moved_out: '迁出' } as const;
+export const LEAVE_REASONS = {
+  death: '死亡',
+  marriage_out: '嫁出（婚迁）',
+  split: '分户',
+  moved_out: '迁出',
+} as const;
 /** 成员增加原因 */
-export const JOIN_REASONS = { birth: '出生', marriage_in: '嫁入（婚迁）', moved_in: '迁入', correction: '补录' } as const;
+export const JOIN_REASONS = {
+  birth: '出生',
+  marriage_in: '嫁入（婚迁）',
+  moved_in: '迁入',
+  correction: '补录',
+} as const;
 
 const fe = (path: string, message: string, message_en: string): FieldError => ({ path, message, message_en });
 
 /** A member named by the full ID, or by the masked ID the household page shows (unique within one household). */
 const sameMember = (idNumber: string, given: unknown) => {
-  const g = String(given ?? '').trim().toUpperCase();
+  const g = String(given ?? '')
+    .trim()
+    .toUpperCase();
   return g !== '' && (idNumber === g || maskString(idNumber) === g);
 };
 
@@ -60,32 +76,61 @@ export interface MemberInput {
 }
 
 /** Check a member list: names, checked IDs, no ID twice, exactly one 户主 (relation 01). */
-export function checkMembers(list: unknown, at = 'members'): { members: MemberRecord[]; errors: FieldError[] } {
+export function checkMembers(
+  list: unknown,
+  at = 'members',
+): { members: MemberRecord[]; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  if (!Array.isArray(list) || list.length === 0) return { members: [], errors: [fe(at, '至少登记一名家庭成员', 'register at least one member')] };
+  if (!Array.isArray(list) || list.length === 0)
+    return { members: [], errors: [fe(at, '至少登记一名家庭成员', 'register at least one member')] };
   const seen = new Map<string, number>();
   const members: MemberRecord[] = [];
   list.forEach((raw: MemberInput, i) => {
     const p = `${at}.${i}`;
     const name = typeof raw?.name === 'string' ? raw.name.trim() : '';
-    if (!name || name.length > 30) errors.push(fe(`${p}.name`, '请填写姓名（不超过30字）', 'the name is required (at most 30 characters)'));
+    if (!name || name.length > 30)
+      errors.push(
+        fe(`${p}.name`, '请填写姓名（不超过30字）', 'the name is required (at most 30 characters)'),
+      );
     const id = parseResidentId(String(raw?.idNumber ?? ''));
     if (!id.valid) errors.push(fe(`${p}.idNumber`, id.message, id.message_en));
-    else if (seen.has(id.normalised)) errors.push(fe(`${p}.idNumber`, `与第${seen.get(id.normalised)! + 1}名成员的身份证号重复`, `same ID as member ${seen.get(id.normalised)! + 1}`));
+    else if (seen.has(id.normalised))
+      errors.push(
+        fe(
+          `${p}.idNumber`,
+          `与第${seen.get(id.normalised)! + 1}名成员的身份证号重复`,
+          `same ID as member ${seen.get(id.normalised)! + 1}`,
+        ),
+      );
     else seen.set(id.normalised, i);
     const relation = typeof raw?.relation === 'string' ? raw.relation : '';
-    if (!/^\d{2}$/.test(relation)) errors.push(fe(`${p}.relation`, '请选择与户主关系', 'choose the relation to the head'));
+    if (!/^\d{2}$/.test(relation))
+      errors.push(fe(`${p}.relation`, '请选择与户主关系', 'choose the relation to the head'));
     const { name: _n, idNumber: _i, relation: _r, ...rest } = raw ?? {};
-    members.push({ ...rest, name, idNumber: id.valid ? id.normalised : String(raw?.idNumber ?? ''), relation });
+    members.push({
+      ...rest,
+      name,
+      idNumber: id.valid ? id.normalised : String(raw?.idNumber ?? ''),
+      relation,
+    });
   });
   const heads = members.filter((m) => m.relation === '01').length;
-  if (!errors.length && heads !== 1) errors.push(fe(at, heads ? '只能有一名户主（与户主关系为“本人或户主”）' : '须有一名户主（与户主关系为“本人或户主”）', 'exactly one member is the head (relation 01)'));
+  if (!errors.length && heads !== 1)
+    errors.push(
+      fe(
+        at,
+        heads ? '只能有一名户主（与户主关系为“本人或户主”）' : '须有一名户主（与户主关系为“本人或户主”）',
+        'exactly one member is the head (relation 01)',
+      ),
+    );
   return { members, errors };
 }
 
 const reasonOf = (v: unknown, path = 'reason') => {
   const s = typeof v === 'string' ? v.trim() : '';
-  return s ? { value: s.slice(0, 500) } : { error: fe(path, '请填写变更原因', 'give the reason for the change') };
+  return s
+    ? { value: s.slice(0, 500) }
+    : { error: fe(path, '请填写变更原因', 'give the reason for the change') };
 };
 
 const dateOf = (v: unknown, path: string): { value?: string; error?: FieldError } => {
@@ -93,24 +138,46 @@ const dateOf = (v: unknown, path: string): { value?: string; error?: FieldError 
   const s = String(v);
   const d = new Date(`${s}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(d.getTime()) || d.getTime() > Date.now()) {
-    return { error: fe(path, '日期格式应为 YYYY-MM-DD，且不晚于今天', 'a date YYYY-MM-DD, not in the future') };
+    return {
+      error: fe(path, '日期格式应为 YYYY-MM-DD，且不晚于今天', 'a date YYYY-MM-DD, not in the future'),
+    };
   }
   return { value: s };
 };
 
 function duplicateProblem(e: DuplicateMemberError, path: string): Problem {
   const zh = `身份证号已登记在农户 ${e.householdId}（户主 ${e.headName}）中，一人只能属于一户`;
-  return new Problem(409, 'duplicate_member', zh, `this ID already belongs to household ${e.householdId}`, [
-    fe(path, zh, `this ID already belongs to household ${e.householdId}`),
-  ], { existingHousehold: e.householdId });
+  return new Problem(
+    409,
+    'duplicate_member',
+    zh,
+    `this ID already belongs to household ${e.householdId}`,
+    [fe(path, zh, `this ID already belongs to household ${e.householdId}`)],
+    { existingHousehold: e.householdId },
+  );
 }
 
-async function audit(tx: pg.ClientBase, who: Principal, action: string, householdId: string, detail: Record<string, unknown>) {
-  await appendAudit(tx, [{ id: `${action}:${householdId}:${randomUUID()}`, actorId: who.userId, action, target: householdId, detail }]);
+async function audit(
+  tx: pg.ClientBase,
+  who: Principal,
+  action: string,
+  householdId: string,
+  detail: Record<string, unknown>,
+) {
+  await appendAudit(tx, [
+    {
+      id: `${action}:${householdId}:${randomUUID()}`,
+      actorId: who.userId,
+      action,
+      target: householdId,
+      detail,
+    },
+  ]);
 }
 
 function requireRegistrar(who: Principal) {
-  if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r))) throw problems.forbidden('只有村（居）干部可以维护农户档案', 'only village cadres keep the registry');
+  if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r)))
+    throw problems.forbidden('只有村（居）干部可以维护农户档案', 'only village cadres keep the registry');
 }
 
 /** A household the principal may change: it exists, is open, and lies in a village they keep. */
@@ -118,9 +185,12 @@ async function editable(tx: pg.ClientBase, who: Principal, id: string, opts: { a
   requireRegistrar(who);
   const { rows } = await tx.query('SELECT * FROM households WHERE id = $1 FOR UPDATE', [id]);
   const h = rows[0];
-  if (!h || !holdsRoleOver(who, '*', h.org_path)) throw problems.notFound('农户不存在', 'household not found');
-  if (!holdsRoleOver(who, REGISTRARS, h.org_path)) throw problems.forbidden('只能维护本村的农户档案', 'you keep the registry of your own village only');
-  if (h.closed_at && !opts.allowClosed) throw problems.conflict('该农户已注销，不能再修改', 'the household is closed', 'household_closed');
+  if (!h || !holdsRoleOver(who, '*', h.org_path))
+    throw problems.notFound('农户不存在', 'household not found');
+  if (!holdsRoleOver(who, REGISTRARS, h.org_path))
+    throw problems.forbidden('只能维护本村的农户档案', 'you keep the registry of your own village only');
+  if (h.closed_at && !opts.allowClosed)
+    throw problems.conflict('该农户已注销，不能再修改', 'the household is closed', 'household_closed');
   return h;
 }
 
@@ -141,14 +211,20 @@ export interface SearchQuery {
 export async function searchHouseholds(deps: ServiceDeps, who: Principal, query: SearchQuery) {
   const params: unknown[] = [regionNodes(who)];
   const where = ['h.org_path && $1::text[]'];
-  const q = String(query.q ?? '').trim().toUpperCase();
+  const q = String(query.q ?? '')
+    .trim()
+    .toUpperCase();
   if (q) {
     if (/^\d{17}[\dX]$/.test(q)) {
       params.push(q);
-      where.push(`EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.id_number = $${params.length})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.id_number = $${params.length})`,
+      );
     } else if (/^\d{4,17}X?$/.test(q)) {
       params.push(`%${q}`);
-      where.push(`EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.active AND m.id_number LIKE $${params.length})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.active AND m.id_number LIKE $${params.length})`,
+      );
     } else {
       params.push(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const n = params.length;
@@ -156,9 +232,16 @@ export async function searchHouseholds(deps: ServiceDeps, who: Principal, query:
         OR EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.active AND m.name LIKE $${n}))`);
     }
   }
-  if (query.org) { params.push(query.org); where.push(`h.org_path @> ARRAY[$${params.length}]::text[]`); }
-  if (query.status) { params.push(query.status); where.push(`h.monitoring_status = $${params.length}`); }
-  if (query.closed !== 'include') where.push(query.closed === 'only' ? 'h.closed_at IS NOT NULL' : 'h.closed_at IS NULL');
+  if (query.org) {
+    params.push(query.org);
+    where.push(`h.org_path @> ARRAY[$${params.length}]::text[]`);
+  }
+  if (query.status) {
+    params.push(query.status);
+    where.push(`h.monitoring_status = $${params.length}`);
+  }
+  if (query.closed !== 'include')
+    where.push(query.closed === 'only' ? 'h.closed_at IS NOT NULL' : 'h.closed_at IS NULL');
   const limit = Math.min(Math.max(Number(query.limit) || 200, 1), 500);
   params.push(limit);
   const { rows } = await deps.db.query(
@@ -192,10 +275,20 @@ export async function getHousehold(deps: ServiceDeps, who: Principal, id: string
       `SELECT id, title, process_key, status, outcome, started_at, ended_at FROM cases WHERE subject_kind = 'household' AND subject_id = $1 ORDER BY started_at`,
       [id],
     ),
-    deps.db.query('SELECT stage, case_id, version, written_at FROM household_collections WHERE household_id = $1 ORDER BY version DESC', [id]),
+    deps.db.query(
+      'SELECT stage, case_id, version, written_at FROM household_collections WHERE household_id = $1 ORDER BY version DESC',
+      [id],
+    ),
   ]);
   const memberRows = members.rows.map((m) => ({
-    idNumber: m.id_number, name: m.name, relation: m.relation, ...m.attrs, active: m.active, joinedOn: m.joined_on, leftOn: m.left_on, leftReason: m.left_reason,
+    idNumber: m.id_number,
+    name: m.name,
+    relation: m.relation,
+    ...m.attrs,
+    active: m.active,
+    joinedOn: m.joined_on,
+    leftOn: m.left_on,
+    leftReason: m.left_reason,
   }));
   return {
     household: maskValue(rows[0]),
@@ -218,16 +311,24 @@ export interface CreateRequest {
 
 /** 新增农户 a cadre registers a household of their village with its members. */
 export async function createHousehold(deps: ServiceDeps, who: Principal, body: CreateRequest) {
-  if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r))) throw problems.forbidden('只有村（居）干部可以登记农户', 'only village cadres register households');
+  if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r)))
+    throw problems.forbidden('只有村（居）干部可以登记农户', 'only village cadres register households');
   const errors: FieldError[] = [];
-  const org = body.org ? (await deps.db.query('SELECT id, level, path FROM org_nodes WHERE id = $1', [body.org])).rows[0] : undefined;
-  if (!org || !['village', 'group'].includes(org.level)) errors.push(fe('org', '请选择农户所在的村（居）或村民小组', 'choose the village or group'));
+  const org = body.org
+    ? (await deps.db.query('SELECT id, level, path FROM org_nodes WHERE id = $1', [body.org])).rows[0]
+    : undefined;
+  if (!org || !['village', 'group'].includes(org.level))
+    errors.push(fe('org', '请选择农户所在的村（居）或村民小组', 'choose the village or group'));
   const { members, errors: memberErrors } = checkMembers(body.members);
   errors.push(...memberErrors);
-  if (body.phone && !isMobile(String(body.phone))) errors.push(fe('phone', '手机号码格式不正确', 'not a mobile number'));
+  if (body.phone && !isMobile(String(body.phone)))
+    errors.push(fe('phone', '手机号码格式不正确', 'not a mobile number'));
   if (errors.length) throw problems.invalid(errors);
-  if (!holdsRoleOver(who, REGISTRARS, org.path)) throw problems.forbidden('只能为本村登记农户', 'you register households of your own village only');
-  const village = (await deps.db.query(`SELECT id FROM org_nodes WHERE id = ANY($1) AND level = 'village'`, [org.path])).rows[0]?.id ?? org.id;
+  if (!holdsRoleOver(who, REGISTRARS, org.path))
+    throw problems.forbidden('只能为本村登记农户', 'you register households of your own village only');
+  const village =
+    (await deps.db.query(`SELECT id FROM org_nodes WHERE id = ANY($1) AND level = 'village'`, [org.path]))
+      .rows[0]?.id ?? org.id;
   const villagePath = org.level === 'village' ? org.path : org.path.slice(0, org.path.indexOf(village) + 1);
   try {
     return await inTransaction(deps.db, async (tx) => {
@@ -237,14 +338,18 @@ export async function createHousehold(deps: ServiceDeps, who: Principal, body: C
         `INSERT INTO households (id, org_id, org_path, head_name, head_id_number, members, phone, address) VALUES ($1,$2,$3,$4,$5,'[]',$6,$7)`,
         [id, village, villagePath, head.name, head.idNumber, body.phone ?? null, body.address ?? null],
       );
-      const ctx = { actorId: who.userId, reason: (typeof body.reason === 'string' && body.reason.trim()) || '新增登记' };
+      const ctx = {
+        actorId: who.userId,
+        reason: (typeof body.reason === 'string' && body.reason.trim()) || '新增登记',
+      };
       await recordHistory(tx, id, 'household.created', ctx);
       await syncMembers(tx, id, members, { ...ctx, addReason: '新增登记' });
       await audit(tx, who, 'household.created', id, { reason: ctx.reason, members: members.length });
       return { id, members: members.length };
     });
   } catch (e) {
-    if (e instanceof DuplicateMemberError) throw duplicateProblem(e, `members.${members.findIndex((m) => m.idNumber === e.idNumber)}.idNumber`);
+    if (e instanceof DuplicateMemberError)
+      throw duplicateProblem(e, `members.${members.findIndex((m) => m.idNumber === e.idNumber)}.idNumber`);
     throw e;
   }
 }
@@ -264,12 +369,26 @@ export async function correctHousehold(deps: ServiceDeps, who: Principal, id: st
   return inTransaction(deps.db, async (tx) => {
     const h = await editable(tx, who, id);
     const errors: FieldError[] = reason.error ? [reason.error] : [];
-    if (body.phone && !isMobile(String(body.phone))) errors.push(fe('phone', '手机号码格式不正确', 'not a mobile number'));
-    const current = (await tx.query('SELECT id_number, name, relation, attrs FROM household_members WHERE household_id = $1 AND active ORDER BY ord', [id])).rows;
-    const next: MemberRecord[] = current.map((r) => ({ name: r.name, idNumber: r.id_number, relation: r.relation ?? undefined, ...r.attrs }));
+    if (body.phone && !isMobile(String(body.phone)))
+      errors.push(fe('phone', '手机号码格式不正确', 'not a mobile number'));
+    const current = (
+      await tx.query(
+        'SELECT id_number, name, relation, attrs FROM household_members WHERE household_id = $1 AND active ORDER BY ord',
+        [id],
+      )
+    ).rows;
+    const next: MemberRecord[] = current.map((r) => ({
+      name: r.name,
+      idNumber: r.id_number,
+      relation: r.relation ?? undefined,
+      ...r.attrs,
+    }));
     (body.members ?? []).forEach((c, i) => {
       const at = next.findIndex((m) => sameMember(m.idNumber, c?.idNumber));
-      if (at < 0) errors.push(fe(`members.${i}.idNumber`, '该身份证号不是本户现有成员', 'no current member has this ID'));
+      if (at < 0)
+        errors.push(
+          fe(`members.${i}.idNumber`, '该身份证号不是本户现有成员', 'no current member has this ID'),
+        );
       else next[at] = { ...next[at], ...c, idNumber: next[at].idNumber };
     });
     const checked = checkMembers(next);
@@ -282,37 +401,85 @@ export async function correctHousehold(deps: ServiceDeps, who: Principal, id: st
     }
     if (fields.length) {
       await tx.query('UPDATE households SET phone = $2, address = $3, updated_at = now() WHERE id = $1', [
-        id, body.phone !== undefined ? body.phone : h.phone, body.address !== undefined ? body.address : h.address,
+        id,
+        body.phone !== undefined ? body.phone : h.phone,
+        body.address !== undefined ? body.address : h.address,
       ]);
       await recordHistory(tx, id, 'household.corrected', ctx, { detail: { fields } });
     }
     const sync = await syncMembers(tx, id, checked.members, ctx);
-    await audit(tx, who, 'household.corrected', id, { reason: ctx.reason, fields, members: sync.changed.map((x) => x.slice(-4)) });
+    await audit(tx, who, 'household.corrected', id, {
+      reason: ctx.reason,
+      fields,
+      members: sync.changed.map((x) => x.slice(-4)),
+    });
     return { id, fields, membersChanged: sync.changed.length };
   });
 }
 
 /** 成员增加 a member joins (birth, marriage, moving in, or one missed at registration). */
-export async function addMember(deps: ServiceDeps, who: Principal, id: string, body: { member?: MemberInput; reason?: string; date?: string; note?: string }) {
+export async function addMember(
+  deps: ServiceDeps,
+  who: Principal,
+  id: string,
+  body: { member?: MemberInput; reason?: string; date?: string; note?: string },
+) {
   requireRegistrar(who);
   const errors: FieldError[] = [];
-  const reason = typeof body.reason === 'string' && body.reason in JOIN_REASONS ? (body.reason as keyof typeof JOIN_REASONS) : undefined;
-  if (!reason) errors.push(fe('reason', `请选择增加原因：${Object.values(JOIN_REASONS).join('、')}`, `reason is one of ${Object.keys(JOIN_REASONS).join(', ')}`));
+  const reason =
+    typeof body.reason === 'string' && body.reason in JOIN_REASONS
+      ? (body.reason as keyof typeof JOIN_REASONS)
+      : undefined;
+  if (!reason)
+    errors.push(
+      fe(
+        'reason',
+        `请选择增加原因：${Object.values(JOIN_REASONS).join('、')}`,
+        `reason is one of ${Object.keys(JOIN_REASONS).join(', ')}`,
+      ),
+    );
   const date = dateOf(body.date, 'date');
   if (date.error) errors.push(date.error);
-  const { members: [m], errors: memberErrors } = checkMembers([{ ...(body.member ?? {}) }], 'member');
+  const {
+    members: [m],
+    errors: memberErrors,
+  } = checkMembers([{ ...(body.member ?? {}) }], 'member');
   errors.push(...memberErrors.filter((e) => e.path !== 'member'));
-  if (m?.relation === '01') errors.push(fe('member.0.relation', '户主变更请使用信息更正', 'change the head by a correction'));
-  if (errors.length) throw problems.invalid(errors.map((e) => ({ ...e, path: e.path.replace(/^member\.0/, 'member') })));
+  if (m?.relation === '01')
+    errors.push(fe('member.0.relation', '户主变更请使用信息更正', 'change the head by a correction'));
+  if (errors.length)
+    throw problems.invalid(errors.map((e) => ({ ...e, path: e.path.replace(/^member\.0/, 'member') })));
   try {
     return await inTransaction(deps.db, async (tx) => {
       await editable(tx, who, id);
-      const current = (await tx.query('SELECT id_number, name, relation, attrs FROM household_members WHERE household_id = $1 AND active ORDER BY ord', [id])).rows;
-      if (current.some((r) => r.id_number === m.idNumber)) throw problems.conflict('该成员已在本户中', 'already a member of this household', 'duplicate_member');
-      const list: MemberRecord[] = [...current.map((r) => ({ name: r.name, idNumber: r.id_number, relation: r.relation ?? undefined, ...r.attrs })), m];
-      const ctx = { actorId: who.userId, reason: [JOIN_REASONS[reason!], body.note].filter(Boolean).join('：'), effectiveOn: date.value };
+      const current = (
+        await tx.query(
+          'SELECT id_number, name, relation, attrs FROM household_members WHERE household_id = $1 AND active ORDER BY ord',
+          [id],
+        )
+      ).rows;
+      if (current.some((r) => r.id_number === m.idNumber))
+        throw problems.conflict('该成员已在本户中', 'already a member of this household', 'duplicate_member');
+      const list: MemberRecord[] = [
+        ...current.map((r) => ({
+          name: r.name,
+          idNumber: r.id_number,
+          relation: r.relation ?? undefined,
+          ...r.attrs,
+        })),
+        m,
+      ];
+      const ctx = {
+        actorId: who.userId,
+        reason: [JOIN_REASONS[reason!], body.note].filter(Boolean).join('：'),
+        effectiveOn: date.value,
+      };
       await syncMembers(tx, id, list, ctx);
-      await audit(tx, who, 'household.member-added', id, { reason: reason!, member: m.idNumber.slice(-4), date: date.value });
+      await audit(tx, who, 'household.member-added', id, {
+        reason: reason!,
+        member: m.idNumber.slice(-4),
+        date: date.value,
+      });
       return { id, members: list.length };
     });
   } catch (e) {
@@ -322,61 +489,147 @@ export async function addMember(deps: ServiceDeps, who: Principal, id: string, b
 }
 
 /** 成员减少 a member leaves (death, marriage out, 分户, moving out) on a date. */
-export async function leaveMember(deps: ServiceDeps, who: Principal, id: string, body: { idNumber?: string; reason?: string; date?: string; note?: string }) {
+export async function leaveMember(
+  deps: ServiceDeps,
+  who: Principal,
+  id: string,
+  body: { idNumber?: string; reason?: string; date?: string; note?: string },
+) {
   requireRegistrar(who);
   const errors: FieldError[] = [];
-  const reason = typeof body.reason === 'string' && body.reason in LEAVE_REASONS ? (body.reason as keyof typeof LEAVE_REASONS) : undefined;
-  if (!reason) errors.push(fe('reason', `请选择减少原因：${Object.values(LEAVE_REASONS).join('、')}`, `reason is one of ${Object.keys(LEAVE_REASONS).join(', ')}`));
+  const reason =
+    typeof body.reason === 'string' && body.reason in LEAVE_REASONS
+      ? (body.reason as keyof typeof LEAVE_REASONS)
+      : undefined;
+  if (!reason)
+    errors.push(
+      fe(
+        'reason',
+        `请选择减少原因：${Object.values(LEAVE_REASONS).join('、')}`,
+        `reason is one of ${Object.keys(LEAVE_REASONS).join(', ')}`,
+      ),
+    );
   const date = dateOf(body.date, 'date');
   if (date.error) errors.push(date.error);
   if (!body.idNumber) errors.push(fe('idNumber', '请选择减少的成员', 'choose the member'));
   if (errors.length) throw problems.invalid(errors);
   return inTransaction(deps.db, async (tx) => {
     await editable(tx, who, id);
-    const current = (await tx.query('SELECT id_number, relation FROM household_members WHERE household_id = $1 AND active', [id])).rows;
+    const current = (
+      await tx.query('SELECT id_number, relation FROM household_members WHERE household_id = $1 AND active', [
+        id,
+      ])
+    ).rows;
     const row = current.find((r) => sameMember(r.id_number, body.idNumber));
-    if (!row) throw problems.invalid([fe('idNumber', '该身份证号不是本户现有成员', 'no current member has this ID')]);
-    if (current.length === 1) throw problems.invalid([fe('idNumber', '这是本户最后一名成员，请注销农户', 'this is the last member: close the household instead')]);
-    if (row.relation === '01') throw problems.invalid([fe('idNumber', '户主减少前请先通过信息更正指定新的户主', 'name a new head (a correction) before the head leaves')]);
-    const ctx = { actorId: who.userId, reason: [LEAVE_REASONS[reason!], body.note].filter(Boolean).join('：'), effectiveOn: date.value };
+    if (!row)
+      throw problems.invalid([fe('idNumber', '该身份证号不是本户现有成员', 'no current member has this ID')]);
+    if (current.length === 1)
+      throw problems.invalid([
+        fe(
+          'idNumber',
+          '这是本户最后一名成员，请注销农户',
+          'this is the last member: close the household instead',
+        ),
+      ]);
+    if (row.relation === '01')
+      throw problems.invalid([
+        fe(
+          'idNumber',
+          '户主减少前请先通过信息更正指定新的户主',
+          'name a new head (a correction) before the head leaves',
+        ),
+      ]);
+    const ctx = {
+      actorId: who.userId,
+      reason: [LEAVE_REASONS[reason!], body.note].filter(Boolean).join('：'),
+      effectiveOn: date.value,
+    };
     await removeMember(tx, id, row.id_number, reason!, ctx);
     await mirrorMembers(tx, id);
-    await audit(tx, who, 'household.member-removed', id, { reason: reason!, member: row.id_number.slice(-4), date: date.value });
+    await audit(tx, who, 'household.member-removed', id, {
+      reason: reason!,
+      member: row.id_number.slice(-4),
+      date: date.value,
+    });
     return { id, members: current.length - 1 };
   });
 }
 
 /** 注销 close a household: moved away, merged into another, or all members deceased. */
-export async function closeHousehold(deps: ServiceDeps, who: Principal, id: string, body: { reason?: string; note?: string; date?: string; mergedInto?: string }) {
+export async function closeHousehold(
+  deps: ServiceDeps,
+  who: Principal,
+  id: string,
+  body: { reason?: string; note?: string; date?: string; mergedInto?: string },
+) {
   requireRegistrar(who);
   const errors: FieldError[] = [];
-  const reason = typeof body.reason === 'string' && body.reason in CLOSE_REASONS ? (body.reason as keyof typeof CLOSE_REASONS) : undefined;
-  if (!reason) errors.push(fe('reason', `请选择注销原因：${Object.values(CLOSE_REASONS).join('、')}`, `reason is one of ${Object.keys(CLOSE_REASONS).join(', ')}`));
+  const reason =
+    typeof body.reason === 'string' && body.reason in CLOSE_REASONS
+      ? (body.reason as keyof typeof CLOSE_REASONS)
+      : undefined;
+  if (!reason)
+    errors.push(
+      fe(
+        'reason',
+        `请选择注销原因：${Object.values(CLOSE_REASONS).join('、')}`,
+        `reason is one of ${Object.keys(CLOSE_REASONS).join(', ')}`,
+      ),
+    );
   const date = dateOf(body.date, 'date');
   if (date.error) errors.push(date.error);
-  if (reason === 'merged' && !body.mergedInto) errors.push(fe('mergedInto', '请填写并入的农户编号', 'name the household it merged into'));
+  if (reason === 'merged' && !body.mergedInto)
+    errors.push(fe('mergedInto', '请填写并入的农户编号', 'name the household it merged into'));
   if (errors.length) throw problems.invalid(errors);
   return inTransaction(deps.db, async (tx) => {
     const h = await editable(tx, who, id);
     if (h.active_case_id) {
-      throw new Problem(409, 'household_busy', `该农户有在办案件 ${h.active_case_id}，办结后才能注销`, `the household has an open case ${h.active_case_id}`, [], { openCaseId: h.active_case_id });
+      throw new Problem(
+        409,
+        'household_busy',
+        `该农户有在办案件 ${h.active_case_id}，办结后才能注销`,
+        `the household has an open case ${h.active_case_id}`,
+        [],
+        { openCaseId: h.active_case_id },
+      );
     }
     if (reason === 'merged') {
-      const into = (await tx.query('SELECT id, closed_at FROM households WHERE id = $1', [body.mergedInto])).rows[0];
-      if (!into || into.closed_at || into.id === id) throw problems.invalid([fe('mergedInto', '并入的农户不存在或已注销', 'no open household with this number')]);
+      const into = (await tx.query('SELECT id, closed_at FROM households WHERE id = $1', [body.mergedInto]))
+        .rows[0];
+      if (!into || into.closed_at || into.id === id)
+        throw problems.invalid([
+          fe('mergedInto', '并入的农户不存在或已注销', 'no open household with this number'),
+        ]);
     }
-    const ctx = { actorId: who.userId, reason: [CLOSE_REASONS[reason!], body.mergedInto ? `并入 ${body.mergedInto}` : '', body.note].filter(Boolean).join('：'), effectiveOn: date.value };
+    const ctx = {
+      actorId: who.userId,
+      reason: [CLOSE_REASONS[reason!], body.mergedInto ? `并入 ${body.mergedInto}` : '', body.note]
+        .filter(Boolean)
+        .join('：'),
+      effectiveOn: date.value,
+    };
     // members leave with the household; a merge leaves them free to be added to the other household
     await tx.query(
       `UPDATE household_members SET active = false, left_on = $2, left_reason = CASE WHEN $3 = 'all_deceased' THEN 'death' ELSE 'household_closed' END
         WHERE household_id = $1 AND active`,
       [id, date.value, reason],
     );
-    await tx.query('UPDATE households SET closed_at = now(), close_reason = $2, close_note = $3, updated_at = now() WHERE id = $1', [
-      id, reason, [body.mergedInto ? `并入 ${body.mergedInto}` : '', body.note].filter(Boolean).join('；') || null,
-    ]);
-    await recordHistory(tx, id, 'household.closed', ctx, { detail: { closeReason: reason, mergedInto: body.mergedInto } });
-    await audit(tx, who, 'household.closed', id, { reason: reason!, mergedInto: body.mergedInto ?? null, date: date.value });
+    await tx.query(
+      'UPDATE households SET closed_at = now(), close_reason = $2, close_note = $3, updated_at = now() WHERE id = $1',
+      [
+        id,
+        reason,
+        [body.mergedInto ? `并入 ${body.mergedInto}` : '', body.note].filter(Boolean).join('；') || null,
+      ],
+    );
+    await recordHistory(tx, id, 'household.closed', ctx, {
+      detail: { closeReason: reason, mergedInto: body.mergedInto },
+    });
+    await audit(tx, who, 'household.closed', id, {
+      reason: reason!,
+      mergedInto: body.mergedInto ?? null,
+      date: date.value,
+    });
     return { id, closed: true };
   });
 }
@@ -396,43 +649,81 @@ export interface StartRefusal {
  * when its status is not one the definition starts from (`subjectStatuses`), or when an
  * exclusive case holds it. Undefined when it may.
  */
-export async function startRefusal(db: pg.Pool | pg.ClientBase, def: ProcessDefinition, householdId: string): Promise<StartRefusal | undefined> {
-  const h = (await db.query('SELECT id, head_name, monitoring_status, active_case_id, closed_at FROM households WHERE id = $1', [householdId])).rows[0];
+export async function startRefusal(
+  db: pg.Pool | pg.ClientBase,
+  def: ProcessDefinition,
+  householdId: string,
+): Promise<StartRefusal | undefined> {
+  const h = (
+    await db.query(
+      'SELECT id, head_name, monitoring_status, active_case_id, closed_at FROM households WHERE id = $1',
+      [householdId],
+    )
+  ).rows[0];
   if (!h) return undefined;
   const status = h.monitoring_status as SubjectStatus;
   const label = STATUS_ZH[status] ?? status;
   const name = `${h.head_name}户（${h.id}）`;
-  if (h.closed_at) return { code: 'household_closed', status, message: `${name}已注销，不能发起${def.title.zh}`, message_en: 'the household is closed' };
+  if (h.closed_at)
+    return {
+      code: 'household_closed',
+      status,
+      message: `${name}已注销，不能发起${def.title.zh}`,
+      message_en: 'the household is closed',
+    };
   const open = h.active_case_id as string | null;
   const busyNote = open ? `；在办案件 ${open}` : '';
   if (def.subjectStatuses && !def.subjectStatuses.includes(status)) {
     const allowed = def.subjectStatuses.map((s) => STATUS_ZH[s] ?? s).join('、');
     return {
-      code: 'household_status', status, openCaseId: open ?? undefined,
+      code: 'household_status',
+      status,
+      openCaseId: open ?? undefined,
       message: `${name}当前状态为“${label}”，${def.title.zh}只适用于“${allowed}”的农户${busyNote}`,
       message_en: `the household is ${status}; ${def.key} starts only for ${def.subjectStatuses.join(', ')}${open ? `; open case ${open}` : ''}`,
     };
   }
   if (open && def.exclusive !== false) {
-    return { code: 'household_busy', status, openCaseId: open, message: `${name}已有在办案件 ${open}，办结后才能发起${def.title.zh}`, message_en: `the household already has an open case ${open}` };
+    return {
+      code: 'household_busy',
+      status,
+      openCaseId: open,
+      message: `${name}已有在办案件 ${open}，办结后才能发起${def.title.zh}`,
+      message_en: `the household already has an open case ${open}`,
+    };
   }
   return undefined;
 }
 
 export function refusalProblem(r: StartRefusal): Problem {
-  return new Problem(409, r.code, r.message, r.message_en, [fe('subject.id', r.message, r.message_en)], { householdStatus: r.status, openCaseId: r.openCaseId });
+  return new Problem(409, r.code, r.message, r.message_en, [fe('subject.id', r.message, r.message_en)], {
+    householdStatus: r.status,
+    openCaseId: r.openCaseId,
+  });
 }
 
 /** 发起前检查 what the start dialog asks before showing a form: may this process start for this household? */
 export async function startCheck(deps: ServiceDeps, who: Principal, id: string, processKey: unknown) {
-  if (typeof processKey !== 'string' || !processKey) throw problems.invalid([fe('process', '请指定流程', 'process is required')]);
+  if (typeof processKey !== 'string' || !processKey)
+    throw problems.invalid([fe('process', '请指定流程', 'process is required')]);
   const def = await latestProcess(deps.db, processKey);
-  if (!def) throw problems.invalid([fe('process', '流程不存在或未发布', 'no published process with this key')]);
-  const { rows } = await deps.db.query('SELECT id, monitoring_status FROM households WHERE id = $1 AND org_path && $2::text[]', [id, regionNodes(who)]);
+  if (!def)
+    throw problems.invalid([fe('process', '流程不存在或未发布', 'no published process with this key')]);
+  const { rows } = await deps.db.query(
+    'SELECT id, monitoring_status FROM households WHERE id = $1 AND org_path && $2::text[]',
+    [id, regionNodes(who)],
+  );
   if (!rows[0]) throw problems.notFound('农户不存在', 'household not found');
   const refusal = def.subject === 'household' ? await startRefusal(deps.db, def, id) : undefined;
   return refusal
-    ? { allowed: false, status: refusal.status, code: refusal.code, message: refusal.message, message_en: refusal.message_en, openCaseId: refusal.openCaseId ?? null }
+    ? {
+        allowed: false,
+        status: refusal.status,
+        code: refusal.code,
+        message: refusal.message,
+        message_en: refusal.message_en,
+        openCaseId: refusal.openCaseId ?? null,
+      }
     : { allowed: true, status: rows[0].monitoring_status };
 }
 
@@ -452,20 +743,48 @@ export async function listWarnings(deps: ServiceDeps, who: Principal, q: { statu
 }
 
 /** 核查排除 the village checked on site and found no risk: the warning is dismissed with the reason, the status cleared. */
-export async function dismissWarning(deps: ServiceDeps, who: Principal, id: string, body: { reason?: string }) {
+export async function dismissWarning(
+  deps: ServiceDeps,
+  who: Principal,
+  id: string,
+  body: { reason?: string },
+) {
   requireRegistrar(who);
   const reason = reasonOf(body.reason);
   if (reason.error) throw problems.invalid([reason.error]);
   return inTransaction(deps.db, async (tx) => {
-    const w = (await tx.query('SELECT w.*, h.org_path FROM department_warnings w JOIN households h ON h.id = w.household_id WHERE w.id = $1 FOR UPDATE', [id])).rows[0];
-    if (!w || !holdsRoleOver(who, '*', w.org_path)) throw problems.notFound('预警不存在', 'warning not found');
-    if (!holdsRoleOver(who, REGISTRARS, w.org_path)) throw problems.forbidden('只能处理本村的预警', 'you handle warnings of your own village only');
-    if (w.status !== 'open') throw problems.conflict(w.status === 'started' ? `已发起识别 ${w.identification_case_id}，预警随案件办结` : '该预警已处理', 'the warning is no longer open', 'stale_action');
-    await tx.query(`UPDATE department_warnings SET status = 'dismissed', reason = $2, closed_by = $3, closed_at = now() WHERE id = $1`, [id, reason.value, who.userId]);
-    const cleared = await tx.query(`UPDATE households SET monitoring_status = 'none', updated_at = now() WHERE id = $1 AND monitoring_status = 'warning' RETURNING id`, [w.household_id]);
+    const w = (
+      await tx.query(
+        'SELECT w.*, h.org_path FROM department_warnings w JOIN households h ON h.id = w.household_id WHERE w.id = $1 FOR UPDATE',
+        [id],
+      )
+    ).rows[0];
+    if (!w || !holdsRoleOver(who, '*', w.org_path))
+      throw problems.notFound('预警不存在', 'warning not found');
+    if (!holdsRoleOver(who, REGISTRARS, w.org_path))
+      throw problems.forbidden('只能处理本村的预警', 'you handle warnings of your own village only');
+    if (w.status !== 'open')
+      throw problems.conflict(
+        w.status === 'started' ? `已发起识别 ${w.identification_case_id}，预警随案件办结` : '该预警已处理',
+        'the warning is no longer open',
+        'stale_action',
+      );
+    await tx.query(
+      `UPDATE department_warnings SET status = 'dismissed', reason = $2, closed_by = $3, closed_at = now() WHERE id = $1`,
+      [id, reason.value, who.userId],
+    );
+    const cleared = await tx.query(
+      `UPDATE households SET monitoring_status = 'none', updated_at = now() WHERE id = $1 AND monitoring_status = 'warning' RETURNING id`,
+      [w.household_id],
+    );
     const ctx = { actorId: who.userId, reason: `入户核查排除预警：${reason.value}` };
-    await recordHistory(tx, w.household_id, 'warning.dismissed', ctx, { detail: { warning: id, statusCleared: (cleared.rowCount ?? 0) > 0 } });
-    await audit(tx, who, 'household.warning-dismissed', w.household_id, { warning: id, reason: reason.value });
+    await recordHistory(tx, w.household_id, 'warning.dismissed', ctx, {
+      detail: { warning: id, statusCleared: (cleared.rowCount ?? 0) > 0 },
+    });
+    await audit(tx, who, 'household.warning-dismissed', w.household_id, {
+      warning: id,
+      reason: reason.value,
+    });
     return { id, status: 'dismissed' };
   });
 }

@@ -11,7 +11,9 @@ import { Problem } from '../http/problem.js';
 
 export function fingerprint(route: string, body: Record<string, unknown>): string {
   const { requestId: _id, ...rest } = body;
-  return createHash('sha256').update(canonical({ route, body: rest })).digest('hex');
+  return createHash('sha256')
+    .update(canonical({ route, body: rest }))
+    .digest('hex');
 }
 
 export interface RequestKey {
@@ -49,7 +51,10 @@ export async function findRequestKey(
   route: string,
   body: Record<string, unknown>,
 ): Promise<RequestKey | undefined> {
-  const { rows } = await db.query('SELECT fingerprint, response FROM request_keys WHERE user_id = $1 AND request_id = $2', [userId, requestId]);
+  const { rows } = await db.query(
+    'SELECT fingerprint, response FROM request_keys WHERE user_id = $1 AND request_id = $2',
+    [userId, requestId],
+  );
   if (!rows[0]) return undefined;
   if (rows[0].fingerprint !== fingerprint(route, body)) {
     throw new Problem(
@@ -57,7 +62,13 @@ export async function findRequestKey(
       'idempotency_key_reused',
       '该请求编号已用于另一项不同的请求，请刷新后重试',
       'this requestId was already used for a different request',
-      [{ path: 'requestId', message: '请求编号已用于另一项请求', message_en: 'requestId already used for a different request' }],
+      [
+        {
+          path: 'requestId',
+          message: '请求编号已用于另一项请求',
+          message_en: 'requestId already used for a different request',
+        },
+      ],
     );
   }
   return { first: false, response: rows[0].response ?? undefined };
@@ -80,6 +91,15 @@ export async function once<T>(
 }
 
 /** Keep the answer of a finished request, for a repeat of it. */
-export async function storeResponse(db: pg.Pool | pg.ClientBase, userId: string, requestId: string, response: unknown): Promise<void> {
-  await db.query('UPDATE request_keys SET response = $3 WHERE user_id = $1 AND request_id = $2', [userId, requestId, JSON.stringify(response)]);
+export async function storeResponse(
+  db: pg.Pool | pg.ClientBase,
+  userId: string,
+  requestId: string,
+  response: unknown,
+): Promise<void> {
+  await db.query('UPDATE request_keys SET response = $3 WHERE user_id = $1 AND request_id = $2', [
+    userId,
+    requestId,
+    JSON.stringify(response),
+  ]);
 }

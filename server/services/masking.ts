@@ -15,11 +15,23 @@ export function normaliseChars(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    if (c >= 0xff10 && c <= 0xff19) out += String.fromCharCode(c - 0xff10 + 0x30); // ０-９
-    else if (c === 0xff38 || c === 0xff58) out += 'X'; // Ｘ ｘ
-    else if (c === 0xff0b) out += '+'; // ＋
+    if (c >= 0xff10 && c <= 0xff19)
+      out += String.fromCharCode(c - 0xff10 + 0x30); // ０-９
+    else if (c === 0xff38 || c === 0xff58)
+      out += 'X'; // Ｘ ｘ
+    else if (c === 0xff0b)
+      out += '+'; // ＋
     else if (c === 0x3000 || c === 0xa0 || c === 0x2009 || c === 0x202f || c === 0x09) out += ' ';
-    else if (c === 0xff0d || c === 0x2010 || c === 0x2011 || c === 0x2012 || c === 0x2013 || c === 0x2014 || c === 0x2212) out += '-';
+    else if (
+      c === 0xff0d ||
+      c === 0x2010 ||
+      c === 0x2011 ||
+      c === 0x2012 ||
+      c === 0x2013 ||
+      c === 0x2014 ||
+      c === 0x2212
+    )
+      out += '-';
     else out += ch;
   }
   return out;
@@ -27,9 +39,15 @@ export function normaliseChars(s: string): string {
 
 const SEP = '[ -]?';
 /** 18-character resident ID (last one a digit or X), optionally +2 digits (disability certificate), groups 6-8-4 */
-const ID = new RegExp(`(?<![0-9])([0-9]{6})${SEP}([0-9]{8})${SEP}([0-9]{3}[0-9Xx])(?:${SEP}[0-9]{2})?(?![0-9Xx])`, 'dg');
+const ID = new RegExp(
+  `(?<![0-9])([0-9]{6})${SEP}([0-9]{8})${SEP}([0-9]{3}[0-9Xx])(?:${SEP}[0-9]{2})?(?![0-9Xx])`,
+  'dg',
+);
 /** mainland mobile, optionally after +86 / 0086 / 86, groups 3-4-4 */
-const MOBILE = new RegExp(`(?<![0-9])(?:(?:\\+|00)?86${SEP})?(1[3-9][0-9])${SEP}([0-9]{4})${SEP}([0-9]{4})(?![0-9])`, 'dg');
+const MOBILE = new RegExp(
+  `(?<![0-9])(?:(?:\\+|00)?86${SEP})?(1[3-9][0-9])${SEP}([0-9]{4})${SEP}([0-9]{4})(?![0-9])`,
+  'dg',
+);
 
 export function maskString(s: string): string {
   if (!/[0-9\uff10-\uff19]/.test(s)) return s;
@@ -64,7 +82,9 @@ export function maskValue<T>(v: T): T {
   if (typeof v === 'string') return maskString(v) as T;
   if (Array.isArray(v)) return v.map(maskValue) as T;
   if (v && typeof v === 'object' && !(v instanceof Date)) {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, maskValue(x)])) as T;
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, maskValue(x)]),
+    ) as T;
   }
   return v;
 }
@@ -79,12 +99,16 @@ export function normaliseForMatch(s: string): string {
  * dashes dropped), a landline as area code-number (0734-1234567); anything else is undefined.
  */
 export function normalisePhone(raw: string): string | undefined {
-  const s = normaliseChars(raw).replace(/[()（）]/g, ' ').trim();
+  const s = normaliseChars(raw)
+    .replace(/[()（）]/g, ' ')
+    .trim();
   const digits = s.replace(/[ -]/g, '');
   const mobile = /^(?:\+?86|0086)?(1[3-9][0-9]{9})$/.exec(digits);
   if (mobile) return mobile[1];
   // area codes are 3 or 4 digits starting with 0 (010, 0734); local numbers 7 or 8 digits
-  const landline = /^(0[1-9][0-9]{1,2})-?([1-9][0-9]{6,7})$/.exec(s.replace(/\s*-\s*/g, '-').replace(/\s+/g, ''));
+  const landline = /^(0[1-9][0-9]{1,2})-?([1-9][0-9]{6,7})$/.exec(
+    s.replace(/\s*-\s*/g, '-').replace(/\s+/g, ''),
+  );
   if (landline) return `${landline[1]}-${landline[2]}`;
   return undefined;
 }

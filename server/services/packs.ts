@@ -44,7 +44,12 @@ const strip = ({ version: _v, ...rest }: Record<string, any>) => rest;
 export interface ImportReport {
   pack: string;
   version: string;
-  published: { kind: 'form' | 'process' | 'codelist' | 'parameter'; key: string; version?: number; year?: number }[];
+  published: {
+    kind: 'form' | 'process' | 'codelist' | 'parameter';
+    key: string;
+    version?: number;
+    year?: number;
+  }[];
   unchanged: number;
 }
 
@@ -63,16 +68,29 @@ export async function importPack(
     if (problems.length) throw Object.assign(new Error('invalid processes in pack'), { details: problems });
   }
   return inTransaction(db, async (tx) => {
-    const report: ImportReport = { pack: bundle.manifest.id, version: bundle.manifest.version, published: [], unchanged: 0 };
+    const report: ImportReport = {
+      pack: bundle.manifest.id,
+      version: bundle.manifest.version,
+      published: [],
+      unchanged: 0,
+    };
     const packId = bundle.manifest.id;
     for (const cl of bundle.codelists) {
-      const last = await tx.query('SELECT version, document FROM code_lists WHERE key = $1 ORDER BY version DESC LIMIT 1', [cl.key]);
+      const last = await tx.query(
+        'SELECT version, document FROM code_lists WHERE key = $1 ORDER BY version DESC LIMIT 1',
+        [cl.key],
+      );
       if (last.rows[0] && canonical(strip(last.rows[0].document)) === canonical(strip(cl))) {
         report.unchanged++;
         continue;
       }
       const version = (last.rows[0]?.version ?? 0) + 1;
-      await tx.query('INSERT INTO code_lists (key, version, document, pack_id) VALUES ($1,$2,$3,$4)', [cl.key, version, JSON.stringify(cl), packId]);
+      await tx.query('INSERT INTO code_lists (key, version, document, pack_id) VALUES ($1,$2,$3,$4)', [
+        cl.key,
+        version,
+        JSON.stringify(cl),
+        packId,
+      ]);
       report.published.push({ kind: 'codelist', key: cl.key, version });
     }
     for (const [kind, table, col, docs] of [
@@ -88,7 +106,9 @@ export async function importPack(
           report.unchanged++;
           continue;
         }
-        const max = await tx.query(`SELECT COALESCE(max(version), 0) AS v FROM ${table} WHERE key = $1`, [doc.key]);
+        const max = await tx.query(`SELECT COALESCE(max(version), 0) AS v FROM ${table} WHERE key = $1`, [
+          doc.key,
+        ]);
         const version = Number(max.rows[0].v) + 1;
         await tx.query(
           `INSERT INTO ${table} (key, version, status, ${col}, pack_id, created_by) VALUES ($1,$2,'published',$3,$4,$5)`,
@@ -99,7 +119,10 @@ export async function importPack(
     }
     for (const p of bundle.manifest.parameters ?? []) {
       for (const v of p.values ?? []) {
-        const cur = await tx.query('SELECT value FROM parameters WHERE key = $1 AND year = $2', [p.key, v.year]);
+        const cur = await tx.query('SELECT value FROM parameters WHERE key = $1 AND year = $2', [
+          p.key,
+          v.year,
+        ]);
         if (cur.rows[0] && canonical(cur.rows[0].value) === canonical(v.value)) {
           report.unchanged++;
           continue;
@@ -108,7 +131,15 @@ export async function importPack(
           `INSERT INTO parameters (key, year, value, title, source, pack_id, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7)
            ON CONFLICT (key, year) DO UPDATE SET value = EXCLUDED.value, title = EXCLUDED.title, source = EXCLUDED.source,
              created_by = EXCLUDED.created_by, created_at = now()`,
-          [p.key, v.year, JSON.stringify(v.value), JSON.stringify(p.title ?? null), JSON.stringify(p.source ?? null), packId, opts.actorId ?? null],
+          [
+            p.key,
+            v.year,
+            JSON.stringify(v.value),
+            JSON.stringify(p.title ?? null),
+            JSON.stringify(p.source ?? null),
+            packId,
+            opts.actorId ?? null,
+          ],
         );
         report.published.push({ kind: 'parameter', key: p.key, year: v.year });
       }
@@ -117,7 +148,13 @@ export async function importPack(
       `INSERT INTO packs (id, version, manifest, bundle, imported_by) VALUES ($1,$2,$3,$4,$5)
        ON CONFLICT (id, version) DO UPDATE SET manifest = EXCLUDED.manifest, bundle = EXCLUDED.bundle, imported_at = now(),
          imported_by = EXCLUDED.imported_by`,
-      [packId, bundle.manifest.version, JSON.stringify(bundle.manifest), JSON.stringify(bundle), opts.actorId ?? null],
+      [
+        packId,
+        bundle.manifest.version,
+        JSON.stringify(bundle.manifest),
+        JSON.stringify(bundle),
+        opts.actorId ?? null,
+      ],
     );
     await appendAudit(tx, [
       {
@@ -134,17 +171,29 @@ export async function importPack(
 
 /** The current (latest published) content of a pack, in the folder's shape. */
 export async function exportPack(db: pg.Pool | pg.ClientBase, id: string): Promise<PackBundle> {
-  const m = await db.query('SELECT manifest FROM packs WHERE id = $1 ORDER BY imported_at DESC LIMIT 1', [id]);
+  const m = await db.query('SELECT manifest FROM packs WHERE id = $1 ORDER BY imported_at DESC LIMIT 1', [
+    id,
+  ]);
   if (!m.rows[0]) throw Object.assign(new Error(`no pack ${id}`), { status: 404 });
   const manifest = { ...m.rows[0].manifest };
   const params = await db.query('SELECT key, year, value, title, source FROM parameters ORDER BY key, year');
   const byKey = new Map<string, any>();
   for (const p of params.rows) {
-    const entry = byKey.get(p.key) ?? { ...(manifest.parameters ?? []).find((x: any) => x.key === p.key), key: p.key, values: [] };
-    entry.values = [...(entry.values === undefined ? [] : entry.values.filter((v: any) => v.year !== p.year)), { year: p.year, value: p.value }];
+    const entry = byKey.get(p.key) ?? {
+      ...(manifest.parameters ?? []).find((x: any) => x.key === p.key),
+      key: p.key,
+      values: [],
+    };
+    entry.values = [
+      ...(entry.values === undefined ? [] : entry.values.filter((v: any) => v.year !== p.year)),
+      { year: p.year, value: p.value },
+    ];
     byKey.set(p.key, entry);
   }
-  manifest.parameters = [...byKey.values()].map((p) => ({ ...p, values: p.values.sort((a: any, b: any) => a.year - b.year) }));
+  manifest.parameters = [...byKey.values()].map((p) => ({
+    ...p,
+    values: p.values.sort((a: any, b: any) => a.year - b.year),
+  }));
   const latest = async (table: string, col: string) =>
     (
       await db.query(
@@ -177,7 +226,8 @@ export function diffPacks(from: PackBundle, to: PackBundle): PackDiffEntry[] {
     const B = new Map(b.map((x) => [x.key, strip(x)]));
     for (const [k, v] of B) {
       if (!A.has(k)) out.push({ kind, key: k, change: 'added' });
-      else if (canonical(A.get(k)) !== canonical(v)) out.push({ kind, key: k, change: 'changed', paths: changedPaths(A.get(k), v) });
+      else if (canonical(A.get(k)) !== canonical(v))
+        out.push({ kind, key: k, change: 'changed', paths: changedPaths(A.get(k), v) });
     }
     for (const k of A.keys()) if (!B.has(k)) out.push({ kind, key: k, change: 'removed' });
   };
@@ -185,18 +235,21 @@ export function diffPacks(from: PackBundle, to: PackBundle): PackDiffEntry[] {
   compare('process', from.processes, to.processes);
   compare('codelist', from.codelists, to.codelists);
   compare('parameter', from.manifest.parameters ?? [], to.manifest.parameters ?? []);
-  const schedules = (b: PackBundle) => ((b.manifest.schedules ?? []) as Record<string, any>[]).map((s) => ({ key: s.id, ...s }));
+  const schedules = (b: PackBundle) =>
+    ((b.manifest.schedules ?? []) as Record<string, any>[]).map((s) => ({ key: s.id, ...s }));
   compare('schedule', schedules(from), schedules(to));
   return out;
 }
 
 export function changedPaths(a: unknown, b: unknown, base = ''): string[] {
   if (canonical(a) === canonical(b)) return [];
-  const bothObjects = a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
+  const bothObjects =
+    a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) return [base || '/'];
   const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
   // arrays of steps/fields are compared by id when they have one
-  const idOf = (x: unknown) => (x && typeof x === 'object' && 'id' in (x as object) ? String((x as { id: unknown }).id) : undefined);
+  const idOf = (x: unknown) =>
+    x && typeof x === 'object' && 'id' in (x as object) ? String((x as { id: unknown }).id) : undefined;
   if (Array.isArray(a) && Array.isArray(b) && a.every(idOf) && b.every(idOf)) {
     const A = new Map(a.map((x) => [idOf(x)!, x]));
     const B = new Map(b.map((x) => [idOf(x)!, x]));

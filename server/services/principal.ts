@@ -19,8 +19,13 @@ export interface Principal {
   roles: RoleAt[];
 }
 
-export async function loadPrincipal(db: pg.Pool | pg.ClientBase, userId: string): Promise<Principal | undefined> {
-  const u = await db.query('SELECT id, username, display_name FROM users WHERE id = $1 AND NOT disabled', [userId]);
+export async function loadPrincipal(
+  db: pg.Pool | pg.ClientBase,
+  userId: string,
+): Promise<Principal | undefined> {
+  const u = await db.query('SELECT id, username, display_name FROM users WHERE id = $1 AND NOT disabled', [
+    userId,
+  ]);
   if (!u.rows[0]) return undefined;
   const r = await db.query(
     `SELECT r.role, r.org_id, r.department, o.path FROM user_roles r JOIN org_nodes o ON o.id = r.org_id WHERE r.user_id = $1`,
@@ -50,8 +55,18 @@ export function hasRole(p: Principal, roles: readonly string[]): boolean {
 
 /** Staff roles that work on cases (the separated security roles do not). */
 export const CASE_ROLES = [
-  'village_cadre', 'village_secretary', 'verifier', 'township_reviewer', 'township_secretary', 'township_head', 'county_rural_bureau', 'county_finance',
-  'county_industry_dept', 'county_leading_group', 'monitor_contact', 'admin',
+  'village_cadre',
+  'village_secretary',
+  'verifier',
+  'township_reviewer',
+  'township_secretary',
+  'township_head',
+  'county_rural_bureau',
+  'county_finance',
+  'county_industry_dept',
+  'county_leading_group',
+  'monitor_contact',
+  'admin',
 ] as const;
 
 /**
@@ -75,4 +90,3 @@ export function separationConflict(roles: readonly { role: string }[]): [string,
   }
   return undefined;
 }
-

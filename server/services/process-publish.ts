@@ -27,8 +27,13 @@ export async function validateProcessForImport(db: pg.Pool, bundle: PackBundle) 
 
 /** What is wrong with a pack's schedules: each must name a process of the pack (or one already published). */
 export async function packScheduleProblems(db: pg.Pool, bundle: PackBundle): Promise<string[]> {
-  const published = (await db.query(`SELECT DISTINCT key FROM process_versions WHERE status = 'published'`)).rows.map((r) => r.key as string);
-  return scheduleProblems(bundle.manifest.schedules, [...bundle.processes.map((p) => p.key as string), ...published]);
+  const published = (
+    await db.query(`SELECT DISTINCT key FROM process_versions WHERE status = 'published'`)
+  ).rows.map((r) => r.key as string);
+  return scheduleProblems(bundle.manifest.schedules, [
+    ...bundle.processes.map((p) => p.key as string),
+    ...published,
+  ]);
 }
 
 /** Import a pack whose processes have been checked against the registry and the pack's own forms. */
@@ -40,15 +45,32 @@ export async function importValidatedPack(db: pg.Pool, bundle: PackBundle, actor
 
 export function definitionProblem(errors: DefinitionError[]) {
   return problems.invalid(
-    errors.map((e) => ({ path: e.path, message: e.message, message_en: e.message_en, stepId: e.stepId, code: e.code })),
+    errors.map((e) => ({
+      path: e.path,
+      message: e.message,
+      message_en: e.message_en,
+      stepId: e.stepId,
+      code: e.code,
+    })),
     '流程定义有误，不能发布',
     'the process definition is invalid and cannot be published',
   );
 }
 
-export async function publishProcess(db: pg.Pool, def: Record<string, any>, actorId: string, status: 'published' | 'draft' = 'published') {
+export async function publishProcess(
+  db: pg.Pool,
+  def: Record<string, any>,
+  actorId: string,
+  status: 'published' | 'draft' = 'published',
+) {
   if (!def || typeof def !== 'object' || typeof def.key !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(def.key)) {
-    throw problems.invalid([{ path: 'key', message: '流程编码必须是小写字母开头的英文编码', message_en: 'key must match ^[a-z][a-z0-9_-]*$' }]);
+    throw problems.invalid([
+      {
+        path: 'key',
+        message: '流程编码必须是小写字母开头的英文编码',
+        message_en: 'key must match ^[a-z][a-z0-9_-]*$',
+      },
+    ]);
   }
   const registry = await loadDefinitionRegistry(db);
   if (status === 'published') {
@@ -57,12 +79,23 @@ export async function publishProcess(db: pg.Pool, def: Record<string, any>, acto
   }
   return inTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`process:${def.key}`]);
-    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM process_versions WHERE key = $1', [def.key]);
-    const version = Number(max.rows[0].v) + 1;
-    await tx.query(`INSERT INTO process_versions (key, version, status, definition, created_by) VALUES ($1,$2,$3,$4,$5)`, [
-      def.key, version, status, JSON.stringify({ ...def, version }), actorId,
+    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM process_versions WHERE key = $1', [
+      def.key,
     ]);
-    await appendAudit(tx, [{ id: `process:${def.key}:${version}`, actorId, action: `process.${status === 'published' ? 'publish' : 'draft'}`, target: def.key, detail: { version } }]);
+    const version = Number(max.rows[0].v) + 1;
+    await tx.query(
+      `INSERT INTO process_versions (key, version, status, definition, created_by) VALUES ($1,$2,$3,$4,$5)`,
+      [def.key, version, status, JSON.stringify({ ...def, version }), actorId],
+    );
+    await appendAudit(tx, [
+      {
+        id: `process:${def.key}:${version}`,
+        actorId,
+        action: `process.${status === 'published' ? 'publish' : 'draft'}`,
+        target: def.key,
+        detail: { version },
+      },
+    ]);
     return { key: def.key, version, status };
   });
 }

@@ -29,7 +29,10 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
      ORDER BY n.opens_at DESC LIMIT $2`,
     [q.org, limit, at],
   );
-  const longTerm = await deps.db.query(`${select} AND n.kind = 'long-term' ORDER BY n.opens_at DESC LIMIT $2`, [q.org, limit]);
+  const longTerm = await deps.db.query(
+    `${select} AND n.kind = 'long-term' ORDER BY n.opens_at DESC LIMIT $2`,
+    [q.org, limit],
+  );
   const now = at.getTime();
   const labels = await codeLabels(deps);
   const show = (n: Record<string, any>) => ({
@@ -47,7 +50,9 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
     open: !n.closed_at && (n.closes_at === null || new Date(n.closes_at).getTime() > now),
     closesPending: n.closes_at === null,
     content: maskValue(labelled(n.content, labels)),
-    fields: Object.fromEntries(Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path])),
+    fields: Object.fromEntries(
+      Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path]),
+    ),
   });
   return {
     org: org.rows[0],
@@ -89,8 +94,14 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * The same text from the same client to the same notice is one objection: the second filing gets
  * the first receipt (created: false) and counts against no limit.
  */
-export async function fileObjection(deps: ServiceDeps, noticeId: string, body: ObjectionBody, client: { address: string } = { address: 'local' }) {
-  if (noticeId.length > 300 || CONTROL.test(noticeId)) throw problems.notFound('公示不存在', 'notice not found');
+export async function fileObjection(
+  deps: ServiceDeps,
+  noticeId: string,
+  body: ObjectionBody,
+  client: { address: string } = { address: 'local' },
+) {
+  if (noticeId.length > 300 || CONTROL.test(noticeId))
+    throw problems.notFound('公示不存在', 'notice not found');
   const { content, name, contact } = checkObjection(body);
   const clientId = clientHash(client.address, deps.clientKey);
   const contentHash = createHash('sha256').update(normaliseForMatch(content)).digest('hex');
@@ -105,7 +116,8 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: O
         [noticeId, clientId, contentHash],
       )
     ).rows[0] as { open: boolean; earlier: string | null } | undefined;
-  const closed = () => problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
+  const closed = () =>
+    problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
   const before = await look();
   if (!before) throw problems.notFound('公示不存在', 'notice not found');
   if (before.earlier) return { receipt: before.earlier, status: 'received', created: false };
@@ -120,7 +132,11 @@ export async function fileObjection(deps: ServiceDeps, noticeId: string, body: O
     { key: 'objection:all', limit: limits.overall },
   ]);
   if (!decision.ok) {
-    throw problems.tooMany('提交异议过于频繁，请稍后再试', 'too many objections, try again later', decision.retryAfter);
+    throw problems.tooMany(
+      '提交异议过于频繁，请稍后再试',
+      'too many objections, try again later',
+      decision.retryAfter,
+    );
   }
 
   const receipt = `YY${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
@@ -158,9 +174,17 @@ function checkObjection(body: ObjectionBody): { content: string; name?: string; 
     if (typeof v !== 'string') {
       errors.push({ path: field, message: `${zh}必须是文字`, message_en: `${field} must be text` });
     } else if (v.length > max) {
-      errors.push({ path: field, message: `${zh}不超过${max}字`, message_en: `${field} is at most ${max} characters` });
+      errors.push({
+        path: field,
+        message: `${zh}不超过${max}字`,
+        message_en: `${field} is at most ${max} characters`,
+      });
     } else if (CONTROL.test(v)) {
-      errors.push({ path: field, message: `${zh}含有不可见的控制字符`, message_en: `${field} contains control characters` });
+      errors.push({
+        path: field,
+        message: `${zh}含有不可见的控制字符`,
+        message_en: `${field} contains control characters`,
+      });
     } else {
       return v.trim() || undefined;
     }
@@ -179,7 +203,8 @@ function checkObjection(body: ObjectionBody): { content: string; name?: string; 
       errors.push({
         path: 'contact',
         message: '联系方式应为11位手机号（如13800000000）或带区号的固定电话（如0734-1234567）',
-        message_en: 'contact must be an 11-digit mobile number (e.g. 13800000000) or a landline with its area code (e.g. 0734-1234567)',
+        message_en:
+          'contact must be an 11-digit mobile number (e.g. 13800000000) or a landline with its area code (e.g. 0734-1234567)',
       });
     }
   }
@@ -188,20 +213,36 @@ function checkObjection(body: ObjectionBody): { content: string; name?: string; 
 }
 
 /** field path (formKey.field) → code → label, from the published forms' code lists */
-async function codeLabels(deps: ServiceDeps): Promise<Map<string, Map<string, string>> & { titles: Map<string, string> }> {
-  const forms = await deps.db.query(`SELECT DISTINCT ON (key) key, document FROM form_versions WHERE status = 'published' ORDER BY key, version DESC`);
-  const lists = await deps.db.query('SELECT DISTINCT ON (key) key, document FROM code_lists ORDER BY key, version DESC');
-  const byList = new Map(lists.rows.map((l) => [l.key, new Map<string, string>(l.document.items.map((i: { code: string; label: { zh: string } }) => [i.code, i.label.zh]))]));
+async function codeLabels(
+  deps: ServiceDeps,
+): Promise<Map<string, Map<string, string>> & { titles: Map<string, string> }> {
+  const forms = await deps.db.query(
+    `SELECT DISTINCT ON (key) key, document FROM form_versions WHERE status = 'published' ORDER BY key, version DESC`,
+  );
+  const lists = await deps.db.query(
+    'SELECT DISTINCT ON (key) key, document FROM code_lists ORDER BY key, version DESC',
+  );
+  const byList = new Map(
+    lists.rows.map((l) => [
+      l.key,
+      new Map<string, string>(
+        l.document.items.map((i: { code: string; label: { zh: string } }) => [i.code, i.label.zh]),
+      ),
+    ]),
+  );
   const out = Object.assign(new Map<string, Map<string, string>>(), { titles: new Map<string, string>() });
   const titles = (prefix: string, props: Record<string, Record<string, unknown>>) => {
     for (const [field, prop] of Object.entries(props ?? {})) {
       if (typeof prop.title === 'string') out.titles.set(`${prefix}.${field}`, prop.title);
-      if (prop.properties) titles(`${prefix}.${field}`, prop.properties as Record<string, Record<string, unknown>>);
+      if (prop.properties)
+        titles(`${prefix}.${field}`, prop.properties as Record<string, Record<string, unknown>>);
     }
   };
   for (const f of forms.rows) {
     titles(f.key, f.document.schema?.properties);
-    for (const [field, prop] of Object.entries<Record<string, unknown>>(f.document.schema?.properties ?? {})) {
+    for (const [field, prop] of Object.entries<Record<string, unknown>>(
+      f.document.schema?.properties ?? {},
+    )) {
       const list = typeof prop['x-codelist'] === 'string' ? byList.get(prop['x-codelist']) : undefined;
       if (list) out.set(`${f.key}.${field}`, list);
     }
@@ -210,16 +251,28 @@ async function codeLabels(deps: ServiceDeps): Promise<Map<string, Map<string, st
 }
 
 /** Show code-list choices by their Chinese names on the board (“⑥因病”, not "06"). */
-function labelled(content: Record<string, unknown>, labels: Map<string, Map<string, string>>): Record<string, unknown> {
+function labelled(
+  content: Record<string, unknown>,
+  labels: Map<string, Map<string, string>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [path, value] of Object.entries(content ?? {})) {
     const list = labels.get(path);
-    out[path] = list ? (Array.isArray(value) ? value.map((v) => list.get(String(v)) ?? v) : (list.get(String(value)) ?? value)) : value;
+    out[path] = list
+      ? Array.isArray(value)
+        ? value.map((v) => list.get(String(v)) ?? v)
+        : (list.get(String(value)) ?? value)
+      : value;
   }
   return out;
 }
 
-const STATUS_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '经核实异议不成立', upheld: '经核实异议成立' };
+const STATUS_ZH: Record<string, string> = {
+  received: '已受理',
+  investigating: '调查核实中',
+  unfounded: '经核实异议不成立',
+  upheld: '经核实异议成立',
+};
 const OUTCOME_ZH: Record<string, string> = { unfounded: '不成立', upheld: '成立' };
 
 /** 异议进度 by receipt (any case: receipts are printed in upper case, people type them as they like). */
@@ -227,7 +280,12 @@ export async function objectionStatus(deps: ServiceDeps, rawReceipt: string) {
   const receipt = rawReceipt.normalize('NFKC').trim().toUpperCase();
   const found =
     /^[A-Z0-9-]{1,40}$/.test(receipt) &&
-    (await deps.db.query('SELECT status, filed_at, investigating_at, decided_at FROM objections WHERE receipt = $1', [receipt])).rows[0];
+    (
+      await deps.db.query(
+        'SELECT status, filed_at, investigating_at, decided_at FROM objections WHERE receipt = $1',
+        [receipt],
+      )
+    ).rows[0];
   if (!found) throw problems.notFound('未找到该回执号', 'no objection with this receipt');
   const step = (status: string, at: Date) => ({ status, statusText: STATUS_ZH[status] ?? status, at });
   const history = [step('received', found.filed_at)];
@@ -240,6 +298,8 @@ export async function objectionStatus(deps: ServiceDeps, rawReceipt: string) {
     statusText: STATUS_ZH[found.status] ?? found.status,
     filedAt: found.filed_at,
     history,
-    outcome: decided ? { result: found.status, resultText: OUTCOME_ZH[found.status], decidedAt: found.decided_at } : undefined,
+    outcome: decided
+      ? { result: found.status, resultText: OUTCOME_ZH[found.status], decidedAt: found.decided_at }
+      : undefined,
   };
 }

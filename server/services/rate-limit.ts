@@ -19,7 +19,9 @@ let calls = 0;
 export async function take(db: pg.Pool, windowSeconds: number, buckets: Bucket[]): Promise<RateDecision> {
   if (!buckets.length) return { ok: true };
   const params: unknown[] = [windowSeconds];
-  const ctes = ['w AS (SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / $1) * $1) AS start)'];
+  const ctes = [
+    'w AS (SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / $1) * $1) AS start)',
+  ];
   buckets.forEach((b, i) => {
     params.push(b.key);
     const key = `$${params.length}`;
@@ -44,7 +46,11 @@ export async function take(db: pg.Pool, windowSeconds: number, buckets: Bucket[]
   for (const [i, b] of buckets.entries()) {
     const hits = row[`h${i}`];
     if (hits === null || hits > b.limit) {
-      return { ok: false, bucket: b.key, retryAfter: Math.max(1, Math.ceil(row.start + windowSeconds - row.now)) };
+      return {
+        ok: false,
+        bucket: b.key,
+        retryAfter: Math.max(1, Math.ceil(row.start + windowSeconds - row.now)),
+      };
     }
   }
   return { ok: true };
@@ -52,7 +58,9 @@ export async function take(db: pg.Pool, windowSeconds: number, buckets: Bucket[]
 
 /** Forget counters of windows long gone (clients that stopped calling). */
 async function sweep(db: pg.Pool, windowSeconds: number): Promise<void> {
-  await db.query('DELETE FROM rate_limits WHERE window_start < now() - make_interval(secs => $1)', [windowSeconds * 2]);
+  await db.query('DELETE FROM rate_limits WHERE window_start < now() - make_interval(secs => $1)', [
+    windowSeconds * 2,
+  ]);
 }
 
 /** A client address as a keyed hash: counters and duplicate checks work without storing the address. */

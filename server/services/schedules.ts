@@ -25,12 +25,20 @@ import { caseIdFor, SCHEDULER, startCase } from './cases.js';
 import type { ServiceDeps } from './deps.js';
 import { paramsForYear } from './catalog.js';
 
-export const TARGET_KINDS = ['monitored-households', 'long-monitored-households', 'villages', 'counties'] as const;
+export const TARGET_KINDS = [
+  'monitored-households',
+  'long-monitored-households',
+  'villages',
+  'counties',
+] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export const TARGET_TITLES: Record<TargetKind, Text> = {
   'monitored-households': { zh: '每个监测户', en: 'every monitored household' },
-  'long-monitored-households': { zh: '纳入监测超过规定年限的监测户', en: 'households monitored longer than the threshold' },
+  'long-monitored-households': {
+    zh: '纳入监测超过规定年限的监测户',
+    en: 'households monitored longer than the threshold',
+  },
   villages: { zh: '每个村', en: 'every village' },
   counties: { zh: '每个县', en: 'every county' },
 };
@@ -62,27 +70,40 @@ export interface ScheduleDerivation {
 /** The parameters a schedule reads (its derivation and its targets). */
 export function scheduleParams(e: ScheduleEntry): string[] {
   const d = e.derive ?? {};
-  return [d.everyMonths?.param, d.timesPerYear?.param, d.before?.param, ...Object.values(e.targetParams ?? {}).map((x) => x.param)].filter(
-    (x): x is string => typeof x === 'string',
-  );
+  return [
+    d.everyMonths?.param,
+    d.timesPerYear?.param,
+    d.before?.param,
+    ...Object.values(e.targetParams ?? {}).map((x) => x.param),
+  ].filter((x): x is string => typeof x === 'string');
 }
 
 /**
  * The calendar a schedule fires on this year: its own fields, with the months (or month and day) its
  * derivation takes from the parameters. Pure: the parameters are passed in.
  */
-export function resolveCalendar(e: ScheduleEntry, params: Record<string, unknown>): ScheduleEntry['calendar'] {
+export function resolveCalendar(
+  e: ScheduleEntry,
+  params: Record<string, unknown>,
+): ScheduleEntry['calendar'] {
   const d = e.derive;
   if (!d) return e.calendar;
   const num = (name: string) => {
     const v = Number(params[name]);
-    if (!Number.isInteger(v) || v < 1 || v > 12) throw new Error(`schedule ${e.id}: parameter ${name} must be a whole number 1–12, is ${String(params[name])}`);
+    if (!Number.isInteger(v) || v < 1 || v > 12)
+      throw new Error(
+        `schedule ${e.id}: parameter ${name} must be a whole number 1–12, is ${String(params[name])}`,
+      );
     return v;
   };
   const from = d.from ?? 1;
-  const monthsEvery = (step: number) => Array.from({ length: 12 }, (_, i) => ((from - 1 + i * step) % 12) + 1).slice(0, Math.ceil(12 / step)).sort((a, b) => a - b);
+  const monthsEvery = (step: number) =>
+    Array.from({ length: 12 }, (_, i) => ((from - 1 + i * step) % 12) + 1)
+      .slice(0, Math.ceil(12 / step))
+      .sort((a, b) => a - b);
   if (d.everyMonths) return { ...e.calendar, month: monthsEvery(num(d.everyMonths.param)) };
-  if (d.timesPerYear) return { ...e.calendar, month: monthsEvery(Math.floor(12 / num(d.timesPerYear.param))) };
+  if (d.timesPerYear)
+    return { ...e.calendar, month: monthsEvery(Math.floor(12 / num(d.timesPerYear.param))) };
   if (d.before) {
     const m = String(params[d.before.param] ?? '').match(/^(\d{1,2})-(\d{1,2})$/);
     if (!m) throw new Error(`schedule ${e.id}: parameter ${d.before.param} must be a date MM-DD`);
@@ -94,7 +115,11 @@ export function resolveCalendar(e: ScheduleEntry, params: Record<string, unknown
 }
 
 /** Every schedule's calendar for the current year's parameters. */
-async function resolvedEntries(db: pg.Pool, entries: ScheduleEntry[], now = new Date()): Promise<ScheduleEntry[]> {
+async function resolvedEntries(
+  db: pg.Pool,
+  entries: ScheduleEntry[],
+  now = new Date(),
+): Promise<ScheduleEntry[]> {
   if (!entries.some((e) => e.derive)) return entries;
   const params = await paramsForYear(db, now.getFullYear());
   return entries.map((e) => ({ ...e, calendar: resolveCalendar(e, params) }));
@@ -111,13 +136,17 @@ export function scheduleProblems(entries: unknown, processKeys: string[]): strin
   const seen = new Set<string>();
   entries.forEach((e: any, i) => {
     const at = `schedules[${i}]${e?.id ? ` (${e.id})` : ''}`;
-    if (!e || typeof e.id !== 'string' || !/^[a-z0-9-]+$/.test(e.id)) out.push(`${at}: id must be lower-case letters, digits and dashes`);
+    if (!e || typeof e.id !== 'string' || !/^[a-z0-9-]+$/.test(e.id))
+      out.push(`${at}: id must be lower-case letters, digits and dashes`);
     else if (seen.has(e.id)) out.push(`${at}: duplicate id`);
     else seen.add(e.id);
     if (!processKeys.includes(e?.process)) out.push(`${at}: unknown process ${e?.process}`);
-    if (!TARGET_KINDS.includes(e?.targets)) out.push(`${at}: targets must be one of ${TARGET_KINDS.join(', ')}`);
+    if (!TARGET_KINDS.includes(e?.targets))
+      out.push(`${at}: targets must be one of ${TARGET_KINDS.join(', ')}`);
     const c = e?.calendar;
-    const ints = (v: unknown, lo: number, hi: number) => v === undefined || (Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n) && n >= lo && n <= hi));
+    const ints = (v: unknown, lo: number, hi: number) =>
+      v === undefined ||
+      (Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n) && n >= lo && n <= hi));
     if (!c || typeof c !== 'object') out.push(`${at}: calendar is required`);
     else {
       if (!ints(c.month, 1, 12)) out.push(`${at}: calendar.month must list months 1–12`);
@@ -127,10 +156,21 @@ export function scheduleProblems(entries: unknown, processKeys: string[]): strin
     if (!e?.title?.zh) out.push(`${at}: title.zh is required`);
     const d = e?.derive;
     if (d !== undefined) {
-      const ref = (x: unknown) => x === undefined || (typeof x === 'object' && x !== null && typeof (x as { param?: unknown }).param === 'string');
-      if (typeof d !== 'object' || !ref(d.everyMonths) || !ref(d.timesPerYear) || !ref(d.before) || [d.everyMonths, d.timesPerYear, d.before].filter(Boolean).length !== 1) {
+      const ref = (x: unknown) =>
+        x === undefined ||
+        (typeof x === 'object' && x !== null && typeof (x as { param?: unknown }).param === 'string');
+      if (
+        typeof d !== 'object' ||
+        !ref(d.everyMonths) ||
+        !ref(d.timesPerYear) ||
+        !ref(d.before) ||
+        [d.everyMonths, d.timesPerYear, d.before].filter(Boolean).length !== 1
+      ) {
         out.push(`${at}: derive names exactly one of everyMonths, timesPerYear, before, each as { param }`);
-      } else if (d.before && !(Number.isInteger(d.before.days) && d.before.days >= 0 && d.before.days <= 180)) {
+      } else if (
+        d.before &&
+        !(Number.isInteger(d.before.days) && d.before.days >= 0 && d.before.days <= 180)
+      ) {
         out.push(`${at}: derive.before.days must be 0–180`);
       }
     }
@@ -171,7 +211,10 @@ function scheduleOptions(deps: ServiceDeps, e: ScheduleEntry) {
 }
 
 /** Create or update one Temporal Schedule per entry; delete the ones the pack no longer has. */
-export async function syncSchedules(deps: ServiceDeps, entries: ScheduleEntry[]): Promise<{ created: string[]; updated: string[]; deleted: string[] }> {
+export async function syncSchedules(
+  deps: ServiceDeps,
+  entries: ScheduleEntry[],
+): Promise<{ created: string[]; updated: string[]; deleted: string[] }> {
   const report = { created: [] as string[], updated: [] as string[], deleted: [] as string[] };
   const client = deps.temporal.schedule;
   for (const e of await resolvedEntries(deps.db, entries, deps.now?.())) {
@@ -182,7 +225,14 @@ export async function syncSchedules(deps: ServiceDeps, entries: ScheduleEntry[])
       report.created.push(e.id);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.getHandle(scheduleId).update((prev) => ({ ...prev, spec: opts.spec, action: opts.action, policies: { ...prev.policies, ...opts.policies } }));
+      await client
+        .getHandle(scheduleId)
+        .update((prev) => ({
+          ...prev,
+          spec: opts.spec,
+          action: opts.action,
+          policies: { ...prev.policies, ...opts.policies },
+        }));
       report.updated.push(e.id);
     }
   }
@@ -190,9 +240,12 @@ export async function syncSchedules(deps: ServiceDeps, entries: ScheduleEntry[])
   const keep = new Set(entries.map((e) => temporalScheduleId(deps.taskQueue, e.id)));
   for await (const s of client.list()) {
     if (s.scheduleId.startsWith(prefix) && !keep.has(s.scheduleId)) {
-      await client.getHandle(s.scheduleId).delete().catch((err) => {
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
-      });
+      await client
+        .getHandle(s.scheduleId)
+        .delete()
+        .catch((err) => {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        });
       report.deleted.push(s.scheduleId.slice(prefix.length));
     }
   }
@@ -245,7 +298,9 @@ export async function listSchedules(deps: ServiceDeps, entries: ScheduleEntry[])
 
 /** Run a schedule now (an administrator's 立即执行): the schedule starts a round at once. */
 export async function triggerSchedule(deps: ServiceDeps, id: string): Promise<void> {
-  await deps.temporal.schedule.getHandle(temporalScheduleId(deps.taskQueue, id)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+  await deps.temporal.schedule
+    .getHandle(temporalScheduleId(deps.taskQueue, id))
+    .trigger(ScheduleOverlapPolicy.ALLOW_ALL);
 }
 
 interface Target {
@@ -253,7 +308,12 @@ interface Target {
   householdId?: string;
 }
 
-async function listTargets(db: pg.Pool, kind: TargetKind, now: Date, entry?: ScheduleEntry): Promise<Target[]> {
+async function listTargets(
+  db: pg.Pool,
+  kind: TargetKind,
+  now: Date,
+  entry?: ScheduleEntry,
+): Promise<Target[]> {
   // a household's village: the village-level node on its path
   const householdTargets = async (extra: string, args: unknown[]) =>
     (
@@ -269,13 +329,22 @@ async function listTargets(db: pg.Pool, kind: TargetKind, now: Date, entry?: Sch
     case 'monitored-households':
       return householdTargets('', []);
     case 'long-monitored-households': {
-      const years = Number((await paramsForYear(db, now.getFullYear()))[entry?.targetParams?.years?.param ?? 'longMonitoredYears'] ?? 2);
-      return householdTargets(`AND h.monitored_since <= ($1::date - make_interval(years => $2))`, [now.toISOString().slice(0, 10), years]);
+      const years = Number(
+        (await paramsForYear(db, now.getFullYear()))[
+          entry?.targetParams?.years?.param ?? 'longMonitoredYears'
+        ] ?? 2,
+      );
+      return householdTargets(`AND h.monitored_since <= ($1::date - make_interval(years => $2))`, [
+        now.toISOString().slice(0, 10),
+        years,
+      ]);
     }
     case 'villages':
     case 'counties': {
       const level = kind === 'villages' ? 'village' : 'county';
-      return (await db.query('SELECT id FROM org_nodes WHERE level = $1 ORDER BY id', [level])).rows.map((r) => ({ org: r.id }));
+      return (await db.query('SELECT id FROM org_nodes WHERE level = $1 ORDER BY id', [level])).rows.map(
+        (r) => ({ org: r.id }),
+      );
     }
   }
 }
@@ -285,7 +354,11 @@ async function listTargets(db: pg.Pool, kind: TargetKind, now: Date, entry?: Sch
  * an earlier round is still open is skipped (its people are still on it); a
  * target the service refuses is skipped with the reason. Safe to rerun.
  */
-export async function runRound(deps: ServiceDeps, input: RoundInput & { roundId: string }, onProgress?: (done: number) => void): Promise<RoundReport> {
+export async function runRound(
+  deps: ServiceDeps,
+  input: RoundInput & { roundId: string },
+  onProgress?: (done: number) => void,
+): Promise<RoundReport> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
   await db.query(
@@ -294,9 +367,10 @@ export async function runRound(deps: ServiceDeps, input: RoundInput & { roundId:
   );
   const entry = (await currentSchedules(db)).find((e) => e.id === input.scheduleId);
   const targets = await listTargets(db, input.targets as TargetKind, now, entry);
-  const open = await db.query(`SELECT COALESCE(subject_id, org_id) AS target, id FROM cases WHERE process_key = $1 AND status = 'running'`, [
-    input.process,
-  ]);
+  const open = await db.query(
+    `SELECT COALESCE(subject_id, org_id) AS target, id FROM cases WHERE process_key = $1 AND status = 'running'`,
+    [input.process],
+  );
   const busy = new Map(open.rows.map((r) => [r.target as string, r.id as string]));
   const started: string[] = [];
   const skipped: RoundReport['skipped'] = [];
@@ -308,16 +382,39 @@ export async function runRound(deps: ServiceDeps, input: RoundInput & { roundId:
     try {
       // a case this round already started (the activity is being retried) is no reason to skip: startCase answers with it
       if (existing && existing !== caseIdFor(SCHEDULER.userId, requestId)) {
-        skipped.push({ target: key, reason: `上一轮案件 ${existing} 尚未办结`, reason_en: `case ${existing} from an earlier round is still open` });
+        skipped.push({
+          target: key,
+          reason: `上一轮案件 ${existing} 尚未办结`,
+          reason_en: `case ${existing} from an earlier round is still open`,
+        });
         return;
       }
-      const r = await startCase(deps, SCHEDULER, { process: input.process, org: t.org, subject: t.householdId ? { id: t.householdId } : undefined, requestId }, { system: true });
+      const r = await startCase(
+        deps,
+        SCHEDULER,
+        {
+          process: input.process,
+          org: t.org,
+          subject: t.householdId ? { id: t.householdId } : undefined,
+          requestId,
+        },
+        { system: true },
+      );
       started.push(r.case.id);
     } catch (err) {
-      const p = err as { title?: string; detail?: string; errors?: { message: string; message_en: string }[]; status?: number };
+      const p = err as {
+        title?: string;
+        detail?: string;
+        errors?: { message: string; message_en: string }[];
+        status?: number;
+      };
       if (!p.status || p.status >= 500) throw err; // the engine or the database is down: let the activity retry
       const first = p.errors?.[0];
-      skipped.push({ target: key, reason: first?.message ?? p.title ?? String(err), reason_en: first?.message_en ?? p.detail ?? String(err) });
+      skipped.push({
+        target: key,
+        reason: first?.message ?? p.title ?? String(err),
+        reason_en: first?.message_en ?? p.detail ?? String(err),
+      });
     } finally {
       onProgress?.(++done);
     }
@@ -327,7 +424,13 @@ export async function runRound(deps: ServiceDeps, input: RoundInput & { roundId:
     `UPDATE schedule_rounds SET finished_at = now(), targets = $2, started = $3, skipped = $4 WHERE id = $1`,
     [input.roundId, targets.length, started.length, JSON.stringify(skipped)],
   );
-  return { roundId: input.roundId, scheduleId: input.scheduleId, targets: targets.length, started: started.sort(), skipped };
+  return {
+    roundId: input.roundId,
+    scheduleId: input.scheduleId,
+    targets: targets.length,
+    started: started.sort(),
+    skipped,
+  };
 }
 
 async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {

@@ -64,10 +64,17 @@ const MINE = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
 export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
   const view = q.view ?? 'todo';
   if (!['todo', 'done', 'initiated', 'cc'].includes(view)) {
-    throw problems.invalid([{ path: 'view', message: 'view 只能是 todo/done/initiated/cc', message_en: 'view must be todo, done, initiated or cc' }]);
+    throw problems.invalid([
+      {
+        path: 'view',
+        message: 'view 只能是 todo/done/initiated/cc',
+        message_en: 'view must be todo, done, initiated or cc',
+      },
+    ]);
   }
   const limit = Math.min(Math.max(Number(q.limit ?? 20) || 20, 1), 100);
-  if (view === 'todo' && !q.process && !q.step && !q.org && !q.due) return todoFastPath(deps, who, limit, q.cursor);
+  if (view === 'todo' && !q.process && !q.step && !q.org && !q.due)
+    return todoFastPath(deps, who, limit, q.cursor);
   const params: unknown[] = [who.userId];
   const where: string[] = [];
   const add = (sql: string, v: unknown) => {
@@ -121,7 +128,10 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
   const last = page.at(-1);
   return {
     items: page.map(({ sort_at: _a, sort_id: _i, ...r }) => r),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: new Date(last.sort_at).toISOString(), id: last.sort_id }) : null,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ at: new Date(last.sort_at).toISOString(), id: last.sort_id })
+        : null,
   };
 }
 
@@ -161,7 +171,10 @@ async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cu
   const last = page.at(-1);
   return {
     items: page,
-    nextCursor: unique.length > limit && last ? encodeCursor({ at: new Date(last.created_at).toISOString(), id: last.task_id }) : null,
+    nextCursor:
+      unique.length > limit && last
+        ? encodeCursor({ at: new Date(last.created_at).toISOString(), id: last.task_id })
+        : null,
   };
 }
 
@@ -188,11 +201,20 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
   );
   const t = rows[0];
   if (!t) throw problems.notFound('任务不存在', 'task not found');
-  const inRegion = who.roles.some((r) => t.case_org_path.includes(r.orgId) && !['security_admin', 'auditor'].includes(r.role));
-  if (!t.mine && !inRegion && t.initiator_id !== who.userId) throw problems.notFound('任务不存在', 'task not found');
+  const inRegion = who.roles.some(
+    (r) => t.case_org_path.includes(r.orgId) && !['security_admin', 'auditor'].includes(r.role),
+  );
+  if (!t.mine && !inRegion && t.initiator_id !== who.userId)
+    throw problems.notFound('任务不存在', 'task not found');
   if (forAction) {
-    if (t.status !== 'open') throw problems.conflict('任务已办结', 'the task is no longer open', 'stale_action');
-    if (t.signed_by_me) throw problems.conflict('您已签署，正在等待其他人会签', 'you have signed this task; it waits for the other signers', 'stale_action');
+    if (t.status !== 'open')
+      throw problems.conflict('任务已办结', 'the task is no longer open', 'stale_action');
+    if (t.signed_by_me)
+      throw problems.conflict(
+        '您已签署，正在等待其他人会签',
+        'you have signed this task; it waits for the other signers',
+        'stale_action',
+      );
     if (!t.mine) throw problems.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
   }
   return t;
@@ -205,13 +227,22 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   const store = step?.type === 'task' ? (step.store ?? step.form?.key) : undefined;
   // 会签: each signer starts from their own earlier signature, never from another signer's form
   const cosigned = step?.type === 'task' && modeOf(step) === 'all';
-  const current = !store ? {} : cosigned ? ownForm(t.case_data, t.step_id, who.userId) : ((t.case_data ?? {})[store] ?? {});
+  const current = !store
+    ? {}
+    : cosigned
+      ? ownForm(t.case_data, t.step_id, who.userId)
+      : ((t.case_data ?? {})[store] ?? {});
   // the pinned version with its code lists resolved, so choices are drawn as selects with their labels
-  const document: FormDocument | undefined = t.form_key ? await resolvedForm(deps.db, t.form_key, t.form_version) : undefined;
+  const document: FormDocument | undefined = t.form_key
+    ? await resolvedForm(deps.db, t.form_key, t.form_version)
+    : undefined;
   // 分阶段填写 fields of a later stage of the form are hidden at this step; the step's own permissions come first
   const stage = step?.type === 'task' ? step.form?.stage : undefined;
   const notYet = document ? laterStageFields(document, stage) : [];
-  const perms: Record<string, string> = { ...Object.fromEntries(notYet.map((k) => [k, 'hidden'])), ...(t.field_permissions ?? {}) };
+  const perms: Record<string, string> = {
+    ...Object.fromEntries(notYet.map((k) => [k, 'hidden'])),
+    ...(t.field_permissions ?? {}),
+  };
   const actions = (t.actions as TaskAction[]).filter(() => t.status === 'open' && t.mine);
   // earlier opinions on this case, newest first (a returned task shows why it came back)
   const history = await deps.db.query(
@@ -231,7 +262,12 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     deps,
     who,
     { id: t.case_id, org_path: t.case_org_path },
-    { data: current, draft: t.draft ?? undefined, initialData: t.draft ?? fillIn(prefilled, current), prefill: t.case_data ?? {} },
+    {
+      data: current,
+      draft: t.draft ?? undefined,
+      initialData: t.draft ?? fillIn(prefilled, current),
+      prefill: t.case_data ?? {},
+    },
     {
       purpose: 'task',
       stepFieldPermissions: perms,
@@ -244,11 +280,28 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   const shown = personal.value;
   return {
     task: {
-      id: t.id, caseId: t.case_id, stepId: t.step_id, stepTitle: t.step_title, status: t.status, role: t.role, orgId: t.org_id,
-      assigneeUser: t.assignee_user, createdAt: t.created_at, dueAt: t.due_at, signers: t.signers, minSigners: t.min_signers,
+      id: t.id,
+      caseId: t.case_id,
+      stepId: t.step_id,
+      stepTitle: t.step_title,
+      status: t.status,
+      role: t.role,
+      orgId: t.org_id,
+      assigneeUser: t.assignee_user,
+      createdAt: t.created_at,
+      dueAt: t.due_at,
+      signers: t.signers,
+      minSigners: t.min_signers,
       draft: shown.draft ?? null,
     },
-    case: { id: t.case_id, title: t.case_title, processKey: t.process_key, processVersion: t.process_version, status: t.case_status, subjectName: t.subject_name },
+    case: {
+      id: t.case_id,
+      title: t.case_title,
+      processKey: t.process_key,
+      processVersion: t.process_version,
+      status: t.case_status,
+      subjectName: t.subject_name,
+    },
     form: t.form_key ? { key: t.form_key, version: t.form_version, stage, document: document ?? null } : null,
     data: shown.data,
     prefill: shown.prefill,
@@ -260,7 +313,9 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     actions,
     returnTargets: def ? returnTargetsOf(def.steps, actions) : [],
     history: history.rows,
-    returnedComment: returned ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）` : undefined,
+    returnedComment: returned
+      ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）`
+      : undefined,
     /** the case's earlier documents and objections, read-only beside the step's form */
     evidence: await caseEvidence(deps, { caseId: t.case_id, caseData: t.case_data, ownStore: store }, def),
   };
@@ -281,30 +336,54 @@ export interface CompleteRequest {
 
 export async function completeTask(deps: ServiceDeps, who: Principal, taskId: string, body: CompleteRequest) {
   const errors: FieldError[] = [];
-  if (!body.requestId || typeof body.requestId !== 'string') errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' });
-  if (!body.action || typeof body.action !== 'string') errors.push({ path: 'action', message: '请选择操作', message_en: 'action is required' });
-  if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
+  if (!body.requestId || typeof body.requestId !== 'string')
+    errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' });
+  if (!body.action || typeof body.action !== 'string')
+    errors.push({ path: 'action', message: '请选择操作', message_en: 'action is required' });
+  if (
+    body.data !== undefined &&
+    (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))
+  ) {
     errors.push({ path: 'data', message: '表单数据格式错误', message_en: 'data must be an object' });
   }
-  if (body.comment !== undefined && typeof body.comment !== 'string') errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
+  if (body.comment !== undefined && typeof body.comment !== 'string')
+    errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
   if (errors.length) throw problems.invalid(errors);
   // the requestId is bound to this request: a repeat gets the first answer (even after the task closed)
   const key = {
-    userId: who.userId, requestId: body.requestId!, route: `POST /api/tasks/${taskId}/complete`,
+    userId: who.userId,
+    requestId: body.requestId!,
+    route: `POST /api/tasks/${taskId}/complete`,
     body: { action: body.action, data: body.data, comment: body.comment, returnTo: body.returnTo },
   };
   const prior = await findRequestKey(deps.db, key.userId, key.requestId, key.route, key.body);
   if (prior?.response !== undefined) return prior.response as ActionResult;
   const t = await loadTask(deps, who, taskId, true);
   const action = (t.actions as TaskAction[]).find((a) => a.id === body.action);
-  if (!action) throw problems.invalid([{ path: 'action', message: `此环节不允许操作“${body.action}”`, message_en: `action ${body.action} is not allowed here` }]);
+  if (!action)
+    throw problems.invalid([
+      {
+        path: 'action',
+        message: `此环节不允许操作“${body.action}”`,
+        message_en: `action ${body.action} is not allowed here`,
+      },
+    ]);
   if (action.commentRequired && !body.comment?.trim()) {
-    throw problems.invalid([{ path: 'comment', message: `“${action.label.zh}”必须填写意见`, message_en: 'a comment is required for this action' }]);
+    throw problems.invalid([
+      {
+        path: 'comment',
+        message: `“${action.label.zh}”必须填写意见`,
+        message_en: 'a comment is required for this action',
+      },
+    ]);
   }
   let data: Record<string, unknown> | undefined;
   // a custom decision (异议不成立 …) carries the step's form when something was filled in: checked and kept, never dropped
   const typed = body.data !== undefined && Object.keys(body.data).length > 0;
-  const needsForm = t.form_key && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
+  const needsForm =
+    t.form_key &&
+    action.requiresForm !== false &&
+    (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
   if (needsForm) {
     const def = await processVersion(deps.db, t.process_key, t.process_version);
     const step = def?.steps.find((s) => s.id === t.step_id);
@@ -312,22 +391,54 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
       const store = step.store ?? t.form_key;
       // 只读预填 a read-only prefilled field is composed by the server from the case's records (who verified,
       // who signed at the village and the township): what the client sends for it is replaced, never trusted
-      const compose = composer(step, await prefillFor(deps, t, step, who), t.field_permissions ?? step.fieldPermissions ?? {});
+      const compose = composer(
+        step,
+        await prefillFor(deps, t, step, who),
+        t.field_permissions ?? step.fieldPermissions ?? {},
+      );
       const previous = compose((t.case_data ?? {})[store] ?? {});
-      data = await validateForStep(deps.db, step, t.form_version, compose(body.data ?? {}), previous, t.field_permissions);
+      data = await validateForStep(
+        deps.db,
+        step,
+        t.form_version,
+        compose(body.data ?? {}),
+        previous,
+        t.field_permissions,
+      );
       await checkAttachmentRefs(deps.db, who, data, { id: t.case_id, org_path: t.case_org_path });
       // the step's checks between this form and what the case already holds (e.g. every department hit has a decision)
-      const context = { data: t.case_data ?? {}, form: data, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()) };
+      const context = {
+        data: t.case_data ?? {},
+        form: data,
+        case: caseContext(t),
+        params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()),
+      };
       const failed = (step.checks ?? []).filter((c) => !truthy(evaluate(c.logic, context)));
       if (failed.length) {
-        throw problems.invalid(failed.map((c) => ({ path: c.path ?? '', message: c.message.zh, message_en: c.message.en ?? c.message.zh })));
+        throw problems.invalid(
+          failed.map((c) => ({
+            path: c.path ?? '',
+            message: c.message.zh,
+            message_en: c.message.en ?? c.message.zh,
+          })),
+        );
       }
     }
   }
   return once(deps.db, key, async () => {
     try {
       return await deps.temporal.workflow.getHandle(t.case_id).executeUpdate(completeTaskUpdate, {
-        args: [{ requestId: body.requestId!, taskId, actor: { userId: who.userId, name: who.name }, action: body.action!, comment: body.comment, data, returnTo: body.returnTo }],
+        args: [
+          {
+            requestId: body.requestId!,
+            taskId,
+            actor: { userId: who.userId, name: who.name },
+            action: body.action!,
+            comment: body.comment,
+            data,
+            returnTo: body.returnTo,
+          },
+        ],
         updateId: `${taskId}:${body.requestId}`,
       });
     } catch (err) {
@@ -336,11 +447,25 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   });
 }
 
-export async function claimTask(deps: ServiceDeps, who: Principal, taskId: string, body: { requestId?: string }) {
+export async function claimTask(
+  deps: ServiceDeps,
+  who: Principal,
+  taskId: string,
+  body: { requestId?: string },
+) {
   const t = await loadTask(deps, who, taskId, true);
   const requestId = body.requestId ?? randomUUID();
-  return once(deps.db, { userId: who.userId, requestId, route: `POST /api/tasks/${taskId}/claim`, body: {} }, () =>
-    send(deps, t.case_id, claimTaskUpdate, { requestId, taskId, actor: actorOf(who) }, `${taskId}:claim:${requestId}`),
+  return once(
+    deps.db,
+    { userId: who.userId, requestId, route: `POST /api/tasks/${taskId}/claim`, body: {} },
+    () =>
+      send(
+        deps,
+        t.case_id,
+        claimTaskUpdate,
+        { requestId, taskId, actor: actorOf(who) },
+        `${taskId}:claim:${requestId}`,
+      ),
   );
 }
 
@@ -352,42 +477,80 @@ export async function reassignTask(
   body: { requestId?: string; to?: string; position?: 'before' | 'after' },
 ) {
   const t = await loadTask(deps, who, taskId, true);
-  if (!body.to) throw problems.invalid([{ path: 'to', message: '请选择人员', message_en: 'choose a person' }]);
+  if (!body.to)
+    throw problems.invalid([{ path: 'to', message: '请选择人员', message_en: 'choose a person' }]);
   const target = await deps.db.query(
     `SELECT u.id, u.display_name FROM users u WHERE u.id = $1 AND NOT u.disabled AND EXISTS (
        SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.org_id = ANY($2))`,
     [body.to, t.case_org_path],
   );
-  if (!target.rows[0]) throw problems.invalid([{ path: 'to', message: '所选人员不在本案件所属地区', message_en: 'that person does not work in this case’s region' }]);
+  if (!target.rows[0])
+    throw problems.invalid([
+      {
+        path: 'to',
+        message: '所选人员不在本案件所属地区',
+        message_en: 'that person does not work in this case’s region',
+      },
+    ]);
   const to = { userId: target.rows[0].id, name: target.rows[0].display_name };
   const requestId = body.requestId ?? randomUUID();
-  const key = { userId: who.userId, requestId, route: `POST /api/tasks/${taskId}/${kind}`, body: { to: body.to, position: body.position } };
+  const key = {
+    userId: who.userId,
+    requestId,
+    route: `POST /api/tasks/${taskId}/${kind}`,
+    body: { to: body.to, position: body.position },
+  };
   if (kind === 'add-signer') {
     const position = body.position === 'before' ? 'before' : 'after';
-    return once(deps.db, key, () => send(deps, t.case_id, addSignerUpdate, { requestId, taskId, actor: actorOf(who), to, position }, `${taskId}:${requestId}`));
+    return once(deps.db, key, () =>
+      send(
+        deps,
+        t.case_id,
+        addSignerUpdate,
+        { requestId, taskId, actor: actorOf(who), to, position },
+        `${taskId}:${requestId}`,
+      ),
+    );
   }
   const update = kind === 'transfer' ? transferTaskUpdate : delegateTaskUpdate;
-  return once(deps.db, key, () => send(deps, t.case_id, update, { requestId, taskId, actor: actorOf(who), to }, `${taskId}:${requestId}`));
+  return once(deps.db, key, () =>
+    send(deps, t.case_id, update, { requestId, taskId, actor: actorOf(who), to }, `${taskId}:${requestId}`),
+  );
 }
 
 export async function saveDraft(deps: ServiceDeps, who: Principal, taskId: string, body: { data?: unknown }) {
   const t = await loadTask(deps, who, taskId, true);
   if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
-    throw problems.invalid([{ path: 'data', message: '草稿必须是表单对象', message_en: 'draft data must be an object' }]);
+    throw problems.invalid([
+      { path: 'data', message: '草稿必须是表单对象', message_en: 'draft data must be an object' },
+    ]);
   }
   // a draft makes its attachments readable to the case's region too: the same ownership rule as a submission
   await checkAttachmentRefs(deps.db, who, body.data, { id: t.case_id, org_path: t.case_org_path });
-  await deps.db.query(`UPDATE tasks SET draft = $2 WHERE id = $1 AND status = 'open'`, [taskId, JSON.stringify(body.data)]);
+  await deps.db.query(`UPDATE tasks SET draft = $2 WHERE id = $1 AND status = 'open'`, [
+    taskId,
+    JSON.stringify(body.data),
+  ]);
   return { saved: true };
 }
 
 export async function bulkComplete(
   deps: ServiceDeps,
   who: Principal,
-  body: { items?: { taskId: string; requestId: string; action: string; comment?: string; data?: Record<string, unknown> }[] },
+  body: {
+    items?: {
+      taskId: string;
+      requestId: string;
+      action: string;
+      comment?: string;
+      data?: Record<string, unknown>;
+    }[];
+  },
 ) {
   if (!Array.isArray(body.items) || body.items.length === 0 || body.items.length > 100) {
-    throw problems.invalid([{ path: 'items', message: '请选择 1–100 项任务', message_en: 'send 1 to 100 items' }]);
+    throw problems.invalid([
+      { path: 'items', message: '请选择 1–100 项任务', message_en: 'send 1 to 100 items' },
+    ]);
   }
   const results = [];
   for (const item of body.items) {
@@ -405,7 +568,13 @@ export async function bulkComplete(
 
 const actorOf = (who: Principal) => ({ userId: who.userId, name: who.name });
 
-async function send<A>(deps: ServiceDeps, caseId: string, update: UpdateDefinition<ActionResult, [A]>, arg: A, updateId: string) {
+async function send<A>(
+  deps: ServiceDeps,
+  caseId: string,
+  update: UpdateDefinition<ActionResult, [A]>,
+  arg: A,
+  updateId: string,
+) {
   try {
     return await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [arg], updateId });
   } catch (err) {
@@ -417,13 +586,27 @@ async function send<A>(deps: ServiceDeps, caseId: string, update: UpdateDefiniti
  * 复用已采集数据 the values a step's form is prefilled with: each `prefill` expression over
  * `{ data, case, params, user }` (`user` is the person opening or signing the task).
  */
-async function prefillFor(deps: ServiceDeps, t: Record<string, any>, step: TaskStep, who: Principal): Promise<Record<string, unknown>> {
+async function prefillFor(
+  deps: ServiceDeps,
+  t: Record<string, any>,
+  step: TaskStep,
+  who: Principal,
+): Promise<Record<string, unknown>> {
   const prefilled: Record<string, unknown> = {};
   if (!step.prefill) return prefilled;
   const user = { id: who.userId, name: who.name };
   // 一份附件2贯穿始终 `household.*`: the registry's members and the household's latest approved 附件2
-  const household = t.subject_kind === 'household' && t.subject_id ? await householdPrefillContext(deps.db, t.subject_id) : undefined;
-  const context = { data: t.case_data ?? {}, case: caseContext(t), params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()), user, household };
+  const household =
+    t.subject_kind === 'household' && t.subject_id
+      ? await householdPrefillContext(deps.db, t.subject_id)
+      : undefined;
+  const context = {
+    data: t.case_data ?? {},
+    case: caseContext(t),
+    params: await paramsForYear(deps.db, new Date(t.created_at).getFullYear()),
+    user,
+    household,
+  };
   for (const [field, expr] of Object.entries(step.prefill)) {
     const v = evaluate(expr, context);
     if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
@@ -443,7 +626,9 @@ async function prefillFor(deps: ServiceDeps, t: Record<string, any>, step: TaskS
 function composer(step: TaskStep, prefilled: Record<string, unknown>, permissions: Record<string, string>) {
   const paths = Object.keys(step.prefill ?? {});
   const groups = [...new Set(paths.map((p) => p.split('.')[0]))].filter((g) => permissions[g] === 'readonly');
-  const parts = paths.filter((p) => p.includes('.') && !groups.includes(p.split('.')[0]) && permissions[p] === 'readonly');
+  const parts = paths.filter(
+    (p) => p.includes('.') && !groups.includes(p.split('.')[0]) && permissions[p] === 'readonly',
+  );
   return (form: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...form };
     for (const g of groups) {
@@ -453,7 +638,8 @@ function composer(step: TaskStep, prefilled: Record<string, unknown>, permission
     for (const p of parts) {
       const [g, ...rest] = p.split('.');
       let at = (out[g] = { ...((out[g] as Record<string, unknown>) ?? {}) }) as Record<string, unknown>;
-      for (const k of rest.slice(0, -1)) at = (at[k] = { ...((at[k] as Record<string, unknown>) ?? {}) }) as Record<string, unknown>;
+      for (const k of rest.slice(0, -1))
+        at = (at[k] = { ...((at[k] as Record<string, unknown>) ?? {}) }) as Record<string, unknown>;
       let v: unknown = prefilled;
       for (const k of p.split('.')) v = (v as Record<string, unknown> | undefined)?.[k];
       if (v === undefined) delete at[rest.at(-1)!];
@@ -464,11 +650,19 @@ function composer(step: TaskStep, prefilled: Record<string, unknown>, permission
 }
 
 /** The form this user signed on the latest visit of a 会签 step (a returned task reopens with it). */
-function ownForm(caseData: Record<string, any> | null, stepId: string, userId: string): Record<string, unknown> {
+function ownForm(
+  caseData: Record<string, any> | null,
+  stepId: string,
+  userId: string,
+): Record<string, unknown> {
   const records: SignatureRecord[] = caseData?.signatures?.[stepId] ?? [];
   const mine = records.filter((r) => r.userId === userId).at(-1);
   if (!mine) return {};
-  return { ...(mine.opinion ? { opinion: mine.opinion } : {}), signer: mine.name, ...(mine.date ? { signDate: mine.date } : {}) };
+  return {
+    ...(mine.opinion ? { opinion: mine.opinion } : {}),
+    signer: mine.name,
+    ...(mine.date ? { signDate: mine.date } : {}),
+  };
 }
 
 /** what `case.*` means in a step's prefill and checks */

@@ -26,7 +26,10 @@ export class AesGcmCodec implements PayloadCodec {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const plain = Buffer.from(encodePayload(p));
       const body = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { encoding: enc.encode(ENCODING), 'encryption-key-id': enc.encode(id) }, data: body };
+      return {
+        metadata: { encoding: enc.encode(ENCODING), 'encryption-key-id': enc.encode(id) },
+        data: body,
+      };
     });
   }
 
@@ -55,7 +58,10 @@ function encodePayload(p: Payload): string {
 }
 
 function decodePayload(buf: Buffer): Payload {
-  const { metadata, data } = JSON.parse(buf.toString('utf8')) as { metadata: Record<string, string>; data: string };
+  const { metadata, data } = JSON.parse(buf.toString('utf8')) as {
+    metadata: Record<string, string>;
+    data: string;
+  };
   const md: Record<string, Uint8Array> = {};
   for (const [k, v] of Object.entries(metadata)) md[k] = new Uint8Array(Buffer.from(v, 'base64'));
   return { metadata: md, data: new Uint8Array(Buffer.from(data, 'base64')) };

@@ -1,6 +1,11 @@
 /** Temporal client and worker wiring: one data converter (with the codec) for both. */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { ROOT } from '../config.js';
@@ -14,9 +19,17 @@ export function dataConverter(keys: { id: string; key: Buffer }[]) {
   return { payloadCodecs: [new AesGcmCodec(keys)] };
 }
 
-export async function connectClient(opts: { address: string; namespace: string; codecKeys: { id: string; key: Buffer }[] }) {
+export async function connectClient(opts: {
+  address: string;
+  namespace: string;
+  codecKeys: { id: string; key: Buffer }[];
+}) {
   const connection = await Connection.connect({ address: opts.address });
-  const client = new Client({ connection, namespace: opts.namespace, dataConverter: dataConverter(opts.codecKeys) });
+  const client = new Client({
+    connection,
+    namespace: opts.namespace,
+    dataConverter: dataConverter(opts.codecKeys),
+  });
   return { client, connection };
 }
 

@@ -45,12 +45,42 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const t = (zh: string) => ({ zh, en: zh });
 /** P1/P2 chain: apply → village notice (1 policy day on the demo scale) → township review → county approval */
 const chain: ProcessDefinition = {
-  key: 'bench-chain', version: 1, title: t('基准'), subject: 'household', start: 'apply',
+  key: 'bench-chain',
+  version: 1,
+  title: t('基准'),
+  subject: 'household',
+  start: 'apply',
   steps: [
-    { id: 'apply', type: 'task', title: t('申请'), assignee: { role: 'village_cadre', level: 'village' }, actions: [{ id: 'approve', kind: 'submit', label: t('提交'), next: 'notice' }] },
-    { id: 'notice', type: 'notice', title: t('公示'), level: 'village', days: 1, next: 'review', onObjection: 'review' },
-    { id: 'review', type: 'task', title: t('乡镇审核'), assignee: { role: 'township_reviewer', level: 'township' }, actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'approve' }] },
-    { id: 'approve', type: 'task', title: t('县级审定'), assignee: { role: 'county_rural_bureau', level: 'county' }, actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'end' }] },
+    {
+      id: 'apply',
+      type: 'task',
+      title: t('申请'),
+      assignee: { role: 'village_cadre', level: 'village' },
+      actions: [{ id: 'approve', kind: 'submit', label: t('提交'), next: 'notice' }],
+    },
+    {
+      id: 'notice',
+      type: 'notice',
+      title: t('公示'),
+      level: 'village',
+      days: 1,
+      next: 'review',
+      onObjection: 'review',
+    },
+    {
+      id: 'review',
+      type: 'task',
+      title: t('乡镇审核'),
+      assignee: { role: 'township_reviewer', level: 'township' },
+      actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'approve' }],
+    },
+    {
+      id: 'approve',
+      type: 'task',
+      title: t('县级审定'),
+      assignee: { role: 'county_rural_bureau', level: 'county' },
+      actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'end' }],
+    },
     { id: 'end', type: 'end', title: t('通过'), outcome: 'approved' },
   ],
 };
@@ -77,8 +107,15 @@ async function main() {
   // the worker shares this process with the load generator (a worker in a process of its own measured no
   // faster on 2 cores: P7 38–43 /s, P1 4.7–5.4 /s, against 37–42 /s and 5.9–6.1 /s here, 2026-12-01)
   const worker = await Worker.create({
-    connection: native, taskQueue, workflowBundle: bundle, activities: createActivities(db), dataConverter: dataConverter(KEYS),
-    maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentActivityTaskExecutions: 100, maxConcurrentLocalActivityExecutions: 100, maxCachedWorkflows: 5000,
+    connection: native,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities(db),
+    dataConverter: dataConverter(KEYS),
+    maxConcurrentWorkflowTaskExecutions: 100,
+    maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentLocalActivityExecutions: 100,
+    maxCachedWorkflows: 5000,
   });
   const running = worker.run();
   // BENCH_ONLY=P7,P1 runs a part (P1 includes P2; P1/P7 needs P7)
@@ -122,7 +159,12 @@ async function p7(client: Client, taskQueue: string) {
   const start = Date.now();
   await Promise.all(Array.from({ length: 32 }, lane));
   const rate = done / ((Date.now() - start) / 1000);
-  figures.push({ id: 'P7', name: 'empty workflows started+completed per second (ceiling)', value: round(rate), unit: '/s' });
+  figures.push({
+    id: 'P7',
+    name: 'empty workflows started+completed per second (ceiling)',
+    value: round(rate),
+    unit: '/s',
+  });
 }
 
 /**
@@ -130,23 +172,54 @@ async function p7(client: Client, taskQueue: string) {
  * as a person refreshing would: polling every 25 ms from 64 lanes was measured to take more of the CPU than
  * the platform's own read-model writes. The P3 probe polls every `everyMs` (2 ms).
  */
-async function waitTask(db: ReturnType<typeof createPool>, caseId: string, stepId: string, everyMs?: number): Promise<string> {
+async function waitTask(
+  db: ReturnType<typeof createPool>,
+  caseId: string,
+  stepId: string,
+  everyMs?: number,
+): Promise<string> {
   for (let wait = everyMs ?? 10; ; wait = everyMs ?? Math.min(200, wait * 2)) {
-    const { rows } = await db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open' LIMIT 1`, [caseId, stepId]);
+    const { rows } = await db.query(
+      `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open' LIMIT 1`,
+      [caseId, stepId],
+    );
     if (rows[0]) return rows[0].id;
     await new Promise((r) => setTimeout(r, wait));
   }
 }
 
 /** One interpreter case through the P1 chain; `probe` times review → county task visible. */
-async function runCase(client: Client, db: ReturnType<typeof createPool>, taskQueue: string, org: CaseInput['org'], probe?: number[]) {
+async function runCase(
+  client: Client,
+  db: ReturnType<typeof createPool>,
+  taskQueue: string,
+  org: CaseInput['org'],
+  probe?: number[],
+) {
   const caseId = `interpreter-${randomUUID()}`;
-  const input: CaseInput = { caseId, definition: chain, forms: {}, params: {}, org, subject: { kind: 'household', name: 'x' }, title: 'bench', initiator: { userId: 'cadre1', name: 'x' }, data: {}, daySeconds: 1 };
+  const input: CaseInput = {
+    caseId,
+    definition: chain,
+    forms: {},
+    params: {},
+    org,
+    subject: { kind: 'household', name: 'x' },
+    title: 'bench',
+    initiator: { userId: 'cadre1', name: 'x' },
+    data: {},
+    daySeconds: 1,
+  };
   const h = await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
-  for (const [step, user] of [['apply', 'cadre1'], ['review', 'sec1'], ['approve', 'bureau1']] as const) {
+  for (const [step, user] of [
+    ['apply', 'cadre1'],
+    ['review', 'sec1'],
+    ['approve', 'bureau1'],
+  ] as const) {
     const taskId = await waitTask(db, caseId, step, probe ? 2 : undefined);
     const t0 = performance.now();
-    await h.executeUpdate(completeTaskUpdate, { args: [{ requestId: randomUUID(), taskId, actor: { userId: user, name: user }, action: 'approve' }] });
+    await h.executeUpdate(completeTaskUpdate, {
+      args: [{ requestId: randomUUID(), taskId, actor: { userId: user, name: user }, action: 'approve' }],
+    });
     if (probe && step === 'review') {
       await waitTask(db, caseId, 'approve', 2);
       probe.push(performance.now() - t0);
@@ -159,7 +232,13 @@ async function runCase(client: Client, db: ReturnType<typeof createPool>, taskQu
  * P3: latency from completing a task to the next task being in the inbox table, with a paced background
  * of `rate` new cases per second (each then walks the whole chain), measured by one probe lane.
  */
-async function p3(client: Client, db: ReturnType<typeof createPool>, taskQueue: string, rate: number, id = 'P3') {
+async function p3(
+  client: Client,
+  db: ReturnType<typeof createPool>,
+  taskQueue: string,
+  rate: number,
+  id = 'P3',
+) {
   const org = (await caseOrg(db, 'hn-v1'))!;
   const deadline = Date.now() + seconds * 1000;
   const background: Promise<void>[] = [];
@@ -184,11 +263,14 @@ async function p3(client: Client, db: ReturnType<typeof createPool>, taskQueue: 
   await pace;
   await Promise.all(background);
   samples.sort((a, b) => a - b);
-  const pct = (p: number) => round(samples[Math.min(samples.length - 1, Math.floor((samples.length * p) / 100))] ?? 0);
+  const pct = (p: number) =>
+    round(samples[Math.min(samples.length - 1, Math.floor((samples.length * p) / 100))] ?? 0);
   figures.push({
     id,
     name: `complete a task → next task in the inbox table, p50 (p99 ${pct(99)} ms), ${samples.length} samples, background ${rate} new cases/s${late ? ` (the pacer fell behind ${late} times)` : ''}`,
-    value: pct(50), unit: 'ms', goal: 'p50 < 50 ms, p99 < 250 ms',
+    value: pct(50),
+    unit: 'ms',
+    goal: 'p50 < 50 ms, p99 < 250 ms',
   });
 }
 
@@ -205,7 +287,11 @@ async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue
           await runCase(client, db, taskQueue, org);
         } else {
           const caseId = `${kind}-${randomUUID()}`;
-          const h = await client.workflow.start('handwrittenChain', { taskQueue, workflowId: caseId, args: [{ caseId, orgPath: org.path, noticeMs: daySeconds * 1000 }] });
+          const h = await client.workflow.start('handwrittenChain', {
+            taskQueue,
+            workflowId: caseId,
+            args: [{ caseId, orgPath: org.path, noticeMs: daySeconds * 1000 }],
+          });
           for (const step of ['apply', 'review', 'approve']) {
             const taskId = await waitTask(db, caseId, step);
             await h.executeUpdate(handDone, { args: [taskId] });
@@ -221,12 +307,27 @@ async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue
   };
   // alternate the two in halves, so a machine that slows down or speeds up during the run affects both alike
   const halves: Record<string, number[]> = { handwritten: [], interpreter: [] };
-  for (const kind of ['handwritten', 'interpreter', 'interpreter', 'handwritten'] as const) halves[kind].push(await runFor(kind, seconds / 2));
+  for (const kind of ['handwritten', 'interpreter', 'interpreter', 'handwritten'] as const)
+    halves[kind].push(await runFor(kind, seconds / 2));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const hand = mean(halves.handwritten);
   const ours = mean(halves.interpreter);
-  figures.push({ id: 'P1', name: 'full approval cases/s, 3 human steps + 1-day notice (1 day = 1 s)', value: round(ours), unit: '/s', goal: '≥ 25/s' });
-  figures.push({ id: 'P2', name: 'hand-written workflow ÷ interpreter throughput', value: round(hand), unit: '/s', baseline: { name: 'hand-written', value: round(hand) }, ratio: round(hand / ours), goal: 'ratio ≤ 1.3' });
+  figures.push({
+    id: 'P1',
+    name: 'full approval cases/s, 3 human steps + 1-day notice (1 day = 1 s)',
+    value: round(ours),
+    unit: '/s',
+    goal: '≥ 25/s',
+  });
+  figures.push({
+    id: 'P2',
+    name: 'hand-written workflow ÷ interpreter throughput',
+    value: round(hand),
+    unit: '/s',
+    baseline: { name: 'hand-written', value: round(hand) },
+    ratio: round(hand / ours),
+    goal: 'ratio ≤ 1.3',
+  });
   const ceiling = figures.find((f) => f.id === 'P7')!.value;
   figures.push({ id: 'P1/P7', name: 'P1 ÷ ceiling', value: round(ours / ceiling), unit: '×', goal: '≥ 0.5' });
 }
@@ -246,8 +347,20 @@ async function p6(db: ReturnType<typeof createPool>) {
   start = Date.now();
   const second = await importDepartmentCsv(db, csv);
   const secondMs = Date.now() - start;
-  figures.push({ id: 'P6', name: `import 100,000 department records (inserted ${first.inserted})`, value: round(firstMs / 1000), unit: 's', goal: '< 60 s' });
-  figures.push({ id: 'P6b', name: `re-import of the same file (inserted ${second.inserted}, unchanged ${second.unchanged})`, value: round(secondMs / 1000), unit: 's', goal: '0 inserted' });
+  figures.push({
+    id: 'P6',
+    name: `import 100,000 department records (inserted ${first.inserted})`,
+    value: round(firstMs / 1000),
+    unit: 's',
+    goal: '< 60 s',
+  });
+  figures.push({
+    id: 'P6b',
+    name: `re-import of the same file (inserted ${second.inserted}, unchanged ${second.unchanged})`,
+    value: round(secondMs / 1000),
+    unit: 's',
+    goal: '0 inserted',
+  });
 }
 
 /** P8: the registry import — 50,000 households / 200,000 members in one Excel file (户信息 + 家庭成员), then the same file again. */
@@ -261,13 +374,31 @@ async function p8(db: ReturnType<typeof createPool>) {
   const wb = new ExcelJS.Workbook();
   const hs = wb.addWorksheet(transfer.HOUSEHOLD_SHEET);
   const ms = wb.addWorksheet(transfer.MEMBER_SHEET);
-  hs.addRow(['户编号', '村编码', '监测状态', 'A3 监测对象类型', 'A28 工资性收入（元）', 'A27 风险类型（可多选）', 'A55 监测帮扶联系人姓名', 'A55 联系电话']);
+  hs.addRow([
+    '户编号',
+    '村编码',
+    '监测状态',
+    'A3 监测对象类型',
+    'A28 工资性收入（元）',
+    'A27 风险类型（可多选）',
+    'A55 监测帮扶联系人姓名',
+    'A55 联系电话',
+  ]);
   ms.addRow(['户编号', 'A5 姓名', 'A7 身份证号码', 'A8 与户主关系', 'A13 健康状况', 'A14 劳动技能']);
   const villages = ['hn-v1', 'hn-v2', 'hn-v3'];
   let person = 0;
   for (let i = 0; i < HOUSEHOLDS; i++) {
     const number = `BH-${String(i).padStart(6, '0')}`;
-    hs.addRow([number, villages[i % 3], i % 4 === 0 ? '监测中' : '未纳入监测', i % 4 === 0 ? '2' : '', 10000 + (i % 50) * 100, i % 4 === 0 ? '06' : '', i % 4 === 0 ? '周联系' : '', i % 4 === 0 ? '13900001111' : '']);
+    hs.addRow([
+      number,
+      villages[i % 3],
+      i % 4 === 0 ? '监测中' : '未纳入监测',
+      i % 4 === 0 ? '2' : '',
+      10000 + (i % 50) * 100,
+      i % 4 === 0 ? '06' : '',
+      i % 4 === 0 ? '周联系' : '',
+      i % 4 === 0 ? '13900001111' : '',
+    ]);
     for (const rel of ['01', '02', '03', '03']) {
       // distinct valid resident IDs: birth dates over 1950–2009 and a three-digit sequence
       const n = person++;
@@ -275,8 +406,17 @@ async function p8(db: ReturnType<typeof createPool>) {
       ms.addRow([number, `成员${n}`, first17 + idCheckDigit(first17), rel, '01', '01']);
     }
   }
-  const file = { filename: 'bench.xlsx', format: 'xlsx' as const, content: Buffer.from(await wb.xlsx.writeBuffer()) };
-  const who = { userId: 'bench', username: 'bench', name: '基准', roles: [{ role: 'county_rural_bureau', orgId: 'hn-k1', orgPath: ['hn', 'hy', 'hn-k1'], department: '' }] };
+  const file = {
+    filename: 'bench.xlsx',
+    format: 'xlsx' as const,
+    content: Buffer.from(await wb.xlsx.writeBuffer()),
+  };
+  const who = {
+    userId: 'bench',
+    username: 'bench',
+    name: '基准',
+    roles: [{ role: 'county_rural_bureau', orgId: 'hn-k1', orgPath: ['hn', 'hy', 'hn-k1'], department: '' }],
+  };
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   try {
@@ -290,12 +430,29 @@ async function p8(db: ReturnType<typeof createPool>) {
     const again = await transfer.previewImport(db, who, file);
     const second = await transfer.applyImport(db, who, file, again.sha256);
     const secondMs = Date.now() - start;
-    figures.push({ id: 'P8', name: `import ${HOUSEHOLDS.toLocaleString('en')} households / ${person.toLocaleString('en')} members from Excel, check + preview + apply (created ${first.created}; file ${(file.content.length / 2 ** 20).toFixed(1)} MiB)`, value: round(firstMs / 1000), unit: 's', goal: '< 60 s' });
-    figures.push({ id: 'P8b', name: `re-import of the same file (changes ${second.changes}, unchanged ${second.unchanged})`, value: round(secondMs / 1000), unit: 's', goal: '0 changes' });
+    figures.push({
+      id: 'P8',
+      name: `import ${HOUSEHOLDS.toLocaleString('en')} households / ${person.toLocaleString('en')} members from Excel, check + preview + apply (created ${first.created}; file ${(file.content.length / 2 ** 20).toFixed(1)} MiB)`,
+      value: round(firstMs / 1000),
+      unit: 's',
+      goal: '< 60 s',
+    });
+    figures.push({
+      id: 'P8b',
+      name: `re-import of the same file (changes ${second.changes}, unchanged ${second.unchanged})`,
+      value: round(secondMs / 1000),
+      unit: 's',
+      goal: '0 changes',
+    });
   } finally {
     clearInterval(sampler);
   }
-  figures.push({ id: 'P8m', name: 'peak resident memory of the process during P8 (worker and generator included)', value: Math.round(peak / 2 ** 20), unit: 'MiB' });
+  figures.push({
+    id: 'P8m',
+    name: 'peak resident memory of the process during P8 (worker and generator included)',
+    value: Math.round(peak / 2 ** 20),
+    unit: 'MiB',
+  });
 }
 
 /** P4: inbox reads with 1,000,000 tasks and 10,000 users in PostgreSQL (rows generated server-side). */
@@ -305,7 +462,9 @@ async function p4(db: ReturnType<typeof createPool>) {
     SELECT 'bv' || g, 'hn-t1', 'village', '基准村' || g, ARRAY['hn','hy','hn-k1','hn-t1','bv' || g] FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING`);
   await db.query(`INSERT INTO users (id, username, display_name, password_hash)
     SELECT 'bu' || g, 'bu' || g, '基准用户' || g, 'x' FROM generate_series(1, 10000) g ON CONFLICT DO NOTHING`);
-  await db.query(`INSERT INTO user_roles (user_id, role, org_id) SELECT 'bu' || g, 'village_cadre', 'bv' || (1 + g % 1000) FROM generate_series(1, 10000) g ON CONFLICT DO NOTHING`);
+  await db.query(
+    `INSERT INTO user_roles (user_id, role, org_id) SELECT 'bu' || g, 'village_cadre', 'bv' || (1 + g % 1000) FROM generate_series(1, 10000) g ON CONFLICT DO NOTHING`,
+  );
   await db.query(`INSERT INTO cases (id, process_key, process_version, title, org_id, org_path, subject_kind, subject_name, initiator_id, started_at)
     SELECT 'bc' || g, 'identification', 1, '基准案件' || g, 'bv' || (1 + g % 1000), ARRAY['hn','hy','hn-k1','hn-t1','bv' || (1 + g % 1000)], 'household', '户' || g, 'bu' || (1 + g % 10000), now() - (g || ' seconds')::interval
     FROM generate_series(1, 100000) g ON CONFLICT DO NOTHING`);
@@ -338,21 +497,67 @@ async function p4(db: ReturnType<typeof createPool>) {
   const plan = explain.rows[0]['QUERY PLAN'][0];
   const planText = JSON.stringify(plan.Plan);
   figures.push({
-    id: 'P4', name: `inbox page p95 with 1,000,000 tasks / 10,000 users (data generated in ${genSeconds.toFixed(0)} s); SQL alone ${plan['Execution Time'].toFixed(2)} ms, ${/Index/.test(planText) ? 'index scan' : 'NO index scan'}`,
-    value: round(times[Math.floor(times.length * 0.95)]), unit: 'ms', goal: 'p95 < 50 ms, SQL < 5 ms with an index scan',
+    id: 'P4',
+    name: `inbox page p95 with 1,000,000 tasks / 10,000 users (data generated in ${genSeconds.toFixed(0)} s); SQL alone ${plan['Execution Time'].toFixed(2)} ms, ${/Index/.test(planText) ? 'index scan' : 'NO index scan'}`,
+    value: round(times[Math.floor(times.length * 0.95)]),
+    unit: 'ms',
+    goal: 'p95 < 50 ms, SQL < 5 ms with an index scan',
   });
 }
 
 /** P5: 附件2 validation with derived fields, documents/s on one core, against bare ajv on the same document. */
 function p5() {
-  const lists = readdirSync(join(ROOT, 'forms/packs/hunan/codelists')).map((f) => JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/codelists', f), 'utf8')));
-  const form = resolveCodeLists({ ...JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/forms/collection.json'), 'utf8')), version: 1 }, lists);
+  const lists = readdirSync(join(ROOT, 'forms/packs/hunan/codelists')).map((f) =>
+    JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/codelists', f), 'utf8')),
+  );
+  const form = resolveCodeLists(
+    {
+      ...JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/forms/collection.json'), 'utf8')),
+      version: 1,
+    },
+    lists,
+  );
   const id = (birth: string, n: number) => {
     const s = `430422${birth}${String(n).padStart(3, '0')}`;
     return s + idCheckDigit(s);
   };
-  const member = (n: number, rel: string) => ({ A5: `成员${n}`, A7: id('19800101', n), A8: rel, A9: '01', A10: '06', A11: '03', A12: '00', A13: '01', A14: '01', A15: '01', A16: 6, A17: '01', A18: '01', A19: '01', A20: '02', A21: '02', A22: '02' });
-  const doc = { A1: false, A3: '2', A4: false, members: [member(1, '01'), member(2, '02'), member(3, '03'), member(4, '04')], A23: '02', A24: '02', A25: '02', A27: ['06'], A28: 30000, A29: 1000, A30: 0, A31: 2000, A32: 500, A35: 0, A36: 3000, A55: { name: '周联系', phone: '13900001111' } };
+  const member = (n: number, rel: string) => ({
+    A5: `成员${n}`,
+    A7: id('19800101', n),
+    A8: rel,
+    A9: '01',
+    A10: '06',
+    A11: '03',
+    A12: '00',
+    A13: '01',
+    A14: '01',
+    A15: '01',
+    A16: 6,
+    A17: '01',
+    A18: '01',
+    A19: '01',
+    A20: '02',
+    A21: '02',
+    A22: '02',
+  });
+  const doc = {
+    A1: false,
+    A3: '2',
+    A4: false,
+    members: [member(1, '01'), member(2, '02'), member(3, '03'), member(4, '04')],
+    A23: '02',
+    A24: '02',
+    A25: '02',
+    A27: ['06'],
+    A28: 30000,
+    A29: 1000,
+    A30: 0,
+    A31: 2000,
+    A32: 500,
+    A35: 0,
+    A36: 3000,
+    A55: { name: '周联系', phone: '13900001111' },
+  };
   if (!validateFormData(form, doc).ok) throw new Error('P5 document is not valid');
   const bare = compileForm(form);
   const time = (fn: () => void) => {
@@ -364,7 +569,15 @@ function p5() {
   };
   const ours = time(() => validateFormData(form, doc));
   const baseline = time(() => bare(structuredClone(doc)));
-  figures.push({ id: 'P5', name: '附件2 validation incl. derived fields, documents/s on one core', value: Math.round(ours), unit: '/s', baseline: { name: 'bare ajv (same schema, with a copy)', value: Math.round(baseline) }, ratio: round(ours / baseline), goal: '≥ 200,000/s and ≥ 0.5×' });
+  figures.push({
+    id: 'P5',
+    name: '附件2 validation incl. derived fields, documents/s on one core',
+    value: Math.round(ours),
+    unit: '/s',
+    baseline: { name: 'bare ajv (same schema, with a copy)', value: Math.round(baseline) },
+    ratio: round(ours / baseline),
+    goal: '≥ 200,000/s and ≥ 0.5×',
+  });
 }
 
 function round(n: number): number {
@@ -372,11 +585,29 @@ function round(n: number): number {
 }
 
 function report() {
-  const machine = { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model, node: process.version };
-  console.log(`\n振兴 benchmarks — ${new Date().toISOString()} — ${machine.cores} cores, ${machine.memoryGiB} GiB`);
-  console.table(figures.map((f) => ({ id: f.id, figure: f.name, value: `${f.value} ${f.unit}`, ratio: f.ratio ?? '', goal: f.goal ?? '' })));
+  const machine = {
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    cpu: cpus()[0]?.model,
+    node: process.version,
+  };
+  console.log(
+    `\n振兴 benchmarks — ${new Date().toISOString()} — ${machine.cores} cores, ${machine.memoryGiB} GiB`,
+  );
+  console.table(
+    figures.map((f) => ({
+      id: f.id,
+      figure: f.name,
+      value: `${f.value} ${f.unit}`,
+      ratio: f.ratio ?? '',
+      goal: f.goal ?? '',
+    })),
+  );
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, seconds, figures }, null, 2));
+  writeFileSync(
+    join(ROOT, 'bench', 'results.json'),
+    JSON.stringify({ date: new Date().toISOString(), machine, seconds, figures }, null, 2),
+  );
   console.log('written bench/results.json');
 }
 

@@ -6,7 +6,15 @@ import { ROOT } from '../../server/config.js';
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -14,7 +22,12 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ROOT, 'test-artifacts', `${name}.png`), fullPage: true });
 }
 
-export async function login(page: Page, baseUrl: string, username: string, password = 'zhenxing'): Promise<void> {
+export async function login(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password = 'zhenxing',
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
@@ -28,7 +41,10 @@ export async function api(page: Page, method: string, path: string, body?: unkno
     async ([m, p, b]) => {
       const r = await fetch(p as string, {
         method: m as string,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': sessionStorage.getItem('zx-csrf') ?? '' },
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': sessionStorage.getItem('zx-csrf') ?? '',
+        },
         body: b === undefined ? undefined : JSON.stringify(b),
       });
       return { status: r.status, body: await r.json() };
@@ -40,5 +56,8 @@ export async function api(page: Page, method: string, path: string, body?: unkno
 /** Pick an option of an antd select found by its accessible name. */
 export async function choose(page: Page, label: string, option: string): Promise<void> {
   await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 }

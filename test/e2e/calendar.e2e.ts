@@ -39,11 +39,15 @@ describe('节假日安排', () => {
     await login(page, base(), 'admin');
     await page.goto(`${base()}/admin/calendar`);
     await page.getByRole('combobox', { name: '年份' }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: `${YEAR}年` }).click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: `${YEAR}年` })
+      .click();
     await page.getByText(`${YEAR}年尚未发布`).waitFor();
 
     // import the State Council's periods from an .ics file
-    await page.locator('input[type=file]').setInputFiles({ name: `${YEAR}.ics`, mimeType: 'text/calendar', buffer: Buffer.from(ICS) });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: `${YEAR}.ics`, mimeType: 'text/calendar', buffer: Buffer.from(ICS) });
     await page.getByText(/已从 2027\.ics 读入 2 段安排/).waitFor();
     await page.locator(`[data-date="${YEAR}-02-10"][data-kind="holiday"]`).waitFor();
 
@@ -70,12 +74,21 @@ describe('节假日安排', () => {
     await page.getByLabel('发布说明').fill('按国务院办公厅通知录入');
     await shot(page, 'holiday-calendar-1280');
 
-    await page.getByRole('button', { name: '发 布' }).or(page.getByRole('button', { name: '发布', exact: true })).click();
-    await page.locator('.ant-modal-confirm-title', { hasText: `发布${YEAR}年节假日安排（第1版）？` }).waitFor();
+    await page
+      .getByRole('button', { name: '发 布' })
+      .or(page.getByRole('button', { name: '发布', exact: true }))
+      .click();
+    await page
+      .locator('.ant-modal-confirm-title', { hasText: `发布${YEAR}年节假日安排（第1版）？` })
+      .waitFor();
     await page.getByRole('button', { name: '确认发布' }).click();
     await page.getByText(`已发布${YEAR}年第1版`).waitFor();
     const published = (await api(page, 'GET', `/api/admin/calendar/${YEAR}`)).body;
-    expect(published.latest).toMatchObject({ version: 1, note: '按国务院办公厅通知录入', workdays: [`${YEAR}-02-14`] });
+    expect(published.latest).toMatchObject({
+      version: 1,
+      note: '按国务院办公厅通知录入',
+      workdays: [`${YEAR}-02-14`],
+    });
     expect(published.latest.holidays).toHaveLength(11);
     await page.getByText('版本记录').waitFor();
     await shot(page, 'holiday-calendar-published-1280');

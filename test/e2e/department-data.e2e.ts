@@ -17,8 +17,16 @@ afterAll(async () => {
 });
 
 const header = 'department,kind,id_number,name,amount,period';
-const good = [header, 'medical_insurance,medical_expense,430422197803120316,谭建华,52000,2026-11', 'civil_affairs,dibao,430422198505050289,杨永福,,2026-11'].join('\n');
-const bad = [header, 'medical_insurance,medical_expense,430422197803120317,谭建华,52000,2026-11', 'civil_affairs,,430422198505050289,杨永福,,2026-11'].join('\n');
+const good = [
+  header,
+  'medical_insurance,medical_expense,430422197803120316,谭建华,52000,2026-11',
+  'civil_affairs,dibao,430422198505050289,杨永福,,2026-11',
+].join('\n');
+const bad = [
+  header,
+  'medical_insurance,medical_expense,430422197803120317,谭建华,52000,2026-11',
+  'civil_affairs,,430422198505050289,杨永福,,2026-11',
+].join('\n');
 
 describe('department data import', () => {
   it('refuses a file with bad rows, listing them; imports the corrected file with progress', async () => {

@@ -21,13 +21,18 @@ afterAll(async () => {
   await browser?.close();
 });
 
-
 describe('designers', () => {
   it('changes a form and a process in the browser; new cases follow them, old cases keep theirs', async () => {
     const p = peopleOf('HH-0001');
     const cadre = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await login(cadre, base(), p.cadre);
-    const old = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: 'HH-0001' }, requestId: 'before-change', data: application('HH-0001') });
+    const old = await api(cadre, 'POST', '/api/cases', {
+      process: 'identification',
+      org: p.village,
+      subject: { id: 'HH-0001' },
+      requestId: 'before-change',
+      data: application('HH-0001'),
+    });
     expect(old.status).toBe(201);
 
     const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -61,37 +66,99 @@ describe('designers', () => {
 
     // a new case: the new required field is refused when missing, and the new step appears after the township review
     // a household newly registered in the village (identification applies to households not yet monitored)
-    const registered = await api(cadre, 'POST', '/api/households', { org: p.village, members: [{ name: '黄新登', idNumber: '430422196606060719', relation: '01' }], reason: '新增登记' });
+    const registered = await api(cadre, 'POST', '/api/households', {
+      org: p.village,
+      members: [{ name: '黄新登', idNumber: '430422196606060719', relation: '01' }],
+      reason: '新增登记',
+    });
     expect(registered.status).toBe(201);
     const hid = registered.body.id as string;
-    const missing = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: hid }, requestId: 'after-1', data: application('HH-0002') });
+    const missing = await api(cadre, 'POST', '/api/cases', {
+      process: 'identification',
+      org: p.village,
+      subject: { id: hid },
+      requestId: 'after-1',
+      data: application('HH-0002'),
+    });
     expect(missing.status).toBe(422);
-    expect(missing.body.errors).toEqual([expect.objectContaining({ path: 'contactPhone', message: '“联系电话”为必填项' })]);
-    const fresh = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: p.village, subject: { id: hid }, requestId: 'after-2', data: { ...application('HH-0002'), contactPhone: '13812345678' } });
+    expect(missing.body.errors).toEqual([
+      expect.objectContaining({ path: 'contactPhone', message: '“联系电话”为必填项' }),
+    ]);
+    const fresh = await api(cadre, 'POST', '/api/cases', {
+      process: 'identification',
+      org: p.village,
+      subject: { id: hid },
+      requestId: 'after-2',
+      data: { ...application('HH-0002'), contactPhone: '13812345678' },
+    });
     expect(fresh.status).toBe(201);
     expect(fresh.body.process_version).toBe(2);
 
     const drive = async (caseId: string, hid: string) => {
       const task = async (page: Page, step: string) => {
         let id: string | undefined;
-        await expect.poll(async () => (id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find((t: any) => t.case_id === caseId && t.step_id === step)?.task_id), { timeout: 60_000, interval: 500 }).toBeTruthy();
+        await expect
+          .poll(
+            async () =>
+              (id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find(
+                (t: any) => t.case_id === caseId && t.step_id === step,
+              )?.task_id),
+            { timeout: 60_000, interval: 500 },
+          )
+          .toBeTruthy();
         return id!;
       };
       for (const v of p.verifiers) {
         const pg = await browser.newPage();
         await login(pg, base(), v);
-        expect((await api(pg, 'POST', `/api/tasks/${await task(pg, 'verify')}/complete`, { requestId: `${caseId}-${v}`, action: 'submit', data: collection(hid) })).status).toBe(200);
+        expect(
+          (
+            await api(pg, 'POST', `/api/tasks/${await task(pg, 'verify')}/complete`, {
+              requestId: `${caseId}-${v}`,
+              action: 'submit',
+              data: collection(hid),
+            })
+          ).status,
+        ).toBe(200);
         await pg.close();
       }
-      const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '通过' };
+      const review = {
+        meetingDate: '2026-11-25',
+        attendees: [
+          { name: '甲', role: '干部' },
+          { name: '乙', role: '两委' },
+          { name: '丙', role: '代表' },
+        ],
+        votesFor: 3,
+        votesAgainst: 0,
+        votesAbstain: 0,
+        result: 'passed',
+        minutes: '通过',
+      };
       const secretary = await browser.newPage();
       await login(secretary, base(), p.secretary);
-      expect((await api(secretary, 'POST', `/api/tasks/${await task(secretary, 'village_review')}/complete`, { requestId: `${caseId}-vr`, action: 'approve', data: review })).status).toBe(200);
+      expect(
+        (
+          await api(secretary, 'POST', `/api/tasks/${await task(secretary, 'village_review')}/complete`, {
+            requestId: `${caseId}-vr`,
+            action: 'approve',
+            data: review,
+          })
+        ).status,
+      ).toBe(200);
       await secretary.close();
       for (const t of p.township_reviewers) {
         const pg = await browser.newPage();
         await login(pg, base(), t);
-        expect((await api(pg, 'POST', `/api/tasks/${await task(pg, 'township_review')}/complete`, { requestId: `${caseId}-${t}`, action: 'approve', data: { opinion: '同意', signer: t, signDate: '2026-12-01' } })).status).toBe(200);
+        expect(
+          (
+            await api(pg, 'POST', `/api/tasks/${await task(pg, 'township_review')}/complete`, {
+              requestId: `${caseId}-${t}`,
+              action: 'approve',
+              data: { opinion: '同意', signer: t, signDate: '2026-12-01' },
+            })
+          ).status,
+        ).toBe(200);
         await pg.close();
       }
     };
@@ -99,10 +166,13 @@ describe('designers', () => {
     // the current human step of a case (automated steps such as the department comparison pass on their own)
     const AUTOMATED = ['county_compare'];
     const stepsOf = (id: string) =>
-      expect.poll(async () => {
-        const current: string[] = (await api(cadre, 'GET', `/api/cases/${id}`)).body.progress.current;
-        return current.length && !current.some((x) => AUTOMATED.includes(x)) ? current : undefined;
-      }, { timeout: 60_000 });
+      expect.poll(
+        async () => {
+          const current: string[] = (await api(cadre, 'GET', `/api/cases/${id}`)).body.progress.current;
+          return current.length && !current.some((x) => AUTOMATED.includes(x)) ? current : undefined;
+        },
+        { timeout: 60_000 },
+      );
     await stepsOf(fresh.body.id).toEqual(['task_1']); // 乡镇复审
     await stepsOf(old.body.id).toEqual(['county_approval']);
     await cadre.close();
@@ -125,7 +195,9 @@ describe('designers', () => {
     await choose(admin, '操作1下一步', '甲步骤');
     await admin.getByRole('button', { name: '发布新版本' }).click();
     const node = admin.locator('.react-flow__node', { has: admin.locator('[data-step="task_1"]') });
-    await expect.poll(() => node.getByRole('alert').first().textContent(), { timeout: 10_000 }).toMatch(/循环|没有通往结束的路径/);
+    await expect
+      .poll(() => node.getByRole('alert').first().textContent(), { timeout: 10_000 })
+      .toMatch(/循环|没有通往结束的路径/);
     await shot(admin, 'process-designer-error-1400');
     const versions = await api(admin, 'GET', '/api/admin/processes');
     expect(versions.body.items.filter((v: any) => v.key === 'elimination')).toHaveLength(1);
@@ -146,19 +218,54 @@ describe('designers', () => {
       (t: string) => ({ type: 'string', title: t, maxLength: 2000 }),
     ];
     const key = (i: number) => `f${String(i).padStart(3, '0')}`;
-    const properties = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [key(i + 1), kinds[i % kinds.length](`字段${i + 1}`)]));
-    const form = { key: 'big-form', version: 1, title: { zh: '大型表单（120 个字段）', en: 'Large form' }, schema: { type: 'object', properties, required: ['f001'] }, uiSchema: {} };
+    const properties = Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [key(i + 1), kinds[i % kinds.length](`字段${i + 1}`)]),
+    );
+    const form = {
+      key: 'big-form',
+      version: 1,
+      title: { zh: '大型表单（120 个字段）', en: 'Large form' },
+      schema: { type: 'object', properties, required: ['f001'] },
+      uiSchema: {},
+    };
     expect((await api(admin, 'POST', '/api/admin/forms', form)).status).toBe(201);
     const t = (zh: string) => ({ zh, en: zh });
     const step = (n: number) => `s${String(n).padStart(2, '0')}`;
     const steps: any[] = Array.from({ length: 30 }, (_, i) => ({
-      id: step(i + 1), type: 'task', title: t(`第 ${i + 1} 级审核`), form: { key: 'opinion' }, assignee: { role: 'village_cadre', level: 'village' },
+      id: step(i + 1),
+      type: 'task',
+      title: t(`第 ${i + 1} 级审核`),
+      form: { key: 'opinion' },
+      assignee: { role: 'village_cadre', level: 'village' },
       actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: i < 29 ? step(i + 2) : 'notice' }],
     }));
-    steps.push({ id: 'notice', type: 'notice', title: t('村级公示'), level: 'village', days: 7, calendar: 'calendar', next: 'done', onObjection: 'investigate' });
-    steps.push({ id: 'investigate', type: 'task', title: t('异议核查'), form: { key: 'investigation' }, assignee: { role: 'village_cadre', level: 'village' }, actions: [{ id: 'unfounded', kind: 'custom', label: t('异议不成立'), next: 'done' }] });
+    steps.push({
+      id: 'notice',
+      type: 'notice',
+      title: t('村级公示'),
+      level: 'village',
+      days: 7,
+      calendar: 'calendar',
+      next: 'done',
+      onObjection: 'investigate',
+    });
+    steps.push({
+      id: 'investigate',
+      type: 'task',
+      title: t('异议核查'),
+      form: { key: 'investigation' },
+      assignee: { role: 'village_cadre', level: 'village' },
+      actions: [{ id: 'unfounded', kind: 'custom', label: t('异议不成立'), next: 'done' }],
+    });
     steps.push({ id: 'done', type: 'end', title: t('完成'), outcome: 'approved' });
-    const definition = { key: 'big-process', version: 1, title: t('长流程（33 个步骤）'), subject: 'household', start: 's01', steps };
+    const definition = {
+      key: 'big-process',
+      version: 1,
+      title: t('长流程（33 个步骤）'),
+      subject: 'household',
+      start: 's01',
+      steps,
+    };
     const created = await api(admin, 'POST', '/api/admin/processes', definition);
     expect(created.status, JSON.stringify(created.body).slice(0, 300)).toBe(201);
 
@@ -209,7 +316,14 @@ describe('designers', () => {
     await admin.locator('[data-step="s15"]', { hasText: '第 15 级审核（调整后名称）' }).waitFor();
     await shot(admin, 'process-designer-33-steps-1400');
 
-    const report = { fields: 120, steps: 33, ...timing, perKeyFormMs: +(timing.formType9KeysMs / 9).toFixed(1), perKeyProcessMs: +(timing.processType7KeysMs / 7).toFixed(1), measuredAt: new Date().toISOString() };
+    const report = {
+      fields: 120,
+      steps: 33,
+      ...timing,
+      perKeyFormMs: +(timing.formType9KeysMs / 9).toFixed(1),
+      perKeyProcessMs: +(timing.processType7KeysMs / 7).toFixed(1),
+      measuredAt: new Date().toISOString(),
+    };
     writeFileSync(join(ROOT, 'test-artifacts', 'designer-timing.json'), JSON.stringify(report, null, 2));
     console.log(`designer timing (120 fields, 33 steps, headless Chromium): ${JSON.stringify(report)}`);
     await admin.close();
@@ -262,19 +376,28 @@ describe('designers', () => {
     await admin.locator('[data-step="check_rules"]').click();
     // S2 tests the seed's 年人均纯收入, household net income ÷ size = A34 (seed 2272, 2858–2860)
     await expect.poll(() => admin.getByLabel('条件1变量1').inputValue()).toBe('data.income.A34');
-    expect(await admin.getByRole('combobox', { name: '条件1比较1' }).locator('..').textContent()).toContain('小于');
+    expect(await admin.getByRole('combobox', { name: '条件1比较1' }).locator('..').textContent()).toContain(
+      '小于',
+    );
     // the second condition (every member without labour capacity) is beyond rows: it stays as JSON
     await admin.getByLabel('条件2（JSON）').waitFor();
     await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '条件1比较1' }) }).click();
-    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^不大于$/ }).click();
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^不大于$/ })
+      .click();
     await shot(admin, 'process-designer-condition-1400');
     await admin.getByRole('button', { name: '发布新版本' }).click();
     await admin.getByText(/已发布第 \d+ 版/).waitFor();
-    const versions = (await api(admin, 'GET', '/api/admin/processes')).body.items.filter((v: { key: string }) => v.key === 'elimination');
+    const versions = (await api(admin, 'GET', '/api/admin/processes')).body.items.filter(
+      (v: { key: string }) => v.key === 'elimination',
+    );
     const latest = Math.max(...versions.map((v: { version: number }) => v.version));
-    const def = (await api(admin, 'GET', `/api/admin/processes/elimination/versions/${latest}`)).body.definition;
+    const def = (await api(admin, 'GET', `/api/admin/processes/elimination/versions/${latest}`)).body
+      .definition;
     const branch = def.steps.find((x: { id: string }) => x.id === 'check_rules').branches[0];
-    expect(branch.when).toEqual({ '<=': [{ var: 'data.income.A34' }, { var: 'params.eliminationMinIncome' }] });
+    expect(branch.when).toEqual({
+      '<=': [{ var: 'data.income.A34' }, { var: 'params.eliminationMinIncome' }],
+    });
     await admin.close();
   });
 
@@ -285,7 +408,9 @@ describe('designers', () => {
     await admin.goto(`${base()}/admin/forms/collection`);
     await admin.locator('[data-field="A34"]').click();
     await admin.getByRole('tab', { name: '属性' }).click();
-    await expect.poll(async () => (await admin.getByText(/^当前：/).textContent()) ?? '').toMatch(/^当前：A33.*÷.*人数$/);
+    await expect
+      .poll(async () => (await admin.getByText(/^当前：/).textContent()) ?? '')
+      .toMatch(/^当前：A33.*÷.*人数$/);
 
     // a new form field = two other fields added up
     await admin.goto(`${base()}/admin/forms/income-distribution`);
@@ -302,12 +427,22 @@ describe('designers', () => {
     await pick('运算对象1', 'field1');
     await admin.getByRole('button', { name: '+ 添加运算' }).click();
     await pick('运算对象2', 'field2');
-    await expect.poll(async () => (await admin.getByText(/^当前：/).textContent()) ?? '').toBe('当前：数字 ＋ 数字');
+    await expect
+      .poll(async () => (await admin.getByText(/^当前：/).textContent()) ?? '')
+      .toBe('当前：数字 ＋ 数字');
     await shot(admin, 'form-designer-formula-1400');
     await admin.getByRole('button', { name: '发布新版本' }).click();
     await admin.getByText(/已发布第 \d+ 版/).waitFor();
     const r = await api(admin, 'POST', '/api/forms/income-distribution/validate', {
-      data: { year: 2026, income: 52000, plan: '按方案分配', beneficiaries: '28户', field1: 2.5, field2: 4, field3: 999 },
+      data: {
+        year: 2026,
+        income: 52000,
+        plan: '按方案分配',
+        beneficiaries: '28户',
+        field1: 2.5,
+        field2: 4,
+        field3: 999,
+      },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.data.field3).toBe(6.5);
@@ -323,8 +458,12 @@ describe('designers', () => {
     await admin.getByRole('button', { name: '设置显示条件' }).click();
     // 联系方式 shows only once a name is given
     await admin.getByLabel('显示条件变量1').fill('name');
-    await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '显示条件比较1' }) }).click();
-    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^已填写$/ }).click();
+    await admin
+      .locator('.ant-select', { has: admin.getByRole('combobox', { name: '显示条件比较1' }) })
+      .click();
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^已填写$/ })
+      .click();
     await admin.getByRole('tab', { name: '预览' }).click();
     await admin.locator('#root_content').waitFor();
     expect(await admin.locator('#root_contact').count()).toBe(0);
@@ -345,16 +484,27 @@ describe('designers', () => {
     // the review step's opinion form: 签字人 read-only at this step
     await admin.locator('[data-step="review"]').click();
     await admin.getByText('字段权限（本步骤）').click();
-    await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '字段权限 signer' }) }).click();
-    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^只读$/ }).click();
+    await admin
+      .locator('.ant-select', { has: admin.getByRole('combobox', { name: '字段权限 signer' }) })
+      .click();
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^只读$/ })
+      .click();
     await shot(admin, 'process-designer-permissions-1400');
     await admin.getByRole('button', { name: '发布新版本' }).click();
     await admin.getByText(/已发布第 \d+ 版/).waitFor();
-    const versions = (await api(admin, 'GET', '/api/admin/processes')).body.items.filter((v: { key: string }) => v.key === 'department-comparison');
+    const versions = (await api(admin, 'GET', '/api/admin/processes')).body.items.filter(
+      (v: { key: string }) => v.key === 'department-comparison',
+    );
     const latest = Math.max(...versions.map((v: { version: number }) => v.version));
-    const def = (await api(admin, 'GET', `/api/admin/processes/department-comparison/versions/${latest}`)).body.definition;
-    expect(def.steps.find((x: { id: string }) => x.id === 'review').fieldPermissions).toEqual({ signer: 'readonly' });
-    expect(def.steps.find((x: { id: string }) => x.id === 'compare').input.orgId).toEqual({ var: 'case.org.id' });
+    const def = (await api(admin, 'GET', `/api/admin/processes/department-comparison/versions/${latest}`))
+      .body.definition;
+    expect(def.steps.find((x: { id: string }) => x.id === 'review').fieldPermissions).toEqual({
+      signer: 'readonly',
+    });
+    expect(def.steps.find((x: { id: string }) => x.id === 'compare').input.orgId).toEqual({
+      var: 'case.org.id',
+    });
     await admin.close();
   });
 
@@ -366,7 +516,13 @@ describe('designers', () => {
     const objection = bundle.forms.find((f: { key: string }) => f.key === 'objection');
     objection.title.zh = '公示异议表（2027 版）';
     await admin.goto(`${base()}/admin`);
-    await admin.getByLabel('政策包文件').setInputFiles({ name: 'pack-2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+    await admin
+      .getByLabel('政策包文件')
+      .setInputFiles({
+        name: 'pack-2027.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(bundle)),
+      });
     await admin.getByText('导入将改变 1 项（运行中的案件仍按原版本办理）').waitFor();
     await admin.getByText('/title/zh').first().waitFor();
     await shot(admin, 'admin-pack-import-1400');
@@ -382,13 +538,17 @@ describe('designers', () => {
     await admin.getByLabel('汇合后下一步').waitFor();
     await admin.locator('[data-step="draft_plan"]').click();
     await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '操作1下一步' }) }).click();
-    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '汇合（结束本分支）' }).waitFor();
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '汇合（结束本分支）' })
+      .waitFor();
     await admin.keyboard.press('Escape');
     // actions: add a 退回 that needs a comment; the SLA escalates to the county leading group
     await admin.getByRole('button', { name: '+ 退回' }).click();
     await admin.getByLabel('操作2退回到').waitFor();
     expect(await admin.getByLabel('操作2必须填写意见').isChecked()).toBe(true);
-    await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '超时升级到角色' }) }).click();
+    await admin
+      .locator('.ant-select', { has: admin.getByRole('combobox', { name: '超时升级到角色' }) })
+      .click();
     await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').first().waitFor();
     await shot(admin, 'process-designer-actions-1400');
     await admin.close();

@@ -18,7 +18,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   execSync('node scripts/ensure-chromium.mjs', { cwd: ROOT, stdio: 'inherit' });
-  if (!existsSync(join(ROOT, 'web/dist/index.html'))) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(join(ROOT, 'web/dist/index.html')))
+    execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
   const dataDir = join(ROOT, '.data', 'e2e');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
@@ -28,8 +29,15 @@ export default async function setup(project: TestProject) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, PORT: String(port), ZX_DATA_DIR: dataDir, ZX_PG_PORT: String(54311 + off), ZX_TEMPORAL_PORT: String(17311 + off), ZX_TEMPORAL_UI_PORT: String(18311 + off),
-      ZX_DAY_SECONDS: process.env.ZX_DAY_SECONDS ?? '2', ZX_DEMO: '1', LOG_LEVEL: 'warn',
+      ...process.env,
+      PORT: String(port),
+      ZX_DATA_DIR: dataDir,
+      ZX_PG_PORT: String(54311 + off),
+      ZX_TEMPORAL_PORT: String(17311 + off),
+      ZX_TEMPORAL_UI_PORT: String(18311 + off),
+      ZX_DAY_SECONDS: process.env.ZX_DAY_SECONDS ?? '2',
+      ZX_DEMO: '1',
+      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -42,7 +42,9 @@ describe('households in the browser', () => {
     await choose(starter, '村', '新河村');
     await starter.getByRole('combobox', { name: '农户', exact: true }).click();
     await starter.getByRole('combobox', { name: '农户', exact: true }).fill('430422196211200713');
-    await starter.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'HH-0014' }).click();
+    await starter
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'HH-0014' })
+      .click();
     const modal = starter.getByRole('dialog');
     await expect.poll(() => modal.getByRole('alert').first().textContent()).toMatch(/当前状态为“监测中”/);
     expect(await modal.locator('#root_name').count()).toBe(0);
@@ -54,8 +56,17 @@ describe('households in the browser', () => {
     const cadre = await as('cadre.xinhe');
     // the designers' browser test may already have published 附件1 with a required 联系电话: fill what the form asks
     const form = (await api(cadre, 'GET', '/api/forms/application')).body.latest;
-    const data = application('HH-0012', form.schema.properties.contactPhone ? { contactPhone: '13907345678' } : {});
-    const open = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: 'v-xinhe', subject: { id: 'HH-0012' }, requestId: 'e2e-open-1', data });
+    const data = application(
+      'HH-0012',
+      form.schema.properties.contactPhone ? { contactPhone: '13907345678' } : {},
+    );
+    const open = await api(cadre, 'POST', '/api/cases', {
+      process: 'identification',
+      org: 'v-xinhe',
+      subject: { id: 'HH-0012' },
+      requestId: 'e2e-open-1',
+      data,
+    });
     expect(open.status, JSON.stringify(open.body)).toBe(201);
     await cadre.getByRole('button', { name: /发\s*起/ }).click();
     await choose(cadre, '流程', '防止返贫监测对象识别');

@@ -25,8 +25,6 @@ async function as(username: string, width = 1280): Promise<Page> {
   return page;
 }
 
-
-
 async function openTaskFromInbox(page: Page, caseTitle: string) {
   await page.goto(`${base()}/`);
   const row = page.locator('.ant-list-item', { hasText: caseTitle }).first();
@@ -45,16 +43,21 @@ async function startCase(page: Page, villageName: string, hid: string) {
   await modal.locator('#root_name').waitFor();
   // the address comes prefilled down to the village; the cadre picks the group in the region cascader
   await modal.getByLabel('家庭住址').click();
-  await page.locator('.ant-cascader-menu-item', { hasText: new RegExp(`^${villageName}第一村民小组$`) }).click();
+  await page
+    .locator('.ant-cascader-menu-item', { hasText: new RegExp(`^${villageName}第一村民小组$`) })
+    .click();
   await modal.locator('.ant-cascader', { hasText: `${villageName}第一村民小组` }).waitFor();
   await modal.locator('#root_channel').click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '农户自主申报' }).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '农户自主申报' })
+    .click();
   await modal.getByLabel('⑥因病').check();
   // 代为申报人姓名 and 其他风险说明 appear only when they apply (display conditions of 附件1)
   expect(await modal.locator('#root_filerName').count()).toBe(0);
   expect(await modal.locator('#root_otherRisk').count()).toBe(0);
   // the designers' browser test may already have published 附件1 with a required 联系电话: fill what the form asks
-  if (await modal.locator('#root_contactPhone').count()) await modal.locator('#root_contactPhone').fill('13907345678');
+  if (await modal.locator('#root_contactPhone').count())
+    await modal.locator('#root_contactPhone').fill('13907345678');
   await modal.locator('#root_statement').fill('户主患病住院，医疗支出大');
   return modal;
 }
@@ -108,7 +111,19 @@ describe('identification in the browser', () => {
     const secretary = await as(p.secretary);
     const reviewTask = await openTaskFromInbox(secretary, '防止返贫监测对象识别');
     await api(secretary, 'POST', `/api/tasks/${reviewTask}/draft`, {
-      data: { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '逐户评议，同意纳入' },
+      data: {
+        meetingDate: '2026-11-25',
+        attendees: [
+          { name: '甲', role: '驻村干部' },
+          { name: '乙', role: '村两委' },
+          { name: '丙', role: '党员代表' },
+        ],
+        votesFor: 3,
+        votesAgainst: 0,
+        votesAbstain: 0,
+        result: 'passed',
+        minutes: '逐户评议，同意纳入',
+      },
     });
     await secretary.reload();
     await secretary.getByRole('button', { name: '评议通过' }).click();
@@ -131,7 +146,13 @@ describe('identification in the browser', () => {
 
     // after the 7-day window (14 s here) the objection reaches the investigation task
     await expect
-      .poll(async () => (await api(cadre, 'GET', '/api/tasks?view=todo')).body.items.map((t: { step_id: string }) => t.step_id), { timeout: 60_000, interval: 1000 })
+      .poll(
+        async () =>
+          (await api(cadre, 'GET', '/api/tasks?view=todo')).body.items.map(
+            (t: { step_id: string }) => t.step_id,
+          ),
+        { timeout: 60_000, interval: 1000 },
+      )
       .toContain('investigate');
     await phone.getByPlaceholder('回执号').fill(receipt);
     await phone.getByRole('button', { name: /查\s*询/ }).click();
@@ -158,20 +179,55 @@ describe('identification in the browser', () => {
     const caseId = cadre.url().split('/cases/')[1];
     const task = async (page: Page, step: string) => {
       let id: string | undefined;
-      await expect.poll(async () => {
-        id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find((t: { case_id: string; step_id: string }) => t.case_id === caseId && t.step_id === step)?.task_id;
-        return id;
-      }, { timeout: 60_000, interval: 500 }).toBeTruthy();
+      await expect
+        .poll(
+          async () => {
+            id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find(
+              (t: { case_id: string; step_id: string }) => t.case_id === caseId && t.step_id === step,
+            )?.task_id;
+            return id;
+          },
+          { timeout: 60_000, interval: 500 },
+        )
+        .toBeTruthy();
       return id!;
     };
     for (const v of p.verifiers) {
       const page = await as(v);
-      expect((await api(page, 'POST', `/api/tasks/${await task(page, 'verify')}/complete`, { requestId: `${v}-1`, action: 'submit', data: collection(hid) })).status).toBe(200);
+      expect(
+        (
+          await api(page, 'POST', `/api/tasks/${await task(page, 'verify')}/complete`, {
+            requestId: `${v}-1`,
+            action: 'submit',
+            data: collection(hid),
+          })
+        ).status,
+      ).toBe(200);
       await page.close();
     }
-    const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '通过' };
+    const review = {
+      meetingDate: '2026-11-25',
+      attendees: [
+        { name: '甲', role: '干部' },
+        { name: '乙', role: '两委' },
+        { name: '丙', role: '代表' },
+      ],
+      votesFor: 3,
+      votesAgainst: 0,
+      votesAbstain: 0,
+      result: 'passed',
+      minutes: '通过',
+    };
     const secretary = await as(p.secretary);
-    expect((await api(secretary, 'POST', `/api/tasks/${await task(secretary, 'village_review')}/complete`, { requestId: 'vr', action: 'approve', data: review })).status).toBe(200);
+    expect(
+      (
+        await api(secretary, 'POST', `/api/tasks/${await task(secretary, 'village_review')}/complete`, {
+          requestId: 'vr',
+          action: 'approve',
+          data: review,
+        })
+      ).status,
+    ).toBe(200);
     await secretary.close();
 
     // the township reviewer returns it, in the browser, with a comment
@@ -180,17 +236,24 @@ describe('identification in the browser', () => {
     await sec.goto(`${base()}/tasks/${tid}`);
     await sec.getByLabel('办理意见').fill('家庭收入数据与部门数据不符，请复核');
     await sec.getByRole('combobox', { name: '退回到', exact: true }).click();
-    await sec.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '入户核实' }).click();
+    await sec
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '入户核实' })
+      .click();
     await shot(sec, 'task-return-375');
     await sec.getByRole('button', { name: /^退\s*回$/ }).click();
     // the confirmation says who does it next
-    await sec.locator('.ant-modal-confirm', { hasText: '退回后由“入户核实（附件2）”重新办理' }).getByRole('button', { name: /确\s*认/ }).click();
+    await sec
+      .locator('.ant-modal-confirm', { hasText: '退回后由“入户核实（附件2）”重新办理' })
+      .getByRole('button', { name: /确\s*认/ })
+      .click();
     await sec.waitForURL(`${base()}/`);
 
     const verifier = await as(p.verifiers[0]);
     const again = await task(verifier, 'verify');
     await verifier.goto(`${base()}/tasks/${again}`);
-    await expect.poll(() => verifier.locator('.ant-alert').first().textContent()).toContain('家庭收入数据与部门数据不符，请复核');
+    await expect
+      .poll(() => verifier.locator('.ant-alert').first().textContent())
+      .toContain('家庭收入数据与部门数据不符，请复核');
     await shot(verifier, 'task-returned-1280');
     for (const pg of [sec, verifier, cadre]) await pg.close();
   });

@@ -31,7 +31,9 @@ describe('users, roles and the audit log', () => {
     await shot(sec, 'security-users-1280');
     await sec.getByRole('button', { name: '保 存' }).click();
     await sec.getByText('已保存；该用户需重新登录').waitFor();
-    await expect.poll(async () => (await row.textContent()) ?? '').toContain('村（居）两委成员/驻村工作队 · 新河村');
+    await expect
+      .poll(async () => (await row.textContent()) ?? '')
+      .toContain('村（居）两委成员/驻村工作队 · 新河村');
     const me = await api(sec, 'GET', '/api/admin/users?org=v-xinhe&role=village_cadre');
     expect(me.body.items.map((u: { username: string }) => u.username)).toContain('contact.xinhe');
 

@@ -40,7 +40,9 @@ async function taskOf(page: Page, step: string): Promise<string> {
   await expect
     .poll(
       async () => {
-        id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find((t: { case_id: string; step_id: string }) => t.case_id === caseId && t.step_id === step)?.task_id;
+        id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find(
+          (t: { case_id: string; step_id: string }) => t.case_id === caseId && t.step_id === step,
+        )?.task_id;
         return id;
       },
       { timeout: 60_000, interval: 500 },
@@ -52,7 +54,11 @@ async function taskOf(page: Page, step: string): Promise<string> {
 /** nothing wider than the screen, and no label cut off (its text needs no more room than it has) */
 async function fitsThePhone(page: Page) {
   return page.evaluate(() => {
-    const clipped = [...document.querySelectorAll<HTMLElement>('.ant-form-item-label > label, .ant-descriptions-item-label, .ant-card-head-title')]
+    const clipped = [
+      ...document.querySelectorAll<HTMLElement>(
+        '.ant-form-item-label > label, .ant-descriptions-item-label, .ant-card-head-title',
+      ),
+    ]
       .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
       .map((el) => `${el.textContent} (${el.scrollWidth} > ${el.clientWidth})`);
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, clipped };
@@ -65,7 +71,13 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     // the designers' browser test may already have published 附件1 with a required 联系电话: fill what the form asks
     const form = (await api(cadre, 'GET', '/api/forms/application')).body.latest;
     const data = application(HID, form.schema.properties.contactPhone ? { contactPhone: '13907345678' } : {});
-    const started = await api(cadre, 'POST', '/api/cases', { process: 'identification', org: people.village, subject: { id: HID }, data, requestId: `staff-${Date.now()}` });
+    const started = await api(cadre, 'POST', '/api/cases', {
+      process: 'identification',
+      org: people.village,
+      subject: { id: HID },
+      data,
+      requestId: `staff-${Date.now()}`,
+    });
     expect(started.status, JSON.stringify(started.body)).toBeLessThan(300);
     caseId = started.body.id;
     await cadre.close();
@@ -78,7 +90,8 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     await verifier.getByRole('tab', { name: /附件1/ }).waitFor();
 
     // one member typed by hand with a labelled button, incomes typed: the derived fields follow at once
-    if ((await verifier.locator('#root_members_0_A5').count()) === 0) await verifier.getByRole('button', { name: '添加家庭成员' }).first().click();
+    if ((await verifier.locator('#root_members_0_A5').count()) === 0)
+      await verifier.getByRole('button', { name: '添加家庭成员' }).first().click();
     await verifier.locator('#root_members_0_A5').fill('谭建华');
     // the registry's members come prefilled: leave this member's 身份证号 empty, as a tired clerk might
     await verifier.locator('#root_members_0_A7').fill('');
@@ -89,7 +102,9 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     await verifier.locator('#root_A32').fill('800');
     await expect.poll(() => verifier.locator('#root_A33').inputValue()).toBe('15400');
     const members = await verifier.locator('.zx-array-card').count();
-    await expect.poll(() => verifier.locator('#root_A34').inputValue()).toBe(String(Math.round((15400 / members) * 100) / 100));
+    await expect
+      .poll(() => verifier.locator('#root_A34').inputValue())
+      .toBe(String(Math.round((15400 / members) * 100) / 100));
     // a member is a card with its own labelled 删除 button (no icon-only bar), a select has no empty first option
     await verifier.locator('.zx-array-card').first().getByRole('button', { name: /删除/ }).waitFor();
     await verifier.locator('#root_members_0_A8').click();
@@ -103,7 +118,9 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     await summary.waitFor();
     expect(await verifier.locator('.ant-form-item-has-error').count()).toBeGreaterThan(3);
     // the member's own 身份证号 item (the innermost marked item around the input) says what is missing
-    const idError = verifier.locator('.ant-form-item-has-error', { has: verifier.locator('#root_members_0_A7') }).last();
+    const idError = verifier
+      .locator('.ant-form-item-has-error', { has: verifier.locator('#root_members_0_A7') })
+      .last();
     expect(await idError.locator('.ant-form-item-explain').first().textContent()).toMatch(/身份证/);
     expect(await verifier.locator('#root_A28').inputValue()).toBe('12000');
     expect(await verifier.locator('#root_members_0_A5').inputValue()).toBe('谭建华');
@@ -112,7 +129,11 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     await shot(verifier, 'staff-collection-errors-1280');
 
     // reload: the draft comes back (and reaches the server for another device)
-    await expect.poll(async () => (await api(verifier, 'GET', `/api/tasks/${taskId}`)).body.task.draft?.A28, { timeout: 15_000 }).toBe(12000);
+    await expect
+      .poll(async () => (await api(verifier, 'GET', `/api/tasks/${taskId}`)).body.task.draft?.A28, {
+        timeout: 15_000,
+      })
+      .toBe(12000);
     await verifier.reload();
     await verifier.getByText('已恢复上次未提交的填写内容').waitFor();
     expect(await verifier.locator('#root_A28').inputValue()).toBe('12000');
@@ -150,13 +171,21 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     for (const v of people.verifiers) {
       const pg = await as(v);
       const verifyTask = await taskOf(pg, 'verify');
-      const r = await api(pg, 'POST', `/api/tasks/${verifyTask}/complete`, { requestId: `${caseId}-${v}`, action: 'submit', data: collection(HID) });
+      const r = await api(pg, 'POST', `/api/tasks/${verifyTask}/complete`, {
+        requestId: `${caseId}-${v}`,
+        action: 'submit',
+        data: collection(HID),
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       if (v === people.verifiers[0]) {
         // 会签: once signed the task leaves my 待办 and shows under 已办 with its progress
-        const todo = (await api(pg, 'GET', '/api/tasks?view=todo')).body.items.map((t: { task_id: string }) => t.task_id);
+        const todo = (await api(pg, 'GET', '/api/tasks?view=todo')).body.items.map(
+          (t: { task_id: string }) => t.task_id,
+        );
         expect(todo).not.toContain(verifyTask);
-        const done = (await api(pg, 'GET', '/api/tasks?view=done')).body.items.find((t: { task_id: string }) => t.task_id === verifyTask);
+        const done = (await api(pg, 'GET', '/api/tasks?view=done')).body.items.find(
+          (t: { task_id: string }) => t.task_id === verifyTask,
+        );
         expect(done).toMatchObject({ task_status: 'open', min_signers: 2, signed_count: 1 });
         await pg.goto(`${base()}/`);
         await pg.getByRole('tab', { name: /已办/ }).click();
@@ -168,14 +197,40 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     const cadre = await as(people.cadre);
     // the village branch secretary signs the village review (附件3)
     const secretary = await as(people.secretary);
-    const review = { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '逐户评议，同意纳入' };
-    expect((await api(secretary, 'POST', `/api/tasks/${await taskOf(secretary, 'village_review')}/complete`, { requestId: `${caseId}-vr`, action: 'approve', data: review })).status).toBe(200);
+    const review = {
+      meetingDate: '2026-11-25',
+      attendees: [
+        { name: '甲', role: '驻村干部' },
+        { name: '乙', role: '村两委' },
+        { name: '丙', role: '党员代表' },
+      ],
+      votesFor: 3,
+      votesAgainst: 0,
+      votesAbstain: 0,
+      result: 'passed',
+      minutes: '逐户评议，同意纳入',
+    };
+    expect(
+      (
+        await api(secretary, 'POST', `/api/tasks/${await taskOf(secretary, 'village_review')}/complete`, {
+          requestId: `${caseId}-vr`,
+          action: 'approve',
+          data: review,
+        })
+      ).status,
+    ).toBe(200);
     await secretary.close();
 
     // an objection during the notice; the investigation opens with its text and receipt
     let noticeId: string | undefined;
-    await expect.poll(async () => (noticeId = (await api(cadre, 'GET', `/api/cases/${caseId}`)).body.notices[0]?.id), { timeout: 30_000 }).toBeTruthy();
-    const filed = await api(cadre, 'POST', `/api/public/notices/${noticeId}/objections`, { content: '该户长子在县城有稳定工作，请核实' });
+    await expect
+      .poll(async () => (noticeId = (await api(cadre, 'GET', `/api/cases/${caseId}`)).body.notices[0]?.id), {
+        timeout: 30_000,
+      })
+      .toBeTruthy();
+    const filed = await api(cadre, 'POST', `/api/public/notices/${noticeId}/objections`, {
+      content: '该户长子在县城有稳定工作，请核实',
+    });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const receipt = filed.body.receipt as string;
     const inv = await taskOf(cadre, 'investigate');
@@ -186,7 +241,16 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     expect(await objections.textContent()).toContain('该户长子在县城有稳定工作，请核实');
     await shot(cadre, 'staff-investigation-1280');
     const found = { findings: '经核实其长子为临时务工', outcome: 'unfounded', investigators: '李、王' };
-    expect((await api(cadre, 'POST', `/api/tasks/${inv}/complete`, { requestId: `${caseId}-inv`, action: 'unfounded', comment: '异议不成立', data: found })).status).toBe(200);
+    expect(
+      (
+        await api(cadre, 'POST', `/api/tasks/${inv}/complete`, {
+          requestId: `${caseId}-inv`,
+          action: 'unfounded',
+          comment: '异议不成立',
+          data: found,
+        })
+      ).status,
+    ).toBe(200);
 
     // the township reviewer decides with 附件1, 附件2 and the minutes beside the opinion form
     const sec = await as(people.township_reviewers[0]);
@@ -212,7 +276,11 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     expect(await sec.locator('#root_opinion').inputValue()).toBe('同意上报');
     for (const u of people.township_reviewers) {
       const pg = u === people.township_reviewers[0] ? sec : await as(u);
-      const r = await api(pg, 'POST', `/api/tasks/${await taskOf(pg, 'township_review')}/complete`, { requestId: `${caseId}-${u}`, action: 'approve', data: { opinion: '同意', signer: u, signDate: '2026-12-05' } });
+      const r = await api(pg, 'POST', `/api/tasks/${await taskOf(pg, 'township_review')}/complete`, {
+        requestId: `${caseId}-${u}`,
+        action: 'approve',
+        data: { opinion: '同意', signer: u, signDate: '2026-12-05' },
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       if (pg !== sec) await pg.close();
     }
@@ -224,15 +292,26 @@ describe('a task page that never loses what was typed and fits a phone', () => {
       const current: string[] = (await api(bureau, 'GET', `/api/cases/${caseId}`)).body.progress.current;
       if (current.includes('county_approval')) break;
       for (const pg of [sec, extra]) {
-        const mine = (await api(pg, 'GET', '/api/tasks?view=todo')).body.items.filter((t: { case_id: string; step_id: string }) => t.case_id === caseId && !['county_approval', 'county_compare'].includes(t.step_id));
-        for (const t of mine) await api(pg, 'POST', `/api/tasks/${t.task_id}/complete`, { requestId: `${t.task_id}-extra`, action: 'approve', data: { opinion: '同意', signer: '复审', signDate: '2026-12-05' } });
+        const mine = (await api(pg, 'GET', '/api/tasks?view=todo')).body.items.filter(
+          (t: { case_id: string; step_id: string }) =>
+            t.case_id === caseId && !['county_approval', 'county_compare'].includes(t.step_id),
+        );
+        for (const t of mine)
+          await api(pg, 'POST', `/api/tasks/${t.task_id}/complete`, {
+            requestId: `${t.task_id}-extra`,
+            action: 'approve',
+            data: { opinion: '同意', signer: '复审', signDate: '2026-12-05' },
+          });
       }
       await bureau.waitForTimeout(1000);
     }
     await extra.close();
     const county = await taskOf(bureau, 'county_approval');
     const opened = (await api(bureau, 'GET', `/api/tasks/${county}`)).body;
-    const hitDecisions = (opened.initialData.hitDecisions ?? []).map((x: Record<string, unknown>) => ({ ...x, decision: 'confirmed' }));
+    const hitDecisions = (opened.initialData.hitDecisions ?? []).map((x: Record<string, unknown>) => ({
+      ...x,
+      decision: 'confirmed',
+    }));
     const approval = {
       verification: { opinion: '经入户核实情况属实', signer: '王核实', date: '2026-11-26' },
       villageReview: { opinion: '村级评议通过', signer: '李书记', date: '2026-11-27' },
@@ -241,9 +320,17 @@ describe('a task page that never loses what was typed and fits a phone', () => {
       monitoringType: '2',
       hitDecisions,
     };
-    const done = await api(bureau, 'POST', `/api/tasks/${county}/complete`, { requestId: `${caseId}-county`, action: 'approve', data: approval });
+    const done = await api(bureau, 'POST', `/api/tasks/${county}/complete`, {
+      requestId: `${caseId}-county`,
+      action: 'approve',
+      data: approval,
+    });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
-    await expect.poll(async () => (await api(bureau, 'GET', `/api/cases/${caseId}`)).body.case.status, { timeout: 60_000 }).toBe('approved');
+    await expect
+      .poll(async () => (await api(bureau, 'GET', `/api/cases/${caseId}`)).body.case.status, {
+        timeout: 60_000,
+      })
+      .toBe('approved');
 
     // no raw code on any page of the finished case, its print views or its PDF
     const leaks: string[] = [];
@@ -254,14 +341,21 @@ describe('a task page that never loses what was typed and fits a phone', () => {
       ['case', `/cases/${caseId}`],
       ['county task', `/tasks/${county}`],
       ['household', `/households/${HID}`],
-      ...['application', 'collection', 'democratic-review', 'identification-approval'].map((k) => [`print ${k}`, `/cases/${caseId}/print/${k}`] as [string, string]),
+      ...['application', 'collection', 'democratic-review', 'identification-approval'].map(
+        (k) => [`print ${k}`, `/cases/${caseId}/print/${k}`] as [string, string],
+      ),
     ];
     for (const [name, path] of pages) {
       await bureau.goto(`${base()}${path}`);
       await bureau.waitForLoadState('networkidle');
-      await bureau.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' }).catch(() => {});
+      await bureau
+        .locator('.ant-spin-spinning')
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => {});
       scan(name, await leafTexts(bureau));
-      if (name === 'county task' || name === 'print identification-approval') await shot(bureau, `staff-${name.replace(/ /g, '-')}-1280`);
+      if (name === 'county task' || name === 'print identification-approval')
+        await shot(bureau, `staff-${name.replace(/ /g, '-')}-1280`);
     }
     const pdf = await bureau.evaluate(async (p) => {
       const r = await fetch(p);
@@ -276,19 +370,48 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     await shot(bureau, 'staff-cases-1280');
     const today = new Date().toISOString().slice(0, 10);
     const sheet = async (query: string) => {
-      const bytes = await bureau.evaluate(async (p) => [...new Uint8Array(await (await fetch(p)).arrayBuffer())], `/api/cases/export.xlsx?${query}`);
+      const bytes = await bureau.evaluate(
+        async (p) => [...new Uint8Array(await (await fetch(p)).arrayBuffer())],
+        `/api/cases/export.xlsx?${query}`,
+      );
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(Uint8Array.from(bytes).buffer);
       const ws = wb.worksheets[0];
       const rows: string[][] = [];
-      ws.eachRow((row) => rows.push(Array.from(row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+      ws.eachRow((row) =>
+        rows.push(
+          Array.from(row.values as unknown[])
+            .slice(1)
+            .map((v) => String(v ?? '')),
+        ),
+      );
       return rows;
     };
     const approved = await sheet(`org=${people.village}&status=approved&from=2020-01-01&to=${today}`);
-    expect(approved[0]).toEqual(['案件编号', '案件', '事项', '地区', '对象', '身份证号', '状态', '当前环节', '是否超期', '发起时间', '办结时间']);
+    expect(approved[0]).toEqual([
+      '案件编号',
+      '案件',
+      '事项',
+      '地区',
+      '对象',
+      '身份证号',
+      '状态',
+      '当前环节',
+      '是否超期',
+      '发起时间',
+      '办结时间',
+    ]);
     const row = approved.find((r) => r[0] === caseId)!;
     expect(row, 'the finished case is exported').toBeTruthy();
-    expect(row.slice(2, 9)).toEqual(['防止返贫监测对象识别', '双桥村', household(HID).headName, `${household(HID).headIdNumber.slice(0, 6)}********${household(HID).headIdNumber.slice(-4)}`, '已通过', '', '否']);
+    expect(row.slice(2, 9)).toEqual([
+      '防止返贫监测对象识别',
+      '双桥村',
+      household(HID).headName,
+      `${household(HID).headIdNumber.slice(0, 6)}********${household(HID).headIdNumber.slice(-4)}`,
+      '已通过',
+      '',
+      '否',
+    ]);
     expect(approved.slice(1).every((r) => r[6] === '已通过')).toBe(true);
     expect(JSON.stringify(approved)).not.toContain(household(HID).headIdNumber);
     expect((await sheet('status=approved&overdue=1')).some((r) => r[0] === caseId)).toBe(false);
@@ -304,7 +427,8 @@ async function leafTexts(page: Page): Promise<string> {
   return page.evaluate(() => {
     const out: string[] = [];
     for (const el of document.querySelectorAll('body *')) {
-      if (el.children.length === 0 && !['SCRIPT', 'STYLE'].includes(el.tagName)) out.push((el.textContent ?? '').trim());
+      if (el.children.length === 0 && !['SCRIPT', 'STYLE'].includes(el.tagName))
+        out.push((el.textContent ?? '').trim());
       if (el instanceof HTMLInputElement && el.type !== 'hidden' && el.value) out.push(el.value.trim());
     }
     return out.filter(Boolean).join('\n');
@@ -315,7 +439,8 @@ async function pdfText(data: Uint8Array): Promise<string> {
   const doc = await getDocument({ data, useSystemFonts: false }).promise;
   const lines: string[] = [];
   for (let i = 1; i <= doc.numPages; i++) {
-    for (const it of (await (await doc.getPage(i)).getTextContent()).items) if ('str' in it) lines.push(it.str.trim());
+    for (const it of (await (await doc.getPage(i)).getTextContent()).items)
+      if ('str' in it) lines.push(it.str.trim());
   }
   return lines.filter(Boolean).join('\n');
 }
@@ -329,21 +454,34 @@ const PACK = join(ROOT, 'forms/packs/hunan');
 const CODES = (() => {
   const codes = new Set<string>();
   for (const f of readdirSync(join(PACK, 'codelists'))) {
-    const walk = (items: { code: string; children?: unknown[] }[]) => items.forEach((i) => (codes.add(i.code), i.children && walk(i.children as never)));
+    const walk = (items: { code: string; children?: unknown[] }[]) =>
+      items.forEach((i) => (codes.add(i.code), i.children && walk(i.children as never)));
     walk(JSON.parse(readFileSync(join(PACK, 'codelists', f), 'utf8')).items);
   }
-  for (const f of ['application', 'collection', 'democratic-review', 'investigation', 'opinion', 'identification-approval']) {
+  for (const f of [
+    'application',
+    'collection',
+    'democratic-review',
+    'investigation',
+    'opinion',
+    'identification-approval',
+  ]) {
     const walk = (n: unknown): void => {
       if (Array.isArray(n)) n.forEach(walk);
       else if (n && typeof n === 'object') {
         const o = n as Record<string, unknown>;
-        if (Array.isArray(o.oneOf)) for (const c of o.oneOf as { const?: unknown }[]) if (typeof c.const === 'string') codes.add(c.const);
+        if (Array.isArray(o.oneOf))
+          for (const c of o.oneOf as { const?: unknown }[])
+            if (typeof c.const === 'string') codes.add(c.const);
         Object.values(o).forEach(walk);
       }
     };
     walk(JSON.parse(readFileSync(join(PACK, 'forms', `${f}.json`), 'utf8')).schema);
   }
-  for (const r of readFileSync(join(PACK, 'demo/department-records.csv'), 'utf8').trim().split('\n').slice(1)) r.split(',').slice(0, 2).forEach((c) => codes.add(c));
+  for (const r of readFileSync(join(PACK, 'demo/department-records.csv'), 'utf8').trim().split('\n').slice(1))
+    r.split(',')
+      .slice(0, 2)
+      .forEach((c) => codes.add(c));
   return [...codes];
 })();
 

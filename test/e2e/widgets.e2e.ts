@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 // a 2×2 red PNG
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('photo, signature and region controls', () => {
   it('uploads a photo, saves a drawn signature and picks an address down to the village group', async () => {
@@ -30,10 +33,14 @@ describe('photo, signature and region controls', () => {
     await page.getByRole('tab', { name: '预览' }).click();
 
     // photo: the camera input takes a picture; a thumbnail served back by the API appears
-    await page.getByLabel('现场照片：拍照或选择图片').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: PNG });
+    await page
+      .getByLabel('现场照片：拍照或选择图片')
+      .setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: PNG });
     const thumb = page.getByRole('img', { name: '照片1' });
     await thumb.waitFor();
-    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
 
     // signature: draw a stroke, confirm; the saved PNG is shown
     const pad = page.getByLabel('农户签字确认（手写）：在此处手写签名');
@@ -57,7 +64,11 @@ describe('photo, signature and region controls', () => {
     await shot(page, 'widgets-preview-1400');
 
     // the stored photo is an attachment id, not the picture itself; a stranger's id is refused
-    const ids = await page.evaluate(() => [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')).filter((s) => s?.startsWith('/api/attachments/')));
+    const ids = await page.evaluate(() =>
+      [...document.querySelectorAll('img')]
+        .map((i) => i.getAttribute('src'))
+        .filter((s) => s?.startsWith('/api/attachments/')),
+    );
     expect(ids).toHaveLength(2);
     for (const src of ids) expect(src).toMatch(/^\/api\/attachments\/att_[0-9a-f]{32}$/);
     const bogus = await api(page, 'GET', '/api/attachments/att_00000000000000000000000000000000');

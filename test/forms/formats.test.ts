@@ -1,19 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { idCheckDigit, parseDisabilityCert, parseResidentId, checkIdOrDisability, maskId, maskPhone, isMoney, isHalfMonths } from '../../forms/formats.js';
+import {
+  idCheckDigit,
+  parseDisabilityCert,
+  parseResidentId,
+  checkIdOrDisability,
+  maskId,
+  maskPhone,
+  isMoney,
+  isHalfMonths,
+} from '../../forms/formats.js';
 
 /** Build a valid ID from region + birth date + sequence (the check digit computed). */
-const make = (region: string, birth: string, seq: string) => `${region}${birth}${seq}${idCheckDigit(region + birth + seq)}`;
+const make = (region: string, birth: string, seq: string) =>
+  `${region}${birth}${seq}${idCheckDigit(region + birth + seq)}`;
 const withCheck = (id17: string, check: string) => id17 + check;
 
 const VALID = [
-  make('430422', '19800101', '001'), make('430422', '19750615', '002'), make('430422', '20010229'.replace('0229', '0228'), '013'),
-  make('110101', '19491001', '005'), make('430421', '20000229', '021'), make('440305', '19991231', '998'), make('510107', '19630704', '347'),
-  make('430422', '19900101', '123'), make('650102', '20101010', '246'), make('820000', '19880808', '888'),
+  make('430422', '19800101', '001'),
+  make('430422', '19750615', '002'),
+  make('430422', '20010229'.replace('0229', '0228'), '013'),
+  make('110101', '19491001', '005'),
+  make('430421', '20000229', '021'),
+  make('440305', '19991231', '998'),
+  make('510107', '19630704', '347'),
+  make('430422', '19900101', '123'),
+  make('650102', '20101010', '246'),
+  make('820000', '19880808', '888'),
 ];
 // an ID whose check digit is X, in both cases
 const X17 = (() => {
   for (let s = 0; s < 1000; s++) {
-    const id17 = `430422198802${String(s % 28 + 1).padStart(2, '0')}${String(s).padStart(3, '0')}`;
+    const id17 = `430422198802${String((s % 28) + 1).padStart(2, '0')}${String(s).padStart(3, '0')}`;
     if (idCheckDigit(id17) === 'X') return id17;
   }
   throw new Error('no X id');
@@ -30,13 +47,21 @@ describe('resident ID (GB 11643)', () => {
   });
 
   it('reads the birth date and the sex (odd 17th digit = male)', () => {
-    expect(parseResidentId(make('430422', '19800101', '001'))).toMatchObject({ birthDate: '1980-01-01', sex: 'male', region: '430422' });
+    expect(parseResidentId(make('430422', '19800101', '001'))).toMatchObject({
+      birthDate: '1980-01-01',
+      sex: 'male',
+      region: '430422',
+    });
     expect(parseResidentId(make('430422', '19800101', '002'))).toMatchObject({ sex: 'female' });
   });
 
   const BAD: [string, string, RegExp][] = [
     ['wrong check digit', withCheck(VALID[0].slice(0, 17), VALID[0][17] === '1' ? '2' : '1'), /校验位错误/],
-    ['check digit X where a digit belongs', withCheck(VALID[1].slice(0, 17), VALID[1][17] === 'X' ? '0' : 'X'), /校验位错误/],
+    [
+      'check digit X where a digit belongs',
+      withCheck(VALID[1].slice(0, 17), VALID[1][17] === 'X' ? '0' : 'X'),
+      /校验位错误/,
+    ],
     ['30 February', make('430422', '19990230', '001'), /出生日期无效/],
     ['month 13', make('430422', '19991301', '001'), /出生日期无效/],
     ['born in the future', make('430422', '20991231', '001'), /出生日期无效/],
@@ -61,8 +86,13 @@ describe('resident ID (GB 11643)', () => {
 describe('disability certificate (20 characters)', () => {
   const id = VALID[0];
   it.each([
-    [`${id}11`, true], [`${id}74`, true], [`${id}31`, true],
-    [`${id}81`, false], [`${id}05`, false], [`${id}15`, false], [`${id}1`, false],
+    [`${id}11`, true],
+    [`${id}74`, true],
+    [`${id}31`, true],
+    [`${id}81`, false],
+    [`${id}05`, false],
+    [`${id}15`, false],
+    [`${id}1`, false],
     [`${withCheck(id.slice(0, 17), id[17] === '1' ? '2' : '1')}11`, false],
   ])('%s → %s', (cert, ok) => {
     expect(parseDisabilityCert(cert).valid).toBe(ok);

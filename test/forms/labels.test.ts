@@ -7,8 +7,14 @@ import type { FormDocument } from '../../forms/validate.js';
 import { ROOT } from '../../server/config.js';
 
 const pack = join(ROOT, 'forms/packs/hunan');
-const lists: CodeList[] = readdirSync(join(pack, 'codelists')).map((f) => JSON.parse(readFileSync(join(pack, 'codelists', f), 'utf8')));
-const form = (key: string) => resolveCodeLists(JSON.parse(readFileSync(join(pack, 'forms', `${key}.json`), 'utf8')) as FormDocument, lists);
+const lists: CodeList[] = readdirSync(join(pack, 'codelists')).map((f) =>
+  JSON.parse(readFileSync(join(pack, 'codelists', f), 'utf8')),
+);
+const form = (key: string) =>
+  resolveCodeLists(
+    JSON.parse(readFileSync(join(pack, 'forms', `${key}.json`), 'utf8')) as FormDocument,
+    lists,
+  );
 
 describe('codes are shown by their labels', () => {
   it('shows a department-data hit on 附件3 as 民政部门 / 低保, not civil_affairs / dibao', () => {

@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 
 const counts = async () =>
-  (await app.tdb.db.query(`SELECT (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM tasks)::int AS tasks, (SELECT count(*) FROM task_actions)::int AS actions`)).rows[0];
+  (
+    await app.tdb.db.query(
+      `SELECT (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM tasks)::int AS tasks, (SELECT count(*) FROM task_actions)::int AS actions`,
+    )
+  ).rows[0];
 
 describe('health and contract', () => {
   it('reports PostgreSQL and Temporal as ok', async () => {
@@ -47,9 +51,17 @@ describe('login', () => {
   });
 
   it('refuses a write without the CSRF token', async () => {
-    const login = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'cadre.zhushan', password: 'zhenxing' }) });
+    const login = await fetch(`${app.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'cadre.zhushan', password: 'zhenxing' }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-    const r = await fetch(`${app.url}/api/cases`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    const r = await fetch(`${app.url}/api/cases`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(r.status).toBe(403);
   });
 });
@@ -59,8 +71,17 @@ describe('bad input changes nothing', () => {
     const cadre = await app.as('cadre.zhushan');
     const before = await counts();
     expect((await cadre.post('/api/cases', undefined, { raw: '{"process": ' })).status).toBe(400);
-    expect((await cadre.post('/api/cases', undefined, { raw: JSON.stringify({ pad: 'x'.repeat(3_000_000) }) })).status).toBe(413);
-    const r = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0001' }, requestId: 'bad-1', data: application('HH-0001', { idNumber: '430422199902301234', pledge: false }) });
+    expect(
+      (await cadre.post('/api/cases', undefined, { raw: JSON.stringify({ pad: 'x'.repeat(3_000_000) }) }))
+        .status,
+    ).toBe(413);
+    const r = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0001' },
+      requestId: 'bad-1',
+      data: application('HH-0001', { idNumber: '430422199902301234', pledge: false }),
+    });
     expect(r.status).toBe(422);
     expect(r.body.errors).toEqual(
       expect.arrayContaining([
@@ -69,7 +90,10 @@ describe('bad input changes nothing', () => {
       ]),
     );
     expect(await counts()).toEqual(before);
-    expect((await app.tdb.db.query(`SELECT active_case_id FROM households WHERE id = 'HH-0001'`)).rows[0].active_case_id).toBeNull();
+    expect(
+      (await app.tdb.db.query(`SELECT active_case_id FROM households WHERE id = 'HH-0001'`)).rows[0]
+        .active_case_id,
+    ).toBeNull();
   });
 
   it('answers an unknown endpoint with a 404 problem, not HTML', async () => {
@@ -82,7 +106,13 @@ describe('bad input changes nothing', () => {
 describe('cases and tasks', () => {
   it('starts a case once per request id and refuses a second active case for the household', async () => {
     const cadre = await app.as('cadre.zhushan');
-    const body = { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0001' }, requestId: 'start-1', data: application('HH-0001') };
+    const body = {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0001' },
+      requestId: 'start-1',
+      data: application('HH-0001'),
+    };
     const first = await cadre.post('/api/cases', body);
     expect(first.status).toBe(201);
     expect(first.body.current_steps.map((s: { id: string }) => s.id)).toEqual(['verify']);
@@ -100,21 +130,47 @@ describe('cases and tasks', () => {
 
   it('keeps cases of other villages out of sight and out of reach', async () => {
     const cadre = await app.as('cadre.zhushan');
-    const started = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0002' }, requestId: 'start-3', data: application('HH-0002') });
+    const started = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0002' },
+      requestId: 'start-3',
+      data: application('HH-0002'),
+    });
     const other = await app.as('cadre.huaqiao');
     expect((await other.get(`/api/cases/${started.body.id}`)).status).toBe(404);
-    const outsider = await other.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0003' }, requestId: 'x', data: application('HH-0003') });
+    const outsider = await other.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0003' },
+      requestId: 'x',
+      data: application('HH-0003'),
+    });
     expect(outsider.status).toBe(403);
-    const task = (await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [started.body.id])).rows[0];
+    const task = (
+      await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [started.body.id])
+    ).rows[0];
     const otherVerifier = await app.as('verifier1.huaqiao');
-    const r = await otherVerifier.post(`/api/tasks/${task.id}/complete`, { requestId: 'v1', action: 'submit', data: {} });
+    const r = await otherVerifier.post(`/api/tasks/${task.id}/complete`, {
+      requestId: 'v1',
+      action: 'submit',
+      data: {},
+    });
     expect(r.status).toBe(404);
   });
 
   it('acts once on a repeated request and answers a stale action with 409', async () => {
     const cadre = await app.as('cadre.zhushan');
-    const started = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0003' }, requestId: 'start-4', data: application('HH-0003') });
-    const task = (await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [started.body.id])).rows[0];
+    const started = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0003' },
+      requestId: 'start-4',
+      data: application('HH-0003'),
+    });
+    const task = (
+      await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [started.body.id])
+    ).rows[0];
     const v1 = await app.as('verifier1.yunji');
     const reject = { requestId: 'same', action: 'reject', comment: '经核实家庭收入较高' };
     const a = await v1.post(`/api/tasks/${task.id}/complete`, reject);
@@ -122,9 +178,15 @@ describe('cases and tasks', () => {
     expect(a.body.status).toBe('rejected');
     const b = await v1.post(`/api/tasks/${task.id}/complete`, reject);
     expect([200, 409]).toContain(b.status);
-    const n = (await app.tdb.db.query('SELECT count(*)::int AS n FROM task_actions WHERE task_id = $1', [task.id])).rows[0].n;
+    const n = (
+      await app.tdb.db.query('SELECT count(*)::int AS n FROM task_actions WHERE task_id = $1', [task.id])
+    ).rows[0].n;
     expect(n).toBe(1);
-    const stale = await v1.post(`/api/tasks/${task.id}/complete`, { requestId: 'other', action: 'submit', data: {} });
+    const stale = await v1.post(`/api/tasks/${task.id}/complete`, {
+      requestId: 'other',
+      action: 'submit',
+      data: {},
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.title).toBe('任务已办结');
   });
@@ -134,16 +196,26 @@ describe('inbox pages', () => {
   it('pages through the inbox with a keyset cursor, newest first, without repeats', async () => {
     const cadre = await app.as('secretary.heping'); // cadre.heping was locked out above
     for (const [i, hid] of ['HH-0004', 'HH-0005'].entries()) {
-      const r = await cadre.post('/api/cases', { process: 'identification', org: 'v-heping', subject: { id: hid }, requestId: `page-${i}`, data: application(hid) });
+      const r = await cadre.post('/api/cases', {
+        process: 'identification',
+        org: 'v-heping',
+        subject: { id: hid },
+        requestId: `page-${i}`,
+        data: application(hid),
+      });
       expect(r.status).toBe(201);
     }
     const verifier = await app.as('verifier2.yunji');
-    const all = (await verifier.get('/api/tasks?view=todo&limit=100')).body.items.map((t: { task_id: string }) => t.task_id);
+    const all = (await verifier.get('/api/tasks?view=todo&limit=100')).body.items.map(
+      (t: { task_id: string }) => t.task_id,
+    );
     expect(all.length).toBeGreaterThanOrEqual(2);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await verifier.get(`/api/tasks?view=todo&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: any = await verifier.get(
+        `/api/tasks?view=todo&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.body.items).toHaveLength(1);
       seen.push(page.body.items[0].task_id);
       cursor = page.body.nextCursor;
@@ -156,7 +228,11 @@ describe('inbox pages', () => {
 describe('live inbox', () => {
   it('pushes new inbox counts over server-sent events when a task arrives', async () => {
     const verifier = await app.as('verifier1.huaqiao');
-    const login = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'verifier2.huaqiao', password: 'zhenxing' }) });
+    const login = await fetch(`${app.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'verifier2.huaqiao', password: 'zhenxing' }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     const abort = new AbortController();
     const res = await fetch(`${app.url}/api/events`, { headers: { cookie }, signal: abort.signal });
@@ -177,7 +253,17 @@ describe('live inbox', () => {
     while (events.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(events[0].todo).toBe(0);
     const cadre = await app.as('cadre.huaqiao');
-    expect((await cadre.post('/api/cases', { process: 'identification', org: 'v-huaqiao', subject: { id: 'HH-0006' }, requestId: 'sse-1', data: application('HH-0006') })).status).toBe(201);
+    expect(
+      (
+        await cadre.post('/api/cases', {
+          process: 'identification',
+          org: 'v-huaqiao',
+          subject: { id: 'HH-0006' },
+          requestId: 'sse-1',
+          data: application('HH-0006'),
+        })
+      ).status,
+    ).toBe(201);
     while (events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     abort.abort();
     await read;
@@ -192,10 +278,13 @@ describe('personal data', () => {
     const list = await cadre.get('/api/households');
     const h = household('HH-0001');
     expect(JSON.stringify(list.body)).not.toContain(h.headIdNumber);
-    expect(JSON.stringify(list.body)).toContain(`${h.headIdNumber.slice(0, 6)}********${h.headIdNumber.slice(-4)}`);
+    expect(JSON.stringify(list.body)).toContain(
+      `${h.headIdNumber.slice(0, 6)}********${h.headIdNumber.slice(-4)}`,
+    );
     const logs = app.logs.join('\n');
     expect(logs.length).toBeGreaterThan(1000);
-    for (const hh of ['HH-0001', 'HH-0002', 'HH-0003']) expect(logs).not.toContain(household(hh).headIdNumber);
+    for (const hh of ['HH-0001', 'HH-0002', 'HH-0003'])
+      expect(logs).not.toContain(household(hh).headIdNumber);
     expect(logs).not.toContain('13812345678');
   });
 });

@@ -10,25 +10,49 @@ afterAll(async () => {
   await app?.close();
 });
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 async function session(username: string) {
-  const res = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'zhenxing' }) });
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0], csrf: (await res.json()).csrfToken as string };
+  const res = await fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'zhenxing' }),
+  });
+  return {
+    cookie: (res.headers.get('set-cookie') ?? '').split(';')[0],
+    csrf: (await res.json()).csrfToken as string,
+  };
 }
-async function upload(who: { cookie: string; csrf: string }, body: Uint8Array<ArrayBuffer> | string, type: string) {
-  const res = await fetch(`${app.url}/api/attachments`, { method: 'POST', headers: { 'content-type': type, cookie: who.cookie, 'x-csrf-token': who.csrf }, body });
+async function upload(
+  who: { cookie: string; csrf: string },
+  body: Uint8Array<ArrayBuffer> | string,
+  type: string,
+) {
+  const res = await fetch(`${app.url}/api/attachments`, {
+    method: 'POST',
+    headers: { 'content-type': type, cookie: who.cookie, 'x-csrf-token': who.csrf },
+    body,
+  });
   return { status: res.status, body: await res.json() };
 }
-const read = (who: { cookie: string }, id: string) => fetch(`${app.url}/api/attachments/${id}`, { headers: { cookie: who.cookie } });
-const count = async () => (await app.tdb.db.query('SELECT count(*)::int AS n FROM attachments')).rows[0].n as number;
+const read = (who: { cookie: string }, id: string) =>
+  fetch(`${app.url}/api/attachments/${id}`, { headers: { cookie: who.cookie } });
+const count = async () =>
+  (await app.tdb.db.query('SELECT count(*)::int AS n FROM attachments')).rows[0].n as number;
 
 describe('attachments', () => {
   it('stores an image, gives it back to its uploader, and to others only once a case of their region uses it', async () => {
     const cadre = await session('cadre.zhushan');
     const up = await upload(cadre, new Uint8Array(PNG), 'image/png');
     expect(up.status).toBe(201);
-    expect(up.body).toMatchObject({ id: expect.stringMatching(/^att_[0-9a-f]{32}$/), contentType: 'image/png', size: PNG.length });
+    expect(up.body).toMatchObject({
+      id: expect.stringMatching(/^att_[0-9a-f]{32}$/),
+      contentType: 'image/png',
+      size: PNG.length,
+    });
     const mine = await read(cadre, up.body.id);
     expect(mine.status).toBe(200);
     expect(mine.headers.get('content-type')).toBe('image/png');
@@ -59,7 +83,15 @@ describe('attachments', () => {
     expect((await upload(cadre, new Uint8Array(0), 'image/png')).status).toBe(422);
     const auditor = await session('auditor');
     expect((await upload(auditor, new Uint8Array(PNG), 'image/png')).status).toBe(403);
-    expect((await fetch(`${app.url}/api/attachments`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(PNG) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${app.url}/api/attachments`, {
+          method: 'POST',
+          headers: { 'content-type': 'image/png' },
+          body: new Uint8Array(PNG),
+        })
+      ).status,
+    ).toBe(401);
     expect(await count()).toBe(before);
   });
 });

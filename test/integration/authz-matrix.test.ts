@@ -30,12 +30,24 @@ beforeAll(async () => {
   app = await createTestApp();
   // a second county under the same city, with its own rural bureau
   await upsertOrgs(app.tdb.db, [{ id: 'hn-hy-qd', parent: 'hn-hy', level: 'county', name: '祁东县' }]);
-  await upsertUser(app.tdb.db, { username: 'bureau.qidong', name: '祁东县乡村振兴局', password: 'zhenxing', roles: [{ role: 'county_rural_bureau', org: 'hn-hy-qd' }] });
+  await upsertUser(app.tdb.db, {
+    username: 'bureau.qidong',
+    name: '祁东县乡村振兴局',
+    password: 'zhenxing',
+    roles: [{ role: 'county_rural_bureau', org: 'hn-hy-qd' }],
+  });
   PERSONAS['bureau.qidong'] = ['county_rural_bureau'];
   for (const u of Object.keys(PERSONAS)) who[u] = await app.as(u);
-  const c = await who['cadre.zhushan'].post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0001' }, requestId: 'matrix', data: application('HH-0001') });
+  const c = await who['cadre.zhushan'].post('/api/cases', {
+    process: 'identification',
+    org: 'v-zhushan',
+    subject: { id: 'HH-0001' },
+    requestId: 'matrix',
+    data: application('HH-0001'),
+  });
   caseId = c.body.id;
-  taskId = (await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [caseId])).rows[0].id;
+  taskId = (await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [caseId]))
+    .rows[0].id;
 });
 afterAll(async () => {
   await app?.close();
@@ -43,7 +55,18 @@ afterAll(async () => {
 
 function concrete(e: Endpoint): string {
   return e.path
-    .replace('{id}', e.path.startsWith('/api/tasks') ? taskId : e.path.startsWith('/api/cases') ? caseId : e.path.startsWith('/api/households') ? 'HH-0001' : e.path.includes('/packs/') ? 'hunan' : 'none')
+    .replace(
+      '{id}',
+      e.path.startsWith('/api/tasks')
+        ? taskId
+        : e.path.startsWith('/api/cases')
+          ? caseId
+          : e.path.startsWith('/api/households')
+            ? 'HH-0001'
+            : e.path.includes('/packs/')
+              ? 'hunan'
+              : 'none',
+    )
     .replace('{key}', e.path.includes('processes') ? 'identification' : 'application')
     .replace('{version}', '1')
     .replace('{form}', 'application')
@@ -103,7 +126,11 @@ describe('region', () => {
     ['sec.yunji', 403],
   ])('completing the verification task as %s → %i, and nothing changes', async (u, status) => {
     const before = (await app.tdb.db.query('SELECT count(*)::int AS n FROM task_actions')).rows[0].n;
-    const r = await who[u].post(`/api/tasks/${taskId}/complete`, { requestId: `m-${u}`, action: 'submit', data: {} });
+    const r = await who[u].post(`/api/tasks/${taskId}/complete`, {
+      requestId: `m-${u}`,
+      action: 'submit',
+      data: {},
+    });
     expect(r.status).toBe(status);
     expect((await app.tdb.db.query('SELECT count(*)::int AS n FROM task_actions')).rows[0].n).toBe(before);
   });
@@ -112,7 +139,9 @@ describe('region', () => {
     const own = await who['cadre.zhushan'].get('/api/households');
     expect(own.body.items.every((h: { org_id: string }) => h.org_id === 'v-zhushan')).toBe(true);
     const township = await who['sec.yunji'].get('/api/households');
-    expect(new Set(township.body.items.map((h: { org_id: string }) => h.org_id))).toEqual(new Set(['v-zhushan', 'v-heping']));
+    expect(new Set(township.body.items.map((h: { org_id: string }) => h.org_id))).toEqual(
+      new Set(['v-zhushan', 'v-heping']),
+    );
     expect((await who['cadre.huaqiao'].get('/api/households/HH-0001')).status).toBe(404);
     expect((await who['bureau.qidong'].get('/api/households')).body.items).toEqual([]);
     expect((await who['bureau.qidong'].get('/api/households/HH-0001')).status).toBe(404);

@@ -11,7 +11,11 @@ let cookie = '';
 let csrf = '';
 beforeAll(async () => {
   app = await createTestApp();
-  const res = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bureau', password: 'zhenxing' }) });
+  const res = await fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bureau', password: 'zhenxing' }),
+  });
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
   csrf = (await res.json()).csrfToken;
 });
@@ -20,7 +24,12 @@ afterAll(async () => {
 });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-async function upload(body: Buffer | string, type: string, filename: string, as: { cookie: string; csrf: string } = { cookie, csrf }) {
+async function upload(
+  body: Buffer | string,
+  type: string,
+  filename: string,
+  as: { cookie: string; csrf: string } = { cookie, csrf },
+) {
   const res = await fetch(`${app.url}/api/department-data/imports?filename=${encodeURIComponent(filename)}`, {
     method: 'POST',
     headers: { 'content-type': type, cookie: as.cookie, 'x-csrf-token': as.csrf },
@@ -37,7 +46,8 @@ async function finished(id: string) {
   }
   throw new Error('import did not finish');
 }
-const count = async (table: string) => (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+const count = async (table: string) =>
+  (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
 
 // HH-0005's head (罗翠萍) and two other valid people
 const GOOD = [
@@ -60,9 +70,15 @@ describe('department data import', () => {
     const again = await finished((await upload(GOOD, 'text/csv', '医保10月.csv')).body.id);
     expect(again).toMatchObject({ status: 'done', inserted: 0, unchanged: 3 });
     expect(await count('department_records')).toBe(before + 3);
-    const row = (await app.tdb.db.query(`SELECT name, amount FROM department_records WHERE id_number = '430422197001010107' AND kind = 'medical_expense'`)).rows;
+    const row = (
+      await app.tdb.db.query(
+        `SELECT name, amount FROM department_records WHERE id_number = '430422197001010107' AND kind = 'medical_expense'`,
+      )
+    ).rows;
     expect(row).toEqual([{ name: '罗翠萍', amount: 38600.5 }]);
-    const list = await fetch(`${app.url}/api/department-data/imports`, { headers: { cookie } }).then((r) => r.json());
+    const list = await fetch(`${app.url}/api/department-data/imports`, { headers: { cookie } }).then((r) =>
+      r.json(),
+    );
     expect(list.items.map((j: { id: string }) => j.id)).toEqual([again.id, done.id]);
   });
 
@@ -77,8 +93,15 @@ describe('department data import', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const done = await finished(r.body.id);
     expect(done).toMatchObject({ status: 'done', format: 'xlsx', inserted: 2 });
-    const rows = (await app.tdb.db.query(`SELECT id_number, amount FROM department_records WHERE department = 'disabled_persons' ORDER BY id_number`)).rows;
-    expect(rows).toEqual([{ id_number: '430422196002020070', amount: 1200.5 }, { id_number: '430422197505050209', amount: 0 }]);
+    const rows = (
+      await app.tdb.db.query(
+        `SELECT id_number, amount FROM department_records WHERE department = 'disabled_persons' ORDER BY id_number`,
+      )
+    ).rows;
+    expect(rows).toEqual([
+      { id_number: '430422196002020070', amount: 1200.5 },
+      { id_number: '430422197505050209', amount: 0 },
+    ]);
   });
 
   it('refuses a file with bad rows, lists each with its line and column in Chinese, and writes nothing', async () => {
@@ -96,9 +119,17 @@ describe('department data import', () => {
     expect(r.type).toMatch(/application\/problem\+json/);
     expect(r.body.title).toBe('文件有 3 处错误，未导入任何数据，请修改后重新导入');
     expect(r.body.errors).toEqual([
-      { path: 'rows/2/id_number', message: '第2行：身份证号校验位错误', message_en: 'line 2: the check digit of the ID is wrong' },
+      {
+        path: 'rows/2/id_number',
+        message: '第2行：身份证号校验位错误',
+        message_en: 'line 2: the check digit of the ID is wrong',
+      },
       { path: 'rows/3/kind', message: '第3行：类别不能为空', message_en: 'line 3: kind is required' },
-      { path: 'rows/4/amount', message: '第4行：金额须为数字，最多两位小数', message_en: 'line 4: amount must be a number with at most two decimals' },
+      {
+        path: 'rows/4/amount',
+        message: '第4行：金额须为数字，最多两位小数',
+        message_en: 'line 4: amount must be a number with at most two decimals',
+      },
     ]);
     expect(await count('department_records')).toBe(records);
     expect(await count('department_imports')).toBe(jobs);
@@ -115,35 +146,62 @@ describe('department data import', () => {
     const r = await upload(bad, 'text/csv', 'nul.csv');
     expect(r.status).toBe(422);
     expect(r.body.errors).toEqual([
-      expect.objectContaining({ path: 'rows/2/name', message: expect.stringMatching(/^第2行“name”列：含有不允许的空字符/) }),
-      expect.objectContaining({ path: 'rows/3/备注', message_en: expect.stringMatching(/^line 3, column 备注: contains a NUL/) }),
+      expect.objectContaining({
+        path: 'rows/2/name',
+        message: expect.stringMatching(/^第2行“name”列：含有不允许的空字符/),
+      }),
+      expect.objectContaining({
+        path: 'rows/3/备注',
+        message_en: expect.stringMatching(/^line 3, column 备注: contains a NUL/),
+      }),
     ]);
     expect(await count('department_records')).toBe(records);
     expect(await count('department_imports')).toBe(jobs);
   });
 
   it('reads a GB18030 CSV as Excel on a Chinese Windows saves it', async () => {
-    const text = 'department,kind,id_number,name,amount,period\nagriculture,disaster_loss,430422197303030250,赵小军,5200,2026-08\n';
+    const text =
+      'department,kind,id_number,name,amount,period\nagriculture,disaster_loss,430422197303030250,赵小军,5200,2026-08\n';
     // encode the Chinese name in GB18030 by hand: 赵 = D5D4, 小 = D0A1, 军 = BEFC
     const parts = text.split('赵小军');
-    const body = Buffer.concat([Buffer.from(parts[0]), Buffer.from([0xd5, 0xd4, 0xd0, 0xa1, 0xbe, 0xfc]), Buffer.from(parts[1])]);
+    const body = Buffer.concat([
+      Buffer.from(parts[0]),
+      Buffer.from([0xd5, 0xd4, 0xd0, 0xa1, 0xbe, 0xfc]),
+      Buffer.from(parts[1]),
+    ]);
     const done = await finished((await upload(body, 'text/csv', 'gbk.csv')).body.id);
     expect(done).toMatchObject({ status: 'done', inserted: 1 });
-    const name = (await app.tdb.db.query(`SELECT name FROM department_records WHERE id_number = '430422197303030250' AND kind = 'disaster_loss'`)).rows[0].name;
+    const name = (
+      await app.tdb.db.query(
+        `SELECT name FROM department_records WHERE id_number = '430422197303030250' AND kind = 'disaster_loss'`,
+      )
+    ).rows[0].name;
     expect(name).toBe('赵小军');
   });
 
   it('answers wrong callers and wrong files with 4xx and writes nothing', async () => {
     const records = await count('department_records');
-    const cadre = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'cadre.zhushan', password: 'zhenxing' }) });
-    const cadreAuth = { cookie: (cadre.headers.get('set-cookie') ?? '').split(';')[0], csrf: (await cadre.json()).csrfToken };
+    const cadre = await fetch(`${app.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'cadre.zhushan', password: 'zhenxing' }),
+    });
+    const cadreAuth = {
+      cookie: (cadre.headers.get('set-cookie') ?? '').split(';')[0],
+      csrf: (await cadre.json()).csrfToken,
+    };
     expect((await upload(GOOD, 'text/csv', 'x.csv', cadreAuth)).status).toBe(403);
     expect((await upload('{"rows":[]}', 'application/json', 'x.json')).status).toBe(415);
     expect((await upload('', 'text/csv', 'empty.csv')).status).toBe(422);
     const notXlsx = await upload(Buffer.from('not a workbook'), XLSX, 'broken.xlsx');
     expect(notXlsx.status).toBe(422);
-    expect(notXlsx.body.errors[0]).toMatchObject({ path: 'file', message: '无法读取该 Excel 文件（须为 .xlsx 格式）' });
-    expect((await upload('department,kind\n', 'text/csv', 'header-only.csv')).body.errors[0]).toMatchObject({ path: 'rows/1/id_number' });
+    expect(notXlsx.body.errors[0]).toMatchObject({
+      path: 'file',
+      message: '无法读取该 Excel 文件（须为 .xlsx 格式）',
+    });
+    expect((await upload('department,kind\n', 'text/csv', 'header-only.csv')).body.errors[0]).toMatchObject({
+      path: 'rows/1/id_number',
+    });
     expect(await count('department_records')).toBe(records);
   });
 });

@@ -14,12 +14,16 @@ const p = peopleOf(hid);
 let caseId = '';
 
 const count = async (table: string, where = 'true', params: unknown[] = []) =>
-  (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)).rows[0].n as number;
+  (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)).rows[0]
+    .n as number;
 
 async function openTask(step: string) {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const { rows } = await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`, [caseId, step]);
+    const { rows } = await app.tdb.db.query(
+      `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
+      [caseId, step],
+    );
     if (rows[0]) return rows[0].id as string;
     if (Date.now() > deadline) throw new Error(`no open ${step} task`);
     await new Promise((r) => setTimeout(r, 50));
@@ -27,8 +31,15 @@ async function openTask(step: string) {
 }
 
 /** A raw request: any method, headers and bytes, as a hostile client would send them. */
-async function raw(path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Blob } = {}) {
-  const res = await fetch(app.url + path, { method: init.method ?? 'GET', headers: init.headers, body: init.body });
+async function raw(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Blob } = {},
+) {
+  const res = await fetch(app.url + path, {
+    method: init.method ?? 'GET',
+    headers: init.headers,
+    body: init.body,
+  });
   const text = await res.text();
   let body: any = text;
   try {
@@ -42,7 +53,13 @@ async function raw(path: string, init: { method?: string; headers?: Record<strin
 beforeAll(async () => {
   app = await createTestApp();
   cadre = await app.as(p.cadre);
-  const c = await cadre.post('/api/cases', { process: 'identification', org: p.village, subject: { id: hid }, requestId: 'edge', data: application(hid) });
+  const c = await cadre.post('/api/cases', {
+    process: 'identification',
+    org: p.village,
+    subject: { id: hid },
+    requestId: 'edge',
+    data: application(hid),
+  });
   expect(c.status).toBe(201);
   caseId = c.body.id;
 });
@@ -54,17 +71,33 @@ describe('a NUL or invalid Unicode in a field', () => {
   it('refuses a form field holding a NUL with 400 naming the field, stores nothing, and the task can still be completed', async () => {
     const verifier = await app.as(p.verifiers[0]);
     const task = await openTask('verify');
-    const before = { actions: await count('task_actions'), events: await count('case_events', 'case_id = $1', [caseId]) };
+    const before = {
+      actions: await count('task_actions'),
+      events: await count('case_events', 'case_id = $1', [caseId]),
+    };
     const data = collection(hid);
     data.members[0].A5 = '张\u0000三';
-    const r = await verifier.post(`/api/tasks/${task}/complete`, { requestId: 'nul-1', action: 'submit', data });
+    const r = await verifier.post(`/api/tasks/${task}/complete`, {
+      requestId: 'nul-1',
+      action: 'submit',
+      data,
+    });
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(r.body.errors).toEqual([expect.objectContaining({ path: 'body.data.members.0.A5', message: expect.stringMatching(/空字符/) })]);
+    expect(r.body.errors).toEqual([
+      expect.objectContaining({ path: 'body.data.members.0.A5', message: expect.stringMatching(/空字符/) }),
+    ]);
     expect(r.body.errors[0].message_en).toMatch(/NUL/);
-    expect({ actions: await count('task_actions'), events: await count('case_events', 'case_id = $1', [caseId]) }).toEqual(before);
+    expect({
+      actions: await count('task_actions'),
+      events: await count('case_events', 'case_id = $1', [caseId]),
+    }).toEqual(before);
 
-    const ok = await verifier.post(`/api/tasks/${task}/complete`, { requestId: 'nul-2', action: 'submit', data: collection(hid) });
+    const ok = await verifier.post(`/api/tasks/${task}/complete`, {
+      requestId: 'nul-2',
+      action: 'submit',
+      data: collection(hid),
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -80,13 +113,32 @@ describe('a NUL or invalid Unicode in a field', () => {
 
   it('refuses an objection holding a NUL with 400 naming the field; the notice still takes objections and the case still acts', async () => {
     const second = await app.as(p.verifiers[1]);
-    await second.post(`/api/tasks/${await openTask('verify')}/complete`, { requestId: 'v2', action: 'submit', data: collection(hid) });
+    await second.post(`/api/tasks/${await openTask('verify')}/complete`, {
+      requestId: 'v2',
+      action: 'submit',
+      data: collection(hid),
+    });
     const review = {
-      meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }],
-      votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '逐户评议，符合纳入条件',
+      meetingDate: '2026-11-25',
+      attendees: [
+        { name: '甲', role: '驻村干部' },
+        { name: '乙', role: '村两委' },
+        { name: '丙', role: '党员代表' },
+      ],
+      votesFor: 3,
+      votesAgainst: 0,
+      votesAbstain: 0,
+      result: 'passed',
+      minutes: '逐户评议，符合纳入条件',
     };
     // the village branch secretary signs the village review
-    const vr = await (await app.as(peopleOf('HH-0001').secretary)).post(`/api/tasks/${await openTask('village_review')}/complete`, { requestId: 'vr', action: 'approve', data: review });
+    const vr = await (
+      await app.as(peopleOf('HH-0001').secretary)
+    ).post(`/api/tasks/${await openTask('village_review')}/complete`, {
+      requestId: 'vr',
+      action: 'approve',
+      data: review,
+    });
     expect(vr.status).toBe(200);
     const notice = await (async () => {
       for (let i = 0; i < 400; i++) {
@@ -97,7 +149,10 @@ describe('a NUL or invalid Unicode in a field', () => {
       throw new Error('no notice');
     })();
     const anon = app.anonymous();
-    const bad = await anon.post(`/api/public/notices/${notice}/objections`, { content: '该户有\u0000小轿车', contact: '138\u00001234' });
+    const bad = await anon.post(`/api/public/notices/${notice}/objections`, {
+      content: '该户有\u0000小轿车',
+      contact: '138\u00001234',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.content', 'body.contact']);
     expect(await count('objections', 'case_id = $1', [caseId])).toBe(0);
@@ -149,14 +204,31 @@ describe('malformed transport is 4xx, never 5xx', () => {
 
   it('refuses JSON nested 100,000 deep with 400, and the server stays up', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    const r = await raw('/api/public/notices/none/objections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep });
+    const r = await raw('/api/public/notices/none/objections', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: deep,
+    });
     expect(r.status).toBe(400);
-    expect(r.body.errors[0]).toMatchObject({ path: 'body', message_en: expect.stringMatching(/deeper than 32/) });
+    expect(r.body.errors[0]).toMatchObject({
+      path: 'body',
+      message_en: expect.stringMatching(/deeper than 32/),
+    });
     const objects = `{"content":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
-    expect((await raw('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: objects })).status).toBe(400);
+    expect(
+      (
+        await raw('/api/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: objects,
+        })
+      ).status,
+    ).toBe(400);
     // brackets inside strings are text, not nesting
     const inString = await raw('/api/public/notices/none/objections', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: '['.repeat(1000) }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: '['.repeat(1000) }),
     });
     expect(inString.status).toBe(404);
     expect((await raw('/healthz')).status).toBe(200);
@@ -175,13 +247,19 @@ describe('malformed transport is 4xx, never 5xx', () => {
 
   it('refuses JSON that is not UTF-8, or not valid UTF-8', async () => {
     const latin = await raw('/api/auth/login', {
-      method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16' }, body: '{"username":"a","password":"b"}',
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-16' },
+      body: '{"username":"a","password":"b"}',
     });
     expect(latin.status).toBe(415);
     const invalid = await raw('/api/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: new Blob([Buffer.from('{"username":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","password":"b"}')]),
+      body: new Blob([
+        Buffer.from('{"username":"'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('","password":"b"}'),
+      ]),
     });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0]).toMatchObject({ path: 'body', message_en: 'the body is not valid UTF-8' });

@@ -17,7 +17,11 @@ let csrf = '';
 beforeAll(async () => {
   app = await createTestApp();
   bureau = await app.as('bureau');
-  const res = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bureau', password: 'zhenxing' }) });
+  const res = await fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bureau', password: 'zhenxing' }),
+  });
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
   csrf = (await res.json()).csrfToken;
 });
@@ -32,7 +36,16 @@ const makeId = (birth: string, seq: number) => {
 };
 
 type Row = (string | number)[];
-const HOUSEHOLD_HEADER = ['户编号', '村编码', '监测状态', 'A3 监测对象类型', 'A28 工资性收入（元）', 'A27 风险类型（可多选）', 'A55 监测帮扶联系人姓名', 'A55 联系电话'];
+const HOUSEHOLD_HEADER = [
+  '户编号',
+  '村编码',
+  '监测状态',
+  'A3 监测对象类型',
+  'A28 工资性收入（元）',
+  'A27 风险类型（可多选）',
+  'A55 监测帮扶联系人姓名',
+  'A55 联系电话',
+];
 const MEMBER_HEADER = ['户编号', 'A5 姓名', 'A7 身份证号码', 'A8 与户主关系', 'A13 健康状况', 'A14 劳动技能'];
 
 function goodFile(): { households: Row[]; members: Row[] } {
@@ -66,12 +79,23 @@ async function xlsx(f: { households: Row[]; members: Row[] }): Promise<Buffer> {
 }
 
 async function send(path: string, body: Buffer, type = XLSX, as = { cookie, csrf }) {
-  const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': type, cookie: as.cookie, 'x-csrf-token': as.csrf }, body: new Uint8Array(body) });
+  const res = await fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': type, cookie: as.cookie, 'x-csrf-token': as.csrf },
+    body: new Uint8Array(body),
+  });
   return { status: res.status, body: await res.json() };
 }
-const preview = (buf: Buffer, name = 'households.xlsx') => send(`/api/households/import-preview?filename=${encodeURIComponent(name)}`, buf);
-const apply = (buf: Buffer, sha: string, name = 'households.xlsx') => send(`/api/households/import?filename=${encodeURIComponent(name)}&confirm=${sha}`, buf);
-const counts = async () => (await app.tdb.db.query(`SELECT (SELECT count(*) FROM households)::int AS h, (SELECT count(*) FROM household_members)::int AS m, (SELECT count(*) FROM household_history)::int AS hist`)).rows[0];
+const preview = (buf: Buffer, name = 'households.xlsx') =>
+  send(`/api/households/import-preview?filename=${encodeURIComponent(name)}`, buf);
+const apply = (buf: Buffer, sha: string, name = 'households.xlsx') =>
+  send(`/api/households/import?filename=${encodeURIComponent(name)}&confirm=${sha}`, buf);
+const counts = async () =>
+  (
+    await app.tdb.db.query(
+      `SELECT (SELECT count(*) FROM households)::int AS h, (SELECT count(*) FROM household_members)::int AS m, (SELECT count(*) FROM household_history)::int AS hist`,
+    )
+  ).rows[0];
 
 describe('household import', () => {
   it('reports exactly the five seeded errors, row by row in Chinese, and writes nothing', async () => {
@@ -88,7 +112,11 @@ describe('household import', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(422);
     expect(r.body.title, JSON.stringify(r.body.errors)).toMatch(/^文件有 5 处错误，未导入任何数据/);
     expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual([
-      '户信息/4/A3 监测对象类型', '家庭成员/3/A7 身份证号码', '家庭成员/4/A8 与户主关系', '家庭成员/9/户编号', '家庭成员/10/A7 身份证号码',
+      '户信息/4/A3 监测对象类型',
+      '家庭成员/3/A7 身份证号码',
+      '家庭成员/4/A8 与户主关系',
+      '家庭成员/9/户编号',
+      '家庭成员/10/A7 身份证号码',
     ]);
     expect(r.body.errors.map((e: { message: string }) => e.message)).toEqual([
       expect.stringMatching(/^户信息第4行（A3 监测对象类型）：代码“7”不在“监测对象类型”代码表中/),
@@ -110,19 +138,33 @@ describe('household import', () => {
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body).toMatchObject({ households: 3, members: 7, changed: 3, unchanged: 0 });
     expect(first.body.changes.map((c: { message: string }) => c.message)).toEqual([
-      '新增农户 IMP-001（3人，户主 陈一）', '新增农户 IMP-002（2人，户主 郑四）', '新增农户 IMP-003（2人，户主 何六）',
+      '新增农户 IMP-001（3人，户主 陈一）',
+      '新增农户 IMP-002（2人，户主 郑四）',
+      '新增农户 IMP-003（2人，户主 何六）',
     ]);
     // without the previewed file's hash nothing is applied
     expect((await apply(buf, 'not-the-hash')).status).toBe(409);
     const done = await apply(buf, first.body.sha256);
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body).toMatchObject({ created: 3, updated: 0, unchanged: 0 });
-    const row = (await app.tdb.db.query(`SELECT monitoring_status, monitoring_type, monitor_contact, members FROM households WHERE id = 'IMP-001'`)).rows[0];
-    expect(row).toMatchObject({ monitoring_status: 'monitored', monitoring_type: '2', monitor_contact: { name: '李帮扶', phone: '13907340101' } });
+    const row = (
+      await app.tdb.db.query(
+        `SELECT monitoring_status, monitoring_type, monitor_contact, members FROM households WHERE id = 'IMP-001'`,
+      )
+    ).rows[0];
+    expect(row).toMatchObject({
+      monitoring_status: 'monitored',
+      monitoring_type: '2',
+      monitor_contact: { name: '李帮扶', phone: '13907340101' },
+    });
     expect(row.members.map((m: { name: string }) => m.name)).toEqual(['陈一', '林二', '陈三']);
     // the imported household opens its next procedure from the imported 附件2
-    const stored = (await app.tdb.db.query(`SELECT stage, data FROM household_collections WHERE household_id = 'IMP-001'`)).rows;
-    expect(stored).toEqual([{ stage: 'measures', data: expect.objectContaining({ A28: 12000, A27: ['06', '07'], A3: '2' }) }]);
+    const stored = (
+      await app.tdb.db.query(`SELECT stage, data FROM household_collections WHERE household_id = 'IMP-001'`)
+    ).rows;
+    expect(stored).toEqual([
+      { stage: 'measures', data: expect.objectContaining({ A28: 12000, A27: ['06', '07'], A3: '2' }) },
+    ]);
     // found by the last digits of a member's ID
     const found = await bureau.get(`/api/households?q=${String(f.members[6][2]).slice(-6)}`);
     expect(found.body.items.map((h: { id: string }) => h.id)).toEqual(['IMP-003']);
@@ -130,7 +172,12 @@ describe('household import', () => {
     const afterFirst = await counts();
     const again = await preview(buf);
     expect(again.body).toMatchObject({ changed: 0, unchanged: 3, totalChanges: 0, changes: [] });
-    expect((await apply(buf, again.body.sha256)).body).toMatchObject({ created: 0, updated: 0, unchanged: 3, changes: 0 });
+    expect((await apply(buf, again.body.sha256)).body).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+      changes: 0,
+    });
     expect(await counts()).toEqual(afterFirst);
 
     // an edited file: one income, one member's health, one newborn, one member who left
@@ -149,21 +196,54 @@ describe('household import', () => {
       `户 IMP-003：成员减少 何七（430422********${makeId('19800707', 77).slice(-4)}）`,
     ]);
     expect(await counts()).toEqual(afterFirst);
-    expect((await apply(ebuf, diff.body.sha256, 'edited.xlsx')).body).toMatchObject({ created: 0, updated: 3, unchanged: 0, changes: 4 });
+    expect((await apply(ebuf, diff.body.sha256, 'edited.xlsx')).body).toMatchObject({
+      created: 0,
+      updated: 3,
+      unchanged: 0,
+      changes: 4,
+    });
     expect((await preview(ebuf, 'edited.xlsx')).body).toMatchObject({ changed: 0, totalChanges: 0 });
-    const left = (await app.tdb.db.query(`SELECT active, left_reason FROM household_members WHERE id_number = $1`, [makeId('19800707', 77)])).rows[0];
+    const left = (
+      await app.tdb.db.query(`SELECT active, left_reason FROM household_members WHERE id_number = $1`, [
+        makeId('19800707', 77),
+      ])
+    ).rows[0];
     expect(left).toEqual({ active: false, left_reason: 'imported_out' });
-    const audit = (await app.tdb.db.query(`SELECT detail FROM audit_events WHERE action = 'household.import' ORDER BY seq`)).rows.map((r) => r.detail);
-    expect(audit.map((d) => [d.created, d.updated, d.unchanged])).toEqual([[3, 0, 0], [0, 0, 3], [0, 3, 0]]);
+    const audit = (
+      await app.tdb.db.query(`SELECT detail FROM audit_events WHERE action = 'household.import' ORDER BY seq`)
+    ).rows.map((r) => r.detail);
+    expect(audit.map((d) => [d.created, d.updated, d.unchanged])).toEqual([
+      [3, 0, 0],
+      [0, 0, 3],
+      [0, 3, 0],
+    ]);
   });
 
   it('imports a simple CSV of members, the household made from its rows', async () => {
-    const csv = ['户编号,村编码,A5 姓名,A7 身份证号码,A8 与户主关系', `CSV-1,竹山村,曹甲,${makeId('19600101', 101)},01`, `CSV-1,竹山村,曹乙,${makeId('19620101', 102)},02`].join('\n');
+    const csv = [
+      '户编号,村编码,A5 姓名,A7 身份证号码,A8 与户主关系',
+      `CSV-1,竹山村,曹甲,${makeId('19600101', 101)},01`,
+      `CSV-1,竹山村,曹乙,${makeId('19620101', 102)},02`,
+    ].join('\n');
     const p = await send('/api/households/import-preview?filename=a.csv', Buffer.from(csv), 'text/csv');
     expect(p.status, JSON.stringify(p.body)).toBe(200);
     expect(p.body).toMatchObject({ households: 1, members: 2, changed: 1 });
-    expect((await send(`/api/households/import?filename=a.csv&confirm=${p.body.sha256}`, Buffer.from(csv), 'text/csv')).body).toMatchObject({ created: 1 });
-    expect((await app.tdb.db.query(`SELECT org_id, jsonb_array_length(members) AS n FROM households WHERE id = 'CSV-1'`)).rows[0]).toEqual({ org_id: 'v-zhushan', n: 2 });
+    expect(
+      (
+        await send(
+          `/api/households/import?filename=a.csv&confirm=${p.body.sha256}`,
+          Buffer.from(csv),
+          'text/csv',
+        )
+      ).body,
+    ).toMatchObject({ created: 1 });
+    expect(
+      (
+        await app.tdb.db.query(
+          `SELECT org_id, jsonb_array_length(members) AS n FROM households WHERE id = 'CSV-1'`,
+        )
+      ).rows[0],
+    ).toEqual({ org_id: 'v-zhushan', n: 2 });
   });
 
   it('offers a template in the import layout', async () => {
@@ -172,7 +252,9 @@ describe('household import', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     expect(wb.worksheets.map((w) => w.name)).toEqual(['户信息', '家庭成员']);
-    expect(wb.getWorksheet('家庭成员')!.getRow(1).values).toEqual(expect.arrayContaining(['户编号', 'A5 姓名', 'A7 身份证（残疾人证）号码', 'A8 与户主关系']));
+    expect(wb.getWorksheet('家庭成员')!.getRow(1).values).toEqual(
+      expect.arrayContaining(['户编号', 'A5 姓名', 'A7 身份证（残疾人证）号码', 'A8 与户主关系']),
+    );
   });
 });
 
@@ -191,14 +273,24 @@ describe('household export', () => {
     expect(round.body.changes).toEqual([]);
     expect(round.body).toMatchObject({ changed: 0, unchanged: ids.length });
     expect(await counts()).toEqual(before);
-    const audit = (await app.tdb.db.query(`SELECT actor_id, detail FROM audit_events WHERE action = 'household.export-unmasked'`)).rows;
-    expect(audit).toEqual([{ actor_id: expect.any(String), detail: expect.objectContaining({ households: ids.length }) }]);
+    const audit = (
+      await app.tdb.db.query(
+        `SELECT actor_id, detail FROM audit_events WHERE action = 'household.export-unmasked'`,
+      )
+    ).rows;
+    expect(audit).toEqual([
+      { actor_id: expect.any(String), detail: expect.objectContaining({ households: ids.length }) },
+    ]);
   });
 
   it('keeps ID numbers masked for a user who may not unmask, and refuses to unmask for them', async () => {
     const reviewer = await app.as('sec.yunji');
     expect((await reviewer.get('/api/households/export?unmask=1')).status).toBe(403);
-    const login = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sec.yunji', password: 'zhenxing' }) });
+    const login = await fetch(`${app.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'sec.yunji', password: 'zhenxing' }),
+    });
     const c = (login.headers.get('set-cookie') ?? '').split(';')[0];
     const res = await fetch(`${app.url}/api/households/export`, { headers: { cookie: c } });
     const wb = new ExcelJS.Workbook();

@@ -22,12 +22,18 @@ describe('notification read state', () => {
     const secretary = await app.as('secretary.zhushan');
     const first = await cadre.get('/api/notifications');
     expect(first.body.unread).toBe(2);
-    expect(first.body.items.map((n: { id: string; read: boolean }) => [n.id, n.read]).sort()).toEqual([['n-role', false], ['n-user', false]]);
+    expect(first.body.items.map((n: { id: string; read: boolean }) => [n.id, n.read]).sort()).toEqual([
+      ['n-role', false],
+      ['n-user', false],
+    ]);
 
     expect((await cadre.post('/api/notifications/n-role/read')).status).toBe(200);
     expect((await cadre.post('/api/notifications/n-role/read')).status).toBe(200); // again: harmless
     expect((await cadre.get('/api/notifications')).body.unread).toBe(1);
-    expect((await secretary.get('/api/notifications')).body).toMatchObject({ unread: 1, items: [{ id: 'n-role', read: false }] });
+    expect((await secretary.get('/api/notifications')).body).toMatchObject({
+      unread: 1,
+      items: [{ id: 'n-role', read: false }],
+    });
 
     // not mine: another village's notice, or an unknown id
     expect((await cadre.post('/api/notifications/n-other/read')).status).toBe(404);

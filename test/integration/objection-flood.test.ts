@@ -29,9 +29,16 @@ function plan(): CrowdRequest[] {
   const out: CrowdRequest[] = [];
   for (let c = 0; c < 900; c++) {
     const address = `10.1.${c >> 8}.${c & 255}`;
-    for (let k = 0; k < 5; k++) out.push({ address, body: { content: k === 4 && c % 4 === 0 ? `异议${c}-0：该户情况不实` : `异议${c}-${k}：该户情况不实` } });
+    for (let k = 0; k < 5; k++)
+      out.push({
+        address,
+        body: {
+          content: k === 4 && c % 4 === 0 ? `异议${c}-0：该户情况不实` : `异议${c}-${k}：该户情况不实`,
+        },
+      });
   }
-  for (let c = 0; c < 25; c++) for (let k = 0; k < 20; k++) out.push({ address: `10.2.0.${c}`, body: { content: `反复异议${c}-${k}` } });
+  for (let c = 0; c < 25; c++)
+    for (let k = 0; k < 20; k++) out.push({ address: `10.2.0.${c}`, body: { content: `反复异议${c}-${k}` } });
   // interleave the clients as a crowd would
   return out.sort((a, b) => hash(a.address + a.body.content) - hash(b.address + b.body.content));
 }
@@ -50,11 +57,17 @@ interface CrowdResult {
 /** The crowd in a child process (test/support/flood-client.mjs), so it does not share the server's event loop. */
 function runCrowd(url: string, requests: CrowdRequest[]): Promise<CrowdResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('../support/flood-client.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('../support/flood-client.mjs', import.meta.url))],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`crowd exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`crowd exited with ${code}`)),
+    );
     child.stdin.end(JSON.stringify({ url, concurrency: CONCURRENCY, requests }));
   });
 }
@@ -70,7 +83,9 @@ describe('a flood of objections at one notice', () => {
     const baseline: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      expect((await cadre.post(`/api/cases/${notice.caseId}/urge`, { requestId: `calm-${i}` })).status).toBe(200);
+      expect((await cadre.post(`/api/cases/${notice.caseId}/urge`, { requestId: `calm-${i}` })).status).toBe(
+        200,
+      );
       baseline.push(performance.now() - t0);
     }
     const requests = plan();
@@ -78,7 +93,9 @@ describe('a flood of objections at one notice', () => {
 
     // the crowd runs in its own process; staff act on the same case meanwhile: each action must answer in < 1 s
     let crowdDone = false;
-    const crowd = runCrowd(`${app.url}/api/public/notices/${notice.noticeId}/objections`, requests).finally(() => (crowdDone = true));
+    const crowd = runCrowd(`${app.url}/api/public/notices/${notice.noticeId}/objections`, requests).finally(
+      () => (crowdDone = true),
+    );
     const staff: number[] = [];
     for (let i = 0; i < 8 && !crowdDone; i++) {
       await new Promise((r) => setTimeout(r, 1500));
@@ -95,7 +112,13 @@ describe('a flood of objections at one notice', () => {
     const result = await crowd;
     const statuses = new Map(Object.entries(result.statuses).map(([k, v]) => [Number(k), v]));
     const accepted = new Set(result.accepted.map((a) => a.receipt));
-    console.log('objection flood', { ms: result.ms, statuses: result.statuses, accepted: accepted.size, staffMs: staff.map(Math.round), baselineMs: baseline.map(Math.round) });
+    console.log('objection flood', {
+      ms: result.ms,
+      statuses: result.statuses,
+      accepted: accepted.size,
+      staffMs: staff.map(Math.round),
+      baselineMs: baseline.map(Math.round),
+    });
 
     expect(result.failures).toEqual([]);
     expect([...statuses.keys()].every((s) => [200, 201, 429].includes(s))).toBe(true);
@@ -112,7 +135,9 @@ describe('a flood of objections at one notice', () => {
     expect(staff.length).toBeGreaterThanOrEqual(4);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const bound = Math.max(1000, 5 * median(baseline));
-    expect(median(staff), `median staff answer (calm: ${Math.round(median(baseline))} ms)`).toBeLessThan(bound);
+    expect(median(staff), `median staff answer (calm: ${Math.round(median(baseline))} ms)`).toBeLessThan(
+      bound,
+    );
     expect(Math.max(...staff), 'slowest staff answer').toBeLessThan(3 * bound);
 
     // the board counts them during the window
@@ -121,16 +146,28 @@ describe('a flood of objections at one notice', () => {
 
     // when the window closes the investigation task opens with every accepted objection
     // (the window closes on its own clock, however fast the flood was sent)
-    const inv = await openTask(app, notice.caseId, 'investigate', Math.max(0, notice.closesAt.getTime() - Date.now()) + 60_000);
+    const inv = await openTask(
+      app,
+      notice.caseId,
+      'investigate',
+      Math.max(0, notice.closesAt.getTime() - Date.now()) + 60_000,
+    );
     expect(inv.id).toBeTruthy();
-    const stored = (await app.tdb.db.query('SELECT receipt FROM objections WHERE notice_id = $1', [notice.noticeId])).rows.map((r) => r.receipt);
+    const stored = (
+      await app.tdb.db.query('SELECT receipt FROM objections WHERE notice_id = $1', [notice.noticeId])
+    ).rows.map((r) => r.receipt);
     expect(new Set(stored)).toEqual(new Set(accepted));
-    const data = (await app.tdb.db.query('SELECT data FROM cases WHERE id = $1', [notice.caseId])).rows[0].data;
+    const data = (await app.tdb.db.query('SELECT data FROM cases WHERE id = $1', [notice.caseId])).rows[0]
+      .data;
     const onCase = data.objections.map((o: { receipt: string }) => o.receipt);
     expect(data.objectionTotal ?? onCase.length).toBe(accepted.size);
     if (data.objectionTotal === undefined) expect(new Set(onCase)).toEqual(new Set(accepted));
     else for (const r of onCase) expect(accepted.has(r)).toBe(true);
-    const closed = (await app.tdb.db.query('SELECT objection_count, closed_at FROM notices WHERE id = $1', [notice.noticeId])).rows[0];
+    const closed = (
+      await app.tdb.db.query('SELECT objection_count, closed_at FROM notices WHERE id = $1', [
+        notice.noticeId,
+      ])
+    ).rows[0];
     expect(closed.objection_count).toBe(accepted.size);
     expect(closed.closed_at.getTime()).toBeGreaterThanOrEqual(notice.closesAt.getTime());
   }, 240_000);

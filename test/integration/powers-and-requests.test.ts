@@ -38,14 +38,20 @@ afterAll(async () => {
 const q = async (sql: string, params: unknown[] = []) => (await app.tdb.db.query(sql, params)).rows;
 const count = async (sql: string, params: unknown[] = []) => Number((await q(sql, params))[0].n);
 const login = (username: string, password: string) =>
-  fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
 
 describe('separation of powers', () => {
   it('a security administrator cannot create an account holding security_admin, auditor, admin and a case role: 422, nothing written', async () => {
     const users = await count('SELECT count(*) AS n FROM users');
     const audit = await count('SELECT count(*) AS n FROM audit_events');
     const r = await sec.post('/api/admin/users', {
-      username: 'shadow', name: '影子管理员', password: 'long-enough-password',
+      username: 'shadow',
+      name: '影子管理员',
+      password: 'long-enough-password',
       roles: [
         { role: 'security_admin', org: 'hn-hy-hn' },
         { role: 'auditor', org: 'hn-hy-hn' },
@@ -57,18 +63,38 @@ describe('separation of powers', () => {
     expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(r.body.errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: 'roles.0.role', message: expect.stringMatching(/^安全管理员只能由服务器安装命令授予/) }),
-        expect.objectContaining({ path: 'roles.1.role', message: expect.stringMatching(/^审计员只能由服务器安装命令授予/) }),
-        expect.objectContaining({ path: 'roles', message: expect.stringMatching(/^三权分立/), message_en: expect.stringMatching(/^separation of powers/) }),
+        expect.objectContaining({
+          path: 'roles.0.role',
+          message: expect.stringMatching(/^安全管理员只能由服务器安装命令授予/),
+        }),
+        expect.objectContaining({
+          path: 'roles.1.role',
+          message: expect.stringMatching(/^审计员只能由服务器安装命令授予/),
+        }),
+        expect.objectContaining({
+          path: 'roles',
+          message: expect.stringMatching(/^三权分立/),
+          message_en: expect.stringMatching(/^separation of powers/),
+        }),
       ]),
     );
     // even the one role online accounts may grant among the three is never combined with a case role
     const adminAndCadre = await sec.post('/api/admin/users', {
-      username: 'shadow2', name: '影子', password: 'long-enough-password',
-      roles: [{ role: 'admin', org: 'hn-hy-hn' }, { role: 'village_cadre', org: 'v-zhushan' }],
+      username: 'shadow2',
+      name: '影子',
+      password: 'long-enough-password',
+      roles: [
+        { role: 'admin', org: 'hn-hy-hn' },
+        { role: 'village_cadre', org: 'v-zhushan' },
+      ],
     });
     expect(adminAndCadre.status).toBe(422);
-    expect(adminAndCadre.body.errors).toEqual([expect.objectContaining({ path: 'roles', message: expect.stringMatching(/^三权分立：系统管理员不能与“village_cadre”/) })]);
+    expect(adminAndCadre.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'roles',
+        message: expect.stringMatching(/^三权分立：系统管理员不能与“village_cadre”/),
+      }),
+    ]);
     expect(await count('SELECT count(*) AS n FROM users')).toBe(users);
     expect(await count('SELECT count(*) AS n FROM audit_events')).toBe(audit);
     expect(await count(`SELECT count(*) AS n FROM users WHERE username LIKE 'shadow%'`)).toBe(0);
@@ -76,29 +102,59 @@ describe('separation of powers', () => {
 
   it('no online account grants security_admin or auditor, or changes the roles of one who holds them', async () => {
     const before = await q('SELECT user_id, role, org_id FROM user_roles ORDER BY 1, 2, 3');
-    const grant = await sec.post('/api/admin/users/contact.heping/roles', { roles: [{ role: 'auditor', org: 'hn-hy-hn' }] });
+    const grant = await sec.post('/api/admin/users/contact.heping/roles', {
+      roles: [{ role: 'auditor', org: 'hn-hy-hn' }],
+    });
     expect(grant.status).toBe(422);
-    expect(grant.body.errors[0]).toMatchObject({ path: 'roles.0.role', message: expect.stringMatching(/只能由服务器安装命令授予/) });
-    const demote = await sec.post('/api/admin/users/auditor/roles', { roles: [{ role: 'village_cadre', org: 'v-zhushan' }] });
+    expect(grant.body.errors[0]).toMatchObject({
+      path: 'roles.0.role',
+      message: expect.stringMatching(/只能由服务器安装命令授予/),
+    });
+    const demote = await sec.post('/api/admin/users/auditor/roles', {
+      roles: [{ role: 'village_cadre', org: 'v-zhushan' }],
+    });
     expect(demote.status).toBe(403);
-    const mixAdmin = await sec.post('/api/admin/users/admin/roles', { roles: [{ role: 'admin', org: 'hn-hy-hn' }, { role: 'county_finance', org: 'hn-hy-hn' }] });
+    const mixAdmin = await sec.post('/api/admin/users/admin/roles', {
+      roles: [
+        { role: 'admin', org: 'hn-hy-hn' },
+        { role: 'county_finance', org: 'hn-hy-hn' },
+      ],
+    });
     expect(mixAdmin.status).toBe(422);
     expect(await q('SELECT user_id, role, org_id FROM user_roles ORDER BY 1, 2, 3')).toEqual(before);
   });
 
   it('the database refuses the combination even by a direct insert', async () => {
-    await expect(q(`INSERT INTO user_roles (user_id, role, org_id) VALUES ('secadmin', 'village_cadre', 'v-zhushan')`)).rejects.toThrow(/separation of powers/);
-    await expect(q(`INSERT INTO user_roles (user_id, role, org_id) VALUES ('cadre.zhushan', 'auditor', 'hn-hy-hn')`)).rejects.toThrow(/separation of powers/);
-    await q(`INSERT INTO users (id, username, display_name, password_hash) VALUES ('raw1', 'raw1', 'raw', 'x')`);
+    await expect(
+      q(`INSERT INTO user_roles (user_id, role, org_id) VALUES ('secadmin', 'village_cadre', 'v-zhushan')`),
+    ).rejects.toThrow(/separation of powers/);
+    await expect(
+      q(`INSERT INTO user_roles (user_id, role, org_id) VALUES ('cadre.zhushan', 'auditor', 'hn-hy-hn')`),
+    ).rejects.toThrow(/separation of powers/);
+    await q(
+      `INSERT INTO users (id, username, display_name, password_hash) VALUES ('raw1', 'raw1', 'raw', 'x')`,
+    );
     // two rows of one statement see each other
-    await expect(q(`INSERT INTO user_roles (user_id, role, org_id) VALUES ('raw1', 'admin', 'hn-hy-hn'), ('raw1', 'security_admin', 'hn-hy-hn')`)).rejects.toThrow(/separation of powers/);
+    await expect(
+      q(
+        `INSERT INTO user_roles (user_id, role, org_id) VALUES ('raw1', 'admin', 'hn-hy-hn'), ('raw1', 'security_admin', 'hn-hy-hn')`,
+      ),
+    ).rejects.toThrow(/separation of powers/);
     expect(await q(`SELECT role FROM user_roles WHERE user_id = 'raw1'`)).toEqual([]);
     // an account with two case roles cannot turn one of them into a separated role
-    await q(`INSERT INTO user_roles (user_id, role, org_id) VALUES ('raw1', 'village_cadre', 'v-zhushan'), ('raw1', 'monitor_contact', 'v-zhushan')`);
-    await expect(q(`UPDATE user_roles SET role = 'auditor', org_id = 'hn-hy-hn' WHERE user_id = 'raw1' AND role = 'monitor_contact'`)).rejects.toThrow(/separation of powers/);
+    await q(
+      `INSERT INTO user_roles (user_id, role, org_id) VALUES ('raw1', 'village_cadre', 'v-zhushan'), ('raw1', 'monitor_contact', 'v-zhushan')`,
+    );
+    await expect(
+      q(
+        `UPDATE user_roles SET role = 'auditor', org_id = 'hn-hy-hn' WHERE user_id = 'raw1' AND role = 'monitor_contact'`,
+      ),
+    ).rejects.toThrow(/separation of powers/);
     await q(`DELETE FROM user_roles WHERE user_id = 'raw1'`);
     // the same separated role at two nodes is allowed
-    await q(`INSERT INTO user_roles (user_id, role, org_id) VALUES ('raw1', 'admin', 'hn-hy-hn'), ('raw1', 'admin', 'v-zhushan')`);
+    await q(
+      `INSERT INTO user_roles (user_id, role, org_id) VALUES ('raw1', 'admin', 'hn-hy-hn'), ('raw1', 'admin', 'v-zhushan')`,
+    );
   });
 
   it('the installation command grants security_admin and auditor, and refuses an account that works cases', async () => {
@@ -112,20 +168,35 @@ describe('separation of powers', () => {
     expect(await q(`SELECT role FROM user_roles WHERE user_id = 'auditor2'`)).toEqual([{ role: 'auditor' }]);
     const a2 = await app.as('auditor2', 'install-time-password');
     expect((await a2.get('/api/admin/audit')).status).toBe(200);
-    await expect(run(['grant-security-admin', 'cadre.zhushan'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/separation of powers: cadre.zhushan holds village_cadre/) });
-    expect(await q(`SELECT role FROM user_roles WHERE user_id = 'cadre.zhushan'`)).toEqual([{ role: 'village_cadre' }]);
-    expect(await q(`SELECT actor_id, action FROM audit_events WHERE target = 'auditor2' AND action = 'user.grant'`)).toEqual([{ actor_id: 'system:install', action: 'user.grant' }]);
+    await expect(run(['grant-security-admin', 'cadre.zhushan'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/separation of powers: cadre.zhushan holds village_cadre/),
+    });
+    expect(await q(`SELECT role FROM user_roles WHERE user_id = 'cadre.zhushan'`)).toEqual([
+      { role: 'village_cadre' },
+    ]);
+    expect(
+      await q(
+        `SELECT actor_id, action FROM audit_events WHERE target = 'auditor2' AND action = 'user.grant'`,
+      ),
+    ).toEqual([{ actor_id: 'system:install', action: 'user.grant' }]);
   });
 });
 
 describe('login', () => {
   it('thirty parallel wrong passwords: at most five are checked before the account locks', async () => {
-    const answers = await Promise.all(Array.from({ length: 30 }, () => login('cadre.huaqiao', 'wrong-password').then((r) => r.status)));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => login('cadre.huaqiao', 'wrong-password').then((r) => r.status)),
+    );
     const checked = answers.filter((s) => s === 401).length;
     expect(checked).toBeGreaterThan(0);
     expect(checked).toBeLessThanOrEqual(5);
     expect(answers.filter((s) => s === 429).length).toBe(30 - checked);
-    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'auth.login-failed' AND target = 'cadre.huaqiao'`)).toBe(checked);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM audit_events WHERE action = 'auth.login-failed' AND target = 'cadre.huaqiao'`,
+      ),
+    ).toBe(checked);
     // locked: even the right password is not checked now
     expect((await login('cadre.huaqiao', 'zhenxing')).status).toBe(429);
   });
@@ -147,7 +218,9 @@ describe('login', () => {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const ratio = median(unknown) / median(known);
-    console.log(`login refusal median: known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    console.log(
+      `login refusal median: known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`,
+    );
     expect(ratio).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
   });
@@ -155,27 +228,64 @@ describe('login', () => {
 
 describe('request ids bind to their request', () => {
   it('a requestId reused with another household: 409 idempotency_key_reused, no second case, the second household stays free', async () => {
-    const first = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0001' }, requestId: 'reuse-1', data: application('HH-0001') });
+    const first = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0001' },
+      requestId: 'reuse-1',
+      data: application('HH-0001'),
+    });
     expect(first.status).toBe(201);
     const casesBefore = await count('SELECT count(*) AS n FROM cases');
-    const other = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0002' }, requestId: 'reuse-1', data: application('HH-0002') });
+    const other = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0002' },
+      requestId: 'reuse-1',
+      data: application('HH-0002'),
+    });
     expect(other.status).toBe(409);
     expect(other.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(other.body).toMatchObject({ code: 'idempotency_key_reused', errors: [expect.objectContaining({ path: 'requestId' })] });
+    expect(other.body).toMatchObject({
+      code: 'idempotency_key_reused',
+      errors: [expect.objectContaining({ path: 'requestId' })],
+    });
     expect(await count('SELECT count(*) AS n FROM cases')).toBe(casesBefore);
-    expect((await q(`SELECT active_case_id FROM households WHERE id = 'HH-0002'`))[0].active_case_id).toBeNull();
+    expect(
+      (await q(`SELECT active_case_id FROM households WHERE id = 'HH-0002'`))[0].active_case_id,
+    ).toBeNull();
     // the same request again: the first answer, nothing new
-    const again = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0001' }, requestId: 'reuse-1', data: application('HH-0001') });
+    const again = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0001' },
+      requestId: 'reuse-1',
+      data: application('HH-0001'),
+    });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
     // the second household's own case starts normally
-    const own = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0002' }, requestId: 'reuse-2', data: application('HH-0002') });
+    const own = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0002' },
+      requestId: 'reuse-2',
+      data: application('HH-0002'),
+    });
     expect(own.status).toBe(201);
-    expect((await q(`SELECT active_case_id FROM households WHERE id = 'HH-0002'`))[0].active_case_id).toBe(own.body.id);
+    expect((await q(`SELECT active_case_id FROM households WHERE id = 'HH-0002'`))[0].active_case_id).toBe(
+      own.body.id,
+    );
   });
 
   it('a task action repeated with another body is refused; with the same body it gets the first answer and acts once', async () => {
-    const started = await cadre.post('/api/cases', { process: 'identification', org: 'v-zhushan', subject: { id: 'HH-0003' }, requestId: 'task-reuse', data: application('HH-0003') });
+    const started = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: 'v-zhushan',
+      subject: { id: 'HH-0003' },
+      requestId: 'task-reuse',
+      data: application('HH-0003'),
+    });
     const [task] = await q(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [started.body.id]);
     const v1 = await app.as('verifier1.yunji');
     const body = { requestId: 'verify-once', action: 'reject', comment: '经核实家庭收入较高' };
@@ -194,18 +304,38 @@ describe('request ids bind to their request', () => {
     // this test's own worker, in its own process, on its own queue, with the key the worker process uses
     const taskQueue = `start-crash-${randomUUID()}`;
     const keys = [{ id: 'test', key: Buffer.alloc(32, 3) }];
-    const { client, connection } = await connectClient({ address: inject('temporalAddress'), namespace: 'default', codecKeys: keys });
+    const { client, connection } = await connectClient({
+      address: inject('temporalAddress'),
+      namespace: 'default',
+      codecKeys: keys,
+    });
     const svc = { ...app.svc, temporal: client, taskQueue };
-    const env = { DATABASE_URL: app.tdb.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue };
+    const env = {
+      DATABASE_URL: app.tdb.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TASK_QUEUE: taskQueue,
+    };
     try {
       let worker = await spawnWorker(env, workers);
       const who = (await loadPrincipal(app.tdb.db, 'cadre.heping'))!;
-      const req = { process: 'identification', org: 'v-heping', subject: { id: 'HH-0004' }, requestId: 'start-cut', data: application('HH-0004') };
+      const req = {
+        process: 'identification',
+        org: 'v-heping',
+        subject: { id: 'HH-0004' },
+        requestId: 'start-cut',
+        data: application('HH-0004'),
+      };
       const caseId = cases.caseIdFor(who.userId, req.requestId);
       const firstTry = cases.startCase(svc, who, req).catch((e: Error) => e);
       // the moment Temporal has the case, the worker dies
       for (let i = 0; ; i++) {
-        const running = await client.workflow.getHandle(caseId).describe().then(() => true, () => false);
+        const running = await client.workflow
+          .getHandle(caseId)
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          );
         if (running) break;
         if (i > 400) throw new Error('the case never started');
         await new Promise((r) => setTimeout(r, 25));
@@ -218,11 +348,22 @@ describe('request ids bind to their request', () => {
       const first = await firstTry;
       if (!(first instanceof Error)) expect(first.case.id).toBe(caseId);
       const [row] = await q('SELECT data, current_steps FROM cases WHERE id = $1', [caseId]);
-      expect(row.data.application).toMatchObject({ name: application('HH-0004').name, statement: application('HH-0004').statement });
-      expect(await q(`SELECT t.step_id, a.action FROM task_actions a JOIN tasks t ON t.id = a.task_id WHERE t.case_id = $1`, [caseId])).toEqual([
-        { step_id: 'apply', action: 'submit' },
-      ]);
-      expect(await count(`SELECT count(*) AS n FROM tasks WHERE case_id = $1 AND status = 'open' AND step_id <> 'apply'`, [caseId])).toBe(1);
+      expect(row.data.application).toMatchObject({
+        name: application('HH-0004').name,
+        statement: application('HH-0004').statement,
+      });
+      expect(
+        await q(
+          `SELECT t.step_id, a.action FROM task_actions a JOIN tasks t ON t.id = a.task_id WHERE t.case_id = $1`,
+          [caseId],
+        ),
+      ).toEqual([{ step_id: 'apply', action: 'submit' }]);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM tasks WHERE case_id = $1 AND status = 'open' AND step_id <> 'apply'`,
+          [caseId],
+        ),
+      ).toBe(1);
       worker.kill('SIGKILL');
     } finally {
       await connection.close();

@@ -22,16 +22,33 @@ afterAll(async () => {
 });
 
 const count = async (table: string, where = 'true', params: unknown[] = []) =>
-  (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)).rows[0].n as number;
+  (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)).rows[0]
+    .n as number;
 
 async function started(caseId: string): Promise<ProjectionEvent> {
   const org = (await caseOrg(app.tdb.db, 'v-zhushan'))!;
   return {
-    seq: 1, at: AT, kind: 'case.started', processKey: 'identification', processVersion: 1, title: '测试', org,
-    subject: { kind: 'other', name: '测试' }, initiatorId: 'cadre.zhushan', data: {},
+    seq: 1,
+    at: AT,
+    kind: 'case.started',
+    processKey: 'identification',
+    processVersion: 1,
+    title: '测试',
+    org,
+    subject: { kind: 'other', name: '测试' },
+    initiatorId: 'cadre.zhushan',
+    data: {},
   };
 }
-const notify = (seq: number, message: string): ProjectionEvent => ({ seq, at: AT, kind: 'notify', role: 'village_cadre', orgId: 'v-zhushan', message, notifyKind: 'info' });
+const notify = (seq: number, message: string): ProjectionEvent => ({
+  seq,
+  at: AT,
+  kind: 'notify',
+  role: 'village_cadre',
+  orgId: 'v-zhushan',
+  message,
+  notifyKind: 'info',
+});
 
 describe('the read-model activity', () => {
   it('sets aside an event PostgreSQL refuses and applies the rest of its batch', async () => {
@@ -44,12 +61,18 @@ describe('the read-model activity', () => {
       { seq: 4, at: AT, kind: 'audit', action: 'case.test', target: caseId, detail: {} },
     ];
     await project({ caseId, events });
-    const dead = (await app.tdb.db.query('SELECT seq, kind, sqlstate, error, event FROM projection_dead_letters WHERE case_id = $1', [caseId])).rows;
+    const dead = (
+      await app.tdb.db.query(
+        'SELECT seq, kind, sqlstate, error, event FROM projection_dead_letters WHERE case_id = $1',
+        [caseId],
+      )
+    ).rows;
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ seq: 2, kind: 'notify' });
     expect(['22021', '22P05']).toContain(dead[0].sqlstate);
     expect(JSON.parse(dead[0].event)).toEqual(events[1]);
-    const row = (await app.tdb.db.query('SELECT current_steps, last_seq FROM cases WHERE id = $1', [caseId])).rows[0];
+    const row = (await app.tdb.db.query('SELECT current_steps, last_seq FROM cases WHERE id = $1', [caseId]))
+      .rows[0];
     expect(row).toEqual({ current_steps: [{ id: 'apply', title: '申请' }], last_seq: 4 });
     expect(await count('case_events', 'case_id = $1', [caseId])).toBe(3);
     expect(await count('audit_events', 'id = $1', [`${caseId}/4`])).toBe(1);
@@ -62,9 +85,14 @@ describe('the read-model activity', () => {
   });
 
   it('still fails on a transient error (no database), so Temporal retries it, and sets nothing aside', async () => {
-    const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 2000 });
+    const down = new pg.Pool({
+      connectionString: 'postgres://nobody@127.0.0.1:1/none',
+      connectionTimeoutMillis: 2000,
+    });
     const caseId = 'dl-transient';
-    const err = await readModelActivities(down).project({ caseId, events: [await started(caseId)] }).catch((e) => e);
+    const err = await readModelActivities(down)
+      .project({ caseId, events: [await started(caseId)] })
+      .catch((e) => e);
     await down.end();
     expect(err).toBeInstanceOf(Error);
     expect(isDataError(err)).toBe(false);
@@ -77,9 +105,14 @@ describe('administrators and dead letters', () => {
     const caseId = 'dl-admin';
     const owner = app.tdb.owner();
     // a rule the read model breaks (a "bug"), then its fix
-    await owner.query(`ALTER TABLE notifications ADD CONSTRAINT edge_test_blocked CHECK (message <> 'blocked')`);
+    await owner.query(
+      `ALTER TABLE notifications ADD CONSTRAINT edge_test_blocked CHECK (message <> 'blocked')`,
+    );
     const { project } = readModelActivities(app.tdb.db);
-    await project({ caseId, events: [await started(caseId), notify(2, 'blocked'), notify(3, '身份证 430422199001011234\u0000')] });
+    await project({
+      caseId,
+      events: [await started(caseId), notify(2, 'blocked'), notify(3, '身份证 430422199001011234\u0000')],
+    });
 
     const admin = await app.as('admin');
     const list = await admin.get('/api/admin/projection-dead-letters?open=1');
@@ -100,14 +133,22 @@ describe('administrators and dead letters', () => {
     const replayed = await admin.post(`/api/admin/projection-dead-letters/${blocked.id}/replay`, {});
     expect(replayed.status).toBe(200);
     expect(replayed.body).toMatchObject({ id: blocked.id, caseId, seq: 2 });
-    expect((await app.tdb.db.query('SELECT message FROM notifications WHERE case_id = $1', [caseId])).rows).toEqual([{ message: 'blocked' }]);
+    expect(
+      (await app.tdb.db.query('SELECT message FROM notifications WHERE case_id = $1', [caseId])).rows,
+    ).toEqual([{ message: 'blocked' }]);
     expect(await count('audit_events', `action = 'projection.replayed' AND target = $1`, [caseId])).toBe(1);
-    expect((await admin.post(`/api/admin/projection-dead-letters/${blocked.id}/replay`, {})).body.code).toBe('already_replayed');
+    expect((await admin.post(`/api/admin/projection-dead-letters/${blocked.id}/replay`, {})).body.code).toBe(
+      'already_replayed',
+    );
 
     // a NUL is never altered to make it fit: its replay is refused and it stays listed
     expect((await admin.post(`/api/admin/projection-dead-letters/${nul.id}/replay`, {})).status).toBe(409);
     const open = await admin.get('/api/admin/projection-dead-letters?open=1');
-    expect(open.body.items.filter((d: { caseId: string }) => d.caseId === caseId).map((d: { seq: number }) => d.seq)).toEqual([3]);
+    expect(
+      open.body.items
+        .filter((d: { caseId: string }) => d.caseId === caseId)
+        .map((d: { seq: number }) => d.seq),
+    ).toEqual([3]);
     expect((await admin.post('/api/admin/projection-dead-letters/999999/replay', {})).status).toBe(404);
   });
 

@@ -21,10 +21,18 @@ afterAll(async () => {
 /** what the comparison's raiseDepartmentWarnings activity stores for a hit */
 async function warn(hid: string, caseId: string) {
   await app.tdb.db.query(`UPDATE households SET monitoring_status = 'warning' WHERE id = $1`, [hid]);
-  await raiseWarning(app.tdb.db, { householdId: hid, villageId: 'v-heping', kinds: ['medical_insurance/medical_expense'], caseId });
+  await raiseWarning(app.tdb.db, {
+    householdId: hid,
+    villageId: 'v-heping',
+    kinds: ['medical_insurance/medical_expense'],
+    caseId,
+  });
 }
-const open = async () => (await cadre.get('/api/warnings')).body.items.map((w: { household_id: string }) => w.household_id);
-const status = async (hid: string) => (await app.tdb.db.query('SELECT monitoring_status FROM households WHERE id = $1', [hid])).rows[0].monitoring_status;
+const open = async () =>
+  (await cadre.get('/api/warnings')).body.items.map((w: { household_id: string }) => w.household_id);
+const status = async (hid: string) =>
+  (await app.tdb.db.query('SELECT monitoring_status FROM households WHERE id = $1', [hid])).rows[0]
+    .monitoring_status;
 
 describe('department warnings', () => {
   it('follows a warning through an identification that is rejected: it leaves the open list and the status is cleared with the reason', async () => {
@@ -32,16 +40,27 @@ describe('department warnings', () => {
     await warn(hid, 'CMP-1');
     expect(await open()).toContain(hid);
     const p = peopleOf(hid);
-    const started = await cadre.post('/api/cases', { process: 'identification', org: p.village, subject: { id: hid }, requestId: 'w-1', data: { ...application(hid), channel: 'department_warning' } });
+    const started = await cadre.post('/api/cases', {
+      process: 'identification',
+      org: p.village,
+      subject: { id: hid },
+      requestId: 'w-1',
+      data: { ...application(hid), channel: 'department_warning' },
+    });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     expect(await open()).not.toContain(hid);
-    const all = (await cadre.get('/api/warnings?status=all')).body.items.find((w: { household_id: string }) => w.household_id === hid);
+    const all = (await cadre.get('/api/warnings?status=all')).body.items.find(
+      (w: { household_id: string }) => w.household_id === hid,
+    );
     expect(all).toMatchObject({ status: 'started', identification_case_id: started.body.id });
 
     // verified, then the village review fails: the case ends rejected
     const task = async (step: string) => {
       for (let i = 0; i < 200; i++) {
-        const r = await app.tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`, [started.body.id, step]);
+        const r = await app.tdb.db.query(
+          `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
+          [started.body.id, step],
+        );
         if (r.rows[0]) return r.rows[0].id as string;
         await new Promise((res) => setTimeout(res, 50));
       }
@@ -50,32 +69,78 @@ describe('department warnings', () => {
     const verify = await task('verify');
     for (const v of p.verifiers) {
       const c = await app.as(v);
-      expect((await c.post(`/api/tasks/${verify}/complete`, { requestId: `w-${v}`, action: 'submit', data: collection(hid) })).status).toBe(200);
+      expect(
+        (
+          await c.post(`/api/tasks/${verify}/complete`, {
+            requestId: `w-${v}`,
+            action: 'submit',
+            data: collection(hid),
+          })
+        ).status,
+      ).toBe(200);
     }
     const vr = await task('village_review');
-    const rejected = await (await app.as('secretary.heping')).post(`/api/tasks/${vr}/complete`, { requestId: 'w-vr', action: 'reject', comment: '评议认为收入稳定，不符合条件',
-      data: { meetingDate: '2026-11-25', attendees: [{ name: '甲', role: '干部' }, { name: '乙', role: '两委' }, { name: '丙', role: '代表' }], votesFor: 0, votesAgainst: 3, votesAbstain: 0, result: 'failed', minutes: '不符合' } });
+    const rejected = await (
+      await app.as('secretary.heping')
+    ).post(`/api/tasks/${vr}/complete`, {
+      requestId: 'w-vr',
+      action: 'reject',
+      comment: '评议认为收入稳定，不符合条件',
+      data: {
+        meetingDate: '2026-11-25',
+        attendees: [
+          { name: '甲', role: '干部' },
+          { name: '乙', role: '两委' },
+          { name: '丙', role: '代表' },
+        ],
+        votesFor: 0,
+        votesAgainst: 3,
+        votesAbstain: 0,
+        result: 'failed',
+        minutes: '不符合',
+      },
+    });
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
-    for (let i = 0; i < 200 && (await status(hid)) === 'warning'; i++) await new Promise((res) => setTimeout(res, 50));
+    for (let i = 0; i < 200 && (await status(hid)) === 'warning'; i++)
+      await new Promise((res) => setTimeout(res, 50));
     expect(await status(hid)).toBe('none');
     const page = (await cadre.get(`/api/households/${hid}`)).body;
-    expect(page.history.find((x: { kind: string }) => x.kind === 'status.cleared')).toMatchObject({ reason: expect.stringMatching(/识别未通过.*解除预警/), case_id: started.body.id });
-    const closed = (await cadre.get('/api/warnings?status=all')).body.items.find((w: { household_id: string }) => w.household_id === hid);
+    expect(page.history.find((x: { kind: string }) => x.kind === 'status.cleared')).toMatchObject({
+      reason: expect.stringMatching(/识别未通过.*解除预警/),
+      case_id: started.body.id,
+    });
+    const closed = (await cadre.get('/api/warnings?status=all')).body.items.find(
+      (w: { household_id: string }) => w.household_id === hid,
+    );
     expect(closed).toMatchObject({ status: 'closed', reason: '识别未通过，预警解除' });
   });
 
   it('lets the village dismiss a warning with a reason after checking on site; the status is cleared', async () => {
     const hid = 'HH-0013';
     await warn(hid, 'CMP-2');
-    const [w] = (await cadre.get('/api/warnings')).body.items.filter((x: { household_id: string }) => x.household_id === hid);
+    const [w] = (await cadre.get('/api/warnings')).body.items.filter(
+      (x: { household_id: string }) => x.household_id === hid,
+    );
     expect((await cadre.post(`/api/warnings/${w.id}/dismiss`, { reason: '' })).status).toBe(422);
-    expect((await (await app.as('cadre.zhushan')).post(`/api/warnings/${w.id}/dismiss`, { reason: '越权' })).status).toBe(404);
-    const ok = await cadre.post(`/api/warnings/${w.id}/dismiss`, { reason: '入户核查：医疗费用已由大病保险报销，无返贫风险' });
+    expect(
+      (await (await app.as('cadre.zhushan')).post(`/api/warnings/${w.id}/dismiss`, { reason: '越权' }))
+        .status,
+    ).toBe(404);
+    const ok = await cadre.post(`/api/warnings/${w.id}/dismiss`, {
+      reason: '入户核查：医疗费用已由大病保险报销，无返贫风险',
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(await open()).not.toContain(hid);
     expect(await status(hid)).toBe('none');
     expect((await cadre.post(`/api/warnings/${w.id}/dismiss`, { reason: '再次' })).status).toBe(409);
-    const audit = (await app.tdb.db.query(`SELECT detail FROM audit_events WHERE action = 'household.warning-dismissed' AND target = $1`, [hid])).rows;
-    expect(audit).toEqual([{ detail: { warning: w.id, reason: '入户核查：医疗费用已由大病保险报销，无返贫风险' } }]);
+    const audit = (
+      await app.tdb.db.query(
+        `SELECT detail FROM audit_events WHERE action = 'household.warning-dismissed' AND target = $1`,
+        [hid],
+      )
+    ).rows;
+    expect(audit).toEqual([
+      { detail: { warning: w.id, reason: '入户核查：医疗费用已由大病保险报销，无返贫风险' } },
+    ]);
   });
 });

@@ -23,13 +23,20 @@ let connection: Connection;
 const taskQueue = `crash-${randomUUID()}`;
 const workers: ChildProcess[] = [];
 
-const startWorker = () => spawnWorker({ DATABASE_URL: tdb.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue }, workers);
+const startWorker = () =>
+  spawnWorker(
+    { DATABASE_URL: tdb.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue },
+    workers,
+  );
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
   await seedOrgFixture(tdb.db);
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection, dataConverter: dataConverter([{ id: 'test', key: Buffer.alloc(32, 3) }]) });
+  client = new Client({
+    connection,
+    dataConverter: dataConverter([{ id: 'test', key: Buffer.alloc(32, 3) }]),
+  });
 });
 afterAll(async () => {
   for (const w of workers) w.kill('SIGKILL');
@@ -39,9 +46,30 @@ afterAll(async () => {
 
 const t = (zh: string) => ({ zh, en: zh });
 const crashy = def('crashy', [
-  { id: 'apply', type: 'task', title: t('申请'), assignee: { role: 'village_cadre', level: 'village' }, actions: [submit('stamp')] },
-  { id: 'stamp', type: 'activity', title: t('慢步骤'), activity: 'slowStamp', input: { ms: 3000 }, timeoutSeconds: 6, retry: { initialIntervalSeconds: 1 }, next: 'review' },
-  { id: 'review', type: 'task', title: t('审核'), assignee: { role: 'township_reviewer', level: 'township' }, actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }] },
+  {
+    id: 'apply',
+    type: 'task',
+    title: t('申请'),
+    assignee: { role: 'village_cadre', level: 'village' },
+    actions: [submit('stamp')],
+  },
+  {
+    id: 'stamp',
+    type: 'activity',
+    title: t('慢步骤'),
+    activity: 'slowStamp',
+    input: { ms: 3000 },
+    timeoutSeconds: 6,
+    retry: { initialIntervalSeconds: 1 },
+    next: 'review',
+  },
+  {
+    id: 'review',
+    type: 'task',
+    title: t('审核'),
+    assignee: { role: 'township_reviewer', level: 'township' },
+    actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }],
+  },
   { id: 'done', type: 'end', title: t('完成'), outcome: 'approved' },
 ]);
 
@@ -59,21 +87,50 @@ it('finishes the case with no duplicate rows after the worker is killed mid-acti
   let worker = await startWorker();
   const caseId = `crash-${randomUUID()}`;
   const input: CaseInput = {
-    caseId, definition: crashy, forms: {}, params: {}, org: (await caseOrg(tdb.db, 'hn-v1'))!,
-    subject: { kind: 'household', name: '测试户' }, title: '崩溃测试', initiator: { userId: 'cadre1', name: '李村干' }, data: {}, daySeconds: 86400,
+    caseId,
+    definition: crashy,
+    forms: {},
+    params: {},
+    org: (await caseOrg(tdb.db, 'hn-v1'))!,
+    subject: { kind: 'household', name: '测试户' },
+    title: '崩溃测试',
+    initiator: { userId: 'cadre1', name: '李村干' },
+    data: {},
+    daySeconds: 86400,
   };
   await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
-  const apply = await until(async () => (await tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [caseId])).rows[0]?.id, 'apply task');
+  const apply = await until(
+    async () =>
+      (await tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND status = 'open'`, [caseId])).rows[0]
+        ?.id,
+    'apply task',
+  );
   await client.workflow.getHandle(caseId).executeUpdate(completeTaskUpdate, {
     args: [{ requestId: 'r1', taskId: apply, actor: { userId: 'cadre1', name: '李村干' }, action: 'submit' }],
   });
   // the slow activity has started: kill the worker in the middle of it
-  await until(async () => ((await tdb.db.query(`SELECT 1 FROM notifications WHERE kind = 'attempt' AND id LIKE $1`, [`${caseId}:%`])).rowCount ? true : undefined), 'activity start');
+  await until(
+    async () =>
+      (
+        await tdb.db.query(`SELECT 1 FROM notifications WHERE kind = 'attempt' AND id LIKE $1`, [
+          `${caseId}:%`,
+        ])
+      ).rowCount
+        ? true
+        : undefined,
+    'activity start',
+  );
   worker.kill('SIGKILL');
   await new Promise((r) => worker.once('exit', r));
   worker = await startWorker();
   const review = await until(
-    async () => (await tdb.db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = 'review' AND status = 'open'`, [caseId])).rows[0]?.id,
+    async () =>
+      (
+        await tdb.db.query(
+          `SELECT id FROM tasks WHERE case_id = $1 AND step_id = 'review' AND status = 'open'`,
+          [caseId],
+        )
+      ).rows[0]?.id,
     'review task after restart',
   );
   await client.workflow.getHandle(caseId).executeUpdate(completeTaskUpdate, {
@@ -83,13 +140,27 @@ it('finishes the case with no duplicate rows after the worker is killed mid-acti
 
   const q = async (sql: string) => (await tdb.db.query(sql, [caseId])).rows;
   expect((await q(`SELECT status FROM cases WHERE id = $1`))[0].status).toBe('approved');
-  const attempts = await q(`SELECT id, created_at, kind FROM notifications WHERE kind = 'attempt' AND id LIKE $1 || ':%'`);
-  expect(attempts.map((a) => a.id.split(':').pop()), JSON.stringify((await tdb.db.query(`SELECT id, created_at, kind, message FROM notifications`)).rows)).toContain('2'); // the activity really ran again after the kill
+  const attempts = await q(
+    `SELECT id, created_at, kind FROM notifications WHERE kind = 'attempt' AND id LIKE $1 || ':%'`,
+  );
+  expect(
+    attempts.map((a) => a.id.split(':').pop()),
+    JSON.stringify((await tdb.db.query(`SELECT id, created_at, kind, message FROM notifications`)).rows),
+  ).toContain('2'); // the activity really ran again after the kill
   expect(await q(`SELECT id FROM notifications WHERE kind = 'stamp' AND id LIKE $1 || ':%'`)).toHaveLength(1);
-  const tasksPerStep = await q(`SELECT step_id, count(*)::int AS n FROM tasks WHERE case_id = $1 GROUP BY step_id ORDER BY step_id`);
-  expect(tasksPerStep).toEqual([{ step_id: 'apply', n: 1 }, { step_id: 'review', n: 1 }]);
-  const dupEvents = await q(`SELECT seq FROM case_events WHERE case_id = $1 GROUP BY seq HAVING count(*) > 1`);
+  const tasksPerStep = await q(
+    `SELECT step_id, count(*)::int AS n FROM tasks WHERE case_id = $1 GROUP BY step_id ORDER BY step_id`,
+  );
+  expect(tasksPerStep).toEqual([
+    { step_id: 'apply', n: 1 },
+    { step_id: 'review', n: 1 },
+  ]);
+  const dupEvents = await q(
+    `SELECT seq FROM case_events WHERE case_id = $1 GROUP BY seq HAVING count(*) > 1`,
+  );
   expect(dupEvents).toEqual([]);
-  const audits = await q(`SELECT action, count(*)::int AS n FROM audit_events WHERE detail->>'caseId' = $1 GROUP BY action HAVING count(*) > 1`);
+  const audits = await q(
+    `SELECT action, count(*)::int AS n FROM audit_events WHERE detail->>'caseId' = $1 GROUP BY action HAVING count(*) > 1`,
+  );
   expect(audits).toEqual([]);
 });

@@ -19,20 +19,49 @@ afterAll(async () => {
 });
 
 const block = (signer: string) => ({ opinion: '同意', signer, date: '2026-12-01' });
-const assessment = { verification: { opinion: '风险已稳定消除', date: '2026-12-01' }, householdConfirmation: { signer: '户主', date: '2026-12-01' } };
-const review = { meetingDate: '2026-12-02', attendees: [{ name: '甲', role: '驻村干部' }, { name: '乙', role: '村两委' }, { name: '丙', role: '党员代表' }], votesFor: 3, votesAgainst: 0, votesAbstain: 0, result: 'passed', minutes: '评议通过' };
+const assessment = {
+  verification: { opinion: '风险已稳定消除', date: '2026-12-01' },
+  householdConfirmation: { signer: '户主', date: '2026-12-01' },
+};
+const review = {
+  meetingDate: '2026-12-02',
+  attendees: [
+    { name: '甲', role: '驻村干部' },
+    { name: '乙', role: '村两委' },
+    { name: '丙', role: '党员代表' },
+  ],
+  votesFor: 3,
+  votesAgainst: 0,
+  votesAbstain: 0,
+  result: 'passed',
+  minutes: '评议通过',
+};
 /** 附件4 as the verifiers fill it on site (household size, phone, contact and their own names are prefilled) */
 const form4 = {
-  headName: '户主', householdSize: 4, phone: '0734-8123456', risks: ['05'], measures: [{ category: '02', detail: '安排外出务工，落实外出务工补贴' }],
-  effects: '家庭年人均纯收入稳定在8000元以上', contactName: '周联系', contactUnitPost: '云集街道 党政办干部', householdSignature: { signer: '户主', date: '2026-12-01' },
+  headName: '户主',
+  householdSize: 4,
+  phone: '0734-8123456',
+  risks: ['05'],
+  measures: [{ category: '02', detail: '安排外出务工，落实外出务工补贴' }],
+  effects: '家庭年人均纯收入稳定在8000元以上',
+  contactName: '周联系',
+  contactUnitPost: '云集街道 党政办干部',
+  householdSignature: { signer: '户主', date: '2026-12-01' },
 };
-const users: { username: string; name: string }[] = JSON.parse(readFileSync(join(ROOT, 'forms/packs/hunan/demo/users.json'), 'utf8'));
+const users: { username: string; name: string }[] = JSON.parse(
+  readFileSync(join(ROOT, 'forms/packs/hunan/demo/users.json'), 'utf8'),
+);
 const nameOf = (username: string) => users.find((u) => u.username === username)!.name;
 type Collected = ReturnType<typeof collection>;
 
 async function propose(hid: string, data: Collected) {
   const p = peopleOf(hid);
-  const caseId = await h.start(p.cadre, { process: 'elimination', org: p.village, subject: { id: hid }, data });
+  const caseId = await h.start(p.cadre, {
+    process: 'elimination',
+    org: p.village,
+    subject: { id: hid },
+    data,
+  });
   return { caseId, p };
 }
 
@@ -58,7 +87,11 @@ async function assessAndReview(caseId: string, p: ReturnType<typeof peopleOf>) {
 }
 
 async function endStep(caseId: string) {
-  return (await h.tdb.db.query(`SELECT step_id FROM case_events WHERE case_id = $1 AND kind = 'case.ended'`, [caseId])).rows[0]?.step_id;
+  return (
+    await h.tdb.db.query(`SELECT step_id FROM case_events WHERE case_id = $1 AND kind = 'case.ended'`, [
+      caseId,
+    ])
+  ).rows[0]?.step_id;
 }
 
 describe('S2 risk elimination', () => {
@@ -84,7 +117,11 @@ describe('S2 risk elimination', () => {
     expect(data.income.A38).toBeGreaterThanOrEqual(5000);
     const end = await endStep(caseId);
     expect(end).toBe('refused_low_income');
-    const def = (await h.tdb.db.query(`SELECT definition FROM process_versions WHERE key = 'elimination' ORDER BY version DESC LIMIT 1`)).rows[0].definition;
+    const def = (
+      await h.tdb.db.query(
+        `SELECT definition FROM process_versions WHERE key = 'elimination' ORDER BY version DESC LIMIT 1`,
+      )
+    ).rows[0].definition;
     expect(def.steps.find((s: { id: string }) => s.id === end).source.lines).toBe('2312');
   });
 
@@ -110,8 +147,17 @@ describe('S2 risk elimination', () => {
     expect(await h.waitStatus(caseId)).toBe('refused');
     expect(await endStep(caseId)).toBe('refused_low_income');
     // the first pass had gone on to the assessment; the second, on the corrected figures, stopped at the rule
-    expect((await h.tdb.db.query(`SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'verify'`, [caseId])).rows[0].n).toBe(2);
-    expect((await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data.income.A34).toBe(250);
+    expect(
+      (
+        await h.tdb.db.query(
+          `SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'verify'`,
+          [caseId],
+        )
+      ).rows[0].n,
+    ).toBe(2);
+    expect(
+      (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data.income.A34,
+    ).toBe(250);
   });
 
   it('marks risk eliminated after verification, review, a full 7-day notice, both township leaders and the county', async () => {
@@ -121,30 +167,75 @@ describe('S2 risk elimination', () => {
     await assessAndReview(caseId, p);
     // the county cannot act before the notice has run its course
     await h.env.sleep(7 * DAY - 60_000);
-    expect((await h.tdb.db.query(`SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'county_approval'`, [caseId])).rows[0].n).toBe(0);
+    expect(
+      (
+        await h.tdb.db.query(
+          `SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'county_approval'`,
+          [caseId],
+        )
+      ).rows[0].n,
+    ).toBe(0);
     await h.env.sleep(120_000);
     const township = await h.open(caseId, 2);
-    await h.act(township[0].assignee_user!, township[0].id, 'approve', { data: { opinion: '同意', signer: 'x', signDate: '2026-12-10' } });
-    expect((await h.tdb.db.query(`SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'county_approval'`, [caseId])).rows[0].n).toBe(0);
-    await h.act(township[1].assignee_user!, township[1].id, 'approve', { data: { opinion: '同意', signer: 'y', signDate: '2026-12-10' } });
+    await h.act(township[0].assignee_user!, township[0].id, 'approve', {
+      data: { opinion: '同意', signer: 'x', signDate: '2026-12-10' },
+    });
+    expect(
+      (
+        await h.tdb.db.query(
+          `SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'county_approval'`,
+          [caseId],
+        )
+      ).rows[0].n,
+    ).toBe(0);
+    await h.act(township[1].assignee_user!, township[1].id, 'approve', {
+      data: { opinion: '同意', signer: 'y', signDate: '2026-12-10' },
+    });
     // 附件4 was posted in the village with the verifiers' own names as its 核实人员签字
-    const measures = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data['assistance-measures'];
-    expect(measures).toMatchObject({ verifierSignature: { signer: p.verifiers.map(nameOf).join('、') }, effects: form4.effects });
-    const posted = (await h.tdb.db.query(`SELECT content FROM notices WHERE case_id = $1 AND step_id = 'village_notice'`, [caseId])).rows[0].content;
+    const measures = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data[
+      'assistance-measures'
+    ];
+    expect(measures).toMatchObject({
+      verifierSignature: { signer: p.verifiers.map(nameOf).join('、') },
+      effects: form4.effects,
+    });
+    const posted = (
+      await h.tdb.db.query(`SELECT content FROM notices WHERE case_id = $1 AND step_id = 'village_notice'`, [
+        caseId,
+      ])
+    ).rows[0].content;
     expect(posted['assistance-measures.effects']).toBe(form4.effects);
     const [county] = await h.open(caseId);
     expect(county.step_id).toBe('county_approval');
     // 附件5 reuses what the verification, the village review and the township already signed
     const shown = await getTask(h.svc, await h.who('bureau'), county.id);
     expect(shown.initialData).toMatchObject({
-      verification: { opinion: '风险已稳定消除', signer: p.verifiers.map(nameOf).join('、'), date: '2026-12-01' },
+      verification: {
+        opinion: '风险已稳定消除',
+        signer: p.verifiers.map(nameOf).join('、'),
+        date: '2026-12-01',
+      },
       householdConfirmation: { signer: '户主', date: '2026-12-01' },
       villageReview: { opinion: '村级民主评议：评议通过', signer: nameOf(p.secretary), date: '2026-12-02' },
-      townshipReview: { opinion: '同意', signer: nameOf(p.township_reviewers[0]), signer2: nameOf(p.township_reviewers[1]), date: '2026-12-10' },
+      townshipReview: {
+        opinion: '同意',
+        signer: nameOf(p.township_reviewers[0]),
+        signer2: nameOf(p.township_reviewers[1]),
+        date: '2026-12-10',
+      },
     });
-    await h.act('bureau', county.id, 'approve', { data: { countyApproval: { ...block('周局长'), sealed: true }, method: '1', eliminationDate: '2026-12-12' } });
+    await h.act('bureau', county.id, 'approve', {
+      data: {
+        countyApproval: { ...block('周局长'), sealed: true },
+        method: '1',
+        eliminationDate: '2026-12-12',
+      },
+    });
     expect(await h.waitStatus(caseId)).toBe('approved');
-    expect((await h.tdb.db.query('SELECT monitoring_status FROM households WHERE id = $1', [hid])).rows[0].monitoring_status).toBe('eliminated');
+    expect(
+      (await h.tdb.db.query('SELECT monitoring_status FROM households WHERE id = $1', [hid])).rows[0]
+        .monitoring_status,
+    ).toBe('eliminated');
   });
 
   it('sends a household on 低保 to special scrutiny; 附件5’s township section still holds the township’s opinions', async () => {
@@ -156,20 +247,45 @@ describe('S2 risk elimination', () => {
     await assessAndReview(caseId, p);
     await h.env.sleep(7 * DAY + 1000);
     for (const t of await h.open(caseId, 2)) {
-      await h.act(t.assignee_user!, t.id, 'approve', { data: { opinion: `乡镇意见：${nameOf(t.assignee_user!)}`, signer: nameOf(t.assignee_user!), signDate: '2026-12-10' } });
+      await h.act(t.assignee_user!, t.id, 'approve', {
+        data: {
+          opinion: `乡镇意见：${nameOf(t.assignee_user!)}`,
+          signer: nameOf(t.assignee_user!),
+          signDate: '2026-12-10',
+        },
+      });
     }
     const [next] = await h.open(caseId);
     expect(next.step_id).toBe('special_scrutiny');
-    await h.act('bureau', next.id, 'approve', { data: { opinion: '县级重点审查：低保户收入来源稳定', signer: '周局长', signDate: '2026-12-11' } });
+    await h.act('bureau', next.id, 'approve', {
+      data: { opinion: '县级重点审查：低保户收入来源稳定', signer: '周局长', signDate: '2026-12-11' },
+    });
     const [county] = await h.open(caseId);
     expect(county.step_id).toBe('county_approval');
     const [sec, head] = p.township_reviewers;
-    const township = { opinion: `乡镇意见：${nameOf(sec)}`, signer: nameOf(sec), opinion2: `乡镇意见：${nameOf(head)}`, signer2: nameOf(head), date: '2026-12-10' };
+    const township = {
+      opinion: `乡镇意见：${nameOf(sec)}`,
+      signer: nameOf(sec),
+      opinion2: `乡镇意见：${nameOf(head)}`,
+      signer2: nameOf(head),
+      date: '2026-12-10',
+    };
     const shown = await getTask(h.svc, await h.who('bureau'), county.id);
     expect(shown.initialData).toMatchObject({ townshipReview: township });
-    await h.act('bureau', county.id, 'approve', { data: { countyApproval: { ...block('周局长'), sealed: true }, method: '1', eliminationDate: '2026-12-12' } });
+    await h.act('bureau', county.id, 'approve', {
+      data: {
+        countyApproval: { ...block('周局长'), sealed: true },
+        method: '1',
+        eliminationDate: '2026-12-12',
+      },
+    });
     expect(await h.waitStatus(caseId)).toBe('approved');
-    const doc5 = (await h.tdb.db.query(`SELECT data FROM documents WHERE case_id = $1 AND form_key = 'elimination-assessment'`, [caseId])).rows[0].data;
+    const doc5 = (
+      await h.tdb.db.query(
+        `SELECT data FROM documents WHERE case_id = $1 AND form_key = 'elimination-assessment'`,
+        [caseId],
+      )
+    ).rows[0].data;
     expect(doc5.townshipReview).toEqual(township);
     expect(JSON.stringify(doc5.townshipReview)).not.toContain('县级重点审查');
   });

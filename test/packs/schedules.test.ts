@@ -28,7 +28,11 @@ const input = (id: string): RoundInput => {
   return { scheduleId: s.id, process: s.process, targets: s.targets };
 };
 const round = (id: string, roundId = `round:${id}-${randomUUID()}`) =>
-  h.env.client.workflow.execute('scheduledRoundWorkflow', { taskQueue: h.svc.taskQueue, workflowId: roundId, args: [input(id)] }) as Promise<RoundReport>;
+  h.env.client.workflow.execute('scheduledRoundWorkflow', {
+    taskQueue: h.svc.taskQueue,
+    workflowId: roundId,
+    args: [input(id)],
+  }) as Promise<RoundReport>;
 
 /** the ids of the tasks in a user's 待办 inbox */
 async function inbox(username: string): Promise<string[]> {
@@ -45,7 +49,15 @@ async function tasksOf(caseIds: string[], stepId: string) {
         WHERE t.case_id = ANY ($1) AND t.step_id = $2 AND t.status = 'open' ORDER BY c.subject_id, c.org_id`,
       [caseIds, stepId],
     );
-    if (rows.length >= caseIds.length || Date.now() > deadline) return rows as { id: string; case_id: string; role: string; task_org: string; subject_id: string; org_id: string }[];
+    if (rows.length >= caseIds.length || Date.now() > deadline)
+      return rows as {
+        id: string;
+        case_id: string;
+        role: string;
+        task_org: string;
+        subject_id: string;
+        org_id: string;
+      }[];
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -61,19 +73,34 @@ describe('S5 schedules create their tasks', () => {
     ]);
     // the calendars come from the year's parameters: a new value moves the schedule
     const params = { assessmentIntervalMonths: 3, sweepsPerYear: 2, planDeadline: '11-30' };
-    const at = (id: string, p: Record<string, unknown> = params) => resolveCalendar(schedules.find((s) => s.id === id)!, p);
-    expect(at('assistance-assessment-quarterly')).toEqual({ month: [1, 4, 7, 10], dayOfMonth: [5], hour: [8] });
-    expect(at('assistance-assessment-quarterly', { ...params, assessmentIntervalMonths: 2 }).month).toEqual([1, 3, 5, 7, 9, 11]);
+    const at = (id: string, p: Record<string, unknown> = params) =>
+      resolveCalendar(
+        schedules.find((s) => s.id === id)!,
+        p,
+      );
+    expect(at('assistance-assessment-quarterly')).toEqual({
+      month: [1, 4, 7, 10],
+      dayOfMonth: [5],
+      hour: [8],
+    });
+    expect(at('assistance-assessment-quarterly', { ...params, assessmentIntervalMonths: 2 }).month).toEqual([
+      1, 3, 5, 7, 9, 11,
+    ]);
     expect(at('sweep-campaign-half-yearly').month).toEqual([3, 9]);
     expect(at('sweep-campaign-half-yearly', { ...params, sweepsPerYear: 4 }).month).toEqual([3, 6, 9, 12]);
     // the annual plan opens 30 days before the 30 November deadline (line 3429)
     expect(at('project-annual-plan-yearly')).toEqual({ month: [10], dayOfMonth: [31], hour: [8] });
-    expect(at('project-annual-plan-yearly', { ...params, planDeadline: '12-15' })).toMatchObject({ month: [11], dayOfMonth: [15] });
+    expect(at('project-annual-plan-yearly', { ...params, planDeadline: '12-15' })).toMatchObject({
+      month: [11],
+      dayOfMonth: [15],
+    });
     for (const s of schedules) expect(s.source?.lines).toBeTruthy();
   });
 
   it('quarterly assessment: one task per monitored household, for its monitor contact; a retried round starts nothing twice; the next round skips households still being assessed', async () => {
-    const monitored = (await h.tdb.db.query(`SELECT id FROM households WHERE monitoring_status = 'monitored' ORDER BY id`)).rows.map((r) => r.id);
+    const monitored = (
+      await h.tdb.db.query(`SELECT id FROM households WHERE monitoring_status = 'monitored' ORDER BY id`)
+    ).rows.map((r) => r.id);
     expect(monitored.length).toBeGreaterThanOrEqual(5);
     const roundId = `round:assistance-assessment-quarterly-${randomUUID()}`;
     const first = await round('assistance-assessment-quarterly', roundId);
@@ -97,22 +124,45 @@ describe('S5 schedules create their tasks', () => {
     expect(next.started).toEqual([]);
     expect(next.skipped).toHaveLength(monitored.length);
     expect(next.skipped[0].reason).toMatch(/尚未办结/);
-    const count = (await h.tdb.db.query(`SELECT count(*)::int AS n FROM cases WHERE process_key = 'assistance-assessment'`)).rows[0].n;
+    const count = (
+      await h.tdb.db.query(`SELECT count(*)::int AS n FROM cases WHERE process_key = 'assistance-assessment'`)
+    ).rows[0].n;
     expect(count).toBe(monitored.length);
-    const recorded = (await h.tdb.db.query('SELECT targets, started, finished_at FROM schedule_rounds WHERE id = $1', [roundId])).rows[0];
+    const recorded = (
+      await h.tdb.db.query('SELECT targets, started, finished_at FROM schedule_rounds WHERE id = $1', [
+        roundId,
+      ])
+    ).rows[0];
     expect(recorded).toMatchObject({ targets: monitored.length, started: monitored.length });
     expect(recorded.finished_at).toBeInstanceOf(Date);
   });
 
   it('an assessment does not hold the household: an elimination proposal can start beside it', async () => {
     const hid = 'HH-0008';
-    expect((await h.tdb.db.query(`SELECT count(*)::int AS n FROM cases WHERE process_key = 'assistance-assessment' AND subject_id = $1 AND status = 'running'`, [hid])).rows[0].n).toBe(1);
-    const caseId = await h.start('cadre.shuangqiao', { process: 'elimination', org: 'v-shuangqiao', subject: { id: hid }, data: collection(hid, { A28: 60000 }) });
-    expect((await h.tdb.db.query('SELECT active_case_id FROM households WHERE id = $1', [hid])).rows[0].active_case_id).toBe(caseId);
+    expect(
+      (
+        await h.tdb.db.query(
+          `SELECT count(*)::int AS n FROM cases WHERE process_key = 'assistance-assessment' AND subject_id = $1 AND status = 'running'`,
+          [hid],
+        )
+      ).rows[0].n,
+    ).toBe(1);
+    const caseId = await h.start('cadre.shuangqiao', {
+      process: 'elimination',
+      org: 'v-shuangqiao',
+      subject: { id: hid },
+      data: collection(hid, { A28: 60000 }),
+    });
+    expect(
+      (await h.tdb.db.query('SELECT active_case_id FROM households WHERE id = $1', [hid])).rows[0]
+        .active_case_id,
+    ).toBe(caseId);
   });
 
   it('twice-yearly sweep: one sweep task per village for its cadres', async () => {
-    const villages = (await h.tdb.db.query(`SELECT id FROM org_nodes WHERE level = 'village' ORDER BY id`)).rows.map((r) => r.id);
+    const villages = (
+      await h.tdb.db.query(`SELECT id FROM org_nodes WHERE level = 'village' ORDER BY id`)
+    ).rows.map((r) => r.id);
     const r = await round('sweep-campaign-half-yearly');
     expect(r.started).toHaveLength(villages.length);
     const tasks = await tasksOf(r.started, 'sweep');
@@ -138,19 +188,52 @@ describe('S5 schedules create their tasks', () => {
     ).rows[0].n;
     expect(expected).toBeGreaterThan(0);
     expect(data.departmentHits.hits).toHaveLength(expected);
-    const hh0003 = data.departmentHits.hits.filter((x: { idNumber: string }) => x.idNumber === '430422194002020063');
-    expect(hh0003).toContainEqual(expect.objectContaining({ department: 'medical_insurance', kind: 'medical_expense', householdId: 'HH-0003', amount: 44059 }));
+    const hh0003 = data.departmentHits.hits.filter(
+      (x: { idNumber: string }) => x.idNumber === '430422194002020063',
+    );
+    expect(hh0003).toContainEqual(
+      expect.objectContaining({
+        department: 'medical_insurance',
+        kind: 'medical_expense',
+        householdId: 'HH-0003',
+        amount: 44059,
+      }),
+    );
 
     // 集中交办: the bureau dispatches; households with hits that are not monitored become 预警 and their village is told
-    const hitHouseholds = [...new Set(data.departmentHits.hits.map((x: { householdId: string | null }) => x.householdId).filter(Boolean))] as string[];
-    const statusBefore = new Map((await h.tdb.db.query('SELECT id, monitoring_status FROM households WHERE id = ANY ($1)', [hitHouseholds])).rows.map((r) => [r.id, r.monitoring_status]));
+    const hitHouseholds = [
+      ...new Set(
+        data.departmentHits.hits.map((x: { householdId: string | null }) => x.householdId).filter(Boolean),
+      ),
+    ] as string[];
+    const statusBefore = new Map(
+      (
+        await h.tdb.db.query('SELECT id, monitoring_status FROM households WHERE id = ANY ($1)', [
+          hitHouseholds,
+        ])
+      ).rows.map((r) => [r.id, r.monitoring_status]),
+    );
     const expectedWarned = hitHouseholds.filter((id) => statusBefore.get(id) === 'none').sort();
     expect(expectedWarned.length).toBeGreaterThan(0);
-    await h.act('bureau', review.id, 'approve', { data: { opinion: '交办乡镇组织入户核查', signer: '周局长', signDate: '2026-12-10' } });
+    await h.act('bureau', review.id, 'approve', {
+      data: { opinion: '交办乡镇组织入户核查', signer: '周局长', signDate: '2026-12-10' },
+    });
     await h.env.client.workflow.getHandle(r.started[0]).result();
-    const after = (await h.tdb.db.query('SELECT id, monitoring_status FROM households WHERE id = ANY ($1) ORDER BY id', [hitHouseholds])).rows;
-    for (const row of after) expect(row.monitoring_status, row.id).toBe(statusBefore.get(row.id) === 'none' ? 'warning' : statusBefore.get(row.id));
-    const notes = (await h.tdb.db.query(`SELECT org_id, message FROM notifications WHERE case_id = $1 AND kind = 'warning' ORDER BY message`, [r.started[0]])).rows;
+    const after = (
+      await h.tdb.db.query('SELECT id, monitoring_status FROM households WHERE id = ANY ($1) ORDER BY id', [
+        hitHouseholds,
+      ])
+    ).rows;
+    for (const row of after)
+      expect(row.monitoring_status, row.id).toBe(
+        statusBefore.get(row.id) === 'none' ? 'warning' : statusBefore.get(row.id),
+      );
+    const notes = (
+      await h.tdb.db.query(
+        `SELECT org_id, message FROM notifications WHERE case_id = $1 AND kind = 'warning' ORDER BY message`,
+        [r.started[0]],
+      )
+    ).rows;
     expect(notes).toHaveLength(expectedWarned.length);
     const hh0001 = notes.find((n) => n.message.includes('HH-0001'));
     expect(hh0001).toMatchObject({ org_id: 'v-zhushan', message: expect.stringContaining('请入户核查') });

@@ -34,7 +34,14 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function startApp(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/app-process.ts')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: tdb.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, PORT: String(port), WORKFLOW_BUNDLE: bundlePath },
+    env: {
+      ...process.env,
+      DATABASE_URL: tdb.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TASK_QUEUE: taskQueue,
+      PORT: String(port),
+      WORKFLOW_BUNDLE: bundlePath,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -55,7 +62,11 @@ async function killApp(): Promise<void> {
 let cookie = '';
 let csrf = '';
 const post = (path: string, body: unknown) =>
-  fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: JSON.stringify(body) });
+  fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -70,9 +81,21 @@ beforeAll(async () => {
     [KILLS + 1],
   );
   bundlePath = join(dir, 'workflows.js');
-  writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })).code);
+  writeFileSync(
+    bundlePath,
+    (
+      await bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+      })
+    ).code,
+  );
   app = await startApp();
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'cadre.zhushan', password: 'zhenxing' }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'cadre.zhushan', password: 'zhenxing' }),
+  });
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
   csrf = (await res.json()).csrfToken;
 });
@@ -83,16 +106,35 @@ afterAll(async () => {
 });
 
 const startBody = (i: number | string) => ({
-  process: 'identification', org: 'v-zhushan', subject: { id: `HH-K${i}` }, requestId: `start-kill-${i}`, data: application('HH-0001'),
+  process: 'identification',
+  org: 'v-zhushan',
+  subject: { id: `HH-K${i}` },
+  requestId: `start-kill-${i}`,
+  data: application('HH-0001'),
 });
 
 /** the case a start made, with what a person would check: its form, the first step done once, the next step open */
 async function caseState(caseId: string) {
-  const [c] = (await tdb.db.query('SELECT id, subject_id, data, status FROM cases WHERE id = $1', [caseId])).rows;
-  const actions = (await tdb.db.query(`SELECT t.step_id, a.action FROM task_actions a JOIN tasks t ON t.id = a.task_id WHERE t.case_id = $1`, [caseId])).rows;
-  const open = (await tdb.db.query(`SELECT step_id FROM tasks WHERE case_id = $1 AND status = 'open'`, [caseId])).rows.map((r) => r.step_id);
-  const [h] = (await tdb.db.query('SELECT active_case_id FROM households WHERE id = $1', [c?.subject_id])).rows;
-  return { exists: Boolean(c), application: c?.data?.application?.statement, actions, open, householdCase: h?.active_case_id };
+  const [c] = (await tdb.db.query('SELECT id, subject_id, data, status FROM cases WHERE id = $1', [caseId]))
+    .rows;
+  const actions = (
+    await tdb.db.query(
+      `SELECT t.step_id, a.action FROM task_actions a JOIN tasks t ON t.id = a.task_id WHERE t.case_id = $1`,
+      [caseId],
+    )
+  ).rows;
+  const open = (
+    await tdb.db.query(`SELECT step_id FROM tasks WHERE case_id = $1 AND status = 'open'`, [caseId])
+  ).rows.map((r) => r.step_id);
+  const [h] = (await tdb.db.query('SELECT active_case_id FROM households WHERE id = $1', [c?.subject_id]))
+    .rows;
+  return {
+    exists: Boolean(c),
+    application: c?.data?.application?.statement,
+    actions,
+    open,
+    householdCase: h?.active_case_id,
+  };
 }
 
 it(`every case start cut by kill -9 of the app (${KILLS} times) and retried ends with the case and its application`, async () => {
@@ -113,20 +155,28 @@ it(`every case start cut by kill -9 of the app (${KILLS} times) and retried ends
   for (let i = 0; i < KILLS; i++) {
     const body = startBody(i);
     const delay = Math.round(Math.random() * window);
-    const first = post('/api/cases', body).then((r) => r.status, () => 'cut' as const);
+    const first = post('/api/cases', body).then(
+      (r) => r.status,
+      () => 'cut' as const,
+    );
     await pause(delay);
     await killApp();
     const answered = await first;
     // where the kill landed: before Temporal had the case, with the case but not its application, or after
     const atKill = await caseState(caseIdFor(userId, body.requestId));
-    const phase = !atKill.exists ? 'no case yet' : atKill.actions.length === 0 ? 'case without its application yet' : 'application in';
+    const phase = !atKill.exists
+      ? 'no case yet'
+      : atKill.actions.length === 0
+        ? 'case without its application yet'
+        : 'application in';
     app = await startApp();
     let retries = 0;
     let caseId: string | undefined;
     while (!caseId) {
       const r = await post('/api/cases', body).catch(() => undefined);
       if (r && (r.status === 200 || r.status === 201)) caseId = (await r.json()).id;
-      else if (r && r.status < 500) throw new Error(`start ${i}: retry answered ${r.status} ${await r.text()}`);
+      else if (r && r.status < 500)
+        throw new Error(`start ${i}: retry answered ${r.status} ${await r.text()}`);
       else {
         retries++;
         if (retries > 240) throw new Error(`start ${i}: no answer after a minute of retries`);
@@ -154,8 +204,10 @@ it(`every case start cut by kill -9 of the app (${KILLS} times) and retried ends
   const byPhase = new Map<string, number>();
   for (const o of outcomes) byPhase.set(o.phase, (byPhase.get(o.phase) ?? 0) + 1);
   const phases = [...byPhase].map(([k, n]) => `${n} × ${k}`).join(', ');
-  console.log(`case-start kills: ${KILLS} kills within ${Math.round(window)} ms of the request, ${cut} cut before the answer, ` +
-    `${KILLS - cut} after; at the kill: ${phases}; retries per start max ${Math.max(...outcomes.map((o) => o.retries))}; ` +
-    `0 cases without their application after the retry`);
+  console.log(
+    `case-start kills: ${KILLS} kills within ${Math.round(window)} ms of the request, ${cut} cut before the answer, ` +
+      `${KILLS - cut} after; at the kill: ${phases}; retries per start max ${Math.max(...outcomes.map((o) => o.retries))}; ` +
+      `0 cases without their application after the retry`,
+  );
   expect(cut).toBeGreaterThan(0);
 });

@@ -39,10 +39,16 @@ const workers: ChildProcess[] = [];
 
 // Temporal keeps its state in a file under dataDir, so a restart (Q2) and a restore (Q10) find it again
 const temporalPort = 17400 + (process.pid % 500);
-const startTemporal = () => startTemporalDevServer({ port: temporalPort, dataDir: join(dataDir, 'temporal'), logFile: join(dataDir, 'temporal.log') });
+const startTemporal = () =>
+  startTemporalDevServer({
+    port: temporalPort,
+    dataDir: join(dataDir, 'temporal'),
+    logFile: join(dataDir, 'temporal.log'),
+  });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const startWorker = () => spawnWorker({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue }, workers);
+const startWorker = () =>
+  spawnWorker({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: taskQueue }, workers);
 
 beforeAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
@@ -53,7 +59,10 @@ beforeAll(async () => {
   db = createPool(pg.url, 10);
   await seedOrgFixture(db);
   connection = await Connection.connect({ address: temporal.address });
-  client = new Client({ connection, dataConverter: dataConverter([{ id: 'test', key: Buffer.alloc(32, 3) }]) });
+  client = new Client({
+    connection,
+    dataConverter: dataConverter([{ id: 'test', key: Buffer.alloc(32, 3) }]),
+  });
 });
 afterAll(async () => {
   for (const w of workers) w.kill('SIGKILL');
@@ -66,9 +75,30 @@ afterAll(async () => {
 
 const t = (zh: string) => ({ zh, en: zh });
 const chain = def('reliable', [
-  { id: 'apply', type: 'task', title: t('申请'), assignee: { role: 'village_cadre', level: 'village' }, actions: [submit('stamp')] },
-  { id: 'stamp', type: 'activity', title: t('慢步骤'), activity: 'slowStamp', input: { ms: 1500 }, timeoutSeconds: 4, retry: { initialIntervalSeconds: 1 }, next: 'review' },
-  { id: 'review', type: 'task', title: t('审核'), assignee: { role: 'township_reviewer', level: 'township' }, actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }] },
+  {
+    id: 'apply',
+    type: 'task',
+    title: t('申请'),
+    assignee: { role: 'village_cadre', level: 'village' },
+    actions: [submit('stamp')],
+  },
+  {
+    id: 'stamp',
+    type: 'activity',
+    title: t('慢步骤'),
+    activity: 'slowStamp',
+    input: { ms: 1500 },
+    timeoutSeconds: 4,
+    retry: { initialIntervalSeconds: 1 },
+    next: 'review',
+  },
+  {
+    id: 'review',
+    type: 'task',
+    title: t('审核'),
+    assignee: { role: 'township_reviewer', level: 'township' },
+    actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }],
+  },
   { id: 'done', type: 'end', title: t('完成'), outcome: 'approved' },
 ]);
 
@@ -87,7 +117,18 @@ async function startCases(n: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const caseId = `${tag}-${i}-${randomUUID().slice(0, 8)}`;
-    const input: CaseInput = { caseId, definition: chain, forms: {}, params: {}, org, subject: { kind: 'household', name: 'x' }, title: tag, initiator: { userId: 'cadre1', name: 'x' }, data: {}, daySeconds: 86400 };
+    const input: CaseInput = {
+      caseId,
+      definition: chain,
+      forms: {},
+      params: {},
+      org,
+      subject: { kind: 'household', name: 'x' },
+      title: tag,
+      initiator: { userId: 'cadre1', name: 'x' },
+      data: {},
+      daySeconds: 86400,
+    };
     await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
     ids.push(caseId);
   }
@@ -95,8 +136,28 @@ async function startCases(n: number, tag: string): Promise<string[]> {
 }
 
 async function act(caseId: string, step: string, user: string) {
-  const id = await until(async () => (await db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`, [caseId, step])).rows[0]?.id);
-  await client.workflow.getHandle(caseId).executeUpdate(completeTaskUpdate, { args: [{ requestId: `${caseId}-${step}`, taskId: id, actor: { userId: user, name: user }, action: step === 'apply' ? 'submit' : 'approve' }], updateId: `${caseId}-${step}` });
+  const id = await until(
+    async () =>
+      (
+        await db.query(`SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`, [
+          caseId,
+          step,
+        ])
+      ).rows[0]?.id,
+  );
+  await client.workflow
+    .getHandle(caseId)
+    .executeUpdate(completeTaskUpdate, {
+      args: [
+        {
+          requestId: `${caseId}-${step}`,
+          taskId: id,
+          actor: { userId: user, name: user },
+          action: step === 'apply' ? 'submit' : 'approve',
+        },
+      ],
+      updateId: `${caseId}-${step}`,
+    });
 }
 
 /** act until the engine acknowledges: the same requestId every time, so a retry never acts twice */
@@ -139,10 +200,18 @@ async function actionsPerStep(prefix: string) {
 async function duplicates() {
   const q = async (sql: string) => (await db.query(sql)).rows[0].n as number;
   return {
-    tasks: await q(`SELECT count(*)::int AS n FROM (SELECT case_id, step_id FROM tasks GROUP BY 1, 2 HAVING count(*) > 1) x`),
-    events: await q(`SELECT count(*)::int AS n FROM (SELECT case_id, seq FROM case_events GROUP BY 1, 2 HAVING count(*) > 1) x`),
-    audit: await q(`SELECT count(*)::int AS n FROM (SELECT detail->>'caseId', action, target FROM audit_events WHERE action LIKE 'task.%' GROUP BY 1, 2, 3 HAVING count(*) > 1) x`),
-    stamps: await q(`SELECT count(*)::int AS n FROM (SELECT id FROM notifications WHERE kind = 'stamp' GROUP BY 1 HAVING count(*) > 1) x`),
+    tasks: await q(
+      `SELECT count(*)::int AS n FROM (SELECT case_id, step_id FROM tasks GROUP BY 1, 2 HAVING count(*) > 1) x`,
+    ),
+    events: await q(
+      `SELECT count(*)::int AS n FROM (SELECT case_id, seq FROM case_events GROUP BY 1, 2 HAVING count(*) > 1) x`,
+    ),
+    audit: await q(
+      `SELECT count(*)::int AS n FROM (SELECT detail->>'caseId', action, target FROM audit_events WHERE action LIKE 'task.%' GROUP BY 1, 2, 3 HAVING count(*) > 1) x`,
+    ),
+    stamps: await q(
+      `SELECT count(*)::int AS n FROM (SELECT id FROM notifications WHERE kind = 'stamp' GROUP BY 1 HAVING count(*) > 1) x`,
+    ),
   };
 }
 
@@ -160,13 +229,26 @@ describe('reliability drills', () => {
     }
     await Promise.all(ids.map((id) => act(id, 'review', 'sec1')));
     await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
-    const stuck = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q1-%' AND status <> 'approved'`)).rows[0].n;
-    const attempts = (await db.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'attempt' AND id LIKE 'q1-%'`)).rows[0].n;
+    const stuck = (
+      await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q1-%' AND status <> 'approved'`)
+    ).rows[0].n;
+    const attempts = (
+      await db.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'attempt' AND id LIKE 'q1-%'`)
+    ).rows[0].n;
     const dup = await duplicates();
     const q1Seconds = (Date.now() - started) / 1000;
-    recordDrill('Q1', `${KILLS} kills, ${CASES} cases, ${attempts} activity attempts (${attempts - CASES} retried after kills), ${stuck} stuck, duplicates ${JSON.stringify(dup)}, ${q1Seconds.toFixed(1)} s`, {
-      kills: KILLS, cases: CASES, activityAttempts: attempts, stuck, duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps, seconds: q1Seconds,
-    });
+    recordDrill(
+      'Q1',
+      `${KILLS} kills, ${CASES} cases, ${attempts} activity attempts (${attempts - CASES} retried after kills), ${stuck} stuck, duplicates ${JSON.stringify(dup)}, ${q1Seconds.toFixed(1)} s`,
+      {
+        kills: KILLS,
+        cases: CASES,
+        activityAttempts: attempts,
+        stuck,
+        duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps,
+        seconds: q1Seconds,
+      },
+    );
     expect(stuck).toBe(0);
     expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
   });
@@ -177,11 +259,13 @@ describe('reliability drills', () => {
     // the first actions are sent while the server goes down: each is retried with its requestId until acknowledged
     const acked: number[] = [];
     const acting = Promise.all(
-      ids.map((id, i) => pause(i * 150).then(async () => {
-        const r = await actRetrying(id, 'apply', 'cadre1');
-        acked.push(Date.now());
-        return r;
-      })),
+      ids.map((id, i) =>
+        pause(i * 150).then(async () => {
+          const r = await actRetrying(id, 'apply', 'cadre1');
+          acked.push(Date.now());
+          return r;
+        }),
+      ),
     );
     await pause(600);
     const down = Date.now();
@@ -194,7 +278,9 @@ describe('reliability drills', () => {
     const inFlight = acked.filter((t) => t > down).length;
     await Promise.all(ids.map((id) => actRetrying(id, 'review', 'sec1')));
     await Promise.all(ids.map((id) => resultRetrying(id)));
-    const approved = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q2-%' AND status = 'approved'`)).rows[0].n;
+    const approved = (
+      await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q2-%' AND status = 'approved'`)
+    ).rows[0].n;
     const perStep = await actionsPerStep('q2');
     const dup = await duplicates();
     recordDrill(
@@ -204,8 +290,13 @@ describe('reliability drills', () => {
         `all in-flight actions acknowledged ${((recovered - up) / 1000).toFixed(1)} s after it was back; ${approved}/${CASES} approved; ` +
         `actions recorded per task: ${[...new Set(perStep.map((r) => r.n))].join(',')} (1 = none lost, none doubled); duplicates ${JSON.stringify(dup)}`,
       {
-        downSeconds: (up - down) / 1000, cases: CASES, actionsDuringOutage: inFlight, recoverySeconds: (recovered - up) / 1000, approved,
-        lostActions: perStep.filter((r) => r.n === 0).length, doubledActions: perStep.filter((r) => r.n > 1).length,
+        downSeconds: (up - down) / 1000,
+        cases: CASES,
+        actionsDuringOutage: inFlight,
+        recoverySeconds: (recovered - up) / 1000,
+        approved,
+        lostActions: perStep.filter((r) => r.n === 0).length,
+        doubledActions: perStep.filter((r) => r.n > 1).length,
         duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps,
       },
     );
@@ -228,11 +319,21 @@ describe('reliability drills', () => {
     await Promise.all(ids.map((id) => act(id, 'review', 'sec1')));
     await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
     const caughtUp = Date.now();
-    const approved = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q3-%' AND status = 'approved'`)).rows[0].n;
+    const approved = (
+      await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q3-%' AND status = 'approved'`)
+    ).rows[0].n;
     const dup = await duplicates();
-    recordDrill('Q3', `PostgreSQL down ${((back - down) / 1000).toFixed(1)} s; ${approved}/${CASES} cases approved in the read model ${((caughtUp - back) / 1000).toFixed(1)} s after restart; duplicates ${JSON.stringify(dup)}`, {
-      downSeconds: (back - down) / 1000, cases: CASES, approved, catchUpSeconds: (caughtUp - back) / 1000, duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps,
-    });
+    recordDrill(
+      'Q3',
+      `PostgreSQL down ${((back - down) / 1000).toFixed(1)} s; ${approved}/${CASES} cases approved in the read model ${((caughtUp - back) / 1000).toFixed(1)} s after restart; duplicates ${JSON.stringify(dup)}`,
+      {
+        downSeconds: (back - down) / 1000,
+        cases: CASES,
+        approved,
+        catchUpSeconds: (caughtUp - back) / 1000,
+        duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps,
+      },
+    );
     expect(approved).toBe(CASES);
     expect(dup).toEqual({ tasks: 0, events: 0, audit: 0, stamps: 0 });
   });
@@ -241,7 +342,14 @@ describe('reliability drills', () => {
     if (!workers.some((w) => w.exitCode === null)) await startWorker();
     const ids = await startCases(CASES, 'q10');
     await Promise.all(ids.map((id) => actRetrying(id, 'apply', 'cadre1')));
-    await Promise.all(ids.map((id) => until(async () => (await db.query(`SELECT 1 FROM tasks WHERE case_id = $1 AND step_id = 'review'`, [id])).rows[0])));
+    await Promise.all(
+      ids.map((id) =>
+        until(
+          async () =>
+            (await db.query(`SELECT 1 FROM tasks WHERE case_id = $1 AND step_id = 'review'`, [id])).rows[0],
+        ),
+      ),
+    );
 
     // the backup: a consistent point (worker, Temporal and PostgreSQL stopped), both stores archived
     const backup = join(dataDir, 'backup.tar');
@@ -276,16 +384,36 @@ describe('reliability drills', () => {
     // the cases from before the backup continue where they were
     await Promise.all(ids.map((id) => actRetrying(id, 'review', 'sec1')));
     await Promise.all(ids.map((id) => resultRetrying(id)));
-    const approved = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q10-%' AND status = 'approved'`)).rows[0].n;
-    const lostLater = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q10late-%'`)).rows[0].n;
-    const inTemporal = await Promise.all(later.map((id) => client.workflow.getHandle(id).describe().then(() => 1, () => 0)));
+    const approved = (
+      await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q10-%' AND status = 'approved'`)
+    ).rows[0].n;
+    const lostLater = (await db.query(`SELECT count(*)::int AS n FROM cases WHERE id LIKE 'q10late-%'`))
+      .rows[0].n;
+    const inTemporal = await Promise.all(
+      later.map((id) =>
+        client.workflow
+          .getHandle(id)
+          .describe()
+          .then(
+            () => 1,
+            () => 0,
+          ),
+      ),
+    );
     const dup = await duplicates();
     recordDrill(
       'Q10',
       `cold backup of both stores ${backupSeconds.toFixed(1)} s (${(size / 1e6).toFixed(0)} MB), restore to serving ${restoreSeconds.toFixed(1)} s; ` +
         `${approved}/${CASES} cases from before the backup finished after the restore; cases started after the backup: ${lostLater} in PostgreSQL, ` +
         `${inTemporal.reduce((a, b) => a + b, 0)} in Temporal (both stores agree); duplicates ${JSON.stringify(dup)}`,
-      { backupSeconds, backupMB: Math.round(size / 1e6), restoreSeconds, cases: CASES, finishedAfterRestore: approved, duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps },
+      {
+        backupSeconds,
+        backupMB: Math.round(size / 1e6),
+        restoreSeconds,
+        cases: CASES,
+        finishedAfterRestore: approved,
+        duplicateRows: dup.tasks + dup.events + dup.audit + dup.stamps,
+      },
     );
     expect(approved).toBe(CASES);
     expect(lostLater).toBe(0);

@@ -39,14 +39,29 @@ function isWork(day: string) {
 function expectedClose(opensAt: number, days: number, calendar: 'working' | 'calendar') {
   if (calendar === 'calendar') return opensAt + days * DAY;
   let day = Math.floor((opensAt + CST) / DAY);
-  for (let n = 0; n < days; ) if (isWork(ymd(++day))) n++;
+  for (let n = 0; n < days;) if (isWork(ymd(++day))) n++;
   return (day + 1) * DAY - CST;
 }
 
 const t = (zh: string) => ({ zh, en: zh });
 const calendarNotice = def('calendar-notice-7', [
-  { id: 'notice', type: 'notice', title: t('村级公示'), level: 'village', days: 7, calendar: 'calendar', next: 'approved', onObjection: 'investigate' },
-  { id: 'investigate', type: 'task', title: t('异议核查'), assignee: { role: 'village_cadre', level: 'village' }, actions: [{ id: 'unfounded', kind: 'custom', label: t('异议不成立'), next: 'approved' }] },
+  {
+    id: 'notice',
+    type: 'notice',
+    title: t('村级公示'),
+    level: 'village',
+    days: 7,
+    calendar: 'calendar',
+    next: 'approved',
+    onObjection: 'investigate',
+  },
+  {
+    id: 'investigate',
+    type: 'task',
+    title: t('异议核查'),
+    assignee: { role: 'village_cadre', level: 'village' },
+    actions: [{ id: 'unfounded', kind: 'custom', label: t('异议不成立'), next: 'approved' }],
+  },
   { id: 'approved', type: 'end', title: t('通过'), outcome: 'approved' },
 ]);
 
@@ -79,11 +94,24 @@ describe('Q7 notice windows across holidays', () => {
     // ten opening moments, 12 hours apart (24 Sep 10:00 → 28 Sep 22:00 China time), one working-day and one calendar window each
     for (let k = 0; k < 10; k++) {
       await sleepUntil(start + k * 12 * HOUR);
-      for (const [kind, definition, days] of [['working', workingDayNotice(5), 5], ['calendar', calendarNotice, 7]] as const) {
+      for (const [kind, definition, days] of [
+        ['working', workingDayNotice(5), 5],
+        ['calendar', calendarNotice, 7],
+      ] as const) {
         const caseId = await h.start(definition, { caseId: `q7-${kind}-${k}-${randomUUID().slice(0, 6)}` });
-        const n = await h.until(async () => (await h.tdb.db.query('SELECT id, opens_at, closes_at FROM notices WHERE case_id = $1', [caseId])).rows[0], 'notice row');
+        const n = await h.until(
+          async () =>
+            (await h.tdb.db.query('SELECT id, opens_at, closes_at FROM notices WHERE case_id = $1', [caseId]))
+              .rows[0],
+          'notice row',
+        );
         windows.push({
-          caseId, kind, days, noticeId: n.id, opensAt: n.opens_at.getTime(), closesAt: n.closes_at.getTime(),
+          caseId,
+          kind,
+          days,
+          noticeId: n.id,
+          opensAt: n.opens_at.getTime(),
+          closesAt: n.closes_at.getTime(),
           objection: (['last-second', 'late', 'none'] as const)[(k + (kind === 'calendar' ? 1 : 0)) % 3],
         });
       }
@@ -125,10 +153,14 @@ describe('Q7 notice windows across holidays', () => {
 
     let early = 0;
     let maxLate = 0;
-    const acrossHolidays = windows.filter((w) => w.kind === 'working' && w.closesAt - w.opensAt > 5 * DAY).length;
+    const acrossHolidays = windows.filter(
+      (w) => w.kind === 'working' && w.closesAt - w.opensAt > 5 * DAY,
+    ).length;
     for (const w of windows) {
       const r = byId.get(w.caseId)!;
-      expect(w.closesAt, `${w.caseId} opened ${new Date(w.opensAt + CST).toISOString()}`).toBe(expectedClose(w.opensAt, w.days, w.kind));
+      expect(w.closesAt, `${w.caseId} opened ${new Date(w.opensAt + CST).toISOString()}`).toBe(
+        expectedClose(w.opensAt, w.days, w.kind),
+      );
       expect(r.closed_events, `${w.caseId} closed events`).toBe(1);
       const closedAt = r.closed_at.getTime();
       if (closedAt < w.closesAt) early++;
@@ -153,9 +185,14 @@ describe('Q7 notice windows across holidays', () => {
         `late objections refused ${n('late').filter((w) => w.accepted === false).length}/${n('late').length}; ` +
         `${((Date.now() - wall) / 1000).toFixed(1)} s wall for ${((Math.max(...windows.map((w) => w.closesAt)) + DAY - start) / DAY).toFixed(0)} policy days`,
       {
-        windows: windows.length, acrossHolidays, early, latestCloseMs: maxLate,
-        lastSecondTaken: n('last-second').filter((w) => w.accepted).length, lastSecondSent: n('last-second').length,
-        lateRefused: n('late').filter((w) => w.accepted === false).length, lateSent: n('late').length,
+        windows: windows.length,
+        acrossHolidays,
+        early,
+        latestCloseMs: maxLate,
+        lastSecondTaken: n('last-second').filter((w) => w.accepted).length,
+        lastSecondSent: n('last-second').length,
+        lateRefused: n('late').filter((w) => w.accepted === false).length,
+        lateSent: n('late').length,
       },
     );
     expect(acrossHolidays).toBeGreaterThan(0);

@@ -25,22 +25,30 @@ describe('audit log', () => {
 
   it('the application role may not UPDATE, DELETE or TRUNCATE it', async () => {
     expect((await tdb.db.query('SELECT current_user AS u')).rows[0].u).toBe('zhenxing_app');
-    await expect(tdb.db.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(/permission denied/);
-    await expect(tdb.db.query(`DELETE FROM audit_events WHERE id = 'a2'`)).rejects.toThrow(/permission denied/);
+    await expect(tdb.db.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(tdb.db.query(`DELETE FROM audit_events WHERE id = 'a2'`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(tdb.db.query(`TRUNCATE audit_events`)).rejects.toThrow(/permission denied/);
     expect((await tdb.db.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
   });
 
   it('and the trigger refuses them even to the owning user', async () => {
     const owner = tdb.owner();
-    await expect(owner.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`UPDATE audit_events SET action = 'x' WHERE id = 'a2'`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(owner.query(`DELETE FROM audit_events WHERE id = 'a2'`)).rejects.toThrow(/append-only/);
     await expect(owner.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
     expect((await owner.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
   });
 
   it('skips an entry whose id was already written (a retried writer adds nothing)', async () => {
-    await inTransaction(tdb.db, (tx) => appendAudit(tx, [{ id: 'a2', actorId: 'sec1', action: 'task.approve' }]));
+    await inTransaction(tdb.db, (tx) =>
+      appendAudit(tx, [{ id: 'a2', actorId: 'sec1', action: 'task.approve' }]),
+    );
     expect((await tdb.db.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
   });
 

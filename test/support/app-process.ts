@@ -14,9 +14,16 @@ import { connectClient, dataConverter } from '../../server/temporal/connect.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const url = process.env.DATABASE_URL!;
-const config = { ...loadConfig({ NODE_ENV: 'test', ZX_TASK_QUEUE: process.env.TASK_QUEUE! }), temporalAddress: process.env.TEMPORAL_ADDRESS! };
+const config = {
+  ...loadConfig({ NODE_ENV: 'test', ZX_TASK_QUEUE: process.env.TASK_QUEUE! }),
+  temporalAddress: process.env.TEMPORAL_ADDRESS!,
+};
 const db = createPool(url, 8, { role: await appRole(url) });
-const { client } = await connectClient({ address: config.temporalAddress, namespace: 'default', codecKeys: config.codecKeys });
+const { client } = await connectClient({
+  address: config.temporalAddress,
+  namespace: 'default',
+  codecKeys: config.codecKeys,
+});
 const worker = await Worker.create({
   connection: await NativeConnection.connect({ address: config.temporalAddress }),
   taskQueue: config.taskQueue,
@@ -26,5 +33,7 @@ const worker = await Worker.create({
 });
 void worker.run();
 const app = createApp({ config, db, temporal: client, log: createLogger('error') });
-const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`app-ready ${process.env.PORT}`));
+const server = app.listen(Number(process.env.PORT), '127.0.0.1', () =>
+  console.log(`app-ready ${process.env.PORT}`),
+);
 void server;

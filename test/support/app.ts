@@ -38,10 +38,16 @@ export interface ApiResponse<T = any> {
 
 export interface ApiClient {
   get<T = any>(path: string): Promise<ApiResponse<T>>;
-  post<T = any>(path: string, body?: unknown, opts?: { raw?: string; contentType?: string }): Promise<ApiResponse<T>>;
+  post<T = any>(
+    path: string,
+    body?: unknown,
+    opts?: { raw?: string; contentType?: string },
+  ): Promise<ApiResponse<T>>;
 }
 
-export async function createTestApp(opts: { demo?: boolean; daySeconds?: number; publicLimits?: Partial<PublicLimits> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { demo?: boolean; daySeconds?: number; publicLimits?: Partial<PublicLimits> } = {},
+): Promise<TestApp> {
   quietRuntime();
   const tdb = await createTestDatabase();
   const bundle = readPackFolder('hunan');
@@ -49,11 +55,19 @@ export async function createTestApp(opts: { demo?: boolean; daySeconds?: number;
   if (opts.demo !== false) await loadDemoCounty(tdb.db, 'zhenxing');
   const taskQueue = `api-${randomUUID()}`;
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', ZX_TASK_QUEUE: taskQueue, ZX_DAY_SECONDS: String(opts.daySeconds ?? 86400) }),
+    ...loadConfig({
+      NODE_ENV: 'test',
+      ZX_TASK_QUEUE: taskQueue,
+      ZX_DAY_SECONDS: String(opts.daySeconds ?? 86400),
+    }),
     temporalAddress: inject('temporalAddress'),
   };
   config.publicLimits = { ...config.publicLimits, ...opts.publicLimits };
-  const { client, connection } = await connectClient({ address: config.temporalAddress!, namespace: 'default', codecKeys: config.codecKeys });
+  const { client, connection } = await connectClient({
+    address: config.temporalAddress!,
+    namespace: 'default',
+    codecKeys: config.codecKeys,
+  });
   const native = await NativeConnection.connect({ address: config.temporalAddress! });
   const worker = await Worker.create({
     connection: native,
@@ -82,7 +96,11 @@ export async function createTestApp(opts: { demo?: boolean; daySeconds?: number;
       const headers: Record<string, string> = { 'content-type': o.contentType ?? 'application/json' };
       if (cookie) headers.cookie = cookie;
       if (csrf) headers['x-csrf-token'] = csrf;
-      const res = await fetch(url + path, { method: 'POST', headers, body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+      const res = await fetch(url + path, {
+        method: 'POST',
+        headers,
+        body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
       return { status: res.status, body: await parse(res), headers: res.headers };
     },
   });

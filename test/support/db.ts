@@ -27,7 +27,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await migrate(url.toString());
   // the application's own login, as in `npm start` (the owner only migrates)
   const appUrl = await appLoginUrl(url.toString());
-  const db = createPool(appUrl ?? url.toString(), 8, { role: appUrl ? undefined : await appRole(url.toString()) });
+  const db = createPool(appUrl ?? url.toString(), 8, {
+    role: appUrl ? undefined : await appRole(url.toString()),
+  });
   let owner: Db | undefined;
   return {
     url: url.toString(),

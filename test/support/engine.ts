@@ -8,12 +8,7 @@ import { CODEC_KEYS, startTimeSkipping } from './time-skipping.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { caseOrg } from '../../server/services/directory.js';
-import {
-  completeTaskUpdate,
-  caseStateQuery,
-  type Actor,
-  type CaseInput,
-} from '../../workflows/contract.js';
+import { completeTaskUpdate, caseStateQuery, type Actor, type CaseInput } from '../../workflows/contract.js';
 import type { ProcessDefinition } from '../../workflows/definition.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { seedOrgFixture, PEOPLE } from './org-fixture.js';
@@ -25,8 +20,25 @@ export interface Harness {
   tdb: TestDatabase;
   taskQueue: string;
   start(def: ProcessDefinition, opts?: Partial<CaseInput> & { orgId?: string }): Promise<string>;
-  act(caseId: string, taskId: string, username: string, action: string, extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string; requestId?: string }): Promise<unknown>;
-  openTasks(caseId: string): Promise<{ id: string; step_id: string; role: string | null; org_id: string | null; assignee_user: string | null; min_signers: number }[]>;
+  act(
+    caseId: string,
+    taskId: string,
+    username: string,
+    action: string,
+    extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string; requestId?: string },
+  ): Promise<unknown>;
+  openTasks(
+    caseId: string,
+  ): Promise<
+    {
+      id: string;
+      step_id: string;
+      role: string | null;
+      org_id: string | null;
+      assignee_user: string | null;
+      min_signers: number;
+    }[]
+  >;
   caseRow(caseId: string): Promise<Record<string, any>>;
   state(caseId: string): Promise<Awaited<ReturnType<typeof queryState>>>;
   /** wait until the read model shows what the predicate wants (projection is asynchronous for timers) */
@@ -90,7 +102,9 @@ export async function createHarness(opts: { startAt?: string } = {}): Promise<Ha
       return env.client.workflow
         .getHandle(caseId)
         .executeUpdate(completeTaskUpdate, {
-          args: [{ requestId: extra.requestId ?? randomUUID(), taskId, actor: actor(username), action, ...extra }],
+          args: [
+            { requestId: extra.requestId ?? randomUUID(), taskId, actor: actor(username), action, ...extra },
+          ],
           updateId: extra.requestId,
         })
         .catch(explainUpdateFailure);

@@ -33,7 +33,10 @@ export default async function setup(project: TestProject) {
   }
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const temporal = await startTemporalDevServer({ port: 40000 + (process.pid % 20000), logFile: join(dataDir, 'temporal.log') });
+    const temporal = await startTemporalDevServer({
+      port: 40000 + (process.pid % 20000),
+      logFile: join(dataDir, 'temporal.log'),
+    });
     stops.push(temporal.stop);
     temporalAddress = temporal.address;
   }

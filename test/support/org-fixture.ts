@@ -28,6 +28,9 @@ export const PEOPLE = [
 ];
 
 export async function seedOrgFixture(db: pg.Pool): Promise<void> {
-  await upsertOrgs(db, ORGS.map((o) => ({ ...o })));
+  await upsertOrgs(
+    db,
+    ORGS.map((o) => ({ ...o })),
+  );
   for (const p of PEOPLE) await upsertUser(db, { ...p, password: 'zhenxing' });
 }

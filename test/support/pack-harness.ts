@@ -21,10 +21,18 @@ export interface PackHarness {
   tdb: TestDatabase;
   svc: ServiceDeps;
   who(username: string): Promise<Principal>;
-  start(username: string, req: Omit<cases.StartCaseRequest, 'requestId'> & { requestId?: string }): Promise<string>;
+  start(
+    username: string,
+    req: Omit<cases.StartCaseRequest, 'requestId'> & { requestId?: string },
+  ): Promise<string>;
   /** the open tasks of a case, waiting until at least n exist */
   open(caseId: string, n?: number): Promise<{ id: string; step_id: string; assignee_user: string | null }[]>;
-  act(username: string, taskId: string, action: string, extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string }): Promise<unknown>;
+  act(
+    username: string,
+    taskId: string,
+    action: string,
+    extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string },
+  ): Promise<unknown>;
   status(caseId: string): Promise<string>;
   waitStatus(caseId: string): Promise<string>;
   close(): Promise<void>;
@@ -55,14 +63,22 @@ export async function createPackHarness(): Promise<PackHarness> {
     async open(caseId, n = 1) {
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const { rows } = await tdb.db.query(`SELECT id, step_id, assignee_user FROM tasks WHERE case_id = $1 AND status = 'open' ORDER BY created_at, id`, [caseId]);
+        const { rows } = await tdb.db.query(
+          `SELECT id, step_id, assignee_user FROM tasks WHERE case_id = $1 AND status = 'open' ORDER BY created_at, id`,
+          [caseId],
+        );
         if (rows.length >= n) return rows;
-        if (Date.now() > deadline) throw new Error(`case ${caseId}: expected ${n} open tasks, found ${rows.map((r) => r.step_id)}`);
+        if (Date.now() > deadline)
+          throw new Error(`case ${caseId}: expected ${n} open tasks, found ${rows.map((r) => r.step_id)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
     async act(username, taskId, action, extra = {}) {
-      return tasks.completeTask(svc, await who(username), taskId, { requestId: randomUUID(), action, ...extra });
+      return tasks.completeTask(svc, await who(username), taskId, {
+        requestId: randomUUID(),
+        action,
+        ...extra,
+      });
     },
     async status(caseId) {
       return (await tdb.db.query('SELECT status FROM cases WHERE id = $1', [caseId])).rows[0]?.status;

@@ -11,7 +11,9 @@ import { dataConverter, workflowBundle } from '../../server/temporal/connect.js'
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const appUrl = await appLoginUrl(process.env.DATABASE_URL!);
-const db = createPool(appUrl ?? process.env.DATABASE_URL!, 4, { role: appUrl ? undefined : await appRole(process.env.DATABASE_URL!) });
+const db = createPool(appUrl ?? process.env.DATABASE_URL!, 4, {
+  role: appUrl ? undefined : await appRole(process.env.DATABASE_URL!),
+});
 const keys = [{ id: 'test', key: Buffer.alloc(32, 3) }];
 const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
 const worker = await Worker.create({
@@ -28,10 +30,10 @@ const worker = await Worker.create({
         `slowStamp attempt pid ${process.pid} ppid ${process.ppid}`,
       ]);
       await new Promise((r) => setTimeout(r, input.ms));
-      await db.query(`INSERT INTO notifications (id, kind, message) VALUES ($1, 'stamp', 'done by ' || $2) ON CONFLICT (id) DO NOTHING`, [
-        `${info.workflowExecution?.workflowId}:${info.activityId}`,
-        String(process.pid),
-      ]);
+      await db.query(
+        `INSERT INTO notifications (id, kind, message) VALUES ($1, 'stamp', 'done by ' || $2) ON CONFLICT (id) DO NOTHING`,
+        [`${info.workflowExecution?.workflowId}:${info.activityId}`, String(process.pid)],
+      );
       return { stamped: true };
     },
   },

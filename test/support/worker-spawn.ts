@@ -3,7 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../server/config.js';
 
-export function spawnWorker(env: { DATABASE_URL: string; TEMPORAL_ADDRESS: string; TASK_QUEUE: string }, all: ChildProcess[]): Promise<ChildProcess> {
+export function spawnWorker(
+  env: { DATABASE_URL: string; TEMPORAL_ADDRESS: string; TASK_QUEUE: string },
+  all: ChildProcess[],
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/worker-process.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env },

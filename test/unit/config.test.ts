@@ -7,12 +7,20 @@ describe('configuration', () => {
   it('names the variable in a one-line error for a bad DATABASE_URL', () => {
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/^DATABASE_URL: /);
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://x@y/z' })).toThrow(/DATABASE_URL: must start with postgres:\/\//);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x@y/z' })).toThrow(
+      /DATABASE_URL: must start with postgres:\/\//,
+    );
   });
 
   it('refuses the demo time scale and demo data in production', () => {
-    const prod = { NODE_ENV: 'production', ZX_CODEC_KEYS: 'k1:' + Buffer.alloc(32, 1).toString('base64'), ZX_DEMO: '0' };
-    expect(() => loadConfig({ ...prod, ZX_DAY_SECONDS: '5' })).toThrow(/ZX_DAY_SECONDS: the demo time scale is refused/);
+    const prod = {
+      NODE_ENV: 'production',
+      ZX_CODEC_KEYS: 'k1:' + Buffer.alloc(32, 1).toString('base64'),
+      ZX_DEMO: '0',
+    };
+    expect(() => loadConfig({ ...prod, ZX_DAY_SECONDS: '5' })).toThrow(
+      /ZX_DAY_SECONDS: the demo time scale is refused/,
+    );
     expect(() => loadConfig({ ...prod, ZX_DEMO: '1' })).toThrow(/ZX_DEMO: demo mode is refused/);
     expect(loadConfig(prod).daySeconds).toBe(86400);
   });
@@ -33,7 +41,13 @@ describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'));
 
   it('has PostgreSQL, Temporal with PostgreSQL persistence, its UI, and the app as api and worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'api',
+      'postgresql',
+      'temporal',
+      'temporal-ui',
+      'worker',
+    ]);
     expect(compose.services.temporal.environment.DB).toMatch(/^postgres/);
     expect(compose.services.api.environment.ZX_ROLE).toBe('api');
     expect(compose.services.worker.environment.ZX_ROLE).toBe('worker');
@@ -44,7 +58,8 @@ describe('docker-compose.yml', () => {
       if (svc.image) expect(svc.image, name).toMatch(/^[\w./-]+:\d[\w.-]*$/);
       else expect(svc.build, name).toBe('.');
     }
-    for (const name of ['postgresql', 'temporal', 'api']) expect(compose.services[name].healthcheck, name).toBeDefined();
+    for (const name of ['postgresql', 'temporal', 'api'])
+      expect(compose.services[name].healthcheck, name).toBeDefined();
   });
 
   it('only sets environment variables the config module reads', () => {

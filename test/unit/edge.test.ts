@@ -32,8 +32,15 @@ describe('JSON depth, counted on the raw text', () => {
 
 describe('field errors of a body', () => {
   it('names every faulty key and value by its path', () => {
-    const body = { data: { members: [{ A5: 'a\u0000' }, { ok: 'fine' }], ['k\uD800']: 1 }, comment: 'x\uDFFF' };
-    expect(bodyFaults(body).map((e) => e.path)).toEqual(['body.data.members.0.A5', 'body.data.k?', 'body.comment']);
+    const body = {
+      data: { members: [{ A5: 'a\u0000' }, { ok: 'fine' }], ['k\uD800']: 1 },
+      comment: 'x\uDFFF',
+    };
+    expect(bodyFaults(body).map((e) => e.path)).toEqual([
+      'body.data.members.0.A5',
+      'body.data.k?',
+      'body.comment',
+    ]);
   });
   it('finds nothing in clean data', () => {
     expect(bodyFaults({ a: [1, true, null, '好'], b: { c: '💥' } })).toEqual([]);

@@ -26,8 +26,12 @@ const DAY = 86_400_000;
 const CST = 8 * 3_600_000;
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const notice = (caseId: string) =>
-  h.until(async () => (await h.tdb.db.query('SELECT * FROM notices WHERE case_id = $1', [caseId])).rows[0], 'notice row');
-const waits = async (caseId: string) => (await h.tdb.db.query('SELECT * FROM calendar_waits WHERE case_id = $1', [caseId])).rows;
+  h.until(
+    async () => (await h.tdb.db.query('SELECT * FROM notices WHERE case_id = $1', [caseId])).rows[0],
+    'notice row',
+  );
+const waits = async (caseId: string) =>
+  (await h.tdb.db.query('SELECT * FROM calendar_waits WHERE case_id = $1', [caseId])).rows;
 const failedWorkflowTasks = async (caseId: string) => {
   const history = await h.env.client.workflow.getHandle(caseId).fetchHistory();
   return (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length;
@@ -57,8 +61,12 @@ function testArrangement(year: number): CalendarRange[] {
 
 /** The current year must be there for a window opening on 28 December (it is seeded up to 2026). */
 async function ensureYear(year: number) {
-  const { rowCount } = await h.tdb.db.query(`SELECT 1 FROM holiday_calendars WHERE scope = 'national' AND year = $1`, [year]);
-  if (!rowCount) await publishCalendarYear({ db: h.tdb.db }, 'admin', year, { ranges: testArrangement(year) });
+  const { rowCount } = await h.tdb.db.query(
+    `SELECT 1 FROM holiday_calendars WHERE scope = 'national' AND year = $1`,
+    [year],
+  );
+  if (!rowCount)
+    await publishCalendarYear({ db: h.tdb.db }, 'admin', year, { ranges: testArrangement(year) });
 }
 
 describe('a working-day window that needs a year nobody has published', () => {
@@ -77,21 +85,30 @@ describe('a working-day window that needs a year nobody has published', () => {
     }, 'calendar wait row');
     expect(wait).toMatchObject({ year: year + 1, purpose: 'notice' });
     // administrators are told, by the case, at the county
-    const told = await h.tdb.db.query(`SELECT message FROM notifications WHERE case_id = $1 AND kind = 'calendar-missing' AND role = 'admin'`, [c]);
+    const told = await h.tdb.db.query(
+      `SELECT message FROM notifications WHERE case_id = $1 AND kind = 'calendar-missing' AND role = 'admin'`,
+      [c],
+    );
     expect(told.rows[0].message).toMatch(/节假日安排尚未录入/);
     // no repair task, no failed workflow task: the case is simply waiting
     expect(await h.openTasks(c)).toEqual([]);
     expect(await failedWorkflowTasks(c)).toBe(0);
 
     const arrangement = testArrangement(year + 1);
-    const published = await publishCalendarYear({ db: h.tdb.db, temporal: h.env.client }, 'admin', year + 1, { ranges: arrangement });
+    const published = await publishCalendarYear({ db: h.tdb.db, temporal: h.env.client }, 'admin', year + 1, {
+      ranges: arrangement,
+    });
     expect(published).toMatchObject({ year: year + 1, version: 1, woken: 1 });
 
     const loaded = await loadCalendar(h.tdb.db, year, year + 1, pending.org_path);
     const expected = workingDaysClose(loaded.years, pending.opens_at.getTime(), 5);
     if (!('closesAt' in expected)) throw new Error('arrangement incomplete');
     // the make-up working day made a difference: without it the window would close a day later or more
-    const withoutMakeUp = workingDaysClose({ ...loaded.years, [year + 1]: { ...loaded.years[year + 1], workdays: [] } }, pending.opens_at.getTime(), 5);
+    const withoutMakeUp = workingDaysClose(
+      { ...loaded.years, [year + 1]: { ...loaded.years[year + 1], workdays: [] } },
+      pending.opens_at.getTime(),
+      5,
+    );
     expect('closesAt' in withoutMakeUp && withoutMakeUp.closesAt).toBeGreaterThan(expected.closesAt);
     // 24:00 CST, a whole day boundary
     expect((expected.closesAt + CST) % DAY).toBe(0);
@@ -130,7 +147,9 @@ describe('a working-day window that needs a year nobody has published', () => {
     }, 'calendar wait row');
     expect(w).toMatchObject({ purpose: 'sla', year: year + 1 });
     expect(w.message).toMatch(/节假日安排尚未录入/);
-    expect((await h.tdb.db.query('SELECT due_at FROM tasks WHERE id = $1', [task.id])).rows[0].due_at).toBeNull();
+    expect(
+      (await h.tdb.db.query('SELECT due_at FROM tasks WHERE id = $1', [task.id])).rows[0].due_at,
+    ).toBeNull();
     expect(await failedWorkflowTasks(c)).toBe(0);
 
     // days pass without the year: still no failure, the SLA keeps waiting (it polls the calendar now and then)
@@ -139,9 +158,14 @@ describe('a working-day window that needs a year nobody has published', () => {
     expect(await waits(c)).toHaveLength(1);
     expect(await failedWorkflowTasks(c)).toBe(0);
 
-    const published = await publishCalendarYear({ db: h.tdb.db, temporal: h.env.client }, 'admin', year + 1, { ranges: testArrangement(year + 1) });
+    const published = await publishCalendarYear({ db: h.tdb.db, temporal: h.env.client }, 'admin', year + 1, {
+      ranges: testArrangement(year + 1),
+    });
     expect(published.woken).toBe(1);
-    const due = await h.until(async () => (await h.tdb.db.query('SELECT due_at FROM tasks WHERE id = $1', [task.id])).rows[0].due_at, 'due time');
+    const due = await h.until(
+      async () => (await h.tdb.db.query('SELECT due_at FROM tasks WHERE id = $1', [task.id])).rows[0].due_at,
+      'due time',
+    );
     expect(due.getTime()).toBeGreaterThan(await h.env.currentTimeMs());
     await h.env.sleep(due.getTime() - (await h.env.currentTimeMs()) + 60_000);
     const escalated = await h.until(async () => {
@@ -155,7 +179,11 @@ describe('a working-day window that needs a year nobody has published', () => {
 
     // the recorded history replays against the workflow code
     const history = await h.env.client.workflow.getHandle(c).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverter(CODEC_KEYS) }, history, c);
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter(CODEC_KEYS) },
+      history,
+      c,
+    );
   });
 });
 
@@ -169,17 +197,31 @@ describe('publishing a changed year', () => {
     const a = await notice(first);
     expect(a.closes_at, a.calendar_note).not.toBeNull();
     // the county adds two days off inside the window (a typhoon, say): a new version of the year
-    const current = (await h.tdb.db.query(`SELECT ranges FROM holiday_calendars WHERE scope='national' AND year=$1 ORDER BY version DESC LIMIT 1`, [year])).rows[0].ranges as CalendarRange[];
+    const current = (
+      await h.tdb.db.query(
+        `SELECT ranges FROM holiday_calendars WHERE scope='national' AND year=$1 ORDER BY version DESC LIMIT 1`,
+        [year],
+      )
+    ).rows[0].ranges as CalendarRange[];
     let d = a.opens_at.getTime() + CST + DAY;
     const added: string[] = [];
     while (added.length < 2) {
       const day = ymd(d);
       const dow = new Date(d).getUTCDay();
-      if (dow !== 0 && dow !== 6 && Number(day.slice(0, 4)) === year && !current.some((r) => r.kind === 'holiday' && r.from <= day && day <= r.to)) added.push(day);
+      if (
+        dow !== 0 &&
+        dow !== 6 &&
+        Number(day.slice(0, 4)) === year &&
+        !current.some((r) => r.kind === 'holiday' && r.from <= day && day <= r.to)
+      )
+        added.push(day);
       d += DAY;
     }
     const v = await publishCalendarYear({ db: h.tdb.db, temporal: h.env.client }, 'admin', year, {
-      ranges: [...current, ...added.map((x) => ({ name: '台风停工', kind: 'holiday' as const, from: x, to: x }))],
+      ranges: [
+        ...current,
+        ...added.map((x) => ({ name: '台风停工', kind: 'holiday' as const, from: x, to: x })),
+      ],
       note: '台风停工两天',
     });
     expect(v.diff.addedHolidays).toEqual(added);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-import { calendarDaysClose, closeLabel, noticeCloseTime, workingDaysClose, type CalendarYearDays } from '../../workflows/calendar.js';
+import {
+  calendarDaysClose,
+  closeLabel,
+  noticeCloseTime,
+  workingDaysClose,
+  type CalendarYearDays,
+} from '../../workflows/calendar.js';
 import { checkRanges, parseCsv, parseIcs, type CalendarRange } from '../../server/services/calendar-input.js';
 
 const cst = (s: string) => Date.parse(`${s}+08:00`);
@@ -63,7 +69,10 @@ describe('notice windows over the published calendar', () => {
   });
 
   it('adds a region’s own days off on top of the national year', () => {
-    const withFestival = { ...YEARS, 2026: { ...YEARS[2026], holidays: [...YEARS[2026].holidays, '2026-11-09', '2026-11-10'] } };
+    const withFestival = {
+      ...YEARS,
+      2026: { ...YEARS[2026], holidays: [...YEARS[2026].holidays, '2026-11-09', '2026-11-10'] },
+    };
     expect(close(YEARS, '2026-11-06T15:00', 5)).toBe('2026-11-14 00:00');
     expect(close(withFestival, '2026-11-06T15:00', 5)).toBe('2026-11-18 00:00');
   });
@@ -89,9 +98,20 @@ describe('entering a year', () => {
 
   it('reads an .ics file: all-day events with exclusive ends, 补班 events as working days, folded lines', () => {
     const ics = [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//CN',
-      'BEGIN:VEVENT', 'DTSTART;VALUE=DATE:20270206', 'DTEND;VALUE=DATE:20270214', 'SUMMARY:春节', 'END:VEVENT',
-      'BEGIN:VEVENT', 'DTSTART;VALUE=DATE:20270214', 'DTEND;VALUE=DATE:20270215', 'SUMMARY:春节', ' 补班', 'END:VEVENT',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//test//CN',
+      'BEGIN:VEVENT',
+      'DTSTART;VALUE=DATE:20270206',
+      'DTEND;VALUE=DATE:20270214',
+      'SUMMARY:春节',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'DTSTART;VALUE=DATE:20270214',
+      'DTEND;VALUE=DATE:20270215',
+      'SUMMARY:春节',
+      ' 补班',
+      'END:VEVENT',
       'END:VCALENDAR',
     ].join('\r\n');
     const { ranges, errors } = parseIcs(ics);
@@ -104,7 +124,9 @@ describe('entering a year', () => {
   });
 
   it('reads a CSV with a header, naming a bad line', () => {
-    const { ranges, errors } = parseCsv('名称,类型,开始,结束\n元旦,放假,2027-01-01,2027-01-03\n春节,休假吧,2027-02-06,2027-02-13\n');
+    const { ranges, errors } = parseCsv(
+      '名称,类型,开始,结束\n元旦,放假,2027-01-01,2027-01-03\n春节,休假吧,2027-02-06,2027-02-13\n',
+    );
     expect(ranges).toHaveLength(1);
     expect(errors.map((e) => e.message)).toEqual(['第3行：类型“休假吧”应为“放假”或“上班”']);
   });

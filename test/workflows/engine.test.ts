@@ -64,7 +64,8 @@ describe('identification chain on the time-skipping server', () => {
       ['township', 'head1'],
       ['township', 'sec1'],
     ]);
-    const closed = (await h.tdb.db.query('SELECT closed_at FROM notices WHERE case_id = $1', [caseId])).rows[0];
+    const closed = (await h.tdb.db.query('SELECT closed_at FROM notices WHERE case_id = $1', [caseId]))
+      .rows[0];
     expect(closed.closed_at.getTime()).toBeGreaterThanOrEqual(notice.closes_at.getTime());
   });
 
@@ -82,7 +83,9 @@ describe('identification chain on the time-skipping server', () => {
       return t.length ? t : undefined;
     }, 'investigation task');
     expect(investigate.step_id).toBe('investigate');
-    const objection = (await h.tdb.db.query('SELECT status FROM objections WHERE receipt = $1', ['R-LAST-MINUTE'])).rows[0];
+    const objection = (
+      await h.tdb.db.query('SELECT status FROM objections WHERE receipt = $1', ['R-LAST-MINUTE'])
+    ).rows[0];
     expect(objection.status).toBe('investigating');
     await h.act(caseId, investigate.id, 'cadre1', 'upheld');
     expect((await h.caseRow(caseId)).status).toBe('rejected');
@@ -94,9 +97,12 @@ describe('identification chain on the time-skipping server', () => {
     await toNotice(caseId);
     await h.env.sleep(7 * DAY + 1000);
     await expect(
-      h.env.client.workflow.getHandle(caseId).executeUpdate(fileObjectionUpdate, {
-        args: [{ requestId: 'obj-late', receipt: 'R-LATE', content: '太晚了' }],
-      }).catch(explainUpdateFailure),
+      h.env.client.workflow
+        .getHandle(caseId)
+        .executeUpdate(fileObjectionUpdate, {
+          args: [{ requestId: 'obj-late', receipt: 'R-LATE', content: '太晚了' }],
+        })
+        .catch(explainUpdateFailure),
     ).rejects.toThrow(/公示期已结束/);
   });
 
@@ -110,11 +116,17 @@ describe('identification chain on the time-skipping server', () => {
       return t.length === 2 ? t : undefined;
     }, 'township tasks');
     const sec = tasks.find((t) => t.assignee_user === 'sec1')!;
-    await expect(h.act(caseId, sec.id, 'sec1', 'return', { returnTo: 'verify' })).rejects.toThrow(/必须填写意见/);
+    await expect(h.act(caseId, sec.id, 'sec1', 'return', { returnTo: 'verify' })).rejects.toThrow(
+      /必须填写意见/,
+    );
     await h.act(caseId, sec.id, 'sec1', 'return', { returnTo: 'verify', comment: '收入数据需复核' });
     const open = await h.openTasks(caseId);
     expect(open.map((t) => t.step_id)).toEqual(['verify']);
-    const timeline = (await h.tdb.db.query(`SELECT comment FROM task_actions WHERE case_id = $1 AND action = 'return'`, [caseId])).rows;
+    const timeline = (
+      await h.tdb.db.query(`SELECT comment FROM task_actions WHERE case_id = $1 AND action = 'return'`, [
+        caseId,
+      ])
+    ).rows;
     expect(timeline[0].comment).toBe('收入数据需复核');
   });
 
@@ -124,7 +136,9 @@ describe('identification chain on the time-skipping server', () => {
     const [apply] = await h.openTasks(caseId);
     await h.act(caseId, apply.id, 'cadre1', 'submit', { requestId: 'same-request' });
     await h.act(caseId, apply.id, 'cadre1', 'submit', { requestId: 'same-request' });
-    const actions = (await h.tdb.db.query('SELECT count(*)::int AS n FROM task_actions WHERE task_id = $1', [apply.id])).rows[0];
+    const actions = (
+      await h.tdb.db.query('SELECT count(*)::int AS n FROM task_actions WHERE task_id = $1', [apply.id])
+    ).rows[0];
     expect(actions.n).toBe(1);
     await expect(h.act(caseId, apply.id, 'cadre1', 'submit')).rejects.toThrow(/任务已办结/);
   });

@@ -18,7 +18,12 @@ afterAll(async () => {
 });
 
 const within = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
+  Promise.race([
+    p,
+    new Promise<never>((_, rej) =>
+      setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms),
+    ),
+  ]);
 
 it('sends an objection PostgreSQL refuses to the dead letter, and the case still runs to its end', async () => {
   const caseId = await h.start(identification);
@@ -40,15 +45,25 @@ it('sends an objection PostgreSQL refuses to the dead letter, and the case still
     'objection',
   );
   const dead = await h.until(async () => {
-    const { rows } = await h.tdb.db.query('SELECT seq, kind, event, error, sqlstate, replayed_at FROM projection_dead_letters WHERE case_id = $1', [caseId]);
+    const { rows } = await h.tdb.db.query(
+      'SELECT seq, kind, event, error, sqlstate, replayed_at FROM projection_dead_letters WHERE case_id = $1',
+      [caseId],
+    );
     return rows.length ? rows : undefined;
   }, 'dead letter');
   expect(dead).toHaveLength(1);
   expect(dead[0]).toMatchObject({ kind: 'objection.filed', sqlstate: '22021', replayed_at: null });
   expect(dead[0].error).toMatch(/0x00/);
   // kept exactly as the workflow sent it
-  expect(JSON.parse(dead[0].event)).toMatchObject({ kind: 'objection.filed', receipt: 'R-NUL', content: '该户有\u0000小轿车' });
-  expect((await h.tdb.db.query('SELECT count(*)::int AS n FROM objections WHERE case_id = $1', [caseId])).rows[0].n).toBe(0);
+  expect(JSON.parse(dead[0].event)).toMatchObject({
+    kind: 'objection.filed',
+    receipt: 'R-NUL',
+    content: '该户有\u0000小轿车',
+  });
+  expect(
+    (await h.tdb.db.query('SELECT count(*)::int AS n FROM objections WHERE case_id = $1', [caseId])).rows[0]
+      .n,
+  ).toBe(0);
 
   // the notice still closes on time and the objection still routes the case to its investigation
   await h.env.sleep(7 * DAY + 120_000);
@@ -66,7 +81,10 @@ it('sends an objection PostgreSQL refuses to the dead letter, and the case still
   await h.env.client.workflow.getHandle(caseId).result();
   expect((await h.caseRow(caseId)).status).toBe('approved');
   // only the events that carry the refused text are set aside (the objection, and case data holding it)
-  const all = await h.tdb.db.query('SELECT kind, event FROM projection_dead_letters WHERE case_id = $1 ORDER BY seq', [caseId]);
+  const all = await h.tdb.db.query(
+    'SELECT kind, event FROM projection_dead_letters WHERE case_id = $1 ORDER BY seq',
+    [caseId],
+  );
   expect(new Set(all.rows.map((r) => r.kind))).toEqual(new Set(['objection.filed', 'case.data']));
   expect(all.rows.every((r) => r.event.includes('\\u0000'))).toBe(true);
 });

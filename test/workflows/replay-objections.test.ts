@@ -23,7 +23,10 @@ describe('replay of notice windows recorded before objections came from the stor
       history: temporal.api.history.v1.History.decode(Buffer.from(r.history, 'base64')),
     }));
     expect(histories).toHaveLength(3);
-    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: dataConverter(CODEC_KEYS) }, histories);
+    const results = Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter(CODEC_KEYS) },
+      histories,
+    );
     let replayed = 0;
     for await (const r of results) {
       expect(r.error, `${r.workflowId}: ${r.error?.message}`).toBeUndefined();

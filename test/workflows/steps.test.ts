@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createHarness, actor, explainUpdateFailure, type Harness } from '../support/engine.js';
 import { withdrawUpdate } from '../../workflows/contract.js';
-import { failingActivity, identification, incomeDecision, parallelAny, parallelOpinions, sequentialWithSla } from './fixtures.js';
+import {
+  failingActivity,
+  identification,
+  incomeDecision,
+  parallelAny,
+  parallelOpinions,
+  sequentialWithSla,
+} from './fixtures.js';
 
 const DAY = 86_400_000;
 let h: Harness;
@@ -37,7 +44,9 @@ describe('parallel', () => {
     await h.act(c, tasks.find((t) => t.step_id === 'finance_opinion')!.id, 'fin1', 'approve');
     const after = await h.openTasks(c);
     expect(after.map((t) => t.step_id)).toEqual(['leading']);
-    const cancelled = (await h.tdb.db.query(`SELECT step_id FROM tasks WHERE case_id = $1 AND status = 'cancelled'`, [c])).rows;
+    const cancelled = (
+      await h.tdb.db.query(`SELECT step_id FROM tasks WHERE case_id = $1 AND status = 'cancelled'`, [c])
+    ).rows;
     expect(cancelled.map((r) => r.step_id)).toEqual(['bureau_opinion']);
   });
 });
@@ -64,7 +73,12 @@ describe('task modes and SLA', () => {
     const tasks = await open(c, 2);
     expect(tasks.map((t) => t.role).sort()).toEqual(['county_rural_bureau', null]);
     await h.env.sleep(10 * DAY);
-    const escalations = (await h.tdb.db.query(`SELECT count(*)::int AS n FROM notifications WHERE case_id = $1 AND kind = 'escalation'`, [c])).rows[0];
+    const escalations = (
+      await h.tdb.db.query(
+        `SELECT count(*)::int AS n FROM notifications WHERE case_id = $1 AND kind = 'escalation'`,
+        [c],
+      )
+    ).rows[0];
     expect(escalations.n).toBe(1);
     expect(await h.openTasks(c)).toHaveLength(2);
   });
@@ -77,9 +91,13 @@ describe('withdraw', () => {
     await h.act(c, apply.id, 'cadre1', 'submit');
     const handle = h.env.client.workflow.getHandle(c);
     await expect(
-      handle.executeUpdate(withdrawUpdate, { args: [{ requestId: randomUUID(), actor: actor('ver1') }] }).catch(explainUpdateFailure),
+      handle
+        .executeUpdate(withdrawUpdate, { args: [{ requestId: randomUUID(), actor: actor('ver1') }] })
+        .catch(explainUpdateFailure),
     ).rejects.toThrow(/只有发起人/);
-    await handle.executeUpdate(withdrawUpdate, { args: [{ requestId: randomUUID(), actor: actor('cadre1'), comment: '信息填错' }] });
+    await handle.executeUpdate(withdrawUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('cadre1'), comment: '信息填错' }],
+    });
     expect((await h.caseRow(c)).status).toBe('withdrawn');
     expect(await h.openTasks(c)).toHaveLength(0);
 
@@ -88,7 +106,10 @@ describe('withdraw', () => {
     const [verify] = await open(d);
     await h.act(d, verify.id, 'ver1', 'submit');
     await expect(
-      h.env.client.workflow.getHandle(d).executeUpdate(withdrawUpdate, { args: [{ requestId: randomUUID(), actor: actor('cadre1') }] }).catch(explainUpdateFailure),
+      h.env.client.workflow
+        .getHandle(d)
+        .executeUpdate(withdrawUpdate, { args: [{ requestId: randomUUID(), actor: actor('cadre1') }] })
+        .catch(explainUpdateFailure),
     ).rejects.toThrow(/不能撤回/);
   });
 });
@@ -108,7 +129,12 @@ describe('activities and decisions', () => {
     const c = await h.start(failingActivity);
     const [repair] = await open(c);
     expect(repair).toMatchObject({ step_id: 'income', role: 'admin', org_id: 'hn-k1' });
-    const audit = (await h.tdb.db.query(`SELECT detail FROM audit_events WHERE action = 'activity.failed' AND detail->>'caseId' = $1`, [c])).rows;
+    const audit = (
+      await h.tdb.db.query(
+        `SELECT detail FROM audit_events WHERE action = 'activity.failed' AND detail->>'caseId' = $1`,
+        [c],
+      )
+    ).rows;
     expect(audit[0].detail.reason).toMatch(/至少为1/);
     await h.act(c, repair.id, 'admin', 'cancel', { comment: '数据错误，终止' });
     expect((await h.caseRow(c)).status).toBe('cancelled');
@@ -123,9 +149,18 @@ describe('long-running cases', () => {
       start: 'review',
       steps: [
         {
-          id: 'review', type: 'task' as const, title: { zh: '审核' }, assignee: { role: 'township_reviewer', level: 'township' as const },
+          id: 'review',
+          type: 'task' as const,
+          title: { zh: '审核' },
+          assignee: { role: 'township_reviewer', level: 'township' as const },
           actions: [
-            { id: 'again', kind: 'return' as const, label: { zh: '退回重审' }, returnTargets: ['review'], commentRequired: true },
+            {
+              id: 'again',
+              kind: 'return' as const,
+              label: { zh: '退回重审' },
+              returnTargets: ['review'],
+              commentRequired: true,
+            },
             { id: 'approve', kind: 'approve' as const, label: { zh: '同意' }, next: 'approved' },
           ],
         },
@@ -146,7 +181,12 @@ describe('long-running cases', () => {
     expect((await handle.describe()).runId).not.toBe(firstRun);
     expect((await h.caseRow(c)).data.note).toBe('保留的数据');
     // the timeline keeps counting across runs: no sequence number is reused
-    const dup = (await h.tdb.db.query('SELECT seq FROM case_events WHERE case_id = $1 GROUP BY seq HAVING count(*) > 1', [c])).rows;
+    const dup = (
+      await h.tdb.db.query(
+        'SELECT seq FROM case_events WHERE case_id = $1 GROUP BY seq HAVING count(*) > 1',
+        [c],
+      )
+    ).rows;
     expect(dup).toEqual([]);
   });
 });

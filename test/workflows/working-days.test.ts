@@ -13,14 +13,22 @@ afterAll(async () => {
 });
 
 const notice = (caseId: string) =>
-  h.until(async () => (await h.tdb.db.query('SELECT * FROM notices WHERE case_id = $1', [caseId])).rows[0], 'notice row');
+  h.until(
+    async () => (await h.tdb.db.query('SELECT * FROM notices WHERE case_id = $1', [caseId])).rows[0],
+    'notice row',
+  );
 
 describe('working-day notices on the time-skipping server', () => {
   it('keeps a 10-working-day township notice open until the end of the tenth working day (holidays skipped)', async () => {
     const c = await h.start(workingDayNotice(10));
     const n = await notice(c);
     const opens = n.opens_at.getTime();
-    const loaded = await loadCalendar(h.tdb.db, new Date(opens).getUTCFullYear(), new Date(opens).getUTCFullYear() + 1, n.org_path);
+    const loaded = await loadCalendar(
+      h.tdb.db,
+      new Date(opens).getUTCFullYear(),
+      new Date(opens).getUTCFullYear() + 1,
+      n.org_path,
+    );
     const r = workingDaysClose(loaded.years, opens, 10);
     if (!('closesAt' in r)) throw new Error(`the seeded calendar lacks ${r.missingYear}`);
     const expected = r.closesAt;

@@ -2,7 +2,19 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Badge, Button, Dropdown, Grid, Layout, Menu, Spin, Typography } from 'antd';
-import { SettingOutlined, BellOutlined, CloudUploadOutlined, TeamOutlined, AuditOutlined, DashboardOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined } from '@ant-design/icons';
+import {
+  SettingOutlined,
+  BellOutlined,
+  CloudUploadOutlined,
+  TeamOutlined,
+  AuditOutlined,
+  DashboardOutlined,
+  FileSearchOutlined,
+  HomeOutlined,
+  InboxOutlined,
+  LogoutOutlined,
+  NotificationOutlined,
+} from '@ant-design/icons';
 import { useSession, ROLE_NAMES } from './session';
 import { api } from './api';
 import Login from './pages/Login';
@@ -55,7 +67,10 @@ export function App() {
     return (
       <Routes>
         <Route path="/login" element={<Login />} />
-        <Route path="*" element={<Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />} />
+        <Route
+          path="*"
+          element={<Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />}
+        />
       </Routes>
     );
   }
@@ -68,9 +83,15 @@ function Shell() {
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
-  const [notes, setNotes] = useState<{ id: string; message: string; case_id?: string; case_title?: string; due_at?: string; read: boolean }[]>([]);
+  const [notes, setNotes] = useState<
+    { id: string; message: string; case_id?: string; case_title?: string; due_at?: string; read: boolean }[]
+  >([]);
   const [unread, setUnread] = useState(0);
-  const loadNotes = () => api.get('/api/notifications').then((r) => (setNotes(r.items), setUnread(r.unread))).catch(() => {});
+  const loadNotes = () =>
+    api
+      .get('/api/notifications')
+      .then((r) => (setNotes(r.items), setUnread(r.unread)))
+      .catch(() => {});
   useEffect(() => {
     void loadNotes();
   }, [location.pathname]);
@@ -83,20 +104,45 @@ function Shell() {
   const isBureau = me!.roles.some((r) => r.role === 'county_rural_bureau');
   // the security administrator and the auditor do not work cases: they see their own pages (and the public board)
   const worksCases = me!.roles.some((r) => !['security_admin', 'auditor'].includes(r.role));
-  const home = worksCases ? null : me!.roles.some((r) => r.role === 'security_admin') ? '/security/users' : '/audit';
+  const home = worksCases
+    ? null
+    : me!.roles.some((r) => r.role === 'security_admin')
+      ? '/security/users'
+      : '/audit';
   const menu = [
     ...(worksCases ? MENU : MENU.filter((m) => m.key === '/public')),
     ...(isBureau ? [{ key: '/department-data', icon: <CloudUploadOutlined />, label: '部门数据' }] : []),
     ...(isAdmin ? [{ key: '/admin', icon: <SettingOutlined />, label: '配置' }] : []),
-    ...(me!.roles.some((r) => r.role === 'security_admin') ? [{ key: '/security/users', icon: <TeamOutlined />, label: '用户与角色' }] : []),
-    ...(me!.roles.some((r) => r.role === 'auditor') ? [{ key: '/audit', icon: <AuditOutlined />, label: '审计日志' }] : []),
+    ...(me!.roles.some((r) => r.role === 'security_admin')
+      ? [{ key: '/security/users', icon: <TeamOutlined />, label: '用户与角色' }]
+      : []),
+    ...(me!.roles.some((r) => r.role === 'auditor')
+      ? [{ key: '/audit', icon: <AuditOutlined />, label: '审计日志' }]
+      : []),
   ];
-  const selected = menu.map((m) => m.key).filter((k) => (k === '/' ? location.pathname === '/' || location.pathname.startsWith('/tasks') : location.pathname.startsWith(k)));
+  const selected = menu
+    .map((m) => m.key)
+    .filter((k) =>
+      k === '/'
+        ? location.pathname === '/' || location.pathname.startsWith('/tasks')
+        : location.pathname.startsWith(k),
+    );
   const role = me!.roles[0];
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 12, padding: mobile ? '0 12px' : '0 24px', background: '#a61d24' }}>
-        <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: mobile ? 16 : 18, whiteSpace: 'nowrap' }}>
+      <Layout.Header
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          gap: 12,
+          padding: mobile ? '0 12px' : '0 24px',
+          background: '#a61d24',
+        }}
+      >
+        <Link
+          to="/"
+          style={{ color: '#fff', fontWeight: 600, fontSize: mobile ? 16 : 18, whiteSpace: 'nowrap' }}
+        >
           振兴{mobile ? '' : ' · 巩固脱贫成果信息平台'}
         </Link>
         <div style={{ flex: 1 }} />
@@ -107,7 +153,15 @@ function Shell() {
                   ...notes.slice(0, 8).map((n) => ({
                     key: n.id,
                     label: (
-                      <span style={{ maxWidth: 300, display: 'inline-block', whiteSpace: 'normal', fontWeight: n.read ? 400 : 600, color: n.read ? '#888' : undefined }}>
+                      <span
+                        style={{
+                          maxWidth: 300,
+                          display: 'inline-block',
+                          whiteSpace: 'normal',
+                          fontWeight: n.read ? 400 : 600,
+                          color: n.read ? '#888' : undefined,
+                        }}
+                      >
                         {!n.read && <Badge status="error" style={{ marginRight: 6 }} />}
                         {/* which household and case, what happened, by when */}
                         {n.case_title ? `${n.case_title}：` : ''}
@@ -117,25 +171,53 @@ function Shell() {
                     ),
                     onClick: () => void openNote(n),
                   })),
-                  ...(unread ? [{ type: 'divider' as const }, { key: 'read-all', label: '全部标为已读', onClick: () => void api.post('/api/notifications/read-all').then(loadNotes) }] : []),
+                  ...(unread
+                    ? [
+                        { type: 'divider' as const },
+                        {
+                          key: 'read-all',
+                          label: '全部标为已读',
+                          onClick: () => void api.post('/api/notifications/read-all').then(loadNotes),
+                        },
+                      ]
+                    : []),
                 ]
               : [{ key: 'none', label: '暂无通知', disabled: true }],
           }}
         >
-          <Button type="text" aria-label="通知" icon={<Badge count={unread} size="small"><BellOutlined style={{ color: '#fff', fontSize: 18 }} /></Badge>} />
+          <Button
+            type="text"
+            aria-label="通知"
+            icon={
+              <Badge count={unread} size="small">
+                <BellOutlined style={{ color: '#fff', fontSize: 18 }} />
+              </Badge>
+            }
+          />
         </Dropdown>
         <Typography.Text style={{ color: '#fff' }} ellipsis>
           {me!.user.name}
           {!mobile && role ? `（${role.org?.name ?? ''}${ROLE_NAMES[role.role] ?? role.role}）` : ''}
         </Typography.Text>
-        <Button type="text" aria-label="退出登录" icon={<LogoutOutlined style={{ color: '#fff' }} />} onClick={() => logout().then(() => navigate('/login'))}>
+        <Button
+          type="text"
+          aria-label="退出登录"
+          icon={<LogoutOutlined style={{ color: '#fff' }} />}
+          onClick={() => logout().then(() => navigate('/login'))}
+        >
           {mobile ? '' : <span style={{ color: '#fff' }}>退出</span>}
         </Button>
       </Layout.Header>
       <Layout>
         {!mobile && (
           <Layout.Sider width={180} theme="light">
-            <Menu mode="inline" selectedKeys={selected} items={menu} onClick={(e) => navigate(e.key)} style={{ height: '100%', paddingTop: 8 }} />
+            <Menu
+              mode="inline"
+              selectedKeys={selected}
+              items={menu}
+              onClick={(e) => navigate(e.key)}
+              style={{ height: '100%', paddingTop: 8 }}
+            />
           </Layout.Sider>
         )}
         <Layout.Content style={{ padding: mobile ? '12px 10px 72px' : 24, background: '#f5f6f8' }}>
@@ -163,9 +245,31 @@ function Shell() {
         </Layout.Content>
       </Layout>
       {mobile && (
-        <nav aria-label="主菜单" style={{ position: 'fixed', bottom: 0, left: 0, right: 0, display: 'flex', background: '#fff', borderTop: '1px solid #eee', zIndex: 10 }}>
+        <nav
+          aria-label="主菜单"
+          style={{
+            position: 'fixed',
+            bottom: 0,
+            left: 0,
+            right: 0,
+            display: 'flex',
+            background: '#fff',
+            borderTop: '1px solid #eee',
+            zIndex: 10,
+          }}
+        >
           {menu.map((m) => (
-            <Link key={m.key} to={m.key} style={{ flex: 1, textAlign: 'center', padding: '8px 0', fontSize: 12, color: selected.includes(m.key) ? '#a61d24' : '#555' }}>
+            <Link
+              key={m.key}
+              to={m.key}
+              style={{
+                flex: 1,
+                textAlign: 'center',
+                padding: '8px 0',
+                fontSize: 12,
+                color: selected.includes(m.key) ? '#a61d24' : '#555',
+              }}
+            >
               <div style={{ fontSize: 18 }}>{m.icon}</div>
               {m.label}
             </Link>

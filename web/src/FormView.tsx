@@ -10,10 +10,22 @@ import { customizeValidator } from '@rjsf/validator-ajv8';
 import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import Ajv2020 from 'ajv/dist/2020';
 import { hiddenFields, validateFormData, type FormDocument } from '../../forms/validate';
-import { checkIdOrDisability, isHalfMonths, isMobile, parseDisabilityCert, parseResidentId } from '../../forms/formats';
+import {
+  checkIdOrDisability,
+  isHalfMonths,
+  isMobile,
+  parseDisabilityCert,
+  parseResidentId,
+} from '../../forms/formats';
 import type { FieldError } from './api';
 import { FIELDS, WIDGETS } from './widgets';
-import { ArrayFieldItemTemplate, ArrayFieldTemplate, GroupTitle, SelectWidget, TextWidget } from './form-templates';
+import {
+  ArrayFieldItemTemplate,
+  ArrayFieldTemplate,
+  GroupTitle,
+  SelectWidget,
+  TextWidget,
+} from './form-templates';
 import { computeDerived, stripDerived } from '../../forms/derive';
 
 const TEMPLATES = { TitleFieldTemplate: GroupTitle, ArrayFieldTemplate, ArrayFieldItemTemplate };
@@ -84,25 +96,43 @@ export interface FormViewHandle {
   showErrors(errors: FieldError[]): void;
 }
 
-export const FormView = forwardRef<FormViewHandle, {
-  doc: FormDocument;
-  initial?: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  readonly?: boolean;
-  /** 分阶段填写 the stage of the form this step fills (fields of later stages are hidden and not required) */
-  stage?: string;
-  /** every change of the data (the task page keeps a draft of it, so nothing typed is lost) */
-  onChange?: (data: Record<string, unknown>) => void;
-}>(function FormView({ doc, initial, permissions = {}, readonly = false, stage, onChange }, ref) {
-  const [formData, setFormData] = useState<Record<string, unknown>>(() => (readonly ? initial ?? {} : withDerived(doc, initial ?? {})));
+export const FormView = forwardRef<
+  FormViewHandle,
+  {
+    doc: FormDocument;
+    initial?: Record<string, unknown>;
+    permissions?: Record<string, string>;
+    readonly?: boolean;
+    /** 分阶段填写 the stage of the form this step fills (fields of later stages are hidden and not required) */
+    stage?: string;
+    /** every change of the data (the task page keeps a draft of it, so nothing typed is lost) */
+    onChange?: (data: Record<string, unknown>) => void;
+  }
+>(function FormView({ doc, initial, permissions = {}, readonly = false, stage, onChange }, ref) {
+  const [formData, setFormData] = useState<Record<string, unknown>>(() =>
+    readonly ? (initial ?? {}) : withDerived(doc, initial ?? {}),
+  );
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const base = useMemo(() => withPermissions(doc.uiSchema ?? {}, permissions, readonly), [doc, permissions, readonly]);
+  const base = useMemo(
+    () => withPermissions(doc.uiSchema ?? {}, permissions, readonly),
+    [doc, permissions, readonly],
+  );
   // fields whose display condition (x-visibleWhen) is false right now are not drawn
   const hidden = useMemo(() => hiddenFields(doc, formData), [doc, formData]);
-  const ui = useMemo(() => (hidden.length ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), ...HIDDEN }])) } : base), [base, hidden]);
+  const ui = useMemo(
+    () =>
+      hidden.length
+        ? { ...base, ...Object.fromEntries(hidden.map((k) => [k, { ...(base[k] ?? {}), ...HIDDEN }])) }
+        : base,
+    [base, hidden],
+  );
   useImperativeHandle(ref, () => ({
     check() {
-      const r = validateFormData(doc, formData, { permissions: permissions as never, previous: initial, stage });
+      const r = validateFormData(doc, formData, {
+        permissions: permissions as never,
+        previous: initial,
+        stage,
+      });
       if (r.ok) {
         setErrors([]);
         setFormData(r.data);
@@ -117,13 +147,28 @@ export const FormView = forwardRef<FormViewHandle, {
   return (
     <>
       {errors.length > 0 && (
-        <div role="alert" style={{ background: '#fff2f0', border: '1px solid #ffccc7', borderRadius: 6, padding: '8px 12px', marginBottom: 12 }}>
+        <div
+          role="alert"
+          style={{
+            background: '#fff2f0',
+            border: '1px solid #ffccc7',
+            borderRadius: 6,
+            padding: '8px 12px',
+            marginBottom: 12,
+          }}
+        >
           有 {errors.length} 处需要修改：
           <ul style={{ margin: '4px 0 0 16px', padding: 0 }}>
             {errors.map((e) => (
               <li key={e.path + e.message}>
                 {/* jumps to the field: rjsf names each input root_<path with _> */}
-                <a href={`#${fieldDomId(e.path)}`} onClick={(ev) => { ev.preventDefault(); focusField(e.path); }}>
+                <a
+                  href={`#${fieldDomId(e.path)}`}
+                  onClick={(ev) => {
+                    ev.preventDefault();
+                    focusField(e.path);
+                  }}
+                >
                   {e.message}
                 </a>
               </li>

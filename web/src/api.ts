@@ -33,10 +33,21 @@ async function request<T>(method: string, path: string, body?: unknown, file?: F
         : file.type || 'application/octet-stream';
   }
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: file ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
   const text = await res.text();
   const json = text ? JSON.parse(text) : {};
-  if (!res.ok) throw new ApiError(res.status, json.code ?? 'error', json.title ?? `请求失败（${res.status}）`, json.errors ?? []);
+  if (!res.ok)
+    throw new ApiError(
+      res.status,
+      json.code ?? 'error',
+      json.title ?? `请求失败（${res.status}）`,
+      json.errors ?? [],
+    );
   return json as T;
 }
 

@@ -10,7 +10,12 @@ import { Button, Card, Input, Select } from 'antd';
 import { getTemplate, getUiOptions } from '@rjsf/utils';
 import { choicesOf } from '../../forms/labels';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import type { ArrayFieldItemTemplateProps, ArrayFieldTemplateProps, TitleFieldProps, WidgetProps } from '@rjsf/utils';
+import type {
+  ArrayFieldItemTemplateProps,
+  ArrayFieldTemplateProps,
+  TitleFieldProps,
+  WidgetProps,
+} from '@rjsf/utils';
 
 /**
  * The title of a group of fields (A55 监测帮扶联系人, a signature block of 附件3): a left-aligned heading, as on
@@ -19,7 +24,18 @@ import type { ArrayFieldItemTemplateProps, ArrayFieldTemplateProps, TitleFieldPr
 export function GroupTitle({ id, title, required }: TitleFieldProps) {
   if (!title) return null;
   return (
-    <div id={id} role="heading" aria-level={4} style={{ textAlign: 'left', fontWeight: 600, padding: '2px 0 6px', marginBottom: 8, borderBottom: '1px solid #f0f0f0' }}>
+    <div
+      id={id}
+      role="heading"
+      aria-level={4}
+      style={{
+        textAlign: 'left',
+        fontWeight: 600,
+        padding: '2px 0 6px',
+        marginBottom: 8,
+        borderBottom: '1px solid #f0f0f0',
+      }}
+    >
       {required && <span style={{ color: '#ff4d4f', marginRight: 4 }}>*</span>}
       {title}
     </div>
@@ -30,20 +46,44 @@ export function GroupTitle({ id, title, required }: TitleFieldProps) {
 const RowName = createContext('');
 
 export function ArrayFieldTemplate(props: ArrayFieldTemplateProps) {
-  const { canAdd, disabled, readonly, fieldPathId, items, onAddClick, required, schema, title, rawErrors } = props;
-  const itemSchema = schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items) ? schema.items : undefined;
+  const { canAdd, disabled, readonly, fieldPathId, items, onAddClick, required, schema, title, rawErrors } =
+    props;
+  const itemSchema =
+    schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)
+      ? schema.items
+      : undefined;
   const rowName = (itemSchema?.title as string | undefined) ?? title ?? '';
   const objects = itemSchema?.type === 'object';
   return (
-    <fieldset id={fieldPathId.$id} className="zx-array" style={{ border: 0, margin: '0 0 16px', padding: 0, minWidth: 0 }}>
-      {title && <GroupTitle id={`${fieldPathId.$id}__title`} title={title} required={required} schema={schema} registry={props.registry} />}
+    <fieldset
+      id={fieldPathId.$id}
+      className="zx-array"
+      style={{ border: 0, margin: '0 0 16px', padding: 0, minWidth: 0 }}
+    >
+      {title && (
+        <GroupTitle
+          id={`${fieldPathId.$id}__title`}
+          title={title}
+          required={required}
+          schema={schema}
+          registry={props.registry}
+        />
+      )}
       <RowName.Provider value={objects ? rowName : ''}>{items}</RowName.Provider>
       {items.length === 0 && <div style={{ color: '#999', marginBottom: 8 }}>暂无{rowName}</div>}
       {(rawErrors ?? []).map((e) => (
-        <div key={e} role="alert" style={{ color: '#ff4d4f', marginBottom: 8 }}>{e}</div>
+        <div key={e} role="alert" style={{ color: '#ff4d4f', marginBottom: 8 }}>
+          {e}
+        </div>
       ))}
       {canAdd && !readonly && !disabled && (
-        <Button type="dashed" block icon={<PlusOutlined />} onClick={onAddClick} id={`${fieldPathId.$id}__add`}>
+        <Button
+          type="dashed"
+          block
+          icon={<PlusOutlined />}
+          onClick={onAddClick}
+          id={`${fieldPathId.$id}__add`}
+        >
           添加{rowName}
         </Button>
       )}
@@ -55,7 +95,13 @@ export function ArrayFieldItemTemplate(props: ArrayFieldItemTemplateProps) {
   const { children, buttonsProps, hasToolbar, index, readonly, disabled } = props;
   const rowName = useContext(RowName);
   const remove = hasToolbar && buttonsProps.hasRemove && !readonly && !disabled && (
-    <Button size="small" danger icon={<DeleteOutlined />} onClick={buttonsProps.onRemoveItem} aria-label={`删除${rowName || ''}第${index + 1}项`}>
+    <Button
+      size="small"
+      danger
+      icon={<DeleteOutlined />}
+      onClick={buttonsProps.onRemoveItem}
+      aria-label={`删除${rowName || ''}第${index + 1}项`}
+    >
       删除
     </Button>
   );
@@ -69,7 +115,14 @@ export function ArrayFieldItemTemplate(props: ArrayFieldItemTemplateProps) {
     );
   }
   return (
-    <Card size="small" className="zx-array-card" title={`${rowName} ${index + 1}`} extra={remove} style={{ marginBottom: 12 }} styles={{ body: { paddingBottom: 0 } }}>
+    <Card
+      size="small"
+      className="zx-array-card"
+      title={`${rowName} ${index + 1}`}
+      extra={remove}
+      style={{ marginBottom: 12 }}
+      styles={{ body: { paddingBottom: 0 } }}
+    >
       {children}
     </Card>
   );
@@ -77,7 +130,8 @@ export function ArrayFieldItemTemplate(props: ArrayFieldItemTemplateProps) {
 
 /** A single choice from a list: antd's Select with a placeholder and a clear button, never an empty first option. */
 export function SelectWidget(props: WidgetProps) {
-  const { id, options, value, multiple, disabled, readonly, onChange, onBlur, onFocus, placeholder, label } = props;
+  const { id, options, value, multiple, disabled, readonly, onChange, onBlur, onFocus, placeholder, label } =
+    props;
   const enumOptions = (options.enumOptions ?? []) as { value: unknown; label: string }[];
   const antOptions = useMemo(() => enumOptions.map((o, i) => ({ value: i, label: o.label })), [enumOptions]);
   const indexOf = (v: unknown) => enumOptions.findIndex((o) => o.value === v);
@@ -87,7 +141,11 @@ export function SelectWidget(props: WidgetProps) {
       ? undefined
       : indexOf(value);
   const decode = (v: number | number[] | undefined) =>
-    Array.isArray(v) ? v.map((i) => enumOptions[i]?.value) : v === undefined || v === null ? undefined : enumOptions[v]?.value;
+    Array.isArray(v)
+      ? v.map((i) => enumOptions[i]?.value)
+      : v === undefined || v === null
+        ? undefined
+        : enumOptions[v]?.value;
   return (
     <Select
       id={id}
@@ -115,7 +173,8 @@ export function SelectWidget(props: WidgetProps) {
 export function TextWidget(props: WidgetProps) {
   const { registry, uiSchema, schema, value, id, readonly, disabled, label } = props;
   const hit = choicesOf(schema as never)?.find((c) => c.const === value);
-  if (hit && (readonly || disabled)) return <Input id={id} value={hit.title} readOnly disabled={disabled} aria-label={label || undefined} />;
+  if (hit && (readonly || disabled))
+    return <Input id={id} value={hit.title} readOnly disabled={disabled} aria-label={label || undefined} />;
   const BaseInput = getTemplate('BaseInputTemplate', registry, getUiOptions(uiSchema));
   return <BaseInput {...props} />;
 }

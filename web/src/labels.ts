@@ -14,7 +14,16 @@ export const PROCESS: Record<string, string> = {
   elimination: '风险消除',
   'project-library': '项目入库',
 };
-export const MONITORING: Record<string, string> = { none: '未纳入', monitored: '监测中', eliminated: '风险已消除', warning: '预警' };
-export const MONITOR_TYPE: Record<string, string> = { '1': '脱贫不稳定户', '2': '边缘易致贫户', '3': '突发严重困难户' };
+export const MONITORING: Record<string, string> = {
+  none: '未纳入',
+  monitored: '监测中',
+  eliminated: '风险已消除',
+  warning: '预警',
+};
+export const MONITOR_TYPE: Record<string, string> = {
+  '1': '脱贫不稳定户',
+  '2': '边缘易致贫户',
+  '3': '突发严重困难户',
+};
 export const fmt = (d?: string | null) => (d ? new Date(d).toLocaleString('zh-CN', { hour12: false }) : '—');
 export const fmtDate = (d?: string | null) => (d ? new Date(d).toLocaleDateString('zh-CN') : '—');

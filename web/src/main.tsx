@@ -9,7 +9,11 @@ import { App } from './App';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} virtual={false} theme={{ token: { colorPrimary: '#c0392b', borderRadius: 6 } }}>
+    <ConfigProvider
+      locale={zhCN}
+      virtual={false}
+      theme={{ token: { colorPrimary: '#c0392b', borderRadius: 6 } }}
+    >
       <AntApp>
         <BrowserRouter>
           <SessionProvider>

@@ -7,7 +7,11 @@ export interface Me {
   roles: { role: string; org: { id: string; name: string; level: string }; department?: string }[];
 }
 
-const Ctx = createContext<{ me: Me | null | undefined; reload: () => Promise<void>; logout: () => Promise<void> }>({
+const Ctx = createContext<{
+  me: Me | null | undefined;
+  reload: () => Promise<void>;
+  logout: () => Promise<void>;
+}>({
   me: undefined,
   reload: async () => {},
   logout: async () => {},
@@ -27,7 +31,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     await api.post('/api/auth/logout').catch(() => {});
     // drafts kept in this browser hold personal data: they leave with the person (the server keeps its copy)
-    for (const key of Object.keys(localStorage)) if (key.startsWith('zx-draft:')) localStorage.removeItem(key);
+    for (const key of Object.keys(localStorage))
+      if (key.startsWith('zx-draft:')) localStorage.removeItem(key);
     setMe(null);
   }, []);
   useEffect(() => {
@@ -39,7 +44,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 export const useSession = () => useContext(Ctx);
 
 export const ROLE_NAMES: Record<string, string> = {
-  village_cadre: '村干部', village_secretary: '村支书', verifier: '入户核实员', township_reviewer: '乡镇审核', township_secretary: '乡镇党委书记', township_head: '乡镇长', county_rural_bureau: '县乡村振兴局',
-  county_finance: '县财政局', county_industry_dept: '县行业部门', county_leading_group: '县领导小组', monitor_contact: '帮扶联系人',
-  admin: '系统管理员', security_admin: '安全管理员', auditor: '审计管理员',
+  village_cadre: '村干部',
+  village_secretary: '村支书',
+  verifier: '入户核实员',
+  township_reviewer: '乡镇审核',
+  township_secretary: '乡镇党委书记',
+  township_head: '乡镇长',
+  county_rural_bureau: '县乡村振兴局',
+  county_finance: '县财政局',
+  county_industry_dept: '县行业部门',
+  county_leading_group: '县领导小组',
+  monitor_contact: '帮扶联系人',
+  admin: '系统管理员',
+  security_admin: '安全管理员',
+  auditor: '审计管理员',
 };

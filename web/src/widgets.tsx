@@ -41,7 +41,8 @@ export function PhotosWidget(props: WidgetProps) {
     setError(undefined);
     try {
       const next = [...ids];
-      for (const f of [...files].slice(0, 9 - ids.length)) next.push(await uploadImage(await shrink(f), f.name));
+      for (const f of [...files].slice(0, 9 - ids.length))
+        next.push(await uploadImage(await shrink(f), f.name));
       props.onChange(next);
     } catch (e) {
       setError(e instanceof Error ? e.message : '上传失败');
@@ -55,17 +56,43 @@ export function PhotosWidget(props: WidgetProps) {
       <Space wrap>
         {ids.map((id, i) => (
           <div key={id} style={{ position: 'relative' }}>
-            <Image src={attachmentUrl(id)} width={96} height={96} style={{ objectFit: 'cover', borderRadius: 6 }} alt={`照片${i + 1}`} />
+            <Image
+              src={attachmentUrl(id)}
+              width={96}
+              height={96}
+              style={{ objectFit: 'cover', borderRadius: 6 }}
+              alt={`照片${i + 1}`}
+            />
             {!props.readonly && !props.disabled && (
-              <Button size="small" danger type="text" icon={<DeleteOutlined />} aria-label={`删除照片${i + 1}`} style={{ position: 'absolute', top: 0, right: 0 }} onClick={() => props.onChange(ids.filter((x) => x !== id))} />
+              <Button
+                size="small"
+                danger
+                type="text"
+                icon={<DeleteOutlined />}
+                aria-label={`删除照片${i + 1}`}
+                style={{ position: 'absolute', top: 0, right: 0 }}
+                onClick={() => props.onChange(ids.filter((x) => x !== id))}
+              />
             )}
           </div>
         ))}
       </Space>
       {!props.readonly && !props.disabled && ids.length < 9 && (
         <>
-          <input ref={input} id={props.id} type="file" accept="image/*" capture="environment" multiple aria-label={`${props.label ?? '照片'}：拍照或选择图片`} style={{ display: 'none' }} onChange={(e) => e.target.files && void add(e.target.files)} />
-          <Button icon={<CameraOutlined />} loading={busy} onClick={() => input.current?.click()}>拍照 / 选择图片</Button>
+          <input
+            ref={input}
+            id={props.id}
+            type="file"
+            accept="image/*"
+            capture="environment"
+            multiple
+            aria-label={`${props.label ?? '照片'}：拍照或选择图片`}
+            style={{ display: 'none' }}
+            onChange={(e) => e.target.files && void add(e.target.files)}
+          />
+          <Button icon={<CameraOutlined />} loading={busy} onClick={() => input.current?.click()}>
+            拍照 / 选择图片
+          </Button>
         </>
       )}
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
@@ -82,7 +109,10 @@ export function SignatureWidget(props: WidgetProps) {
   const locked = props.readonly || props.disabled;
   const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
-    return [((e.clientX - r.left) * e.currentTarget.width) / r.width, ((e.clientY - r.top) * e.currentTarget.height) / r.height] as const;
+    return [
+      ((e.clientX - r.left) * e.currentTarget.width) / r.width,
+      ((e.clientY - r.top) * e.currentTarget.height) / r.height,
+    ] as const;
   };
   const clear = () => {
     const c = canvas.current!;
@@ -92,7 +122,9 @@ export function SignatureWidget(props: WidgetProps) {
   const save = async () => {
     setBusy(true);
     try {
-      const blob = await new Promise<Blob>((resolve, reject) => canvas.current!.toBlob((b) => (b ? resolve(b) : reject(new Error('签名保存失败'))), 'image/png'));
+      const blob = await new Promise<Blob>((resolve, reject) =>
+        canvas.current!.toBlob((b) => (b ? resolve(b) : reject(new Error('签名保存失败'))), 'image/png'),
+      );
       props.onChange(await uploadImage(blob, 'signature.png'));
       clear();
     } finally {
@@ -102,7 +134,11 @@ export function SignatureWidget(props: WidgetProps) {
   if (props.value && typeof props.value === 'string') {
     return (
       <Space align="center">
-        <img src={attachmentUrl(props.value)} alt={`${props.label ?? '签名'}（已签）`} style={{ height: 64, border: '1px solid #eee', borderRadius: 4, background: '#fff' }} />
+        <img
+          src={attachmentUrl(props.value)}
+          alt={`${props.label ?? '签名'}（已签）`}
+          style={{ height: 64, border: '1px solid #eee', borderRadius: 4, background: '#fff' }}
+        />
         {!locked && <Button onClick={() => props.onChange(undefined)}>重新签名</Button>}
       </Space>
     );
@@ -116,7 +152,15 @@ export function SignatureWidget(props: WidgetProps) {
         width={480}
         height={160}
         aria-label={`${props.label ?? '签名'}：在此处手写签名`}
-        style={{ width: '100%', maxWidth: 480, height: 160, border: '1px dashed #bbb', borderRadius: 6, background: '#fff', touchAction: 'none' }}
+        style={{
+          width: '100%',
+          maxWidth: 480,
+          height: 160,
+          border: '1px dashed #bbb',
+          borderRadius: 6,
+          background: '#fff',
+          touchAction: 'none',
+        }}
         onPointerDown={(e) => {
           drawing.current = true;
           e.currentTarget.setPointerCapture(e.pointerId);
@@ -139,8 +183,12 @@ export function SignatureWidget(props: WidgetProps) {
         onPointerUp={() => (drawing.current = false)}
       />
       <Space>
-        <Button onClick={clear} disabled={!dirty}>清除</Button>
-        <Button type="primary" ghost onClick={() => void save()} disabled={!dirty} loading={busy}>确认签名</Button>
+        <Button onClick={clear} disabled={!dirty}>
+          清除
+        </Button>
+        <Button type="primary" ghost onClick={() => void save()} disabled={!dirty} loading={busy}>
+          确认签名
+        </Button>
       </Space>
     </Space>
   );
@@ -164,19 +212,26 @@ export function RegionField(props: FieldProps) {
   }, []);
   type Option = { value: string; label: string; children?: Option[] };
   const build = (parent: string | null): Option[] =>
-    orgs.filter((o) => o.parent_id === parent && (LEVEL_KEYS as readonly string[]).includes(o.level)).map((o) => {
-      const children = build(o.id);
-      return { value: o.name, label: o.name, ...(children.length ? { children } : {}) };
-    });
+    orgs
+      .filter((o) => o.parent_id === parent && (LEVEL_KEYS as readonly string[]).includes(o.level))
+      .map((o) => {
+        const children = build(o.id);
+        return { value: o.name, label: o.name, ...(children.length ? { children } : {}) };
+      });
   const cities = orgs.filter((o) => o.level === 'city');
   const options = cities.map((c) => ({ value: c.name, label: c.name, children: build(c.id) }));
   const v = (props.formData ?? {}) as Record<string, string>;
   const value = LEVEL_KEYS.map((k) => v[k]).filter(Boolean);
   const title = props.schema.title ?? '地址';
-  const errors = props.errorSchema ? Object.values(props.errorSchema).flatMap((e: any) => e?.__errors ?? []) : [];
+  const errors = props.errorSchema
+    ? Object.values(props.errorSchema).flatMap((e: any) => e?.__errors ?? [])
+    : [];
   return (
     <div style={{ marginBottom: 16 }}>
-      <label htmlFor={props.fieldPathId.$id} style={{ display: 'block', marginBottom: 6 }}>{props.required ? <span style={{ color: '#ff4d4f' }}>* </span> : null}{title}</label>
+      <label htmlFor={props.fieldPathId.$id} style={{ display: 'block', marginBottom: 6 }}>
+        {props.required ? <span style={{ color: '#ff4d4f' }}>* </span> : null}
+        {title}
+      </label>
       <Cascader
         id={props.fieldPathId.$id}
         aria-label={title}
@@ -187,10 +242,19 @@ export function RegionField(props: FieldProps) {
         placeholder="选择 市 / 县 / 乡镇 / 村 / 村民小组"
         showSearch
         changeOnSelect
-        onChange={(path) => props.onChange(Object.fromEntries(LEVEL_KEYS.map((k, i) => [k, (path as string[] | undefined)?.[i]]).filter(([, x]) => x)), props.fieldPathId.path)}
+        onChange={(path) =>
+          props.onChange(
+            Object.fromEntries(
+              LEVEL_KEYS.map((k, i) => [k, (path as string[] | undefined)?.[i]]).filter(([, x]) => x),
+            ),
+            props.fieldPathId.path,
+          )
+        }
       />
       {errors.map((e: string) => (
-        <div key={e} style={{ color: '#ff4d4f' }}>{e}</div>
+        <div key={e} style={{ color: '#ff4d4f' }}>
+          {e}
+        </div>
       ))}
     </div>
   );
@@ -202,7 +266,11 @@ export function GeotagField(props: FieldProps) {
   const v = props.formData as { lat?: number; lng?: number } | undefined;
   const locate = () =>
     navigator.geolocation?.getCurrentPosition(
-      (p) => props.onChange({ lat: Math.round(p.coords.latitude * 1e6) / 1e6, lng: Math.round(p.coords.longitude * 1e6) / 1e6 }, props.fieldPathId.path),
+      (p) =>
+        props.onChange(
+          { lat: Math.round(p.coords.latitude * 1e6) / 1e6, lng: Math.round(p.coords.longitude * 1e6) / 1e6 },
+          props.fieldPathId.path,
+        ),
       () => setError('无法获取位置（请允许定位，或不填）'),
       { enableHighAccuracy: true, timeout: 10_000 },
     );
@@ -210,9 +278,21 @@ export function GeotagField(props: FieldProps) {
     <div style={{ marginBottom: 16 }}>
       <div style={{ marginBottom: 6 }}>{props.schema.title ?? '定位'}（可选）</div>
       <Space>
-        {v?.lat !== undefined ? <Typography.Text>{v.lat}, {v.lng}</Typography.Text> : <Typography.Text type="secondary">未定位</Typography.Text>}
-        {!props.readonly && !props.disabled && <Button icon={<EnvironmentOutlined />} onClick={locate}>获取当前位置</Button>}
-        {!props.readonly && !props.disabled && v?.lat !== undefined && <Button onClick={() => props.onChange(undefined, props.fieldPathId.path)}>清除</Button>}
+        {v?.lat !== undefined ? (
+          <Typography.Text>
+            {v.lat}, {v.lng}
+          </Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">未定位</Typography.Text>
+        )}
+        {!props.readonly && !props.disabled && (
+          <Button icon={<EnvironmentOutlined />} onClick={locate}>
+            获取当前位置
+          </Button>
+        )}
+        {!props.readonly && !props.disabled && v?.lat !== undefined && (
+          <Button onClick={() => props.onChange(undefined, props.fieldPathId.path)}>清除</Button>
+        )}
       </Space>
       {error && <div style={{ color: '#ff4d4f' }}>{error}</div>}
     </div>

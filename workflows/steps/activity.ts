@@ -29,11 +29,15 @@ export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<
       return step.next;
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      rt.emit({ kind: 'audit', action: 'activity.failed', target: step.id, detail: { activity: step.activity, reason: err.cause?.message ?? err.message } });
+      rt.emit({
+        kind: 'audit',
+        action: 'activity.failed',
+        target: step.id,
+        detail: { activity: step.activity, reason: err.cause?.message ?? err.message },
+      });
       const choice = await repair(rt, step);
       if (choice === '$skip') return step.next;
       if (choice === '$cancel') return '$cancel';
     }
   }
 }
-

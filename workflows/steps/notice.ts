@@ -28,7 +28,12 @@ export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<stri
     } catch (err) {
       if (!(err instanceof CalendarYearMissingError)) throw err;
       // never guess a close date: an administrator updates the calendar and retries, or skips the window
-      rt.emit({ kind: 'audit', action: 'notice.calendar-missing', target: step.id, detail: { year: err.year, message: err.message } });
+      rt.emit({
+        kind: 'audit',
+        action: 'notice.calendar-missing',
+        target: step.id,
+        detail: { year: err.year, message: err.message },
+      });
       const choice = await repair(rt, step);
       if (choice !== '$retry') return choice === '$skip' ? step.next : '$cancel';
       opensAt = Date.now();
@@ -75,7 +80,13 @@ async function runWorkingDayNotice(rt: CaseRuntime, step: NoticeStep, days: numb
     const got = (await rt.awaitCalendar(first, args, 'notice', step))!;
     notice.closesAt = opensAt + rt.wallMs(got.closesAt - opensAt);
     notice.calendarNote = got.note;
-    rt.emit({ kind: 'notice.scheduled', stepId: step.id, noticeId: notice.id, closesAt: notice.closesAt, calendarNote: got.note });
+    rt.emit({
+      kind: 'notice.scheduled',
+      stepId: step.id,
+      noticeId: notice.id,
+      closesAt: notice.closesAt,
+      calendarNote: got.note,
+    });
   }
   await rt.flush();
   // The window is a durable timer: it survives restarts and cannot be shortened.
@@ -84,7 +95,14 @@ async function runWorkingDayNotice(rt: CaseRuntime, step: NoticeStep, days: numb
 }
 
 /** Post the window on its board (the read model's notice row). */
-function open(rt: CaseRuntime, step: NoticeStep, notice: NoticeState, board: { orgId: string; orgPath: string[] }, days: number, calendar: 'calendar' | 'working'): void {
+function open(
+  rt: CaseRuntime,
+  step: NoticeStep,
+  notice: NoticeState,
+  board: { orgId: string; orgPath: string[] },
+  days: number,
+  calendar: 'calendar' | 'working',
+): void {
   rt.notices.set(notice.id, notice);
   rt.emit({
     kind: 'notice.opened',

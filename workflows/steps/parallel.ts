@@ -9,7 +9,11 @@ import { cancelOpenTasks } from './task.js';
 
 export type ChainRunner = (rt: CaseRuntime, start: string, branch: string) => Promise<void>;
 
-export async function runParallel(rt: CaseRuntime, step: ParallelStep, runChain: ChainRunner): Promise<string> {
+export async function runParallel(
+  rt: CaseRuntime,
+  step: ParallelStep,
+  runChain: ChainRunner,
+): Promise<string> {
   const scopes = step.branches.map(() => new CancellationScope());
   // the branches run; this runner waits for them (it is not busy meanwhile)
   await rt.flush();
@@ -21,7 +25,12 @@ export async function runParallel(rt: CaseRuntime, step: ParallelStep, runChain:
   }
 }
 
-async function joinBranches(rt: CaseRuntime, step: ParallelStep, runChain: ChainRunner, scopes: CancellationScope[]): Promise<string> {
+async function joinBranches(
+  rt: CaseRuntime,
+  step: ParallelStep,
+  runChain: ChainRunner,
+  scopes: CancellationScope[],
+): Promise<string> {
   const runs = step.branches.map((b, i) =>
     scopes[i].run(async () => {
       rt.runnerStarted();
@@ -39,7 +48,9 @@ async function joinBranches(rt: CaseRuntime, step: ParallelStep, runChain: Chain
   // join any: the first branch to reach the join wins; the others are withdrawn
   await Promise.race(runs);
   scopes.forEach((s) => s.cancel());
-  await Promise.all(runs.map((r) => r.catch((err) => (isCancellation(err) ? undefined : Promise.reject(err)))));
+  await Promise.all(
+    runs.map((r) => r.catch((err) => (isCancellation(err) ? undefined : Promise.reject(err)))),
+  );
   for (const b of step.branches) {
     const prefix = `${step.id}/${b.id}`;
     cancelOpenTasks(

@@ -12,13 +12,23 @@ import { noticeCloseTime } from '../calendar.js';
 const ENGINE_ACTOR = { userId: 'system', name: '系统' };
 
 export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string): Promise<string> {
-  const group: TaskGroup = { stepId: step.id, branch, taskIds: [], queue: [], after: [], actions: step.actions };
+  const group: TaskGroup = {
+    stepId: step.id,
+    branch,
+    taskIds: [],
+    queue: [],
+    after: [],
+    actions: step.actions,
+  };
   rt.groups.set(step.id, group);
   const mode = modeOf(step);
   const minSigners = step.minDistinctActors === undefined ? 1 : rt.param(step.minDistinctActors);
   // the inbox shows the due date: the SLA's end in wall time (demo time scale included)
   const now = Date.now();
-  const clock = step.sla && (step.sla.calendar ?? 'calendar') === 'working' && patched('calendar-activity') ? await workingDayClock(rt, step, now) : undefined;
+  const clock =
+    step.sla && (step.sla.calendar ?? 'calendar') === 'working' && patched('calendar-activity')
+      ? await workingDayClock(rt, step, now)
+      : undefined;
   const dueAt = clock
     ? clock.dueAt
     : step.sla
@@ -32,15 +42,40 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
     // 按岗位会签: one task per post, open to whoever holds it; the step is done when every post has signed
     for (const post of step.assignee.posts) {
       const orgId = rt.orgFor(post.level);
-      const candidates = await rt.acts().resolveAssignees({ role: post.role, orgId, department: post.department });
+      const candidates = await rt
+        .acts()
+        .resolveAssignees({ role: post.role, orgId, department: post.department });
       if (candidates.length === 0) {
-        rt.emit({ kind: 'audit', action: 'task.no-approver', target: step.id, detail: { role: post.role, orgId } });
-        createTask(rt, step, group, { role: 'admin', orgId: rt.orgFor(post.level === 'village' ? 'township' : 'county'), minSigners: 1, dueAt });
+        rt.emit({
+          kind: 'audit',
+          action: 'task.no-approver',
+          target: step.id,
+          detail: { role: post.role, orgId },
+        });
+        createTask(rt, step, group, {
+          role: 'admin',
+          orgId: rt.orgFor(post.level === 'village' ? 'township' : 'county'),
+          minSigners: 1,
+          dueAt,
+        });
       } else if (candidates.length === 1) {
         // the post's one holder: the task is theirs (their 待办, and it leaves it once they sign)
-        createTask(rt, step, group, { assigneeUser: candidates[0].userId, role: post.role, orgId, department: post.department, minSigners: 1, dueAt });
+        createTask(rt, step, group, {
+          assigneeUser: candidates[0].userId,
+          role: post.role,
+          orgId,
+          department: post.department,
+          minSigners: 1,
+          dueAt,
+        });
       } else {
-        createTask(rt, step, group, { role: post.role, orgId, department: post.department, minSigners: 1, dueAt });
+        createTask(rt, step, group, {
+          role: post.role,
+          orgId,
+          department: post.department,
+          minSigners: 1,
+          dueAt,
+        });
       }
     }
   } else {
@@ -87,9 +122,21 @@ function startUsers(
 
 export function createTask(
   rt: CaseRuntime,
-  step: { id: string; title: { zh: string }; form?: { key: string; version?: number }; fieldPermissions?: Record<string, string> },
+  step: {
+    id: string;
+    title: { zh: string };
+    form?: { key: string; version?: number };
+    fieldPermissions?: Record<string, string>;
+  },
   group: TaskGroup,
-  who: { role?: string; orgId?: string; department?: string; assigneeUser?: string; minSigners: number; dueAt?: number },
+  who: {
+    role?: string;
+    orgId?: string;
+    department?: string;
+    assigneeUser?: string;
+    minSigners: number;
+    dueAt?: number;
+  },
 ): TaskState {
   const formKey = step.form?.key;
   const task: TaskState = {
@@ -167,10 +214,23 @@ export function applyDecision(
     comment,
     final: taskDone,
   });
-  rt.emit({ kind: 'audit', action: `task.${action.id}`, actorId: actor.userId, target: task.id, detail: { step: task.stepId } });
+  rt.emit({
+    kind: 'audit',
+    action: `task.${action.id}`,
+    actorId: actor.userId,
+    target: task.id,
+    detail: { step: task.stepId },
+  });
   if (!taskDone) return;
   task.status = 'completed';
-  rt.emit({ kind: 'task.closed', taskId: task.id, stepId: task.stepId, status: 'completed', action: action.id, by: actor.userId });
+  rt.emit({
+    kind: 'task.closed',
+    taskId: task.id,
+    stepId: task.stepId,
+    status: 'completed',
+    action: action.id,
+    by: actor.userId,
+  });
   // a signer added before another gives an opinion; the task it preceded still decides
   if (task.before) return;
 
@@ -214,7 +274,12 @@ async function workingDayClock(rt: CaseRuntime, step: TaskStep, now: number): Pr
   return r.ok ? { args, dueAt: now + rt.wallMs(r.closesAt - now) } : { args, pending: r };
 }
 
-async function waitWithSla(rt: CaseRuntime, step: TaskStep, group: TaskGroup, clock?: SlaClock): Promise<void> {
+async function waitWithSla(
+  rt: CaseRuntime,
+  step: TaskStep,
+  group: TaskGroup,
+  clock?: SlaClock,
+): Promise<void> {
   const decided = () => group.outcome !== undefined;
   if (!step.sla) {
     await rt.waitFor(decided);
@@ -245,9 +310,17 @@ async function waitWithSla(rt: CaseRuntime, step: TaskStep, group: TaskGroup, cl
     dueMs = rt.wallMs(policyDue - start);
   }
   if (step.sla.remindBeforeDays && step.sla.remindBeforeDays > 0) {
-    const remindMs = Math.max(0, dueMs - rt.wallMs(step.sla.remindBeforeDays * 86_400_000) - (Date.now() - start));
+    const remindMs = Math.max(
+      0,
+      dueMs - rt.wallMs(step.sla.remindBeforeDays * 86_400_000) - (Date.now() - start),
+    );
     if (!(await rt.waitFor(decided, remindMs))) {
-      rt.emit({ kind: 'notify', notifyKind: 'reminder', userIds: openAssignees(rt, group), message: `“${step.title.zh}”即将到期` });
+      rt.emit({
+        kind: 'notify',
+        notifyKind: 'reminder',
+        userIds: openAssignees(rt, group),
+        message: `“${step.title.zh}”即将到期`,
+      });
     }
   }
   const elapsed = Date.now() - start;
@@ -258,7 +331,13 @@ async function waitWithSla(rt: CaseRuntime, step: TaskStep, group: TaskGroup, cl
   if (step.sla.escalateTo) {
     const { role, level } = step.sla.escalateTo;
     createTask(rt, step, group, { role, orgId: rt.orgFor(level), minSigners: 1 });
-    rt.emit({ kind: 'notify', notifyKind: 'escalation', role, orgId: rt.orgFor(level), message: `“${step.title.zh}”已超时，升级处理` });
+    rt.emit({
+      kind: 'notify',
+      notifyKind: 'escalation',
+      role,
+      orgId: rt.orgFor(level),
+      message: `“${step.title.zh}”已超时，升级处理`,
+    });
   }
   if (step.sla.autoAction) {
     const action = step.actions.find((a) => a.id === step.sla!.autoAction)!;

@@ -5,8 +5,32 @@
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Checkbox, Col, Empty, Input, InputNumber, List, Row, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
-import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, RedoOutlined, UndoOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Empty,
+  Input,
+  InputNumber,
+  List,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
+import {
+  ArrowDownOutlined,
+  ArrowUpOutlined,
+  DeleteOutlined,
+  RedoOutlined,
+  UndoOutlined,
+} from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { FormView } from '../FormView';
 import { resolveCodeLists } from '../../../forms/registry';
@@ -15,32 +39,84 @@ import { VersionDiff } from './VersionDiff';
 import { FormulaBuilder } from './FormulaBuilder';
 import { ConditionBuilder } from './ConditionBuilder';
 
-type Doc = { key: string; version: number; title: { zh: string; en?: string }; schema: any; uiSchema: any; derived?: any[]; rules?: any[] };
+type Doc = {
+  key: string;
+  version: number;
+  title: { zh: string; en?: string };
+  schema: any;
+  uiSchema: any;
+  derived?: any[];
+  rules?: any[];
+};
 
 const PALETTE: { kind: string; label: string; make: (title: string) => any; ui?: any }[] = [
   { kind: 'text', label: '单行文本', make: (t) => ({ type: 'string', title: t, maxLength: 200 }) },
-  { kind: 'textarea', label: '多行文本', make: (t) => ({ type: 'string', title: t, maxLength: 2000 }), ui: { 'ui:widget': 'textarea' } },
+  {
+    kind: 'textarea',
+    label: '多行文本',
+    make: (t) => ({ type: 'string', title: t, maxLength: 2000 }),
+    ui: { 'ui:widget': 'textarea' },
+  },
   { kind: 'number', label: '数字', make: (t) => ({ type: 'number', title: t }) },
-  { kind: 'money', label: '金额（元）', make: (t) => ({ type: 'number', format: 'money', title: t, 'x-unit': '元' }) },
+  {
+    kind: 'money',
+    label: '金额（元）',
+    make: (t) => ({ type: 'number', format: 'money', title: t, 'x-unit': '元' }),
+  },
   { kind: 'date', label: '日期', make: (t) => ({ type: 'string', format: 'date', title: t }) },
-  { kind: 'select', label: '单选（代码表）', make: (t) => ({ type: 'string', title: t, 'x-codelist': 'yes-no' }) },
-  { kind: 'multi', label: '多选（代码表）', make: (t) => ({ type: 'array', title: t, 'x-codelist': 'risk-codes', items: { type: 'string' } }), ui: { 'ui:widget': 'checkboxes' } },
+  {
+    kind: 'select',
+    label: '单选（代码表）',
+    make: (t) => ({ type: 'string', title: t, 'x-codelist': 'yes-no' }),
+  },
+  {
+    kind: 'multi',
+    label: '多选（代码表）',
+    make: (t) => ({ type: 'array', title: t, 'x-codelist': 'risk-codes', items: { type: 'string' } }),
+    ui: { 'ui:widget': 'checkboxes' },
+  },
   { kind: 'id', label: '身份证号', make: (t) => ({ type: 'string', format: 'resident-id', title: t }) },
   { kind: 'phone', label: '手机号码', make: (t) => ({ type: 'string', format: 'mobile', title: t }) },
   { kind: 'boolean', label: '勾选', make: (t) => ({ type: 'boolean', title: t }) },
-  { kind: 'photo', label: '照片/附件', make: (t) => ({ type: 'array', title: t, maxItems: 9, items: { type: 'string', format: 'attachment' } }), ui: { 'ui:widget': 'photos' } },
-  { kind: 'signature', label: '手写签名', make: (t) => ({ type: 'string', title: t, format: 'attachment' }), ui: { 'ui:widget': 'signature' } },
+  {
+    kind: 'photo',
+    label: '照片/附件',
+    make: (t) => ({ type: 'array', title: t, maxItems: 9, items: { type: 'string', format: 'attachment' } }),
+    ui: { 'ui:widget': 'photos' },
+  },
+  {
+    kind: 'signature',
+    label: '手写签名',
+    make: (t) => ({ type: 'string', title: t, format: 'attachment' }),
+    ui: { 'ui:widget': 'signature' },
+  },
   {
     kind: 'region',
     label: '地址（地区级联）',
     make: (t) => ({
       type: 'object',
       title: t,
-      properties: Object.fromEntries(['city', 'county', 'township', 'village', 'group'].map((k, i) => [k, { type: 'string', title: ['市（州）', '县（市、区）', '乡镇（街道）', '村（社区）', '村民小组'][i] }])),
+      properties: Object.fromEntries(
+        ['city', 'county', 'township', 'village', 'group'].map((k, i) => [
+          k,
+          {
+            type: 'string',
+            title: ['市（州）', '县（市、区）', '乡镇（街道）', '村（社区）', '村民小组'][i],
+          },
+        ]),
+      ),
     }),
     ui: { 'ui:field': 'region' },
   },
-  { kind: 'table', label: '成员表（多行）', make: (t) => ({ type: 'array', title: t, items: { type: 'object', properties: { name: { type: 'string', title: '姓名' } }, required: ['name'] } }) },
+  {
+    kind: 'table',
+    label: '成员表（多行）',
+    make: (t) => ({
+      type: 'array',
+      title: t,
+      items: { type: 'object', properties: { name: { type: 'string', title: '姓名' } }, required: ['name'] },
+    }),
+  },
   { kind: 'section', label: '分组/标题', make: (t) => ({ type: 'object', title: t, properties: {} }) },
 ];
 
@@ -62,7 +138,9 @@ export default function FormDesigner() {
   useEffect(() => {
     const t0 = performance.now();
     Promise.all([api.get('/api/admin/forms'), api.get('/api/admin/codelists')]).then(async ([f, c]) => {
-      const mine = f.items.filter((x: any) => x.key === key && x.status === 'published').map((x: any) => x.version);
+      const mine = f.items
+        .filter((x: any) => x.key === key && x.status === 'published')
+        .map((x: any) => x.version);
       setVersions(mine);
       setLists(c.items.map((x: any) => x.document));
       const latest = await api.get(`/api/admin/forms/${key}/versions/${Math.max(...mine)}`);
@@ -75,9 +153,13 @@ export default function FormDesigner() {
   // every keystroke in the properties panel would make typing lag
   const [tab, setTab] = useState('props');
   useEffect(() => {
-    if (doc.value && tab === 'json') setJson(JSON.stringify({ schema: doc.value.schema, uiSchema: doc.value.uiSchema }, null, 2));
+    if (doc.value && tab === 'json')
+      setJson(JSON.stringify({ schema: doc.value.schema, uiSchema: doc.value.uiSchema }, null, 2));
   }, [doc.value, tab]);
-  const preview = useMemo(() => (doc.value && tab === 'preview' ? resolveCodeLists({ ...doc.value, version: -1 }, lists) : null), [doc.value, lists, tab]);
+  const preview = useMemo(
+    () => (doc.value && tab === 'preview' ? resolveCodeLists({ ...doc.value, version: -1 }, lists) : null),
+    [doc.value, lists, tab],
+  );
   if (!doc.value) return <Spin style={{ display: 'block', margin: 48 }} />;
   const d = doc.value;
   const fields = Object.keys(d.schema.properties ?? {});
@@ -101,7 +183,11 @@ export default function FormDesigner() {
       x.schema.properties[k] = p.make(p.label);
       const o = orderOf(x).filter((f) => f !== k);
       const at = before ? o.indexOf(before) : -1;
-      x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': at < 0 ? [...o, k] : [...o.slice(0, at), k, ...o.slice(at)], ...(p.ui ? { [k]: p.ui } : {}) };
+      x.uiSchema = {
+        ...(x.uiSchema ?? {}),
+        'ui:order': at < 0 ? [...o, k] : [...o.slice(0, at), k, ...o.slice(at)],
+        ...(p.ui ? { [k]: p.ui } : {}),
+      };
     });
     setSelected(k);
   };
@@ -143,14 +229,15 @@ export default function FormDesigner() {
       x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': orderOf(x).filter((o) => o !== k) };
     });
   const rename = (from: string, to: string) => {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(to) || d.schema.properties[to]) return message.error('字段编码须为英文字母开头且不重复');
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(to) || d.schema.properties[to])
+      return message.error('字段编码须为英文字母开头且不重复');
     update((x) => {
       const props: any = {};
       for (const [k, v] of Object.entries(x.schema.properties)) props[k === from ? to : k] = v;
       x.schema.properties = props;
       x.schema.required = (x.schema.required ?? []).map((r: string) => (r === from ? to : r));
       x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': ordered.map((o) => (o === from ? to : o)) };
-      if (x.uiSchema[from]) (x.uiSchema[to] = x.uiSchema[from]), delete x.uiSchema[from];
+      if (x.uiSchema[from]) ((x.uiSchema[to] = x.uiSchema[from]), delete x.uiSchema[from]);
     });
     setSelected(to);
   };
@@ -194,35 +281,80 @@ export default function FormDesigner() {
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Card
-        title={<span>表单设计：{d.title.zh} <Tag>已发布 {versions.length} 个版本</Tag>{opened !== undefined && <Typography.Text type="secondary" style={{ fontSize: 12 }}>打开耗时 {opened} ms</Typography.Text>}</span>}
+        title={
+          <span>
+            表单设计：{d.title.zh} <Tag>已发布 {versions.length} 个版本</Tag>
+            {opened !== undefined && (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                打开耗时 {opened} ms
+              </Typography.Text>
+            )}
+          </span>
+        }
         extra={
           <Space>
-            <Button icon={<UndoOutlined />} disabled={!doc.canUndo} onClick={doc.undo} aria-label="撤销">撤销</Button>
-            <Button icon={<RedoOutlined />} disabled={!doc.canRedo} onClick={doc.redo} aria-label="重做">重做</Button>
+            <Button icon={<UndoOutlined />} disabled={!doc.canUndo} onClick={doc.undo} aria-label="撤销">
+              撤销
+            </Button>
+            <Button icon={<RedoOutlined />} disabled={!doc.canRedo} onClick={doc.redo} aria-label="重做">
+              重做
+            </Button>
             <VersionDiff kind="forms" docKey={key!} versions={versions} />
-            <Button type="primary" onClick={publish}>发布新版本</Button>
+            <Button type="primary" onClick={publish}>
+              发布新版本
+            </Button>
           </Space>
         }
       >
-        {errors.length > 0 && <Alert type="error" showIcon message="不能发布" description={errors.map((e) => <div key={e.path + e.message}>{e.message}</div>)} />}
+        {errors.length > 0 && (
+          <Alert
+            type="error"
+            showIcon
+            message="不能发布"
+            description={errors.map((e) => (
+              <div key={e.path + e.message}>{e.message}</div>
+            ))}
+          />
+        )}
       </Card>
       <Row gutter={12}>
         <Col xs={24} md={4}>
           <Card size="small" title="控件">
             <Space direction="vertical" style={{ width: '100%' }}>
               {PALETTE.map((p) => (
-                <Button key={p.kind} block draggable onDragStart={(e) => e.dataTransfer.setData('text/plain', `palette:${p.kind}`)} onClick={() => add(p)}>{p.label}</Button>
+                <Button
+                  key={p.kind}
+                  block
+                  draggable
+                  onDragStart={(e) => e.dataTransfer.setData('text/plain', `palette:${p.kind}`)}
+                  onClick={() => add(p)}
+                >
+                  {p.label}
+                </Button>
               ))}
             </Space>
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card size="small" title={`字段（${ordered.length}）`} styles={{ body: { maxHeight: 640, overflow: 'auto' } }}>
+          <Card
+            size="small"
+            title={`字段（${ordered.length}）`}
+            styles={{ body: { maxHeight: 640, overflow: 'auto' } }}
+          >
             <List
               size="small"
               dataSource={ordered}
               renderItem={(k) => (
-                <FieldRow k={k} title={d.schema.properties[k].title ?? k} required={required.has(k)} selected={k === selected} onSelect={setSelected} onMove={move} onRemove={remove} onDrop={onDrop} />
+                <FieldRow
+                  k={k}
+                  title={d.schema.properties[k].title ?? k}
+                  required={required.has(k)}
+                  selected={k === selected}
+                  onSelect={setSelected}
+                  onMove={move}
+                  onRemove={remove}
+                  onDrop={onDrop}
+                />
               )}
             />
           </Card>
@@ -238,39 +370,120 @@ export default function FormDesigner() {
                 children: field ? (
                   <Card size="small">
                     <Space direction="vertical" style={{ width: '100%' }}>
-                      <label>字段编码<Input defaultValue={selected} key={selected} onBlur={(e) => e.target.value !== selected && rename(selected!, e.target.value)} aria-label="字段编码" /></label>
-                      <label>标签<Input value={field.title ?? ''} onChange={(e) => setProp(selected!, 'title', e.target.value)} aria-label="标签" /></label>
-                      <label>说明<Input value={field.description ?? ''} onChange={(e) => setProp(selected!, 'description', e.target.value)} aria-label="说明" /></label>
-                      <Checkbox checked={required.has(selected!)} onChange={(e) => setRequired(selected!, e.target.checked)}>必填</Checkbox>
+                      <label>
+                        字段编码
+                        <Input
+                          defaultValue={selected}
+                          key={selected}
+                          onBlur={(e) => e.target.value !== selected && rename(selected!, e.target.value)}
+                          aria-label="字段编码"
+                        />
+                      </label>
+                      <label>
+                        标签
+                        <Input
+                          value={field.title ?? ''}
+                          onChange={(e) => setProp(selected!, 'title', e.target.value)}
+                          aria-label="标签"
+                        />
+                      </label>
+                      <label>
+                        说明
+                        <Input
+                          value={field.description ?? ''}
+                          onChange={(e) => setProp(selected!, 'description', e.target.value)}
+                          aria-label="说明"
+                        />
+                      </label>
+                      <Checkbox
+                        checked={required.has(selected!)}
+                        onChange={(e) => setRequired(selected!, e.target.checked)}
+                      >
+                        必填
+                      </Checkbox>
                       {field.type === 'string' && (
                         <Space wrap>
-                          <Select style={{ width: 180 }} value={field.format ?? ''} onChange={(v) => setProp(selected!, 'format', v)} aria-label="格式"
-                            options={[{ value: '', label: '无格式' }, { value: 'resident-id', label: '身份证号' }, { value: 'mobile', label: '手机号码' }, { value: 'date', label: '日期' }]} />
-                          <Input style={{ width: 200 }} placeholder="正则表达式" value={field.pattern ?? ''} onChange={(e) => setProp(selected!, 'pattern', e.target.value)} aria-label="正则" />
+                          <Select
+                            style={{ width: 180 }}
+                            value={field.format ?? ''}
+                            onChange={(v) => setProp(selected!, 'format', v)}
+                            aria-label="格式"
+                            options={[
+                              { value: '', label: '无格式' },
+                              { value: 'resident-id', label: '身份证号' },
+                              { value: 'mobile', label: '手机号码' },
+                              { value: 'date', label: '日期' },
+                            ]}
+                          />
+                          <Input
+                            style={{ width: 200 }}
+                            placeholder="正则表达式"
+                            value={field.pattern ?? ''}
+                            onChange={(e) => setProp(selected!, 'pattern', e.target.value)}
+                            aria-label="正则"
+                          />
                         </Space>
                       )}
                       {field.type === 'number' && (
                         <Space>
-                          最小<InputNumber value={field.minimum} onChange={(v) => setProp(selected!, 'minimum', v)} aria-label="最小值" />
-                          最大<InputNumber value={field.maximum} onChange={(v) => setProp(selected!, 'maximum', v)} aria-label="最大值" />
+                          最小
+                          <InputNumber
+                            value={field.minimum}
+                            onChange={(v) => setProp(selected!, 'minimum', v)}
+                            aria-label="最小值"
+                          />
+                          最大
+                          <InputNumber
+                            value={field.maximum}
+                            onChange={(v) => setProp(selected!, 'maximum', v)}
+                            aria-label="最大值"
+                          />
                         </Space>
                       )}
-                      {(field.type === 'string' || field.type === 'number') && !field.format?.startsWith('attachment') && (
-                        <label>默认值
-                          {field.type === 'number' ? (
-                            <InputNumber style={{ width: '100%' }} value={field.default} onChange={(v) => setProp(selected!, 'default', v ?? undefined)} aria-label="默认值" />
-                          ) : (
-                            <Input value={field.default ?? ''} onChange={(e) => setProp(selected!, 'default', e.target.value || undefined)} aria-label="默认值" />
-                          )}
-                        </label>
-                      )}
+                      {(field.type === 'string' || field.type === 'number') &&
+                        !field.format?.startsWith('attachment') && (
+                          <label>
+                            默认值
+                            {field.type === 'number' ? (
+                              <InputNumber
+                                style={{ width: '100%' }}
+                                value={field.default}
+                                onChange={(v) => setProp(selected!, 'default', v ?? undefined)}
+                                aria-label="默认值"
+                              />
+                            ) : (
+                              <Input
+                                value={field.default ?? ''}
+                                onChange={(e) => setProp(selected!, 'default', e.target.value || undefined)}
+                                aria-label="默认值"
+                              />
+                            )}
+                          </label>
+                        )}
                       {field['x-visibleWhen'] === undefined ? (
-                        <Button size="small" onClick={() => setProp(selected!, 'x-visibleWhen', { '==': [{ var: ordered.find((k) => k !== selected) ?? '' }, ''] })}>设置显示条件</Button>
+                        <Button
+                          size="small"
+                          onClick={() =>
+                            setProp(selected!, 'x-visibleWhen', {
+                              '==': [{ var: ordered.find((k) => k !== selected) ?? '' }, ''],
+                            })
+                          }
+                        >
+                          设置显示条件
+                        </Button>
                       ) : (
                         <>
-                          <ConditionBuilder key={`vis-${selected}`} label="显示条件" value={field['x-visibleWhen']} variables={ordered.filter((k) => k !== selected)} params={[]}
-                            onChange={(v) => setProp(selected!, 'x-visibleWhen', v)} />
-                          <Button size="small" onClick={() => setProp(selected!, 'x-visibleWhen', undefined)}>取消显示条件（始终显示）</Button>
+                          <ConditionBuilder
+                            key={`vis-${selected}`}
+                            label="显示条件"
+                            value={field['x-visibleWhen']}
+                            variables={ordered.filter((k) => k !== selected)}
+                            params={[]}
+                            onChange={(v) => setProp(selected!, 'x-visibleWhen', v)}
+                          />
+                          <Button size="small" onClick={() => setProp(selected!, 'x-visibleWhen', undefined)}>
+                            取消显示条件（始终显示）
+                          </Button>
                         </>
                       )}
                       {field.type === 'number' && (
@@ -278,15 +491,44 @@ export default function FormDesigner() {
                           key={selected}
                           field={selected!}
                           logic={(d.derived ?? []).find((x: { path: string }) => x.path === selected)?.logic}
-                          numberFields={ordered.filter((k) => k !== selected && d.schema.properties[k].type === 'number').map((k) => ({ key: k, title: d.schema.properties[k].title ?? k }))}
-                          tableFields={ordered.filter((k) => d.schema.properties[k].type === 'array' && d.schema.properties[k].items?.type === 'object').map((k) => ({ key: k, title: d.schema.properties[k].title ?? k }))}
-                          onSave={(logic, title) => update((x) => { x.derived = [...(x.derived ?? []).filter((e: { path: string }) => e.path !== selected), { path: selected!, title, logic }]; })}
-                          onClear={() => update((x) => { x.derived = (x.derived ?? []).filter((e: { path: string }) => e.path !== selected); })}
+                          numberFields={ordered
+                            .filter((k) => k !== selected && d.schema.properties[k].type === 'number')
+                            .map((k) => ({ key: k, title: d.schema.properties[k].title ?? k }))}
+                          tableFields={ordered
+                            .filter(
+                              (k) =>
+                                d.schema.properties[k].type === 'array' &&
+                                d.schema.properties[k].items?.type === 'object',
+                            )
+                            .map((k) => ({ key: k, title: d.schema.properties[k].title ?? k }))}
+                          onSave={(logic, title) =>
+                            update((x) => {
+                              x.derived = [
+                                ...(x.derived ?? []).filter((e: { path: string }) => e.path !== selected),
+                                { path: selected!, title, logic },
+                              ];
+                            })
+                          }
+                          onClear={() =>
+                            update((x) => {
+                              x.derived = (x.derived ?? []).filter(
+                                (e: { path: string }) => e.path !== selected,
+                              );
+                            })
+                          }
                         />
                       )}
                       {'x-codelist' in field && (
-                        <label>代码表<Select style={{ width: '100%' }} value={field['x-codelist']} onChange={(v) => setProp(selected!, 'x-codelist', v)} aria-label="代码表"
-                          options={lists.map((l) => ({ value: l.key, label: `${l.title.zh}（${l.key}）` }))} /></label>
+                        <label>
+                          代码表
+                          <Select
+                            style={{ width: '100%' }}
+                            value={field['x-codelist']}
+                            onChange={(v) => setProp(selected!, 'x-codelist', v)}
+                            aria-label="代码表"
+                            options={lists.map((l) => ({ value: l.key, label: `${l.title.zh}（${l.key}）` }))}
+                          />
+                        </label>
                       )}
                     </Space>
                   </Card>
@@ -297,7 +539,13 @@ export default function FormDesigner() {
               {
                 key: 'preview',
                 label: '预览',
-                children: <Card size="small">{preview && <FormView key={JSON.stringify(d.schema).length + ordered.join()} doc={preview as any} />}</Card>,
+                children: (
+                  <Card size="small">
+                    {preview && (
+                      <FormView key={JSON.stringify(d.schema).length + ordered.join()} doc={preview as any} />
+                    )}
+                  </Card>
+                ),
               },
               {
                 key: 'json',
@@ -305,8 +553,16 @@ export default function FormDesigner() {
                 children: (
                   <Card size="small">
                     {jsonError && <Alert type="error" message={jsonError} />}
-                    <Input.TextArea value={json} onChange={(e) => setJson(e.target.value)} rows={22} style={{ fontFamily: 'monospace', fontSize: 12 }} aria-label="表单JSON" />
-                    <Button style={{ marginTop: 8 }} onClick={applyJson}>应用 JSON</Button>
+                    <Input.TextArea
+                      value={json}
+                      onChange={(e) => setJson(e.target.value)}
+                      rows={22}
+                      style={{ fontFamily: 'monospace', fontSize: 12 }}
+                      aria-label="表单JSON"
+                    />
+                    <Button style={{ marginTop: 8 }} onClick={applyJson}>
+                      应用 JSON
+                    </Button>
                   </Card>
                 ),
               },
@@ -320,7 +576,16 @@ export default function FormDesigner() {
 
 /** One row of the field list; memoised on what it shows, so typing a label re-renders one row, not 120. */
 const FieldRow = memo(
-  function FieldRow(p: { k: string; title: string; required: boolean; selected: boolean; onSelect: (k: string) => void; onMove: (k: string, d: number) => void; onRemove: (k: string) => void; onDrop: (payload: string, target: string) => void }) {
+  function FieldRow(p: {
+    k: string;
+    title: string;
+    required: boolean;
+    selected: boolean;
+    onSelect: (k: string) => void;
+    onMove: (k: string, d: number) => void;
+    onRemove: (k: string) => void;
+    onDrop: (payload: string, target: string) => void;
+  }) {
     const { k } = p;
     const [over, setOver] = useState(false);
     return (
@@ -330,16 +595,53 @@ const FieldRow = memo(
         onDragStart={(e) => e.dataTransfer.setData('text/plain', `field:${k}`)}
         onDragOver={(e) => (e.preventDefault(), setOver(true))}
         onDragLeave={() => setOver(false)}
-        onDrop={(e) => (e.preventDefault(), setOver(false), p.onDrop(e.dataTransfer.getData('text/plain'), k))}
+        onDrop={(e) => (
+          e.preventDefault(),
+          setOver(false),
+          p.onDrop(e.dataTransfer.getData('text/plain'), k)
+        )}
         onClick={() => p.onSelect(k)}
-        style={{ cursor: 'grab', background: p.selected ? '#fff1f0' : undefined, paddingLeft: 8, borderTop: over ? '2px solid #a61d24' : undefined }}
+        style={{
+          cursor: 'grab',
+          background: p.selected ? '#fff1f0' : undefined,
+          paddingLeft: 8,
+          borderTop: over ? '2px solid #a61d24' : undefined,
+        }}
         actions={[
-          <Button key="u" size="small" type="text" icon={<ArrowUpOutlined />} aria-label="上移" onClick={(e) => (e.stopPropagation(), p.onMove(k, -1))} />,
-          <Button key="d" size="small" type="text" icon={<ArrowDownOutlined />} aria-label="下移" onClick={(e) => (e.stopPropagation(), p.onMove(k, 1))} />,
-          <Button key="x" size="small" type="text" danger icon={<DeleteOutlined />} aria-label="删除" onClick={(e) => (e.stopPropagation(), p.onRemove(k))} />,
+          <Button
+            key="u"
+            size="small"
+            type="text"
+            icon={<ArrowUpOutlined />}
+            aria-label="上移"
+            onClick={(e) => (e.stopPropagation(), p.onMove(k, -1))}
+          />,
+          <Button
+            key="d"
+            size="small"
+            type="text"
+            icon={<ArrowDownOutlined />}
+            aria-label="下移"
+            onClick={(e) => (e.stopPropagation(), p.onMove(k, 1))}
+          />,
+          <Button
+            key="x"
+            size="small"
+            type="text"
+            danger
+            icon={<DeleteOutlined />}
+            aria-label="删除"
+            onClick={(e) => (e.stopPropagation(), p.onRemove(k))}
+          />,
         ]}
       >
-        <span>{p.title} {p.required && <Tag color="red">必填</Tag>}<Typography.Text type="secondary" style={{ fontSize: 12 }}> {k}</Typography.Text></span>
+        <span>
+          {p.title} {p.required && <Tag color="red">必填</Tag>}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {' '}
+            {k}
+          </Typography.Text>
+        </span>
       </List.Item>
     );
   },

@@ -4,7 +4,23 @@
  * and compared with the last version before it is published. Windows already open keep their close time.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App, Button, Calendar, Card, Col, DatePicker, Input, Modal, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Calendar,
+  Card,
+  Col,
+  DatePicker,
+  Input,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError, type FieldError } from '../api';
 
@@ -21,13 +37,31 @@ interface Diff {
   removedWorkdays: string[];
 }
 interface YearView {
-  latest: { version: number; holidays: string[]; workdays: string[]; ranges: Range[]; source: string; note: string | null } | null;
+  latest: {
+    version: number;
+    holidays: string[];
+    workdays: string[];
+    ranges: Range[];
+    source: string;
+    note: string | null;
+  } | null;
   national: { holidays: string[]; workdays: string[] } | null;
-  versions: { version: number; source: string; note: string | null; published_by: string; published_at: string }[];
+  versions: {
+    version: number;
+    source: string;
+    note: string | null;
+    published_by: string;
+    published_at: string;
+  }[];
 }
 
 const KIND = { holiday: '放假', workday: '调休上班' } as const;
-const SOURCE: Record<string, string> = { manual: '手工录入', ics: '.ics 导入', csv: 'CSV 导入', json: 'JSON 导入' };
+const SOURCE: Record<string, string> = {
+  manual: '手工录入',
+  ics: '.ics 导入',
+  csv: 'CSV 导入',
+  json: 'JSON 导入',
+};
 const MONTHS = Array.from({ length: 12 }, (_, i) => i);
 
 export default function HolidayCalendar() {
@@ -42,7 +76,10 @@ export default function HolidayCalendar() {
   const [diff, setDiff] = useState<Diff>();
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [note, setNote] = useState('');
-  const [status, setStatus] = useState<{ message: string | null; waiting: { year: number; cases: number }[] }>();
+  const [status, setStatus] = useState<{
+    message: string | null;
+    waiting: { year: number; cases: number }[];
+  }>();
   const file = useRef<HTMLInputElement>(null);
 
   const load = () => {
@@ -53,11 +90,17 @@ export default function HolidayCalendar() {
       setDiff(undefined);
       setErrors([]);
     });
-    api.get('/api/calendar/status').then(setStatus).catch(() => {});
+    api
+      .get('/api/calendar/status')
+      .then(setStatus)
+      .catch(() => {});
   };
   useEffect(load, [year, scope]);
   useEffect(() => {
-    api.get('/api/orgs').then((r) => setRegions(r.items.filter((o: any) => ['province', 'city', 'county'].includes(o.level)))).catch(() => {});
+    api
+      .get('/api/orgs')
+      .then((r) => setRegions(r.items.filter((o: any) => ['province', 'city', 'county'].includes(o.level))))
+      .catch(() => {});
   }, []);
 
   const body = (extra: object = {}) => ({ ...(scope === 'national' ? {} : { scope }), ranges, ...extra });
@@ -82,7 +125,10 @@ export default function HolidayCalendar() {
   };
   const importFile = async (f: File) => {
     const kind = /\.ics$/i.test(f.name) ? 'ics' : /\.json$/i.test(f.name) ? 'json' : 'csv';
-    const r = await preview({ ...(scope === 'national' ? {} : { scope }), file: { kind, text: await f.text() } });
+    const r = await preview({
+      ...(scope === 'national' ? {} : { scope }),
+      file: { kind, text: await f.text() },
+    });
     if (r) message.success(`已从 ${f.name} 读入 ${r.ranges.length} 段安排，请核对后发布`);
     if (file.current) file.current.value = '';
   };
@@ -95,14 +141,19 @@ export default function HolidayCalendar() {
       width: 520,
       content: (
         <div>
-          <p>放假 {r.days.holidays.length} 天，调休上班 {r.days.workdays.length} 天。</p>
+          <p>
+            放假 {r.days.holidays.length} 天，调休上班 {r.days.workdays.length} 天。
+          </p>
           {view?.latest && (
             <p>
-              与第{view.latest.version}版相比：新增放假 {count(r.diff.addedHolidays)} 天、取消放假 {count(r.diff.removedHolidays)} 天、新增调休上班{' '}
-              {count(r.diff.addedWorkdays)} 天、取消调休上班 {count(r.diff.removedWorkdays)} 天。
+              与第{view.latest.version}版相比：新增放假 {count(r.diff.addedHolidays)} 天、取消放假{' '}
+              {count(r.diff.removedHolidays)} 天、新增调休上班 {count(r.diff.addedWorkdays)} 天、取消调休上班{' '}
+              {count(r.diff.removedWorkdays)} 天。
             </p>
           )}
-          <p>发布后，新开始的公示和办理期限按新版本计算；已经开始的公示截止时间不变。等待本年安排的案件将自动继续。</p>
+          <p>
+            发布后，新开始的公示和办理期限按新版本计算；已经开始的公示截止时间不变。等待本年安排的案件将自动继续。
+          </p>
         </div>
       ),
       okText: '确认发布',
@@ -110,7 +161,9 @@ export default function HolidayCalendar() {
       onOk: async () => {
         try {
           const p = await api.post(`/api/admin/calendar/${year}/versions`, body({ note: note || undefined }));
-          message.success(`已发布${year}年第${p.version}版${p.woken ? `，${p.woken} 个等待中的案件已继续` : ''}`);
+          message.success(
+            `已发布${year}年第${p.version}版${p.woken ? `，${p.woken} 个等待中的案件已继续` : ''}`,
+          );
           setNote('');
           load();
         } catch (e) {
@@ -120,8 +173,10 @@ export default function HolidayCalendar() {
     });
   };
 
-  const set = (i: number, patch: Partial<Range>) => setRanges((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const errorOf = (i: number) => errors.filter((e) => e.path.startsWith(`ranges.${i}.`) || e.path === `ranges.${i}`).map((e) => e.message);
+  const set = (i: number, patch: Partial<Range>) =>
+    setRanges((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const errorOf = (i: number) =>
+    errors.filter((e) => e.path.startsWith(`ranges.${i}.`) || e.path === `ranges.${i}`).map((e) => e.message);
   const marks = useMemo(() => {
     const h = new Set(days?.holidays ?? []);
     const w = new Set(days?.workdays ?? []);
@@ -154,7 +209,9 @@ export default function HolidayCalendar() {
         }}
       >
         {date.date()}
-        {(off || work) && <span style={{ position: 'absolute', top: -6, right: 0, fontSize: 9 }}>{off ? '休' : '班'}</span>}
+        {(off || work) && (
+          <span style={{ position: 'absolute', top: -6, right: 0, fontSize: 9 }}>{off ? '休' : '班'}</span>
+        )}
       </div>
     );
   };
@@ -166,24 +223,37 @@ export default function HolidayCalendar() {
         title="节假日安排"
         extra={
           <Space wrap>
-            <Select aria-label="年份" value={year} onChange={setYear} style={{ width: 110 }} options={years.map((y) => ({ value: y, label: `${y}年` }))} />
+            <Select
+              aria-label="年份"
+              value={year}
+              onChange={setYear}
+              style={{ width: 110 }}
+              options={years.map((y) => ({ value: y, label: `${y}年` }))}
+            />
             <Select
               aria-label="适用范围"
               value={scope}
               onChange={setScope}
               style={{ width: 200 }}
-              options={[{ value: 'national', label: '全国（国务院办公厅通知）' }, ...regions.map((r) => ({ value: r.id, label: `${r.name}（本地区增加）` }))]}
+              options={[
+                { value: 'national', label: '全国（国务院办公厅通知）' },
+                ...regions.map((r) => ({ value: r.id, label: `${r.name}（本地区增加）` })),
+              ]}
             />
           </Space>
         }
       >
-        {status?.message && <Alert type="warning" showIcon message={status.message} style={{ marginBottom: 12 }} />}
+        {status?.message && (
+          <Alert type="warning" showIcon message={status.message} style={{ marginBottom: 12 }} />
+        )}
         {status?.waiting?.length ? (
           <Alert
             type="info"
             showIcon
             style={{ marginBottom: 12 }}
-            message={status.waiting.map((w) => `${w.cases} 个案件的公示或办理期限正在等待${w.year}年安排`).join('；')}
+            message={status.waiting
+              .map((w) => `${w.cases} 个案件的公示或办理期限正在等待${w.year}年安排`)
+              .join('；')}
           />
         ) : null}
         <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
@@ -201,7 +271,14 @@ export default function HolidayCalendar() {
             title="录入安排"
             extra={
               <Space>
-                <input ref={file} type="file" accept=".ics,.csv,.json,.txt" hidden aria-label="导入文件" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
+                <input
+                  ref={file}
+                  type="file"
+                  accept=".ics,.csv,.json,.txt"
+                  hidden
+                  aria-label="导入文件"
+                  onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])}
+                />
                 <Button onClick={() => file.current?.click()}>导入文件（.ics/CSV）</Button>
               </Space>
             }
@@ -232,14 +309,27 @@ export default function HolidayCalendar() {
                   title: '名称',
                   width: 170,
                   render: (_, r, i) => (
-                    <Input aria-label={`第${i + 1}段名称`} value={r.name} maxLength={30} status={errorOf(i).length ? 'error' : undefined} placeholder="如 春节" onChange={(e) => set(i, { name: e.target.value })} />
+                    <Input
+                      aria-label={`第${i + 1}段名称`}
+                      value={r.name}
+                      maxLength={30}
+                      status={errorOf(i).length ? 'error' : undefined}
+                      placeholder="如 春节"
+                      onChange={(e) => set(i, { name: e.target.value })}
+                    />
                   ),
                 },
                 {
                   title: '类型',
                   width: 110,
                   render: (_, r, i) => (
-                    <Select aria-label={`第${i + 1}段类型`} value={r.kind} style={{ width: 100 }} onChange={(kind) => set(i, { kind })} options={Object.entries(KIND).map(([value, label]) => ({ value, label }))} />
+                    <Select
+                      aria-label={`第${i + 1}段类型`}
+                      value={r.kind}
+                      style={{ width: 100 }}
+                      onChange={(kind) => set(i, { kind })}
+                      options={Object.entries(KIND).map(([value, label]) => ({ value, label }))}
+                    />
                   ),
                 },
                 {
@@ -249,7 +339,9 @@ export default function HolidayCalendar() {
                       <DatePicker.RangePicker
                         aria-label={`第${i + 1}段日期`}
                         value={r.from ? [dayjs(r.from), dayjs(r.to || r.from)] : null}
-                        onChange={(v) => v && set(i, { from: v[0]!.format('YYYY-MM-DD'), to: v[1]!.format('YYYY-MM-DD') })}
+                        onChange={(v) =>
+                          v && set(i, { from: v[0]!.format('YYYY-MM-DD'), to: v[1]!.format('YYYY-MM-DD') })
+                        }
                         defaultPickerValue={[dayjs(`${year}-01-01`), dayjs(`${year}-01-01`)]}
                         allowClear={false}
                         style={{ width: 230 }}
@@ -266,7 +358,11 @@ export default function HolidayCalendar() {
                   title: '',
                   width: 56,
                   render: (_, _r, i) => (
-                    <Button type="link" danger onClick={() => setRanges((rs) => rs.filter((_x, j) => j !== i))}>
+                    <Button
+                      type="link"
+                      danger
+                      onClick={() => setRanges((rs) => rs.filter((_x, j) => j !== i))}
+                    >
                       删除
                     </Button>
                   ),
@@ -274,10 +370,26 @@ export default function HolidayCalendar() {
               ]}
             />
             <Space wrap style={{ marginTop: 12 }}>
-              <Button onClick={() => setRanges((rs) => [...rs, { name: '', kind: 'holiday', from: '', to: '' }])}>添加放假</Button>
-              <Button onClick={() => setRanges((rs) => [...rs, { name: '', kind: 'workday', from: '', to: '' }])}>添加调休上班</Button>
+              <Button
+                onClick={() => setRanges((rs) => [...rs, { name: '', kind: 'holiday', from: '', to: '' }])}
+              >
+                添加放假
+              </Button>
+              <Button
+                onClick={() => setRanges((rs) => [...rs, { name: '', kind: 'workday', from: '', to: '' }])}
+              >
+                添加调休上班
+              </Button>
             </Space>
-            <Input.TextArea aria-label="发布说明" rows={2} style={{ marginTop: 12 }} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="发布说明（如：国办发明电〔2026〕×号）" />
+            <Input.TextArea
+              aria-label="发布说明"
+              rows={2}
+              style={{ marginTop: 12 }}
+              value={note}
+              maxLength={500}
+              onChange={(e) => setNote(e.target.value)}
+              placeholder="发布说明（如：国办发明电〔2026〕×号）"
+            />
             <Space style={{ marginTop: 12 }}>
               <Button onClick={() => void preview()}>检查并预览</Button>
               <Button type="primary" onClick={() => void publish()}>
@@ -291,12 +403,21 @@ export default function HolidayCalendar() {
                 message={`与第${view.latest.version}版相比`}
                 description={
                   <div>
-                    {(['addedHolidays', 'removedHolidays', 'addedWorkdays', 'removedWorkdays'] as const).map((k) => (
-                      <div key={k}>
-                        {{ addedHolidays: '新增放假', removedHolidays: '取消放假', addedWorkdays: '新增调休上班', removedWorkdays: '取消调休上班' }[k]}：
-                        {diff[k].length ? diff[k].join('、') : '无'}
-                      </div>
-                    ))}
+                    {(['addedHolidays', 'removedHolidays', 'addedWorkdays', 'removedWorkdays'] as const).map(
+                      (k) => (
+                        <div key={k}>
+                          {
+                            {
+                              addedHolidays: '新增放假',
+                              removedHolidays: '取消放假',
+                              addedWorkdays: '新增调休上班',
+                              removedWorkdays: '取消调休上班',
+                            }[k]
+                          }
+                          ：{diff[k].length ? diff[k].join('、') : '无'}
+                        </div>
+                      ),
+                    )}
                   </div>
                 }
               />
@@ -313,7 +434,11 @@ export default function HolidayCalendar() {
                   { title: '版本', dataIndex: 'version', render: (v) => `第${v}版` },
                   { title: '来源', dataIndex: 'source', render: (s) => SOURCE[s] ?? '初始数据' },
                   { title: '发布人', dataIndex: 'published_by' },
-                  { title: '时间', dataIndex: 'published_at', render: (t) => dayjs(t).format('YYYY-MM-DD HH:mm') },
+                  {
+                    title: '时间',
+                    dataIndex: 'published_at',
+                    render: (t) => dayjs(t).format('YYYY-MM-DD HH:mm'),
+                  },
                   { title: '说明', dataIndex: 'note', render: (n) => n ?? '—' },
                 ]}
               />
@@ -337,7 +462,9 @@ export default function HolidayCalendar() {
                     <Calendar
                       fullscreen={false}
                       value={dayjs(`${year}-${String(m + 1).padStart(2, '0')}-01`)}
-                      headerRender={() => <div style={{ fontWeight: 600, padding: '4px 8px' }}>{m + 1}月</div>}
+                      headerRender={() => (
+                        <div style={{ fontWeight: 600, padding: '4px 8px' }}>{m + 1}月</div>
+                      )}
                       fullCellRender={(date) => cell(date, m)}
                     />
                   </div>

@@ -30,7 +30,8 @@ export function layout(def: ProcessDefinition): Record<string, { x: number; y: n
   }
   // each band is as tall as its tallest column
   const bandRows = new Map<number, number>();
-  for (const [d, n] of rows) bandRows.set(Math.floor(d / COLUMNS), Math.max(bandRows.get(Math.floor(d / COLUMNS)) ?? 0, n));
+  for (const [d, n] of rows)
+    bandRows.set(Math.floor(d / COLUMNS), Math.max(bandRows.get(Math.floor(d / COLUMNS)) ?? 0, n));
   const bandTop = new Map<number, number>();
   let top = 0;
   for (const b of [...bandRows.keys()].sort((a, c) => a - c)) {
@@ -38,7 +39,8 @@ export function layout(def: ProcessDefinition): Record<string, { x: number; y: n
     top += bandRows.get(b)! * ROW + BAND_GAP;
   }
   const pos: Record<string, { x: number; y: number }> = {};
-  for (const [id, { d, r }] of place) pos[id] = { x: (d % COLUMNS) * COLUMN, y: bandTop.get(Math.floor(d / COLUMNS))! + r * ROW };
+  for (const [id, { d, r }] of place)
+    pos[id] = { x: (d % COLUMNS) * COLUMN, y: bandTop.get(Math.floor(d / COLUMNS))! + r * ROW };
   return pos;
 }
 

@@ -10,7 +10,31 @@ export function useHistory<T>(initial: T) {
     });
   }, []);
   const reset = useCallback((value: T) => setState({ past: [], present: value, future: [] }), []);
-  const undo = useCallback(() => setState((s) => (s.past.length ? { past: s.past.slice(0, -1), present: s.past.at(-1)!, future: [s.present, ...s.future] } : s)), []);
-  const redo = useCallback(() => setState((s) => (s.future.length ? { past: [...s.past, s.present], present: s.future[0], future: s.future.slice(1) } : s)), []);
-  return { value: state.present, set, reset, undo, redo, canUndo: state.past.length > 0, canRedo: state.future.length > 0 };
+  const undo = useCallback(
+    () =>
+      setState((s) =>
+        s.past.length
+          ? { past: s.past.slice(0, -1), present: s.past.at(-1)!, future: [s.present, ...s.future] }
+          : s,
+      ),
+    [],
+  );
+  const redo = useCallback(
+    () =>
+      setState((s) =>
+        s.future.length
+          ? { past: [...s.past, s.present], present: s.future[0], future: s.future.slice(1) }
+          : s,
+      ),
+    [],
+  );
+  return {
+    value: state.present,
+    set,
+    reset,
+    undo,
+    redo,
+    canUndo: state.past.length > 0,
+    canRedo: state.future.length > 0,
+  };
 }

@@ -1,14 +1,41 @@
 /** 案件 progress of the definition (done / current / next), the timeline, notices, objections, withdraw and urge. */
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Row,
+  Space,
+  Spin,
+  Steps,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import { api, ApiError, requestId } from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
 
 const KIND: Record<string, string> = {
-  'case.started': '发起', 'task.created': '到达', 'task.signed': '办理', 'task.closed': '完成', 'notice.opened': '公示开始',
-  'notice.closed': '公示结束', 'objection.filed': '收到异议', 'case.ended': '办结', cc: '抄送', notify: '通知', escalation: '超时升级',
-  'notice.scheduled': '公示截止时间确定', 'calendar.waiting': '等待节假日安排', 'calendar.resolved': '节假日安排已发布',
+  'case.started': '发起',
+  'task.created': '到达',
+  'task.signed': '办理',
+  'task.closed': '完成',
+  'notice.opened': '公示开始',
+  'notice.closed': '公示结束',
+  'objection.filed': '收到异议',
+  'case.ended': '办结',
+  cc: '抄送',
+  notify: '通知',
+  escalation: '超时升级',
+  'notice.scheduled': '公示截止时间确定',
+  'calendar.waiting': '等待节假日安排',
+  'calendar.resolved': '节假日安排已发布',
 };
 
 /**
@@ -31,7 +58,8 @@ function cleanTimeline(events: any[]): any[] {
       arrived.add(e.step_id);
     }
     // a step finished: coming back to it later (a return) is a new arrival
-    if (e.kind === 'task.signed' && e.payload?.final) arrived.delete(e.step_id ?? stepOfTask.get(e.payload?.taskId));
+    if (e.kind === 'task.signed' && e.payload?.final)
+      arrived.delete(e.step_id ?? stepOfTask.get(e.payload?.taskId));
     if (e.kind === 'notice.closed') arrived.delete(e.step_id);
     out.push(e);
   }
@@ -44,7 +72,11 @@ export default function CasePage() {
   const { message } = App.useApp();
   const [c, setC] = useState<any>();
   const [error, setError] = useState<string>();
-  const load = () => api.get(`/api/cases/${id}`).then(setC).catch((e) => setError(e instanceof ApiError ? e.title : '加载失败'));
+  const load = () =>
+    api
+      .get(`/api/cases/${id}`)
+      .then(setC)
+      .catch((e) => setError(e instanceof ApiError ? e.title : '加载失败'));
   useEffect(() => {
     void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -52,7 +84,9 @@ export default function CasePage() {
   if (error) return <Empty description={error} />;
   if (!c) return <Spin style={{ display: 'block', margin: 48 }} />;
 
-  const steps = (c.definition?.steps ?? []).filter((s: any) => s.type === 'task' || s.type === 'notice' || s.type === 'end' && s.outcome === 'approved');
+  const steps = (c.definition?.steps ?? []).filter(
+    (s: any) => s.type === 'task' || s.type === 'notice' || (s.type === 'end' && s.outcome === 'approved'),
+  );
   const ended = c.timeline.find((e: any) => e.kind === 'case.ended');
   // the end step a finished case reached is done, not waiting
   const done = new Set([...c.progress.done, ...(ended?.step_id ? [ended.step_id] : [])]);
@@ -68,29 +102,48 @@ export default function CasePage() {
     }
   };
   const st = STATUS[c.case.status];
-  const stepTitle = (id?: string) => c.definition?.steps?.find((s: any) => s.id === id)?.title?.zh as string | undefined;
+  const stepTitle = (id?: string) =>
+    c.definition?.steps?.find((s: any) => s.id === id)?.title?.zh as string | undefined;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card
-        title={<span className="zx-case-title" style={{ whiteSpace: 'normal' }}>{c.case.title} <Tag color={st?.color}>{st?.text ?? c.case.status}</Tag></span>}
+        title={
+          <span className="zx-case-title" style={{ whiteSpace: 'normal' }}>
+            {c.case.title} <Tag color={st?.color}>{st?.text ?? c.case.status}</Tag>
+          </span>
+        }
         styles={{ header: { flexWrap: 'wrap', rowGap: 8, paddingBlock: 8 } }}
         extra={
           <Space wrap>
             {Object.keys(c.data ?? {})
-              .filter((k) => ['application', 'collection', 'identification-approval', 'elimination-assessment', 'project'].includes(k))
+              .filter((k) =>
+                [
+                  'application',
+                  'collection',
+                  'identification-approval',
+                  'elimination-assessment',
+                  'project',
+                ].includes(k),
+              )
               .map((k) => (
                 <Button key={k} onClick={() => navigate(`/cases/${c.case.id}/print/${k}`)}>
                   打印{DOC_ZH[k]}
                 </Button>
               ))}
             {c.case.status === 'running' && <Button onClick={() => caseAction('urge')}>催办</Button>}
-            {c.canWithdraw && <Button danger onClick={() => caseAction('withdraw')}>撤回</Button>}
+            {c.canWithdraw && (
+              <Button danger onClick={() => caseAction('withdraw')}>
+                撤回
+              </Button>
+            )}
           </Space>
         }
       >
         <Descriptions size="small" column={{ xs: 1, sm: 2, md: 3 }}>
           <Descriptions.Item label="编号">{c.case.id}</Descriptions.Item>
-          <Descriptions.Item label="事项">{PROCESS[c.case.processKey] ?? c.case.processKey}（流程第 {c.case.processVersion} 版）</Descriptions.Item>
+          <Descriptions.Item label="事项">
+            {PROCESS[c.case.processKey] ?? c.case.processKey}（流程第 {c.case.processVersion} 版）
+          </Descriptions.Item>
           <Descriptions.Item label="地区">{c.case.orgName}</Descriptions.Item>
           <Descriptions.Item label="对象">{c.case.subjectName}</Descriptions.Item>
           <Descriptions.Item label="发起时间">{fmt(c.case.startedAt)}</Descriptions.Item>
@@ -111,7 +164,9 @@ export default function CasePage() {
           <Steps
             size="small"
             current={currentIndex >= 0 ? currentIndex : steps.length}
-            status={c.case.status === 'running' ? 'process' : c.case.status === 'approved' ? 'finish' : 'error'}
+            status={
+              c.case.status === 'running' ? 'process' : c.case.status === 'approved' ? 'finish' : 'error'
+            }
             items={steps.map((s: any) => ({
               title: s.title.zh,
               status: done.has(s.id) ? 'finish' : current.has(s.id) ? 'process' : 'wait',
@@ -124,33 +179,57 @@ export default function CasePage() {
         <Col xs={24} lg={14}>
           <Card title="办理记录">
             <Timeline
-              items={cleanTimeline(c.timeline)
-                .map((e: any) => ({
-                  color: e.kind === 'case.ended' ? (c.case.status === 'approved' ? 'green' : 'red') : e.kind === 'task.signed' ? 'blue' : e.kind === 'escalation' ? 'orange' : 'gray',
-                  children: (
-                    <div>
-                      <Typography.Text strong>{KIND[e.kind] ?? e.kind}</Typography.Text>{' '}
-                      {e.kind === 'escalation' ? e.payload?.message : e.kind === 'case.ended' ? (stepTitle(e.step_id) ?? '') : (e.payload?.stepTitle ?? stepTitle(e.step_id) ?? '')}
-                      {e.kind === 'task.signed' && (
-                        <>
-                          ：{e.payload?.actorName ?? e.actor_name} <Tag>{actionText(e.payload?.action)}</Tag>
-                          {e.payload?.comment && <div style={{ color: '#555' }}>意见：{e.payload.comment}</div>}
-                        </>
-                      )}
-                      {e.kind === 'notice.opened' && (
-                        <span>（{e.payload.days} 天，{e.payload.closesAt ? `至 ${fmt(new Date(e.payload.closesAt).toISOString())}` : '截止时间待定'}）</span>
-                      )}
-                      {(e.payload?.calendarNote || e.payload?.message) && e.kind !== 'notify' && (
-                        <div style={{ color: '#555', fontSize: 12 }}>{(e.payload.calendarNote ?? e.payload.message).split(' / ')[0]}</div>
-                      )}
-                      {/* objections are stored by the board and reach the case together when the window closes */}
-                      {e.kind === 'notice.closed' && e.payload?.objectionCount > 0 && <span>（收到异议 {e.payload.objectionCount} 件）</span>}
-                      <div>
-                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(e.at)}</Typography.Text>
+              items={cleanTimeline(c.timeline).map((e: any) => ({
+                color:
+                  e.kind === 'case.ended'
+                    ? c.case.status === 'approved'
+                      ? 'green'
+                      : 'red'
+                    : e.kind === 'task.signed'
+                      ? 'blue'
+                      : e.kind === 'escalation'
+                        ? 'orange'
+                        : 'gray',
+                children: (
+                  <div>
+                    <Typography.Text strong>{KIND[e.kind] ?? e.kind}</Typography.Text>{' '}
+                    {e.kind === 'escalation'
+                      ? e.payload?.message
+                      : e.kind === 'case.ended'
+                        ? (stepTitle(e.step_id) ?? '')
+                        : (e.payload?.stepTitle ?? stepTitle(e.step_id) ?? '')}
+                    {e.kind === 'task.signed' && (
+                      <>
+                        ：{e.payload?.actorName ?? e.actor_name} <Tag>{actionText(e.payload?.action)}</Tag>
+                        {e.payload?.comment && <div style={{ color: '#555' }}>意见：{e.payload.comment}</div>}
+                      </>
+                    )}
+                    {e.kind === 'notice.opened' && (
+                      <span>
+                        （{e.payload.days} 天，
+                        {e.payload.closesAt
+                          ? `至 ${fmt(new Date(e.payload.closesAt).toISOString())}`
+                          : '截止时间待定'}
+                        ）
+                      </span>
+                    )}
+                    {(e.payload?.calendarNote || e.payload?.message) && e.kind !== 'notify' && (
+                      <div style={{ color: '#555', fontSize: 12 }}>
+                        {(e.payload.calendarNote ?? e.payload.message).split(' / ')[0]}
                       </div>
+                    )}
+                    {/* objections are stored by the board and reach the case together when the window closes */}
+                    {e.kind === 'notice.closed' && e.payload?.objectionCount > 0 && (
+                      <span>（收到异议 {e.payload.objectionCount} 件）</span>
+                    )}
+                    <div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {fmt(e.at)}
+                      </Typography.Text>
                     </div>
-                  ),
-                }))}
+                  </div>
+                ),
+              }))}
             />
           </Card>
         </Col>
@@ -159,11 +238,24 @@ export default function CasePage() {
             {c.notices.length === 0 ? (
               <Empty description="暂无公示" />
             ) : (
-              <Table size="small" rowKey="id" pagination={false} dataSource={c.notices}
+              <Table
+                size="small"
+                rowKey="id"
+                pagination={false}
+                dataSource={c.notices}
                 columns={[
-                  { title: '公示', dataIndex: 'title', render: (_: unknown, n: any) => `${n.days}天（${n.calendar === 'working' ? '工作日' : '自然日'}）` },
+                  {
+                    title: '公示',
+                    dataIndex: 'title',
+                    render: (_: unknown, n: any) =>
+                      `${n.days}天（${n.calendar === 'working' ? '工作日' : '自然日'}）`,
+                  },
                   { title: '开始', dataIndex: 'opens_at', render: fmt },
-                  { title: '结束', dataIndex: 'closes_at', render: (v: string | null) => (v ? fmt(v) : '待定') },
+                  {
+                    title: '结束',
+                    dataIndex: 'closes_at',
+                    render: (v: string | null) => (v ? fmt(v) : '待定'),
+                  },
                   { title: '异议', dataIndex: 'objection_count' },
                 ]}
                 expandable={{
@@ -175,7 +267,8 @@ export default function CasePage() {
                       {n.closes_at && '。截止时间在公示开始时确定，此后修改节假日安排不影响本公示。'}
                     </Typography.Text>
                   ),
-                }} />
+                }}
+              />
             )}
             {c.objections.map((o: any) => (
               <div key={o.receipt} style={{ marginTop: 8 }}>
@@ -191,11 +284,32 @@ export default function CasePage() {
 }
 
 function actionText(a?: string) {
-  return ({ submit: '提交', approve: '同意', reject: '不同意', return: '退回', unfounded: '异议不成立', upheld: '异议成立', 'delegate-reply': '委派意见' } as Record<string, string>)[a ?? ''] ?? a;
+  return (
+    (
+      {
+        submit: '提交',
+        approve: '同意',
+        reject: '不同意',
+        return: '退回',
+        unfounded: '异议不成立',
+        upheld: '异议成立',
+        'delegate-reply': '委派意见',
+      } as Record<string, string>
+    )[a ?? ''] ?? a
+  );
 }
 
-const OBJECTION_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '异议不成立', upheld: '异议成立' };
+const OBJECTION_ZH: Record<string, string> = {
+  received: '已受理',
+  investigating: '调查核实中',
+  unfounded: '异议不成立',
+  upheld: '异议成立',
+};
 
 const DOC_ZH: Record<string, string> = {
-  application: '附件1', collection: '附件2', 'identification-approval': '附件3', 'elimination-assessment': '附件5', project: '项目表',
+  application: '附件1',
+  collection: '附件2',
+  'identification-approval': '附件3',
+  'elimination-assessment': '附件5',
+  project: '项目表',
 };

@@ -23,7 +23,11 @@ export default function Cases() {
     api.get('/api/orgs').then((r) => {
       const under = new Set<string>();
       for (const o of r.items) if (mine.has(o.id) || (o.parent_id && under.has(o.parent_id))) under.add(o.id);
-      setVillages(r.items.filter((o: any) => o.level === 'village' && under.has(o.id)).map((o: any) => ({ value: o.id, label: o.name })));
+      setVillages(
+        r.items
+          .filter((o: any) => o.level === 'village' && under.has(o.id))
+          .map((o: any) => ({ value: o.id, label: o.name })),
+      );
     });
   }, [me]);
   const query = useMemo(() => {
@@ -37,33 +41,93 @@ export default function Cases() {
   }, [status, org, range, overdue]);
   useEffect(() => {
     setLoading(true);
-    api.get(`/api/cases${query ? `?${query}` : ''}`).then((r) => setItems(r.items)).finally(() => setLoading(false));
+    api
+      .get(`/api/cases${query ? `?${query}` : ''}`)
+      .then((r) => setItems(r.items))
+      .finally(() => setLoading(false));
   }, [query]);
   return (
     <Card
       title="案件查询"
       extra={
-        <Button icon={<DownloadOutlined />} href={`/api/cases/export.xlsx${query ? `?${query}` : ''}`} download>
+        <Button
+          icon={<DownloadOutlined />}
+          href={`/api/cases/export.xlsx${query ? `?${query}` : ''}`}
+          download
+        >
           导出Excel
         </Button>
       }
     >
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select aria-label="村" allowClear showSearch optionFilterProp="label" placeholder="村" style={{ width: 140 }} value={org} onChange={setOrg} options={villages} />
-        <Select aria-label="状态" allowClear placeholder="状态" style={{ width: 120 }} value={status} onChange={setStatus}
-          options={Object.entries(STATUS).slice(0, 6).map(([value, s]) => ({ value, label: s.text }))} />
-        <DatePicker.RangePicker aria-label="发起日期" value={range} onChange={(v) => setRange(v as never)} placeholder={['发起日期起', '止']} style={{ maxWidth: 260 }} />
-        <Checkbox checked={overdue} onChange={(e) => setOverdue(e.target.checked)}>仅超期</Checkbox>
+        <Select
+          aria-label="村"
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          placeholder="村"
+          style={{ width: 140 }}
+          value={org}
+          onChange={setOrg}
+          options={villages}
+        />
+        <Select
+          aria-label="状态"
+          allowClear
+          placeholder="状态"
+          style={{ width: 120 }}
+          value={status}
+          onChange={setStatus}
+          options={Object.entries(STATUS)
+            .slice(0, 6)
+            .map(([value, s]) => ({ value, label: s.text }))}
+        />
+        <DatePicker.RangePicker
+          aria-label="发起日期"
+          value={range}
+          onChange={(v) => setRange(v as never)}
+          placeholder={['发起日期起', '止']}
+          style={{ maxWidth: 260 }}
+        />
+        <Checkbox checked={overdue} onChange={(e) => setOverdue(e.target.checked)}>
+          仅超期
+        </Checkbox>
       </Space>
-      <Table rowKey="id" loading={loading} dataSource={items} scroll={{ x: 700 }}
+      <Table
+        rowKey="id"
+        loading={loading}
+        dataSource={items}
+        scroll={{ x: 700 }}
         columns={[
-          { title: '案件', dataIndex: 'title', render: (t: string, r: any) => <Link to={`/cases/${r.id}`}>{t}</Link> },
+          {
+            title: '案件',
+            dataIndex: 'title',
+            render: (t: string, r: any) => <Link to={`/cases/${r.id}`}>{t}</Link>,
+          },
           { title: '事项', dataIndex: 'process_key', render: (k: string) => PROCESS[k] ?? k },
           { title: '地区', dataIndex: 'org_name' },
-          { title: '当前环节', dataIndex: 'current_steps', render: (s: any[], r: any) => <>{s.map((x) => x.title).join('、') || '—'}{r.overdue && <Tag color="error" style={{ marginLeft: 4 }}>已超期</Tag>}</> },
-          { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={STATUS[s]?.color}>{STATUS[s]?.text ?? s}</Tag> },
+          {
+            title: '当前环节',
+            dataIndex: 'current_steps',
+            render: (s: any[], r: any) => (
+              <>
+                {s.map((x) => x.title).join('、') || '—'}
+                {r.overdue && (
+                  <Tag color="error" style={{ marginLeft: 4 }}>
+                    已超期
+                  </Tag>
+                )}
+              </>
+            ),
+          },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (s: string) => <Tag color={STATUS[s]?.color}>{STATUS[s]?.text ?? s}</Tag>,
+          },
           { title: '发起时间', dataIndex: 'started_at', render: fmt },
-        ]} />
+        ]}
+      />
     </Card>
   );
 }

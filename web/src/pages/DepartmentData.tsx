@@ -21,7 +21,14 @@ interface Job {
   started_at: string;
 }
 
-const COLUMN_ZH: Record<string, string> = { department: '部门', kind: '类别', id_number: '身份证号', name: '姓名', amount: '金额', period: '期间' };
+const COLUMN_ZH: Record<string, string> = {
+  department: '部门',
+  kind: '类别',
+  id_number: '身份证号',
+  name: '姓名',
+  amount: '金额',
+  period: '期间',
+};
 
 const STATUS: Record<Job['status'], { color: string; text: string }> = {
   running: { color: 'processing', text: '导入中' },
@@ -57,7 +64,10 @@ export default function DepartmentData() {
     setRefused(undefined);
     setBusy(true);
     try {
-      const job = await api.upload<Job>(`/api/department-data/imports?filename=${encodeURIComponent(file.name)}`, file);
+      const job = await api.upload<Job>(
+        `/api/department-data/imports?filename=${encodeURIComponent(file.name)}`,
+        file,
+      );
       setCurrent(job);
     } catch (err) {
       if (err instanceof ApiError) setRefused({ title: err.title, errors: err.errors });
@@ -72,17 +82,45 @@ export default function DepartmentData() {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card title="导入部门数据（医保、民政低保/特困、残联、人社、应急等）">
         <Typography.Paragraph type="secondary">
-          支持 CSV 与 Excel（.xlsx）。必需列：部门（department）、类别（kind）、身份证号（id_number）；可选：姓名、金额、期间（如 2026-10）。
-          整份文件先校验，有错误的行会逐行列出且不导入任何数据；同一文件重复导入不会产生重复记录。
+          支持 CSV 与
+          Excel（.xlsx）。必需列：部门（department）、类别（kind）、身份证号（id_number）；可选：姓名、金额、期间（如
+          2026-10）。 整份文件先校验，有错误的行会逐行列出且不导入任何数据；同一文件重复导入不会产生重复记录。
         </Typography.Paragraph>
-        <input ref={input} type="file" accept=".csv,.xlsx" aria-label="选择文件" style={{ display: 'none' }} onChange={(e) => e.target.files?.[0] && void send(e.target.files[0])} />
-        <Button type="primary" icon={<UploadOutlined />} loading={busy} onClick={() => input.current?.click()}>选择文件并导入</Button>
+        <input
+          ref={input}
+          type="file"
+          accept=".csv,.xlsx"
+          aria-label="选择文件"
+          style={{ display: 'none' }}
+          onChange={(e) => e.target.files?.[0] && void send(e.target.files[0])}
+        />
+        <Button
+          type="primary"
+          icon={<UploadOutlined />}
+          loading={busy}
+          onClick={() => input.current?.click()}
+        >
+          选择文件并导入
+        </Button>
         {current && (
           <div style={{ marginTop: 16 }} aria-live="polite">
             <Typography.Text>{current.filename}</Typography.Text>
-            <Progress percent={current.total ? Math.round((current.done / current.total) * 100) : 0} status={current.status === 'failed' ? 'exception' : current.status === 'done' ? 'success' : 'active'} />
-            {current.status === 'done' && <Alert type="success" showIcon message={`导入完成：共 ${current.total} 条，新增 ${current.inserted} 条，已存在 ${current.unchanged} 条`} />}
-            {current.status === 'failed' && <Alert type="error" showIcon message={`导入失败，未写入任何数据：${current.message ?? ''}`} />}
+            <Progress
+              percent={current.total ? Math.round((current.done / current.total) * 100) : 0}
+              status={
+                current.status === 'failed' ? 'exception' : current.status === 'done' ? 'success' : 'active'
+              }
+            />
+            {current.status === 'done' && (
+              <Alert
+                type="success"
+                showIcon
+                message={`导入完成：共 ${current.total} 条，新增 ${current.inserted} 条，已存在 ${current.unchanged} 条`}
+              />
+            )}
+            {current.status === 'failed' && (
+              <Alert type="error" showIcon message={`导入失败，未写入任何数据：${current.message ?? ''}`} />
+            )}
           </div>
         )}
         {refused && (
@@ -98,7 +136,16 @@ export default function DepartmentData() {
                 pagination={{ pageSize: 20, hideOnSinglePage: true }}
                 dataSource={refused.errors}
                 columns={[
-                  { title: '位置', dataIndex: 'path', width: 180, render: (p: string) => p.replace(/^rows\/(\d+)\/?(.*)$/, (_m, l, c) => `第 ${l} 行${c ? ` · ${COLUMN_ZH[c] ?? c}` : ''}`) },
+                  {
+                    title: '位置',
+                    dataIndex: 'path',
+                    width: 180,
+                    render: (p: string) =>
+                      p.replace(
+                        /^rows\/(\d+)\/?(.*)$/,
+                        (_m, l, c) => `第 ${l} 行${c ? ` · ${COLUMN_ZH[c] ?? c}` : ''}`,
+                      ),
+                  },
                   { title: '问题', dataIndex: 'message' },
                 ]}
               />
@@ -115,8 +162,16 @@ export default function DepartmentData() {
           scroll={{ x: 700 }}
           columns={[
             { title: '文件', dataIndex: 'filename' },
-            { title: '时间', dataIndex: 'started_at', render: (t: string) => new Date(t).toLocaleString('zh-CN') },
-            { title: '状态', dataIndex: 'status', render: (s: Job['status']) => <Tag color={STATUS[s].color}>{STATUS[s].text}</Tag> },
+            {
+              title: '时间',
+              dataIndex: 'started_at',
+              render: (t: string) => new Date(t).toLocaleString('zh-CN'),
+            },
+            {
+              title: '状态',
+              dataIndex: 'status',
+              render: (s: Job['status']) => <Tag color={STATUS[s].color}>{STATUS[s].text}</Tag>,
+            },
             { title: '条数', dataIndex: 'total' },
             { title: '新增', dataIndex: 'inserted' },
             { title: '已存在', dataIndex: 'unchanged' },

@@ -1,7 +1,21 @@
 /** 待办 the task inbox: four tabs with counts, filters, load more, bulk approve, start a case. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { App, Badge, Button, Card, Checkbox, Empty, List, Modal, Select, Space, Tabs, Tag, Typography } from 'antd';
+import {
+  App,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Empty,
+  List,
+  Modal,
+  Select,
+  Space,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { api, ApiError, requestId } from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
@@ -43,7 +57,11 @@ export default function Inbox() {
   const [loading, setLoading] = useState(false);
   const [starting, setStarting] = useState(false);
   const [views, setViews] = useState<{ id: string; name: string; query: Record<string, string> }[]>([]);
-  const loadViews = () => api.get('/api/views').then((r) => setViews(r.items)).catch(() => {});
+  const loadViews = () =>
+    api
+      .get('/api/views')
+      .then((r) => setViews(r.items))
+      .catch(() => {});
   useEffect(() => void loadViews(), []);
   const applyView = (id: string) => {
     const v = views.find((x) => x.id === id);
@@ -56,7 +74,15 @@ export default function Inbox() {
     let name = '';
     modal.confirm({
       title: '保存为常用筛选',
-      content: <input aria-label="常用筛选名称" maxLength={30} placeholder="如：本村超期待办" style={{ width: '100%', padding: 6, border: '1px solid #d9d9d9', borderRadius: 6 }} onChange={(e) => (name = e.target.value)} />,
+      content: (
+        <input
+          aria-label="常用筛选名称"
+          maxLength={30}
+          placeholder="如：本村超期待办"
+          style={{ width: '100%', padding: 6, border: '1px solid #d9d9d9', borderRadius: 6 }}
+          onChange={(e) => (name = e.target.value)}
+        />
+      ),
       okText: '保存',
       cancelText: '取消',
       onOk: async () => {
@@ -72,7 +98,11 @@ export default function Inbox() {
     async (more = false) => {
       const g = ++gen.current;
       setLoading(true);
-      const q = new URLSearchParams({ view, limit: '20', ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) });
+      const q = new URLSearchParams({
+        view,
+        limit: '20',
+        ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
+      });
       if (more && cursor) q.set('cursor', cursor);
       try {
         const [page, c] = await Promise.all([api.get(`/api/tasks?${q}`), api.get('/api/tasks/counts')]);
@@ -93,7 +123,10 @@ export default function Inbox() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view, filters]);
   useEffect(() => {
-    api.get('/api/orgs').then((r) => setOrgs(r.items)).catch(() => {});
+    api
+      .get('/api/orgs')
+      .then((r) => setOrgs(r.items))
+      .catch(() => {});
     // live refresh: the server pushes inbox counts when they change (server-sent events)
     const events = new EventSource('/api/events');
     let first = true;
@@ -105,14 +138,24 @@ export default function Inbox() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view, filters]);
 
-  const sameStep = selected.length > 0 && new Set(items.filter((i) => selected.includes(i.task_id)).map((i) => `${i.process_key}/${i.step_id}`)).size === 1;
+  const sameStep =
+    selected.length > 0 &&
+    new Set(items.filter((i) => selected.includes(i.task_id)).map((i) => `${i.process_key}/${i.step_id}`))
+      .size === 1;
   const bulkApprove = () =>
     Modal.confirm({
       title: `批量同意 ${selected.length} 项任务？`,
       okText: '同意',
       cancelText: '取消',
       onOk: async () => {
-        const r = await api.post('/api/tasks/bulk-complete', { items: selected.map((taskId) => ({ taskId, requestId: requestId(), action: 'approve', comment: '批量同意' })) });
+        const r = await api.post('/api/tasks/bulk-complete', {
+          items: selected.map((taskId) => ({
+            taskId,
+            requestId: requestId(),
+            action: 'approve',
+            comment: '批量同意',
+          })),
+        });
         const ok = r.results.filter((x: { status: number }) => x.status === 200).length;
         const failed = r.results.filter((x: { status: number }) => x.status !== 200);
         if (failed.length) message.warning(`${ok} 项已办理，${failed.length} 项未办理：${failed[0].title}`);
@@ -122,7 +165,8 @@ export default function Inbox() {
       },
     });
 
-  const overdue = (i: Item) => i.task_status === 'open' && i.due_at && new Date(i.due_at).getTime() < Date.now();
+  const overdue = (i: Item) =>
+    i.task_status === 'open' && i.due_at && new Date(i.due_at).getTime() < Date.now();
 
   return (
     <Card
@@ -137,20 +181,71 @@ export default function Inbox() {
       <Tabs
         activeKey={view}
         onChange={setView}
-        items={TABS.map((t) => ({ key: t.key, label: <span>{t.label} {counts[t.key] ? <Badge count={counts[t.key]} overflowCount={999} color={t.key === 'todo' ? '#a61d24' : '#999'} /> : null}</span> }))}
+        items={TABS.map((t) => ({
+          key: t.key,
+          label: (
+            <span>
+              {t.label}{' '}
+              {counts[t.key] ? (
+                <Badge
+                  count={counts[t.key]}
+                  overflowCount={999}
+                  color={t.key === 'todo' ? '#a61d24' : '#999'}
+                />
+              ) : null}
+            </span>
+          ),
+        }))}
       />
       <Space wrap style={{ marginBottom: 12 }}>
         {views.length > 0 && (
-          <Select placeholder="常用筛选" style={{ width: 150 }} aria-label="常用筛选" value={null as unknown as string} onChange={applyView}
-            options={views.map((v) => ({ value: v.id, label: v.name }))} />
+          <Select
+            placeholder="常用筛选"
+            style={{ width: 150 }}
+            aria-label="常用筛选"
+            value={null as unknown as string}
+            onChange={applyView}
+            options={views.map((v) => ({ value: v.id, label: v.name }))}
+          />
         )}
-        <Select allowClear placeholder="流程" style={{ width: 150 }} value={filters.process} onChange={(v) => setFilters({ ...filters, process: v })}
-          options={Object.entries(PROCESS).map(([value, label]) => ({ value, label }))} aria-label="按流程筛选" />
-        <Select allowClear showSearch optionFilterProp="label" placeholder="乡镇/村" style={{ width: 160 }} value={filters.org} onChange={(v) => setFilters({ ...filters, org: v })}
-          options={orgs.filter((o) => o.level === 'township' || o.level === 'village').map((o) => ({ value: o.id, label: o.name }))} aria-label="按地区筛选" />
-        <Select allowClear placeholder="期限" style={{ width: 120 }} value={filters.due} onChange={(v) => setFilters({ ...filters, due: v })}
-          options={[{ value: 'overdue', label: '已超期' }, { value: 'today', label: '今日到期' }, { value: 'week', label: '一周内到期' }]} aria-label="按期限筛选" />
-        <Button onClick={saveView} disabled={!Object.values(filters).some(Boolean)}>保存筛选</Button>
+        <Select
+          allowClear
+          placeholder="流程"
+          style={{ width: 150 }}
+          value={filters.process}
+          onChange={(v) => setFilters({ ...filters, process: v })}
+          options={Object.entries(PROCESS).map(([value, label]) => ({ value, label }))}
+          aria-label="按流程筛选"
+        />
+        <Select
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          placeholder="乡镇/村"
+          style={{ width: 160 }}
+          value={filters.org}
+          onChange={(v) => setFilters({ ...filters, org: v })}
+          options={orgs
+            .filter((o) => o.level === 'township' || o.level === 'village')
+            .map((o) => ({ value: o.id, label: o.name }))}
+          aria-label="按地区筛选"
+        />
+        <Select
+          allowClear
+          placeholder="期限"
+          style={{ width: 120 }}
+          value={filters.due}
+          onChange={(v) => setFilters({ ...filters, due: v })}
+          options={[
+            { value: 'overdue', label: '已超期' },
+            { value: 'today', label: '今日到期' },
+            { value: 'week', label: '一周内到期' },
+          ]}
+          aria-label="按期限筛选"
+        />
+        <Button onClick={saveView} disabled={!Object.values(filters).some(Boolean)}>
+          保存筛选
+        </Button>
         {view === 'todo' && (
           <Button disabled={!sameStep} onClick={bulkApprove}>
             批量同意{selected.length ? `（${selected.length}）` : ''}
@@ -164,11 +259,25 @@ export default function Inbox() {
         renderItem={(i) => (
           <List.Item
             key={`${i.task_id}-${i.case_id}`}
-            actions={[view === 'todo' ? <Link to={`/tasks/${i.task_id}`}>办理</Link> : <Link to={`/cases/${i.case_id}`}>查看</Link>]}
+            actions={[
+              view === 'todo' ? (
+                <Link to={`/tasks/${i.task_id}`}>办理</Link>
+              ) : (
+                <Link to={`/cases/${i.case_id}`}>查看</Link>
+              ),
+            ]}
           >
             {view === 'todo' && (
-              <Checkbox style={{ marginRight: 12 }} checked={selected.includes(i.task_id)} aria-label={`选择 ${i.title}`}
-                onChange={(e) => setSelected(e.target.checked ? [...selected, i.task_id] : selected.filter((x) => x !== i.task_id))} />
+              <Checkbox
+                style={{ marginRight: 12 }}
+                checked={selected.includes(i.task_id)}
+                aria-label={`选择 ${i.title}`}
+                onChange={(e) =>
+                  setSelected(
+                    e.target.checked ? [...selected, i.task_id] : selected.filter((x) => x !== i.task_id),
+                  )
+                }
+              />
             )}
             <List.Item.Meta
               title={
@@ -180,9 +289,15 @@ export default function Inbox() {
                 <Space size={4} wrap>
                   <Tag color="red">{PROCESS[i.process_key] ?? i.process_key}</Tag>
                   {i.step_title && <Tag>{i.step_title}</Tag>}
-                  {view !== 'todo' && <Tag color={STATUS[i.case_status]?.color}>{STATUS[i.case_status]?.text ?? i.case_status}</Tag>}
+                  {view !== 'todo' && (
+                    <Tag color={STATUS[i.case_status]?.color}>
+                      {STATUS[i.case_status]?.text ?? i.case_status}
+                    </Tag>
+                  )}
                   {view === 'done' && i.task_status === 'open' && (i.min_signers ?? 1) > 1 && (
-                    <Tag color="processing">会签进度 {i.signed_count ?? 0}/{i.min_signers}，等待其他人</Tag>
+                    <Tag color="processing">
+                      会签进度 {i.signed_count ?? 0}/{i.min_signers}，等待其他人
+                    </Tag>
                   )}
                   {overdue(i) && <Tag color="error">已超期</Tag>}
                   <Typography.Text type="secondary">{fmt(i.created_at)}</Typography.Text>
@@ -199,7 +314,15 @@ export default function Inbox() {
           </Button>
         </div>
       )}
-      <StartCase open={starting} onClose={() => setStarting(false)} onStarted={(id) => { setStarting(false); message.success('已发起'); navigate(`/cases/${id}`); }} />
+      <StartCase
+        open={starting}
+        onClose={() => setStarting(false)}
+        onStarted={(id) => {
+          setStarting(false);
+          message.success('已发起');
+          navigate(`/cases/${id}`);
+        }}
+      />
     </Card>
   );
 }

@@ -26,7 +26,16 @@ export default function Login() {
     }
   };
   return (
-    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: 'linear-gradient(160deg,#a61d24 0%,#d4380d 45%,#f5f6f8 45%)', padding: 16 }}>
+    <div
+      style={{
+        minHeight: '100vh',
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'center',
+        background: 'linear-gradient(160deg,#a61d24 0%,#d4380d 45%,#f5f6f8 45%)',
+        padding: 16,
+      }}
+    >
       <Card style={{ width: 380, maxWidth: '100%', boxShadow: '0 8px 24px rgba(0,0,0,.12)' }}>
         <Typography.Title level={3} style={{ textAlign: 'center', marginBottom: 4 }}>
           振兴

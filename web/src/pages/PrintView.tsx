@@ -12,7 +12,14 @@ import { api, ApiError } from '../api';
 import { attachmentUrl } from '../widgets';
 import { showValue, type LabelledSchema } from '../../../forms/labels';
 
-type Schema = LabelledSchema & { title?: string; type?: string | string[]; format?: string; properties?: Record<string, Schema>; items?: Schema; 'x-codelist'?: string };
+type Schema = LabelledSchema & {
+  title?: string;
+  type?: string | string[];
+  format?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  'x-codelist'?: string;
+};
 interface Doc {
   form: { title: { zh: string }; schema: Schema; uiSchema?: { 'ui:order'?: string[] } };
   data: Record<string, unknown>;
@@ -23,7 +30,9 @@ interface Doc {
 // PostgreSQL's jsonb keeps object keys in its own order, not the form's: an address reads 省 市 县 乡镇 村 组
 const REGION_ORDER = ['province', 'city', 'county', 'township', 'village', 'group'];
 const partsInOrder = (keys: string[]) =>
-  keys.some((k) => REGION_ORDER.includes(k)) ? [...keys].sort((a, b) => (REGION_ORDER.indexOf(a) + 1 || 99) - (REGION_ORDER.indexOf(b) + 1 || 99)) : keys;
+  keys.some((k) => REGION_ORDER.includes(k))
+    ? [...keys].sort((a, b) => (REGION_ORDER.indexOf(a) + 1 || 99) - (REGION_ORDER.indexOf(b) + 1 || 99))
+    : keys;
 
 const isAttachment = (v: unknown) => typeof v === 'string' && /^att_[0-9a-f]{32}$/.test(v);
 
@@ -31,21 +40,42 @@ function show(schema: Schema | undefined, v: unknown): React.ReactNode {
   if (v === undefined || v === null || v === '') return '';
   if (isAttachment(v)) return <img src={attachmentUrl(v as string)} alt="签名" style={{ height: 48 }} />;
   if (Array.isArray(v) && v.length && v.every(isAttachment)) {
-    return <span className="zx-photos">{v.map((id) => <img key={id as string} src={attachmentUrl(id as string)} alt="照片" />)}</span>;
+    return (
+      <span className="zx-photos">
+        {v.map((id) => (
+          <img key={id as string} src={attachmentUrl(id as string)} alt="照片" />
+        ))}
+      </span>
+    );
   }
   if (typeof v === 'boolean') return v ? '☑ 是' : '☐ 否';
-  if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) return v.map((x) => show(schema?.items, x)).join('；');
+  if (Array.isArray(v) && v.some((x) => x && typeof x === 'object'))
+    return v.map((x) => show(schema?.items, x)).join('；');
   if (Array.isArray(v)) return showValue(schema, v);
   // an address or other group: its parts in the form's order (市 县 乡镇 村 组)
-  if (typeof v === 'object') return partsInOrder(Object.keys(schema?.properties ?? v)).map((k) => (v as Record<string, unknown>)[k]).filter(Boolean).join(' ');
+  if (typeof v === 'object')
+    return partsInOrder(Object.keys(schema?.properties ?? v))
+      .map((k) => (v as Record<string, unknown>)[k])
+      .filter(Boolean)
+      .join(' ');
   return showValue(schema, v);
 }
 
-function Section({ schema, data, order }: { schema: Schema; data: Record<string, unknown>; order?: string[] }) {
+function Section({
+  schema,
+  data,
+  order,
+}: {
+  schema: Schema;
+  data: Record<string, unknown>;
+  order?: string[];
+}) {
   const rows: React.ReactNode[] = [];
   const keys = Object.keys(schema.properties ?? {});
   // the form's own field order (ui:order), then any field it does not list
-  const ordered = order ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))] : keys;
+  const ordered = order
+    ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))]
+    : keys;
   for (const [key, prop] of ordered.map((k) => [k, schema.properties![k]] as const)) {
     const v = data?.[key];
     const title = prop.title ?? key;
@@ -58,15 +88,40 @@ function Section({ schema, data, order }: { schema: Schema; data: Record<string,
             {block ? (
               <div className="zx-opinion">
                 <div className="zx-opinion-text">{String((v as Record<string, unknown>)?.opinion ?? '')}</div>
-                {(v as Record<string, unknown>)?.opinion2 ? <div className="zx-opinion-text">{String((v as Record<string, unknown>).opinion2)}</div> : null}
+                {(v as Record<string, unknown>)?.opinion2 ? (
+                  <div className="zx-opinion-text">{String((v as Record<string, unknown>).opinion2)}</div>
+                ) : null}
                 <div className="zx-sign">
-                  签字：<u>{String((v as Record<string, unknown>)?.signer ?? '')}{(v as Record<string, unknown>)?.signer2 ? `、${String((v as Record<string, unknown>).signer2)}` : ''}</u>
-                  <span style={{ marginLeft: 24 }}>日期：<u>{String((v as Record<string, unknown>)?.date ?? (v as Record<string, unknown>)?.signDate ?? '    年  月  日')}</u></span>
+                  签字：
+                  <u>
+                    {String((v as Record<string, unknown>)?.signer ?? '')}
+                    {(v as Record<string, unknown>)?.signer2
+                      ? `、${String((v as Record<string, unknown>).signer2)}`
+                      : ''}
+                  </u>
+                  <span style={{ marginLeft: 24 }}>
+                    日期：
+                    <u>
+                      {String(
+                        (v as Record<string, unknown>)?.date ??
+                          (v as Record<string, unknown>)?.signDate ??
+                          '    年  月  日',
+                      )}
+                    </u>
+                  </span>
                 </div>
-                {'sealed' in prop.properties && <div className="zx-seal">{(v as Record<string, unknown>)?.sealed ? '（已盖章）' : '（盖章）'}</div>}
+                {'sealed' in prop.properties && (
+                  <div className="zx-seal">
+                    {(v as Record<string, unknown>)?.sealed ? '（已盖章）' : '（盖章）'}
+                  </div>
+                )}
               </div>
             ) : (
-              <table className="zx-inner"><tbody><Section schema={prop} data={(v as Record<string, unknown>) ?? {}} /></tbody></table>
+              <table className="zx-inner">
+                <tbody>
+                  <Section schema={prop} data={(v as Record<string, unknown>) ?? {}} />
+                </tbody>
+              </table>
             )}
           </td>
         </tr>,
@@ -78,10 +133,22 @@ function Section({ schema, data, order }: { schema: Schema; data: Record<string,
           <th>{title}</th>
           <td>
             <table className="zx-inner">
-              <thead><tr><th>序号</th>{cols.map(([k, c]) => <th key={k}>{c.title ?? k}</th>)}</tr></thead>
+              <thead>
+                <tr>
+                  <th>序号</th>
+                  {cols.map(([k, c]) => (
+                    <th key={k}>{c.title ?? k}</th>
+                  ))}
+                </tr>
+              </thead>
               <tbody>
                 {(Array.isArray(v) ? v : []).map((row, i) => (
-                  <tr key={i}><td>{i + 1}</td>{cols.map(([k, c]) => <td key={k}>{show(c, (row as Record<string, unknown>)?.[k])}</td>)}</tr>
+                  <tr key={i}>
+                    <td>{i + 1}</td>
+                    {cols.map(([k, c]) => (
+                      <td key={k}>{show(c, (row as Record<string, unknown>)?.[k])}</td>
+                    ))}
+                  </tr>
                 ))}
               </tbody>
             </table>
@@ -89,7 +156,12 @@ function Section({ schema, data, order }: { schema: Schema; data: Record<string,
         </tr>,
       );
     } else {
-      rows.push(<tr key={key}><th>{title}</th><td>{show(prop, v)}</td></tr>);
+      rows.push(
+        <tr key={key}>
+          <th>{title}</th>
+          <td>{show(prop, v)}</td>
+        </tr>,
+      );
     }
   }
   return <>{rows}</>;
@@ -121,7 +193,10 @@ export default function PrintView() {
   const [doc, setDoc] = useState<Doc>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    api.get<Doc>(`/api/cases/${id}/documents/${form}`).then(setDoc).catch((e) => setError(e instanceof ApiError ? e.title : '无法读取文书'));
+    api
+      .get<Doc>(`/api/cases/${id}/documents/${form}`)
+      .then(setDoc)
+      .catch((e) => setError(e instanceof ApiError ? e.title : '无法读取文书'));
   }, [id, form]);
   if (error) return <Alert type="error" showIcon message={error} />;
   if (!doc) return <Spin style={{ display: 'block', margin: 48 }} />;
@@ -129,14 +204,26 @@ export default function PrintView() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <style>{CSS}</style>
       <Space>
-        <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>打印</Button>
-        <Button href={`/api/cases/${doc.case.id}/documents/${form}.pdf`} target="_blank">下载 PDF</Button>
+        <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>
+          打印
+        </Button>
+        <Button href={`/api/cases/${doc.case.id}/documents/${form}.pdf`} target="_blank">
+          下载 PDF
+        </Button>
         {!doc.signed && <Alert type="info" showIcon message="该文书尚未签署完成，显示的是当前填写内容" />}
       </Space>
       <div className="zx-a4" role="document" aria-label={doc.form.title.zh}>
         <h1>{doc.form.title.zh}</h1>
-        <div className="zx-head"><span>编号：{doc.case.id}</span><span>地区：{doc.case.orgName}</span><span>对象：{doc.case.subjectName}</span></div>
-        <table><tbody><Section schema={doc.form.schema} data={doc.data} order={doc.form.uiSchema?.['ui:order']} /></tbody></table>
+        <div className="zx-head">
+          <span>编号：{doc.case.id}</span>
+          <span>地区：{doc.case.orgName}</span>
+          <span>对象：{doc.case.subjectName}</span>
+        </div>
+        <table>
+          <tbody>
+            <Section schema={doc.form.schema} data={doc.data} order={doc.form.uiSchema?.['ui:order']} />
+          </tbody>
+        </table>
       </div>
     </Space>
   );

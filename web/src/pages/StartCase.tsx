@@ -7,11 +7,23 @@ import { MONITORING } from '../labels';
 import { useSession } from '../session';
 import { FormView, type FormViewHandle } from '../FormView';
 
-export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose: () => void; onStarted: (caseId: string) => void }) {
+export function StartCase({
+  open,
+  onClose,
+  onStarted,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onStarted: (caseId: string) => void;
+}) {
   const { me } = useSession();
-  const [processes, setProcesses] = useState<{ key: string; title: { zh: string }; subject: string; starters?: string[] }[]>([]);
+  const [processes, setProcesses] = useState<
+    { key: string; title: { zh: string }; subject: string; starters?: string[] }[]
+  >([]);
   const [orgs, setOrgs] = useState<{ id: string; name: string; level: string }[]>([]);
-  const [households, setHouseholds] = useState<{ id: string; head_name: string; monitoring_status: string; active_case_id?: string | null }[]>([]);
+  const [households, setHouseholds] = useState<
+    { id: string; head_name: string; monitoring_status: string; active_case_id?: string | null }[]
+  >([]);
   const [search, setSearch] = useState('');
   /** 发起前检查 whether the procedure applies to the household, asked before any form is shown */
   const [check, setCheck] = useState<{ allowed: boolean; message?: string; openCaseId?: string | null }>();
@@ -29,7 +41,13 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
 
   useEffect(() => {
     if (!open) return;
-    api.get('/api/processes').then((r) => setProcesses(r.items.filter((p: any) => !p.starters || p.starters.some((s: string) => myRoles.has(s)))));
+    api
+      .get('/api/processes')
+      .then((r) =>
+        setProcesses(
+          r.items.filter((p: any) => !p.starters || p.starters.some((s: string) => myRoles.has(s))),
+        ),
+      );
     api.get('/api/orgs').then((r) => {
       const villages = r.items.filter((o: any) => o.level === 'village' && myOrgs.has(o.id));
       setOrgs(villages);
@@ -41,25 +59,44 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
   useEffect(() => {
     // search by name, household number, a whole ID number or its last digits (server-side)
     if (!org) return;
-    const t = setTimeout(() => api.get(`/api/households?org=${org}${search ? `&q=${encodeURIComponent(search)}` : ''}`).then((r) => setHouseholds(r.items)), search ? 250 : 0);
+    const t = setTimeout(
+      () =>
+        api
+          .get(`/api/households?org=${org}${search ? `&q=${encodeURIComponent(search)}` : ''}`)
+          .then((r) => setHouseholds(r.items)),
+      search ? 250 : 0,
+    );
     return () => clearTimeout(t);
   }, [org, search]);
   useEffect(() => {
     setCheck(undefined);
     if (!subject || !process) return;
-    api.get(`/api/households/${subject}/start-check?process=${encodeURIComponent(process)}`).then(setCheck).catch(() => setCheck({ allowed: true }));
+    api
+      .get(`/api/households/${subject}/start-check?process=${encodeURIComponent(process)}`)
+      .then(setCheck)
+      .catch(() => setCheck({ allowed: true }));
   }, [subject, process]);
   useEffect(() => {
     setDoc(undefined);
     if (!process) return;
-    const first = process === 'identification' ? 'application' : process === 'elimination' ? 'collection' : process.startsWith('project') ? 'project' : undefined;
+    const first =
+      process === 'identification'
+        ? 'application'
+        : process === 'elimination'
+          ? 'collection'
+          : process.startsWith('project')
+            ? 'project'
+            : undefined;
     if (first) api.get(`/api/forms/${first}`).then((r) => setDoc(r.latest));
   }, [process]);
   useEffect(() => {
     setPrefill(undefined);
     // 附件1 from the household record; 附件2 (elimination) from the household's latest approved 附件2
     if (subject && (doc?.key === 'application' || doc?.key === 'collection')) {
-      api.get(`/api/households/${subject}/prefill`).then((r) => setPrefill(doc.key === 'application' ? r.application : r.collection)).catch(() => setPrefill({}));
+      api
+        .get(`/api/households/${subject}/prefill`)
+        .then((r) => setPrefill(doc.key === 'application' ? r.application : r.collection))
+        .catch(() => setPrefill({}));
     } else if (subject) setPrefill({});
   }, [subject, doc]);
   const needsHousehold = processes.find((p) => p.key === process)?.subject === 'household';
@@ -72,7 +109,13 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
     if (doc && !data) return;
     setBusy(true);
     try {
-      const c = await api.post('/api/cases', { process, org, subject: subject ? { id: subject } : undefined, data, requestId: rid.current });
+      const c = await api.post('/api/cases', {
+        process,
+        org,
+        subject: subject ? { id: subject } : undefined,
+        data,
+        requestId: rid.current,
+      });
       rid.current = requestId();
       onStarted(c.id);
     } catch (e) {
@@ -88,39 +131,94 @@ export function StartCase({ open, onClose, onStarted }: { open: boolean; onClose
   };
 
   return (
-    <Modal open={open} onCancel={onClose} onOk={submit} okText="提交" cancelText="取消" confirmLoading={busy} title="发起办理" width={820} destroyOnHidden>
+    <Modal
+      open={open}
+      onCancel={onClose}
+      onOk={submit}
+      okText="提交"
+      cancelText="取消"
+      confirmLoading={busy}
+      title="发起办理"
+      width={820}
+      destroyOnHidden
+    >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
       <Form layout="vertical">
         <Form.Item label="流程" required>
-          <Select aria-label="流程" value={process} onChange={setProcess} options={processes.map((p) => ({ value: p.key, label: p.title.zh }))} placeholder="请选择要办理的事项" />
+          <Select
+            aria-label="流程"
+            value={process}
+            onChange={setProcess}
+            options={processes.map((p) => ({ value: p.key, label: p.title.zh }))}
+            placeholder="请选择要办理的事项"
+          />
         </Form.Item>
         <Form.Item label="村（社区）" required>
-          <Select aria-label="村" value={org} onChange={(v) => { setOrg(v); setSubject(undefined); }} options={orgs.map((o) => ({ value: o.id, label: o.name }))} placeholder="请选择村" />
+          <Select
+            aria-label="村"
+            value={org}
+            onChange={(v) => {
+              setOrg(v);
+              setSubject(undefined);
+            }}
+            options={orgs.map((o) => ({ value: o.id, label: o.name }))}
+            placeholder="请选择村"
+          />
         </Form.Item>
         {needsHousehold && (
           <Form.Item label="农户" required>
-            <Select aria-label="农户" showSearch filterOption={false} onSearch={setSearch} value={subject} onChange={setSubject}
+            <Select
+              aria-label="农户"
+              showSearch
+              filterOption={false}
+              onSearch={setSearch}
+              value={subject}
+              onChange={setSubject}
               notFoundContent={search ? '未找到，可输入姓名、户编号或身份证号（全号或后4位以上）' : undefined}
               options={households.map((h) => ({
                 value: h.id,
                 label: (
                   <Space size={4}>
                     {`${h.head_name}（${h.id}）`}
-                    {h.monitoring_status !== 'none' && <Tag color={h.monitoring_status === 'monitored' ? 'orange' : 'default'}>{MONITORING[h.monitoring_status] ?? h.monitoring_status}</Tag>}
+                    {h.monitoring_status !== 'none' && (
+                      <Tag color={h.monitoring_status === 'monitored' ? 'orange' : 'default'}>
+                        {MONITORING[h.monitoring_status] ?? h.monitoring_status}
+                      </Tag>
+                    )}
                     {h.active_case_id && <Tag color="blue">有在办案件</Tag>}
                   </Space>
                 ),
               }))}
-              placeholder="输入姓名、户编号或身份证号（全号或后4位）搜索" />
+              placeholder="输入姓名、户编号或身份证号（全号或后4位）搜索"
+            />
           </Form.Item>
         )}
       </Form>
       {needsHousehold && check && !check.allowed && (
-        <Alert type="warning" showIcon role="alert" message="不能为该农户发起此流程"
-          description={<span>{check.message}{check.openCaseId && <> <Link to={`/cases/${check.openCaseId}`} onClick={onClose}>查看在办案件 {check.openCaseId}</Link></>}</span>} />
+        <Alert
+          type="warning"
+          showIcon
+          role="alert"
+          message="不能为该农户发起此流程"
+          description={
+            <span>
+              {check.message}
+              {check.openCaseId && (
+                <>
+                  {' '}
+                  <Link to={`/cases/${check.openCaseId}`} onClick={onClose}>
+                    查看在办案件 {check.openCaseId}
+                  </Link>
+                </>
+              )}
+            </span>
+          }
+        />
       )}
       {process && !doc && <Spin />}
-      {doc && (!needsHousehold || !subject || (prefill && check?.allowed)) && <FormView ref={form} doc={doc} key={`${doc.key}-${subject ?? ''}`} initial={prefill} />}
+      {doc && (!needsHousehold || !subject || (prefill && check?.allowed)) && (
+        <FormView ref={form} doc={doc} key={`${doc.key}-${subject ?? ''}`} initial={prefill} />
+      )}
     </Modal>
   );
 }

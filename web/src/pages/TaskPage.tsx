@@ -5,7 +5,26 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, Collapse, Descriptions, Grid, Input, Modal, Result, Row, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Collapse,
+  Descriptions,
+  Grid,
+  Input,
+  Modal,
+  Result,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import { api, ApiError, requestId } from '../api';
 import { FormView, type FormViewHandle } from '../FormView';
 import { fmt, PROCESS } from '../labels';
@@ -58,14 +77,19 @@ export default function TaskPage() {
       serverSave.current = setTimeout(() => {
         api
           .post(`/api/tasks/${key}/draft`, { data: next.data })
-          .then(() => setDraftState(`草稿已自动保存 ${new Date().toLocaleTimeString('zh-CN', { hour12: false })}`))
+          .then(() =>
+            setDraftState(`草稿已自动保存 ${new Date().toLocaleTimeString('zh-CN', { hour12: false })}`),
+          )
           .catch(() => setDraftState('网络异常：草稿暂存在本机，恢复网络后会再保存'));
       }, 2000);
     },
     [id],
   );
   useEffect(() => {
-    if (handover) api.get('/api/users').then((r) => setPeople(Object.values(Object.fromEntries(r.items.map((u: any) => [u.id, u]))) as any));
+    if (handover)
+      api
+        .get('/api/users')
+        .then((r) => setPeople(Object.values(Object.fromEntries(r.items.map((u: any) => [u.id, u]))) as any));
   }, [handover]);
 
   if (loadError) return <Result status="warning" title={loadError} extra={<Link to="/">返回待办</Link>} />;
@@ -81,16 +105,25 @@ export default function TaskPage() {
     }
     if (action.kind === 'return' && !returnTo) return setError('请选择退回到哪个环节');
     // a custom decision (异议不成立 …) takes the form along when anything was filled in, so the findings are not lost
-    const typed = Object.values(form.current?.data() ?? {}).some((v) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
-    const withForm = t.form && action.requiresForm !== false && (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
+    const typed = Object.values(form.current?.data() ?? {}).some(
+      (v) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0),
+    );
+    const withForm =
+      t.form &&
+      action.requiresForm !== false &&
+      (action.kind === 'submit' || action.kind === 'approve' || (action.kind === 'custom' && typed));
     const data = withForm ? form.current?.check() : undefined;
-    if (withForm && !data) return setError('表单有需要修改的地方：请按表单上方的提示逐项修改（已填写的内容都还在）');
+    if (withForm && !data)
+      return setError('表单有需要修改的地方：请按表单上方的提示逐项修改（已填写的内容都还在）');
     if (action.kind === 'reject' || action.kind === 'return') {
       const target = t.returnTargets.find((r: any) => r.id === returnTo)?.title;
       const ok = await new Promise<boolean>((resolve) =>
         Modal.confirm({
           title: `确认“${action.label.zh}”？`,
-          content: action.kind === 'return' ? `退回后由“${target ?? returnTo}”重新办理。` : '不同意后案件按流程办结或转入相应环节，此操作不能撤回。',
+          content:
+            action.kind === 'return'
+              ? `退回后由“${target ?? returnTo}”重新办理。`
+              : '不同意后案件按流程办结或转入相应环节，此操作不能撤回。',
           okText: '确认',
           cancelText: '再想想',
           onOk: () => resolve(true),
@@ -101,7 +134,13 @@ export default function TaskPage() {
     }
     setBusy(action.id);
     try {
-      await api.post(`/api/tasks/${id}/complete`, { requestId: rid.current, action: action.id, data, comment: comment || undefined, returnTo });
+      await api.post(`/api/tasks/${id}/complete`, {
+        requestId: rid.current,
+        action: action.id,
+        data,
+        comment: comment || undefined,
+        returnTo,
+      });
       clearTimeout(serverSave.current);
       removeLocalDraft(String(id));
       message.success('已办理');
@@ -113,7 +152,12 @@ export default function TaskPage() {
         return;
       }
       // the rule's own words (e.g. 票数合计不能超过参会人数) beside the actions and next to each field
-      const own = e.errors.filter((x) => x.path && !['comment', 'action', 'returnTo', 'requestId'].includes(x.path) && !x.path.startsWith('data.__'));
+      const own = e.errors.filter(
+        (x) =>
+          x.path &&
+          !['comment', 'action', 'returnTo', 'requestId'].includes(x.path) &&
+          !x.path.startsWith('data.__'),
+      );
       const onComment = e.errors.find((x) => x.path === 'comment');
       if (onComment) setCommentError(onComment.message);
       setError([e.title, ...e.errors.filter((x) => !own.includes(x)).map((x) => x.message)].join('；'));
@@ -136,7 +180,11 @@ export default function TaskPage() {
   const doHandover = async () => {
     if (!target || !handover) return;
     try {
-      await api.post(`/api/tasks/${id}/${handover}`, { requestId: requestId(), to: target, position: 'after' });
+      await api.post(`/api/tasks/${id}/${handover}`, {
+        requestId: requestId(),
+        to: target,
+        position: 'after',
+      });
       message.success('已处理');
       setHandover(undefined);
       navigate('/');
@@ -147,7 +195,13 @@ export default function TaskPage() {
 
   const signers = (t.task.signers ?? []) as { name: string; action: string; comment?: string; at: number }[];
   const docs = (t.evidence?.documents ?? []) as EvidenceDocument[];
-  const objections = (t.evidence?.objections ?? []) as { receipt: string; content: string; status: string; filedAt: string; noticeTitle: string }[];
+  const objections = (t.evidence?.objections ?? []) as {
+    receipt: string;
+    content: string;
+    status: string;
+    filedAt: string;
+    noticeTitle: string;
+  }[];
   const evidenceTabs = (
     <Tabs
       size="small"
@@ -158,9 +212,14 @@ export default function TaskPage() {
           <div className="zx-evidence" data-doc={d.key}>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {d.title} · {d.stepTitle}
-              {d.signedBy ? ` · ${d.signedBy.name} ${fmt(d.signedBy.at)}` : ''} · <Link to={`/cases/${t.case.id}/print/${d.key}`}>打印视图</Link>
+              {d.signedBy ? ` · ${d.signedBy.name} ${fmt(d.signedBy.at)}` : ''} ·{' '}
+              <Link to={`/cases/${t.case.id}/print/${d.key}`}>打印视图</Link>
             </Typography.Text>
-            {d.form ? <DocumentView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} /> : <pre>{JSON.stringify(d.data, null, 2)}</pre>}
+            {d.form ? (
+              <DocumentView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} />
+            ) : (
+              <pre>{JSON.stringify(d.data, null, 2)}</pre>
+            )}
           </div>
         ),
       }))}
@@ -169,19 +228,30 @@ export default function TaskPage() {
   const work = (
     <>
       {t.form?.document && (
-        <Card title={`${t.form.document.title.zh}（第 ${t.form.version} 版）`} styles={{ body: { padding: phone ? 12 : 24 } }}>
-          <div onInputCapture={() => (touched.current = true)} onClickCapture={() => (touched.current = true)} onKeyDownCapture={() => (touched.current = true)}>
-          <FormView
-            ref={form}
-            doc={t.form.document}
-            initial={t.initialData ?? t.task.draft ?? t.data}
-            permissions={t.fieldPermissions}
-            stage={t.form.stage}
-            readonly={!open}
-            onChange={open ? (data) => touched.current && keepDraft({ data }) : undefined}
-          />
+        <Card
+          title={`${t.form.document.title.zh}（第 ${t.form.version} 版）`}
+          styles={{ body: { padding: phone ? 12 : 24 } }}
+        >
+          <div
+            onInputCapture={() => (touched.current = true)}
+            onClickCapture={() => (touched.current = true)}
+            onKeyDownCapture={() => (touched.current = true)}
+          >
+            <FormView
+              ref={form}
+              doc={t.form.document}
+              initial={t.initialData ?? t.task.draft ?? t.data}
+              permissions={t.fieldPermissions}
+              stage={t.form.stage}
+              readonly={!open}
+              onChange={open ? (data) => touched.current && keepDraft({ data }) : undefined}
+            />
           </div>
-          {draftState && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{draftState}</Typography.Text>}
+          {draftState && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {draftState}
+            </Typography.Text>
+          )}
         </Card>
       )}
       {open && (
@@ -201,14 +271,31 @@ export default function TaskPage() {
             maxLength={1000}
             showCount
           />
-          {commentError && <div role="alert" className="zx-comment-error" style={{ color: '#ff4d4f', marginTop: 4 }}>{commentError}</div>}
+          {commentError && (
+            <div role="alert" className="zx-comment-error" style={{ color: '#ff4d4f', marginTop: 4 }}>
+              {commentError}
+            </div>
+          )}
           {t.returnTargets.length > 0 && (
-            <Select aria-label="退回到" allowClear style={{ width: 240, marginTop: 12 }} placeholder="退回到…" value={returnTo} onChange={setReturnTo}
-              options={t.returnTargets.map((r: any) => ({ value: r.id, label: r.title }))} />
+            <Select
+              aria-label="退回到"
+              allowClear
+              style={{ width: 240, marginTop: 12 }}
+              placeholder="退回到…"
+              value={returnTo}
+              onChange={setReturnTo}
+              options={t.returnTargets.map((r: any) => ({ value: r.id, label: r.title }))}
+            />
           )}
           <Space wrap style={{ marginTop: 16 }}>
             {t.actions.map((a: any) => (
-              <Button key={a.id} type={a.kind === 'approve' || a.kind === 'submit' ? 'primary' : 'default'} danger={a.kind === 'reject'} loading={busy === a.id} onClick={() => void act(a)}>
+              <Button
+                key={a.id}
+                type={a.kind === 'approve' || a.kind === 'submit' ? 'primary' : 'default'}
+                danger={a.kind === 'reject'}
+                loading={busy === a.id}
+                onClick={() => void act(a)}
+              >
                 {a.label.zh}
               </Button>
             ))}
@@ -223,7 +310,14 @@ export default function TaskPage() {
   );
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Card title={<span>{t.task.stepTitle} <Tag color="red">{PROCESS[t.case.processKey] ?? t.case.processKey}</Tag></span>} extra={<Link to={`/cases/${t.case.id}`}>查看案件</Link>}>
+      <Card
+        title={
+          <span>
+            {t.task.stepTitle} <Tag color="red">{PROCESS[t.case.processKey] ?? t.case.processKey}</Tag>
+          </span>
+        }
+        extra={<Link to={`/cases/${t.case.id}`}>查看案件</Link>}
+      >
         <Descriptions size="small" column={{ xs: 1, sm: 2, md: 3 }}>
           <Descriptions.Item label="案件">{t.case.title}</Descriptions.Item>
           <Descriptions.Item label="编号">{t.case.id}</Descriptions.Item>
@@ -236,14 +330,17 @@ export default function TaskPage() {
           )}
         </Descriptions>
         {t.returnedComment && <Alert type="warning" message={t.returnedComment} />}
-        {t.restoredDraft && <Alert type="info" showIcon style={{ marginTop: 8 }} message="已恢复上次未提交的填写内容" />}
+        {t.restoredDraft && (
+          <Alert type="info" showIcon style={{ marginTop: 8 }} message="已恢复上次未提交的填写内容" />
+        )}
       </Card>
       {t.history?.length > 0 && (
         <Card size="small" title="前序意见">
           {t.history.map((h: any) => (
             <div key={h.at + h.actor_name}>
-              <Typography.Text type="secondary">{h.step_title}</Typography.Text> <Typography.Text strong>{h.actor_name}</Typography.Text> {ACTION_ZH[h.action] ?? h.action}：{h.comment ?? '—'}{' '}
-              <Typography.Text type="secondary">{fmt(h.at)}</Typography.Text>
+              <Typography.Text type="secondary">{h.step_title}</Typography.Text>{' '}
+              <Typography.Text strong>{h.actor_name}</Typography.Text> {ACTION_ZH[h.action] ?? h.action}：
+              {h.comment ?? '—'} <Typography.Text type="secondary">{fmt(h.at)}</Typography.Text>
             </div>
           ))}
         </Card>
@@ -255,7 +352,9 @@ export default function TaskPage() {
               <Space wrap size={4}>
                 <Typography.Text type="secondary">回执号</Typography.Text>
                 <Tag>{o.receipt}</Tag>
-                <Typography.Text type="secondary">{o.noticeTitle} · {fmt(o.filedAt)}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {o.noticeTitle} · {fmt(o.filedAt)}
+                </Typography.Text>
                 <Tag color="orange">{OBJECTION_ZH[o.status] ?? o.status}</Tag>
               </Space>
               <div style={{ whiteSpace: 'pre-wrap' }}>{o.content}</div>
@@ -267,9 +366,16 @@ export default function TaskPage() {
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={10}>
             {phone ? (
-              <Collapse items={[{ key: 'docs', label: `案件材料（${docs.length} 份）`, children: evidenceTabs }]} />
+              <Collapse
+                items={[{ key: 'docs', label: `案件材料（${docs.length} 份）`, children: evidenceTabs }]}
+              />
             ) : (
-              <Card size="small" title="案件材料" style={{ position: 'sticky', top: 8 }} styles={{ body: { maxHeight: 'calc(100vh - 120px)', overflow: 'auto' } }}>
+              <Card
+                size="small"
+                title="案件材料"
+                style={{ position: 'sticky', top: 8 }}
+                styles={{ body: { maxHeight: 'calc(100vh - 120px)', overflow: 'auto' } }}
+              >
                 {evidenceTabs}
               </Card>
             )}
@@ -283,8 +389,25 @@ export default function TaskPage() {
       ) : (
         work
       )}
-      <Modal open={!!handover} title={{ transfer: '转办给', delegate: '委派给', 'add-signer': '加签（在我之后）' }[handover ?? 'transfer']} onCancel={() => setHandover(undefined)} onOk={doHandover} okText="确定" cancelText="取消">
-        <Select showSearch optionFilterProp="label" style={{ width: '100%' }} value={target} onChange={setTarget} options={people.map((p) => ({ value: p.id, label: p.name }))} placeholder="选择人员" />
+      <Modal
+        open={!!handover}
+        title={
+          { transfer: '转办给', delegate: '委派给', 'add-signer': '加签（在我之后）' }[handover ?? 'transfer']
+        }
+        onCancel={() => setHandover(undefined)}
+        onOk={doHandover}
+        okText="确定"
+        cancelText="取消"
+      >
+        <Select
+          showSearch
+          optionFilterProp="label"
+          style={{ width: '100%' }}
+          value={target}
+          onChange={setTarget}
+          options={people.map((p) => ({ value: p.id, label: p.name }))}
+          placeholder="选择人员"
+        />
       </Modal>
     </Space>
   );
@@ -301,13 +424,30 @@ interface EvidenceDocument {
 }
 /** the short names staff use for the seed documents */
 const DOC_SHORT: Record<string, string> = {
-  application: '附件1 申请', collection: '附件2 采集表', 'democratic-review': '评议记录', investigation: '异议调查', opinion: '乡镇审核',
-  'identification-approval': '附件3 审批表', 'elimination-assessment': '附件5', 'home-verification': '入户核实',
+  application: '附件1 申请',
+  collection: '附件2 采集表',
+  'democratic-review': '评议记录',
+  investigation: '异议调查',
+  opinion: '乡镇审核',
+  'identification-approval': '附件3 审批表',
+  'elimination-assessment': '附件5',
+  'home-verification': '入户核实',
 };
-const OBJECTION_ZH: Record<string, string> = { received: '已受理', investigating: '调查核实中', unfounded: '异议不成立', upheld: '异议成立' };
+const OBJECTION_ZH: Record<string, string> = {
+  received: '已受理',
+  investigating: '调查核实中',
+  unfounded: '异议不成立',
+  upheld: '异议成立',
+};
 
 const ACTION_ZH: Record<string, string> = {
-  submit: '提交', approve: '同意', reject: '不同意', return: '退回', unfounded: '异议不成立', upheld: '异议成立', 'delegate-reply': '委派意见',
+  submit: '提交',
+  approve: '同意',
+  reject: '不同意',
+  return: '退回',
+  unfounded: '异议不成立',
+  upheld: '异议成立',
+  'delegate-reply': '委派意见',
 };
 
 /** The draft kept in this browser (survives a reload and a dropped connection), per task. */
