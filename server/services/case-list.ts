@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import type { ServiceDeps } from './deps.js';
 import type { Principal } from './principal.js';
-import { problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
 import { maskString } from './masking.js';
 import { neutraliseCell } from './spreadsheet.js';
 import { appendAudit } from '../audit/chain.js';
@@ -61,7 +61,7 @@ function whereOf(who: Principal, q: CaseListQuery) {
     if (q[k] !== undefined && (typeof q[k] !== 'string' || q[k]!.length > 100))
       errors.push({ path: k, message: '筛选条件无效', message_en: `${k} must be text` });
   }
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   const params: unknown[] = [regionIds(who), who.userId];
   const where = ['(c.org_path && $1::text[] OR c.initiator_id = $2)'];
   const add = (sql: string, v: unknown) => {

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { parseResidentId } from '../../forms/formats.js';
 import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
 import { appendAudit } from '../audit/chain.js';
-import { problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
 import type { Principal } from './principal.js';
 import { checkTable, readXlsxLimited } from './spreadsheet.js';
 
@@ -89,7 +89,7 @@ export function readCsvBuffer(buf: Buffer): Table {
     try {
       text = new TextDecoder('gb18030', { fatal: true }).decode(buf);
     } catch {
-      throw problems.invalid([
+      throw domain.invalid([
         {
           path: 'file',
           message: '无法识别文件的编码（须为 UTF-8 或 GB18030）',
@@ -261,14 +261,14 @@ export async function startImport(
       message: e.message,
       message_en: e.message_en,
     }));
-    throw problems.invalid(
+    throw domain.invalid(
       errors,
       `文件有 ${prepared.errors.length} 处错误，未导入任何数据${prepared.errors.length > MAX_REPORTED ? `（列出前 ${MAX_REPORTED} 处）` : ''}，请修改后重新导入`,
       `the file has ${prepared.errors.length} errors; nothing was imported`,
     );
   }
   if (!prepared.rows)
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'file', message: '文件中没有数据行', message_en: 'the file has no data rows' },
     ]);
   const id = `DI-${randomUUID().slice(0, 8).toUpperCase()}`;
@@ -319,7 +319,7 @@ export async function getImport(db: pg.Pool, id: string) {
     `SELECT id, filename, format, status, total, done, inserted, unchanged, message, created_by, started_at, finished_at FROM department_imports WHERE id = $1`,
     [id],
   );
-  if (!rows[0]) throw problems.notFound('导入批次不存在', 'no such import');
+  if (!rows[0]) throw domain.notFound('导入批次不存在', 'no such import');
   return rows[0];
 }
 

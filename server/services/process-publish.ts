@@ -7,7 +7,7 @@ import { validateDefinition } from '../definitions/validate.js';
 import type { DefinitionError } from '../definitions/registry.js';
 import { inTransaction } from '../db.js';
 import { appendAudit } from '../audit/chain.js';
-import { problems } from '../http/problem.js';
+import { domain } from '../errors.js';
 import { loadDefinitionRegistry } from './definition-registry.js';
 import { importPack, type PackBundle } from './packs.js';
 import { scheduleProblems } from './schedules.js';
@@ -44,7 +44,7 @@ export async function importValidatedPack(db: pg.Pool, bundle: PackBundle, actor
 }
 
 export function definitionProblem(errors: DefinitionError[]) {
-  return problems.invalid(
+  return domain.invalid(
     errors.map((e) => ({
       path: e.path,
       message: e.message,
@@ -64,7 +64,7 @@ export async function publishProcess(
   status: 'published' | 'draft' = 'published',
 ) {
   if (!def || typeof def !== 'object' || typeof def.key !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(def.key)) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'key',
         message: '流程编码必须是小写字母开头的英文编码',

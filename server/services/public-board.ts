@@ -4,7 +4,7 @@
  * receipt number, and a status lookup that reveals nothing else.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
 import { DEFAULT_PUBLIC_LIMITS } from '../config.js';
 import type { ServiceDeps } from './deps.js';
 import { maskString, maskValue, normaliseForMatch, normalisePhone } from './masking.js';
@@ -12,10 +12,10 @@ import { clientHash, take } from './rate-limit.js';
 
 export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: number }) {
   if (!q.org || typeof q.org !== 'string') {
-    throw problems.invalid([{ path: 'org', message: '请选择村、乡镇或县', message_en: 'org is required' }]);
+    throw domain.invalid([{ path: 'org', message: '请选择村、乡镇或县', message_en: 'org is required' }]);
   }
   const org = await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org]);
-  if (!org.rows[0]) throw problems.notFound('该地区不存在', 'unknown organisation node');
+  if (!org.rows[0]) throw domain.notFound('该地区不存在', 'unknown organisation node');
   // notice windows: open ones, and those closed in the last 30 days; 长期公告 long-term announcements
   // (admitted projects, adjustments, asset ledgers) stay, in their own section
   const at = deps.now?.() ?? new Date();
@@ -74,7 +74,7 @@ export async function boardRequest(deps: ServiceDeps, address: string): Promise<
   const decision = await take(deps.db, limits.windowSeconds, [
     { key: `board:${clientHash(address, deps.clientKey)}`, limit: limits.boardPerAddress },
   ]);
-  if (!decision.ok) throw problems.tooMany(undefined, undefined, decision.retryAfter);
+  if (!decision.ok) throw domain.tooMany(undefined, undefined, decision.retryAfter);
 }
 
 /** 异议 what a member of the public sends; checked here, at the edge */
@@ -101,7 +101,7 @@ export async function fileObjection(
   client: { address: string } = { address: 'local' },
 ) {
   if (noticeId.length > 300 || CONTROL.test(noticeId))
-    throw problems.notFound('公示不存在', 'notice not found');
+    throw domain.notFound('公示不存在', 'notice not found');
   const { content, name, contact } = checkObjection(body);
   const clientId = clientHash(client.address, deps.clientKey);
   const contentHash = createHash('sha256').update(normaliseForMatch(content)).digest('hex');
@@ -117,9 +117,9 @@ export async function fileObjection(
       )
     ).rows[0] as { open: boolean; earlier: string | null } | undefined;
   const closed = () =>
-    problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
+    domain.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
   const before = await look();
-  if (!before) throw problems.notFound('公示不存在', 'notice not found');
+  if (!before) throw domain.notFound('公示不存在', 'notice not found');
   if (before.earlier) return { receipt: before.earlier, status: 'received', created: false };
   if (!before.open) throw closed();
 
@@ -132,7 +132,7 @@ export async function fileObjection(
     { key: 'objection:all', limit: limits.overall },
   ]);
   if (!decision.ok) {
-    throw problems.tooMany(
+    throw domain.tooMany(
       '提交异议过于频繁，请稍后再试',
       'too many objections, try again later',
       decision.retryAfter,
@@ -208,7 +208,7 @@ function checkObjection(body: ObjectionBody): { content: string; name?: string; 
       });
     }
   }
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   return { content: content!, name, contact };
 }
 
@@ -286,7 +286,7 @@ export async function objectionStatus(deps: ServiceDeps, rawReceipt: string) {
         [receipt],
       )
     ).rows[0];
-  if (!found) throw problems.notFound('未找到该回执号', 'no objection with this receipt');
+  if (!found) throw domain.notFound('未找到该回执号', 'no objection with this receipt');
   const step = (status: string, at: Date) => ({ status, statusText: STATUS_ZH[status] ?? status, at });
   const history = [step('received', found.filed_at)];
   if (found.investigating_at) history.push(step('investigating', found.investigating_at));

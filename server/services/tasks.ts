@@ -14,7 +14,8 @@ import {
   type ActionResult,
 } from '../../workflows/contract.js';
 import { modeOf, type SignatureRecord, type TaskAction, type TaskStep } from '../../workflows/definition.js';
-import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
+import { DomainError, domain, type FieldError } from '../errors.js';
+import { fromWorkflowFailure } from '../temporal/failures.js';
 import { paramsForYear, processVersion } from './catalog.js';
 import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
@@ -51,7 +52,7 @@ function decodeCursor(s: string): Cursor {
   } catch {
     /* fall through */
   }
-  throw problems.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
+  throw domain.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
 }
 
 /** a 会签 task I have already signed waits for the others: it is no longer mine to do (it shows under 已办) */
@@ -64,7 +65,7 @@ const MINE = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
 export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
   const view = q.view ?? 'todo';
   if (!['todo', 'done', 'initiated', 'cc'].includes(view)) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'view',
         message: 'view 只能是 todo/done/initiated/cc',
@@ -200,22 +201,22 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
     [who.userId, taskId],
   );
   const t = rows[0];
-  if (!t) throw problems.notFound('任务不存在', 'task not found');
+  if (!t) throw domain.notFound('任务不存在', 'task not found');
   const inRegion = who.roles.some(
     (r) => t.case_org_path.includes(r.orgId) && !['security_admin', 'auditor'].includes(r.role),
   );
   if (!t.mine && !inRegion && t.initiator_id !== who.userId)
-    throw problems.notFound('任务不存在', 'task not found');
+    throw domain.notFound('任务不存在', 'task not found');
   if (forAction) {
     if (t.status !== 'open')
-      throw problems.conflict('任务已办结', 'the task is no longer open', 'stale_action');
+      throw domain.conflict('任务已办结', 'the task is no longer open', 'stale_action');
     if (t.signed_by_me)
-      throw problems.conflict(
+      throw domain.conflict(
         '您已签署，正在等待其他人会签',
         'you have signed this task; it waits for the other signers',
         'stale_action',
       );
-    if (!t.mine) throw problems.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
+    if (!t.mine) throw domain.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
   }
   return t;
 }
@@ -348,7 +349,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   }
   if (body.comment !== undefined && typeof body.comment !== 'string')
     errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   // the requestId is bound to this request: a repeat gets the first answer (even after the task closed)
   const key = {
     userId: who.userId,
@@ -361,7 +362,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   const t = await loadTask(deps, who, taskId, true);
   const action = (t.actions as TaskAction[]).find((a) => a.id === body.action);
   if (!action)
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'action',
         message: `此环节不允许操作“${body.action}”`,
@@ -369,7 +370,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
       },
     ]);
   if (action.commentRequired && !body.comment?.trim()) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'comment',
         message: `“${action.label.zh}”必须填写意见`,
@@ -415,7 +416,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
       };
       const failed = (step.checks ?? []).filter((c) => !truthy(evaluate(c.logic, context)));
       if (failed.length) {
-        throw problems.invalid(
+        throw domain.invalid(
           failed.map((c) => ({
             path: c.path ?? '',
             message: c.message.zh,
@@ -442,7 +443,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
         updateId: `${taskId}:${body.requestId}`,
       });
     } catch (err) {
-      throw fromWorkflowError(err) ?? err;
+      throw fromWorkflowFailure(err) ?? err;
     }
   });
 }
@@ -477,15 +478,14 @@ export async function reassignTask(
   body: { requestId?: string; to?: string; position?: 'before' | 'after' },
 ) {
   const t = await loadTask(deps, who, taskId, true);
-  if (!body.to)
-    throw problems.invalid([{ path: 'to', message: '请选择人员', message_en: 'choose a person' }]);
+  if (!body.to) throw domain.invalid([{ path: 'to', message: '请选择人员', message_en: 'choose a person' }]);
   const target = await deps.db.query(
     `SELECT u.id, u.display_name FROM users u WHERE u.id = $1 AND NOT u.disabled AND EXISTS (
        SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.org_id = ANY($2))`,
     [body.to, t.case_org_path],
   );
   if (!target.rows[0])
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'to',
         message: '所选人员不在本案件所属地区',
@@ -521,7 +521,7 @@ export async function reassignTask(
 export async function saveDraft(deps: ServiceDeps, who: Principal, taskId: string, body: { data?: unknown }) {
   const t = await loadTask(deps, who, taskId, true);
   if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'data', message: '草稿必须是表单对象', message_en: 'draft data must be an object' },
     ]);
   }
@@ -548,7 +548,7 @@ export async function bulkComplete(
   },
 ) {
   if (!Array.isArray(body.items) || body.items.length === 0 || body.items.length > 100) {
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'items', message: '请选择 1–100 项任务', message_en: 'send 1 to 100 items' },
     ]);
   }
@@ -558,7 +558,7 @@ export async function bulkComplete(
       const r = await completeTask(deps, who, item.taskId, item);
       results.push({ taskId: item.taskId, status: 200, result: r });
     } catch (err) {
-      const p = err instanceof Problem ? err : fromWorkflowError(err);
+      const p = err instanceof DomainError ? err : fromWorkflowFailure(err);
       if (!p) throw err;
       results.push({ taskId: item.taskId, status: p.status, code: p.code, title: p.title, errors: p.errors });
     }
@@ -578,7 +578,7 @@ async function send<A>(
   try {
     return await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [arg], updateId });
   } catch (err) {
-    throw fromWorkflowError(err) ?? err;
+    throw fromWorkflowFailure(err) ?? err;
   }
 }
 
