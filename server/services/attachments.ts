@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { domain } from '../errors.js';
-import type { Principal } from './principal.js';
+import { IN_REGION, regionOf, type Principal } from './principal.js';
 
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -52,12 +52,10 @@ export async function readAttachment(db: pg.Pool, who: Principal, id: string) {
   if (!a) throw domain.notFound('附件不存在', 'no such attachment');
   if (a.created_by !== who.userId) {
     // staff of the region of a case whose data (or a task's draft) refers to it
-    const regions = who.roles
-      .filter((r) => !['security_admin', 'auditor'].includes(r.role))
-      .map((r) => r.orgId);
+    const regions = regionOf(who);
     const used = await db.query(
-      `SELECT 1 FROM cases c WHERE c.org_path && $1::text[] AND c.data::text LIKE '%' || $2 || '%'
-       UNION ALL SELECT 1 FROM tasks t JOIN cases c ON c.id = t.case_id WHERE c.org_path && $1::text[] AND t.draft::text LIKE '%' || $2 || '%' LIMIT 1`,
+      `SELECT 1 FROM cases c WHERE ${IN_REGION('c.org_path', '$1')} AND c.data::text LIKE '%' || $2 || '%'
+       UNION ALL SELECT 1 FROM tasks t JOIN cases c ON c.id = t.case_id WHERE ${IN_REGION('c.org_path', '$1')} AND t.draft::text LIKE '%' || $2 || '%' LIMIT 1`,
       [regions, id],
     );
     if (!used.rowCount) throw domain.notFound('附件不存在', 'no such attachment');

@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { ServiceDeps } from './deps.js';
-import type { Principal } from './principal.js';
+import { IN_REGION, regionOf, type Principal } from './principal.js';
 import { domain, type FieldError } from '../errors.js';
 import { maskString } from './masking.js';
 import { neutraliseCell } from './spreadsheet.js';
@@ -28,10 +28,6 @@ export interface CaseListQuery {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const STATUSES = ['running', 'approved', 'rejected', 'refused', 'withdrawn', 'cancelled', 'completed'];
-
-/** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
-const regionIds = (who: Principal) =>
-  who.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
 
 function whereOf(who: Principal, q: CaseListQuery) {
   const errors: FieldError[] = [];
@@ -62,8 +58,8 @@ function whereOf(who: Principal, q: CaseListQuery) {
       errors.push({ path: k, message: '筛选条件无效', message_en: `${k} must be text` });
   }
   if (errors.length) throw domain.invalid(errors);
-  const params: unknown[] = [regionIds(who), who.userId];
-  const where = ['(c.org_path && $1::text[] OR c.initiator_id = $2)'];
+  const params: unknown[] = [regionOf(who), who.userId];
+  const where = [`(${IN_REGION('c.org_path', '$1')} OR c.initiator_id = $2)`];
   const add = (sql: string, v: unknown) => {
     params.push(v);
     where.push(sql.replaceAll('$?', `$${params.length}`));

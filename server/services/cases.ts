@@ -22,7 +22,7 @@ import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
 import { incomePeriod } from '../../activities/income.js';
 import type { ServiceDeps } from './deps.js';
 import { caseOrg } from './directory.js';
-import { holdsRoleOver, type Principal } from './principal.js';
+import { canSee, holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
 import { checkAttachmentRefs } from './attachments.js';
 import { refusalProblem, startRefusal } from './households.js';
@@ -282,9 +282,7 @@ export async function visibleCase(deps: ServiceDeps, who: Principal, caseId: str
     caseId,
     who.userId,
   ]);
-  const covered =
-    holdsRoleOver(who, '*', row.org_path) &&
-    !who.roles.every((r) => ['security_admin', 'auditor'].includes(r.role));
+  const covered = canSee(who, row.org_path);
   if (!covered && row.initiator_id !== who.userId && !cc.rowCount)
     throw domain.notFound('案件不存在', 'case not found');
   return row;

@@ -21,7 +21,7 @@ import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
-import type { Principal } from './principal.js';
+import { canSee, IN_MY_INBOX, NOT_SIGNED_BY_ME, type Principal } from './principal.js';
 import { findRequestKey, once } from './idempotency.js';
 import { readCaseData } from './personal-data.js';
 import { checkAttachmentRefs } from './attachments.js';
@@ -55,12 +55,7 @@ function decodeCursor(s: string): Cursor {
   throw domain.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
 }
 
-/** a 会签 task I have already signed waits for the others: it is no longer mine to do (it shows under 已办) */
-const NOT_SIGNED_BY_ME = `NOT t.signers @> jsonb_build_array(jsonb_build_object('userId', $1::text))`;
-/** The SQL that decides whose inbox a task is in: assigned to me, or unassigned and my role at its node, and not yet signed by me. */
-const MINE = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
-  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))
-  AND ${NOT_SIGNED_BY_ME})`;
+const MINE = IN_MY_INBOX;
 
 export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
   const view = q.view ?? 'todo';
@@ -202,9 +197,7 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
   );
   const t = rows[0];
   if (!t) throw domain.notFound('任务不存在', 'task not found');
-  const inRegion = who.roles.some(
-    (r) => t.case_org_path.includes(r.orgId) && !['security_admin', 'auditor'].includes(r.role),
-  );
+  const inRegion = canSee(who, t.case_org_path);
   if (!t.mine && !inRegion && t.initiator_id !== who.userId)
     throw domain.notFound('任务不存在', 'task not found');
   if (forAction) {
