@@ -38,16 +38,14 @@ export class DomainError extends Error {
   ) {
     super(`${code}: ${en}`);
     this.name = 'DomainError';
+    this.status = STATUS_OF[kind];
+    this.title = zh;
+    this.titleEn = en;
   }
-  get status(): number {
-    return STATUS_OF[this.kind];
-  }
-  get title(): string {
-    return this.zh;
-  }
-  get titleEn(): string {
-    return this.en;
-  }
+  /** plain fields, not getters: body-parser's http-errors writes `status` on an error a verify step throws */
+  status: number;
+  title: string;
+  titleEn: string;
 }
 
 export const domain = {

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { parseResidentId } from '../../forms/formats.js';
 import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
+import { inTransaction } from '../db.js';
 import { appendAudit } from '../audit/chain.js';
 import { domain, type FieldError } from '../errors.js';
 import type { Principal } from './principal.js';
@@ -201,10 +202,8 @@ export async function writeRecords(
   records: unknown[][],
   onProgress?: (done: number) => Promise<void> | void,
 ) {
-  const client = await db.connect();
   let inserted = 0;
-  try {
-    await client.query('BEGIN');
+  await inTransaction(db, async (client) => {
     for (let at = 0; at < records.length; at += 1000) {
       const batch = records.slice(at, at + 1000);
       const values: unknown[] = [];
@@ -221,13 +220,7 @@ export async function writeRecords(
       inserted += res.rowCount ?? 0;
       await onProgress?.(at + batch.length);
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   return { inserted, unchanged: records.length - inserted };
 }
 
@@ -286,10 +279,8 @@ export async function startImport(
         `UPDATE department_imports SET status = 'done', done = total, inserted = $2, unchanged = $3, finished_at = now() WHERE id = $1`,
         [id, w.inserted, w.unchanged],
       );
-      const client = await db.connect();
-      try {
-        await client.query('BEGIN');
-        await appendAudit(client, [
+      await inTransaction(db, (tx) =>
+        appendAudit(tx, [
           {
             id: `department-import:${id}`,
             actorId: who.userId,
@@ -297,11 +288,8 @@ export async function startImport(
             target: id,
             detail: { filename: file.filename, sha256, ...w },
           },
-        ]);
-        await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
+        ]),
+      );
     } catch (err) {
       await db
         .query(

@@ -13,7 +13,7 @@ import {
 import { resolveCodeLists } from '../../forms/registry.js';
 import type { TaskStep } from '../../workflows/definition.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
+import { publishVersioned } from './versioned.js';
 import { domain } from '../errors.js';
 
 const resolved = new Map<string, Promise<any>>();
@@ -111,24 +111,18 @@ export async function publishForm(
     ]);
   }
   return inTransaction(db, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`form:${doc.key}`]);
-    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM form_versions WHERE key = $1', [
-      doc.key,
-    ]);
-    const version = Number(max.rows[0].v) + 1;
-    await tx.query(
-      'INSERT INTO form_versions (key, version, status, document, created_by) VALUES ($1,$2,$3,$4,$5)',
-      [doc.key, version, status, JSON.stringify({ ...doc, version }), actorId],
-    );
-    await appendAudit(tx, [
-      {
+    const { version } = await publishVersioned(tx, {
+      table: 'form_versions',
+      of: { key: doc.key },
+      row: (version) => ({ status, document: JSON.stringify({ ...doc, version }), created_by: actorId }),
+      audit: (version) => ({
         id: `form:${doc.key}:${version}`,
         actorId,
         action: `form.${status === 'published' ? 'publish' : 'draft'}`,
         target: doc.key,
         detail: { version },
-      },
-    ]);
+      }),
+    });
     return { key: doc.key, version, status };
   });
 }

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { validateDefinition } from '../definitions/validate.js';
 import type { DefinitionError } from '../definitions/registry.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
+import { publishVersioned } from './versioned.js';
 import { domain } from '../errors.js';
 import { loadDefinitionRegistry } from './definition-registry.js';
 import { importPack, type PackBundle } from './packs.js';
@@ -78,24 +78,18 @@ export async function publishProcess(
     if (!r.ok) throw definitionProblem(r.errors);
   }
   return inTransaction(db, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`process:${def.key}`]);
-    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM process_versions WHERE key = $1', [
-      def.key,
-    ]);
-    const version = Number(max.rows[0].v) + 1;
-    await tx.query(
-      `INSERT INTO process_versions (key, version, status, definition, created_by) VALUES ($1,$2,$3,$4,$5)`,
-      [def.key, version, status, JSON.stringify({ ...def, version }), actorId],
-    );
-    await appendAudit(tx, [
-      {
+    const { version } = await publishVersioned(tx, {
+      table: 'process_versions',
+      of: { key: def.key },
+      row: (version) => ({ status, definition: JSON.stringify({ ...def, version }), created_by: actorId }),
+      audit: (version) => ({
         id: `process:${def.key}:${version}`,
         actorId,
         action: `process.${status === 'published' ? 'publish' : 'draft'}`,
         target: def.key,
         detail: { version },
-      },
-    ]);
+      }),
+    });
     return { key: def.key, version, status };
   });
 }
