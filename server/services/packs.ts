@@ -77,14 +77,17 @@ export async function importPack(
     };
     const packId = bundle.manifest.id;
     for (const cl of bundle.codelists) {
-      const { version, written } = await publishVersioned<{ version: number; document: Record<string, any> }>(tx, {
-        table: 'code_lists',
-        of: { key: cl.key },
-        row: (_version, last) =>
-          last && canonical(strip(last.document)) === canonical(strip(cl))
-            ? undefined
-            : { document: JSON.stringify(cl), pack_id: packId },
-      });
+      const { version, written } = await publishVersioned<{ version: number; document: Record<string, any> }>(
+        tx,
+        {
+          table: 'code_lists',
+          of: { key: cl.key },
+          row: (_version, last) =>
+            last && canonical(strip(last.document)) === canonical(strip(cl))
+              ? undefined
+              : { document: JSON.stringify(cl), pack_id: packId },
+        },
+      );
       if (written) report.published.push({ kind: 'codelist', key: cl.key, version });
       else report.unchanged++;
     }
