@@ -14,6 +14,7 @@ import { departmentRoutes } from './department-routes.js';
 import { attachmentRoutes } from './attachment-routes.js';
 import { calendarRoutes } from './calendar-routes.js';
 import { householdRoutes } from './household-routes.js';
+import { registerRoutes } from './register-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { validateBodies } from './body-validation.js';
 import { bulkhead } from './bulkhead.js';
@@ -189,6 +190,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
     handle(async (req) => board.objectionStatus(svc, String(req.params.receipt))),
   );
 
+  r.use(registerRoutes(svc));
   r.use(householdRoutes(svc));
   r.use(readRoutes(deps, svc));
   r.use(formRoutes(deps));

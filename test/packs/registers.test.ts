@@ -1,0 +1,200 @@
+/**
+ * 项目库 as a register and the annual plan drawn from it (seeds/000…, lines 3407–3429): admitted and
+ * refused entries with status, year and funding for staff; admitted ones in the public listing; the
+ * annual plan opens with the library's admitted projects to select and rank. Time-skipping server,
+ * service layer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
+import {
+  assetLedgerRegister,
+  projectRegister,
+  publicAssetLedgers,
+  publicProjectRegister,
+} from '../../server/services/registers.js';
+import { getTask } from '../../server/services/tasks.js';
+
+const DAY = 86_400_000;
+let h: PackHarness;
+beforeAll(async () => {
+  h = await createPackHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const project = (name: string, total: number, start = '2027-03-01') => ({
+  name,
+  category: '01',
+  nature: '01',
+  location: '云集街道',
+  schedule: { start, end: '2027-10-31' },
+  responsibleUnit: '云集街道办事处',
+  tasks: '新建产业路 3 公里',
+  funding: { total, sources: '衔接资金' },
+  beneficiaries: '脱贫户和监测户 40 户',
+  targets: '带动户均年增收 2000 元',
+  participation: '村民代表大会讨论通过',
+});
+const opinion = (signer: string) => ({ opinion: '同意', signer, signDate: '2027-01-10' });
+
+async function at(caseId: string, stepId: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { rows } = await h.tdb.db.query(
+      `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open' ORDER BY created_at, id`,
+      [caseId, stepId],
+    );
+    if (rows[0]) return rows[0] as { id: string };
+    if (Date.now() > deadline) throw new Error(`case ${caseId}: no open task at ${stepId}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** a township-proposed entry through the three county opinions to the leading group's decision */
+async function entry(name: string, total: number, admit: boolean) {
+  const caseId = await h.start('sec.yunji', { process: 'project-library-direct', org: 't-yunji' });
+  await h.act('sec.yunji', (await at(caseId, 'township_proposal')).id, 'submit', {
+    data: project(name, total),
+  });
+  for (const [step, user] of [
+    ['bureau_opinion', 'bureau'],
+    ['finance_opinion', 'finance'],
+    ['industry_opinion', 'agri'],
+  ] as const)
+    await h.act(user, (await at(caseId, step)).id, 'approve', { data: opinion(user) });
+  const group = await at(caseId, 'leading_group');
+  if (admit) {
+    await h.act('leader', group.id, 'approve', { data: opinion('领导小组') });
+    await h.env.sleep(10 * DAY + 1000);
+  } else await h.act('leader', group.id, 'reject', { comment: '与已入库项目重复' });
+  await h.waitStatus(caseId);
+  return caseId;
+}
+
+let admitted: string;
+let refused: string;
+
+describe('项目库 the project register', () => {
+  it('lists every entry of the region for staff with its status, year and funding; the public sees the admitted ones', async () => {
+    admitted = await entry('云集街道产业路', 120.5, true);
+    refused = await entry('云集街道重复项目', 30, false);
+    const running = await h.start('sec.yunji', { process: 'project-library-direct', org: 't-yunji' });
+    await h.act('sec.yunji', (await at(running, 'township_proposal')).id, 'submit', {
+      data: project('云集街道在审项目', 10),
+    });
+
+    const staff = await projectRegister(h.svc, await h.who('bureau'), {});
+    const row = (id: string) => staff.items.find((x) => x.caseId === id);
+    expect(row(admitted)).toMatchObject({
+      name: '云集街道产业路',
+      status: 'admitted',
+      year: 2027,
+      funding: 120.5,
+      orgName: expect.any(String),
+    });
+    expect(row(refused)).toMatchObject({ status: 'not_admitted', funding: 30 });
+    expect(row(running)).toMatchObject({ status: 'in_progress', name: '云集街道在审项目' });
+    expect(staff.totals).toEqual({ admitted: 1, funding: 120.5 });
+    // filters, and a bad filter is a field error
+    expect(
+      (await projectRegister(h.svc, await h.who('bureau'), { status: 'admitted' })).items.map(
+        (x) => x.caseId,
+      ),
+    ).toEqual([admitted]);
+    expect((await projectRegister(h.svc, await h.who('bureau'), { year: '2028' })).items).toEqual([]);
+    await expect(projectRegister(h.svc, await h.who('bureau'), { status: 'maybe' })).rejects.toMatchObject({
+      kind: 'invalid',
+      errors: [expect.objectContaining({ path: 'status' })],
+    });
+    // a village cadre of another township sees none of them
+    const other = await projectRegister(h.svc, await h.who('cadre.heping'), {});
+    expect(other.items.map((x) => x.caseId)).not.toContain(admitted);
+
+    const county = await publicProjectRegister(h.svc, { org: 'hn-hy-hn' });
+    expect(county.items.map((x) => x.name)).toEqual(['云集街道产业路']);
+    expect(county.items[0]).toMatchObject({ year: 2027, funding: 120.5, admittedAt: expect.any(String) });
+    expect(JSON.stringify(county.items[0])).not.toContain('status');
+    await expect(publicProjectRegister(h.svc, {})).rejects.toMatchObject({
+      kind: 'invalid',
+      errors: [expect.objectContaining({ path: 'org', message: expect.stringMatching(/[\u4e00-\u9fff]/) })],
+    });
+  });
+
+  it('the annual plan opens with the library’s admitted projects to select and rank, and refuses a plan without a selection or with two equal ranks', async () => {
+    const caseId = await h.start('bureau', { process: 'project-annual-plan', org: 'hn-hy-hn' });
+    const draft = await at(caseId, 'draft_plan');
+    const shown = (await getTask(h.svc, await h.who('bureau'), draft.id)).initialData as {
+      projects: Record<string, unknown>[];
+    };
+    expect(shown.projects).toEqual([
+      { caseId: admitted, name: '云集街道产业路', year: 2027, funding: 120.5, location: '云集街道' },
+    ]);
+    const plan = (projects: Record<string, unknown>[]) => ({
+      data: {
+        year: 2027,
+        projects,
+        basis: '根据年度实际需求、任务和上年度资金规模择优选择',
+        signer: '周局长',
+        signDate: '2026-11-20',
+      },
+    });
+    await expect(
+      h.act('bureau', draft.id, 'submit', plan(shown.projects.map((p) => ({ ...p, selected: false })))),
+    ).rejects.toMatchObject({
+      status: 422,
+      errors: [
+        expect.objectContaining({ path: 'projects', message: '须从项目库中至少选择一个项目列入年度计划' }),
+      ],
+    });
+    await expect(
+      h.act('bureau', draft.id, 'submit', plan(shown.projects.map((p) => ({ ...p, selected: true })))),
+    ).rejects.toMatchObject({
+      status: 422,
+      errors: [expect.objectContaining({ path: 'projects', message: '列入计划的每个项目都须排序' })],
+    });
+    const twice = [
+      { ...shown.projects[0], selected: true, rank: 1 },
+      { caseId: refused, name: '另一项目', selected: true, rank: 1 },
+    ];
+    await expect(h.act('bureau', draft.id, 'submit', plan(twice))).rejects.toMatchObject({
+      status: 422,
+      errors: [expect.objectContaining({ path: 'projects', message: '列入计划的项目排序不能重复' })],
+    });
+    await h.act('bureau', draft.id, 'submit', plan([{ ...shown.projects[0], selected: true, rank: 1 }]));
+    await at(caseId, 'finance_check');
+    const stored = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data.plan;
+    expect(stored).toMatchObject({
+      totalFunding: 120.5,
+      projects: [expect.objectContaining({ caseId: admitted, selected: true, rank: 1 })],
+    });
+  });
+});
+
+describe('资产台账 the asset-ledger register', () => {
+  it('lists a ledger being published for staff; the public listing shows only published ledgers', async () => {
+    const caseId = await h.start('cadre.zhushan', {
+      process: 'asset-ledger-publication',
+      org: 'v-zhushan',
+    });
+    await h.act('cadre.zhushan', (await at(caseId, 'village_ledger')).id, 'submit', {
+      data: {
+        assetName: '竹山村光伏电站',
+        assetType: '1',
+        project: '竹山村光伏扶贫项目',
+        value: 560000,
+        owner: '竹山村股份经济合作社',
+        manager: '竹山村村民委员会',
+        completedDate: '2026-06-30',
+      },
+    });
+    const staff = await assetLedgerRegister(h.svc, await h.who('bureau'));
+    expect(staff.items.find((x) => x.caseId === caseId)).toMatchObject({
+      assetName: '竹山村光伏电站',
+      value: 560000,
+      status: 'in_progress',
+      year: expect.any(Number),
+    });
+    expect((await publicAssetLedgers(h.svc, { org: 'hn-hy-hn' })).items).toEqual([]);
+  });
+});
