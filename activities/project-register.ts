@@ -3,7 +3,7 @@
  * 项目): this activity lists the admitted projects of the county, with year and funding, for the plan
  * form to select and rank. Read-only, so a retry is harmless.
  */
-import { projectEntries } from '../server/services/registers.js';
+import { ledgerEntries, projectEntries } from '../server/services/registers.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface LibraryInput {
@@ -56,3 +56,35 @@ export const listAdmittedProjects: ActivityDefinition<
       };
     },
 };
+
+/**
+ * 县级台账 the county ledger is compiled from the published village and township ledgers
+ * (seeds/000…, line 3335); read-only, so a retry is harmless.
+ */
+export const listAssetLedgers: ActivityDefinition<{ orgId: string }, { ledgers: Record<string, unknown>[] }> =
+  {
+    name: 'listAssetLedgers',
+    title: { zh: '读取已公开的资产台账', en: 'List the published asset ledgers' },
+    inputSchema: {
+      type: 'object',
+      required: ['orgId'],
+      additionalProperties: false,
+      properties: { orgId: { type: 'string', minLength: 1, title: '县（或其他组织机构）' } },
+    },
+    outputSchema: { type: 'object', properties: { ledgers: { type: 'array' } } },
+    create:
+      ({ db }) =>
+      async ({ orgId }) => ({
+        ledgers: (await ledgerEntries(db, [orgId], true)).map(
+          ({ caseId, assetName, assetType, value, owner, manager, orgName }) => ({
+            caseId,
+            assetName,
+            assetType,
+            value,
+            owner,
+            manager,
+            orgName,
+          }),
+        ),
+      }),
+  };

@@ -12,7 +12,7 @@ import { snapshotDocument } from './document-snapshot.js';
 import { setHouseholdStatus } from './household-status.js';
 import { raiseDepartmentWarnings } from './department-warnings.js';
 import { publishAnnouncement } from './announcement.js';
-import { listAdmittedProjects } from './project-register.js';
+import { listAdmittedProjects, listAssetLedgers } from './project-register.js';
 
 export interface ActivityDeps {
   db: pg.Pool;
@@ -36,6 +36,7 @@ export const ACTIVITIES: ActivityDefinition[] = [
   raiseDepartmentWarnings,
   publishAnnouncement,
   listAdmittedProjects,
+  listAssetLedgers,
 ];
 
 export function activityByName(name: string): ActivityDefinition | undefined {

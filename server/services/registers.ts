@@ -180,7 +180,7 @@ export interface LedgerEntry {
   publishedAt: string | null;
 }
 
-async function ledgerEntries(
+export async function ledgerEntries(
   db: Queryable,
   orgIds: string[],
   publishedOnly: boolean,

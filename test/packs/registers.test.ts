@@ -13,6 +13,7 @@ import {
   publicProjectRegister,
 } from '../../server/services/registers.js';
 import { getTask } from '../../server/services/tasks.js';
+import { listNotices } from '../../server/services/public-board.js';
 
 const DAY = 86_400_000;
 let h: PackHarness;
@@ -171,30 +172,92 @@ describe('项目库 the project register', () => {
   });
 });
 
-describe('资产台账 the asset-ledger register', () => {
-  it('lists a ledger being published for staff; the public listing shows only published ledgers', async () => {
-    const caseId = await h.start('cadre.zhushan', {
-      process: 'asset-ledger-publication',
-      org: 'v-zhushan',
-    });
-    await h.act('cadre.zhushan', (await at(caseId, 'village_ledger')).id, 'submit', {
-      data: {
-        assetName: '竹山村光伏电站',
-        assetType: '1',
-        project: '竹山村光伏扶贫项目',
-        value: 560000,
-        owner: '竹山村股份经济合作社',
-        manager: '竹山村村民委员会',
-        completedDate: '2026-06-30',
-      },
-    });
+describe('资产台账 the asset-ledger register and the county ledger’s yearly publication (line 3335)', () => {
+  const ledger = {
+    assetName: '竹山村光伏电站',
+    assetType: '1',
+    project: '竹山村光伏扶贫项目',
+    value: 560000,
+    owner: '竹山村股份经济合作社',
+    manager: '竹山村村民委员会',
+    completedDate: '2026-06-30',
+  };
+  let ledgerCase: string;
+
+  it('lists a ledger for staff while it is being published, and publicly once the county has announced it', async () => {
+    ledgerCase = await h.start('cadre.zhushan', { process: 'asset-ledger-publication', org: 'v-zhushan' });
+    await h.act('cadre.zhushan', (await at(ledgerCase, 'village_ledger')).id, 'submit', { data: ledger });
     const staff = await assetLedgerRegister(h.svc, await h.who('bureau'));
-    expect(staff.items.find((x) => x.caseId === caseId)).toMatchObject({
+    expect(staff.items.find((x) => x.caseId === ledgerCase)).toMatchObject({
       assetName: '竹山村光伏电站',
       value: 560000,
       status: 'in_progress',
-      year: expect.any(Number),
     });
     expect((await publicAssetLedgers(h.svc, { org: 'hn-hy-hn' })).items).toEqual([]);
+
+    await h.env.sleep(10 * DAY + 1000);
+    await h.act('sec.yunji', (await at(ledgerCase, 'township_ledger')).id, 'approve', {
+      data: opinion('王国华'),
+    });
+    await h.env.sleep(10 * DAY + 1000);
+    await h.act('agri', (await at(ledgerCase, 'department_confirm')).id, 'approve', {
+      data: opinion('农业农村局'),
+    });
+    await h.act('bureau', (await at(ledgerCase, 'county_summary')).id, 'approve', {
+      data: opinion('周局长'),
+    });
+    await h.act('leader', (await at(ledgerCase, 'county_approval')).id, 'approve', {
+      data: opinion('县政府'),
+    });
+    await h.env.sleep(10 * DAY + 1000);
+    expect(await h.waitStatus(ledgerCase)).toBe('approved');
+    const open = await publicAssetLedgers(h.svc, { org: 'hn-hy-hn' });
+    expect(open.items).toEqual([
+      expect.objectContaining({
+        caseId: ledgerCase,
+        assetName: '竹山村光伏电站',
+        publishedAt: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('the yearly county publication opens with the published ledgers, is approved, posted for 10 days and stays long-term', async () => {
+    const caseId = await h.start('bureau', { process: 'asset-ledger-republication', org: 'hn-hy-hn' });
+    const compile = await at(caseId, 'compile');
+    const shown = (await getTask(h.svc, await h.who('bureau'), compile.id)).initialData as {
+      assets: Record<string, unknown>[];
+    };
+    expect(shown.assets).toEqual([
+      expect.objectContaining({
+        caseId: ledgerCase,
+        assetName: '竹山村光伏电站',
+        value: 560000,
+        owner: ledger.owner,
+      }),
+    ]);
+    await h.act('bureau', compile.id, 'submit', {
+      data: {
+        year: 2027,
+        assets: shown.assets,
+        changes: '本年度竹山村光伏电站管护主体未变，收益分配方案已备案',
+        signer: '周局长',
+        signDate: '2027-01-20',
+      },
+    });
+    await h.act('leader', (await at(caseId, 'county_approval')).id, 'approve', { data: opinion('县政府') });
+    const notice = (
+      await h.tdb.db.query(
+        `SELECT opens_at, closes_at, content FROM notices WHERE case_id = $1 AND kind = 'window'`,
+        [caseId],
+      )
+    ).rows;
+    expect(notice).toHaveLength(1);
+    expect(notice[0].closes_at.getTime() - notice[0].opens_at.getTime()).toBe(10 * DAY);
+    await h.env.sleep(10 * DAY + 1000);
+    expect(await h.waitStatus(caseId)).toBe('approved');
+    const board = await listNotices(h.svc, { org: 'hn-hy-hn' });
+    expect(board.longTerm.filter((n) => n.id.startsWith(caseId))).toEqual([
+      expect.objectContaining({ title: expect.stringContaining('2027年度县级资产台账'), kind: 'long-term' }),
+    ]);
   });
 });
