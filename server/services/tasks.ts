@@ -16,6 +16,7 @@ import {
 import { modeOf, type SignatureRecord, type TaskAction, type TaskStep } from '../../workflows/definition.js';
 import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
 import { paramsForYear, processVersion } from './catalog.js';
+import { incomeHint } from './income-hint.js';
 import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
@@ -316,6 +317,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     returnedComment: returned
       ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）`
       : undefined,
+    /** 收入参考提示 the year's income threshold and the income period, for procedures that compute income */
+    incomeHint: await incomeHint(deps.db, def, t.case_data, deps.now?.() ?? new Date()),
     /** the case's earlier documents and objections, read-only beside the step's form */
     evidence: await caseEvidence(deps, { caseId: t.case_id, caseData: t.case_data, ownStore: store }, def),
   };

@@ -164,3 +164,41 @@ describe('a member who dies during identification (附件2 注3, line 2464)', ()
     expect(filed.find((m: { A7: string }) => m.A7 === dead.A7)).toMatchObject({ deceased: true });
   });
 });
+
+describe('the income threshold beside the task (lines 2272, 2855–2856)', () => {
+  it('verifiers see the year’s threshold and the income period; reviewers also see A34/A38 and whether A38 is below it', async () => {
+    const hid = 'HH-0003';
+    const p = peopleOf(hid);
+    const caseId = await h.start(p.cadre, {
+      process: 'identification',
+      org: p.village,
+      subject: { id: hid },
+      data: application(hid),
+    });
+    const [verify] = await h.open(caseId);
+    const period = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data
+      .incomePeriod;
+    const atVerify = await getTask(h.svc, await h.who(p.verifiers[0]), verify.id);
+    expect(atVerify.incomeHint).toEqual({
+      threshold: 6500,
+      year: Number(period.to.slice(0, 4)),
+      period,
+    });
+    // one member, 4,000 yuan net: below the line — a hint, the case goes on to the review
+    const low = collection(hid, { A28: 4000, A29: 0, A30: 0, A31: 0, A32: 0, A35: 0, A36: 0 });
+    for (const v of p.verifiers) await h.act(v, verify.id, 'submit', { data: low });
+    const [vr] = await h.open(caseId);
+    expect(vr.step_id).toBe('village_review');
+    const atReview = await getTask(h.svc, await h.who(p.secretary), vr.id);
+    expect(atReview.incomeHint).toMatchObject({
+      threshold: 6500,
+      A34: 4000,
+      A38: 4000,
+      belowThreshold: true,
+    });
+    // procedures that compute no income show no hint
+    const plan = await h.start('bureau', { process: 'project-annual-plan', org: 'hn-hy-hn' });
+    const [draft] = await h.open(plan);
+    expect((await getTask(h.svc, await h.who('bureau'), draft.id)).incomeHint).toBeUndefined();
+  });
+});
