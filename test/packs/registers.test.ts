@@ -13,7 +13,7 @@ import {
   publicProjectRegister,
 } from '../../server/services/registers.js';
 import { getTask } from '../../server/services/tasks.js';
-import { listNotices } from '../../server/services/public-board.js';
+import { fileObjection, listNotices } from '../../server/services/public-board.js';
 
 const DAY = 86_400_000;
 let h: PackHarness;
@@ -259,5 +259,52 @@ describe('资产台账 the asset-ledger register and the county ledger’s yearl
     expect(board.longTerm.filter((n) => n.id.startsWith(caseId))).toEqual([
       expect.objectContaining({ title: expect.stringContaining('2027年度县级资产台账'), kind: 'long-term' }),
     ]);
+  });
+});
+
+describe('确权登记 ownership registration with objections (lines 3331–3333)', () => {
+  const registration = {
+    assetName: '云集街道冷链仓储中心',
+    assetType: '1',
+    project: '云集街道冷链物流项目',
+    value: 1_200_000,
+    owner: '云集街道股份经济合作联合社',
+    manager: '云集街道农业服务中心',
+    completedDate: '2026-08-31',
+  };
+  it('survey → review → announced; an upheld objection sends it back to the survey; announced again without objection, the county registers it', async () => {
+    const caseId = await h.start('agri', {
+      process: 'asset-ownership-registration',
+      org: 'hn-hy-hn',
+      subject: { name: registration.assetName },
+    });
+    await h.act('agri', (await at(caseId, 'survey')).id, 'submit', { data: registration });
+    await h.act('bureau', (await at(caseId, 'review')).id, 'approve', { data: opinion('周局长') });
+    const first = (
+      await h.tdb.db.query(`SELECT id, content FROM notices WHERE case_id = $1 AND step_id = 'announce'`, [
+        caseId,
+      ])
+    ).rows[0];
+    expect(first.content).toMatchObject({ 'registration.owner': registration.owner });
+    await fileObjection(h.svc, first.id, { content: '该中心部分设施属于村集体出资，所有权人登记有误' });
+    await h.env.sleep(10 * DAY + 1000);
+    await h.act('agri', (await at(caseId, 'investigate')).id, 'upheld', {
+      comment: '村集体出资属实，重新调查',
+      data: { findings: '村集体出资 20 万元属实', outcome: 'upheld', investigators: '林、周' },
+    });
+    // the survey again, with the corrected owner, and a second announcement without objection
+    const fixed = {
+      ...registration,
+      owner: '云集街道股份经济合作联合社、竹山村股份经济合作社（按出资比例共有）',
+    };
+    await h.act('agri', (await at(caseId, 'survey')).id, 'submit', { data: fixed });
+    await h.act('bureau', (await at(caseId, 'review')).id, 'approve', { data: opinion('周局长') });
+    await h.env.sleep(10 * DAY + 1000);
+    await h.act('leader', (await at(caseId, 'register')).id, 'approve', { data: opinion('县政府') });
+    expect(await h.waitStatus(caseId)).toBe('approved');
+    const notices = (
+      await h.tdb.db.query(`SELECT content FROM notices WHERE case_id = $1 ORDER BY opens_at`, [caseId])
+    ).rows;
+    expect(notices.map((n) => n.content['registration.owner'])).toEqual([registration.owner, fixed.owner]);
   });
 });
