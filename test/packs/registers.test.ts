@@ -308,3 +308,41 @@ describe('确权登记 ownership registration with objections (lines 3331–3333
     expect(notices.map((n) => n.content['registration.owner'])).toEqual([registration.owner, fixed.owner]);
   });
 });
+
+describe('收益分配 of township- and county-held assets (line 3345)', () => {
+  const plan = {
+    year: 2026,
+    income: 180000,
+    plan: '50% 用于公益岗位，30% 分配给脱贫户和监测户，20% 用于资产管护',
+    beneficiaries: '脱贫户和监测户 60 户',
+  };
+  it('the owner proposes (the township or the county department), the plan is published, the county department reviews, the county government approves, the result is published', async () => {
+    for (const [user, org, first] of [
+      ['sec.yunji', 't-yunji', 'township_plan'],
+      ['agri', 'hn-hy-hn', 'department_plan'],
+    ] as const) {
+      const caseId = await h.start(user, {
+        process: 'asset-income-distribution-held',
+        org,
+        subject: { name: `${org} 代管资产收益` },
+      });
+      await h.act(user, (await at(caseId, first)).id, 'submit', { data: plan });
+      await h.env.sleep(10 * DAY + 1000);
+      await h.act('bureau', (await at(caseId, 'department_review')).id, 'approve', {
+        data: opinion('周局长'),
+      });
+      await h.act('leader', (await at(caseId, 'county_approval')).id, 'approve', { data: opinion('县政府') });
+      await h.env.sleep(10 * DAY + 1000);
+      expect(await h.waitStatus(caseId)).toBe('approved');
+      const posted = (
+        await h.tdb.db.query(`SELECT step_id, org_id FROM notices WHERE case_id = $1 ORDER BY opens_at`, [
+          caseId,
+        ])
+      ).rows;
+      expect(posted).toEqual([
+        { step_id: 'plan_notice', org_id: 'hn-hy-hn' },
+        { step_id: 'result_notice', org_id: 'hn-hy-hn' },
+      ]);
+    }
+  });
+});
