@@ -15,6 +15,7 @@ import { FORM_ROUTES } from './forms-routes.js';
 import { HEALTH_ROUTES } from './health.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { READ_ROUTES } from './read-routes.js';
+import { REGISTER_ROUTES } from './register-routes.js';
 import { ADMIN, AUDITOR, CALENDAR_BODY, SECURITY, comment, id, requestId } from './schemas.js';
 
 export type { Access, Endpoint } from './declare.js';
@@ -490,6 +491,7 @@ export const DECLARED_ROUTES: readonly RouteDeclaration[] = [
   ...TASK_ROUTES,
   ...CASE_ACTION_ROUTES,
   ...PUBLIC_ROUTES,
+  ...REGISTER_ROUTES,
   ...READ_ROUTES,
   ...FORM_ROUTES,
   ...DEPARTMENT_ROUTES,

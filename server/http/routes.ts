@@ -17,6 +17,7 @@ import { CASE_ACTION_ROUTES, SESSION_ROUTES, TASK_ROUTES } from './case-routes.j
 import { FORM_ROUTES } from './forms-routes.js';
 import { householdRoutes } from './household-routes.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
+import { REGISTER_ROUTES } from './register-routes.js';
 import { DOCUMENT_ROUTES, LEGACY_ENDPOINTS } from './openapi.js';
 import { validateBodies } from './body-validation.js';
 import { bulkhead } from './bulkhead.js';
@@ -66,6 +67,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
   const limits = deps.config.publicLimits;
   r.use('/public', bulkhead(limits.concurrent, limits.queued), publicBoardLimit(svc));
   mount(r, PUBLIC_ROUTES, ctx);
+  mount(r, REGISTER_ROUTES, ctx);
 
   r.use(householdRoutes(svc));
   mount(r, READ_ROUTES, ctx);

@@ -17,6 +17,7 @@ import { modeOf, type SignatureRecord, type TaskAction, type TaskStep } from '..
 import { DomainError, domain, type FieldError } from '../errors.js';
 import { fromWorkflowFailure } from '../temporal/failures.js';
 import { paramsForYear, processVersion } from './catalog.js';
+import { incomeHint } from './income-hint.js';
 import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
@@ -310,6 +311,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     returnedComment: returned
       ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）`
       : undefined,
+    /** 收入参考提示 the year's income threshold and the income period, for procedures that compute income */
+    incomeHint: await incomeHint(deps.db, def, t.case_data, deps.now?.() ?? new Date()),
     /** the case's earlier documents and objections, read-only beside the step's form */
     evidence: await caseEvidence(deps, { caseId: t.case_id, caseData: t.case_data, ownStore: store }, def),
   };

@@ -330,6 +330,7 @@ export default function TaskPage() {
           )}
         </Descriptions>
         {t.returnedComment && <Alert type="warning" message={t.returnedComment} />}
+        {t.incomeHint && <IncomeHintAlert hint={t.incomeHint} />}
         {t.restoredDraft && (
           <Alert type="info" showIcon style={{ marginTop: 8 }} message="已恢复上次未提交的填写内容" />
         )}
@@ -410,6 +411,30 @@ export default function TaskPage() {
         />
       </Modal>
     </Space>
+  );
+}
+
+/** 收入参考提示 the year's monitoring income threshold and the income period: a hint, never a refusal */
+function IncomeHintAlert({ hint }: { hint: any }) {
+  const money = (n: unknown) =>
+    typeof n === 'number' ? n.toLocaleString('zh-CN', { maximumFractionDigits: 2 }) : '—';
+  const period = hint.period ? `${hint.period.from} 至 ${hint.period.to}` : '发起前12个月';
+  const computed = hint.A38 !== undefined;
+  return (
+    <Alert
+      data-testid="income-hint"
+      type={computed && hint.belowThreshold ? 'warning' : 'info'}
+      showIcon
+      style={{ marginTop: 8 }}
+      message={`收入参考：${hint.year}年监测收入基准线 ${money(hint.threshold)} 元/人（收入计算期 ${period}）`}
+      description={
+        computed
+          ? `人均纯收入（A34）${money(hint.A34)} 元，纳入监测的人均收入参考（A38）${money(hint.A38)} 元：${
+              hint.belowThreshold ? '低于基准线' : '不低于基准线'
+            }。仅作参考，存在其他返贫致贫风险的仍可纳入。`
+          : '入户核实后系统计算 A34、A38 并与基准线比较；仅作参考，不据此拒绝。'
+      }
+    />
   );
 }
 
