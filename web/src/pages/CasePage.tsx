@@ -20,6 +20,7 @@ import {
 } from 'antd';
 import { api, ApiError, requestId } from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
+import { isMilestone } from '../../../workflows/kinds/index';
 
 const KIND: Record<string, string> = {
   'case.started': '发起',
@@ -84,9 +85,8 @@ export default function CasePage() {
   if (error) return <Empty description={error} />;
   if (!c) return <Spin style={{ display: 'block', margin: 48 }} />;
 
-  const steps = (c.definition?.steps ?? []).filter(
-    (s: any) => s.type === 'task' || s.type === 'notice' || (s.type === 'end' && s.outcome === 'approved'),
-  );
+  // the stages of the progress: each step kind says whether it is one (tasks, notices, the approved end)
+  const steps = (c.definition?.steps ?? []).filter(isMilestone);
   const ended = c.timeline.find((e: any) => e.kind === 'case.ended');
   // the end step a finished case reached is done, not waiting
   const done = new Set([...c.progress.done, ...(ended?.step_id ? [ended.step_id] : [])]);
