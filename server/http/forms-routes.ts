@@ -1,4 +1,5 @@
 /** /api/forms: published form versions (with code lists resolved) and server-side validation. */
+import type { FormVersions } from '../../shared/api-types.js';
 import express from 'express';
 import type { AppDeps } from '../app.js';
 import { validateFormData } from '../../forms/validate.js';
@@ -46,7 +47,7 @@ export function formRoutes(deps: AppDeps): express.Router {
   );
   r.get(
     '/forms/:key',
-    handle(async (req) => {
+    handle(async (req): Promise<FormVersions> => {
       requireUser(req);
       const doc = await resolvedForm(db, String(req.params.key));
       if (!doc) throw problems.notFound('表单不存在', 'no such form');

@@ -20,6 +20,7 @@ import { exportCasesCsv } from '../services/exports.js';
 import { householdPrefillContext } from '../services/household-store.js';
 import { problems } from './problem.js';
 import { intQuery } from './edge.js';
+import type { CaseView, Items, OrgNode, PersonRole, ProcessSummary } from '../../shared/api-types.js';
 
 const maskComment = <T extends { comment?: unknown }>(x: T): T =>
   typeof x?.comment === 'string' ? { ...x, comment: maskString(x.comment) } : x;
@@ -81,7 +82,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
 
   r.get(
     '/cases/:id',
-    handle(async (req) => {
+    handle(async (req): Promise<CaseView> => {
       const who = requireUser(req);
       const id = String(req.params.id);
       await visibleCase(svc, who, id);
@@ -266,7 +267,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
   // staff only; the public board has its own list (/api/public/orgs)
   r.get(
     '/orgs',
-    handle(async (req) => {
+    handle(async (req): Promise<Items<OrgNode>> => {
       requireUser(req);
       const { rows } = await db.query('SELECT id, parent_id, level, name FROM org_nodes ORDER BY path');
       return { items: rows };
@@ -275,7 +276,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
 
   r.get(
     '/processes',
-    handle(async (req) => {
+    handle(async (req): Promise<Items<ProcessSummary>> => {
       requireUser(req);
       const { rows } = await db.query(
         `SELECT DISTINCT ON (key) key, version, definition->'title' AS title, definition->'subject' AS subject, definition->'starters' AS starters
@@ -287,7 +288,7 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
 
   r.get(
     '/users',
-    handle(async (req) => {
+    handle(async (req): Promise<Items<PersonRole>> => {
       const who = requireUser(req);
       const q = req.query as Record<string, string>;
       const { rows } = await db.query(

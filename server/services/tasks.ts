@@ -3,6 +3,7 @@
  * PostgreSQL (keyset pages); actions are validated here (who, where, form
  * data, field permissions) and then sent to the case workflow as Updates.
  */
+import type { InboxCounts, InboxPage, TaskView } from '../../shared/api-types.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import {
@@ -61,7 +62,7 @@ const MINE = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
   SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))
   AND ${NOT_SIGNED_BY_ME})`;
 
-export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
+export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery): Promise<InboxPage> {
   const view = q.view ?? 'todo';
   if (!['todo', 'done', 'initiated', 'cc'].includes(view)) {
     throw problems.invalid([
@@ -139,7 +140,12 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
  * The plain 待办 page, the hottest query: two index-driven halves — tasks assigned to me, and unassigned
  * tasks of each (role, node) I hold — each already ordered and limited, merged, then joined to cases.
  */
-async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cursor?: string) {
+async function todoFastPath(
+  deps: ServiceDeps,
+  who: Principal,
+  limit: number,
+  cursor?: string,
+): Promise<InboxPage> {
   const params: unknown[] = [who.userId, limit + 1];
   let after = '';
   if (cursor) {
@@ -178,7 +184,7 @@ async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cu
   };
 }
 
-export async function inboxCounts(deps: ServiceDeps, who: Principal) {
+export async function inboxCounts(deps: ServiceDeps, who: Principal): Promise<InboxCounts> {
   const { rows } = await deps.db.query(
     `SELECT
        (SELECT count(*) FROM tasks t WHERE t.status = 'open' AND ${MINE})::int AS todo,
@@ -220,7 +226,7 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
   return t;
 }
 
-export async function getTask(deps: ServiceDeps, who: Principal, taskId: string) {
+export async function getTask(deps: ServiceDeps, who: Principal, taskId: string): Promise<TaskView> {
   const t = await loadTask(deps, who, taskId, false);
   const def = await processVersion(deps.db, t.process_key, t.process_version);
   const step = def?.steps.find((s) => s.id === t.step_id);

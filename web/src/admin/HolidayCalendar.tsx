@@ -22,7 +22,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api, ApiError, type FieldError } from '../api';
+import { api, ApiError, type FieldError, type Items, type OrgNode } from '../api';
 
 interface Range {
   name: string;
@@ -98,8 +98,8 @@ export default function HolidayCalendar() {
   useEffect(load, [year, scope]);
   useEffect(() => {
     api
-      .get('/api/orgs')
-      .then((r) => setRegions(r.items.filter((o: any) => ['province', 'city', 'county'].includes(o.level))))
+      .get<Items<OrgNode>>('/api/orgs')
+      .then((r) => setRegions(r.items.filter((o) => ['province', 'city', 'county'].includes(o.level))))
       .catch(() => {});
   }, []);
 
