@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AUTHORED_TYPES,
   DESIGNER_KINDS,
+  connect,
   edgeLabel,
   isMilestone,
   KINDS,
@@ -102,6 +103,15 @@ describe('the step kind table', () => {
     const task = newStep('task', 't');
     expect(transitions(task)).toEqual([]);
     expect(edgeLabel(task, 'actions/0/next')).toBe('同意');
+  });
+
+  it('draws an edge from a step as its main transition, the way the designer connects two steps', () => {
+    const main = (s: Step) => transitions(s).map((t) => `${t.path}=${t.target}`);
+    expect(main(connect(newStep('task', 't'), 'next_one'))).toEqual(['actions/0/next=next_one']);
+    expect(main(connect(newStep('decision', 'd'), 'no'))).toContain('otherwise=no');
+    expect(main(connect(newStep('notice', 'n'), 'after'))).toContain('next=after');
+    const end = newStep('end', 'e');
+    expect(connect(end, 'x')).toBe(end);
   });
 
   it('shows tasks, notices and the approved end as the stages of a case', () => {

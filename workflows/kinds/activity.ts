@@ -75,6 +75,7 @@ export const activity: StepKind<ActivityStep> = {
       logic(expr, `${at}/input/${field}`);
     }
   },
+  connect: (s, target) => ({ ...s, next: target }),
   newStep: (id) => ({
     id,
     type: 'activity',

@@ -41,5 +41,6 @@ export const decision: StepKind<DecisionStep> = {
     branches: [{ when: { '==': [1, 1] }, next: '' }],
     otherwise: '',
   }),
+  connect: (s, target) => ({ ...s, otherwise: target }),
   edgeLabel: (_s, path) => (path === 'otherwise' ? '否则' : '满足条件'),
 };

@@ -64,7 +64,7 @@ export function stepSchemaDefs(): Record<string, unknown> {
   return defs;
 }
 
-/** The designer's view of the table: what it may add, how a kind is called, a new step, edge labels. */
+/** The designer's view of the table: what it may add, how a kind is called, a new step, edges. */
 export const DESIGNER_KINDS = AUTHORED_TYPES.map((type) => ({ type, label: KINDS[type].label }));
 
 export function newStep(type: StepType, id: string): Step {
@@ -75,6 +75,11 @@ export function newStep(type: StepType, id: string): Step {
 
 export function edgeLabel(step: Step, path: string): string | undefined {
   return kindOf(step).edgeLabel?.(step, path);
+}
+
+/** The designer: the step with an edge drawn to `target` (its main transition); unchanged for an end. */
+export function connect(step: Step, target: string): Step {
+  return kindOf(step).connect?.(step, target) ?? step;
 }
 
 /** The case page: is the step one of the stages shown in the case's progress? */

@@ -80,6 +80,8 @@ export interface StepKind<S extends BaseStep> {
   check?: (step: S, ctx: CheckContext) => void;
   /** designer: a new step of this kind, before the administrator fills it in */
   newStep?: (id: string) => S;
+  /** designer: an edge drawn from the step to `target` sets its main transition (a copy is returned) */
+  connect?: (step: S, target: string) => S;
   /** designer: the label of the edge named at `path` */
   edgeLabel?: (step: S, path: string) => string | undefined;
 }

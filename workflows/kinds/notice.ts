@@ -64,5 +64,6 @@ export const notice: StepKind<NoticeStep> = {
     next: '',
     onObjection: '',
   }),
+  connect: (s, target) => ({ ...s, next: target }),
   edgeLabel: (_s, path) => (path === 'onObjection' ? '有异议' : '期满'),
 };

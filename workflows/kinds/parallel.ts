@@ -52,6 +52,7 @@ export const parallel: StepKind<ParallelStep> = {
         );
       }
     }),
+  connect: (s, target) => ({ ...s, next: target }),
   // the designer adds branches after placing it (the schema wants two)
   newStep: (id) => ({ id, type: 'parallel', title: { zh: '并行' }, join: 'all', branches: [], next: '' }),
 };

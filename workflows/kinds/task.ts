@@ -355,6 +355,10 @@ export const task: StepKind<TaskStep> = {
     mode: 'any',
     actions: [{ id: 'approve', kind: 'approve', label: { zh: '同意' }, next: '' }],
   }),
+  connect: (s, target) => ({
+    ...s,
+    actions: s.actions.map((a, i) => (i === 0 ? { ...a, next: target } : a)),
+  }),
   edgeLabel: (s, path) => {
     const i = Number(path.split('/')[1]);
     return (s.actions[i]?.label.zh ?? '') + (path.includes('returnTargets') ? '（退回）' : '');
