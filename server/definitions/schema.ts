@@ -2,7 +2,7 @@
  * 流程定义 JSON Schema (2020-12), assembled: the definition's own properties here, the steps' from the
  * kind table (`workflows/kinds/index.ts`), each kind contributing its fragment. `validate.ts` compiles it.
  */
-import { AUTHORED_TYPES, stepSchemaDefs } from '../../workflows/kinds/index.js';
+import { stepSchemaDefs } from '../../workflows/kinds/index.js';
 
 const KEY = { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' };
 
@@ -40,6 +40,3 @@ export const definitionSchema = {
   },
   $defs: stepSchemaDefs(),
 };
-
-/** The step kinds a definition may use. */
-export const DEFINITION_STEP_TYPES = AUTHORED_TYPES;
