@@ -4,6 +4,7 @@
  * the full data, which is then written to the audit log; every cell that a spreadsheet would read as a formula
  * (= + - @, also after a tab or a carriage return) is written as text with a leading apostrophe.
  */
+import type { CaseListItem } from '../../shared/api-types.js';
 import ExcelJS from 'exceljs';
 import type { ServiceDeps } from './deps.js';
 import { IN_REGION, regionOf, type Principal } from './principal.js';
@@ -77,7 +78,12 @@ function whereOf(who: Principal, q: CaseListQuery) {
   return { params, where };
 }
 
-export async function listCases(deps: ServiceDeps, who: Principal, q: CaseListQuery, max = 200) {
+export async function listCases(
+  deps: ServiceDeps,
+  who: Principal,
+  q: CaseListQuery,
+  max = 200,
+): Promise<CaseListItem[]> {
   const { params, where } = whereOf(who, q);
   const limit = Math.min(Math.max(Number(q.limit) || 50, 1), max);
   params.push(limit);
@@ -141,7 +147,7 @@ export async function exportCases(
     { header: '办结时间', key: 'endedAt', width: 20 },
   ];
   ws.getRow(1).font = { bold: true };
-  const time = (d: Date | null) =>
+  const time = (d: Date | string | null) =>
     d ? new Date(d).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '';
   for (const r of rows) {
     const id = idOf.get(r.id) ?? '';

@@ -3,6 +3,7 @@
  * waits, objections) and its documents (the print view and the A4 PDF). Visibility is `visibleCase`
  * (cases.ts, the region rule of principal.ts); personal data goes through `readCaseData` (personal-data.ts).
  */
+import type { CaseView } from '../../shared/api-types.js';
 import { renderFormPdf } from '../documents/pdf.js';
 import { domain } from '../errors.js';
 import { visibleCase } from './cases.js';
@@ -27,7 +28,12 @@ async function caseRow(deps: ServiceDeps, id: string) {
 }
 
 /** 案件详情 the case page; personal data masked unless `unmask` is asked for by a role that may (audited). */
-export async function readCase(deps: ServiceDeps, who: Principal, id: string, opts: { unmask: boolean }) {
+export async function readCase(
+  deps: ServiceDeps,
+  who: Principal,
+  id: string,
+  opts: { unmask: boolean },
+): Promise<CaseView> {
   const db = deps.db;
   await visibleCase(deps, who, id);
   const c = await caseRow(deps, id);

@@ -1,4 +1,5 @@
 /** 已发布目录 what staff read of the published catalogue: forms and their versions, processes; form checks. */
+import type { FormVersions, Items, ProcessSummary } from '../../shared/api-types.js';
 import type pg from 'pg';
 import { validateFormData } from '../../forms/validate.js';
 import { domain } from '../errors.js';
@@ -14,7 +15,7 @@ export async function listForms(db: pg.Pool) {
 }
 
 /** The latest published form (code lists resolved) and the list of its versions. */
-export async function formWithVersions(db: pg.Pool, key: string) {
+export async function formWithVersions(db: pg.Pool, key: string): Promise<FormVersions> {
   const doc = await resolvedForm(db, key);
   if (!doc) throw domain.notFound('表单不存在', 'no such form');
   const versions = await db.query(
@@ -48,7 +49,7 @@ export async function checkFormData(db: pg.Pool, key: string, version: number | 
 }
 
 /** The latest published version of every process (title, subject, who may start it). */
-export async function listProcesses(db: pg.Pool) {
+export async function listProcesses(db: pg.Pool): Promise<Items<ProcessSummary>> {
   const { rows } = await db.query(
     `SELECT DISTINCT ON (key) key, version, definition->'title' AS title, definition->'subject' AS subject, definition->'starters' AS starters
        FROM process_versions WHERE status = 'published' ORDER BY key, version DESC`,

@@ -8,14 +8,8 @@
 import type pg from 'pg';
 import { paramsForYear } from './catalog.js';
 
-export interface IncomeHint {
-  threshold: number;
-  year: number;
-  period: { from: string; to: string } | null;
-  A34?: number | null;
-  A38?: number | null;
-  belowThreshold?: boolean;
-}
+import type { IncomeHint } from '../../shared/api-types.js';
+export type { IncomeHint };
 
 interface StepLike {
   type: string;

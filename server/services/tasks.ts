@@ -3,6 +3,7 @@
  * PostgreSQL (keyset pages); actions are validated here (who, where, form
  * data, field permissions) and then sent to the case workflow as Updates.
  */
+import type { InboxCounts, InboxPage, TaskView } from '../../shared/api-types.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import {
@@ -58,7 +59,7 @@ function decodeCursor(s: string): Cursor {
 
 const MINE = IN_MY_INBOX;
 
-export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
+export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery): Promise<InboxPage> {
   const view = q.view ?? 'todo';
   if (!['todo', 'done', 'initiated', 'cc'].includes(view)) {
     throw domain.invalid([
@@ -136,7 +137,12 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
  * The plain 待办 page, the hottest query: two index-driven halves — tasks assigned to me, and unassigned
  * tasks of each (role, node) I hold — each already ordered and limited, merged, then joined to cases.
  */
-async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cursor?: string) {
+async function todoFastPath(
+  deps: ServiceDeps,
+  who: Principal,
+  limit: number,
+  cursor?: string,
+): Promise<InboxPage> {
   const params: unknown[] = [who.userId, limit + 1];
   let after = '';
   if (cursor) {
@@ -175,7 +181,7 @@ async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cu
   };
 }
 
-export async function inboxCounts(deps: ServiceDeps, who: Principal) {
+export async function inboxCounts(deps: ServiceDeps, who: Principal): Promise<InboxCounts> {
   const { rows } = await deps.db.query(
     `SELECT
        (SELECT count(*) FROM tasks t WHERE t.status = 'open' AND ${MINE})::int AS todo,
@@ -215,7 +221,7 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
   return t;
 }
 
-export async function getTask(deps: ServiceDeps, who: Principal, taskId: string) {
+export async function getTask(deps: ServiceDeps, who: Principal, taskId: string): Promise<TaskView> {
   const t = await loadTask(deps, who, taskId, false);
   const def = await processVersion(deps.db, t.process_key, t.process_version);
   const step = def?.steps.find((s) => s.id === t.step_id);

@@ -83,19 +83,27 @@ export function App() {
   return <Shell />;
 }
 
+/** 通知 one notification of the bell (GET /api/notifications) */
+interface Note {
+  id: string;
+  message: string;
+  case_id?: string;
+  case_title?: string;
+  due_at?: string;
+  read: boolean;
+}
+
 function Shell() {
   const { me, logout } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
-  const [notes, setNotes] = useState<
-    { id: string; message: string; case_id?: string; case_title?: string; due_at?: string; read: boolean }[]
-  >([]);
+  const [notes, setNotes] = useState<Note[]>([]);
   const [unread, setUnread] = useState(0);
   const loadNotes = () =>
     api
-      .get('/api/notifications')
+      .get<{ items: Note[]; unread: number }>('/api/notifications')
       .then((r) => (setNotes(r.items), setUnread(r.unread)))
       .catch(() => {});
   useEffect(() => {
