@@ -14,20 +14,38 @@ interface Place {
   level: string;
 }
 
+/** one admitted project as the public listing shows it */
+interface PublicProject {
+  name: string;
+  year?: number | string | null;
+  location?: string | null;
+  funding?: number | null;
+  fundingSources?: string | null;
+}
+
+/** one published asset ledger line */
+interface PublicLedger {
+  assetName: string;
+  orgName: string;
+  value?: number | null;
+  owner?: string | null;
+  manager?: string | null;
+}
+
 export default function PublicRegisters() {
   const [params, setParams] = useSearchParams();
   const org = params.get('org') ?? undefined;
   const [places, setPlaces] = useState<Place[]>([]);
-  const [projects, setProjects] = useState<any[]>();
-  const [ledgers, setLedgers] = useState<any[]>();
+  const [projects, setProjects] = useState<PublicProject[]>();
+  const [ledgers, setLedgers] = useState<PublicLedger[]>();
   useEffect(() => void api.get<{ items: Place[] }>('/api/public/orgs').then((r) => setPlaces(r.items)), []);
   useEffect(() => {
     if (!org) return;
     void api
-      .get<{ items: any[] }>(`/api/public/registers/projects?org=${encodeURIComponent(org)}`)
+      .get<{ items: PublicProject[] }>(`/api/public/registers/projects?org=${encodeURIComponent(org)}`)
       .then((r) => setProjects(r.items));
     void api
-      .get<{ items: any[] }>(`/api/public/registers/asset-ledgers?org=${encodeURIComponent(org)}`)
+      .get<{ items: PublicLedger[] }>(`/api/public/registers/asset-ledgers?org=${encodeURIComponent(org)}`)
       .then((r) => setLedgers(r.items));
   }, [org]);
   const money = (n: unknown, unit: string) =>
