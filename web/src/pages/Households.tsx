@@ -25,6 +25,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../api';
+import { StartCase } from './StartCase';
 import { useSession } from '../session';
 import { fmt, fmtDate, MONITOR_TYPE, MONITORING, PROCESS, STATUS } from '../labels';
 
@@ -538,8 +539,10 @@ type Action = 'correct' | 'add' | 'remove' | 'close';
 function Household({ id }: { id: string }) {
   const { me } = useSession();
   const labels = useMemberLabels();
+  const navigate = useNavigate();
   const [h, setH] = useState<any>();
   const [action, setAction] = useState<Action>();
+  const [starting, setStarting] = useState(false);
   const load = () => api.get(`/api/households/${id}`).then(setH);
   useEffect(() => {
     load();
@@ -573,6 +576,9 @@ function Household({ id }: { id: string }) {
             )}
             {editable && (
               <>
+                <Button type="primary" onClick={() => setStarting(true)}>
+                  发起办理
+                </Button>
                 <Button onClick={() => setAction('correct')}>信息更正</Button>
                 <Button onClick={() => setAction('add')}>成员增加</Button>
                 <Button onClick={() => setAction('remove')}>成员减少</Button>
@@ -696,6 +702,18 @@ function Household({ id }: { id: string }) {
           }
         />
       </Card>
+      {starting && (
+        <StartCase
+          open
+          preset={{ org: hh.org_id, subject: hh.id }}
+          onClose={() => setStarting(false)}
+          onStarted={(c) => {
+            setStarting(false);
+            message.success('已发起');
+            navigate(`/cases/${c}`);
+          }}
+        />
+      )}
       {action && (
         <Change
           id={id}

@@ -11,10 +11,13 @@ export function StartCase({
   open,
   onClose,
   onStarted,
+  preset,
 }: {
   open: boolean;
   onClose: () => void;
   onStarted: (caseId: string) => void;
+  /** started from a household's page or a sweep register row: the procedure, village and household chosen already */
+  preset?: { process?: string; org?: string; subject?: string };
 }) {
   const { me } = useSession();
   const [processes, setProcesses] = useState<
@@ -24,12 +27,12 @@ export function StartCase({
   const [households, setHouseholds] = useState<
     { id: string; head_name: string; monitoring_status: string; active_case_id?: string | null }[]
   >([]);
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(preset?.subject ?? '');
   /** 发起前检查 whether the procedure applies to the household, asked before any form is shown */
   const [check, setCheck] = useState<{ allowed: boolean; message?: string; openCaseId?: string | null }>();
-  const [process, setProcess] = useState<string>();
-  const [org, setOrg] = useState<string>();
-  const [subject, setSubject] = useState<string>();
+  const [process, setProcess] = useState<string | undefined>(preset?.process);
+  const [org, setOrg] = useState<string | undefined>(preset?.org);
+  const [subject, setSubject] = useState<string | undefined>(preset?.subject);
   const [doc, setDoc] = useState<any>();
   const [prefill, setPrefill] = useState<Record<string, unknown>>();
   const [error, setError] = useState<string>();
@@ -105,7 +108,8 @@ export function StartCase({
     setError(undefined);
     if (!process || !org || (needsHousehold && !subject)) return setError('请选择流程、村和农户');
     if (needsHousehold && check && !check.allowed) return;
-    const data = doc ? form.current?.check() : {};
+    // a procedure whose first step is not filled in here (an assessment: the contact fills 附件2 in the task) starts without data
+    const data = doc ? form.current?.check() : undefined;
     if (doc && !data) return;
     setBusy(true);
     try {
