@@ -289,6 +289,13 @@ describe('one 附件2 across the household’s life, in the browser', () => {
     expect(
       await cadre.locator('.ant-card', { hasText: '附件2（户情况采集表）版本' }).textContent(),
     ).toContain(caseId);
+    // the household's story on one timeline: registered, the identification with its documents, the status change
+    const story = cadre.locator('.ant-card', { hasText: '户的历程' });
+    await expect.poll(() => story.textContent()).toContain('未纳入监测 → 监测中');
+    const told = (await story.textContent())!;
+    expect(told).toContain('办结防止返贫监测对象识别');
+    expect(told).toContain('附件2第1版写回档案（识别）');
+    expect(await story.locator('a .ant-tag').count()).toBeGreaterThan(0); // the case's documents, each a link
     await shot(cadre, 'household-after-identification-1280');
     const phone = await as(p.cadre, 375);
     await phone.goto(`${base()}/households/${hid}`);
@@ -316,6 +323,57 @@ describe('one 附件2 across the household’s life, in the browser', () => {
     expect(await contact.locator('#root_A36').inputValue()).toMatch(/^8,?000(\.00)?$/);
     await shot(contact, 'assessment-prefilled-1280');
     await contact.close();
+    await cadre.close();
+  });
+});
+
+describe('the sweep register in the browser', () => {
+  it('records a household at risk and one not at risk, and starts an identification from the row', async () => {
+    const cadre = await as('cadre.chuanshan');
+    const sweep = await api(cadre, 'POST', '/api/cases', {
+      process: 'sweep-campaign',
+      org: 'v-chuanshan',
+      requestId: 'e2e-sweep-1',
+    });
+    expect(sweep.status, JSON.stringify(sweep.body)).toBe(201);
+    await cadre.goto(`${base()}/households`);
+    const card = cadre.locator('.ant-card', { hasText: '集中排查台账' });
+    await card.waitFor();
+    const rowOf = (hid: string) => card.locator('.ant-table-row', { hasText: hid });
+    await rowOf('HH-0010').waitFor();
+    expect(await card.textContent()).toMatch(/已排查 0 户/);
+
+    await rowOf('HH-0011').getByRole('button', { name: '无风险' }).click();
+    await expect.poll(() => rowOf('HH-0011').textContent()).toContain('无风险');
+    await rowOf('HH-0010').getByRole('button', { name: '发现风险' }).click();
+    const dialog = cadre.getByRole('dialog');
+    // a finding of risk needs what was found
+    await dialog.getByRole('button', { name: /登\s*记/ }).click();
+    await expect.poll(() => card.getByRole('alert').textContent()).toContain('发现风险时请写明风险情况');
+    await dialog.getByLabel('风险情况').fill('家中老人重病，务工收入中断');
+    await dialog.getByRole('button', { name: /登\s*记/ }).click();
+    await expect.poll(() => rowOf('HH-0010').textContent()).toContain('家中老人重病，务工收入中断');
+    expect(await card.textContent()).toMatch(/已排查 2 户（发现风险 1 户，无风险 1 户）/);
+    await shot(cadre, 'sweep-register-1280');
+
+    // from the row: the start dialog with the procedure, village, household and the sweep channel chosen
+    await rowOf('HH-0010').getByRole('button', { name: '发起识别' }).click();
+    const start = cadre.getByRole('dialog', { name: '发起办理' });
+    await start.locator('#root_name').waitFor();
+    expect(
+      await start.getByRole('combobox', { name: '农户', exact: true }).locator('..').textContent(),
+    ).toContain('HH-0010');
+    expect(await start.locator('#root_channel').locator('..').locator('..').textContent()).toContain(
+      '干部走访排查',
+    );
+    await shot(cadre, 'sweep-start-identification-1280');
+    await start.getByRole('button', { name: /取\s*消/ }).click();
+
+    const phone = await as('cadre.chuanshan', 375);
+    await phone.goto(`${base()}/households`);
+    await phone.locator('.ant-card', { hasText: '集中排查台账' }).locator('.ant-table-row').first().waitFor();
+    await shot(phone, 'sweep-register-375');
+    await phone.close();
     await cadre.close();
   });
 });

@@ -17,7 +17,7 @@ export function StartCase({
   onClose: () => void;
   onStarted: (caseId: string) => void;
   /** started from a household's page or a sweep register row: the procedure, village and household chosen already */
-  preset?: { process?: string; org?: string; subject?: string };
+  preset?: { process?: string; org?: string; subject?: string; data?: Record<string, unknown> };
 }) {
   const { me } = useSession();
   const [processes, setProcesses] = useState<
@@ -98,7 +98,10 @@ export function StartCase({
     if (subject && (doc?.key === 'application' || doc?.key === 'collection')) {
       api
         .get(`/api/households/${subject}/prefill`)
-        .then((r) => setPrefill(doc.key === 'application' ? r.application : r.collection))
+        .then((r) =>
+          // what the row knows (the channel: a department warning, a sweep) over the household record
+          setPrefill({ ...(doc.key === 'application' ? r.application : r.collection), ...preset?.data }),
+        )
         .catch(() => setPrefill({}));
     } else if (subject) setPrefill({});
   }, [subject, doc]);
