@@ -198,25 +198,27 @@ function Sweeps() {
   const keeper = isRegistrar(me?.roles);
   const s = reg?.summary;
   return (
-    <Card
-      title="集中排查台账"
-      extra={
-        <Select
-          aria-label="排查"
-          style={{ width: 260, maxWidth: '100%' }}
-          value={open}
-          onChange={setOpen}
-          options={sweeps.map((x) => ({
-            value: x.id,
-            label: `${x.org_name} ${fmtDate(x.started_at)}（${x.id}）`,
-          }))}
-        />
-      }
-    >
+    <Card title="集中排查台账">
+      {sweeps.length > 1 && (
+        <div style={{ marginBottom: 12 }}>
+          <Select
+            aria-label="排查"
+            style={{ width: 260, maxWidth: '100%' }}
+            value={open}
+            onChange={setOpen}
+            options={sweeps.map((x) => ({
+              value: x.id,
+              label: `${x.org_name} ${fmtDate(x.started_at)}（${x.id}）`,
+            }))}
+          />
+        </div>
+      )}
       {s && (
         <p>
-          本村 {s.households} 户，已排查 {s.visited} 户（发现风险 {s.at_risk} 户，无风险 {s.not_at_risk}{' '}
-          户），未排查 {s.households - s.visited} 户
+          {sweeps.find((x) => x.id === open)?.org_name}（
+          {fmtDate(sweeps.find((x) => x.id === open)?.started_at)}
+          发起）：本村 {s.households} 户，已排查 {s.visited} 户（发现风险 {s.at_risk} 户，无风险{' '}
+          {s.not_at_risk} 户），未排查 {s.households - s.visited} 户
         </p>
       )}
       {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 12 }} />}
