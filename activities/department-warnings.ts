@@ -6,7 +6,7 @@
  * department-warning channel.
  */
 import { Context } from '@temporalio/activity';
-import { raiseWarning } from '../server/services/household-store.js';
+import { escalateOverdueWarnings, raiseWarning } from '../server/services/household-store.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface WarningsInput {
@@ -16,7 +16,8 @@ export interface WarningsInput {
 export const raiseDepartmentWarnings: ActivityDefinition<WarningsInput, { warned: string[] }> = {
   name: 'raiseDepartmentWarnings',
   title: { zh: '发出部门数据预警（交办村级入户核查）', en: 'Raise department-data warnings' },
-  description: '比对命中且尚未纳入监测的农户标为“预警”，并通知所在村入户核查；重复执行不会重复通知',
+  description:
+    '比对命中且尚未纳入监测的农户标为“预警”，并通知所在村入户核查；超期未核查的预警报乡镇督办；重复执行不会重复通知',
   inputSchema: {
     type: 'object',
     required: ['hits'],
@@ -60,6 +61,8 @@ export const raiseDepartmentWarnings: ActivityDefinition<WarningsInput, { warned
           ],
         );
       }
+      // 跟踪盯办 warnings of earlier comparisons the villages have not checked in time go to the township
+      await escalateOverdueWarnings(db);
       return { warned };
     },
 };

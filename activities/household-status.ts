@@ -70,6 +70,11 @@ export const setHouseholdStatus: ActivityDefinition<
       try {
         await client.query('BEGIN');
         // setting the same values again is harmless: every write below is idempotent by nature
+        const before = (
+          await client.query('SELECT monitoring_status FROM households WHERE id = $1 FOR UPDATE', [
+            input.householdId,
+          ])
+        ).rows[0]?.monitoring_status as string | undefined;
         const r = await client.query(
           `UPDATE households SET monitoring_status = $2,
              monitoring_type = COALESCE($3, monitoring_type),
@@ -85,6 +90,15 @@ export const setHouseholdStatus: ActivityDefinition<
             input.monitorContact ? JSON.stringify(input.monitorContact) : null,
           ],
         );
+        // 状态变化 kept in the household's history (a retry finds the status already set and records nothing)
+        if (r.rowCount && before !== input.status)
+          await recordHistory(
+            client,
+            input.householdId,
+            'status.changed',
+            { actorId: null, caseId },
+            { detail: { from: before ?? null, to: input.status } },
+          );
         let collectionVersion: number | undefined;
         if (r.rowCount && input.collection && typeof input.collection === 'object') {
           // the approved 附件2 carries the type the approval decided (附件3 may differ from what the verifiers proposed)

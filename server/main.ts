@@ -20,6 +20,7 @@ import { bootstrapData } from './services/bootstrap.js';
 import { serviceDeps } from './services/deps.js';
 import { syncPackSchedules } from './services/schedules.js';
 import { notifyMissingCalendar } from './services/calendar.js';
+import { escalateOverdueWarnings } from './services/household-store.js';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -143,6 +144,17 @@ async function main(): Promise<void> {
     const calendarTimer = setInterval(watchCalendar, 3_600_000);
     calendarTimer.unref();
     stops.push(async () => clearInterval(calendarTimer));
+    // 跟踪盯办 department warnings still unchecked past their time are escalated to the township (once each)
+    const watchWarnings = () =>
+      escalateOverdueWarnings(db).then(
+        (r) =>
+          r.escalated.length && log.info({ escalated: r.escalated.length }, 'overdue warnings escalated'),
+        (err) => log.error({ err: { message: (err as Error).message } }, 'warning escalation failed'),
+      );
+    void watchWarnings();
+    const warningTimer = setInterval(watchWarnings, 3_600_000);
+    warningTimer.unref();
+    stops.push(async () => clearInterval(warningTimer));
     const url = `http://${config.host}:${config.port}`;
     const lines = [
       '',

@@ -3,6 +3,7 @@ import express from 'express';
 import type { ServiceDeps } from '../services/deps.js';
 import * as households from '../services/households.js';
 import * as transfer from '../services/household-import.js';
+import * as sweeps from '../services/household-sweeps.js';
 import { requireUser } from './session.js';
 import { handle } from './routes.js';
 import { Problem, problems } from './problem.js';
@@ -137,7 +138,21 @@ export function householdRoutes(svc: ServiceDeps): express.Router {
   );
   r.get(
     '/warnings',
-    handle(async (req) => households.listWarnings(svc, requireUser(req), req.query as { status?: string })),
+    handle(async (req) =>
+      households.listWarnings(svc, requireUser(req), req.query as households.WarningQuery),
+    ),
+  );
+  r.get(
+    '/sweeps',
+    handle(async (req) => sweeps.listSweeps(svc, requireUser(req), req.query as { status?: string })),
+  );
+  r.get(
+    '/sweeps/:id/register',
+    handle(async (req) => sweeps.sweepRegister(svc, requireUser(req), String(req.params.id))),
+  );
+  r.post(
+    '/sweeps/:id/visits',
+    handle(async (req) => sweeps.recordVisit(svc, requireUser(req), String(req.params.id), body(req))),
   );
   r.post(
     '/warnings/:id/dismiss',

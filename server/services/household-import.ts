@@ -189,6 +189,30 @@ async function readWorkbook(buf: Buffer): Promise<{ households?: Table; members:
   return { households: hs.rows, members: ms.rows };
 }
 
+/**
+ * The file's tables, read once per file: the preview reads the workbook, and the apply that confirms
+ * the same file (by its sha256) takes the tables the preview read instead of unzipping and parsing
+ * the XML again — that parse is the largest part of a big import. Only reading is shared: every
+ * check against the registry runs again when the file is applied. One file is kept, for 15 minutes.
+ */
+let lastRead: { sha256: string; at: number; tables: { households?: Table; members: Table } } | undefined;
+const KEEP_READ_MS = 15 * 60_000;
+async function readTables(file: { format: 'csv' | 'xlsx'; content: Buffer }) {
+  const sha256 = createHash('sha256').update(file.content).digest('hex');
+  if (lastRead && lastRead.sha256 === sha256 && Date.now() - lastRead.at < KEEP_READ_MS) {
+    const { tables } = lastRead;
+    lastRead = undefined; // the apply's read: nothing is kept after it
+    return tables;
+  }
+  lastRead = undefined;
+  const tables =
+    file.format === 'xlsx'
+      ? await readWorkbook(file.content)
+      : { households: undefined, members: readCsvBuffer(file.content) };
+  lastRead = { sha256, at: Date.now(), tables };
+  return tables;
+}
+
 const headerCode = (h: string) => {
   const t = String(h ?? '').trim();
   if (/^户编号/.test(t)) return 'number';
@@ -263,10 +287,7 @@ export async function checkFile(
 ): Promise<{ errors: RowError[]; households: ParsedHousehold[]; layout: Layout }> {
   const lay = await layout(db);
   const errors: RowError[] = [];
-  const tables =
-    file.format === 'xlsx'
-      ? await readWorkbook(file.content)
-      : { households: undefined, members: readCsvBuffer(file.content) };
+  const tables = await readTables(file);
   const memberSheet = file.format === 'xlsx' ? MEMBER_SHEET : 'CSV';
   const byNumber = new Map<string, ParsedHousehold>();
   const households: ParsedHousehold[] = [];

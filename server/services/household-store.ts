@@ -380,6 +380,49 @@ export async function raiseWarning(
   );
 }
 
+/**
+ * 跟踪盯办 how long the village has to check a warning on site before the township is told.
+ * The seeds give the procedure (000… 2288, 3053: 部门筛查、集中交办、入户核查、结果反馈、跟踪盯办) but no
+ * number of days; the monthly comparison comes round after a month, so a warning not yet checked
+ * half a month after it was handed over is overdue at the latest by the next comparison.
+ */
+export const WARNING_CHECK_DAYS = 15;
+
+/**
+ * Warnings still open `WARNING_CHECK_DAYS` after they were raised are escalated once: the township
+ * reviewers of the household's township are notified (the existing notifications), and the warning
+ * keeps when it was escalated. Running it again changes nothing.
+ */
+export async function escalateOverdueWarnings(
+  db: Queryable,
+  now: Date = new Date(),
+): Promise<{ escalated: string[] }> {
+  const { rows } = await db.query(
+    `UPDATE department_warnings w SET escalated_at = $1
+      FROM households h
+     WHERE h.id = w.household_id AND w.status = 'open' AND w.escalated_at IS NULL
+       AND w.raised_at <= $1::timestamptz - make_interval(days => $2)
+     RETURNING w.id, w.household_id, w.village_id, w.raised_at, h.head_name,
+               (SELECT o.parent_id FROM org_nodes o WHERE o.id = w.village_id) AS township,
+               (SELECT o.name FROM org_nodes o WHERE o.id = w.village_id) AS village_name`,
+    [now, WARNING_CHECK_DAYS],
+  );
+  for (const w of rows) {
+    if (!w.township) continue;
+    const days = Math.floor((now.getTime() - new Date(w.raised_at).getTime()) / 86_400_000);
+    await db.query(
+      `INSERT INTO notifications (id, role, org_id, kind, message) VALUES ($1,'township_reviewer',$2,'warning.overdue',$3)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        `warning-overdue:${w.id}`,
+        w.township,
+        `部门数据预警超期未核查：${w.village_name ?? ''}${w.head_name}户（${w.household_id}）预警已 ${days} 天，村级尚未入户核查（时限 ${WARNING_CHECK_DAYS} 天），请督促办理`,
+      ],
+    );
+  }
+  return { escalated: rows.map((r) => r.id as string) };
+}
+
 /** An identification started for a warned household: the warning is followed by that case. */
 export async function warningFollowedBy(db: Queryable, householdId: string, caseId: string): Promise<void> {
   await db.query(

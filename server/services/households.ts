@@ -19,6 +19,7 @@ import type { ServiceDeps } from './deps.js';
 import {
   DuplicateMemberError,
   mirrorMembers,
+  WARNING_CHECK_DAYS,
   recordHistory,
   removeMember,
   syncMembers,
@@ -259,7 +260,7 @@ export async function getHousehold(deps: ServiceDeps, who: Principal, id: string
     [id, regionNodes(who)],
   );
   if (!rows[0]) throw domain.notFound('农户不存在', 'household not found');
-  const [members, history, cases, collections] = await Promise.all([
+  const [members, history, cases, collections, documents, warnings, sweeps] = await Promise.all([
     deps.db.query(
       `SELECT id_number, name, relation, attrs, active, joined_on::text AS joined_on, left_on::text AS left_on, left_reason FROM household_members
         WHERE household_id = $1 ORDER BY active DESC, ord, id_number`,
@@ -278,6 +279,25 @@ export async function getHousehold(deps: ServiceDeps, who: Principal, id: string
       'SELECT stage, case_id, version, written_at FROM household_collections WHERE household_id = $1 ORDER BY version DESC',
       [id],
     ),
+    // every case's documents (the signed forms kept when a step completed)
+    deps.db.query(
+      `SELECT d.id, d.case_id, d.step_id, d.form_key, d.created_at,
+              (SELECT f.document->'title'->>'zh' FROM form_versions f WHERE f.key = d.form_key ORDER BY f.version DESC LIMIT 1) AS form_title
+         FROM documents d JOIN cases c ON c.id = d.case_id
+        WHERE c.subject_kind = 'household' AND c.subject_id = $1 ORDER BY d.created_at`,
+      [id],
+    ),
+    deps.db.query(
+      `SELECT id, kinds, raised_case_id, raised_at, status, identification_case_id, reason, closed_at, escalated_at
+         FROM department_warnings WHERE household_id = $1 ORDER BY raised_at`,
+      [id],
+    ),
+    deps.db.query(
+      `SELECT v.sweep_case_id, c.title AS sweep_title, v.result, v.note, v.visited_at, u.display_name AS visited_by
+         FROM sweep_visits v JOIN cases c ON c.id = v.sweep_case_id LEFT JOIN users u ON u.id = v.visited_by
+        WHERE v.household_id = $1 ORDER BY v.visited_at`,
+      [id],
+    ),
   ]);
   const memberRows = members.rows.map((m) => ({
     idNumber: m.id_number,
@@ -289,13 +309,168 @@ export async function getHousehold(deps: ServiceDeps, who: Principal, id: string
     leftOn: m.left_on,
     leftReason: m.left_reason,
   }));
+  const docsOf = (caseId: string) => documents.rows.filter((d) => d.case_id === caseId);
+  const caseRows = cases.rows.map((c) => ({ ...c, documents: docsOf(c.id) }));
   return {
     household: maskValue(rows[0]),
     members: maskValue(memberRows),
     history: maskValue(history.rows),
-    cases: cases.rows,
+    cases: caseRows,
     collections: collections.rows,
+    warnings: warnings.rows,
+    sweeps: sweeps.rows,
+    timeline: maskValue(timelineOf(caseRows, history.rows, warnings.rows, sweeps.rows, collections.rows)),
   };
+}
+
+const STAGE_ZH: Record<string, string> = {
+  identification: '识别',
+  measures: '帮扶措施与效果评估',
+  elimination: '风险消除',
+};
+
+/** history kinds the timeline shows (member changes stay with the members) */
+const TIMELINE_HISTORY = new Set([
+  'household.created',
+  'household.imported',
+  'household.corrected',
+  'household.closed',
+  'status.changed',
+  'status.cleared',
+  'warning.dismissed',
+]);
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  text: string;
+  case_id?: string | null;
+  process_key?: string;
+  status?: string;
+  outcome?: string | null;
+  documents?: { form_key: string; form_title: string | null; step_id: string }[];
+  actor_name?: string | null;
+}
+
+/**
+ * 户的历程 one timeline of the household's life, newest first: each case (started, ended, with its
+ * documents), the status changes, department warnings (raised, escalated, closed), the sweeps that
+ * visited it and each approved 附件2 written back (identification, the assessments, elimination).
+ */
+export function timelineOf(
+  cases: {
+    id: string;
+    process_key: string;
+    title: string;
+    status: string;
+    outcome: string | null;
+    started_at: Date;
+    ended_at: Date | null;
+    documents: any[];
+  }[],
+  history: {
+    kind: string;
+    at: Date;
+    reason: string | null;
+    case_id: string | null;
+    detail: any;
+    actor_name: string | null;
+  }[],
+  warnings: {
+    id: string;
+    kinds: string[];
+    raised_at: Date;
+    status: string;
+    reason: string | null;
+    closed_at: Date | null;
+    escalated_at: Date | null;
+    identification_case_id: string | null;
+    raised_case_id: string | null;
+  }[],
+  sweeps: {
+    sweep_case_id: string;
+    sweep_title: string;
+    result: string;
+    note: string | null;
+    visited_at: Date;
+    visited_by: string | null;
+  }[],
+  collections: { stage: string; case_id: string; version: number; written_at: Date }[],
+): TimelineEntry[] {
+  const iso = (d: Date | string) => new Date(d).toISOString();
+  const out: TimelineEntry[] = [];
+  for (const c of cases) {
+    out.push({
+      at: iso(c.started_at),
+      kind: 'case.started',
+      text: `发起${c.title}`,
+      case_id: c.id,
+      process_key: c.process_key,
+      status: c.status,
+    });
+    if (c.ended_at)
+      out.push({
+        at: iso(c.ended_at),
+        kind: 'case.ended',
+        text: `办结${c.title}`,
+        case_id: c.id,
+        process_key: c.process_key,
+        status: c.status,
+        outcome: c.outcome,
+        documents: c.documents.map((d) => ({
+          form_key: d.form_key,
+          form_title: d.form_title,
+          step_id: d.step_id,
+        })),
+      });
+  }
+  for (const h of history) {
+    if (!TIMELINE_HISTORY.has(h.kind)) continue;
+    const status =
+      h.kind === 'status.changed' && h.detail?.to
+        ? `监测状态：${STATUS_ZH[h.detail.from as SubjectStatus] ?? h.detail.from ?? '—'} → ${STATUS_ZH[h.detail.to as SubjectStatus] ?? h.detail.to}`
+        : undefined;
+    out.push({
+      at: iso(h.at),
+      kind: h.kind,
+      text: status ?? h.reason ?? '',
+      case_id: h.case_id,
+      actor_name: h.actor_name,
+    });
+  }
+  for (const w of warnings) {
+    out.push({
+      at: iso(w.raised_at),
+      kind: 'warning.raised',
+      text: `部门数据预警：${w.kinds.join('、')}`,
+      case_id: w.raised_case_id,
+    });
+    if (w.escalated_at)
+      out.push({ at: iso(w.escalated_at), kind: 'warning.escalated', text: '预警超期未核查，已报乡镇督办' });
+    if (w.closed_at && w.status !== 'dismissed')
+      out.push({
+        at: iso(w.closed_at),
+        kind: 'warning.closed',
+        text: `预警办结：${w.reason ?? ''}`,
+        case_id: w.identification_case_id,
+      });
+  }
+  for (const v of sweeps)
+    out.push({
+      at: iso(v.visited_at),
+      kind: 'sweep.visited',
+      text: `${v.sweep_title}：${v.result === 'at_risk' ? '发现风险' : '无风险'}${v.note ? `（${v.note}）` : ''}`,
+      case_id: v.sweep_case_id,
+      actor_name: v.visited_by,
+    });
+  for (const c of collections)
+    out.push({
+      at: iso(c.written_at),
+      kind: 'collection.written',
+      text: `附件2第${c.version}版写回档案（${STAGE_ZH[c.stage] ?? c.stage}）`,
+      case_id: c.case_id,
+    });
+  return out.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
 // ---------------------------------------------------------------- changing
@@ -734,15 +909,30 @@ export async function startCheck(deps: ServiceDeps, who: Principal, id: string, 
 
 // ---------------------------------------------------------------- 部门数据预警 followed to the end
 
-/** 预警清单 open (or all) department warnings of the principal's region, oldest first. */
-export async function listWarnings(deps: ServiceDeps, who: Principal, q: { status?: string }) {
+export interface WarningQuery {
+  status?: string;
+  /** one village's list */
+  village?: string;
+  /** only those past the time to check (跟踪盯办) */
+  overdue?: string;
+}
+
+/**
+ * 预警清单 open (or all) department warnings of the principal's region (or one village), oldest
+ * first, each with the date it is due to be checked and whether it is overdue / escalated.
+ */
+export async function listWarnings(deps: ServiceDeps, who: Principal, q: WarningQuery) {
   const status = q.status === 'all' ? null : (q.status ?? 'open');
   const { rows } = await deps.db.query(
     `SELECT w.id, w.household_id, h.head_name, w.village_id, o.name AS village_name, w.kinds, w.raised_case_id, w.raised_at, w.status,
-            w.identification_case_id, w.reason, w.closed_at
+            w.identification_case_id, w.reason, w.closed_at, w.escalated_at,
+            w.raised_at + make_interval(days => $4) AS due_at,
+            (w.status = 'open' AND w.raised_at + make_interval(days => $4) < now()) AS overdue
        FROM department_warnings w JOIN households h ON h.id = w.household_id LEFT JOIN org_nodes o ON o.id = w.village_id
-      WHERE h.org_path && $1::text[] AND ($2::text IS NULL OR w.status = $2) ORDER BY w.raised_at, w.id LIMIT 500`,
-    [regionNodes(who), status],
+      WHERE h.org_path && $1::text[] AND ($2::text IS NULL OR w.status = $2) AND ($3::text IS NULL OR w.village_id = $3)
+        AND ($5::boolean IS FALSE OR (w.status = 'open' AND w.raised_at + make_interval(days => $4) < now()))
+      ORDER BY w.raised_at, w.id LIMIT 500`,
+    [regionNodes(who), status, q.village ?? null, WARNING_CHECK_DAYS, q.overdue === '1'],
   );
   return { items: rows };
 }

@@ -118,8 +118,9 @@ async function main() {
     maxCachedWorkflows: 5000,
   });
   const running = worker.run();
-  // BENCH_ONLY=P7,P1 runs a part (P1 includes P2; P1/P7 needs P7)
-  const only = process.env.BENCH_ONLY?.split(',');
+  // BENCH_ONLY=P7,P1 (or `npm run bench -- --only P8`) runs a part (P1 includes P2; P1/P7 needs P7)
+  const flag = process.argv.indexOf('--only');
+  const only = (flag > 0 ? process.argv[flag + 1] : process.env.BENCH_ONLY)?.split(',');
   const run = (id: string) => !only || only.includes(id);
   try {
     if (run('P5')) p5();

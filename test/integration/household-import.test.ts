@@ -273,6 +273,22 @@ describe('household export', () => {
     expect(round.body.changes).toEqual([]);
     expect(round.body).toMatchObject({ changed: 0, unchanged: ids.length });
     expect(await counts()).toEqual(before);
+    // and applied, the file leaves every household and member exactly as it was
+    const state = async () =>
+      (
+        await app.tdb.db.query(
+          `SELECT h.id, h.org_id, h.monitoring_status, h.monitoring_type, h.monitor_contact, h.head_id_number,
+                  (SELECT jsonb_agg(jsonb_build_array(m.id_number, m.name, m.relation, m.attrs, m.active) ORDER BY m.id_number)
+                     FROM household_members m WHERE m.household_id = h.id) AS members,
+                  (SELECT max(version) FROM household_collections c WHERE c.household_id = h.id) AS collection
+             FROM households h ORDER BY h.id`,
+        )
+      ).rows;
+    const registry = await state();
+    const applied = await apply(buf, round.body.sha256, '导出.xlsx');
+    expect(applied.status, JSON.stringify(applied.body).slice(0, 2000)).toBe(200);
+    expect(applied.body).toMatchObject({ created: 0, updated: 0, changes: 0 });
+    expect(await state()).toEqual(registry);
     const audit = (
       await app.tdb.db.query(
         `SELECT actor_id, detail FROM audit_events WHERE action = 'household.export-unmasked'`,
@@ -298,6 +314,15 @@ describe('household export', () => {
     const idColumn = wb.getWorksheet('家庭成员')!.getColumn(3).values.slice(2) as string[];
     expect(idColumn.length).toBeGreaterThan(5);
     expect(idColumn.every((v) => /^\d{6}\*{8}\d{3}[\dX]$/.test(v))).toBe(true);
+    // the contact's phone (A55) is masked too, where the file has one
+    const hsheet = wb.getWorksheet('户信息')!;
+    const phoneAt = (hsheet.getRow(1).values as string[]).findIndex((h) =>
+      /^A55\s*联系电话/.test(String(h ?? '')),
+    );
+    expect(phoneAt).toBeGreaterThan(0);
+    const phones = (hsheet.getColumn(phoneAt).values.slice(2) as string[]).filter(Boolean);
+    expect(phones.length).toBeGreaterThan(0);
+    expect(phones.every((v) => /^\d{3}\*{4}\d{4}$/.test(String(v)))).toBe(true);
     // the township sees its own villages only
     const villages = new Set(wb.getWorksheet('户信息')!.getColumn(2).values.slice(2));
     expect(villages).toEqual(new Set(['v-zhushan', 'v-heping']));

@@ -6,7 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application, collection, peopleOf } from '../support/demo.js';
-import { raiseWarning } from '../../server/services/household-store.js';
+import {
+  escalateOverdueWarnings,
+  raiseWarning,
+  WARNING_CHECK_DAYS,
+} from '../../server/services/household-store.js';
 
 let app: TestApp;
 let cadre: ApiClient;
@@ -142,5 +146,60 @@ describe('department warnings', () => {
     expect(audit).toEqual([
       { detail: { warning: w.id, reason: '入户核查：医疗费用已由大病保险报销，无返贫风险' } },
     ]);
+  });
+
+  it('escalates a warning the village has not checked in time to the township, once, and lists it as overdue for its village', async () => {
+    const hid = 'HH-0004'; // 和平村, like the warnings above
+    const p = peopleOf(hid);
+    await app.tdb.db.query(`UPDATE households SET monitoring_status = 'none' WHERE id = $1`, [hid]);
+    await warn(hid, 'CMP-3');
+    const fresh = 'HH-0013'; // its earlier warning was dismissed above
+    await warn(fresh, 'CMP-4');
+    // the first warning was handed over a day more than the time to check ago; the second just now
+    await app.tdb.db.query(
+      `UPDATE department_warnings SET raised_at = now() - make_interval(days => $2) WHERE household_id = $1 AND status = 'open'`,
+      [hid, WARNING_CHECK_DAYS + 1],
+    );
+    const township = await app.as(p.township_reviewers[0]);
+    const told = async () =>
+      (await township.get('/api/notifications')).body.items.filter((n: { message: string }) =>
+        n.message.includes(hid),
+      );
+    expect(await told()).toEqual([]);
+
+    const first = await escalateOverdueWarnings(app.tdb.db);
+    expect(first.escalated).toHaveLength(1);
+    const [note] = await told();
+    expect(note).toMatchObject({ kind: 'warning.overdue' });
+    expect(note.message).toMatch(new RegExp(`超期未核查.*${hid}.*已 ${WARNING_CHECK_DAYS + 1} 天`));
+    // the village's own list says which one is overdue; the fresh one is not escalated
+    const list = (await cadre.get(`/api/warnings?village=${p.village}`)).body.items;
+    expect(list.find((w: { household_id: string }) => w.household_id === hid)).toMatchObject({
+      overdue: true,
+      escalated_at: expect.any(String),
+    });
+    expect(list.find((w: { household_id: string }) => w.household_id === fresh)).toMatchObject({
+      overdue: false,
+      escalated_at: null,
+    });
+    expect(
+      (await cadre.get('/api/warnings?overdue=1')).body.items.map(
+        (w: { household_id: string }) => w.household_id,
+      ),
+    ).toEqual([hid]);
+    // another village's cadre does not see this village's warnings
+    expect(
+      (await (await app.as('cadre.zhushan')).get(`/api/warnings?village=${p.village}`)).body.items,
+    ).toEqual([]);
+
+    // running again (the next hour, the next comparison) tells the township nothing new
+    expect((await escalateOverdueWarnings(app.tdb.db)).escalated).toEqual([]);
+    expect(await told()).toHaveLength(1);
+
+    // the household's page shows the warning and its escalation on the timeline
+    const page = (await cadre.get(`/api/households/${hid}`)).body;
+    expect(page.timeline.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['warning.raised', 'warning.escalated']),
+    );
   });
 });

@@ -172,6 +172,23 @@ describe('one 附件2 across the household’s life', () => {
         (x: { kind: string; case_id?: string }) => x.kind === 'member.added' && x.case_id === caseId,
       ),
     ).toMatchObject({ member_name: '曾小宝' });
+    // the household's story: the status change and the case with its documents on one timeline
+    expect(page.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'status.changed',
+          text: '监测状态：未纳入监测 → 监测中',
+          case_id: caseId,
+        }),
+        expect.objectContaining({
+          kind: 'case.ended',
+          case_id: caseId,
+          documents: expect.arrayContaining([
+            expect.objectContaining({ form_key: 'identification-approval' }),
+          ]),
+        }),
+      ]),
+    );
     // the write-back is idempotent: writing the same 附件2 again (an activity retry) changes nothing
     const historyBefore = page.history.length;
     const { storeCollection, syncMembers, fromCollectionMember } =

@@ -1,8 +1,10 @@
 /**
  * 农户 the household registry: search by name, household number or ID (in full or its last
- * digits); register a household with its members; a household page with its members and
- * their changes, corrections with a reason, members joining and leaving, closing, 附件2
- * versions and the cases of its life.
+ * digits); register a household with its members; open department warnings (due date, overdue,
+ * start an identification from the row) and the sweep register (排查台账); a household page with
+ * its members and their changes, corrections with a reason, members joining and leaving, closing,
+ * 附件2 versions, and its story on one timeline (cases with their documents, status changes,
+ * warnings, sweeps, assessments).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -25,6 +27,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../api';
+import { StartCase } from './StartCase';
 import { useSession } from '../session';
 import { fmt, fmtDate, MONITOR_TYPE, MONITORING, PROCESS, STATUS } from '../labels';
 
@@ -48,6 +51,31 @@ const HISTORY: Record<string, string> = {
   'member.corrected': '成员信息更正',
   'collection.written': '附件2写回档案',
   'collection.members-conflict': '附件2成员与他户冲突',
+  'household.imported': '导入更新',
+  'status.changed': '监测状态变化',
+  'status.cleared': '解除预警状态',
+  'warning.dismissed': '核查排除预警',
+  'sweep.visited': '走访排查',
+};
+const TIMELINE_KIND: Record<string, string> = {
+  'case.started': '发起',
+  'case.ended': '办结',
+  'status.changed': '监测状态变化',
+  'status.cleared': '解除预警状态',
+  'warning.raised': '部门数据预警',
+  'warning.escalated': '预警超期督办',
+  'warning.closed': '预警办结',
+  'warning.dismissed': '核查排除预警',
+  'sweep.visited': '走访排查',
+  'collection.written': '附件2写回',
+};
+const TIMELINE_COLOR: Record<string, string> = {
+  'case.started': 'blue',
+  'case.ended': 'green',
+  'status.changed': 'orange',
+  'warning.raised': 'red',
+  'warning.escalated': 'red',
+  'sweep.visited': 'blue',
 };
 const STAGE: Record<string, string> = {
   identification: '识别',
@@ -87,14 +115,213 @@ export default function Households() {
   ) : (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <OpenWarnings />
+      <Sweeps />
       <Search />
     </Space>
+  );
+}
+
+/** a start dialog opened from a row: the procedure, village and household already chosen */
+function useStarter() {
+  const navigate = useNavigate();
+  const [preset, setPreset] = useState<{
+    process?: string;
+    org?: string;
+    subject?: string;
+    data?: Record<string, unknown>;
+  }>();
+  const dialog = preset && (
+    <StartCase
+      open
+      preset={preset}
+      onClose={() => setPreset(undefined)}
+      onStarted={(c) => {
+        setPreset(undefined);
+        message.success('已发起');
+        navigate(`/cases/${c}`);
+      }}
+    />
+  );
+  return { start: setPreset, dialog };
+}
+
+const SWEEP_RESULT: Record<string, string> = { at_risk: '发现风险', not_at_risk: '无风险' };
+
+/**
+ * 排查台账 the register of each running sweep of my region: every household of the village, what
+ * the visit found, and from a household found at risk an identification (channel 干部走访排查).
+ */
+function Sweeps() {
+  const { me } = useSession();
+  const [sweeps, setSweeps] = useState<any[]>([]);
+  const [open, setOpen] = useState<string>();
+  const [reg, setReg] = useState<any>();
+  const [noting, setNoting] = useState<any>();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string>();
+  const { start, dialog } = useStarter();
+  useEffect(() => {
+    api
+      .get('/api/sweeps')
+      .then((r) => {
+        setSweeps(r.items);
+        setOpen((o) => o ?? r.items[0]?.id);
+      })
+      .catch(() => setSweeps([]));
+  }, []);
+  const load = () =>
+    open
+      ? api.get(`/api/sweeps/${encodeURIComponent(open)}/register`).then(setReg)
+      : Promise.resolve(setReg(undefined));
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open]);
+  if (!sweeps.length) return null;
+  const record = async (household: string, result: string, text?: string) => {
+    setError(undefined);
+    try {
+      await api.post(`/api/sweeps/${encodeURIComponent(open!)}/visits`, {
+        household,
+        result,
+        ...(text ? { note: text } : {}),
+      });
+      setNoting(undefined);
+      setNote('');
+      await load();
+    } catch (e) {
+      setError(
+        e instanceof ApiError ? [e.title, ...e.errors.map((x) => x.message)].join('；') : '网络异常，请重试',
+      );
+    }
+  };
+  const keeper = isRegistrar(me?.roles);
+  const s = reg?.summary;
+  return (
+    <Card title="集中排查台账">
+      {sweeps.length > 1 && (
+        <div style={{ marginBottom: 12 }}>
+          <Select
+            aria-label="排查"
+            style={{ width: 260, maxWidth: '100%' }}
+            value={open}
+            onChange={setOpen}
+            options={sweeps.map((x) => ({
+              value: x.id,
+              label: `${x.org_name} ${fmtDate(x.started_at)}（${x.id}）`,
+            }))}
+          />
+        </div>
+      )}
+      {s && (
+        <p>
+          {sweeps.find((x) => x.id === open)?.org_name}（
+          {fmtDate(sweeps.find((x) => x.id === open)?.started_at)}
+          发起）：本村 {s.households} 户，已排查 {s.visited} 户（发现风险 {s.at_risk} 户，无风险{' '}
+          {s.not_at_risk} 户），未排查 {s.households - s.visited} 户
+        </p>
+      )}
+      {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 12 }} />}
+      <Table
+        size="small"
+        rowKey="id"
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        dataSource={reg?.items ?? []}
+        loading={!reg}
+        scroll={{ x: 720 }}
+        columns={[
+          {
+            title: '农户',
+            render: (r: any) => (
+              <Link to={`/households/${r.id}`}>
+                {r.head_name}（{r.id}）
+              </Link>
+            ),
+          },
+          { title: '监测状态', dataIndex: 'monitoring_status', render: (v: string) => MONITORING[v] ?? v },
+          {
+            title: '排查结果',
+            render: (r: any) =>
+              r.result ? (
+                <span>
+                  <Tag color={r.result === 'at_risk' ? 'red' : 'green'}>{SWEEP_RESULT[r.result]}</Tag>
+                  {r.note ?? ''}
+                  <div style={{ color: '#888', fontSize: 12 }}>
+                    {r.visited_by} {fmt(r.visited_at)}
+                  </div>
+                </span>
+              ) : (
+                <Tag>未排查</Tag>
+              ),
+          },
+          {
+            title: '处理',
+            render: (r: any) => (
+              <Space wrap>
+                {r.identification_case_id ? (
+                  <Link to={`/cases/${r.identification_case_id}`}>识别 {r.identification_case_id}</Link>
+                ) : (
+                  keeper &&
+                  r.result === 'at_risk' &&
+                  r.monitoring_status !== 'monitored' &&
+                  !r.active_case_id && (
+                    <Button
+                      size="small"
+                      type="primary"
+                      onClick={() =>
+                        start({
+                          process: 'identification',
+                          org: reg.sweep.org_id,
+                          subject: r.id,
+                          data: { channel: 'cadre_sweep' },
+                        })
+                      }
+                    >
+                      发起识别
+                    </Button>
+                  )
+                )}
+                {keeper && reg.sweep.status === 'running' && (
+                  <>
+                    <Button size="small" danger onClick={() => setNoting(r)}>
+                      发现风险
+                    </Button>
+                    <Button size="small" onClick={() => record(r.id, 'not_at_risk')}>
+                      无风险
+                    </Button>
+                  </>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={!!noting}
+        title={`${noting?.head_name ?? ''}户：发现风险`}
+        okText="登记"
+        cancelText="取消"
+        onOk={() => record(noting.id, 'at_risk', note)}
+        onCancel={() => setNoting(undefined)}
+        destroyOnHidden
+      >
+        <p>请写明入户看到的风险情况，将记入排查台账和农户档案。</p>
+        <Input.TextArea
+          aria-label="风险情况"
+          rows={3}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+      </Modal>
+      {dialog}
+    </Card>
   );
 }
 
 /** 待核查预警 open department warnings of my region: start an identification, or dismiss with the reason found on site */
 function OpenWarnings() {
   const { me } = useSession();
+  const { start, dialog } = useStarter();
   const [items, setItems] = useState<any[]>([]);
   const [dismissing, setDismissing] = useState<any>();
   const [reason, setReason] = useState('');
@@ -142,11 +369,33 @@ function OpenWarnings() {
           { title: '命中', dataIndex: 'kinds', render: (k: string[]) => k.join('、') },
           { title: '预警时间', dataIndex: 'raised_at', render: (v: string) => fmtDate(v) },
           {
+            title: '核查时限',
+            render: (w: any) => (
+              <span>
+                {fmtDate(w.due_at)}{' '}
+                {w.overdue && <Tag color="red">{w.escalated_at ? '超期，已报乡镇督办' : '超期'}</Tag>}
+              </span>
+            ),
+          },
+          {
             title: '处理',
             render: (w: any) =>
               isRegistrar(me?.roles) ? (
-                <Space>
-                  <span>符合条件的请“发起”识别（渠道：部门数据预警）</span>
+                <Space wrap>
+                  <Button
+                    size="small"
+                    type="primary"
+                    onClick={() =>
+                      start({
+                        process: 'identification',
+                        org: w.village_id,
+                        subject: w.household_id,
+                        data: { channel: 'department_warning' },
+                      })
+                    }
+                  >
+                    发起识别
+                  </Button>
                   <Button size="small" onClick={() => setDismissing(w)}>
                     核查排除
                   </Button>
@@ -175,6 +424,7 @@ function OpenWarnings() {
           onChange={(e) => setReason(e.target.value)}
         />
       </Modal>
+      {dialog}
     </Card>
   );
 }
@@ -538,8 +788,10 @@ type Action = 'correct' | 'add' | 'remove' | 'close';
 function Household({ id }: { id: string }) {
   const { me } = useSession();
   const labels = useMemberLabels();
+  const navigate = useNavigate();
   const [h, setH] = useState<any>();
   const [action, setAction] = useState<Action>();
+  const [starting, setStarting] = useState(false);
   const load = () => api.get(`/api/households/${id}`).then(setH);
   useEffect(() => {
     load();
@@ -573,6 +825,9 @@ function Household({ id }: { id: string }) {
             )}
             {editable && (
               <>
+                <Button type="primary" onClick={() => setStarting(true)}>
+                  发起办理
+                </Button>
                 <Button onClick={() => setAction('correct')}>信息更正</Button>
                 <Button onClick={() => setAction('add')}>成员增加</Button>
                 <Button onClick={() => setAction('remove')}>成员减少</Button>
@@ -677,25 +932,66 @@ function Household({ id }: { id: string }) {
           '暂无经审定的附件2'
         )}
       </Card>
-      <Card title="办理历程">
+      <Card title="户的历程（案件、状态、预警、排查、评估）">
         <Timeline
           items={
-            h.cases.length
-              ? h.cases.map((c: any) => ({
-                  color: c.status === 'approved' ? 'green' : c.status === 'running' ? 'blue' : 'gray',
+            h.timeline?.length
+              ? h.timeline.map((e: any, i: number) => ({
+                  key: `${e.kind}-${e.at}-${i}`,
+                  color: TIMELINE_COLOR[e.kind] ?? 'gray',
                   children: (
-                    <span>
-                      <Link to={`/cases/${c.id}`}>{PROCESS[c.process_key] ?? c.process_key}</Link>{' '}
-                      <Tag color={STATUS[c.status]?.color}>{STATUS[c.status]?.text}</Tag>{' '}
-                      {fmtDate(c.started_at)}
-                      {c.ended_at ? ` — ${fmt(c.ended_at)}` : ''}
-                    </span>
+                    <div>
+                      <div style={{ color: '#888', fontSize: 12 }}>
+                        {fmt(e.at)} · {TIMELINE_KIND[e.kind] ?? HISTORY[e.kind] ?? e.kind}
+                        {e.actor_name ? ` · ${e.actor_name}` : ''}
+                      </div>
+                      <div>
+                        {e.case_id && e.kind.startsWith('case.') ? (
+                          <Link to={`/cases/${e.case_id}`}>{e.text}</Link>
+                        ) : (
+                          e.text
+                        )}{' '}
+                        {e.kind === 'case.ended' && STATUS[e.status] && (
+                          <Tag color={STATUS[e.status].color}>{STATUS[e.status].text}</Tag>
+                        )}
+                        {e.kind === 'case.started' && e.status === 'running' && <Tag color="blue">在办</Tag>}
+                        {e.case_id && !e.kind.startsWith('case.') && (
+                          <Link to={`/cases/${e.case_id}`} style={{ fontSize: 12 }}>
+                            {e.case_id}
+                          </Link>
+                        )}
+                      </div>
+                      {e.documents?.length > 0 && (
+                        <Space wrap size={4} style={{ marginTop: 4 }}>
+                          {e.documents.map((d: any) => (
+                            <Link
+                              key={`${d.step_id}-${d.form_key}`}
+                              to={`/cases/${e.case_id}/print/${d.form_key}`}
+                            >
+                              <Tag>{d.form_title ?? d.form_key}</Tag>
+                            </Link>
+                          ))}
+                        </Space>
+                      )}
+                    </div>
                   ),
                 }))
-              : [{ children: '暂无办理记录' }]
+              : [{ children: '暂无记录' }]
           }
         />
       </Card>
+      {starting && (
+        <StartCase
+          open
+          preset={{ org: hh.org_id, subject: hh.id }}
+          onClose={() => setStarting(false)}
+          onStarted={(c) => {
+            setStarting(false);
+            message.success('已发起');
+            navigate(`/cases/${c}`);
+          }}
+        />
+      )}
       {action && (
         <Change
           id={id}

@@ -40,21 +40,24 @@ export function StartCase({
   open,
   onClose,
   onStarted,
+  preset,
 }: {
   open: boolean;
   onClose: () => void;
   onStarted: (caseId: string) => void;
+  /** started from a household's page or a sweep register row: the procedure, village and household chosen already */
+  preset?: { process?: string; org?: string; subject?: string; data?: Record<string, unknown> };
 }) {
   const { me } = useSession();
   const [processes, setProcesses] = useState<ProcessSummary[]>([]);
   const [orgs, setOrgs] = useState<{ id: string; name: string; level: string }[]>([]);
   const [households, setHouseholds] = useState<HouseholdOption[]>([]);
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(preset?.subject ?? '');
   /** 发起前检查 whether the procedure applies to the household, asked before any form is shown */
   const [check, setCheck] = useState<StartCheck>();
-  const [process, setProcess] = useState<string>();
-  const [org, setOrg] = useState<string>();
-  const [subject, setSubject] = useState<string>();
+  const [process, setProcess] = useState<string | undefined>(preset?.process);
+  const [org, setOrg] = useState<string | undefined>(preset?.org);
+  const [subject, setSubject] = useState<string | undefined>(preset?.subject);
   const [doc, setDoc] = useState<FormDocument>();
   const [prefill, setPrefill] = useState<Record<string, unknown>>();
   const [error, setError] = useState<string>();
@@ -120,7 +123,10 @@ export function StartCase({
     if (subject && (doc?.key === 'application' || doc?.key === 'collection')) {
       api
         .get<HouseholdPrefill>(`/api/households/${subject}/prefill`)
-        .then((r) => setPrefill(doc.key === 'application' ? r.application : r.collection))
+        .then((r) =>
+          // what the row knows (the channel: a department warning, a sweep) over the household record
+          setPrefill({ ...(doc.key === 'application' ? r.application : r.collection), ...preset?.data }),
+        )
         .catch(() => setPrefill({}));
     } else if (subject) setPrefill({});
   }, [subject, doc]);
@@ -130,7 +136,8 @@ export function StartCase({
     setError(undefined);
     if (!process || !org || (needsHousehold && !subject)) return setError('请选择流程、村和农户');
     if (needsHousehold && check && !check.allowed) return;
-    const data = doc ? form.current?.check() : {};
+    // a procedure whose first step is not filled in here (an assessment: the contact fills 附件2 in the task) starts without data
+    const data = doc ? form.current?.check() : undefined;
     if (doc && !data) return;
     setBusy(true);
     try {
