@@ -6,7 +6,7 @@
  * department-warning channel.
  */
 import { Context } from '@temporalio/activity';
-import { raiseWarning } from '../server/services/household-store.js';
+import { raiseWarning } from '../store/household-store.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface WarningsInput {

@@ -27,7 +27,7 @@ import {
 } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
 import * as users from '../services/users.js';
-import { verifyAuditChain, appendAudit } from '../audit/chain.js';
+import { verifyAuditChain, appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { hasRole, type Principal } from '../services/principal.js';
 import { requireUser } from './session.js';

@@ -9,7 +9,7 @@ import { exportCases, listCases, type CaseListQuery } from '../services/case-lis
 import { processVersion } from '../services/catalog.js';
 import { maskString, maskValue } from '../services/masking.js';
 import { noticeObjectionCount } from '../services/public-board.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { requireUser } from './session.js';
 import { resolvedForm } from '../services/form-check.js';
@@ -17,7 +17,7 @@ import { renderFormPdf } from '../documents/pdf.js';
 import { handle } from './routes.js';
 import { readCaseData } from '../services/personal-data.js';
 import { exportCasesCsv } from '../services/exports.js';
-import { householdPrefillContext } from '../services/household-store.js';
+import { householdPrefillContext } from '../../store/household-store.js';
 import { problems } from './problem.js';
 import { intQuery } from './edge.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain, type FieldError } from '../errors.js';
 import { calendarPublishedSignal } from '../../workflows/contract.js';

@@ -10,7 +10,7 @@ import type { Principal } from './principal.js';
 import { problems, type FieldError } from '../http/problem.js';
 import { maskString } from './masking.js';
 import { neutraliseCell } from './spreadsheet.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 
 export interface CaseListQuery {

@@ -25,7 +25,7 @@ import { holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
 import { checkAttachmentRefs } from './attachments.js';
 import { refusalProblem, startRefusal } from './households.js';
-import { warningFollowedBy } from './household-store.js';
+import { warningFollowedBy } from '../../store/household-store.js';
 
 export interface StartCaseRequest {
   process: string;

@@ -10,7 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { parseResidentId } from '../../forms/formats.js';
 import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { problems, type FieldError } from '../http/problem.js';
 import type { Principal } from './principal.js';
 import { checkTable, readXlsxLimited } from './spreadsheet.js';

@@ -13,7 +13,7 @@ import {
 import { resolveCodeLists } from '../../forms/registry.js';
 import type { TaskStep } from '../../workflows/definition.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { problems } from '../http/problem.js';
 
 const resolved = new Map<string, Promise<any>>();

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { ROOT } from '../config.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
-import { canonical } from '../canonical.js';
+import { appendAudit } from '../../store/audit.js';
+import { canonical } from '../../store/canonical.js';
 
 export interface PackBundle {
   manifest: Record<string, any> & { id: string; version: string };

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { validateDefinition } from '../definitions/validate.js';
 import type { DefinitionError } from '../definitions/registry.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { problems } from '../http/problem.js';
 import { loadDefinitionRegistry } from './definition-registry.js';
 import { importPack, type PackBundle } from './packs.js';

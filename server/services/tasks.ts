@@ -25,7 +25,7 @@ import { findRequestKey, once } from './idempotency.js';
 import { readCaseData } from './personal-data.js';
 import { checkAttachmentRefs } from './attachments.js';
 import { caseEvidence } from './evidence.js';
-import { householdPrefillContext } from './household-store.js';
+import { householdPrefillContext } from '../../store/household-store.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 

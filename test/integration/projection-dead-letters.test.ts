@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { readModelActivities, isDataError } from '../../activities/read-model.js';
+import { readModelActivities } from '../../activities/projection.js';
+import { isDataError } from '../../store/read-model.js';
 import { caseOrg } from '../../server/services/directory.js';
 import type { ProjectionEvent } from '../../workflows/contract.js';
 import { createTestApp, type TestApp } from '../support/app.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application, collection, peopleOf } from '../support/demo.js';
-import { raiseWarning } from '../../server/services/household-store.js';
+import { raiseWarning } from '../../store/household-store.js';
 
 let app: TestApp;
 let cadre: ApiClient;

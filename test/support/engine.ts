@@ -27,9 +27,7 @@ export interface Harness {
     action: string,
     extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string; requestId?: string },
   ): Promise<unknown>;
-  openTasks(
-    caseId: string,
-  ): Promise<
+  openTasks(caseId: string): Promise<
     {
       id: string;
       step_id: string;
