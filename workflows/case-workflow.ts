@@ -109,7 +109,7 @@ async function runMain(rt: CaseRuntime, start: string): Promise<string> {
       await rt.flush();
       rt.finished();
       await condition(allHandlersFinished);
-      await continueAsNew<typeof import('./case-workflow.js').caseWorkflow>({
+      await continueAsNew<typeof caseWorkflow>({
         ...rt.input,
         resume: { current, seq: rt.seq, data: rt.data, visited: rt.visited, requestIds: [...rt.requestIds] },
       });

@@ -31,7 +31,7 @@ import { verifyAuditChain, appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { hasRole, type Principal } from '../services/principal.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { problems, type FieldError } from './problem.js';
 import { intQuery } from './edge.js';
 import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';

@@ -9,7 +9,7 @@ import {
 } from '../services/attachments.js';
 import { CASE_ROLES, hasRole } from '../services/principal.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { Problem, problems } from './problem.js';
 
 export function attachmentRoutes(deps: AppDeps): express.Router {

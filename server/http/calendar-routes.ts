@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import * as calendar from '../services/calendar.js';
 import { hasRole } from '../services/principal.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { problems } from './problem.js';
 
 function admin(req: express.Request) {

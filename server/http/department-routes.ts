@@ -7,7 +7,7 @@ import type { AppDeps } from '../app.js';
 import { getImport, listImports, startImport } from '../services/department-import.js';
 import { hasRole } from '../services/principal.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { Problem, problems } from './problem.js';
 
 export const IMPORTERS = ['county_rural_bureau'];

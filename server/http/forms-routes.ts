@@ -5,7 +5,7 @@ import { validateFormData } from '../../forms/validate.js';
 import { resolvedForm } from '../services/form-check.js';
 import { latestCodeLists } from '../services/catalog.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { problems } from './problem.js';
 
 export function formRoutes(deps: AppDeps): express.Router {

@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import * as households from '../services/households.js';
 import * as transfer from '../services/household-import.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { Problem, problems } from './problem.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

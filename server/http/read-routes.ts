@@ -14,7 +14,7 @@ import { inTransaction } from '../db.js';
 import { requireUser } from './session.js';
 import { resolvedForm } from '../services/form-check.js';
 import { renderFormPdf } from '../documents/pdf.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { readCaseData } from '../services/personal-data.js';
 import { exportCasesCsv } from '../services/exports.js';
 import { householdPrefillContext } from '../../store/household-store.js';

@@ -17,6 +17,7 @@ import { householdRoutes } from './household-routes.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { validateBodies } from './body-validation.js';
 import { bulkhead } from './bulkhead.js';
+import { handle } from './handle.js';
 
 /** 限流 every public-board request, per client address (shared by all API servers through PostgreSQL) */
 const publicBoardLimit = (svc: ServiceDeps) => (req: Request, _res: Response, next: NextFunction) => {
@@ -24,19 +25,6 @@ const publicBoardLimit = (svc: ServiceDeps) => (req: Request, _res: Response, ne
   if (req.method === 'POST') return next();
   board.boardRequest(svc, req.ip ?? 'unknown').then(() => next(), next);
 };
-
-type Handler = (req: Request, res: Response) => Promise<unknown>;
-/** Wrap an async handler: its result is the JSON body; a thrown Problem becomes problem+json. */
-export const handle =
-  (fn: Handler, status = 200) =>
-  (req: Request, res: Response, next: NextFunction) => {
-    fn(req, res).then((body) => {
-      if (res.headersSent) return;
-      // a handler may have chosen its status (201 vs 200); otherwise the route's default
-      if (res.statusCode === 200) res.status(status);
-      res.json(body ?? {});
-    }, next);
-  };
 
 const body = (req: Request) => {
   if (req.body === undefined) return {};
