@@ -8,7 +8,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { describeActivities } from '../../activities/registry.js';
 import { validateDefinition } from '../definitions/validate.js';
 import { loadDefinitionRegistry } from '../services/definition-registry.js';
-import { definitionProblem, publishProcess } from '../services/process-publish.js';
+import { publishProcess } from '../services/process-publish.js';
 import {
   changedPaths,
   diffPacks,

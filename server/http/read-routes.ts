@@ -7,7 +7,7 @@ import { visibleCase } from '../services/cases.js';
 import { inboxCounts } from '../services/tasks.js';
 import { exportCases, listCases, type CaseListQuery } from '../services/case-list.js';
 import { processVersion } from '../services/catalog.js';
-import { maskString, maskValue } from '../services/masking.js';
+import { maskString } from '../services/masking.js';
 import { noticeObjectionCount } from '../services/public-board.js';
 import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
@@ -19,7 +19,6 @@ import { readCaseData } from '../services/personal-data.js';
 import { exportCasesCsv } from '../services/exports.js';
 import { householdPrefillContext } from '../../store/household-store.js';
 import { problems } from './problem.js';
-import { intQuery } from './edge.js';
 
 const maskComment = <T extends { comment?: unknown }>(x: T): T =>
   typeof x?.comment === 'string' ? { ...x, comment: maskString(x.comment) } : x;

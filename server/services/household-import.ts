@@ -546,14 +546,12 @@ async function currentState(db: pg.Pool | pg.ClientBase, ids: string[]): Promise
     [ids],
   );
   for (const r of ms.rows)
-    out
-      .get(r.household_id)
-      ?.members.set(r.id_number, {
-        name: r.name,
-        idNumber: r.id_number,
-        ...(r.relation ? { relation: r.relation } : {}),
-        ...r.attrs,
-      });
+    out.get(r.household_id)?.members.set(r.id_number, {
+      name: r.name,
+      idNumber: r.id_number,
+      ...(r.relation ? { relation: r.relation } : {}),
+      ...r.attrs,
+    });
   return out;
 }
 

@@ -26,7 +26,7 @@ const count = async (table: string, where = 'true', params: unknown[] = []) =>
   (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)).rows[0]
     .n as number;
 
-async function started(caseId: string): Promise<ProjectionEvent> {
+async function started(_caseId: string): Promise<ProjectionEvent> {
   const org = (await caseOrg(app.tdb.db, 'v-zhushan'))!;
   return {
     seq: 1,
