@@ -21,6 +21,7 @@ import { runNotice } from './steps/notice.js';
 import { runActivity } from './steps/activity.js';
 import { runDecision } from './steps/decision.js';
 import { runParallel } from './steps/parallel.js';
+import { isCancelled, type StepResult } from './steps/repair.js';
 
 const OUTCOME_STATUS: Record<string, CaseStatus> = {
   approved: 'approved',
@@ -99,7 +100,7 @@ async function runMain(rt: CaseRuntime, start: string): Promise<string> {
     const step = rt.step(current);
     if (step.type === 'end') return step.id;
     const next = await runStep(rt, current);
-    if (next === '$cancel') {
+    if (isCancelled(next)) {
       throw new CaseAborted();
     }
     current = next;
@@ -124,16 +125,17 @@ class CaseAborted extends Error {}
 async function runChain(rt: CaseRuntime, start: string, branch: string): Promise<void> {
   let current = start;
   while (current !== JOIN) {
-    current = await runStep(rt, current, branch);
-    if (current === '$cancel') throw new CaseAborted();
+    const next = await runStep(rt, current, branch);
+    if (isCancelled(next)) throw new CaseAborted();
+    current = next;
   }
 }
 
-async function runStep(rt: CaseRuntime, id: string, branch?: string): Promise<string> {
+async function runStep(rt: CaseRuntime, id: string, branch?: string): Promise<StepResult> {
   const step = rt.step(id);
   rt.enter(id);
   try {
-    let next: string;
+    let next: StepResult;
     switch (step.type) {
       case 'task':
         next = await runTask(rt, step, branch);

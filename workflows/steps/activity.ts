@@ -7,9 +7,9 @@ import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { ActivityStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
 import { evaluate } from '../../forms/rules.js';
-import { repair } from './repair.js';
+import { CANCELLED, repair, type StepResult } from './repair.js';
 
-export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<string> {
+export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<StepResult> {
   const input: Record<string, unknown> = {};
   for (const [field, expr] of Object.entries(step.input)) input[field] = evaluate(expr, rt.context());
   const acts = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
@@ -36,8 +36,8 @@ export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<
         detail: { activity: step.activity, reason: err.cause?.message ?? err.message },
       });
       const choice = await repair(rt, step);
-      if (choice === '$skip') return step.next;
-      if (choice === '$cancel') return '$cancel';
+      if (choice.repair === 'skip') return step.next;
+      if (choice.repair === 'cancel') return CANCELLED;
     }
   }
 }

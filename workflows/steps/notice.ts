@@ -8,9 +8,9 @@ import type { NoticeStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
 import type { NoticeState } from '../contract.js';
 import { CalendarYearMissingError, noticeCloseTime } from '../calendar.js';
-import { repair } from './repair.js';
+import { CANCELLED, repair, type StepResult } from './repair.js';
 
-export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<string> {
+export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<StepResult> {
   const days = rt.param(step.days);
   const calendar =
     typeof step.calendar === 'object'
@@ -35,7 +35,8 @@ export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<stri
         detail: { year: err.year, message: err.message },
       });
       const choice = await repair(rt, step);
-      if (choice !== '$retry') return choice === '$skip' ? step.next : '$cancel';
+      if (choice.repair === 'skip') return step.next;
+      if (choice.repair === 'cancel') return CANCELLED;
       opensAt = Date.now();
     }
   }

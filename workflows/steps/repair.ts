@@ -18,8 +18,28 @@ export const REPAIR_ACTIONS = [
   },
 ] as const;
 
-/** Open a repair task for the county administrator; returns '$retry', '$skip' or '$cancel'. */
-export async function repair(rt: CaseRuntime, step: { id: string; title: { zh: string } }): Promise<string> {
+/** What an administrator chose on a repair task: a tagged result, never confused with a step id. */
+export type RepairChoice = { repair: 'retry' } | { repair: 'skip' } | { repair: 'cancel' };
+
+/** A step's result when the case was cancelled from a repair task (every other result is the next step's id). */
+export const CANCELLED = Object.freeze({ cancelled: true as const });
+export type Cancelled = typeof CANCELLED;
+/** What running a step yields: the id of the step to go to, or CANCELLED. */
+export type StepResult = string | Cancelled;
+export const isCancelled = (r: StepResult): r is Cancelled => typeof r === 'object' && r.cancelled;
+
+/** The repair task's actions lead to these markers (they travel in the task's action list, not as step ids). */
+const CHOICES: Record<string, RepairChoice> = {
+  $retry: { repair: 'retry' },
+  $skip: { repair: 'skip' },
+  $cancel: { repair: 'cancel' },
+};
+
+/** Open a repair task for the county administrator; resolves to what they chose. */
+export async function repair(
+  rt: CaseRuntime,
+  step: { id: string; title: { zh: string } },
+): Promise<RepairChoice> {
   const group: TaskGroup = {
     stepId: step.id,
     taskIds: [],
@@ -38,6 +58,8 @@ export async function repair(rt: CaseRuntime, step: { id: string; title: { zh: s
   } finally {
     rt.groups.delete(step.id);
   }
-  if (group.outcome!.next === '$cancel') rt.abortOutcome = { status: 'cancelled', outcome: 'cancelled' };
-  return group.outcome!.next;
+  const choice = CHOICES[group.outcome!.next];
+  if (!choice) throw new Error(`repair task ${step.id} ended with ${group.outcome!.next}`);
+  if (choice.repair === 'cancel') rt.abortOutcome = { status: 'cancelled', outcome: 'cancelled' };
+  return choice;
 }
