@@ -15,6 +15,7 @@ import {
 } from '../../workflows/contract.js';
 import type { caseWorkflow } from '../../workflows/case-workflow.js';
 import { inTransaction } from '../db.js';
+import { workflowType } from '../temporal/workflow-types.js';
 import { fromWorkflowError, problems, type FieldError } from '../http/problem.js';
 import { claimRequestKey, once, storeResponse } from './idempotency.js';
 import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
@@ -214,12 +215,12 @@ export async function startCase(
         ],
         updateId: `${caseId}:start`,
         startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(
-          'caseWorkflow',
+          workflowType('caseWorkflow'),
           workflowOptions,
         ),
       });
     } else {
-      await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', workflowOptions);
+      await deps.temporal.workflow.start<typeof caseWorkflow>(workflowType('caseWorkflow'), workflowOptions);
     }
   } catch (err) {
     const p = fromWorkflowError(err);
