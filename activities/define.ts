@@ -22,21 +22,34 @@ export interface ActivityDefinition<I = any, O = any> {
   create(deps: ActivityDeps): (input: I) => Promise<O>;
 }
 
+/** An activity's two schemas, written once as a constant (`as const`, so their literal types are kept). */
+export interface ActivitySchemas {
+  inputSchema: JSONSchema;
+  outputSchema: JSONSchema;
+}
+
 /**
- * Declare an activity; its input and output types come from its schemas. Write the schemas inline
- * (so their literal types are kept) and make the output schema precise: `required`, `additionalProperties:
- * false`, a type for every field — later steps read what it says.
+ * Declare an activity; its input and output types come from its schemas:
+ *
+ *   const schemas = { inputSchema: { … }, outputSchema: { … } } as const;
+ *   export const myCheck = defineActivity<typeof schemas>({ name, title, ...schemas, create });
+ *
+ * Name the schemas' type explicitly (`<typeof schemas>`): the types are then worked out once, not inferred
+ * through the function (which is slow, and too deep for the compiler with `integer` outputs). Make the output
+ * schema precise: `required`, `additionalProperties: false`, a type for every field — later steps read it.
  */
-export function defineActivity<const IS extends JSONSchema, const OS extends JSONSchema>(def: {
-  name: string;
-  title: { zh: string; en: string };
-  description?: string;
-  inputSchema: IS;
-  outputSchema: OS;
-  create(deps: ActivityDeps): (input: NoInfer<FromSchema<IS>>) => Promise<NoInfer<FromSchema<OS>>>;
-}): ActivityDefinition<FromSchema<IS>, FromSchema<OS>> {
+export function defineActivity<S extends ActivitySchemas>(
+  def: S & {
+    name: string;
+    title: { zh: string; en: string };
+    description?: string;
+    create(
+      deps: ActivityDeps,
+    ): (input: FromSchema<S['inputSchema']>) => Promise<FromSchema<S['outputSchema']>>;
+  },
+): ActivityDefinition<FromSchema<S['inputSchema']>, FromSchema<S['outputSchema']>> {
   // a schema written as an object literal is an object, never the boolean form JSONSchema also allows
-  return def as unknown as ActivityDefinition<FromSchema<IS>, FromSchema<OS>>;
+  return def as unknown as ActivityDefinition<FromSchema<S['inputSchema']>, FromSchema<S['outputSchema']>>;
 }
 
 let ajv: ReturnType<typeof createAjv> | undefined;

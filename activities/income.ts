@@ -10,45 +10,46 @@ import { perCapita, round2 } from '../forms/rules.js';
 
 const money = { type: 'number' } as const;
 
-const inputSchema = {
-  type: 'object',
-  required: ['members', 'A28', 'A29', 'A30', 'A31', 'A32', 'A35', 'A36'],
-  additionalProperties: false,
-  properties: {
-    members: { type: 'integer', minimum: 1, title: '家庭人口数' },
-    A28: money,
-    A29: money,
-    A30: money,
-    A31: money,
-    A32: money,
-    A35: money,
-    A36: money,
-    /** 监测收入基准线 the year's monitoring threshold (incomeThreshold): gives the eligibility hint */
-    threshold: { ...money, title: '监测收入基准线' },
+const schemas = {
+  inputSchema: {
+    type: 'object',
+    required: ['members', 'A28', 'A29', 'A30', 'A31', 'A32', 'A35', 'A36'],
+    additionalProperties: false,
+    properties: {
+      members: { type: 'integer', minimum: 1, title: '家庭人口数' },
+      A28: money,
+      A29: money,
+      A30: money,
+      A31: money,
+      A32: money,
+      A35: money,
+      A36: money,
+      /** 监测收入基准线 the year's monitoring threshold (incomeThreshold): gives the eligibility hint */
+      threshold: { ...money, title: '监测收入基准线' },
+    },
+  },
+  outputSchema: {
+    type: 'object',
+    required: ['A33', 'A34', 'A37', 'A38'],
+    additionalProperties: false,
+    properties: {
+      A33: money,
+      A34: money,
+      A37: money,
+      A38: money,
+      /**
+       * 参考提示 A38 (the reference for inclusion, lines 2462, 2876) is below the threshold. A hint for
+       * verifiers and reviewers, never a refusal: a household above it may still qualify by its risks (⑥–⑭)
+       * or as 突发严重困难户 (line 2274).
+       */
+      belowThreshold: { type: 'boolean' },
+      threshold: money,
+    },
   },
 } as const;
 
-const outputSchema = {
-  type: 'object',
-  required: ['A33', 'A34', 'A37', 'A38'],
-  additionalProperties: false,
-  properties: {
-    A33: money,
-    A34: money,
-    A37: money,
-    A38: money,
-    /**
-     * 参考提示 A38 (the reference for inclusion, lines 2462, 2876) is below the threshold. A hint for
-     * verifiers and reviewers, never a refusal: a household above it may still qualify by its risks (⑥–⑭)
-     * or as 突发严重困难户 (line 2274).
-     */
-    belowThreshold: { type: 'boolean' },
-    threshold: money,
-  },
-} as const;
-
-export type IncomeInput = FromSchema<typeof inputSchema>;
-export type IncomeOutput = FromSchema<typeof outputSchema>;
+export type IncomeInput = FromSchema<typeof schemas.inputSchema>;
+export type IncomeOutput = FromSchema<typeof schemas.outputSchema>;
 
 /**
  * 收入计算期 the income period of 附件2: the 12 months ending the month before the procedure starts
@@ -81,11 +82,10 @@ export function perCapitaIncome(i: IncomeInput): IncomeOutput {
   return { A33, A34: perCapita(A33, i.members)!, A37, A38, ...hint };
 }
 
-export const computeIncome = defineActivity({
+export const computeIncome = defineActivity<typeof schemas>({
   name: 'computeIncome',
   title: { zh: '计算家庭人均纯收入', en: 'Compute per-capita household income' },
-  inputSchema,
-  outputSchema,
+  ...schemas,
   create: () => async (input) => {
     try {
       return perCapitaIncome(input);

@@ -39,11 +39,9 @@ writeFileSync(
  */
 import { defineActivity } from './define.js';
 
-export const ${name} = defineActivity({
-  name: '${name}',
-  title: { zh: '${file}（待命名）', en: '${file}' },
-  description: 'TODO',
-  // what the designer offers as input fields (title = the field's label), checked against every mapping
+// the two schemas, once: the designer offers inputSchema's properties as input fields (title = label), the
+// definition validator checks every mapping against it, and the function's types come from both
+const schemas = {
   inputSchema: {
     type: 'object',
     required: ['idNumber'],
@@ -53,7 +51,7 @@ export const ${name} = defineActivity({
       note: { type: 'string', title: '备注' },
     },
   },
-  // what later steps may read from \`store\`: precise (required, no extra fields)
+  // what later steps may read from \`store\`: precise (required, no extra fields, a type for each)
   outputSchema: {
     type: 'object',
     required: ['checked', 'found'],
@@ -63,6 +61,13 @@ export const ${name} = defineActivity({
       found: { type: 'boolean' },
     },
   },
+} as const;
+
+export const ${name} = defineActivity<typeof schemas>({
+  name: '${name}',
+  title: { zh: '${file}（待命名）', en: '${file}' },
+  description: 'TODO',
+  ...schemas,
   // deps.db is the worker's PostgreSQL pool, for activities that read or write
   create: () => async (input) => {
     const checked = input.idNumber.trim();

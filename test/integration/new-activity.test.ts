@@ -4,7 +4,16 @@
  * lists activities over HTTP, GET /api/admin/activities). The copy is removed afterwards.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it, inject } from 'vitest';
@@ -60,6 +69,17 @@ it('new:activity demo-check: the scaffolded test passes and the designer is offe
       stdio: 'pipe',
     }),
   ).toThrow();
+
+  // it compiles: its types come from its schemas
+  writeFileSync(
+    join(copy, 'tsconfig.scaffold.json'),
+    JSON.stringify({
+      extends: './tsconfig.json',
+      include: [],
+      files: ['activities/demo-check.ts', 'activities/demo-check.test.ts', 'activities/registry.ts'],
+    }),
+  );
+  execFileSync('npx', ['tsc', '--noEmit', '-p', 'tsconfig.scaffold.json'], { cwd: copy, env: childEnv() });
 
   // its own test, as the developer runs it
   const out = execFileSync('npx', ['vitest', 'run', '--project', 'unit', 'activities/demo-check.test.ts'], {
