@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (pure code, no servers, runs in `npm run check`) and
@@ -20,14 +20,17 @@ export default defineConfig({
             'test/server/definitions*.test.ts',
             'test/workflows/calendar.test.ts',
             'test/packs/pack-shape.test.ts',
+            // each activity's own test, beside it (one that needs PostgreSQL is a *.db.test.ts)
+            'activities/**/*.test.ts',
           ],
+          exclude: [...configDefaults.exclude, 'activities/**/*.db.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'activities/**/*.db.test.ts'],
           exclude: [
             'test/forms/**',
             'test/unit/**',

@@ -6,35 +6,39 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActivityDefinition } from './registry.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { defineActivity } from './define.js';
 
-export interface AnnouncementInput {
-  /** which announcement of the case this is (e.g. "admitted"): one board entry per key */
-  key: string;
-  title: string;
-  /** the organisation node whose board shows it (a county, usually) */
-  orgId: string;
-  /** the form the fields come from: content keys are shown as "<form>.<field>" with the form's labels */
-  form: string;
-  content: Record<string, unknown>;
-}
-
-export const publishAnnouncement: ActivityDefinition<AnnouncementInput, { noticeId: string }> = {
-  name: 'publishAnnouncement',
-  title: { zh: '长期公告（公示栏长期公开）', en: 'Publish a long-term announcement' },
+const schemas = {
   inputSchema: {
     type: 'object',
     required: ['key', 'title', 'orgId', 'form', 'content'],
     additionalProperties: false,
     properties: {
+      /** which announcement of the case this is (e.g. "admitted"): one board entry per key */
       key: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
       title: { type: 'string', minLength: 1 },
+      /** the organisation node whose board shows it (a county, usually) */
       orgId: { type: 'string', minLength: 1 },
+      /** the form the fields come from: content keys are shown as "<form>.<field>" with the form's labels */
       form: { type: 'string', minLength: 1 },
       content: { type: 'object' },
     },
   },
-  outputSchema: { type: 'object', properties: { noticeId: { type: 'string' } } },
+  outputSchema: {
+    type: 'object',
+    required: ['noticeId'],
+    additionalProperties: false,
+    properties: { noticeId: { type: 'string', minLength: 1 } },
+  },
+} as const;
+
+export type AnnouncementInput = FromSchema<typeof schemas.inputSchema>;
+
+export const publishAnnouncement = defineActivity<typeof schemas>({
+  name: 'publishAnnouncement',
+  title: { zh: '长期公告（公示栏长期公开）', en: 'Publish a long-term announcement' },
+  ...schemas,
   create:
     ({ db }) =>
     async (input) => {
@@ -58,4 +62,4 @@ export const publishAnnouncement: ActivityDefinition<AnnouncementInput, { notice
       );
       return { noticeId };
     },
-};
+});

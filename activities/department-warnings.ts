@@ -6,7 +6,7 @@
  * department-warning channel.
  */
 import { Context } from '@temporalio/activity';
-import { escalateOverdueWarnings, raiseWarning } from '../server/services/household-store.js';
+import { escalateOverdueWarnings, raiseWarning } from '../store/household-store.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface WarningsInput {

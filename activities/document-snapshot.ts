@@ -1,18 +1,9 @@
 /** 文书存档 freeze the form data of a signed step, with its hash, for print and audit. */
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import type { ActivityDefinition } from './registry.js';
+import { defineActivity } from './define.js';
 
-export interface SnapshotInput {
-  formKey: string;
-  formVersion?: number;
-  stepId: string;
-  data: Record<string, unknown>;
-}
-
-export const snapshotDocument: ActivityDefinition<SnapshotInput, { documentId: string; sha256: string }> = {
-  name: 'snapshotDocument',
-  title: { zh: '文书存档（冻结签署内容）', en: 'Snapshot a signed document' },
+const schemas = {
   inputSchema: {
     type: 'object',
     required: ['formKey', 'stepId', 'data'],
@@ -26,8 +17,19 @@ export const snapshotDocument: ActivityDefinition<SnapshotInput, { documentId: s
   },
   outputSchema: {
     type: 'object',
-    properties: { documentId: { type: 'string' }, sha256: { type: 'string' } },
+    required: ['documentId', 'sha256'],
+    additionalProperties: false,
+    properties: {
+      documentId: { type: 'string' },
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    },
   },
+} as const;
+
+export const snapshotDocument = defineActivity<typeof schemas>({
+  name: 'snapshotDocument',
+  title: { zh: '文书存档（冻结签署内容）', en: 'Snapshot a signed document' },
+  ...schemas,
   create:
     ({ db }) =>
     async (input) => {
@@ -42,4 +44,4 @@ export const snapshotDocument: ActivityDefinition<SnapshotInput, { documentId: s
       );
       return { documentId, sha256 };
     },
-};
+});

@@ -18,7 +18,7 @@ import {
   storeCollection,
   syncMembers,
   type CollectionStage,
-} from '../server/services/household-store.js';
+} from '../store/household-store.js';
 import type { ActivityDefinition } from './registry.js';
 
 /** the loop of a department warning closes where case outcomes reach the registry */

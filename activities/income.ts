@@ -4,35 +4,52 @@
  * Source: seeds/000…, 附件2 field guide (lines 2850–2900).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActivityDefinition } from './registry.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { defineActivity } from './define.js';
 import { perCapita, round2 } from '../forms/rules.js';
 
-export interface IncomeInput {
-  members: number;
-  A28: number;
-  A29: number;
-  A30: number;
-  A31: number;
-  A32: number;
-  A35: number;
-  A36: number;
-  /** 监测收入基准线 the year's monitoring threshold (incomeThreshold): gives the eligibility hint */
-  threshold?: number;
-}
+const money = { type: 'number' } as const;
 
-export interface IncomeOutput {
-  A33: number;
-  A34: number;
-  A37: number;
-  A38: number;
-  /**
-   * 参考提示 A38 (the reference for inclusion, lines 2462, 2876) is below the threshold. A hint for
-   * verifiers and reviewers, never a refusal: a household above it may still qualify by its risks (⑥–⑭)
-   * or as 突发严重困难户 (line 2274).
-   */
-  belowThreshold?: boolean;
-  threshold?: number;
-}
+const schemas = {
+  inputSchema: {
+    type: 'object',
+    required: ['members', 'A28', 'A29', 'A30', 'A31', 'A32', 'A35', 'A36'],
+    additionalProperties: false,
+    properties: {
+      members: { type: 'integer', minimum: 1, title: '家庭人口数' },
+      A28: money,
+      A29: money,
+      A30: money,
+      A31: money,
+      A32: money,
+      A35: money,
+      A36: money,
+      /** 监测收入基准线 the year's monitoring threshold (incomeThreshold): gives the eligibility hint */
+      threshold: { ...money, title: '监测收入基准线' },
+    },
+  },
+  outputSchema: {
+    type: 'object',
+    required: ['A33', 'A34', 'A37', 'A38'],
+    additionalProperties: false,
+    properties: {
+      A33: money,
+      A34: money,
+      A37: money,
+      A38: money,
+      /**
+       * 参考提示 A38 (the reference for inclusion, lines 2462, 2876) is below the threshold. A hint for
+       * verifiers and reviewers, never a refusal: a household above it may still qualify by its risks (⑥–⑭)
+       * or as 突发严重困难户 (line 2274).
+       */
+      belowThreshold: { type: 'boolean' },
+      threshold: money,
+    },
+  },
+} as const;
+
+export type IncomeInput = FromSchema<typeof schemas.inputSchema>;
+export type IncomeOutput = FromSchema<typeof schemas.outputSchema>;
 
 /**
  * 收入计算期 the income period of 附件2: the 12 months ending the month before the procedure starts
@@ -65,38 +82,10 @@ export function perCapitaIncome(i: IncomeInput): IncomeOutput {
   return { A33, A34: perCapita(A33, i.members)!, A37, A38, ...hint };
 }
 
-const money = { type: 'number' };
-
-export const computeIncome: ActivityDefinition<IncomeInput, IncomeOutput> = {
+export const computeIncome = defineActivity<typeof schemas>({
   name: 'computeIncome',
   title: { zh: '计算家庭人均纯收入', en: 'Compute per-capita household income' },
-  inputSchema: {
-    type: 'object',
-    required: ['members', 'A28', 'A29', 'A30', 'A31', 'A32', 'A35', 'A36'],
-    additionalProperties: false,
-    properties: {
-      members: { type: 'integer', minimum: 1 },
-      A28: money,
-      A29: money,
-      A30: money,
-      A31: money,
-      A32: money,
-      A35: money,
-      A36: money,
-      threshold: money,
-    },
-  },
-  outputSchema: {
-    type: 'object',
-    properties: {
-      A33: money,
-      A34: money,
-      A37: money,
-      A38: money,
-      belowThreshold: { type: 'boolean' },
-      threshold: money,
-    },
-  },
+  ...schemas,
   create: () => async (input) => {
     try {
       return perCapitaIncome(input);
@@ -105,4 +94,4 @@ export const computeIncome: ActivityDefinition<IncomeInput, IncomeOutput> = {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
     }
   },
-};
+});

@@ -1,28 +1,27 @@
 /** Everything the worker registers: the engine's own activities and the registry's. */
 import type pg from 'pg';
-import { readModelActivities } from './read-model.js';
+import { readModelActivities } from './projection.js';
 import { assigneeActivities } from './assignees.js';
 import { calendarActivities } from './calendar.js';
 import { objectionActivities } from './objections.js';
 import { ACTIVITIES } from './registry.js';
-import { scheduleActivities } from './scheduled-round.js';
-import type { ServiceDeps } from '../server/services/deps.js';
+import { scheduleActivities, type RunRound } from './scheduled-round.js';
 
 /**
- * `services` (a Temporal client and the task queue cases start on) lets the
- * worker run schedule rounds, which start cases; every worker that serves the
- * case task queue gets it.
+ * `runRound` (handed in by the server, which owns starting cases) lets the
+ * worker run schedule rounds; every worker that serves the case task queue
+ * gets it (`server/temporal/connect.ts` `workerActivities`).
  */
 export function createActivities(
   db: pg.Pool,
-  services?: ServiceDeps,
+  runRound?: RunRound,
 ): Record<string, (...args: any[]) => Promise<unknown>> {
   const acts: Record<string, (...args: any[]) => Promise<unknown>> = {
     ...readModelActivities(db),
     ...assigneeActivities(db),
     ...calendarActivities(db),
     ...objectionActivities(db),
-    ...(services ? scheduleActivities(services) : {}),
+    ...(runRound ? scheduleActivities(runRound) : {}),
   };
   for (const a of ACTIVITIES) acts[a.name] = a.create({ db });
   return acts;

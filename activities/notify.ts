@@ -1,17 +1,8 @@
 /** 站内通知 an in-app notification to users or to a role at an organisation node. */
 import { Context } from '@temporalio/activity';
-import type { ActivityDefinition } from './registry.js';
+import { defineActivity } from './define.js';
 
-export interface NotifyInput {
-  message: string;
-  userIds?: string[];
-  role?: string;
-  orgId?: string;
-}
-
-export const notify: ActivityDefinition<NotifyInput, { sent: number }> = {
-  name: 'notify',
-  title: { zh: '发送站内通知', en: 'Send an in-app notification' },
+const schemas = {
   inputSchema: {
     type: 'object',
     required: ['message'],
@@ -23,7 +14,18 @@ export const notify: ActivityDefinition<NotifyInput, { sent: number }> = {
       orgId: { type: 'string' },
     },
   },
-  outputSchema: { type: 'object', properties: { sent: { type: 'integer' } } },
+  outputSchema: {
+    type: 'object',
+    required: ['sent'],
+    additionalProperties: false,
+    properties: { sent: { type: 'integer', minimum: 0 } },
+  },
+} as const;
+
+export const notify = defineActivity<typeof schemas>({
+  name: 'notify',
+  title: { zh: '发送站内通知', en: 'Send an in-app notification' },
+  ...schemas,
   create:
     ({ db }) =>
     async (input) => {
@@ -49,4 +51,4 @@ export const notify: ActivityDefinition<NotifyInput, { sent: number }> = {
       }
       return { sent };
     },
-};
+});

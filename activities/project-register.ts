@@ -3,7 +3,7 @@
  * 项目): this activity lists the admitted projects of the county, with year and funding, for the plan
  * form to select and rank. Read-only, so a retry is harmless.
  */
-import { ledgerEntries, projectEntries } from '../server/services/registers.js';
+import { ledgerEntries, projectEntries } from '../store/registers.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface LibraryInput {

@@ -2,9 +2,11 @@
  * 活动注册表 the developer extension point. Each activity is one file that
  * declares its name, Chinese title, input and output JSON Schemas and its
  * function; this list is what the worker registers, the definition validator
- * checks wiring against, and the process designer offers.
+ * checks wiring against, and the process designer offers (over HTTP,
+ * `GET /api/admin/activities`). `npm run new:activity <name>` adds a line here.
  */
-import type pg from 'pg';
+
+import type { ActivityDefinition } from './define.js';
 import { computeIncome } from './income.js';
 import { compareDepartmentData } from './department-data.js';
 import { notify } from './notify.js';
@@ -14,18 +16,7 @@ import { raiseDepartmentWarnings } from './department-warnings.js';
 import { publishAnnouncement } from './announcement.js';
 import { listAdmittedProjects, listAssetLedgers } from './project-register.js';
 
-export interface ActivityDeps {
-  db: pg.Pool;
-}
-
-export interface ActivityDefinition<I = any, O = any> {
-  name: string;
-  title: { zh: string; en: string };
-  description?: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema: Record<string, unknown>;
-  create(deps: ActivityDeps): (input: I) => Promise<O>;
-}
+export type { ActivityDefinition, ActivityDeps } from './define.js';
 
 export const ACTIVITIES: ActivityDefinition[] = [
   computeIncome,

@@ -212,7 +212,7 @@ export function validateFormData(
     );
   }
   for (const rule of doc.rules ?? []) {
-    let applies = true;
+    let applies: boolean;
     try {
       applies = rule.when === undefined || evaluateRule(rule.when, data);
     } catch {
@@ -225,7 +225,7 @@ export function validateFormData(
       }
     }
     if (rule.logic !== undefined) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = evaluateRule(rule.logic, data);
       } catch {
@@ -290,7 +290,7 @@ export function laterStageFields(
 export function hiddenFields(doc: Pick<FormDocument, 'schema'>, data: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [k, when] of topLevelTags(doc.schema).conditional) {
-    let visible = true;
+    let visible: boolean;
     try {
       visible = evaluateRule(when, data);
     } catch {

@@ -1,7 +1,7 @@
 /** `npm run audit:verify`: recompute the audit log's hash chain and say where it breaks. */
 import { loadConfig } from '../server/config.js';
 import { createPool } from '../server/db.js';
-import { verifyAuditChain } from '../server/audit/chain.js';
+import { verifyAuditChain } from '../store/audit.js';
 
 const config = loadConfig();
 const url = config.databaseUrl ?? `postgres://zhenxing:zhenxing@127.0.0.1:${config.embeddedPgPort}/zhenxing`;

@@ -123,17 +123,5 @@ export async function migrate(url: string): Promise<void> {
   });
 }
 
-export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
+/** One transaction: BEGIN, the work, COMMIT — or ROLLBACK and rethrow (lives in `store/`, shared with the activities). */
+export { inTransaction } from '../store/transaction.js';

@@ -20,7 +20,7 @@ import { bootstrapData } from './services/bootstrap.js';
 import { serviceDeps } from './services/deps.js';
 import { syncPackSchedules } from './services/schedules.js';
 import { notifyMissingCalendar } from './services/calendar.js';
-import { escalateOverdueWarnings } from './services/household-store.js';
+import { escalateOverdueWarnings } from '../store/household-store.js';
 
 async function main(): Promise<void> {
   const t0 = Date.now();

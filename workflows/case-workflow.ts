@@ -18,6 +18,7 @@ import { CaseRuntime } from './runtime.js';
 import { installActions } from './actions.js';
 import { cancelOpenTasks } from './steps/task.js';
 import { RUNNERS } from './steps/index.js';
+import { isCancelled, type StepResult } from './steps/repair.js';
 import { KINDS, type Step } from './kinds/index.js';
 
 const OUTCOME_STATUS: Record<string, CaseStatus> = {
@@ -97,7 +98,7 @@ async function runMain(rt: CaseRuntime, start: string): Promise<string> {
     const step = rt.step(current);
     if (KINDS[step.type].terminal) return step.id;
     const next = await runStep(rt, current);
-    if (next === '$cancel') {
+    if (isCancelled(next)) {
       throw new CaseAborted();
     }
     current = next;
@@ -107,7 +108,7 @@ async function runMain(rt: CaseRuntime, start: string): Promise<string> {
       await rt.flush();
       rt.finished();
       await condition(allHandlersFinished);
-      await continueAsNew<typeof import('./case-workflow.js').caseWorkflow>({
+      await continueAsNew<typeof caseWorkflow>({
         ...rt.input,
         resume: { current, seq: rt.seq, data: rt.data, visited: rt.visited, requestIds: [...rt.requestIds] },
       });
@@ -122,12 +123,13 @@ class CaseAborted extends Error {}
 async function runChain(rt: CaseRuntime, start: string, branch: string): Promise<void> {
   let current = start;
   while (current !== JOIN) {
-    current = await runStep(rt, current, branch);
-    if (current === '$cancel') throw new CaseAborted();
+    const next = await runStep(rt, current, branch);
+    if (isCancelled(next)) throw new CaseAborted();
+    current = next;
   }
 }
 
-async function runStep(rt: CaseRuntime, id: string, branch?: string): Promise<string> {
+async function runStep(rt: CaseRuntime, id: string, branch?: string): Promise<StepResult> {
   const step = rt.step(id);
   rt.enter(id);
   try {
@@ -135,10 +137,10 @@ async function runStep(rt: CaseRuntime, id: string, branch?: string): Promise<st
       rt: CaseRuntime,
       step: Step,
       ctx: { branch?: string; runChain: typeof runChain },
-    ) => string | Promise<string>;
+    ) => StepResult | Promise<StepResult>;
     const result = run(rt, step, { branch, runChain });
     // a synchronous runner (decision) is not awaited: the same microtask order as ever
-    const next = typeof result === 'string' ? result : await result;
+    const next = result instanceof Promise ? await result : result;
     rt.visited.push(id);
     return next;
   } finally {

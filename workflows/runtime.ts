@@ -304,7 +304,7 @@ export class CaseRuntime {
     step: { id: string; title: { zh: string } },
     giveUp: () => boolean = () => false,
   ): Promise<Extract<CalendarCloseResult, { ok: true }> | undefined> {
-    let result: CalendarCloseResult = missing;
+    let result: CalendarCloseResult;
     let year = missing.missingYear;
     const county = this.input.org.ancestors.county ?? this.input.org.path[0];
     const announce = (r: Extract<CalendarCloseResult, { ok: false }>) => {

@@ -8,7 +8,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { describeActivities } from '../../activities/registry.js';
 import { validateDefinition } from '../definitions/validate.js';
 import { loadDefinitionRegistry } from '../services/definition-registry.js';
-import { definitionProblem, publishProcess } from '../services/process-publish.js';
+import { publishProcess } from '../services/process-publish.js';
 import {
   changedPaths,
   diffPacks,
@@ -27,11 +27,11 @@ import {
 } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
 import * as users from '../services/users.js';
-import { verifyAuditChain, appendAudit } from '../audit/chain.js';
+import { verifyAuditChain, appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { hasRole, type Principal } from '../services/principal.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { problems, type FieldError } from './problem.js';
 import { intQuery } from './edge.js';
 import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';

@@ -10,7 +10,6 @@ import {
 import { CASE_ROLES, hasRole } from '../services/principal.js';
 import { route, type RouteDeclaration } from './declare.js';
 import { Problem, problems } from './problem.js';
-import { id } from './schemas.js';
 import { requireUser } from './session.js';
 
 export const ATTACHMENT_ROUTES: RouteDeclaration[] = [

@@ -8,7 +8,6 @@ import { getImport, listImports, startImport } from '../services/department-impo
 import { hasRole } from '../services/principal.js';
 import { route, type RouteDeclaration } from './declare.js';
 import { Problem, problems } from './problem.js';
-import { id } from './schemas.js';
 import { requireUser } from './session.js';
 
 export const IMPORTERS = ['county_rural_bureau'];

@@ -5,7 +5,7 @@ import * as households from '../services/households.js';
 import * as transfer from '../services/household-import.js';
 import * as sweeps from '../services/household-sweeps.js';
 import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { handle } from './handle.js';
 import { Problem, problems } from './problem.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

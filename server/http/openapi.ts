@@ -16,7 +16,7 @@ import { HEALTH_ROUTES } from './health.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { READ_ROUTES } from './read-routes.js';
 import { REGISTER_ROUTES } from './register-routes.js';
-import { ADMIN, AUDITOR, CALENDAR_BODY, SECURITY, comment, id, requestId } from './schemas.js';
+import { ADMIN, AUDITOR, SECURITY } from './schemas.js';
 
 export type { Access, Endpoint } from './declare.js';
 

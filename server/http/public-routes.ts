@@ -3,7 +3,6 @@
 import * as board from '../services/public-board.js';
 import * as people from '../services/people.js';
 import { bodyOf, route, type RouteDeclaration } from './declare.js';
-import { id } from './schemas.js';
 
 export const PUBLIC_ROUTES: RouteDeclaration[] = [
   route({

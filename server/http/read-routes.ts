@@ -11,7 +11,6 @@ import * as people from '../services/people.js';
 import * as views from '../services/saved-views.js';
 import { inboxCounts } from '../services/tasks.js';
 import { route, type RouteDeclaration } from './declare.js';
-import { id } from './schemas.js';
 import { requireUser } from './session.js';
 
 export const READ_ROUTES: RouteDeclaration[] = [

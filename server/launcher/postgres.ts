@@ -71,6 +71,7 @@ export async function startEmbeddedPostgres(opts: {
     throw new Error(
       `embedded PostgreSQL did not start on port ${opts.port} (data in ${dir}): ${why}. ` +
         'Is another server using the port? Set ZX_PG_PORT or DATABASE_URL.',
+      { cause: err },
     );
   }
   // if this process dies without stopping it (kill -9), the watchdog stops PostgreSQL (fast shutdown)

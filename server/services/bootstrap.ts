@@ -12,7 +12,7 @@ import { PACKS_DIR, readPackFolder } from './packs.js';
 import { upsertOrgs, upsertUser, type OrgNodeInput } from './directory.js';
 import { importDepartmentCsv } from './department-import.js';
 import { importValidatedPack } from './process-publish.js';
-import { syncMembers } from './household-store.js';
+import { syncMembers } from '../../store/household-store.js';
 
 export const DEFAULT_PACK = 'hunan';
 

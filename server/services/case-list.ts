@@ -11,7 +11,7 @@ import { IN_REGION, regionOf, type Principal } from './principal.js';
 import { domain, type FieldError } from '../errors.js';
 import { maskString } from './masking.js';
 import { neutraliseCell } from './spreadsheet.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 
 export interface CaseListQuery {

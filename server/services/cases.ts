@@ -17,6 +17,7 @@ import type { caseWorkflow } from '../../workflows/case-workflow.js';
 import { inTransaction } from '../db.js';
 import { domain, type FieldError } from '../errors.js';
 import { fromWorkflowFailure } from '../temporal/failures.js';
+import { workflowType } from '../temporal/workflow-types.js';
 import { claimRequestKey, once, storeResponse } from './idempotency.js';
 import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
 import { incomePeriod } from '../../activities/income.js';
@@ -26,7 +27,7 @@ import { canSee, holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
 import { checkAttachmentRefs } from './attachments.js';
 import { refusalProblem, startRefusal } from './households.js';
-import { warningFollowedBy } from './household-store.js';
+import { warningFollowedBy } from '../../store/household-store.js';
 
 export interface StartCaseRequest {
   process: string;
@@ -213,12 +214,12 @@ export async function startCase(
         ],
         updateId: `${caseId}:start`,
         startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(
-          'caseWorkflow',
+          workflowType('caseWorkflow'),
           workflowOptions,
         ),
       });
     } else {
-      await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', workflowOptions);
+      await deps.temporal.workflow.start<typeof caseWorkflow>(workflowType('caseWorkflow'), workflowOptions);
     }
   } catch (err) {
     const p = fromWorkflowFailure(err);

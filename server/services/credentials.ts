@@ -8,7 +8,7 @@
 import { verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { DomainError } from '../errors.js';
 import { hashPassword } from './directory.js';

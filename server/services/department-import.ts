@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { parseResidentId } from '../../forms/formats.js';
 import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { domain, type FieldError } from '../errors.js';
 import type { Principal } from './principal.js';
 import { checkTable, readXlsxLimited } from './spreadsheet.js';
@@ -161,10 +161,19 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
     const bad = (column: string, zh: string, en: string) =>
       out.errors.push({ line, column, message: `第${line}行：${zh}`, message_en: `line ${line}: ${en}` });
     let ok = true;
-    if (!get('department')) ((ok = false), bad('department', '部门不能为空', 'department is required'));
-    if (!get('kind')) ((ok = false), bad('kind', '类别不能为空', 'kind is required'));
+    if (!get('department')) {
+      ok = false;
+      bad('department', '部门不能为空', 'department is required');
+    }
+    if (!get('kind')) {
+      ok = false;
+      bad('kind', '类别不能为空', 'kind is required');
+    }
     const id = parseResidentId(get('id_number'), today);
-    if (!id.valid) ((ok = false), bad('id_number', id.message, id.message_en));
+    if (!id.valid) {
+      ok = false;
+      bad('id_number', id.message, id.message_en);
+    }
     const amountRaw = get('amount');
     const amount = amountRaw === '' ? null : Number(amountRaw);
     if (amount !== null && (!Number.isFinite(amount) || !/^-?\d+(\.\d{1,2})?$/.test(amountRaw))) {
@@ -172,8 +181,10 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
       bad('amount', '金额须为数字，最多两位小数', 'amount must be a number with at most two decimals');
     }
     const period = get('period');
-    if (period && !/^\d{4}(-\d{2}){0,2}$/.test(period))
-      ((ok = false), bad('period', '期间格式应为 2026-10', 'period must look like 2026-10'));
+    if (period && !/^\d{4}(-\d{2}){0,2}$/.test(period)) {
+      ok = false;
+      bad('period', '期间格式应为 2026-10', 'period must look like 2026-10');
+    }
     if (!ok || !id.valid) continue;
     const detail = Object.fromEntries(
       cols.filter((c) => !(COLUMNS as readonly string[]).includes(c)).map((c) => [c, get(c)]),

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import ExcelJS from 'exceljs';
 import { parseResidentId, isMobile } from '../../forms/formats.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain, type FieldError } from '../errors.js';
 import { readCsvBuffer, type Table } from './department-import.js';
@@ -27,7 +27,7 @@ import {
   syncMembers,
   type CollectionStage,
   type MemberRecord,
-} from './household-store.js';
+} from '../../store/household-store.js';
 import { maskString } from './masking.js';
 import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
 

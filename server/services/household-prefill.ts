@@ -1,9 +1,9 @@
 /** 一次采集、多次复用 the household's known data to prefill a new application (an audited full read). */
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
-import { householdPrefillContext } from './household-store.js';
+import { householdPrefillContext } from '../../store/household-store.js';
 import { IN_REGION, regionOf, type Principal } from './principal.js';
 
 export async function householdPrefill(deps: ServiceDeps, who: Principal, id: string) {

@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
-import { recordHistory } from './household-store.js';
+import { recordHistory } from '../../store/household-store.js';
 import { REGISTRARS } from './households.js';
 import { maskValue } from './masking.js';
 import { holdsRoleOver, regionNodes, type Principal } from './principal.js';

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { parseResidentId, isMobile } from '../../forms/formats.js';
 import type { ProcessDefinition, SubjectStatus } from '../../workflows/definition.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { DomainError, domain, type FieldError } from '../errors.js';
 import { latestProcess } from './catalog.js';
@@ -24,7 +24,7 @@ import {
   removeMember,
   syncMembers,
   type MemberRecord,
-} from './household-store.js';
+} from '../../store/household-store.js';
 import { maskString, maskValue } from './masking.js';
 import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { canonical } from '../canonical.js';
+import { canonical } from '../../store/canonical.js';
 import { DomainError } from '../errors.js';
 
 export function fingerprint(route: string, body: Record<string, unknown>): string {

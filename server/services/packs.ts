@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { ROOT } from '../config.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { publishVersioned } from './versioned.js';
-import { canonical } from '../canonical.js';
+import { canonical } from '../../store/canonical.js';
 
 export interface PackBundle {
   manifest: Record<string, any> & { id: string; version: string };

@@ -9,7 +9,7 @@
  * hold one of UNMASK_ROLES over the case's region may ask for the rest. Everyone else reads it masked.
  */
 import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain } from '../errors.js';
 import type { ServiceDeps } from './deps.js';

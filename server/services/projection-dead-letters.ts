@@ -3,9 +3,9 @@
  * them and replay one after a fix (a schema change, a corrected code list …). A replay applies the event
  * exactly as the workflow sent it; nothing is altered on the way.
  */
-import { applyProjectionEvent, isDataError } from '../../activities/read-model.js';
+import { applyProjectionEvent, isDataError } from '../../store/read-model.js';
 import type { ProjectionEvent } from '../../workflows/contract.js';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction, type Db } from '../db.js';
 import { DomainError, domain } from '../errors.js';
 import { maskValue } from './masking.js';

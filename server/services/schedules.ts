@@ -23,6 +23,7 @@ import type { Text } from '../../workflows/definition.js';
 import type { RoundInput, RoundReport } from '../../workflows/contract.js';
 import { caseIdFor, SCHEDULER, startCase } from './cases.js';
 import type { ServiceDeps } from './deps.js';
+import { workflowType, type WorkflowOf } from '../temporal/workflow-types.js';
 import { paramsForYear } from './catalog.js';
 
 export const TARGET_KINDS = [
@@ -126,7 +127,7 @@ async function resolvedEntries(
 }
 
 export const TIMEZONE = 'Asia/Shanghai';
-export const ROUND_WORKFLOW = 'scheduledRoundWorkflow';
+export const ROUND_WORKFLOW = workflowType('scheduledRoundWorkflow');
 
 /** What is wrong with a pack's schedules (empty when nothing is). */
 export function scheduleProblems(entries: unknown, processKeys: string[]): string[] {
@@ -195,7 +196,9 @@ function calendarSpec(c: ScheduleEntry['calendar']): CalendarSpec {
 }
 
 function scheduleOptions(deps: ServiceDeps, e: ScheduleEntry) {
-  const args: RoundInput[] = [{ scheduleId: e.id, process: e.process, targets: e.targets }];
+  const args: Parameters<WorkflowOf<'scheduledRoundWorkflow'>> = [
+    { scheduleId: e.id, process: e.process, targets: e.targets },
+  ];
   return {
     spec: { calendars: [calendarSpec(e.calendar)], timezone: TIMEZONE },
     action: {

@@ -28,7 +28,7 @@ import { findRequestKey, once } from './idempotency.js';
 import { readCaseData } from './personal-data.js';
 import { checkAttachmentRefs } from './attachments.js';
 import { caseEvidence } from './evidence.js';
-import { householdPrefillContext } from './household-store.js';
+import { householdPrefillContext } from '../../store/household-store.js';
 
 export type InboxView = 'todo' | 'done' | 'initiated' | 'cc';
 
@@ -80,7 +80,6 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
     where.push(sql.replaceAll('$?', `$${params.length}`));
   };
   let from: string;
-  let order: string;
   let atCol: string;
   let idCol: string;
   if (view === 'todo') {
@@ -104,7 +103,7 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
     atCol = 'cc.at';
     idCol = 'c.id';
   }
-  order = `${atCol} DESC, ${idCol} DESC`;
+  const order = `${atCol} DESC, ${idCol} DESC`;
   if (q.process) add('c.process_key = $?', q.process);
   if (q.step) add('t.step_id = $?', q.step);
   if (q.org) add('c.org_path @> ARRAY[$?]::text[]', q.org);

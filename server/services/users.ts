@@ -5,7 +5,7 @@
  * command (`npm run users`), run by whoever operates the server. Every change is audited.
  */
 import type pg from 'pg';
-import { appendAudit } from '../audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain, type FieldError } from '../errors.js';
 import { upsertUser } from './directory.js';

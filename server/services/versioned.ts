@@ -3,7 +3,7 @@
  * of the holiday calendar): under an advisory lock on the thing, the next version number (gapless: max + 1),
  * the row, and its audit entry — all in the caller's transaction.
  */
-import { appendAudit, type AuditEntry } from '../audit/chain.js';
+import { appendAudit, type AuditEntry } from '../../store/audit.js';
 import type { Tx } from '../db.js';
 
 /** Tables of versioned things (named here: a table name is never taken from input). */

@@ -12,6 +12,7 @@ import { ROOT } from '../config.js';
 import { createActivities } from '../../activities/index.js';
 import { AesGcmCodec } from './codec.js';
 import type { ServiceDeps } from '../services/deps.js';
+import { runRound } from '../services/schedules.js';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -64,11 +65,19 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(opts.db, opts.services),
+    activities: workerActivities(opts.db, opts.services),
     dataConverter: dataConverter(opts.codecKeys),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxCachedWorkflows: 2000,
   });
+}
+
+/**
+ * Every activity a case worker registers; with `services` the worker also runs schedule rounds, which
+ * start cases through the service layer (handed to the activities room so it never imports the server).
+ */
+export function workerActivities(db: pg.Pool, services?: ServiceDeps) {
+  return createActivities(db, services && ((input, onProgress) => runRound(services, input, onProgress)));
 }
 
 export { NativeConnection };

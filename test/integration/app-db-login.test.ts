@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { appLoginUrl } from '../../server/db.js';
-import { appendAudit } from '../../server/audit/chain.js';
+import { appendAudit } from '../../store/audit.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let tdb: TestDatabase;

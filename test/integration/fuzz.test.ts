@@ -381,7 +381,7 @@ it(`refuses ${TRANSPORT_RUNS} requests with malformed transport with 400/415, ne
       const r = build(samples[next++]);
       for (const f of r.faults) byFault.set(f, (byFault.get(f) ?? 0) + 1);
       let status: number;
-      let text = '';
+      let text: string;
       try {
         const res = await fetch(r.url, {
           method: r.method,

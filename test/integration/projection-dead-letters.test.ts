@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { readModelActivities, isDataError } from '../../activities/read-model.js';
+import { readModelActivities } from '../../activities/projection.js';
+import { isDataError } from '../../store/read-model.js';
 import { caseOrg } from '../../server/services/directory.js';
 import type { ProjectionEvent } from '../../workflows/contract.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -25,7 +26,7 @@ const count = async (table: string, where = 'true', params: unknown[] = []) =>
   (await app.tdb.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)).rows[0]
     .n as number;
 
-async function started(caseId: string): Promise<ProjectionEvent> {
+async function started(_caseId: string): Promise<ProjectionEvent> {
   const org = (await caseOrg(app.tdb.db, 'v-zhushan'))!;
   return {
     seq: 1,

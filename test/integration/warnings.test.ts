@@ -6,11 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application, collection, peopleOf } from '../support/demo.js';
-import {
-  escalateOverdueWarnings,
-  raiseWarning,
-  WARNING_CHECK_DAYS,
-} from '../../server/services/household-store.js';
+import { escalateOverdueWarnings, raiseWarning, WARNING_CHECK_DAYS } from '../../store/household-store.js';
 
 let app: TestApp;
 let cadre: ApiClient;

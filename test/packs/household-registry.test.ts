@@ -192,7 +192,7 @@ describe('one 附件2 across the household’s life', () => {
     // the write-back is idempotent: writing the same 附件2 again (an activity retry) changes nothing
     const historyBefore = page.history.length;
     const { storeCollection, syncMembers, fromCollectionMember } =
-      await import('../../server/services/household-store.js');
+      await import('../../store/household-store.js');
     const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0].data
       .collection;
     expect(await storeCollection(h.tdb.db, hid, 'identification', caseId, { ...data, A3: '3' })).toEqual({

@@ -145,19 +145,17 @@ async function act(caseId: string, step: string, user: string) {
         ])
       ).rows[0]?.id,
   );
-  await client.workflow
-    .getHandle(caseId)
-    .executeUpdate(completeTaskUpdate, {
-      args: [
-        {
-          requestId: `${caseId}-${step}`,
-          taskId: id,
-          actor: { userId: user, name: user },
-          action: step === 'apply' ? 'submit' : 'approve',
-        },
-      ],
-      updateId: `${caseId}-${step}`,
-    });
+  await client.workflow.getHandle(caseId).executeUpdate(completeTaskUpdate, {
+    args: [
+      {
+        requestId: `${caseId}-${step}`,
+        taskId: id,
+        actor: { userId: user, name: user },
+        action: step === 'apply' ? 'submit' : 'approve',
+      },
+    ],
+    updateId: `${caseId}-${step}`,
+  });
 }
 
 /** act until the engine acknowledges: the same requestId every time, so a retry never acts twice */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, verifyAuditChain } from '../../server/audit/chain.js';
+import { appendAudit, verifyAuditChain } from '../../store/audit.js';
 import { inTransaction } from '../../server/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 

@@ -4,13 +4,12 @@
  * a file from bundleWorkflowCode) so a restart takes seconds. Prints `app-ready <port>` when it listens.
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { appRole, createPool } from '../../server/db.js';
 import { createLogger } from '../../server/log.js';
 import { serviceDeps } from '../../server/services/deps.js';
-import { connectClient, dataConverter } from '../../server/temporal/connect.js';
+import { connectClient, dataConverter, workerActivities } from '../../server/temporal/connect.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const url = process.env.DATABASE_URL!;
@@ -28,7 +27,7 @@ const worker = await Worker.create({
   connection: await NativeConnection.connect({ address: config.temporalAddress }),
   taskQueue: config.taskQueue,
   workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! },
-  activities: createActivities(db, serviceDeps(config, db, client)),
+  activities: workerActivities(db, serviceDeps(config, db, client)),
   dataConverter: dataConverter(config.codecKeys),
 });
 void worker.run();

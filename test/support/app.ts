@@ -11,8 +11,12 @@ import { inject } from 'vitest';
 import { loadConfig, type PublicLimits } from '../../server/config.js';
 import { createApp } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
-import { connectClient, dataConverter, workflowBundle } from '../../server/temporal/connect.js';
-import { createActivities } from '../../activities/index.js';
+import {
+  connectClient,
+  dataConverter,
+  workflowBundle,
+  workerActivities,
+} from '../../server/temporal/connect.js';
 import { readPackFolder } from '../../server/services/packs.js';
 import { loadDemoCounty } from '../../server/services/bootstrap.js';
 import { importValidatedPack } from '../../server/services/process-publish.js';
@@ -73,7 +77,7 @@ export async function createTestApp(
     connection: native,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(tdb.db, serviceDeps(config, tdb.db, client)),
+    activities: workerActivities(tdb.db, serviceDeps(config, tdb.db, client)),
     dataConverter: dataConverter(config.codecKeys),
   });
   const running = worker.run();

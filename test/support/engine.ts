@@ -3,6 +3,7 @@
  * a real worker with the real activities, a fresh PostgreSQL database, and
  * small helpers to start cases and act on tasks the way the service layer does.
  */
+import { workflowType, type WorkflowOf } from '../../server/temporal/workflow-types.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CODEC_KEYS, startTimeSkipping } from './time-skipping.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -27,9 +28,7 @@ export interface Harness {
     action: string,
     extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string; requestId?: string },
   ): Promise<unknown>;
-  openTasks(
-    caseId: string,
-  ): Promise<
+  openTasks(caseId: string): Promise<
     {
       id: string;
       step_id: string;
@@ -95,7 +94,11 @@ export async function createHarness(opts: { startAt?: string } = {}): Promise<Ha
         daySeconds: opts.daySeconds ?? 86400,
         historyLimit: opts.historyLimit,
       };
-      await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+      await env.client.workflow.start<WorkflowOf<'caseWorkflow'>>(workflowType('caseWorkflow'), {
+        taskQueue,
+        workflowId: caseId,
+        args: [input],
+      });
       return caseId;
     },
     async act(caseId, taskId, username, action, extra = {}) {

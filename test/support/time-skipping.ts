@@ -6,9 +6,8 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../server/config.js';
 import type pg from 'pg';
-import { createActivities } from '../../activities/index.js';
 import { findTestServerBinary } from '../../server/launcher/temporal.js';
-import { dataConverter, workflowBundle } from '../../server/temporal/connect.js';
+import { dataConverter, workflowBundle, workerActivities } from '../../server/temporal/connect.js';
 
 /** A script that runs the test server under `faketime` starting at `startAt` (scripts/ensure-faketime.mjs installs it). */
 function fakeTimeWrapper(startAt: string): string {
@@ -60,7 +59,7 @@ export async function startTimeSkipping(
     taskQueue,
     workflowBundle: await workflowBundle(),
     // schedule rounds start cases through the service layer, on this same server and queue
-    activities: createActivities(db, {
+    activities: workerActivities(db, {
       db,
       temporal: env.client,
       taskQueue,

@@ -133,7 +133,10 @@ export function SelectWidget(props: WidgetProps) {
   const { id, options, value, multiple, disabled, readonly, onChange, onBlur, onFocus, placeholder, label } =
     props;
   const enumOptions = (options.enumOptions ?? []) as { value: unknown; label: string }[];
-  const antOptions = useMemo(() => enumOptions.map((o, i) => ({ value: i, label: o.label })), [enumOptions]);
+  const antOptions = useMemo(
+    () => ((options.enumOptions ?? []) as { label: string }[]).map((o, i) => ({ value: i, label: o.label })),
+    [options.enumOptions],
+  );
   const indexOf = (v: unknown) => enumOptions.findIndex((o) => o.value === v);
   const selected = multiple
     ? (Array.isArray(value) ? value : []).map(indexOf).filter((i) => i >= 0)

@@ -8,9 +8,9 @@ import type { ActivityStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
 import { evaluate } from '../../forms/rules.js';
 import { repairOf } from '../kinds/repair.js';
-import { runRepair } from './repair.js';
+import { CANCELLED, runRepair, type StepResult } from './repair.js';
 
-export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<string> {
+export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<StepResult> {
   const input: Record<string, unknown> = {};
   for (const [field, expr] of Object.entries(step.input)) input[field] = evaluate(expr, rt.context());
   const acts = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
@@ -38,7 +38,7 @@ export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<
       });
       const choice = await runRepair(rt, repairOf(step));
       if (choice === 'skip') return step.next;
-      if (choice === 'cancel') return '$cancel';
+      if (choice === 'cancel') return CANCELLED;
     }
   }
 }

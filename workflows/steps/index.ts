@@ -1,7 +1,7 @@
 /**
  * The workflow's side of the kind table (`kinds/index.ts`): one runner per kind. Typed by the table, so a
  * kind added there without a runner here does not compile. A runner returns the id of the next step
- * (or '$join' inside a branch, '$cancel' when an administrator ended the case); a synchronous runner
+ * (or '$join' inside a branch, `CANCELLED` when an administrator ended the case); a synchronous runner
  * returns it directly, which the interpreter does not await (the same commands in the same order).
  */
 import type { AnyStep, StepOf } from '../kinds/index.js';
@@ -12,7 +12,7 @@ import { runNotice } from './notice.js';
 import { runActivity } from './activity.js';
 import { runDecision } from './decision.js';
 import { runParallel, type ChainRunner } from './parallel.js';
-import { runRepair } from './repair.js';
+import { runRepair, type StepResult } from './repair.js';
 
 /** What a runner gets besides its step: the branch it runs in, and how to run a branch of its own. */
 export interface RunContext {
@@ -20,7 +20,7 @@ export interface RunContext {
   runChain: ChainRunner;
 }
 
-type Runner<S, R = string> = (rt: CaseRuntime, step: S, ctx: RunContext) => R | Promise<R>;
+type Runner<S, R = StepResult> = (rt: CaseRuntime, step: S, ctx: RunContext) => R | Promise<R>;
 
 export const RUNNERS: {
   [T in Exclude<AnyStep['type'], 'repair'>]: Runner<StepOf<T>>;

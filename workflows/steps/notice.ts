@@ -9,9 +9,9 @@ import type { CaseRuntime } from '../runtime.js';
 import type { NoticeState } from '../contract.js';
 import { CalendarYearMissingError, noticeCloseTime } from '../calendar.js';
 import { repairOf } from '../kinds/repair.js';
-import { runRepair } from './repair.js';
+import { CANCELLED, runRepair, type StepResult } from './repair.js';
 
-export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<string> {
+export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<StepResult> {
   const days = rt.param(step.days);
   const calendar =
     typeof step.calendar === 'object'
@@ -36,7 +36,7 @@ export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<stri
         detail: { year: err.year, message: err.message },
       });
       const choice = await runRepair(rt, repairOf(step));
-      if (choice !== 'retry') return choice === 'skip' ? step.next : '$cancel';
+      if (choice !== 'retry') return choice === 'skip' ? step.next : CANCELLED;
       opensAt = Date.now();
     }
   }

@@ -6,6 +6,13 @@ import { REPAIR_ACTIONS, repairChoice, type RepairChoice, type RepairStep } from
 import type { CaseRuntime, TaskGroup } from '../runtime.js';
 import { createTask } from './task.js';
 
+/** A step's result when the case was cancelled from a repair task: a tagged value, never confused with a step id. */
+export const CANCELLED = Object.freeze({ cancelled: true as const });
+export type Cancelled = typeof CANCELLED;
+/** What running a step yields: the id of the step to go to, or CANCELLED. */
+export type StepResult = string | Cancelled;
+export const isCancelled = (r: StepResult): r is Cancelled => typeof r === 'object' && r.cancelled;
+
 /** Open the repair task; returns what the administrator chose. A cancel also sets the case's outcome. */
 export async function runRepair(rt: CaseRuntime, step: RepairStep): Promise<RepairChoice> {
   const group: TaskGroup = {

@@ -237,7 +237,10 @@ export default function FormDesigner() {
       x.schema.properties = props;
       x.schema.required = (x.schema.required ?? []).map((r: string) => (r === from ? to : r));
       x.uiSchema = { ...(x.uiSchema ?? {}), 'ui:order': ordered.map((o) => (o === from ? to : o)) };
-      if (x.uiSchema[from]) ((x.uiSchema[to] = x.uiSchema[from]), delete x.uiSchema[from]);
+      if (x.uiSchema[from]) {
+        x.uiSchema[to] = x.uiSchema[from];
+        delete x.uiSchema[from];
+      }
     });
     setSelected(to);
   };

@@ -29,7 +29,7 @@ import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../api';
 import { StartCase } from './StartCase';
 import { useSession } from '../session';
-import { fmt, fmtDate, MONITOR_TYPE, MONITORING, PROCESS, STATUS } from '../labels';
+import { fmt, fmtDate, MONITOR_TYPE, MONITORING, STATUS } from '../labels';
 
 const JOIN = { birth: '出生', marriage_in: '嫁入（婚迁）', moved_in: '迁入', correction: '补录' };
 const LEAVE = {

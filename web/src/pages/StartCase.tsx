@@ -59,6 +59,8 @@ export function StartCase({
   const [org, setOrg] = useState<string | undefined>(preset?.org);
   const [subject, setSubject] = useState<string | undefined>(preset?.subject);
   const [doc, setDoc] = useState<FormDocument>();
+  /** what the row that opened the dialog knows (read once: the dialog's answer must not refetch on a new object) */
+  const presetData = useRef(preset?.data);
   const [prefill, setPrefill] = useState<Record<string, unknown>>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -125,7 +127,10 @@ export function StartCase({
         .get<HouseholdPrefill>(`/api/households/${subject}/prefill`)
         .then((r) =>
           // what the row knows (the channel: a department warning, a sweep) over the household record
-          setPrefill({ ...(doc.key === 'application' ? r.application : r.collection), ...preset?.data }),
+          setPrefill({
+            ...(doc.key === 'application' ? r.application : r.collection),
+            ...presetData.current,
+          }),
         )
         .catch(() => setPrefill({}));
     } else if (subject) setPrefill({});

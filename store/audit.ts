@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { canonical } from '../canonical.js';
+import { canonical } from './canonical.js';
 
 export interface AuditEntry {
   id: string;

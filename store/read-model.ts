@@ -8,9 +8,9 @@
  */
 import type pg from 'pg';
 import type { ProjectArgs, ProjectionEvent } from '../workflows/contract.js';
-import { appendAudit, type AuditEntry } from '../server/audit/chain.js';
-import { inTransaction } from '../server/db.js';
-import { closeWarningsForCase } from './household-status.js';
+import { appendAudit, type AuditEntry } from './audit.js';
+import { closeWarningsForCase } from './household-store.js';
+import { inTransaction } from './transaction.js';
 
 const ts = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
@@ -25,22 +25,18 @@ export function isDataError(err: unknown): boolean {
   return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
 }
 
-export function readModelActivities(db: pg.Pool) {
-  return {
-    /**
-     * Apply a batch in one transaction. When PostgreSQL refuses an event for good, the batch is applied
-     * again event by event: each refused event goes to projection_dead_letters with its error and the
-     * rest still apply, so one bad event never stops a case (the activity would otherwise retry forever).
-     */
-    async project({ caseId, events }: ProjectArgs): Promise<void> {
-      try {
-        await inTransaction(db, (client) => applyBatch(client, caseId, events, false));
-      } catch (err) {
-        if (!isDataError(err)) throw err;
-        await inTransaction(db, (client) => applyBatch(client, caseId, events, true));
-      }
-    },
-  };
+/**
+ * Apply a batch in one transaction. When PostgreSQL refuses an event for good, the batch is applied
+ * again event by event: each refused event goes to projection_dead_letters with its error and the
+ * rest still apply, so one bad event never stops a case (the activity would otherwise retry forever).
+ */
+export async function projectEvents(db: pg.Pool, { caseId, events }: ProjectArgs): Promise<void> {
+  try {
+    await inTransaction(db, (client) => applyBatch(client, caseId, events, false));
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    await inTransaction(db, (client) => applyBatch(client, caseId, events, true));
+  }
 }
 
 async function applyBatch(
