@@ -310,6 +310,13 @@ export const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/cases/{id}/archive.pdf',
+    summary: '案卷PDF（全部文书与办理过程）Case archive: every document and the timeline',
+    access: 'staff',
+    ok: 200,
+  },
+  {
+    method: 'get',
     path: '/api/cases/{id}/documents/{form}',
     summary: '文书（A4 打印视图的数据）A document for the print view',
     access: 'staff',

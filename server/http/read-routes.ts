@@ -13,7 +13,7 @@ import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
 import { requireUser } from './session.js';
 import { resolvedForm } from '../services/form-check.js';
-import { renderFormPdf } from '../documents/pdf.js';
+import { caseArchivePdf, caseDocument, caseDocumentPdf } from '../services/documents.js';
 import { handle } from './routes.js';
 import { readCaseData } from '../services/personal-data.js';
 import { exportCasesCsv } from '../services/exports.js';
@@ -183,84 +183,40 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     }),
   );
 
-  /** 文书 a form of the case as an A4 PDF (the frozen snapshot when the step was signed, else the case data) */
-  r.get('/cases/:id/documents/:form.pdf', async (req, res, next) => {
+  const origin = (req: express.Request) => `${req.protocol}://${req.get('host')}`;
+  const sendPdf = (res: express.Response, name: string, pdf: Buffer) =>
+    res
+      .type('application/pdf')
+      .setHeader('content-disposition', `inline; filename="${encodeURIComponent(name)}.pdf"`)
+      .send(pdf);
+
+  /** 案卷 every document of the case in order plus its timeline, as one PDF for the county's files */
+  r.get('/cases/:id/archive.pdf', async (req, res, next) => {
     try {
-      const who = requireUser(req);
       const id = String(req.params.id);
-      const key = String(req.params.form);
-      await visibleCase(svc, who, id);
-      const c = (
-        await db.query(
-          'SELECT c.*, o.name AS org_name FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE c.id = $1',
-          [id],
-        )
-      ).rows[0];
-      const snap = await db.query(
-        'SELECT data, form_version FROM documents WHERE case_id = $1 AND form_key = $2 ORDER BY created_at DESC LIMIT 1',
-        [id, key],
-      );
-      const data = snap.rows[0]?.data ?? c.data?.[key];
-      if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
-      const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
-      if (!form) throw problems.notFound('表单不存在', 'no such form');
-      // an official document is printed in full for those who may read it so (audited), masked for the rest
-      const shown = await readCaseData(svc, who, c, data, {
-        purpose: 'document.print',
-        unmask: true,
-        form: key,
-      });
-      const pdf = await renderFormPdf(form, shown.value, {
-        id,
-        title: c.title,
-        orgName: c.org_name,
-        subjectName: c.subject_name,
-      });
-      res
-        .type('application/pdf')
-        .setHeader('content-disposition', `inline; filename="${encodeURIComponent(key)}-${id}.pdf"`);
-      res.send(pdf);
+      sendPdf(res, `案卷-${id}`, await caseArchivePdf(svc, requireUser(req), id, origin(req)));
     } catch (err) {
       next(err);
     }
   });
 
-  /** 文书 a form of the case for the A4 print view: the form, its data (the signed snapshot, else the case data) and the case header */
-  r.get(
-    '/cases/:id/documents/:form',
-    handle(async (req) => {
-      const who = requireUser(req);
+  /** 文书 a form of the case as an A4 PDF, drawn from the same layout as the print view */
+  r.get('/cases/:id/documents/:form.pdf', async (req, res, next) => {
+    try {
       const id = String(req.params.id);
       const key = String(req.params.form);
-      await visibleCase(svc, who, id);
-      const c = (
-        await db.query(
-          'SELECT c.*, o.name AS org_name FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE c.id = $1',
-          [id],
-        )
-      ).rows[0];
-      const snap = await db.query(
-        'SELECT data, form_version FROM documents WHERE case_id = $1 AND form_key = $2 ORDER BY created_at DESC LIMIT 1',
-        [id, key],
-      );
-      const data = snap.rows[0]?.data ?? c.data?.[key];
-      if (!data) throw problems.notFound('该案件还没有这份文书', 'the case has no such document yet');
-      const form = await resolvedForm(db, key, snap.rows[0]?.form_version ?? undefined);
-      if (!form) throw problems.notFound('表单不存在', 'no such form');
-      // an official document shows the full data to those who may read it so, like the PDF (audited); masked for the rest
-      const shown = await readCaseData(svc, who, c, data, {
-        purpose: 'document.view',
-        unmask: true,
-        form: key,
-      });
-      return {
-        form,
-        data: shown.value,
-        unmasked: shown.unmasked,
-        signed: Boolean(snap.rows[0]),
-        case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name },
-      };
-    }),
+      sendPdf(res, `${key}-${id}`, await caseDocumentPdf(svc, requireUser(req), id, key, origin(req)));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /** 文书 a form of the case laid out as on paper, for the A4 print view */
+  r.get(
+    '/cases/:id/documents/:form',
+    handle(async (req) =>
+      caseDocument(svc, requireUser(req), String(req.params.id), String(req.params.form)),
+    ),
   );
 
   // staff only; the public board has its own list (/api/public/orgs)
