@@ -83,7 +83,13 @@ export interface LayoutContext {
  */
 const PAPER: Record<
   string,
-  { order?: string[]; orientation?: 'landscape'; signedAt?: Record<string, string> }
+  {
+    order?: string[];
+    orientation?: 'landscape';
+    signedAt?: Record<string, string>;
+    /** the columns of a repeating group, in the paper's order */
+    columns?: Record<string, string[]>;
+  }
 > = {
   // seed 000 lines 2480-2500: 入户核实, 村（居）民主评议, 乡镇（街道）审核, 县级比对审定
   'identification-approval': {
@@ -95,6 +101,9 @@ const PAPER: Record<
       'countyApproval',
       'hitDecisions',
     ],
+    columns: {
+      hitDecisions: ['idNumber', 'department', 'kind', 'amount', 'period', 'decision', 'note'],
+    },
     signedAt: {
       verification: 'verify',
       villageReview: 'village_review',
@@ -111,8 +120,16 @@ const isAttachment = (v: unknown): v is string => typeof v === 'string' && ATTAC
 // an address's parts as written on paper: 省 市 县 乡镇 村 组
 const REGION_ORDER = ['province', 'city', 'county', 'township', 'village', 'group'];
 
+/** 附件2's item numbers in their printed order: A5 before A10, A27 before A27a before A28 */
+const itemNumber = (k: string) => {
+  const m = /^A(\d+)([a-z]*)/.exec(k);
+  return m ? Number(m[1]) * 100 + (m[2] ? m[2].charCodeAt(0) - 96 : 0) : undefined;
+};
+
 function ordered(schema: LayoutSchema, order?: string[]): [string, LayoutSchema][] {
-  const keys = Object.keys(schema.properties ?? {});
+  let keys = Object.keys(schema.properties ?? {});
+  if (!order && keys.every((k) => itemNumber(k) !== undefined))
+    keys = [...keys].sort((a, b) => itemNumber(a)! - itemNumber(b)!);
   const list = order
     ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))]
     : keys;
@@ -124,7 +141,7 @@ export function layoutValue(schema: LayoutSchema | undefined, v: unknown): Layou
   if (v === undefined || v === null || v === '') return { text: '' };
   if (isAttachment(v)) return { text: '', images: [v] };
   if (Array.isArray(v) && v.length && v.every(isAttachment)) return { text: '', images: v };
-  if (typeof v === 'boolean') return { text: v ? '☑是' : '☑否' };
+  if (typeof v === 'boolean') return { text: v ? '☑是 ☐否' : '☐是 ☑否' };
   if (Array.isArray(v)) {
     if (v.some((x) => x && typeof x === 'object'))
       return { text: v.map((x) => layoutValue(schema?.items, x).text).join('；') };
@@ -227,7 +244,7 @@ export function documentLayout(
       );
     } else if (prop.type === 'array' && prop.items?.type === 'object' && prop.items.properties) {
       flush();
-      const cols = Object.entries(prop.items.properties);
+      const cols = ordered(prop.items, paper.columns?.[key]);
       blocks.push({
         kind: 'table',
         key,

@@ -120,12 +120,13 @@ function drawTable(
   const img = opts.imageSize ?? 40;
   const drawRow = (row: Cell[]) => {
     const h = Math.max(...row.map((c, i) => cellHeight(doc, c, widths[i], fs, img)));
+    const y = doc.y;
     let x = MARGIN;
     row.forEach((c, i) => {
-      drawCell(doc, images, c, x, doc.y, widths[i], h, fs, img);
+      drawCell(doc, images, c, x, y, widths[i], h, fs, img);
       x += widths[i];
     });
-    doc.y += h;
+    doc.y = y + h;
   };
   const heightOf = (row: Cell[]) => Math.max(...row.map((c, i) => cellHeight(doc, c, widths[i], fs, img)));
   if (opts.header && doc.y + heightOf(opts.header) + heightOf(rows[0] ?? opts.header) > bottom(doc))
@@ -139,6 +140,9 @@ function drawTable(
     drawRow(row);
   }
 }
+
+/** 乡镇长（街道主任）（签字） as on paper; a bare 签字 stays 签字 */
+export const signLabel = (label: string) => (/签字）?$/.test(label) ? label : `${label}（签字）`);
 
 const text = (t: string, extra: Partial<Cell> = {}): Cell => ({ value: { text: t }, ...extra });
 const LABEL_FILL = '#f2f2f2';
@@ -174,7 +178,7 @@ function drawOpinion(
   }
   y += 4;
   for (const s of block.signers) {
-    const label = `${s.label.replace(/（签字）$/, '')}（签字）：`;
+    const label = `${signLabel(s.label)}：`;
     doc.fontSize(10).text(label, x + PAD, y + 10, { width: w * 0.45, lineBreak: false });
     const lx = x + PAD + Math.min(w * 0.45, doc.widthOfString(label) + 4);
     if (s.signature) {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import QRCode from 'qrcode';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
 import { application, collection, household, peopleOf, setDemoStatus } from '../support/demo.js';
@@ -22,6 +22,12 @@ const users: { username: string; name: string }[] = JSON.parse(
   readFileSync(join(ROOT, 'forms/packs/hunan/demo/users.json'), 'utf8'),
 );
 const nameOf = (username: string) => users.find((u) => u.username === username)!.name;
+
+/** kept beside the screenshots, to look at */
+function keep(name: string, pdf: Buffer) {
+  mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+  writeFileSync(join(ROOT, 'test-artifacts', name), pdf);
+}
 
 async function pdfPages(pdf: Buffer): Promise<{ text: string; images: number }[]> {
   const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
@@ -107,10 +113,18 @@ afterAll(async () => {
 describe('documents of a finished case', () => {
   it('附件3 as a PDF: sections in paper order, both township signers, one image per handwritten signature', async () => {
     const bureau = await h.who('bureau');
-    const pages = await pdfPages(await caseDocumentPdf(h.svc, bureau, caseId, 'identification-approval', 'http://zx.test'));
+    const pdf = await caseDocumentPdf(h.svc, bureau, caseId, 'identification-approval', 'http://zx.test');
+    keep('documents-form3.pdf', pdf);
+    keep('documents-form2.pdf', await caseDocumentPdf(h.svc, bureau, caseId, 'collection', 'http://zx.test'));
+    const pages = await pdfPages(pdf);
     const text = pages.map((pg) => pg.text).join('');
-    const order = ['入户核实意见', '村级评议意见', '乡镇（街道）审核意见', '县级审定意见'].map((s) => text.indexOf(s));
-    expect(order.every((i) => i >= 0), text).toBe(true);
+    const order = ['入户核实意见', '村级评议意见', '乡镇（街道）审核意见', '县级审定意见'].map((s) =>
+      text.indexOf(s),
+    );
+    expect(
+      order.every((i) => i >= 0),
+      text,
+    ).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     for (const u of p.township_reviewers) expect(text).toContain(nameOf(u));
     expect(text).toContain('已签署');
@@ -123,7 +137,13 @@ describe('documents of a finished case', () => {
 
   it('every document of the finished case says 已签署, and 附件2 lists all six members on a landscape sheet', async () => {
     const bureau = await h.who('bureau');
-    for (const key of ['application', 'collection', 'democratic-review', 'opinion', 'identification-approval']) {
+    for (const key of [
+      'application',
+      'collection',
+      'democratic-review',
+      'opinion',
+      'identification-approval',
+    ]) {
       const d = await caseDocument(h.svc, bureau, caseId, key);
       expect(d.layout.status, key).toBe('已签署');
     }
@@ -137,7 +157,9 @@ describe('documents of a finished case', () => {
 
   it('the case archive holds every document of the case in order, then the timeline', async () => {
     const bureau = await h.who('bureau');
-    const pages = await pdfPages(await caseArchivePdf(h.svc, bureau, caseId, 'http://zx.test'));
+    const pdf = await caseArchivePdf(h.svc, bureau, caseId, 'http://zx.test');
+    keep('documents-archive.pdf', pdf);
+    const pages = await pdfPages(pdf);
     const text = pages.map((pg) => pg.text).join('');
     const titles = [
       '防止返贫监测对象个人申请及承诺授权书',
@@ -149,7 +171,10 @@ describe('documents of a finished case', () => {
     ];
     // after the table of contents, each document's title opens its own page, in the order of the case
     const starts = titles.map((t) => pages.findIndex((pg, i) => i > 0 && pg.text.includes(t)));
-    expect(starts.every((i) => i > 0), JSON.stringify(starts)).toBe(true);
+    expect(
+      starts.every((i) => i > 0),
+      JSON.stringify(starts),
+    ).toBe(true);
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     expect(text).toContain(household(HID).members[5].name);
     expect(text).toContain('公示开始');

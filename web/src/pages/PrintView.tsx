@@ -98,7 +98,7 @@ function Block({ b, landscape }: { b: LayoutBlock; landscape: boolean }) {
             <div className="zx-signers">
               {b.signers.map((s, i) => (
                 <span key={i} className="zx-sign">
-                  {s.label.replace(/（签字）$/, '')}（签字）：
+                  {/签字）?$/.test(s.label) ? s.label : `${s.label}（签字）`}：
                   {s.signature ? (
                     <>
                       <img src={attachmentUrl(s.signature)} alt={`${s.name}的签名`} />
