@@ -339,10 +339,17 @@ export const ENDPOINTS: Endpoint[] = [
   {
     method: 'get',
     path: '/api/public/notices',
-    summary: '公示栏 Notices of a place (masked)',
+    summary: '公示栏 Notices of a place, the whole county when none is named (masked)',
     access: 'public',
     ok: 200,
     query: { org: { type: 'string' } },
+  },
+  {
+    method: 'get',
+    path: '/api/public/notices/{id}/poster.pdf',
+    summary: '公示海报（A4，含二维码）Notice poster for the village board',
+    access: 'public',
+    ok: 200,
   },
   {
     method: 'post',

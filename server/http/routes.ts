@@ -173,6 +173,19 @@ export function apiRoutes(deps: AppDeps): express.Router {
     '/public/notices',
     handle(async (req) => board.listNotices(svc, req.query as { org?: string })),
   );
+  // 公示海报 the notice as a printable A4 poster for the village board, its QR code leads back here
+  r.get('/public/notices/:id/poster.pdf', async (req, res, next) => {
+    try {
+      const pdf = await board.noticePoster(
+        svc,
+        String(req.params.id),
+        `${req.protocol}://${req.get('host')}`,
+      );
+      res.type('application/pdf').setHeader('content-disposition', 'inline; filename="poster.pdf"').send(pdf);
+    } catch (err) {
+      next(err);
+    }
+  });
   r.post(
     '/public/notices/:id/objections',
     handle(async (req, res) => {

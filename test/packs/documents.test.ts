@@ -2,7 +2,8 @@
  * 文书 a finished identification case of a six-member household, printed as the county files it: 附件3's
  * PDF (text read back with pdfjs) has its sections in the paper's order, both township signers and an
  * embedded image for each handwritten signature; every document says 已签署; the case archive holds every
- * document of the case and the timeline.
+ * document of the case and the timeline. On the way: the county's board shows the notice with no place
+ * chosen, the notice's A4 poster, and an objection whose receipt (typed in lower case) shows its outcome.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import QRCode from 'qrcode';
@@ -15,6 +16,12 @@ import { saveAttachment } from '../../server/services/attachments.js';
 import { getTask } from '../../server/services/tasks.js';
 import { caseArchivePdf, caseDocument, caseDocumentPdf } from '../../server/services/documents.js';
 import { ROOT } from '../../server/config.js';
+import {
+  fileObjection,
+  listNotices,
+  noticePoster,
+  objectionStatus,
+} from '../../server/services/public-board.js';
 
 const DAY = 86_400_000;
 const HID = 'HH-0005'; // 罗翠萍, six members
@@ -44,6 +51,9 @@ async function pdfPages(pdf: Buffer): Promise<{ text: string; images: number }[]
 
 let h: PackHarness;
 let caseId: string;
+let receipt: string;
+let countyBoard: Awaited<ReturnType<typeof listNotices>>;
+let poster: Buffer;
 const signatures: string[] = [];
 const p = peopleOf(HID);
 
@@ -81,7 +91,19 @@ beforeAll(async () => {
       minutes: '逐户评议，同意纳入',
     },
   });
+  // during the window: the county's board (no place chosen), the poster, and an objection
+  countyBoard = await listNotices(h.svc, {});
+  const noticeId = countyBoard.items.find((n) => n.title.includes(household(HID).headName.slice(1)))?.id;
+  expect(noticeId, JSON.stringify(countyBoard.items.map((n) => n.title))).toBeTruthy();
+  poster = await noticePoster(h.svc, noticeId!, 'http://zx.test');
+  receipt = (await fileObjection(h.svc, noticeId!, { content: '该户长子在县城有稳定工作，请核实' })).receipt;
   await h.env.sleep(7 * DAY + 1000);
+  const [inv] = await h.open(caseId);
+  expect(inv.step_id).toBe('investigate');
+  await h.act(p.cadre, inv.id, 'unfounded', {
+    comment: '异议不成立',
+    data: { findings: '经核实其长子为临时务工', outcome: 'unfounded', investigators: '李、王' },
+  });
   for (const t of await h.open(caseId, 2))
     await h.act(t.assignee_user!, t.id, 'approve', {
       data: {
@@ -108,6 +130,25 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await h?.close();
+});
+
+describe('the public board', () => {
+  it('opens on the whole county, makes an A4 poster with a QR code, and shows a decided objection’s outcome', async () => {
+    expect(countyBoard.org).toMatchObject({ level: 'county', name: '衡南县' });
+    keep('documents-poster.pdf', poster);
+    const [page, ...more] = await pdfPages(poster);
+    expect(more).toEqual([]);
+    expect(page.text).toMatch(/^公\s*示/);
+    for (const s of ['公示期', '如何提出异议', '回执号', '和平村']) expect(page.text).toContain(s);
+    // the list as the board shows it (masked there), never the household's ID number
+    const shown = countyBoard.items.find((n) => n.title.includes(household(HID).headName.slice(1)))!;
+    expect(page.text).toContain(String(shown.content['application.name']));
+    expect(page.text).not.toContain(household(HID).headIdNumber);
+    expect(page.images).toBe(1); // the QR code
+    const status = await objectionStatus(h.svc, receipt.toLowerCase());
+    expect(status.outcome).toMatchObject({ result: 'unfounded', resultText: '不成立' });
+    expect(status.history.map((x) => x.statusText)).toContain('经核实异议不成立');
+  });
 });
 
 describe('documents of a finished case', () => {
