@@ -152,7 +152,7 @@ const CSS = `
 @media print {
   body * { visibility: hidden; }
   .zx-sheet, .zx-sheet * { visibility: visible; }
-  .zx-sheet { position: absolute; left: 0; top: 0; box-shadow: none; min-height: 0; }
+  .zx-sheet, .zx-sheet.zx-landscape { position: absolute; left: 0; top: 0; width: 100%; min-height: 0; padding: 0; box-shadow: none; }
 }
 `;
 

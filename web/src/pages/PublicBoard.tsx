@@ -101,7 +101,8 @@ export default function PublicBoard() {
   }, [org]);
   // opened from a poster's QR code: bring its notice into view
   useEffect(() => {
-    if (focus && board) document.getElementById(`notice-${focus}`)?.scrollIntoView({ block: 'start' });
+    if (focus && board)
+      document.querySelector(`[data-notice="${CSS.escape(focus)}"]`)?.scrollIntoView({ block: 'start' });
   }, [focus, board]);
   const parentName = (o: Org) => orgs.find((p) => p.id === o.parent_id)?.name ?? '';
 
@@ -200,6 +201,7 @@ export default function PublicBoard() {
                 <Card
                   key={n.id}
                   id={`notice-${n.id}`}
+                  data-notice={n.id}
                   style={
                     n.id === focus ? { borderColor: '#a61d24', boxShadow: '0 0 0 2px #ffccc7' } : undefined
                   }
