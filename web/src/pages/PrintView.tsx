@@ -50,7 +50,7 @@ function Block({ b, landscape }: { b: LayoutBlock; landscape: boolean }) {
                   <Value v={f.value} />
                 </td>,
               ])}
-              {r.length < per && <td colSpan={2 * (per - r.length)} />}
+              {r.length < per && <td className="zx-pad" colSpan={2 * (per - r.length)} />}
             </tr>
           ))}
         </tbody>
@@ -143,7 +143,14 @@ const CSS = `
 .zx-seal { position: absolute; right: 3mm; bottom: 2mm; width: 30mm; height: 16mm; border: 1px dashed #a61d24; color: #a61d24; display: flex; align-items: center; justify-content: center; font-size: 9pt; }
 .zx-photos img { height: 24mm; margin: 1mm; border: 1px solid #ccc; vertical-align: middle; }
 .zx-status { margin-bottom: 2mm; font-size: 9.5pt; }
+@media screen { .zx-sheet { max-width: 100%; } }
 @media screen and (max-width: 600px) {
+  .zx-sheet table.zx-fields, .zx-sheet .zx-fields tbody { display: block; }
+  .zx-sheet .zx-fields tr { display: grid; grid-template-columns: 34% 66%; }
+  .zx-sheet .zx-fields th, .zx-sheet .zx-fields td { display: block; width: auto !important; margin: -1px 0 0 -1px; }
+  .zx-sheet .zx-fields .zx-pad { display: none; }
+  .zx-date { padding-right: 0; text-align: left; }
+  .zx-seal { position: static; margin-top: 2mm; }
   .zx-sheet, .zx-sheet.zx-landscape { width: 100%; min-height: 0; padding: 4mm; box-shadow: none; font-size: 10pt; }
   .zx-sheet .zx-fields th, .zx-sheet.zx-landscape .zx-fields th { width: 28%; }
   .zx-sheet .zx-rows { overflow-x: auto; }

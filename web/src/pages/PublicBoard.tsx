@@ -289,7 +289,15 @@ export default function PublicBoard() {
             {'error' in lookup ? (
               lookup.error
             ) : (
-              <Descriptions column={1} size="small" title={`${lookup.receipt}：${lookup.statusText}`}>
+              <Descriptions
+                column={1}
+                size="small"
+                title={
+                  <span style={{ whiteSpace: 'normal' }}>
+                    {lookup.receipt}：{lookup.statusText}
+                  </span>
+                }
+              >
                 {(lookup.history ?? []).map((h) => (
                   <Descriptions.Item key={h.status} label={fmt(h.at)}>
                     {h.statusText}
