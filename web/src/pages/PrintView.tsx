@@ -149,6 +149,7 @@ const CSS = `
   .zx-sheet .zx-fields tr { display: grid; grid-template-columns: 34% 66%; }
   .zx-sheet .zx-fields th, .zx-sheet .zx-fields td { display: block; width: auto !important; margin: -1px 0 0 -1px; }
   .zx-sheet .zx-fields .zx-pad { display: none; }
+  .zx-sheet .zx-opinion td { height: auto; min-height: 0; }
   .zx-date { padding-right: 0; text-align: left; }
   .zx-seal { position: static; margin-top: 2mm; }
   .zx-sheet, .zx-sheet.zx-landscape { width: 100%; min-height: 0; padding: 4mm; box-shadow: none; font-size: 10pt; }
