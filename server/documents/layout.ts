@@ -128,8 +128,16 @@ const itemNumber = (k: string) => {
 
 function ordered(schema: LayoutSchema, order?: string[]): [string, LayoutSchema][] {
   let keys = Object.keys(schema.properties ?? {});
-  if (!order && keys.every((k) => itemNumber(k) !== undefined))
-    keys = [...keys].sort((a, b) => itemNumber(a)! - itemNumber(b)!);
+  // a repeating group of numbered items (家庭成员: A5–A22) stands where its first item's number does
+  const number = (k: string) => {
+    const cols = Object.keys(schema.properties?.[k]?.items?.properties ?? {}).map(itemNumber);
+    return (
+      itemNumber(k) ??
+      (cols.length && cols.every((c) => c !== undefined) ? Math.min(...(cols as number[])) : undefined)
+    );
+  };
+  if (!order && keys.every((k) => number(k) !== undefined))
+    keys = [...keys].sort((a, b) => number(a)! - number(b)!);
   const list = order
     ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))]
     : keys;

@@ -17,6 +17,7 @@ import {
 } from 'antd';
 import { api, ApiError } from '../api';
 import { fmt } from '../labels';
+import { remaining } from '../remaining';
 
 /** a notice as the board sends it (services/public-board.ts): masked, codes by their names */
 interface Notice {
@@ -49,17 +50,6 @@ interface Lookup {
   statusText: string;
   history?: { status: string; statusText: string; at: string }[];
   outcome?: { result: string; resultText: string; decidedAt: string };
-}
-
-const HOUR = 3_600_000;
-/** what is left of a window, never rounded up: 2 天 5 小时, 7 小时, 不足1小时 */
-export function remaining(closesAt: string, now = Date.now()): string {
-  const ms = new Date(closesAt).getTime() - now;
-  if (ms <= 0) return '即将结束';
-  const days = Math.floor(ms / (24 * HOUR));
-  const hours = Math.floor((ms % (24 * HOUR)) / HOUR);
-  if (days > 0) return hours > 0 ? `${days} 天 ${hours} 小时` : `${days} 天`;
-  return hours > 0 ? `${hours} 小时` : '不足1小时';
 }
 
 /** a published value as text: lists joined, a group (an address) by its parts */
