@@ -74,6 +74,8 @@ export interface LayoutContext {
   signed: boolean;
   /** case data `signatures[stepId]`: who signed each step, with their handwritten signature if any */
   signatures?: Record<string, LayoutSignature[]>;
+  /** the case's application (附件1), for forms whose paper heads with the household (附件3) */
+  application?: Record<string, unknown>;
 }
 
 /**
@@ -89,6 +91,8 @@ const PAPER: Record<
     signedAt?: Record<string, string>;
     /** the columns of a repeating group, in the paper's order */
     columns?: Record<string, string[]>;
+    /** the paper heads with the household from 附件1: [label, field] */
+    household?: [string, string][];
   }
 > = {
   // seed 000 lines 2480-2500: 入户核实, 村（居）民主评议, 乡镇（街道）审核, 县级比对审定
@@ -100,6 +104,14 @@ const PAPER: Record<
       'townshipReview',
       'countyApproval',
       'hitDecisions',
+    ],
+    // 户主姓名 家庭人口 身份证号码 / 县 乡镇 村 组 联系电话
+    household: [
+      ['户主姓名', 'name'],
+      ['家庭人口', 'householdSize'],
+      ['身份证号码', 'idNumber'],
+      ['家庭住址', 'address'],
+      ['联系电话', 'phone'],
     ],
     columns: {
       hitDecisions: ['idNumber', 'department', 'kind', 'amount', 'period', 'decision', 'note'],
@@ -237,6 +249,9 @@ export function documentLayout(
   const paper = PAPER[formKey] ?? {};
   const blocks: LayoutBlock[] = [];
   let fields: { label: string; value: LayoutValue }[] = [];
+  if (paper.household && ctx.application)
+    for (const [label, key] of paper.household)
+      fields.push({ label, value: layoutValue(undefined, ctx.application[key]) });
   const flush = () => {
     if (fields.length) blocks.push({ kind: 'fields', key: `fields-${blocks.length}`, rows: fields });
     fields = [];

@@ -71,17 +71,25 @@ async function layoutFor(
   if (!src) return undefined;
   const form = await resolvedForm(svc.db, key, src.formVersion);
   if (!form) return undefined;
-  // an official document is read in full by those who may (audited), masked for the rest
-  const shown = await readCaseData(svc, who, c, src.data, { purpose, unmask: true, form: key });
+  // an official document is read in full by those who may (audited), masked for the rest; with it the
+  // household's lines of 附件1 that head some paper forms (附件3)
+  const shown = await readCaseData(
+    svc,
+    who,
+    c,
+    { doc: src.data, application: (c.data?.application ?? undefined) as Record<string, unknown> | undefined },
+    { purpose, unmask: true, form: key },
+  );
   return {
-    layout: documentLayout(key, form, shown.value, {
+    layout: documentLayout(key, form, shown.value.doc, {
+      application: shown.value.application,
       caseId: c.id,
       orgName: c.org_name,
       subjectName: c.subject_name ?? '',
       signed: src.signed,
       signatures: signaturesOf(c),
     }),
-    data: shown.value,
+    data: shown.value.doc,
     unmasked: shown.unmasked,
   };
 }

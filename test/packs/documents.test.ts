@@ -168,6 +168,10 @@ describe('documents of a finished case', () => {
     ).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     for (const u of p.township_reviewers) expect(text).toContain(nameOf(u));
+    // the paper heads with the household (户主姓名 家庭人口 …) from 附件1
+    expect(text).toMatch(new RegExp(`户主姓名\\s*${household(HID).headName}\\s*家庭人口\\s*6`));
+    // a table that runs onto a second page repeats its header there
+    if (pages.length > 1) expect(pages[1].text).toMatch(/^序号\s*身份证号\s*部门/);
     expect(text).toContain('已签署');
     expect(text).not.toContain('尚未签署');
     expect(text).toContain(`案件编号：${caseId}`);
