@@ -12,7 +12,9 @@ import {
   closeWarningsForCase,
   STAGES,
   fromCollectionMember,
+  mirrorMembers,
   recordHistory,
+  removeMember,
   storeCollection,
   syncMembers,
   type CollectionStage,
@@ -120,8 +122,23 @@ async function writeBack(
       detail: { stage, version: stored.version },
     });
   const rows = Array.isArray(collection.members) ? (collection.members as Record<string, unknown>[]) : [];
-  const members = rows.map(fromCollectionMember).filter((m) => m.idNumber && m.name);
-  if (!members.length) return stored.version;
+  // 附件2注3 (seed line 2464): a member who died during identification stays on the form and is
+  // marked deceased in the registry — left with reason 'death', never as 'verified_out'
+  const deceased = rows.filter((r) => r?.deceased === true).map(fromCollectionMember);
+  const members = rows
+    .filter((r) => r?.deceased !== true)
+    .map(fromCollectionMember)
+    .filter((m) => m.idNumber && m.name);
+  for (const m of deceased)
+    if (m.idNumber)
+      await removeMember(tx, householdId, String(m.idNumber).trim().toUpperCase(), 'death', {
+        ...ctx,
+        reason: `案件 ${caseId} 入户核实：识别过程中死亡`,
+      });
+  if (!members.length) {
+    if (deceased.length) await mirrorMembers(tx, householdId);
+    return stored.version;
+  }
   try {
     // the verified members are the household's members; those the verifiers did not list leave
     await tx.query('SAVEPOINT members');

@@ -12,6 +12,7 @@ import { snapshotDocument } from './document-snapshot.js';
 import { setHouseholdStatus } from './household-status.js';
 import { raiseDepartmentWarnings } from './department-warnings.js';
 import { publishAnnouncement } from './announcement.js';
+import { listAdmittedProjects, listAssetLedgers } from './project-register.js';
 
 export interface ActivityDeps {
   db: pg.Pool;
@@ -34,6 +35,8 @@ export const ACTIVITIES: ActivityDefinition[] = [
   setHouseholdStatus,
   raiseDepartmentWarnings,
   publishAnnouncement,
+  listAdmittedProjects,
+  listAssetLedgers,
 ];
 
 export function activityByName(name: string): ActivityDefinition | undefined {

@@ -57,6 +57,9 @@ const OPERATIONS: Record<string, (...args: any[]) => unknown> = {
   count: (v: unknown) => (Array.isArray(v) || typeof v === 'string' ? v.length : 0),
   /** sum of an array of numbers (non-numbers count as 0) */
   sum: (v: unknown) => (Array.isArray(v) ? v.reduce((a: number, x) => a + (Number(x) || 0), 0) : 0),
+  /** true when no two items of an array are equal (e.g. the ranks of an annual plan's selected projects) */
+  distinct: (v: unknown) =>
+    !Array.isArray(v) || new Set(v.map((x) => JSON.stringify(x ?? null))).size === v.length,
   /** the first value that is not null/undefined */
   coalesce: (...vs: unknown[]) => vs.find((v) => v !== null && v !== undefined) ?? null,
   /** yuan to the fen, 四舍五入 (round2 above) */

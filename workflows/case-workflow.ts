@@ -16,11 +16,9 @@ import { calendarPublishedSignal, caseStateQuery, type CaseInput, type CaseStatu
 import { JOIN } from './definition.js';
 import { CaseRuntime } from './runtime.js';
 import { installActions } from './actions.js';
-import { runTask, cancelOpenTasks } from './steps/task.js';
-import { runNotice } from './steps/notice.js';
-import { runActivity } from './steps/activity.js';
-import { runDecision } from './steps/decision.js';
-import { runParallel } from './steps/parallel.js';
+import { cancelOpenTasks } from './steps/task.js';
+import { RUNNERS } from './steps/index.js';
+import { KINDS, type Step } from './kinds/index.js';
 
 const OUTCOME_STATUS: Record<string, CaseStatus> = {
   approved: 'approved',
@@ -97,7 +95,7 @@ async function runMain(rt: CaseRuntime, start: string): Promise<string> {
   let current = start;
   for (;;) {
     const step = rt.step(current);
-    if (step.type === 'end') return step.id;
+    if (KINDS[step.type].terminal) return step.id;
     const next = await runStep(rt, current);
     if (next === '$cancel') {
       throw new CaseAborted();
@@ -133,26 +131,14 @@ async function runStep(rt: CaseRuntime, id: string, branch?: string): Promise<st
   const step = rt.step(id);
   rt.enter(id);
   try {
-    let next: string;
-    switch (step.type) {
-      case 'task':
-        next = await runTask(rt, step, branch);
-        break;
-      case 'notice':
-        next = await runNotice(rt, step);
-        break;
-      case 'activity':
-        next = await runActivity(rt, step);
-        break;
-      case 'decision':
-        next = runDecision(rt, step);
-        break;
-      case 'parallel':
-        next = await runParallel(rt, step, runChain);
-        break;
-      case 'end':
-        throw new Error(`end step ${id} inside a parallel branch`);
-    }
+    const run = RUNNERS[step.type] as (
+      rt: CaseRuntime,
+      step: Step,
+      ctx: { branch?: string; runChain: typeof runChain },
+    ) => string | Promise<string>;
+    const result = run(rt, step, { branch, runChain });
+    // a synchronous runner (decision) is not awaited: the same microtask order as ever
+    const next = typeof result === 'string' ? result : await result;
     rt.visited.push(id);
     return next;
   } finally {

@@ -6,6 +6,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrgLevel, ProcessDefinition } from './definition.js';
 
+/** Failure types an Update's validator refuses with; the server maps each to a domain error (server/errors.ts). */
+export const FAILURE = { stale: 'Stale', invalid: 'Invalid', forbidden: 'Forbidden' } as const;
+
 export interface Actor {
   userId: string;
   name: string;

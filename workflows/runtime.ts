@@ -24,6 +24,7 @@ import type {
 } from './contract.js';
 import type { NumberOrParam, OrgLevel, ProcessDefinition, Step, TaskAction } from './definition.js';
 import { stepById } from './definition.js';
+import { FAILURE } from './contract.js';
 
 // The read model must catch up whatever happens to PostgreSQL: retry without limit.
 const projection = {
@@ -65,9 +66,9 @@ export interface TaskGroup {
 }
 
 /** Failure types the server maps to HTTP statuses. */
-export const STALE = 'Stale'; // 409
-export const INVALID = 'Invalid'; // 422
-export const FORBIDDEN = 'Forbidden'; // 403
+export const STALE = FAILURE.stale; // 409
+export const INVALID = FAILURE.invalid; // 422
+export const FORBIDDEN = FAILURE.forbidden; // 403
 
 export function reject(type: string, zh: string, en: string): never {
   throw ApplicationFailure.create({

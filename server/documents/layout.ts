@@ -140,16 +140,20 @@ const itemNumber = (k: string) => {
 
 function ordered(schema: LayoutSchema, order?: string[]): [string, LayoutSchema][] {
   let keys = Object.keys(schema.properties ?? {});
-  // a repeating group of numbered items (家庭成员: A5–A22) stands where its first item's number does
+  // a repeating group of numbered items (家庭成员: A5–A22) stands where its first item's number does;
+  // fields without a number (e.g. 已故) come after the numbered ones
   const number = (k: string) => {
-    const cols = Object.keys(schema.properties?.[k]?.items?.properties ?? {}).map(itemNumber);
-    return (
-      itemNumber(k) ??
-      (cols.length && cols.every((c) => c !== undefined) ? Math.min(...(cols as number[])) : undefined)
-    );
+    const cols = Object.keys(schema.properties?.[k]?.items?.properties ?? {})
+      .map(itemNumber)
+      .filter((c): c is number => c !== undefined);
+    return itemNumber(k) ?? (cols.length ? Math.min(...cols) : undefined);
   };
-  if (!order && keys.every((k) => number(k) !== undefined))
-    keys = [...keys].sort((a, b) => number(a)! - number(b)!);
+  const numbered = keys.filter((k) => number(k) !== undefined);
+  if (!order && numbered.length * 2 > keys.length)
+    keys = [
+      ...numbered.sort((a, b) => number(a)! - number(b)!),
+      ...keys.filter((k) => number(k) === undefined),
+    ];
   const list = order
     ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))]
     : keys;

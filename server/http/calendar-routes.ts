@@ -2,21 +2,22 @@
  * 节假日安排 routes: administrators read, preview and publish years of the working-day calendar; every
  * staff member may ask whether a year is missing (the dashboard banner). Parse, call one service, answer.
  */
-import express from 'express';
-import type { ServiceDeps } from '../services/deps.js';
+
+import type { Request } from 'express';
 import * as calendar from '../services/calendar.js';
 import { hasRole } from '../services/principal.js';
-import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { route, type RouteDeclaration } from './declare.js';
 import { problems } from './problem.js';
+import { ADMIN, CALENDAR_BODY } from './schemas.js';
+import { requireUser } from './session.js';
 
-function admin(req: express.Request) {
+function admin(req: Request) {
   const who = requireUser(req);
   if (!hasRole(who, ['admin'])) throw problems.forbidden();
   return who;
 }
 
-const yearOf = (req: express.Request) => {
+const yearOf = (req: Request) => {
   const raw = String(req.params.year);
   if (!/^\d{4}$/.test(raw))
     throw problems.invalid([
@@ -24,45 +25,66 @@ const yearOf = (req: express.Request) => {
     ]);
   return Number(raw);
 };
-const scopeOf = (req: express.Request) =>
+const scopeOf = (req: Request) =>
   typeof req.query.scope === 'string' && req.query.scope ? req.query.scope : calendar.NATIONAL;
 
-export function calendarRoutes(svc: ServiceDeps): express.Router {
-  const r = express.Router();
-  r.get(
-    '/calendar/status',
-    handle(async (req) => {
+export const CALENDAR_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'get',
+    path: '/api/calendar/status',
+    summary: '节假日安排提醒 Whether a year of the holiday calendar is missing',
+    access: 'staff',
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
       requireUser(req);
       return calendar.calendarStatus(svc.db, svc.now?.());
-    }),
-  );
-  r.get(
-    '/admin/calendar',
-    handle(async (req) => {
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/calendar',
+    summary: '节假日安排 Years of the working-day calendar',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
       admin(req);
       return calendar.listCalendarYears(svc.db);
-    }),
-  );
-  r.get(
-    '/admin/calendar/:year',
-    handle(async (req) => {
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/calendar/{year}',
+    summary: '某年节假日安排及其版本 One year and its versions',
+    access: ADMIN,
+    ok: 200,
+    query: { scope: { type: 'string', description: 'national，或地区节点（本地区增加的节日）' } },
+    handler: async (req, _res, { svc }) => {
       admin(req);
       return calendar.getCalendarYear(svc.db, yearOf(req), scopeOf(req));
-    }),
-  );
-  r.post(
-    '/admin/calendar/:year/preview',
-    handle(async (req) => {
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/calendar/{year}/preview',
+    summary: '预览节假日安排 Check a year and show what would change',
+    access: ADMIN,
+    ok: 200,
+    body: CALENDAR_BODY,
+    handler: async (req, _res, { svc }) => {
       admin(req);
       return calendar.previewCalendarYear(svc.db, yearOf(req), req.body ?? {});
-    }),
-  );
-  r.post(
-    '/admin/calendar/:year/versions',
-    handle(async (req) => {
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/calendar/{year}/versions',
+    summary: '发布节假日安排 Publish a new version of a year',
+    access: ADMIN,
+    ok: 201,
+    body: CALENDAR_BODY,
+    handler: async (req, _res, { svc }) => {
       const who = admin(req);
       return calendar.publishCalendarYear(svc, who.userId, yearOf(req), req.body ?? {});
-    }, 201),
-  );
-  return r;
-}
+    },
+  }),
+];

@@ -2,33 +2,42 @@
  * /api/department-data: the county rural bureau imports department records
  * (CSV or XLSX, sent as the request body) and follows the import's progress.
  */
-import express from 'express';
-import type { AppDeps } from '../app.js';
+
+import express, { type Request } from 'express';
 import { getImport, listImports, startImport } from '../services/department-import.js';
 import { hasRole } from '../services/principal.js';
-import { requireUser } from './session.js';
-import { handle } from './routes.js';
+import { route, type RouteDeclaration } from './declare.js';
 import { Problem, problems } from './problem.js';
+import { id } from './schemas.js';
+import { requireUser } from './session.js';
 
 export const IMPORTERS = ['county_rural_bureau'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function departmentRoutes(deps: AppDeps): express.Router {
-  const r = express.Router();
-  const importer = (req: express.Request) => {
-    const who = requireUser(req);
-    if (!hasRole(who, IMPORTERS))
-      throw problems.forbidden(
-        '只有县级乡村振兴部门可以导入部门数据',
-        'only the county rural revitalisation bureau imports department data',
-      );
-    return who;
-  };
-  r.post(
-    '/department-data/imports',
+const importer = (req: Request) => {
+  const who = requireUser(req);
+  if (!hasRole(who, IMPORTERS))
+    throw problems.forbidden(
+      '只有县级乡村振兴部门可以导入部门数据',
+      'only the county rural revitalisation bureau imports department data',
+    );
+  return who;
+};
+
+export const DEPARTMENT_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'post',
+    path: '/api/department-data/imports',
+    summary: '导入部门数据（CSV 或 XLSX 作为请求体；整份文件有误则不导入）Import department records',
+    access: { roles: ['county_rural_bureau'] },
+    ok: 202,
+    query: { filename: { type: 'string' } },
+    upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     // the file is the body: 50 MB holds several hundred thousand rows
-    express.raw({ type: ['text/csv', 'application/csv', XLSX, 'application/octet-stream'], limit: '50mb' }),
-    handle(async (req, res) => {
+    before: () => [
+      express.raw({ type: ['text/csv', 'application/csv', XLSX, 'application/octet-stream'], limit: '50mb' }),
+    ],
+    handler: async (req, res, { deps }) => {
       const who = importer(req);
       const type = String(req.headers['content-type'] ?? '')
         .split(';')[0]
@@ -53,21 +62,28 @@ export function departmentRoutes(deps: AppDeps): express.Router {
         throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
       res.status(202);
       return startImport(deps.db, who, { filename, format, content: req.body });
-    }),
-  );
-  r.get(
-    '/department-data/imports',
-    handle(async (req) => {
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/department-data/imports',
+    summary: '部门数据导入批次 Recent imports',
+    access: { roles: ['county_rural_bureau'] },
+    ok: 200,
+    handler: async (req, _res, { deps }) => {
       importer(req);
       return listImports(deps.db);
-    }),
-  );
-  r.get(
-    '/department-data/imports/:id',
-    handle(async (req) => {
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/department-data/imports/{id}',
+    summary: '导入进度 Progress of an import',
+    access: { roles: ['county_rural_bureau'] },
+    ok: 200,
+    handler: async (req, _res, { deps }) => {
       importer(req);
       return getImport(deps.db, String(req.params.id));
-    }),
-  );
-  return r;
-}
+    },
+  }),
+];

@@ -1,32 +1,32 @@
-/** /api/forms: published form versions (with code lists resolved) and server-side validation. */
-import express from 'express';
-import type { AppDeps } from '../app.js';
-import { validateFormData } from '../../forms/validate.js';
-import { resolvedForm } from '../services/form-check.js';
-import { latestCodeLists } from '../services/catalog.js';
-import { requireUser } from './session.js';
-import { handle } from './routes.js';
-import { problems } from './problem.js';
+/** /api/forms: published form versions (with code lists resolved) and server-side validation; code lists. */
 
-export function formRoutes(deps: AppDeps): express.Router {
-  const r = express.Router();
-  const db = deps.db;
-  r.get(
-    '/forms',
-    handle(async (req) => {
+import { latestCodeLists } from '../services/catalog.js';
+import { checkFormData, formVersion, formWithVersions, listForms } from '../services/catalog-read.js';
+import { route, type RouteDeclaration } from './declare.js';
+import { problems } from './problem.js';
+import { requireUser } from './session.js';
+
+export const FORM_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'get',
+    path: '/api/forms',
+    summary: '表单列表 Forms',
+    access: 'staff',
+    ok: 200,
+    handler: async (req, _res, { deps }) => {
       requireUser(req);
-      const { rows } = await db.query(
-        `SELECT key, max(version) FILTER (WHERE status = 'published') AS latest, json_agg(version ORDER BY version) AS versions,
-              (array_agg(document->'title' ORDER BY version DESC))[1] AS title
-       FROM form_versions GROUP BY key ORDER BY key`,
-      );
-      return { items: rows };
-    }),
-  );
-  /** 代码表 code lists by key (?keys=relations,health), so a page shows a stored code by its label */
-  r.get(
-    '/codelists',
-    handle(async (req) => {
+      return listForms(deps.db);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/codelists',
+    summary: '代码表（按编码）Code lists by key',
+    access: 'staff',
+    ok: 200,
+    query: { keys: { type: 'string' } },
+    /** 代码表 code lists by key (?keys=relations,health), so a page shows a stored code by its label */
+    handler: async (req, _res, { deps }) => {
       requireUser(req);
       const keys = String(req.query.keys ?? '')
         .split(',')
@@ -41,25 +41,27 @@ export function formRoutes(deps: AppDeps): express.Router {
           },
         ]);
       }
-      return { items: await latestCodeLists(db, keys) };
-    }),
-  );
-  r.get(
-    '/forms/:key',
-    handle(async (req) => {
+      return { items: await latestCodeLists(deps.db, keys) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/forms/{key}',
+    summary: '表单最新版 Latest published form',
+    access: 'staff',
+    ok: 200,
+    handler: async (req, _res, { deps }) => {
       requireUser(req);
-      const doc = await resolvedForm(db, String(req.params.key));
-      if (!doc) throw problems.notFound('表单不存在', 'no such form');
-      const versions = await db.query(
-        'SELECT version, status, created_at FROM form_versions WHERE key = $1 ORDER BY version',
-        [String(req.params.key)],
-      );
-      return { latest: doc, versions: versions.rows };
-    }),
-  );
-  r.get(
-    '/forms/:key/versions/:version',
-    handle(async (req) => {
+      return formWithVersions(deps.db, String(req.params.key));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/forms/{key}/versions/{version}',
+    summary: '表单指定版本 A form version',
+    access: 'staff',
+    ok: 200,
+    handler: async (req, _res, { deps }) => {
       requireUser(req);
       const v = Number(req.params.version);
       if (!Number.isInteger(v) || v < 1)
@@ -70,31 +72,20 @@ export function formRoutes(deps: AppDeps): express.Router {
             message_en: 'version must be a positive integer',
           },
         ]);
-      const doc = await resolvedForm(db, String(req.params.key), v);
-      if (!doc) throw problems.notFound('表单版本不存在', 'no such form version');
-      return doc;
-    }),
-  );
-  r.post(
-    '/forms/:key/validate',
-    handle(async (req) => {
+      return formVersion(deps.db, String(req.params.key), v);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/forms/{key}/validate',
+    summary: '校验 Validate form data',
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object' },
+    handler: async (req, _res, { deps }) => {
       requireUser(req);
       const version = req.query.version ? Number(req.query.version) : undefined;
-      const doc = await resolvedForm(db, String(req.params.key), version);
-      if (!doc) throw problems.notFound('表单不存在', 'no such form');
-      const body = req.body?.data ?? req.body;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) {
-        throw problems.invalid([
-          { path: '', message: '表单数据必须是对象', message_en: 'the form data must be an object' },
-        ]);
-      }
-      const result = validateFormData(doc, body, {});
-      if (!result.ok)
-        throw problems.invalid(
-          result.errors.map((e: any) => ({ path: e.path, message: e.message, message_en: e.message_en })),
-        );
-      return { data: result.data };
-    }),
-  );
-  return r;
-}
+      return checkFormData(deps.db, String(req.params.key), version, req.body?.data ?? req.body);
+    },
+  }),
+];

@@ -1,26 +1,30 @@
-/** GET /healthz — ok only when PostgreSQL and Temporal both really answer. */
-import type { Client } from '@temporalio/client';
-import type { Router } from 'express';
-import express from 'express';
-import type pg from 'pg';
+/** GET /healthz — ok only when PostgreSQL and Temporal both really answer (services/health.ts). */
 
-export function healthRoutes(deps: { db: pg.Pool; temporal: Client }): Router {
-  const r = express.Router();
-  r.get('/healthz', async (_req, res) => {
-    const timeout = <T>(p: Promise<T>) =>
-      Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000))]);
-    const [postgres, temporal] = await Promise.all([
-      timeout(deps.db.query('SELECT 1')).then(
-        () => 'ok',
-        () => 'down',
-      ),
-      timeout(deps.temporal.connection.workflowService.getSystemInfo({})).then(
-        () => 'ok',
-        () => 'down',
-      ),
-    ]);
-    const ok = postgres === 'ok' && temporal === 'ok';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal, postgres });
-  });
-  return r;
+import { health } from '../services/health.js';
+import express from 'express';
+import { serviceDeps } from '../services/deps.js';
+import { mount, route, type RouteContext, type RouteDeclaration } from './declare.js';
+
+export const HEALTH_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'get',
+    path: '/healthz',
+    summary: '健康检查 Health of PostgreSQL and Temporal',
+    access: 'public',
+    ok: 200,
+    send: async (_req, res, { deps }) => {
+      const { ok, ...body } = await health(deps);
+      res.status(ok ? 200 : 503).json(body);
+    },
+  }),
+];
+
+/** The health route, mounted at the root (before the API's session middleware). */
+export function healthRoutes(deps: RouteContext['deps']): express.Router {
+  return mount(
+    express.Router(),
+    HEALTH_ROUTES,
+    { deps, svc: serviceDeps(deps.config, deps.db, deps.temporal) },
+    '',
+  );
 }

@@ -2,17 +2,12 @@
  * 错误 every error the API returns is `application/problem+json` (RFC 9457)
  * with a stable code, a Chinese title, and field errors in Chinese and English.
  */
-import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { DomainError, type DomainErrorKind } from '../errors.js';
+import { DomainError, domain, type FieldError } from '../errors.js';
+import { fromWorkflowFailure } from '../temporal/failures.js';
 
-export interface FieldError {
-  path: string;
-  message: string;
-  message_en: string;
-}
+export type { FieldError };
 
 export class Problem extends Error {
   constructor(
@@ -27,35 +22,12 @@ export class Problem extends Error {
   }
 }
 
-export const problems = {
-  badRequest: (zh: string, en: string, errors: FieldError[] = []) =>
-    new Problem(400, 'bad_request', zh, en, errors),
-  invalid: (errors: FieldError[], zh = '提交的数据有误', en = 'the request has invalid fields') =>
-    new Problem(422, 'validation_failed', zh, en, errors),
-  unauthenticated: () => new Problem(401, 'unauthenticated', '请先登录', 'please log in'),
-  forbidden: (zh = '无权执行此操作', en = 'you may not do this') => new Problem(403, 'forbidden', zh, en),
-  notFound: (zh = '未找到', en = 'not found') => new Problem(404, 'not_found', zh, en),
-  conflict: (zh: string, en: string, code = 'conflict') => new Problem(409, code, zh, en),
-  /** `retryAfter` (seconds) becomes the Retry-After header and a field of the body */
-  tooMany: (
-    zh = '操作过于频繁，请稍后再试',
-    en = 'too many requests, try again later',
-    retryAfter?: number,
-  ) => new Problem(429, 'rate_limited', zh, en, [], retryAfter === undefined ? {} : { retryAfter }),
-  unavailable: (zh: string, en: string) => new Problem(503, 'unavailable', zh, en),
-};
-
-const STATUS_OF: Record<DomainErrorKind, number> = {
-  invalid: 422,
-  not_found: 404,
-  conflict: 409,
-  forbidden: 403,
-  unavailable: 503,
-};
+/** The common refusals: the service layer's `domain` factories (server/errors.ts), one set for both layers. */
+export const problems = domain;
 
 /** A service's domain error as the problem+json it stands for. */
 export function fromDomainError(err: DomainError): Problem {
-  return new Problem(STATUS_OF[err.kind], err.code, err.zh, err.en, err.errors);
+  return new Problem(err.status, err.code, err.zh, err.en, err.errors, err.extra);
 }
 
 export function sendProblem(res: Response, p: Problem, instance?: string): void {
@@ -77,29 +49,8 @@ export function sendProblem(res: Response, p: Problem, instance?: string): void 
 
 /** Map a refused Temporal Update (validator) to the HTTP status its failure type stands for. */
 export function fromWorkflowError(err: unknown): Problem | undefined {
-  if (err instanceof WorkflowNotFoundError) return problems.notFound('案件不存在', 'case not found');
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause;
-    if (cause instanceof ApplicationFailure) {
-      const [detail] = (cause.details ?? []) as { zh: string; en: string }[];
-      const zh = detail?.zh ?? cause.message;
-      const en = detail?.en ?? cause.message;
-      const fe = [{ path: '', message: zh, message_en: en }];
-      if (cause.type === 'Stale') return new Problem(409, 'stale_action', zh, en, fe);
-      if (cause.type === 'Forbidden') return new Problem(403, 'forbidden', zh, en, fe);
-      if (cause.type === 'Invalid') return new Problem(422, 'validation_failed', zh, en, fe);
-    }
-  }
-  const name = (err as { name?: string })?.name;
-  if (name === 'WorkflowExecutionAlreadyStartedError')
-    return problems.conflict('该请求已处理', 'already started', 'duplicate');
-  if (
-    name === 'WorkflowUpdateFailedError' ||
-    /workflow execution already completed/i.test(String((err as Error)?.message))
-  ) {
-    return problems.conflict('案件已办结', 'the case has ended', 'stale_action');
-  }
-  return undefined;
+  const mapped = fromWorkflowFailure(err);
+  return mapped && fromDomainError(mapped);
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {

@@ -3,11 +3,11 @@
  * a random id; idle (2 h) and absolute (12 h) timeouts; a CSRF token per
  * session that cookie-authenticated writes must echo in `x-csrf-token`.
  */
-import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type pg from 'pg';
 import { loadPrincipal, type Principal } from '../services/principal.js';
 import { authenticate } from '../services/credentials.js';
+import { createSession, endSession, touchSession } from '../services/sessions.js';
 import { Problem, problems } from './problem.js';
 import { readCookie, SESSION_COOKIE } from './edge.js';
 
@@ -37,21 +37,14 @@ export async function login(
     errors.push({ path: 'password', message: '请输入密码', message_en: 'password is required' });
   if (errors.length) throw problems.invalid(errors);
   const userId = await authenticate(db, username as string, password as string, ip);
-  const id = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(24).toString('base64url');
-  await db.query('INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES ($1,$2,$3,$4)', [
-    id,
-    userId,
-    csrf,
-    new Date(Date.now() + ABSOLUTE_MS),
-  ]);
+  const { id, csrf } = await createSession(db, userId, ABSOLUTE_MS);
   res.cookie(COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: ABSOLUTE_MS });
   return { csrfToken: csrf, principal: await loadPrincipal(db, userId) };
 }
 
 export async function logout(db: pg.Pool, req: Request, res: Response) {
   const id = readCookie(req, COOKIE);
-  if (id) await db.query('DELETE FROM sessions WHERE id = $1', [id]);
+  if (id) await endSession(db, id);
   res.clearCookie(COOKIE, { path: '/' });
 }
 
@@ -61,14 +54,10 @@ export function sessionMiddleware(db: pg.Pool) {
     try {
       const id = readCookie(req, COOKIE);
       if (id) {
-        const { rows } = await db.query(
-          `UPDATE sessions SET last_seen_at = now() WHERE id = $1 AND expires_at > now() AND last_seen_at > now() - $2::interval
-           RETURNING user_id, csrf_token`,
-          [id, `${IDLE_MS / 1000} seconds`],
-        );
-        if (rows[0]) {
-          req.principal = await loadPrincipal(db, rows[0].user_id);
-          req.csrf = rows[0].csrf_token;
+        const session = await touchSession(db, id, IDLE_MS);
+        if (session) {
+          req.principal = await loadPrincipal(db, session.userId);
+          req.csrf = session.csrf;
         }
       }
       const write = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);

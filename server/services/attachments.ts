@@ -6,8 +6,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { problems } from '../http/problem.js';
-import type { Principal } from './principal.js';
+import { domain } from '../errors.js';
+import { IN_REGION, regionOf, type Principal } from './principal.js';
 
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -23,9 +23,9 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
 
 export async function saveAttachment(db: pg.Pool, who: Principal, contentType: string, bytes: Buffer) {
   if (!bytes.length)
-    throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
+    throw domain.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
   if (!MAGIC[contentType]?.(bytes)) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'file',
         message: '文件内容不是所声明的图片格式',
@@ -43,24 +43,22 @@ export async function saveAttachment(db: pg.Pool, who: Principal, contentType: s
 }
 
 export async function readAttachment(db: pg.Pool, who: Principal, id: string) {
-  if (!ATTACHMENT_ID.test(id)) throw problems.notFound('附件不存在', 'no such attachment');
+  if (!ATTACHMENT_ID.test(id)) throw domain.notFound('附件不存在', 'no such attachment');
   const { rows } = await db.query(
     'SELECT id, content_type, bytes, created_by FROM attachments WHERE id = $1',
     [id],
   );
   const a = rows[0];
-  if (!a) throw problems.notFound('附件不存在', 'no such attachment');
+  if (!a) throw domain.notFound('附件不存在', 'no such attachment');
   if (a.created_by !== who.userId) {
     // staff of the region of a case whose data (or a task's draft) refers to it
-    const regions = who.roles
-      .filter((r) => !['security_admin', 'auditor'].includes(r.role))
-      .map((r) => r.orgId);
+    const regions = regionOf(who);
     const used = await db.query(
-      `SELECT 1 FROM cases c WHERE c.org_path && $1::text[] AND c.data::text LIKE '%' || $2 || '%'
-       UNION ALL SELECT 1 FROM tasks t JOIN cases c ON c.id = t.case_id WHERE c.org_path && $1::text[] AND t.draft::text LIKE '%' || $2 || '%' LIMIT 1`,
+      `SELECT 1 FROM cases c WHERE ${IN_REGION('c.org_path', '$1')} AND c.data::text LIKE '%' || $2 || '%'
+       UNION ALL SELECT 1 FROM tasks t JOIN cases c ON c.id = t.case_id WHERE ${IN_REGION('c.org_path', '$1')} AND t.draft::text LIKE '%' || $2 || '%' LIMIT 1`,
       [regions, id],
     );
-    if (!used.rowCount) throw problems.notFound('附件不存在', 'no such attachment');
+    if (!used.rowCount) throw domain.notFound('附件不存在', 'no such attachment');
   }
   return { contentType: a.content_type as string, bytes: a.bytes as Buffer };
 }
@@ -98,7 +96,7 @@ export async function checkAttachmentRefs(
   const ok = new Set(rows.map((r) => r.id as string));
   const bad = refs.filter((r) => !ok.has(r.id));
   if (bad.length) {
-    throw problems.invalid(
+    throw domain.invalid(
       bad.map((r) => ({
         path: r.path,
         message: '所引用的附件不存在，或不属于您或本案件所属地区',

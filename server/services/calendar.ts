@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
-import { appendAudit } from '../audit/chain.js';
+import { publishVersioned } from './versioned.js';
 import { inTransaction } from '../db.js';
 import { domain, type FieldError } from '../errors.js';
 import { calendarPublishedSignal } from '../../workflows/contract.js';
@@ -181,51 +181,42 @@ export async function publishCalendarYear(
   if (note && note.length > 500)
     throw domain.invalid([{ path: 'note', message: '说明不能超过500字', message_en: 'note too long (500)' }]);
   const published = await inTransaction(deps.db, async (tx) => {
-    // one publisher of a year at a time: versions stay gapless
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`holiday-calendar:${scope}:${year}`]);
-    const latest = await tx.query<CalendarVersion>(
-      'SELECT holidays, workdays, version FROM holiday_calendars WHERE scope = $1 AND year = $2 ORDER BY version DESC LIMIT 1',
-      [scope, year],
-    );
-    const diff = diffDays(latest.rows[0], read.days);
-    const version = (latest.rows[0]?.version ?? 0) + 1;
-    if (
-      latest.rows[0] &&
-      !diff.addedHolidays.length &&
-      !diff.removedHolidays.length &&
-      !diff.addedWorkdays.length &&
-      !diff.removedWorkdays.length
-    ) {
-      throw domain.conflict(
-        `与${year}年第${version - 1}版相同，无需发布`,
-        `identical to version ${version - 1}: nothing to publish`,
-        'unchanged',
-      );
-    }
-    await tx.query(
-      `INSERT INTO holiday_calendars (scope, year, version, holidays, workdays, ranges, source, note, published_by)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [
-        scope,
-        year,
-        version,
-        JSON.stringify(read.days.holidays),
-        JSON.stringify(read.days.workdays),
-        JSON.stringify(read.ranges),
-        read.source,
-        note,
-        actorId,
-      ],
-    );
-    await appendAudit(tx, [
-      {
+    let diff!: ReturnType<typeof diffDays>;
+    const { version } = await publishVersioned<CalendarVersion>(tx, {
+      table: 'holiday_calendars',
+      of: { scope, year },
+      row: (version, latest) => {
+        diff = diffDays(latest, read.days);
+        if (
+          latest &&
+          !diff.addedHolidays.length &&
+          !diff.removedHolidays.length &&
+          !diff.addedWorkdays.length &&
+          !diff.removedWorkdays.length
+        ) {
+          throw domain.conflict(
+            `与${year}年第${version - 1}版相同，无需发布`,
+            `identical to version ${version - 1}: nothing to publish`,
+            'unchanged',
+          );
+        }
+        return {
+          holidays: JSON.stringify(read.days.holidays),
+          workdays: JSON.stringify(read.days.workdays),
+          ranges: JSON.stringify(read.ranges),
+          source: read.source,
+          note,
+          published_by: actorId,
+        };
+      },
+      audit: (version) => ({
         id: `holiday-calendar:${scope}:${year}:${version}`,
         actorId,
         action: 'calendar.publish',
         target: `${scope}:${year}`,
         detail: { scope, year, version, source: read.source, note, diff },
-      },
-    ]);
+      }),
+    });
     return { version, diff };
   });
   const woken = deps.temporal ? await wakeWaitingCases(deps.db, deps.temporal, year) : 0;

@@ -4,10 +4,11 @@
  * the full data, which is then written to the audit log; every cell that a spreadsheet would read as a formula
  * (= + - @, also after a tab or a carriage return) is written as text with a leading apostrophe.
  */
+import type { CaseListItem } from '../../shared/api-types.js';
 import ExcelJS from 'exceljs';
 import type { ServiceDeps } from './deps.js';
-import type { Principal } from './principal.js';
-import { problems, type FieldError } from '../http/problem.js';
+import { IN_REGION, regionOf, type Principal } from './principal.js';
+import { domain, type FieldError } from '../errors.js';
 import { maskString } from './masking.js';
 import { neutraliseCell } from './spreadsheet.js';
 import { appendAudit } from '../audit/chain.js';
@@ -28,10 +29,6 @@ export interface CaseListQuery {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const STATUSES = ['running', 'approved', 'rejected', 'refused', 'withdrawn', 'cancelled', 'completed'];
-
-/** Nodes a principal's roles cover (their own nodes; children are matched through org_path). */
-const regionIds = (who: Principal) =>
-  who.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
 
 function whereOf(who: Principal, q: CaseListQuery) {
   const errors: FieldError[] = [];
@@ -61,9 +58,9 @@ function whereOf(who: Principal, q: CaseListQuery) {
     if (q[k] !== undefined && (typeof q[k] !== 'string' || q[k]!.length > 100))
       errors.push({ path: k, message: '筛选条件无效', message_en: `${k} must be text` });
   }
-  if (errors.length) throw problems.invalid(errors);
-  const params: unknown[] = [regionIds(who), who.userId];
-  const where = ['(c.org_path && $1::text[] OR c.initiator_id = $2)'];
+  if (errors.length) throw domain.invalid(errors);
+  const params: unknown[] = [regionOf(who), who.userId];
+  const where = [`(${IN_REGION('c.org_path', '$1')} OR c.initiator_id = $2)`];
   const add = (sql: string, v: unknown) => {
     params.push(v);
     where.push(sql.replaceAll('$?', `$${params.length}`));
@@ -81,7 +78,12 @@ function whereOf(who: Principal, q: CaseListQuery) {
   return { params, where };
 }
 
-export async function listCases(deps: ServiceDeps, who: Principal, q: CaseListQuery, max = 200) {
+export async function listCases(
+  deps: ServiceDeps,
+  who: Principal,
+  q: CaseListQuery,
+  max = 200,
+): Promise<CaseListItem[]> {
   const { params, where } = whereOf(who, q);
   const limit = Math.min(Math.max(Number(q.limit) || 50, 1), max);
   params.push(limit);
@@ -145,7 +147,7 @@ export async function exportCases(
     { header: '办结时间', key: 'endedAt', width: 20 },
   ];
   ws.getRow(1).font = { bold: true };
-  const time = (d: Date | null) =>
+  const time = (d: Date | string | null) =>
     d ? new Date(d).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '';
   for (const r of rows) {
     const id = idOf.get(r.id) ?? '';

@@ -15,13 +15,14 @@ import {
 } from '../../workflows/contract.js';
 import type { caseWorkflow } from '../../workflows/case-workflow.js';
 import { inTransaction } from '../db.js';
-import { fromWorkflowError, problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
+import { fromWorkflowFailure } from '../temporal/failures.js';
 import { claimRequestKey, once, storeResponse } from './idempotency.js';
 import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
 import { incomePeriod } from '../../activities/income.js';
 import type { ServiceDeps } from './deps.js';
 import { caseOrg } from './directory.js';
-import { holdsRoleOver, type Principal } from './principal.js';
+import { canSee, holdsRoleOver, type Principal } from './principal.js';
 import { validateForStep } from './form-check.js';
 import { checkAttachmentRefs } from './attachments.js';
 import { refusalProblem, startRefusal } from './households.js';
@@ -83,9 +84,9 @@ export async function startCase(
     });
   const org = req.org ? await caseOrg(db, req.org) : undefined;
   if (!org) errors.push({ path: 'org', message: '组织机构不存在', message_en: 'unknown organisation node' });
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   if (def!.startLevel && org!.level !== def!.startLevel) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'org',
         message: `该流程须在${levelZh(def!.startLevel)}发起`,
@@ -95,22 +96,20 @@ export async function startCase(
   }
   const starters = def!.starters ?? ['village_cadre'];
   if (!opts.system && !holdsRoleOver(who, starters, org!.path))
-    throw problems.forbidden('您无权在该地区发起此流程', 'you may not start this process here');
+    throw domain.forbidden('您无权在该地区发起此流程', 'you may not start this process here');
 
   // subject: a household must exist in the case's region; one active case per household at a time
   let subject = { kind: def!.subject as string, id: req.subject?.id, name: req.subject?.name ?? '' };
   if (def!.subject === 'household') {
     if (!req.subject?.id)
-      throw problems.invalid([
-        { path: 'subject.id', message: '请选择农户', message_en: 'choose a household' },
-      ]);
+      throw domain.invalid([{ path: 'subject.id', message: '请选择农户', message_en: 'choose a household' }]);
     const hh = await db.query(
       'SELECT id, head_name, org_path, active_case_id FROM households WHERE id = $1',
       [req.subject.id],
     );
     const row = hh.rows[0];
     if (!row || !row.org_path.includes(org!.id)) {
-      throw problems.invalid([
+      throw domain.invalid([
         {
           path: 'subject.id',
           message: '该农户不在所选村内',
@@ -180,7 +179,7 @@ export async function startCase(
       if (!claimed.rowCount && !(await tx.query('SELECT 1 FROM cases WHERE id = $1', [caseId])).rowCount) {
         const existing = (await tx.query('SELECT active_case_id FROM households WHERE id = $1', [subject.id]))
           .rows[0];
-        throw problems.conflict(
+        throw domain.conflict(
           `该农户已有在办案件 ${existing?.active_case_id}`,
           `the household already has an open case ${existing?.active_case_id}`,
           'household_busy',
@@ -222,7 +221,7 @@ export async function startCase(
       await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', workflowOptions);
     }
   } catch (err) {
-    const p = fromWorkflowError(err);
+    const p = fromWorkflowFailure(err);
     // a repeat after the case continued as new: its application was accepted long ago
     if (p?.code !== 'stale_action') {
       if (subject.id && !(await caseExists(deps, caseId))) {
@@ -246,7 +245,7 @@ export async function startCase(
       return { case: row, created: key.first };
     }
     if (Date.now() > deadline)
-      throw problems.unavailable('流程引擎未响应', 'the workflow engine did not answer in time');
+      throw domain.unavailable('流程引擎未响应', 'the workflow engine did not answer in time');
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -278,16 +277,14 @@ export async function visibleCase(deps: ServiceDeps, who: Principal, caseId: str
     [caseId],
   );
   const row = rows[0];
-  if (!row) throw problems.notFound('案件不存在', 'case not found');
+  if (!row) throw domain.notFound('案件不存在', 'case not found');
   const cc = await deps.db.query('SELECT 1 FROM case_ccs WHERE case_id = $1 AND user_id = $2', [
     caseId,
     who.userId,
   ]);
-  const covered =
-    holdsRoleOver(who, '*', row.org_path) &&
-    !who.roles.every((r) => ['security_admin', 'auditor'].includes(r.role));
+  const covered = canSee(who, row.org_path);
   if (!covered && row.initiator_id !== who.userId && !cc.rowCount)
-    throw problems.notFound('案件不存在', 'case not found');
+    throw domain.notFound('案件不存在', 'case not found');
   return row;
 }
 
@@ -298,10 +295,10 @@ export async function caseAction(
   kind: 'withdraw' | 'urge' | 'cc' | 'cancel',
   body: { requestId?: string; comment?: string; userIds?: string[] },
 ) {
-  if (kind === 'cancel' && !who.roles.some((r) => r.role === 'admin')) throw problems.forbidden();
+  if (kind === 'cancel' && !who.roles.some((r) => r.role === 'admin')) throw domain.forbidden();
   await visibleCase(deps, who, caseId);
   if (!body.requestId)
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' },
     ]);
   const update = { withdraw: withdrawUpdate, urge: urgeUpdate, cc: ccUpdate, cancel: cancelUpdate }[kind];

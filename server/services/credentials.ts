@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
-import { Problem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 import { hashPassword } from './directory.js';
 
 export const MAX_FAILURES = 5;
@@ -51,8 +51,8 @@ export async function authenticate(
   if (u?.was_locked) {
     const minutes = Math.max(1, Math.ceil((new Date(u.locked_until!).getTime() - Date.now()) / 60_000));
     await audit('auth.login-locked', u.id);
-    throw new Problem(
-      429,
+    throw new DomainError(
+      'too_many',
       'account_locked',
       `密码错误次数过多，账号已锁定，请${minutes}分钟后再试`,
       `too many failed attempts; try again in ${minutes} min`,
@@ -66,9 +66,13 @@ export async function authenticate(
   const right = await verify(hash, password).catch(() => false);
   if (!u || !right || u.disabled) {
     await audit('auth.login-failed', u?.id ?? null);
-    throw new Problem(401, 'bad_credentials', '用户名或密码错误', 'wrong username or password', [
-      { path: 'password', message: '用户名或密码错误', message_en: 'wrong username or password' },
-    ]);
+    throw new DomainError(
+      'unauthenticated',
+      'bad_credentials',
+      '用户名或密码错误',
+      'wrong username or password',
+      [{ path: 'password', message: '用户名或密码错误', message_en: 'wrong username or password' }],
+    );
   }
   await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id]);
   await audit('auth.login', u.id);

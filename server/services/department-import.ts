@@ -10,8 +10,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { parseResidentId } from '../../forms/formats.js';
 import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
+import { inTransaction } from '../db.js';
 import { appendAudit } from '../audit/chain.js';
-import { problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
 import type { Principal } from './principal.js';
 import { checkTable, readXlsxLimited } from './spreadsheet.js';
 
@@ -89,7 +90,7 @@ export function readCsvBuffer(buf: Buffer): Table {
     try {
       text = new TextDecoder('gb18030', { fatal: true }).decode(buf);
     } catch {
-      throw problems.invalid([
+      throw domain.invalid([
         {
           path: 'file',
           message: '无法识别文件的编码（须为 UTF-8 或 GB18030）',
@@ -201,10 +202,8 @@ export async function writeRecords(
   records: unknown[][],
   onProgress?: (done: number) => Promise<void> | void,
 ) {
-  const client = await db.connect();
   let inserted = 0;
-  try {
-    await client.query('BEGIN');
+  await inTransaction(db, async (client) => {
     for (let at = 0; at < records.length; at += 1000) {
       const batch = records.slice(at, at + 1000);
       const values: unknown[] = [];
@@ -221,13 +220,7 @@ export async function writeRecords(
       inserted += res.rowCount ?? 0;
       await onProgress?.(at + batch.length);
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   return { inserted, unchanged: records.length - inserted };
 }
 
@@ -261,14 +254,14 @@ export async function startImport(
       message: e.message,
       message_en: e.message_en,
     }));
-    throw problems.invalid(
+    throw domain.invalid(
       errors,
       `文件有 ${prepared.errors.length} 处错误，未导入任何数据${prepared.errors.length > MAX_REPORTED ? `（列出前 ${MAX_REPORTED} 处）` : ''}，请修改后重新导入`,
       `the file has ${prepared.errors.length} errors; nothing was imported`,
     );
   }
   if (!prepared.rows)
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'file', message: '文件中没有数据行', message_en: 'the file has no data rows' },
     ]);
   const id = `DI-${randomUUID().slice(0, 8).toUpperCase()}`;
@@ -286,10 +279,8 @@ export async function startImport(
         `UPDATE department_imports SET status = 'done', done = total, inserted = $2, unchanged = $3, finished_at = now() WHERE id = $1`,
         [id, w.inserted, w.unchanged],
       );
-      const client = await db.connect();
-      try {
-        await client.query('BEGIN');
-        await appendAudit(client, [
+      await inTransaction(db, (tx) =>
+        appendAudit(tx, [
           {
             id: `department-import:${id}`,
             actorId: who.userId,
@@ -297,11 +288,8 @@ export async function startImport(
             target: id,
             detail: { filename: file.filename, sha256, ...w },
           },
-        ]);
-        await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
+        ]),
+      );
     } catch (err) {
       await db
         .query(
@@ -319,7 +307,7 @@ export async function getImport(db: pg.Pool, id: string) {
     `SELECT id, filename, format, status, total, done, inserted, unchanged, message, created_by, started_at, finished_at FROM department_imports WHERE id = $1`,
     [id],
   );
-  if (!rows[0]) throw problems.notFound('导入批次不存在', 'no such import');
+  if (!rows[0]) throw domain.notFound('导入批次不存在', 'no such import');
   return rows[0];
 }
 

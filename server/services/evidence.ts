@@ -8,24 +8,15 @@ import type { ServiceDeps } from './deps.js';
 import type { ProcessDefinition } from '../../workflows/definition.js';
 import { resolvedForm } from './form-check.js';
 import { maskValue } from './masking.js';
+import type { EvidenceDocument, TaskView } from '../../shared/api-types.js';
 
-export interface EvidenceDocument {
-  /** where the case keeps it (case data key) */
-  key: string;
-  formKey: string;
-  title: string;
-  stepTitle: string;
-  form: { schema: unknown; uiSchema?: unknown } | null;
-  data: Record<string, unknown>;
-  /** who signed it off and when (the last action on its step) */
-  signedBy?: { name: string; at: string; action: string };
-}
+export type { EvidenceDocument };
 
 export async function caseEvidence(
   deps: ServiceDeps,
   c: { caseId: string; caseData: Record<string, unknown> | null; ownStore?: string },
   def: ProcessDefinition | undefined,
-) {
+): Promise<TaskView['evidence']> {
   const data = c.caseData ?? {};
   const documents: EvidenceDocument[] = [];
   const seen = new Set<string>();

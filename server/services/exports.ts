@@ -5,7 +5,7 @@
  */
 import type { ServiceDeps } from './deps.js';
 import { readCaseData } from './personal-data.js';
-import { regionNodes, type Principal } from './principal.js';
+import { IN_REGION, regionOf, type Principal } from './principal.js';
 import { toCsv } from './spreadsheet.js';
 
 const STATUS_ZH: Record<string, string> = {
@@ -26,9 +26,9 @@ export async function exportCasesCsv(
     `SELECT c.id, c.title, c.process_key, c.subject_name, o.name AS org_name, c.status, c.outcome, c.started_at, c.ended_at, c.org_path,
             c.data->'application'->>'idNumber' AS id_number, c.data->'application'->>'phone' AS phone
        FROM cases c JOIN org_nodes o ON o.id = c.org_id
-      WHERE (c.org_path && $1::text[] OR c.initiator_id = $2) AND ($3::text IS NULL OR c.process_key = $3) AND ($4::text IS NULL OR c.status = $4)
+      WHERE (${IN_REGION('c.org_path', '$1')} OR c.initiator_id = $2) AND ($3::text IS NULL OR c.process_key = $3) AND ($4::text IS NULL OR c.status = $4)
       ORDER BY c.started_at DESC LIMIT 5000`,
-    [regionNodes(who), who.userId, q.process ?? null, q.status ?? null],
+    [regionOf(who), who.userId, q.process ?? null, q.status ?? null],
   );
   const lines: unknown[][] = [];
   for (const r of rows) {

@@ -13,8 +13,8 @@ import {
 import { resolveCodeLists } from '../../forms/registry.js';
 import type { TaskStep } from '../../workflows/definition.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
-import { problems } from '../http/problem.js';
+import { publishVersioned } from './versioned.js';
+import { domain } from '../errors.js';
 
 const resolved = new Map<string, Promise<any>>();
 
@@ -59,14 +59,14 @@ export async function validateForStep(
 ): Promise<Record<string, unknown>> {
   if (!step.form) return data;
   const doc = await resolvedForm(db, step.form.key, version);
-  if (!doc) throw problems.unavailable('表单版本不存在', `form ${step.form.key}@${version} is missing`);
+  if (!doc) throw domain.unavailable('表单版本不存在', `form ${step.form.key}@${version} is missing`);
   const result = validateFormData(doc, data, {
     permissions: permissions ?? step.fieldPermissions,
     previous,
     stage: step.form.stage,
   });
   if (!result.ok) {
-    throw problems.invalid(
+    throw domain.invalid(
       result.errors.map((e: { path: string; message: string; message_en: string }) => ({
         path: e.path,
         message: e.message,
@@ -85,7 +85,7 @@ export async function publishForm(
   status: 'published' | 'draft' = 'published',
 ) {
   if (typeof doc.key !== 'string' || !/^[a-z][a-z0-9-]*$/.test(doc.key)) {
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'key', message: '表单编码须为小写英文', message_en: 'key must match ^[a-z][a-z0-9-]*$' },
     ]);
   }
@@ -93,8 +93,7 @@ export async function publishForm(
     'SELECT DISTINCT ON (key) document FROM code_lists ORDER BY key, version DESC',
   );
   const check = validateFormDocument({ ...doc, version: doc.version ?? 1 });
-  if (!check.ok)
-    throw problems.invalid(check.errors, '表单定义有误，不能发布', 'the form document is invalid');
+  if (!check.ok) throw domain.invalid(check.errors, '表单定义有误，不能发布', 'the form document is invalid');
   try {
     compileForm(
       resolveCodeLists(
@@ -103,7 +102,7 @@ export async function publishForm(
       ),
     );
   } catch (err) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'schema',
         message: `表单结构无法编译：${(err as Error).message}`,
@@ -112,24 +111,18 @@ export async function publishForm(
     ]);
   }
   return inTransaction(db, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`form:${doc.key}`]);
-    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM form_versions WHERE key = $1', [
-      doc.key,
-    ]);
-    const version = Number(max.rows[0].v) + 1;
-    await tx.query(
-      'INSERT INTO form_versions (key, version, status, document, created_by) VALUES ($1,$2,$3,$4,$5)',
-      [doc.key, version, status, JSON.stringify({ ...doc, version }), actorId],
-    );
-    await appendAudit(tx, [
-      {
+    const { version } = await publishVersioned(tx, {
+      table: 'form_versions',
+      of: { key: doc.key },
+      row: (version) => ({ status, document: JSON.stringify({ ...doc, version }), created_by: actorId }),
+      audit: (version) => ({
         id: `form:${doc.key}:${version}`,
         actorId,
         action: `form.${status === 'published' ? 'publish' : 'draft'}`,
         target: doc.key,
         detail: { version },
-      },
-    ]);
+      }),
+    });
     return { key: doc.key, version, status };
   });
 }

@@ -16,7 +16,7 @@ import ExcelJS from 'exceljs';
 import { parseResidentId, isMobile } from '../../forms/formats.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
-import { problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
 import { readCsvBuffer, type Table } from './department-import.js';
 import { resolvedForm } from './form-check.js';
 import {
@@ -168,7 +168,7 @@ async function readWorkbook(buf: Buffer): Promise<{ households?: Table; members:
       sheets.push(sheet);
     }
   } catch {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'file',
         message: '无法读取该 Excel 文件（须为 .xlsx 格式）',
@@ -179,7 +179,7 @@ async function readWorkbook(buf: Buffer): Promise<{ households?: Table; members:
   const hs = sheets.find((x) => x.name === HOUSEHOLD_SHEET) ?? sheets[0];
   const ms = sheets.find((x) => x.name === MEMBER_SHEET) ?? sheets[1];
   if (!ms)
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'file',
         message: `工作簿须有“${HOUSEHOLD_SHEET}”和“${MEMBER_SHEET}”两个工作表`,
@@ -546,14 +546,12 @@ async function currentState(db: pg.Pool | pg.ClientBase, ids: string[]): Promise
     [ids],
   );
   for (const r of ms.rows)
-    out
-      .get(r.household_id)
-      ?.members.set(r.id_number, {
-        name: r.name,
-        idNumber: r.id_number,
-        ...(r.relation ? { relation: r.relation } : {}),
-        ...r.attrs,
-      });
+    out.get(r.household_id)?.members.set(r.id_number, {
+      name: r.name,
+      idNumber: r.id_number,
+      ...(r.relation ? { relation: r.relation } : {}),
+      ...r.attrs,
+    });
   return out;
 }
 
@@ -707,7 +705,7 @@ function refuse(errors: RowError[]): never {
     message: e.message,
     message_en: e.message_en,
   }));
-  throw problems.invalid(
+  throw domain.invalid(
     fieldErrors,
     `文件有 ${errors.length} 处错误，未导入任何数据${errors.length > MAX_REPORTED ? `（列出前 ${MAX_REPORTED} 处）` : ''}，请修改后重新导入`,
     `the file has ${errors.length} errors; nothing was imported`,
@@ -722,7 +720,7 @@ export interface ImportFile {
 
 function importer(who: Principal) {
   if (!IMPORT_ROLES.some((r) => who.roles.some((x) => x.role === r)))
-    throw problems.forbidden(
+    throw domain.forbidden(
       '只有县级乡村振兴部门和村（居）干部可以导入农户',
       'only the county bureau and village cadres import households',
     );
@@ -734,7 +732,7 @@ export async function previewImport(db: pg.Pool, who: Principal, file: ImportFil
   const checked = await checkFile(db, who, file);
   if (checked.errors.length) refuse(checked.errors);
   if (!checked.households.length)
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'file', message: '文件中没有农户', message_en: 'the file has no households' },
     ]);
   const plan = await planImport(db, checked.households, checked.layout);
@@ -767,7 +765,7 @@ export async function applyImport(
   importer(who);
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   if (!confirm || confirm !== sha256) {
-    throw problems.conflict(
+    throw domain.conflict(
       '请先预览差异，确认后再导入同一个文件',
       'preview the file first and confirm with its sha256',
       'preview_required',
@@ -977,7 +975,7 @@ export async function exportHouseholds(
 ): Promise<{ buffer: Buffer; filename: string; masked: boolean }> {
   const unmask = q.unmask === '1' || q.unmask === 'true';
   if (unmask && !UNMASK_ROLES.some((r) => who.roles.some((x) => x.role === r))) {
-    throw problems.forbidden('您无权导出未脱敏的身份证号', 'you may not export unmasked ID numbers');
+    throw domain.forbidden('您无权导出未脱敏的身份证号', 'you may not export unmasked ID numbers');
   }
   const params: unknown[] = [regionNodes(who)];
   const where = ['h.org_path && $1::text[]', 'h.closed_at IS NULL'];

@@ -13,7 +13,7 @@ import { parseResidentId, isMobile } from '../../forms/formats.js';
 import type { ProcessDefinition, SubjectStatus } from '../../workflows/definition.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
-import { Problem, problems, type FieldError } from '../http/problem.js';
+import { DomainError, domain, type FieldError } from '../errors.js';
 import { latestProcess } from './catalog.js';
 import type { ServiceDeps } from './deps.js';
 import {
@@ -145,10 +145,10 @@ const dateOf = (v: unknown, path: string): { value?: string; error?: FieldError 
   return { value: s };
 };
 
-function duplicateProblem(e: DuplicateMemberError, path: string): Problem {
+function duplicateProblem(e: DuplicateMemberError, path: string): DomainError {
   const zh = `身份证号已登记在农户 ${e.householdId}（户主 ${e.headName}）中，一人只能属于一户`;
-  return new Problem(
-    409,
+  return new DomainError(
+    'conflict',
     'duplicate_member',
     zh,
     `this ID already belongs to household ${e.householdId}`,
@@ -177,7 +177,7 @@ async function audit(
 
 function requireRegistrar(who: Principal) {
   if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r)))
-    throw problems.forbidden('只有村（居）干部可以维护农户档案', 'only village cadres keep the registry');
+    throw domain.forbidden('只有村（居）干部可以维护农户档案', 'only village cadres keep the registry');
 }
 
 /** A household the principal may change: it exists, is open, and lies in a village they keep. */
@@ -185,12 +185,11 @@ async function editable(tx: pg.ClientBase, who: Principal, id: string, opts: { a
   requireRegistrar(who);
   const { rows } = await tx.query('SELECT * FROM households WHERE id = $1 FOR UPDATE', [id]);
   const h = rows[0];
-  if (!h || !holdsRoleOver(who, '*', h.org_path))
-    throw problems.notFound('农户不存在', 'household not found');
+  if (!h || !holdsRoleOver(who, '*', h.org_path)) throw domain.notFound('农户不存在', 'household not found');
   if (!holdsRoleOver(who, REGISTRARS, h.org_path))
-    throw problems.forbidden('只能维护本村的农户档案', 'you keep the registry of your own village only');
+    throw domain.forbidden('只能维护本村的农户档案', 'you keep the registry of your own village only');
   if (h.closed_at && !opts.allowClosed)
-    throw problems.conflict('该农户已注销，不能再修改', 'the household is closed', 'household_closed');
+    throw domain.conflict('该农户已注销，不能再修改', 'the household is closed', 'household_closed');
   return h;
 }
 
@@ -259,7 +258,7 @@ export async function getHousehold(deps: ServiceDeps, who: Principal, id: string
     'SELECT h.*, o.name AS org_name FROM households h JOIN org_nodes o ON o.id = h.org_id WHERE h.id = $1 AND h.org_path && $2::text[]',
     [id, regionNodes(who)],
   );
-  if (!rows[0]) throw problems.notFound('农户不存在', 'household not found');
+  if (!rows[0]) throw domain.notFound('农户不存在', 'household not found');
   const [members, history, cases, collections] = await Promise.all([
     deps.db.query(
       `SELECT id_number, name, relation, attrs, active, joined_on::text AS joined_on, left_on::text AS left_on, left_reason FROM household_members
@@ -312,7 +311,7 @@ export interface CreateRequest {
 /** 新增农户 a cadre registers a household of their village with its members. */
 export async function createHousehold(deps: ServiceDeps, who: Principal, body: CreateRequest) {
   if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r)))
-    throw problems.forbidden('只有村（居）干部可以登记农户', 'only village cadres register households');
+    throw domain.forbidden('只有村（居）干部可以登记农户', 'only village cadres register households');
   const errors: FieldError[] = [];
   const org = body.org
     ? (await deps.db.query('SELECT id, level, path FROM org_nodes WHERE id = $1', [body.org])).rows[0]
@@ -323,9 +322,9 @@ export async function createHousehold(deps: ServiceDeps, who: Principal, body: C
   errors.push(...memberErrors);
   if (body.phone && !isMobile(String(body.phone)))
     errors.push(fe('phone', '手机号码格式不正确', 'not a mobile number'));
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   if (!holdsRoleOver(who, REGISTRARS, org.path))
-    throw problems.forbidden('只能为本村登记农户', 'you register households of your own village only');
+    throw domain.forbidden('只能为本村登记农户', 'you register households of your own village only');
   const village =
     (await deps.db.query(`SELECT id FROM org_nodes WHERE id = ANY($1) AND level = 'village'`, [org.path]))
       .rows[0]?.id ?? org.id;
@@ -393,7 +392,7 @@ export async function correctHousehold(deps: ServiceDeps, who: Principal, id: st
     });
     const checked = checkMembers(next);
     errors.push(...checked.errors);
-    if (errors.length) throw problems.invalid(errors);
+    if (errors.length) throw domain.invalid(errors);
     const ctx = { actorId: who.userId, reason: reason.value! };
     const fields: string[] = [];
     for (const k of ['phone', 'address'] as const) {
@@ -448,7 +447,7 @@ export async function addMember(
   if (m?.relation === '01')
     errors.push(fe('member.0.relation', '户主变更请使用信息更正', 'change the head by a correction'));
   if (errors.length)
-    throw problems.invalid(errors.map((e) => ({ ...e, path: e.path.replace(/^member\.0/, 'member') })));
+    throw domain.invalid(errors.map((e) => ({ ...e, path: e.path.replace(/^member\.0/, 'member') })));
   try {
     return await inTransaction(deps.db, async (tx) => {
       await editable(tx, who, id);
@@ -459,7 +458,7 @@ export async function addMember(
         )
       ).rows;
       if (current.some((r) => r.id_number === m.idNumber))
-        throw problems.conflict('该成员已在本户中', 'already a member of this household', 'duplicate_member');
+        throw domain.conflict('该成员已在本户中', 'already a member of this household', 'duplicate_member');
       const list: MemberRecord[] = [
         ...current.map((r) => ({
           name: r.name,
@@ -512,7 +511,7 @@ export async function leaveMember(
   const date = dateOf(body.date, 'date');
   if (date.error) errors.push(date.error);
   if (!body.idNumber) errors.push(fe('idNumber', '请选择减少的成员', 'choose the member'));
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   return inTransaction(deps.db, async (tx) => {
     await editable(tx, who, id);
     const current = (
@@ -522,9 +521,9 @@ export async function leaveMember(
     ).rows;
     const row = current.find((r) => sameMember(r.id_number, body.idNumber));
     if (!row)
-      throw problems.invalid([fe('idNumber', '该身份证号不是本户现有成员', 'no current member has this ID')]);
+      throw domain.invalid([fe('idNumber', '该身份证号不是本户现有成员', 'no current member has this ID')]);
     if (current.length === 1)
-      throw problems.invalid([
+      throw domain.invalid([
         fe(
           'idNumber',
           '这是本户最后一名成员，请注销农户',
@@ -532,7 +531,7 @@ export async function leaveMember(
         ),
       ]);
     if (row.relation === '01')
-      throw problems.invalid([
+      throw domain.invalid([
         fe(
           'idNumber',
           '户主减少前请先通过信息更正指定新的户主',
@@ -580,12 +579,12 @@ export async function closeHousehold(
   if (date.error) errors.push(date.error);
   if (reason === 'merged' && !body.mergedInto)
     errors.push(fe('mergedInto', '请填写并入的农户编号', 'name the household it merged into'));
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   return inTransaction(deps.db, async (tx) => {
     const h = await editable(tx, who, id);
     if (h.active_case_id) {
-      throw new Problem(
-        409,
+      throw new DomainError(
+        'conflict',
         'household_busy',
         `该农户有在办案件 ${h.active_case_id}，办结后才能注销`,
         `the household has an open case ${h.active_case_id}`,
@@ -597,7 +596,7 @@ export async function closeHousehold(
       const into = (await tx.query('SELECT id, closed_at FROM households WHERE id = $1', [body.mergedInto]))
         .rows[0];
       if (!into || into.closed_at || into.id === id)
-        throw problems.invalid([
+        throw domain.invalid([
           fe('mergedInto', '并入的农户不存在或已注销', 'no open household with this number'),
         ]);
     }
@@ -695,25 +694,31 @@ export async function startRefusal(
   return undefined;
 }
 
-export function refusalProblem(r: StartRefusal): Problem {
-  return new Problem(409, r.code, r.message, r.message_en, [fe('subject.id', r.message, r.message_en)], {
-    householdStatus: r.status,
-    openCaseId: r.openCaseId,
-  });
+export function refusalProblem(r: StartRefusal): DomainError {
+  return new DomainError(
+    'conflict',
+    r.code,
+    r.message,
+    r.message_en,
+    [fe('subject.id', r.message, r.message_en)],
+    {
+      householdStatus: r.status,
+      openCaseId: r.openCaseId,
+    },
+  );
 }
 
 /** 发起前检查 what the start dialog asks before showing a form: may this process start for this household? */
 export async function startCheck(deps: ServiceDeps, who: Principal, id: string, processKey: unknown) {
   if (typeof processKey !== 'string' || !processKey)
-    throw problems.invalid([fe('process', '请指定流程', 'process is required')]);
+    throw domain.invalid([fe('process', '请指定流程', 'process is required')]);
   const def = await latestProcess(deps.db, processKey);
-  if (!def)
-    throw problems.invalid([fe('process', '流程不存在或未发布', 'no published process with this key')]);
+  if (!def) throw domain.invalid([fe('process', '流程不存在或未发布', 'no published process with this key')]);
   const { rows } = await deps.db.query(
     'SELECT id, monitoring_status FROM households WHERE id = $1 AND org_path && $2::text[]',
     [id, regionNodes(who)],
   );
-  if (!rows[0]) throw problems.notFound('农户不存在', 'household not found');
+  if (!rows[0]) throw domain.notFound('农户不存在', 'household not found');
   const refusal = def.subject === 'household' ? await startRefusal(deps.db, def, id) : undefined;
   return refusal
     ? {
@@ -751,7 +756,7 @@ export async function dismissWarning(
 ) {
   requireRegistrar(who);
   const reason = reasonOf(body.reason);
-  if (reason.error) throw problems.invalid([reason.error]);
+  if (reason.error) throw domain.invalid([reason.error]);
   return inTransaction(deps.db, async (tx) => {
     const w = (
       await tx.query(
@@ -759,12 +764,11 @@ export async function dismissWarning(
         [id],
       )
     ).rows[0];
-    if (!w || !holdsRoleOver(who, '*', w.org_path))
-      throw problems.notFound('预警不存在', 'warning not found');
+    if (!w || !holdsRoleOver(who, '*', w.org_path)) throw domain.notFound('预警不存在', 'warning not found');
     if (!holdsRoleOver(who, REGISTRARS, w.org_path))
-      throw problems.forbidden('只能处理本村的预警', 'you handle warnings of your own village only');
+      throw domain.forbidden('只能处理本村的预警', 'you handle warnings of your own village only');
     if (w.status !== 'open')
-      throw problems.conflict(
+      throw domain.conflict(
         w.status === 'started' ? `已发起识别 ${w.identification_case_id}，预警随案件办结` : '该预警已处理',
         'the warning is no longer open',
         'stale_action',

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { canonical } from '../canonical.js';
-import { Problem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 
 export function fingerprint(route: string, body: Record<string, unknown>): string {
   const { requestId: _id, ...rest } = body;
@@ -57,8 +57,8 @@ export async function findRequestKey(
   );
   if (!rows[0]) return undefined;
   if (rows[0].fingerprint !== fingerprint(route, body)) {
-    throw new Problem(
-      409,
+    throw new DomainError(
+      'conflict',
       'idempotency_key_reused',
       '该请求编号已用于另一项不同的请求，请刷新后重试',
       'this requestId was already used for a different request',

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { ROOT } from '../config.js';
 import { inTransaction } from '../db.js';
 import { appendAudit } from '../audit/chain.js';
+import { publishVersioned } from './versioned.js';
 import { canonical } from '../canonical.js';
 
 export interface PackBundle {
@@ -76,22 +77,19 @@ export async function importPack(
     };
     const packId = bundle.manifest.id;
     for (const cl of bundle.codelists) {
-      const last = await tx.query(
-        'SELECT version, document FROM code_lists WHERE key = $1 ORDER BY version DESC LIMIT 1',
-        [cl.key],
+      const { version, written } = await publishVersioned<{ version: number; document: Record<string, any> }>(
+        tx,
+        {
+          table: 'code_lists',
+          of: { key: cl.key },
+          row: (_version, last) =>
+            last && canonical(strip(last.document)) === canonical(strip(cl))
+              ? undefined
+              : { document: JSON.stringify(cl), pack_id: packId },
+        },
       );
-      if (last.rows[0] && canonical(strip(last.rows[0].document)) === canonical(strip(cl))) {
-        report.unchanged++;
-        continue;
-      }
-      const version = (last.rows[0]?.version ?? 0) + 1;
-      await tx.query('INSERT INTO code_lists (key, version, document, pack_id) VALUES ($1,$2,$3,$4)', [
-        cl.key,
-        version,
-        JSON.stringify(cl),
-        packId,
-      ]);
-      report.published.push({ kind: 'codelist', key: cl.key, version });
+      if (written) report.published.push({ kind: 'codelist', key: cl.key, version });
+      else report.unchanged++;
     }
     for (const [kind, table, col, docs] of [
       ['form', 'form_versions', 'document', bundle.forms],
@@ -106,14 +104,16 @@ export async function importPack(
           report.unchanged++;
           continue;
         }
-        const max = await tx.query(`SELECT COALESCE(max(version), 0) AS v FROM ${table} WHERE key = $1`, [
-          doc.key,
-        ]);
-        const version = Number(max.rows[0].v) + 1;
-        await tx.query(
-          `INSERT INTO ${table} (key, version, status, ${col}, pack_id, created_by) VALUES ($1,$2,'published',$3,$4,$5)`,
-          [doc.key, version, JSON.stringify({ ...doc, version }), packId, opts.actorId ?? null],
-        );
+        const { version } = await publishVersioned(tx, {
+          table,
+          of: { key: doc.key },
+          row: (version) => ({
+            status: 'published',
+            [col]: JSON.stringify({ ...doc, version }),
+            pack_id: packId,
+            created_by: opts.actorId ?? null,
+          }),
+        });
         report.published.push({ kind, key: doc.key, version });
       }
     }

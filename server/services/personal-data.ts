@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
-import { problems } from '../http/problem.js';
+import { domain } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 import { maskValue } from './masking.js';
 import { holdsRoleOver, type Principal } from './principal.js';
@@ -117,7 +117,7 @@ export async function readCaseData<T>(
   }
   const allowed = mayUnmask(who, caseRow.org_path);
   if (opts.unmask && !allowed && opts.own !== true && opts.strict) {
-    throw problems.forbidden('您无权查看完整的个人信息', 'you may not read this personal data unmasked');
+    throw domain.forbidden('您无权查看完整的个人信息', 'you may not read this personal data unmasked');
   }
   const rest = opts.unmask && allowed;
   let unmaskedPart: unknown;

@@ -39,15 +39,46 @@ export async function loadPrincipal(
   };
 }
 
+/** Roles that work on no region (the separated security roles): they see no case, task or household. */
+export const REGIONLESS_ROLES: readonly string[] = ['security_admin', 'auditor'];
+
 /** Does the principal hold one of `roles` at a node that is `orgPath`'s node or one of its ancestors? */
 export function holdsRoleOver(p: Principal, roles: readonly string[] | '*', orgPath: string[]): boolean {
   return p.roles.some((r) => (roles === '*' || roles.includes(r.role)) && orgPath.includes(r.orgId));
 }
 
-/** The nodes whose region a principal works in (the separated security roles work on no region). */
-export function regionNodes(p: Principal): string[] {
-  return p.roles.filter((r) => !['security_admin', 'auditor'].includes(r.role)).map((r) => r.orgId);
+/**
+ * 辖区 the nodes whose region a principal works in: the node of each role (its subtree is matched through
+ * `org_path`). The separated security roles work on no region. Pass it to `IN_REGION`.
+ */
+export function regionOf(p: Principal): string[] {
+  return p.roles.filter((r) => !REGIONLESS_ROLES.includes(r.role)).map((r) => r.orgId);
 }
+/** @deprecated the same as `regionOf` */
+export const regionNodes = regionOf;
+
+/** May the principal see a thing at `orgPath` (a case, a task's case, a household)? The one region rule. */
+export function canSee(p: Principal, orgPath: readonly string[]): boolean {
+  return regionOf(p).some((id) => orgPath.includes(id));
+}
+
+/**
+ * The region rule in SQL: `column` (an `org_path` text[]) lies in the region whose nodes are the parameter
+ * `param` (bind `regionOf(who)` there), e.g. `IN_REGION('c.org_path', '$1')`.
+ */
+export const IN_REGION = (column: string, param: string) => `${column} && ${param}::text[]`;
+
+/** a 会签 task I have already signed waits for the others: it is no longer mine to do (it shows under 已办). `$1` is my user id. */
+export const NOT_SIGNED_BY_ME = `NOT t.signers @> jsonb_build_array(jsonb_build_object('userId', $1::text))`;
+/**
+ * 待办 the inbox rule in SQL (tasks aliased `t`, `$1` my user id): assigned to me, or unassigned and my role
+ * at its node (and department), and not yet signed by me.
+ */
+export const IN_MY_INBOX = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
+  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))
+  AND ${NOT_SIGNED_BY_ME})`;
+/** 通知 a notification addressed to me (aliased `n`, `$1` my user id): to me by name, or to a role I hold at its node. */
+export const ADDRESSED_TO_ME = `(n.user_id = $1 OR (n.user_id IS NULL AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = n.role AND r.org_id = n.org_id)))`;
 
 export function hasRole(p: Principal, roles: readonly string[]): boolean {
   return p.roles.some((r) => roles.includes(r.role));

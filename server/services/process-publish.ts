@@ -6,8 +6,8 @@ import type pg from 'pg';
 import { validateDefinition } from '../definitions/validate.js';
 import type { DefinitionError } from '../definitions/registry.js';
 import { inTransaction } from '../db.js';
-import { appendAudit } from '../audit/chain.js';
-import { problems } from '../http/problem.js';
+import { publishVersioned } from './versioned.js';
+import { domain } from '../errors.js';
 import { loadDefinitionRegistry } from './definition-registry.js';
 import { importPack, type PackBundle } from './packs.js';
 import { scheduleProblems } from './schedules.js';
@@ -44,7 +44,7 @@ export async function importValidatedPack(db: pg.Pool, bundle: PackBundle, actor
 }
 
 export function definitionProblem(errors: DefinitionError[]) {
-  return problems.invalid(
+  return domain.invalid(
     errors.map((e) => ({
       path: e.path,
       message: e.message,
@@ -64,7 +64,7 @@ export async function publishProcess(
   status: 'published' | 'draft' = 'published',
 ) {
   if (!def || typeof def !== 'object' || typeof def.key !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(def.key)) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'key',
         message: '流程编码必须是小写字母开头的英文编码',
@@ -78,24 +78,18 @@ export async function publishProcess(
     if (!r.ok) throw definitionProblem(r.errors);
   }
   return inTransaction(db, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`process:${def.key}`]);
-    const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM process_versions WHERE key = $1', [
-      def.key,
-    ]);
-    const version = Number(max.rows[0].v) + 1;
-    await tx.query(
-      `INSERT INTO process_versions (key, version, status, definition, created_by) VALUES ($1,$2,$3,$4,$5)`,
-      [def.key, version, status, JSON.stringify({ ...def, version }), actorId],
-    );
-    await appendAudit(tx, [
-      {
+    const { version } = await publishVersioned(tx, {
+      table: 'process_versions',
+      of: { key: def.key },
+      row: (version) => ({ status, definition: JSON.stringify({ ...def, version }), created_by: actorId }),
+      audit: (version) => ({
         id: `process:${def.key}:${version}`,
         actorId,
         action: `process.${status === 'published' ? 'publish' : 'draft'}`,
         target: def.key,
         detail: { version },
-      },
-    ]);
+      }),
+    });
     return { key: def.key, version, status };
   });
 }

@@ -7,7 +7,7 @@ import { applyProjectionEvent, isDataError } from '../../activities/read-model.j
 import type { ProjectionEvent } from '../../workflows/contract.js';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction, type Db } from '../db.js';
-import { Problem, problems } from '../http/problem.js';
+import { DomainError, domain } from '../errors.js';
 import { maskValue } from './masking.js';
 import type { Principal } from './principal.js';
 
@@ -35,7 +35,7 @@ export async function listDeadLetters(db: Db, q: { open: boolean; limit: number 
 }
 
 export async function replayDeadLetter(db: Db, who: Principal, rawId: string) {
-  if (!/^\d{1,15}$/.test(rawId)) throw problems.notFound('死信不存在', 'no such dead letter');
+  if (!/^\d{1,15}$/.test(rawId)) throw domain.notFound('死信不存在', 'no such dead letter');
   const id = Number(rawId);
   const outcome = await inTransaction(db, async (tx) => {
     const { rows } = await tx.query(
@@ -43,9 +43,9 @@ export async function replayDeadLetter(db: Db, who: Principal, rawId: string) {
       [id],
     );
     const dl = rows[0];
-    if (!dl) throw problems.notFound('死信不存在', 'no such dead letter');
+    if (!dl) throw domain.notFound('死信不存在', 'no such dead letter');
     if (dl.replayed_at)
-      throw problems.conflict('该事件已重放', 'this event was already replayed', 'already_replayed');
+      throw domain.conflict('该事件已重放', 'this event was already replayed', 'already_replayed');
     await tx.query('SAVEPOINT replay');
     try {
       await applyProjectionEvent(tx, dl.case_id, JSON.parse(dl.event) as ProjectionEvent);
@@ -82,8 +82,8 @@ export async function replayDeadLetter(db: Db, who: Principal, rawId: string) {
     };
   });
   if (!outcome.ok) {
-    throw new Problem(
-      409,
+    throw new DomainError(
+      'conflict',
       'replay_refused',
       `数据库仍拒绝该事件：${outcome.error}`,
       `PostgreSQL still refuses the event: ${outcome.error}`,

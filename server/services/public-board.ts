@@ -4,7 +4,7 @@
  * receipt number, and a status lookup that reveals nothing else.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
 import { DEFAULT_PUBLIC_LIMITS } from '../config.js';
 import type { ServiceDeps } from './deps.js';
 import { maskString, maskValue, normaliseForMatch, normalisePhone } from './masking.js';
@@ -17,16 +17,14 @@ import { renderNoticePoster } from '../documents/poster.js';
  */
 export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: number }) {
   if (q.org !== undefined && (typeof q.org !== 'string' || q.org.length > 100)) {
-    throw problems.invalid([
-      { path: 'org', message: '地区编号无效', message_en: 'org is not a valid place' },
-    ]);
+    throw domain.invalid([{ path: 'org', message: '地区编号无效', message_en: 'org is not a valid place' }]);
   }
   const org = q.org
     ? await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org])
     : await deps.db.query(
         `SELECT id, name, level FROM org_nodes WHERE level = 'county' ORDER BY path LIMIT 1`,
       );
-  if (!org.rows[0]) throw problems.notFound('该地区不存在', 'unknown organisation node');
+  if (!org.rows[0]) throw domain.notFound('该地区不存在', 'unknown organisation node');
   q = { ...q, org: org.rows[0].id as string };
   // notice windows: open ones, and those closed in the last 30 days; 长期公告 long-term announcements
   // (admitted projects, adjustments, asset ledgers) stay, in their own section
@@ -101,14 +99,14 @@ function noticeView(n: NoticeRow, labels: Awaited<ReturnType<typeof codeLabels>>
  */
 export async function noticePoster(deps: ServiceDeps, noticeId: string, origin: string): Promise<Buffer> {
   if (noticeId.length > 300 || CONTROL.test(noticeId))
-    throw problems.notFound('公示不存在', 'notice not found');
+    throw domain.notFound('公示不存在', 'notice not found');
   const { rows } = await deps.db.query<NoticeRow>(
     `SELECT n.id, n.title, n.level, n.org_id, o.name AS org_name, n.content, n.days, n.calendar, n.opens_at, n.closes_at,
             n.closed_at, n.objection_count, c.process_key
        FROM notices n JOIN org_nodes o ON o.id = n.org_id JOIN cases c ON c.id = n.case_id WHERE n.id = $1`,
     [noticeId],
   );
-  if (!rows[0]) throw problems.notFound('公示不存在', 'notice not found');
+  if (!rows[0]) throw domain.notFound('公示不存在', 'notice not found');
   const at = deps.now?.() ?? new Date();
   const view = noticeView(rows[0], await codeLabels(deps), at.getTime());
   const link = `${origin}/public?org=${encodeURIComponent(view.orgId)}&notice=${encodeURIComponent(view.id)}`;
@@ -162,7 +160,7 @@ export async function boardRequest(deps: ServiceDeps, address: string): Promise<
   const decision = await take(deps.db, limits.windowSeconds, [
     { key: `board:${clientHash(address, deps.clientKey)}`, limit: limits.boardPerAddress },
   ]);
-  if (!decision.ok) throw problems.tooMany(undefined, undefined, decision.retryAfter);
+  if (!decision.ok) throw domain.tooMany(undefined, undefined, decision.retryAfter);
 }
 
 /** 异议 what a member of the public sends; checked here, at the edge */
@@ -189,7 +187,7 @@ export async function fileObjection(
   client: { address: string } = { address: 'local' },
 ) {
   if (noticeId.length > 300 || CONTROL.test(noticeId))
-    throw problems.notFound('公示不存在', 'notice not found');
+    throw domain.notFound('公示不存在', 'notice not found');
   const { content, name, contact } = checkObjection(body);
   const clientId = clientHash(client.address, deps.clientKey);
   const contentHash = createHash('sha256').update(normaliseForMatch(content)).digest('hex');
@@ -205,9 +203,9 @@ export async function fileObjection(
       )
     ).rows[0] as { open: boolean; earlier: string | null } | undefined;
   const closed = () =>
-    problems.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
+    domain.conflict('公示期已结束，不能再提出异议', 'the notice window is closed', 'notice_closed');
   const before = await look();
-  if (!before) throw problems.notFound('公示不存在', 'notice not found');
+  if (!before) throw domain.notFound('公示不存在', 'notice not found');
   if (before.earlier) return { receipt: before.earlier, status: 'received', created: false };
   if (!before.open) throw closed();
 
@@ -220,7 +218,7 @@ export async function fileObjection(
     { key: 'objection:all', limit: limits.overall },
   ]);
   if (!decision.ok) {
-    throw problems.tooMany(
+    throw domain.tooMany(
       '提交异议过于频繁，请稍后再试',
       'too many objections, try again later',
       decision.retryAfter,
@@ -296,7 +294,7 @@ function checkObjection(body: ObjectionBody): { content: string; name?: string; 
       });
     }
   }
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   return { content: content!, name, contact };
 }
 
@@ -374,7 +372,7 @@ export async function objectionStatus(deps: ServiceDeps, rawReceipt: string) {
         [receipt],
       )
     ).rows[0];
-  if (!found) throw problems.notFound('未找到该回执号', 'no objection with this receipt');
+  if (!found) throw domain.notFound('未找到该回执号', 'no objection with this receipt');
   const step = (status: string, at: Date) => ({ status, statusText: STATUS_ZH[status] ?? status, at });
   const history = [step('received', found.filed_at)];
   if (found.investigating_at) history.push(step('investigating', found.investigating_at));

@@ -225,14 +225,12 @@ export async function syncSchedules(
       report.created.push(e.id);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client
-        .getHandle(scheduleId)
-        .update((prev) => ({
-          ...prev,
-          spec: opts.spec,
-          action: opts.action,
-          policies: { ...prev.policies, ...opts.policies },
-        }));
+      await client.getHandle(scheduleId).update((prev) => ({
+        ...prev,
+        spec: opts.spec,
+        action: opts.action,
+        policies: { ...prev.policies, ...opts.policies },
+      }));
       report.updated.push(e.id);
     }
   }

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { Problem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 import { checkTable, type SpreadsheetLimits, type Table, type ZipEntry } from './spreadsheet.js';
 
 const { buf, entries, limits } = workerData as {
@@ -18,15 +18,15 @@ const { buf, entries, limits } = workerData as {
 const zip = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
 
 const bomb = (zh: string, en: string) =>
-  new Problem(
-    413,
+  new DomainError(
+    'too_large',
     'payload_too_large',
     '文件解压后过大，未导入任何数据',
     'the file inflates to more than the import accepts; nothing was imported',
     [{ path: 'file', message: zh, message_en: en }],
   );
 const unreadable = () =>
-  new Problem(422, 'validation_failed', '提交的数据有误', 'the request has invalid fields', [
+  new DomainError('invalid', 'validation_failed', '提交的数据有误', 'the request has invalid fields', [
     {
       path: 'file',
       message: '无法读取该 Excel 文件（须为 .xlsx 格式）',
@@ -65,8 +65,8 @@ function inflateChecked(): void {
     if (/^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) {
       for (let i = out.indexOf('<row'); i >= 0; i = out.indexOf('<row', i + 4)) {
         if (++rows > limits.rows + 1) {
-          throw new Problem(
-            413,
+          throw new DomainError(
+            'too_large',
             'payload_too_large',
             `文件行数超过上限 ${limits.rows} 行，未导入任何数据`,
             `the file has more than ${limits.rows} rows; nothing was imported`,
@@ -122,10 +122,10 @@ try {
   checkTable(table, limits);
   parentPort!.postMessage({ table });
 } catch (err) {
-  if (err instanceof Problem) {
+  if (err instanceof DomainError) {
     parentPort!.postMessage({
       problem: {
-        status: err.status,
+        kind: err.kind,
         code: err.code,
         title: err.title,
         titleEn: err.titleEn,

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Problem, problems } from '../http/problem.js';
+import { DomainError, domain, type DomainErrorKind } from '../errors.js';
 
 export interface SpreadsheetLimits {
   /** total bytes the zip's entries may inflate to */
@@ -50,15 +50,15 @@ export interface ZipEntry {
 }
 
 const tooLarge = (zh: string, en: string) =>
-  new Problem(
-    413,
+  new DomainError(
+    'too_large',
     'payload_too_large',
     '文件解压后过大，未导入任何数据',
     'the file inflates to more than the import accepts; nothing was imported',
     [{ path: 'file', message: zh, message_en: en }],
   );
 const notXlsx = () =>
-  problems.invalid([
+  domain.invalid([
     {
       path: 'file',
       message: '无法读取该 Excel 文件（须为 .xlsx 格式）',
@@ -125,8 +125,8 @@ export function checkZipDirectory(buf: Buffer, limits: SpreadsheetLimits = LIMIT
 /** Rows and cell lengths of a parsed table (CSV on the request thread, XLSX in the worker). */
 export function checkTable(table: Table, limits: SpreadsheetLimits = LIMITS): void {
   if (table.length > limits.rows + 1) {
-    throw new Problem(
-      413,
+    throw new DomainError(
+      'too_large',
       'payload_too_large',
       `文件行数超过上限 ${limits.rows} 行，未导入任何数据`,
       `the file has more than ${limits.rows} rows; nothing was imported`,
@@ -149,7 +149,7 @@ export function checkTable(table: Table, limits: SpreadsheetLimits = LIMITS): vo
           message_en: `line ${i + 1}, column ${j + 1}: longer than ${limits.cellChars} characters`,
         });
         if (errors.length >= 20)
-          throw problems.invalid(
+          throw domain.invalid(
             errors,
             '文件中有过长的单元格，未导入任何数据',
             'cells are too long; nothing was imported',
@@ -158,7 +158,7 @@ export function checkTable(table: Table, limits: SpreadsheetLimits = LIMITS): vo
     }
   }
   if (errors.length)
-    throw problems.invalid(
+    throw domain.invalid(
       errors,
       '文件中有过长的单元格，未导入任何数据',
       'cells are too long; nothing was imported',
@@ -169,7 +169,7 @@ type WorkerAnswer =
   | { table: Table }
   | {
       problem: {
-        status: number;
+        kind: DomainErrorKind;
         code: string;
         title: string;
         titleEn: string;
@@ -221,8 +221,8 @@ export async function readXlsxLimited(buf: Buffer, limits: SpreadsheetLimits = L
         'table' in m
           ? resolve(m.table)
           : reject(
-              new Problem(
-                m.problem.status,
+              new DomainError(
+                m.problem.kind,
                 m.problem.code,
                 m.problem.title,
                 m.problem.titleEn,

@@ -3,6 +3,7 @@
  * PostgreSQL (keyset pages); actions are validated here (who, where, form
  * data, field permissions) and then sent to the case workflow as Updates.
  */
+import type { InboxCounts, InboxPage, TaskView } from '../../shared/api-types.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import {
@@ -14,13 +15,15 @@ import {
   type ActionResult,
 } from '../../workflows/contract.js';
 import { modeOf, type SignatureRecord, type TaskAction, type TaskStep } from '../../workflows/definition.js';
-import { problems, type FieldError, Problem, fromWorkflowError } from '../http/problem.js';
+import { DomainError, domain, type FieldError } from '../errors.js';
+import { fromWorkflowFailure } from '../temporal/failures.js';
 import { paramsForYear, processVersion } from './catalog.js';
+import { incomeHint } from './income-hint.js';
 import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
 import { laterStageFields, type FormDocument } from '../../forms/validate.js';
-import type { Principal } from './principal.js';
+import { canSee, IN_MY_INBOX, NOT_SIGNED_BY_ME, type Principal } from './principal.js';
 import { findRequestKey, once } from './idempotency.js';
 import { readCaseData } from './personal-data.js';
 import { checkAttachmentRefs } from './attachments.js';
@@ -51,20 +54,15 @@ function decodeCursor(s: string): Cursor {
   } catch {
     /* fall through */
   }
-  throw problems.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
+  throw domain.invalid([{ path: 'cursor', message: '分页游标无效', message_en: 'invalid cursor' }]);
 }
 
-/** a 会签 task I have already signed waits for the others: it is no longer mine to do (it shows under 已办) */
-const NOT_SIGNED_BY_ME = `NOT t.signers @> jsonb_build_array(jsonb_build_object('userId', $1::text))`;
-/** The SQL that decides whose inbox a task is in: assigned to me, or unassigned and my role at its node, and not yet signed by me. */
-const MINE = `((t.assignee_user = $1 OR (t.assignee_user IS NULL AND EXISTS (
-  SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role = t.role AND r.org_id = t.org_id AND (t.department = '' OR r.department = t.department))))
-  AND ${NOT_SIGNED_BY_ME})`;
+const MINE = IN_MY_INBOX;
 
-export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery) {
+export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery): Promise<InboxPage> {
   const view = q.view ?? 'todo';
   if (!['todo', 'done', 'initiated', 'cc'].includes(view)) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'view',
         message: 'view 只能是 todo/done/initiated/cc',
@@ -139,7 +137,12 @@ export async function listTasks(deps: ServiceDeps, who: Principal, q: InboxQuery
  * The plain 待办 page, the hottest query: two index-driven halves — tasks assigned to me, and unassigned
  * tasks of each (role, node) I hold — each already ordered and limited, merged, then joined to cases.
  */
-async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cursor?: string) {
+async function todoFastPath(
+  deps: ServiceDeps,
+  who: Principal,
+  limit: number,
+  cursor?: string,
+): Promise<InboxPage> {
   const params: unknown[] = [who.userId, limit + 1];
   let after = '';
   if (cursor) {
@@ -178,7 +181,7 @@ async function todoFastPath(deps: ServiceDeps, who: Principal, limit: number, cu
   };
 }
 
-export async function inboxCounts(deps: ServiceDeps, who: Principal) {
+export async function inboxCounts(deps: ServiceDeps, who: Principal): Promise<InboxCounts> {
   const { rows } = await deps.db.query(
     `SELECT
        (SELECT count(*) FROM tasks t WHERE t.status = 'open' AND ${MINE})::int AS todo,
@@ -200,27 +203,25 @@ export async function loadTask(deps: ServiceDeps, who: Principal, taskId: string
     [who.userId, taskId],
   );
   const t = rows[0];
-  if (!t) throw problems.notFound('任务不存在', 'task not found');
-  const inRegion = who.roles.some(
-    (r) => t.case_org_path.includes(r.orgId) && !['security_admin', 'auditor'].includes(r.role),
-  );
+  if (!t) throw domain.notFound('任务不存在', 'task not found');
+  const inRegion = canSee(who, t.case_org_path);
   if (!t.mine && !inRegion && t.initiator_id !== who.userId)
-    throw problems.notFound('任务不存在', 'task not found');
+    throw domain.notFound('任务不存在', 'task not found');
   if (forAction) {
     if (t.status !== 'open')
-      throw problems.conflict('任务已办结', 'the task is no longer open', 'stale_action');
+      throw domain.conflict('任务已办结', 'the task is no longer open', 'stale_action');
     if (t.signed_by_me)
-      throw problems.conflict(
+      throw domain.conflict(
         '您已签署，正在等待其他人会签',
         'you have signed this task; it waits for the other signers',
         'stale_action',
       );
-    if (!t.mine) throw problems.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
+    if (!t.mine) throw domain.forbidden('该任务不在您的待办中', 'this task is not in your inbox');
   }
   return t;
 }
 
-export async function getTask(deps: ServiceDeps, who: Principal, taskId: string) {
+export async function getTask(deps: ServiceDeps, who: Principal, taskId: string): Promise<TaskView> {
   const t = await loadTask(deps, who, taskId, false);
   const def = await processVersion(deps.db, t.process_key, t.process_version);
   const step = def?.steps.find((s) => s.id === t.step_id);
@@ -316,6 +317,8 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     returnedComment: returned
       ? `${returned.step_title}退回：${returned.comment ?? ''}（${returned.actor_name}）`
       : undefined,
+    /** 收入参考提示 the year's income threshold and the income period, for procedures that compute income */
+    incomeHint: await incomeHint(deps.db, def, t.case_data, deps.now?.() ?? new Date()),
     /** the case's earlier documents and objections, read-only beside the step's form */
     evidence: await caseEvidence(deps, { caseId: t.case_id, caseData: t.case_data, ownStore: store }, def),
   };
@@ -348,7 +351,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   }
   if (body.comment !== undefined && typeof body.comment !== 'string')
     errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   // the requestId is bound to this request: a repeat gets the first answer (even after the task closed)
   const key = {
     userId: who.userId,
@@ -361,7 +364,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   const t = await loadTask(deps, who, taskId, true);
   const action = (t.actions as TaskAction[]).find((a) => a.id === body.action);
   if (!action)
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'action',
         message: `此环节不允许操作“${body.action}”`,
@@ -369,7 +372,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
       },
     ]);
   if (action.commentRequired && !body.comment?.trim()) {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'comment',
         message: `“${action.label.zh}”必须填写意见`,
@@ -415,7 +418,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
       };
       const failed = (step.checks ?? []).filter((c) => !truthy(evaluate(c.logic, context)));
       if (failed.length) {
-        throw problems.invalid(
+        throw domain.invalid(
           failed.map((c) => ({
             path: c.path ?? '',
             message: c.message.zh,
@@ -442,7 +445,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
         updateId: `${taskId}:${body.requestId}`,
       });
     } catch (err) {
-      throw fromWorkflowError(err) ?? err;
+      throw fromWorkflowFailure(err) ?? err;
     }
   });
 }
@@ -477,15 +480,14 @@ export async function reassignTask(
   body: { requestId?: string; to?: string; position?: 'before' | 'after' },
 ) {
   const t = await loadTask(deps, who, taskId, true);
-  if (!body.to)
-    throw problems.invalid([{ path: 'to', message: '请选择人员', message_en: 'choose a person' }]);
+  if (!body.to) throw domain.invalid([{ path: 'to', message: '请选择人员', message_en: 'choose a person' }]);
   const target = await deps.db.query(
     `SELECT u.id, u.display_name FROM users u WHERE u.id = $1 AND NOT u.disabled AND EXISTS (
        SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.org_id = ANY($2))`,
     [body.to, t.case_org_path],
   );
   if (!target.rows[0])
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'to',
         message: '所选人员不在本案件所属地区',
@@ -521,7 +523,7 @@ export async function reassignTask(
 export async function saveDraft(deps: ServiceDeps, who: Principal, taskId: string, body: { data?: unknown }) {
   const t = await loadTask(deps, who, taskId, true);
   if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'data', message: '草稿必须是表单对象', message_en: 'draft data must be an object' },
     ]);
   }
@@ -548,7 +550,7 @@ export async function bulkComplete(
   },
 ) {
   if (!Array.isArray(body.items) || body.items.length === 0 || body.items.length > 100) {
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'items', message: '请选择 1–100 项任务', message_en: 'send 1 to 100 items' },
     ]);
   }
@@ -558,7 +560,7 @@ export async function bulkComplete(
       const r = await completeTask(deps, who, item.taskId, item);
       results.push({ taskId: item.taskId, status: 200, result: r });
     } catch (err) {
-      const p = err instanceof Problem ? err : fromWorkflowError(err);
+      const p = err instanceof DomainError ? err : fromWorkflowFailure(err);
       if (!p) throw err;
       results.push({ taskId: item.taskId, status: p.status, code: p.code, title: p.title, errors: p.errors });
     }
@@ -578,7 +580,7 @@ async function send<A>(
   try {
     return await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [arg], updateId });
   } catch (err) {
-    throw fromWorkflowError(err) ?? err;
+    throw fromWorkflowFailure(err) ?? err;
   }
 }
 

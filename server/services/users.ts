@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
-import { problems, type FieldError } from '../http/problem.js';
+import { domain, type FieldError } from '../errors.js';
 import { upsertUser } from './directory.js';
 import { INSTALL_ONLY_ROLES, SEPARATED_ROLES, separationConflict, type Principal } from './principal.js';
 
@@ -44,7 +44,7 @@ export async function checkRoles(
   opts: { online: boolean },
 ): Promise<RoleAssignment[]> {
   if (!Array.isArray(list) || list.length === 0) {
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'roles', message: '请至少分配一个角色', message_en: 'assign at least one role' },
     ]);
   }
@@ -94,7 +94,7 @@ export async function checkRoles(
       message_en: `separation of powers: ${a} cannot be held together with ${b} (admin, security_admin and auditor are exclusive and work no cases)`,
     });
   }
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   return list.map((x: any) => ({
     role: x.role,
     org: x.org,
@@ -106,7 +106,7 @@ export async function checkRoles(
 function separationRefused(err: unknown): never {
   const e = err as { code?: string; constraint?: string };
   if (e?.code === '23514' && e.constraint === 'user_roles_separation_of_powers') {
-    throw problems.invalid([
+    throw domain.invalid([
       {
         path: 'roles',
         message: '三权分立：该账号已有互斥的角色',
@@ -150,10 +150,10 @@ export async function createUser(
   }
   if (!Array.isArray(b.roles))
     errors.push({ path: 'roles', message: '请分配角色', message_en: 'roles must be an array' });
-  if (errors.length) throw problems.invalid(errors);
+  if (errors.length) throw domain.invalid(errors);
   const roles = await checkRoles(db, b.roles, { online: true });
   const dup = await db.query('SELECT 1 FROM users WHERE username = $1', [b.username]);
-  if (dup.rowCount) throw problems.conflict('用户名已存在', 'username taken', 'exists');
+  if (dup.rowCount) throw domain.conflict('用户名已存在', 'username taken', 'exists');
   return inTransaction(db, async (tx) => {
     const uid = await upsertUser(tx, {
       username: b.username as string,
@@ -177,9 +177,9 @@ export async function createUser(
 async function otherUser(db: pg.Pool, who: Principal, id: string) {
   // nobody changes their own roles or switches themselves off
   if (id === who.userId)
-    throw problems.forbidden('不能修改自己的角色或状态', 'you may not change your own roles or status');
+    throw domain.forbidden('不能修改自己的角色或状态', 'you may not change your own roles or status');
   const u = await db.query('SELECT id FROM users WHERE id = $1', [id]);
-  if (!u.rowCount) throw problems.notFound('用户不存在', 'no such user');
+  if (!u.rowCount) throw domain.notFound('用户不存在', 'no such user');
 }
 
 export async function setUserRoles(
@@ -191,7 +191,7 @@ export async function setUserRoles(
   await otherUser(db, who, id);
   const held = await separatedRoleOf(db, id);
   if (held) {
-    throw problems.forbidden(
+    throw domain.forbidden(
       `${zh(held)}的角色只能由服务器安装命令修改（npm run users）`,
       `the roles of a ${held} account are changed only by the installation command (npm run users)`,
     );
@@ -234,7 +234,7 @@ export async function setUserStatus(
 ): Promise<boolean> {
   await otherUser(db, who, id);
   if (typeof disabled !== 'boolean')
-    throw problems.invalid([
+    throw domain.invalid([
       { path: 'disabled', message: '请指定启用或停用', message_en: 'disabled must be true or false' },
     ]);
   await inTransaction(db, async (tx) => {

@@ -254,7 +254,15 @@ describe('identification in the browser', () => {
     await expect
       .poll(() => verifier.locator('.ant-alert').first().textContent())
       .toContain('家庭收入数据与部门数据不符，请复核');
+    // 收入参考 the year's threshold and the income period, beside the verifier's task (a hint, never a refusal)
+    await expect
+      .poll(() => verifier.getByTestId('income-hint').textContent())
+      .toMatch(/\d{4}年监测收入基准线 6,500 元\/人（收入计算期 \d{4}-\d{2} 至 \d{4}-\d{2}）/);
     await shot(verifier, 'task-returned-1280');
-    for (const pg of [sec, verifier, cadre]) await pg.close();
+    const second = await as(p.verifiers[1], 375);
+    await second.goto(`${base()}/tasks/${again}`);
+    await second.getByTestId('income-hint').waitFor();
+    await shot(second, 'task-income-hint-375');
+    for (const pg of [sec, verifier, second, cadre]) await pg.close();
   });
 });

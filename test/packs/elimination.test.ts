@@ -224,18 +224,50 @@ describe('S2 risk elimination', () => {
         date: '2026-12-10',
       },
     });
+    // 会商研判 (line 2326): the county compared the verified members with the department data; every hit
+    // is listed on 附件5 and needs its decision before the county can mark the risk eliminated
+    const hits = (
+      await h.tdb.db.query(
+        `SELECT r.id_number, r.department, r.kind FROM department_records r
+          WHERE r.id_number = ANY($1) ORDER BY r.department, r.kind, r.id_number`,
+        [collection(hid).members.map((m) => m.A7)],
+      )
+    ).rows;
+    expect(hits.length).toBeGreaterThan(0);
+    const prefilled = (shown.initialData as { hitDecisions: Record<string, unknown>[] }).hitDecisions;
+    expect(prefilled.map((x) => [x.idNumber, x.department, x.kind])).toEqual(
+      hits.map((r) => [r.id_number, r.department, r.kind]),
+    );
+    const approval = {
+      countyApproval: { ...block('周局长'), sealed: true },
+      method: '1',
+      eliminationDate: '2026-12-12',
+    };
+    await expect(
+      h.act('bureau', county.id, 'approve', {
+        data: { ...approval, hitDecisions: prefilled.slice(1).map((x) => ({ ...x, decision: 'confirmed' })) },
+      }),
+    ).rejects.toMatchObject({
+      status: 422,
+      errors: [
+        expect.objectContaining({ path: 'hitDecisions', message: expect.stringContaining('会商研判') }),
+      ],
+    });
     await h.act('bureau', county.id, 'approve', {
-      data: {
-        countyApproval: { ...block('周局长'), sealed: true },
-        method: '1',
-        eliminationDate: '2026-12-12',
-      },
+      data: { ...approval, hitDecisions: prefilled.map((x) => ({ ...x, decision: 'not_relevant' })) },
     });
     expect(await h.waitStatus(caseId)).toBe('approved');
     expect(
       (await h.tdb.db.query('SELECT monitoring_status FROM households WHERE id = $1', [hid])).rows[0]
         .monitoring_status,
     ).toBe('eliminated');
+    const filed = (
+      await h.tdb.db.query(
+        `SELECT data FROM documents WHERE case_id = $1 AND form_key = 'elimination-assessment'`,
+        [caseId],
+      )
+    ).rows[0].data;
+    expect(filed.hitDecisions).toHaveLength(hits.length);
   });
 
   it('sends a household on 低保 to special scrutiny; 附件5’s township section still holds the township’s opinions', async () => {
@@ -272,11 +304,13 @@ describe('S2 risk elimination', () => {
     };
     const shown = await getTask(h.svc, await h.who('bureau'), county.id);
     expect(shown.initialData).toMatchObject({ townshipReview: township });
+    const hits = (shown.initialData as { hitDecisions: Record<string, unknown>[] }).hitDecisions;
     await h.act('bureau', county.id, 'approve', {
       data: {
         countyApproval: { ...block('周局长'), sealed: true },
         method: '1',
         eliminationDate: '2026-12-12',
+        hitDecisions: hits.map((x) => ({ ...x, decision: 'confirmed' })),
       },
     });
     expect(await h.waitStatus(caseId)).toBe('approved');

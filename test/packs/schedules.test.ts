@@ -70,9 +70,15 @@ describe('S5 schedules create their tasks', () => {
       ['department-comparison-monthly', 'department-comparison', 'counties'],
       ['long-monitored-review-half-yearly', 'long-monitored-review', 'long-monitored-households'],
       ['project-annual-plan-yearly', 'project-annual-plan', 'counties'],
+      ['asset-ledger-republication-yearly', 'asset-ledger-republication', 'counties'],
     ]);
     // the calendars come from the year's parameters: a new value moves the schedule
-    const params = { assessmentIntervalMonths: 3, sweepsPerYear: 2, planDeadline: '11-30' };
+    const params = {
+      assessmentIntervalMonths: 3,
+      sweepsPerYear: 2,
+      planDeadline: '11-30',
+      ledgerPublicationsPerYear: 1,
+    };
     const at = (id: string, p: Record<string, unknown> = params) =>
       resolveCalendar(
         schedules.find((s) => s.id === id)!,
@@ -94,6 +100,11 @@ describe('S5 schedules create their tasks', () => {
       month: [11],
       dayOfMonth: [15],
     });
+    // the county ledger is published at least once a year (line 3335): January, or twice → January and July
+    expect(at('asset-ledger-republication-yearly')).toEqual({ month: [1], dayOfMonth: [15], hour: [8] });
+    expect(
+      at('asset-ledger-republication-yearly', { ...params, ledgerPublicationsPerYear: 2 }).month,
+    ).toEqual([1, 7]);
     for (const s of schedules) expect(s.source?.lines).toBeTruthy();
   });
 

@@ -14,6 +14,7 @@ import {
   InboxOutlined,
   LogoutOutlined,
   NotificationOutlined,
+  ProjectOutlined,
 } from '@ant-design/icons';
 import { useSession, ROLE_NAMES } from './session';
 import { api } from './api';
@@ -35,11 +36,15 @@ const Users = lazy(() => import('./admin/Users'));
 const HolidayCalendar = lazy(() => import('./admin/HolidayCalendar'));
 const Audit = lazy(() => import('./admin/Audit'));
 const PrintView = lazy(() => import('./pages/PrintView'));
+const ProjectRegister = lazy(() => import('./pages/ProjectRegister'));
+const AssetLedgerRegister = lazy(() => import('./pages/AssetLedgerRegister'));
+const PublicRegisters = lazy(() => import('./pages/PublicRegisters'));
 
 const MENU = [
   { key: '/', icon: <InboxOutlined />, label: '待办' },
   { key: '/cases', icon: <FileSearchOutlined />, label: '案件' },
   { key: '/households', icon: <HomeOutlined />, label: '农户' },
+  { key: '/registers/projects', icon: <ProjectOutlined />, label: '项目库' },
   { key: '/dashboard', icon: <DashboardOutlined />, label: '统计' },
   { key: '/public', icon: <NotificationOutlined />, label: '公示栏' },
 ];
@@ -58,6 +63,7 @@ export function App() {
       <Suspense fallback={loading}>
         <Routes>
           <Route path="/public" element={<PublicBoard />} />
+          <Route path="/public/registers" element={<PublicRegisters />} />
         </Routes>
       </Suspense>
     );
@@ -77,19 +83,27 @@ export function App() {
   return <Shell />;
 }
 
+/** 通知 one notification of the bell (GET /api/notifications) */
+interface Note {
+  id: string;
+  message: string;
+  case_id?: string;
+  case_title?: string;
+  due_at?: string;
+  read: boolean;
+}
+
 function Shell() {
   const { me, logout } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
-  const [notes, setNotes] = useState<
-    { id: string; message: string; case_id?: string; case_title?: string; due_at?: string; read: boolean }[]
-  >([]);
+  const [notes, setNotes] = useState<Note[]>([]);
   const [unread, setUnread] = useState(0);
   const loadNotes = () =>
     api
-      .get('/api/notifications')
+      .get<{ items: Note[]; unread: number }>('/api/notifications')
       .then((r) => (setNotes(r.items), setUnread(r.unread)))
       .catch(() => {});
   useEffect(() => {
@@ -230,6 +244,8 @@ function Shell() {
               <Route path="/cases/:id/print/:form" element={<PrintView />} />
               <Route path="/households" element={<Households />} />
               <Route path="/households/:id" element={<Households />} />
+              <Route path="/registers/projects" element={<ProjectRegister />} />
+              <Route path="/registers/asset-ledgers" element={<AssetLedgerRegister />} />
               <Route path="/dashboard" element={<Dashboard />} />
               <Route path="/department-data" element={<DepartmentData />} />
               <Route path="/security/users" element={<Users />} />

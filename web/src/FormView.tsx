@@ -38,7 +38,7 @@ const ALL_WIDGETS = { ...WIDGETS, SelectWidget, TextWidget };
  */
 export function withDerived(doc: FormDocument, data: Record<string, unknown>): Record<string, unknown> {
   if (!doc.derived?.length) return data;
-  const out = structuredClone(data) as Record<string, any>;
+  const out = structuredClone(data);
   stripDerived(out, doc.derived);
   try {
     computeDerived(out, doc.derived);
@@ -64,29 +64,31 @@ const validator = customizeValidator({
 
 /** Turn dotted error paths (members.2.A7) into rjsf's nested error schema. */
 export function toErrorSchema(errors: FieldError[]): ErrorSchema {
-  const root: any = {};
+  type Node = { [key: string]: Node } & { __errors?: string[] };
+  const root: Node = {};
   for (const e of errors) {
     let node = root;
     for (const part of e.path.split('.').filter(Boolean)) node = node[part] ??= {};
     (node.__errors ??= []).push(e.message);
   }
-  return root;
+  return root as ErrorSchema;
 }
 
 /** a field that is not drawn at all: it renders nothing and the layout leaves no row for it */
 const HIDDEN = { 'ui:field': 'hidden', 'ui:widget': 'hidden' } as const;
 
 function withPermissions(ui: UiSchema, perms: Record<string, string>, readonly: boolean): UiSchema {
-  const out: any = structuredClone(ui ?? {});
+  type Node = { [key: string]: unknown };
+  const out = structuredClone(ui ?? {}) as Node;
   for (const [path, p] of Object.entries(perms)) {
     let node = out;
-    for (const part of path.split('.')) node = node[part] ??= {};
+    for (const part of path.split('.')) node = (node[part] ??= {}) as Node;
     if (p === 'readonly') node['ui:readonly'] = true;
     if (p === 'hidden') Object.assign(node, HIDDEN);
   }
   if (readonly) out['ui:readonly'] = true;
   out['ui:submitButtonOptions'] = { norender: true };
-  return out;
+  return out as UiSchema;
 }
 
 export interface FormViewHandle {

@@ -224,7 +224,9 @@ export function RegionField(props: FieldProps) {
   const value = LEVEL_KEYS.map((k) => v[k]).filter(Boolean);
   const title = props.schema.title ?? '地址';
   const errors = props.errorSchema
-    ? Object.values(props.errorSchema).flatMap((e: any) => e?.__errors ?? [])
+    ? Object.values(props.errorSchema).flatMap(
+        (e) => (e as { __errors?: string[] } | undefined)?.__errors ?? [],
+      )
     : [];
   return (
     <div style={{ marginBottom: 16 }}>

@@ -7,7 +7,8 @@ import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { ActivityStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
 import { evaluate } from '../../forms/rules.js';
-import { repair } from './repair.js';
+import { repairOf } from '../kinds/repair.js';
+import { runRepair } from './repair.js';
 
 export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<string> {
   const input: Record<string, unknown> = {};
@@ -35,9 +36,9 @@ export async function runActivity(rt: CaseRuntime, step: ActivityStep): Promise<
         target: step.id,
         detail: { activity: step.activity, reason: err.cause?.message ?? err.message },
       });
-      const choice = await repair(rt, step);
-      if (choice === '$skip') return step.next;
-      if (choice === '$cancel') return '$cancel';
+      const choice = await runRepair(rt, repairOf(step));
+      if (choice === 'skip') return step.next;
+      if (choice === 'cancel') return '$cancel';
     }
   }
 }

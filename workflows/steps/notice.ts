@@ -8,7 +8,8 @@ import type { NoticeStep } from '../definition.js';
 import type { CaseRuntime } from '../runtime.js';
 import type { NoticeState } from '../contract.js';
 import { CalendarYearMissingError, noticeCloseTime } from '../calendar.js';
-import { repair } from './repair.js';
+import { repairOf } from '../kinds/repair.js';
+import { runRepair } from './repair.js';
 
 export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<string> {
   const days = rt.param(step.days);
@@ -34,8 +35,8 @@ export async function runNotice(rt: CaseRuntime, step: NoticeStep): Promise<stri
         target: step.id,
         detail: { year: err.year, message: err.message },
       });
-      const choice = await repair(rt, step);
-      if (choice !== '$retry') return choice === '$skip' ? step.next : '$cancel';
+      const choice = await runRepair(rt, repairOf(step));
+      if (choice !== 'retry') return choice === 'skip' ? step.next : '$cancel';
       opensAt = Date.now();
     }
   }

@@ -12,11 +12,18 @@ interface Event {
   detail: unknown;
 }
 
+/** 校验审计链 the hash chain checked end to end (GET /api/admin/audit/verify) */
+interface Verification {
+  ok: boolean;
+  rows: number;
+  brokenAt?: number;
+}
+
 export default function Audit() {
   const [items, setItems] = useState<Event[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [q, setQ] = useState<{ action?: string; actor?: string }>({});
-  const [verify, setVerify] = useState<{ ok: boolean; rows: number; brokenAt?: number } | undefined>();
+  const [verify, setVerify] = useState<Verification | undefined>();
   const query = (before?: number) => {
     const p = new URLSearchParams();
     if (q.action) p.set('action', q.action);
@@ -31,7 +38,11 @@ export default function Audit() {
   return (
     <Card
       title="审计日志（只增不改，哈希链防篡改）"
-      extra={<Button onClick={() => api.get('/api/admin/audit/verify').then(setVerify)}>校验审计链</Button>}
+      extra={
+        <Button onClick={() => api.get<Verification>('/api/admin/audit/verify').then(setVerify)}>
+          校验审计链
+        </Button>
+      }
     >
       {verify && (
         <Alert

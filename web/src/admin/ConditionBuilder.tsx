@@ -27,6 +27,11 @@ const OPS = [
 ];
 
 /** JSON Logic → rows, or undefined when the condition is not a simple conjunction of comparisons */
+/** `{ "var": "path" }`, a reference to a value in JSON Logic */
+interface VarRef {
+  var: string;
+}
+
 export function toRows(logic: unknown): Row[] | undefined {
   const parts =
     logic && typeof logic === 'object' && 'and' in (logic as object)
@@ -40,16 +45,17 @@ export function toRows(logic: unknown): Row[] | undefined {
       PRESENCE.includes(op) &&
       Array.isArray(args) &&
       args.length === 1 &&
-      typeof (args[0] as any)?.var === 'string'
+      typeof (args[0] as VarRef | null)?.var === 'string'
     ) {
-      rows.push({ path: (args[0] as any).var, op, rhs: { kind: 'value', value: '' } });
+      rows.push({ path: (args[0] as VarRef).var, op, rhs: { kind: 'value', value: '' } });
       continue;
     }
     if (!OPS.some((o) => o.value === op) || !Array.isArray(args) || args.length !== 2) return undefined;
-    const [l, r] = args as [any, any];
+    const [l, r] = args as [Partial<VarRef> | null, unknown];
     if (!l || typeof l.var !== 'string') return undefined;
-    if (r && typeof r === 'object' && typeof r.var === 'string' && r.var.startsWith('params.'))
-      rows.push({ path: l.var, op, rhs: { kind: 'param', param: r.var.slice(7) } });
+    const ref = r && typeof r === 'object' ? (r as Partial<VarRef>) : undefined;
+    if (typeof ref?.var === 'string' && ref.var.startsWith('params.'))
+      rows.push({ path: l.var, op, rhs: { kind: 'param', param: ref.var.slice(7) } });
     else if (r === null || ['string', 'number', 'boolean'].includes(typeof r))
       rows.push({ path: l.var, op, rhs: { kind: 'value', value: String(r) } });
     else return undefined;

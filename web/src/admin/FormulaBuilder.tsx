@@ -16,11 +16,16 @@ interface Term {
 }
 const OP_ZH: Record<Term['op'], string> = { '+': '＋', '-': '－', '*': '×', '/': '÷' };
 
-const toOperand = (x: any): Operand | undefined => {
-  if (x && typeof x.var === 'string') return { kind: 'field', field: x.var };
-  if (typeof x === 'number') return { kind: 'const', value: String(x) };
-  if (x && Array.isArray(x.count) && typeof x.count[0]?.var === 'string')
-    return { kind: 'count', field: x.count[0].var };
+/** what an operand may look like in JSON Logic: `{ var }`, a number, or `{ count: [{ var }] }` */
+type LogicNode = { var?: unknown; count?: unknown } | null | undefined;
+
+const toOperand = (value: unknown): Operand | undefined => {
+  if (typeof value === 'number') return { kind: 'const', value: String(value) };
+  if (!value || typeof value !== 'object') return undefined;
+  const x = value as LogicNode & object;
+  if (typeof x.var === 'string') return { kind: 'field', field: x.var };
+  const first = Array.isArray(x.count) ? (x.count[0] as LogicNode) : undefined;
+  if (first && typeof first.var === 'string') return { kind: 'count', field: first.var };
   return undefined;
 };
 const fromOperand = (o: Operand) =>
@@ -31,8 +36,8 @@ const fromOperand = (o: Operand) =>
       : Number(o.value) || 0;
 
 /** JSON Logic → a left-to-right chain of terms (the first term's op is ignored), or undefined */
-export function toTerms(logic: any): Term[] | undefined {
-  const walk = (x: any): Term[] | undefined => {
+export function toTerms(logic: unknown): Term[] | undefined {
+  const walk = (x: unknown): Term[] | undefined => {
     const o = toOperand(x);
     if (o) return [{ op: '+', operand: o }];
     if (!x || typeof x !== 'object') return undefined;

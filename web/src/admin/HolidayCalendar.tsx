@@ -22,7 +22,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api, ApiError, type FieldError } from '../api';
+import { api, ApiError, type FieldError, type Items, type OrgNode } from '../api';
 
 interface Range {
   name: string;
@@ -64,6 +64,18 @@ const SOURCE: Record<string, string> = {
 };
 const MONTHS = Array.from({ length: 12 }, (_, i) => i);
 
+/** whether cases wait for a year nobody has published (GET /api/calendar/status) */
+interface CalendarStatus {
+  message: string | null;
+  waiting: { year: number; cases: number }[];
+}
+/** what a publication would be (POST /api/admin/calendar/:year/preview) */
+interface CalendarPreview {
+  ranges: Range[];
+  days: { holidays: string[]; workdays: string[] };
+  diff: Diff;
+}
+
 export default function HolidayCalendar() {
   const { message } = App.useApp();
   const thisYear = dayjs().year();
@@ -76,10 +88,7 @@ export default function HolidayCalendar() {
   const [diff, setDiff] = useState<Diff>();
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [note, setNote] = useState('');
-  const [status, setStatus] = useState<{
-    message: string | null;
-    waiting: { year: number; cases: number }[];
-  }>();
+  const [status, setStatus] = useState<CalendarStatus>();
   const file = useRef<HTMLInputElement>(null);
 
   const load = () => {
@@ -91,15 +100,15 @@ export default function HolidayCalendar() {
       setErrors([]);
     });
     api
-      .get('/api/calendar/status')
+      .get<CalendarStatus>('/api/calendar/status')
       .then(setStatus)
       .catch(() => {});
   };
   useEffect(load, [year, scope]);
   useEffect(() => {
     api
-      .get('/api/orgs')
-      .then((r) => setRegions(r.items.filter((o: any) => ['province', 'city', 'county'].includes(o.level))))
+      .get<Items<OrgNode>>('/api/orgs')
+      .then((r) => setRegions(r.items.filter((o) => ['province', 'city', 'county'].includes(o.level))))
       .catch(() => {});
   }, []);
 
@@ -112,7 +121,7 @@ export default function HolidayCalendar() {
   };
   const preview = async (payload: object = body()) => {
     try {
-      const r = await api.post(`/api/admin/calendar/${year}/preview`, payload);
+      const r = await api.post<CalendarPreview>(`/api/admin/calendar/${year}/preview`, payload);
       setRanges(r.ranges);
       setDays(r.days);
       setDiff(r.diff);
@@ -160,7 +169,10 @@ export default function HolidayCalendar() {
       cancelText: '取消',
       onOk: async () => {
         try {
-          const p = await api.post(`/api/admin/calendar/${year}/versions`, body({ note: note || undefined }));
+          const p = await api.post<{ version: number; woken?: number }>(
+            `/api/admin/calendar/${year}/versions`,
+            body({ note: note || undefined }),
+          );
           message.success(
             `已发布${year}年第${p.version}版${p.woken ? `，${p.woken} 个等待中的案件已继续` : ''}`,
           );

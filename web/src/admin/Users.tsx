@@ -100,13 +100,13 @@ export default function Users() {
   const [newRoles, setNewRoles] = useState<RoleAt[]>([{ role: '', org: '' }]);
   const [errors, setErrors] = useState<string[]>([]);
   const [form] = Form.useForm();
-  const load = () => api.get('/api/admin/users').then((r) => setUsers(r.items));
+  const load = () => api.get<{ items: User[] }>('/api/admin/users').then((r) => setUsers(r.items));
   useEffect(() => {
     void load();
-    api.get('/api/orgs').then((r) => setOrgs(r.items));
+    api.get<{ items: Org[] }>('/api/orgs').then((r) => setOrgs(r.items));
     // 安全管理员 and 审计员 are granted only by the installation command (npm run users), never here
     api
-      .get('/api/admin/roles')
+      .get<{ items: { key: string; title: { zh: string }; levels?: string[] }[] }>('/api/admin/roles')
       .then((r) => setRoles([...r.items, { key: 'admin', title: { zh: '系统管理员' } }]));
   }, []);
   const orgName = useMemo(() => new Map(orgs.map((o) => [o.id, o.name])), [orgs]);

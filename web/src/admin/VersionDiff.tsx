@@ -47,7 +47,7 @@ export function VersionDiff({
     if (!open || !from || !to) return;
     setError(undefined);
     api
-      .get(`/api/admin/${kind}/${docKey}/diff?from=${from}&to=${to}`)
+      .get<{ paths: string[] }>(`/api/admin/${kind}/${docKey}/diff?from=${from}&to=${to}`)
       .then((r) => setPaths(r.paths))
       .catch((e) => setError(e instanceof ApiError ? e.title : '对比失败'));
   }, [open, from, to, kind, docKey]);

@@ -18,8 +18,9 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { api, ApiError, requestId } from '../api';
+import { api, ApiError, requestId, type CaseEvent, type CaseNotice, type CaseView } from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
+import { isMilestone } from '../../../workflows/kinds/index';
 
 const KIND: Record<string, string> = {
   'case.started': '发起',
@@ -42,10 +43,10 @@ const KIND: Record<string, string> = {
  * 办理记录 one line per thing that happened: a step's arrival once (not once per assignee of a 会签, nor again
  * when an overdue task is escalated), an escalation as its own line, every signature, notices, objections, the end.
  */
-function cleanTimeline(events: any[]): any[] {
+function cleanTimeline(events: CaseEvent[]): CaseEvent[] {
   const arrived = new Set<string>();
   const stepOfTask = new Map<string, string>();
-  const out: any[] = [];
+  const out: CaseEvent[] = [];
   for (const e of events) {
     if (e.kind === 'task.closed') continue;
     if (e.kind === 'notify') {
@@ -53,14 +54,14 @@ function cleanTimeline(events: any[]): any[] {
       continue;
     }
     if (e.kind === 'task.created') {
-      stepOfTask.set(e.payload?.taskId, e.step_id);
-      if (arrived.has(e.step_id)) continue;
-      arrived.add(e.step_id);
+      stepOfTask.set(e.payload?.taskId ?? '', e.step_id ?? '');
+      if (arrived.has(e.step_id ?? '')) continue;
+      arrived.add(e.step_id ?? '');
     }
     // a step finished: coming back to it later (a return) is a new arrival
     if (e.kind === 'task.signed' && e.payload?.final)
-      arrived.delete(e.step_id ?? stepOfTask.get(e.payload?.taskId));
-    if (e.kind === 'notice.closed') arrived.delete(e.step_id);
+      arrived.delete(e.step_id ?? stepOfTask.get(e.payload?.taskId ?? '') ?? '');
+    if (e.kind === 'notice.closed') arrived.delete(e.step_id ?? '');
     out.push(e);
   }
   return out;
@@ -70,11 +71,11 @@ export default function CasePage() {
   const { id } = useParams();
   const navigate = useNavigate();
   const { message } = App.useApp();
-  const [c, setC] = useState<any>();
+  const [c, setC] = useState<CaseView>();
   const [error, setError] = useState<string>();
   const load = () =>
     api
-      .get(`/api/cases/${id}`)
+      .get<CaseView>(`/api/cases/${id}`)
       .then(setC)
       .catch((e) => setError(e instanceof ApiError ? e.title : '加载失败'));
   useEffect(() => {
@@ -84,14 +85,13 @@ export default function CasePage() {
   if (error) return <Empty description={error} />;
   if (!c) return <Spin style={{ display: 'block', margin: 48 }} />;
 
-  const steps = (c.definition?.steps ?? []).filter(
-    (s: any) => s.type === 'task' || s.type === 'notice' || (s.type === 'end' && s.outcome === 'approved'),
-  );
-  const ended = c.timeline.find((e: any) => e.kind === 'case.ended');
+  // the stages of the progress: each step kind says whether it is one (tasks, notices, the approved end)
+  const steps = (c.definition?.steps ?? []).filter(isMilestone);
+  const ended = c.timeline.find((e) => e.kind === 'case.ended');
   // the end step a finished case reached is done, not waiting
   const done = new Set([...c.progress.done, ...(ended?.step_id ? [ended.step_id] : [])]);
   const current = new Set(c.progress.current);
-  const currentIndex = steps.findIndex((s: any) => current.has(s.id));
+  const currentIndex = steps.findIndex((s) => current.has(s.id));
   const caseAction = async (kind: 'withdraw' | 'urge') => {
     try {
       await api.post(`/api/cases/${id}/${kind}`, { requestId: requestId() });
@@ -102,8 +102,7 @@ export default function CasePage() {
     }
   };
   const st = STATUS[c.case.status];
-  const stepTitle = (id?: string) =>
-    c.definition?.steps?.find((s: any) => s.id === id)?.title?.zh as string | undefined;
+  const stepTitle = (id?: string | null) => c.definition?.steps?.find((s) => s.id === id)?.title?.zh;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card
@@ -150,7 +149,7 @@ export default function CasePage() {
           <Descriptions.Item label="办结时间">{fmt(c.case.endedAt)}</Descriptions.Item>
         </Descriptions>
       </Card>
-      {c.calendarWaits?.map((w: any) => (
+      {c.calendarWaits?.map((w) => (
         <Alert
           key={w.step_id + w.purpose}
           type="warning"
@@ -167,7 +166,7 @@ export default function CasePage() {
             status={
               c.case.status === 'running' ? 'process' : c.case.status === 'approved' ? 'finish' : 'error'
             }
-            items={steps.map((s: any) => ({
+            items={steps.map((s) => ({
               title: s.title.zh,
               status: done.has(s.id) ? 'finish' : current.has(s.id) ? 'process' : 'wait',
             }))}
@@ -179,7 +178,7 @@ export default function CasePage() {
         <Col xs={24} lg={14}>
           <Card title="办理记录">
             <Timeline
-              items={cleanTimeline(c.timeline).map((e: any) => ({
+              items={cleanTimeline(c.timeline).map((e) => ({
                 color:
                   e.kind === 'case.ended'
                     ? c.case.status === 'approved'
@@ -206,8 +205,8 @@ export default function CasePage() {
                     )}
                     {e.kind === 'notice.opened' && (
                       <span>
-                        （{e.payload.days} 天，
-                        {e.payload.closesAt
+                        （{e.payload?.days} 天，
+                        {e.payload?.closesAt
                           ? `至 ${fmt(new Date(e.payload.closesAt).toISOString())}`
                           : '截止时间待定'}
                         ）
@@ -215,12 +214,12 @@ export default function CasePage() {
                     )}
                     {(e.payload?.calendarNote || e.payload?.message) && e.kind !== 'notify' && (
                       <div style={{ color: '#555', fontSize: 12 }}>
-                        {(e.payload.calendarNote ?? e.payload.message).split(' / ')[0]}
+                        {(e.payload?.calendarNote ?? e.payload?.message ?? '').split(' / ')[0]}
                       </div>
                     )}
                     {/* objections are stored by the board and reach the case together when the window closes */}
-                    {e.kind === 'notice.closed' && e.payload?.objectionCount > 0 && (
-                      <span>（收到异议 {e.payload.objectionCount} 件）</span>
+                    {e.kind === 'notice.closed' && (e.payload?.objectionCount ?? 0) > 0 && (
+                      <span>（收到异议 {e.payload?.objectionCount} 件）</span>
                     )}
                     <div>
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -247,7 +246,7 @@ export default function CasePage() {
                   {
                     title: '公示',
                     dataIndex: 'title',
-                    render: (_: unknown, n: any) =>
+                    render: (_: unknown, n: CaseNotice) =>
                       `${n.days}天（${n.calendar === 'working' ? '工作日' : '自然日'}）`,
                   },
                   { title: '开始', dataIndex: 'opens_at', render: fmt },
@@ -259,9 +258,9 @@ export default function CasePage() {
                   { title: '异议', dataIndex: 'objection_count' },
                 ]}
                 expandable={{
-                  rowExpandable: (n: any) => !!n.calendar_note,
+                  rowExpandable: (n: CaseNotice) => !!n.calendar_note,
                   defaultExpandAllRows: true,
-                  expandedRowRender: (n: any) => (
+                  expandedRowRender: (n: CaseNotice) => (
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {n.calendar_note?.split(' / ')[0]}
                       {n.closes_at && '。截止时间在公示开始时确定，此后修改节假日安排不影响本公示。'}
@@ -270,7 +269,7 @@ export default function CasePage() {
                 }}
               />
             )}
-            {c.objections.map((o: any) => (
+            {c.objections.map((o) => (
               <div key={o.receipt} style={{ marginTop: 8 }}>
                 <Tag>{o.receipt}</Tag>
                 {o.content} <Tag color="orange">{OBJECTION_ZH[o.status] ?? o.status}</Tag>

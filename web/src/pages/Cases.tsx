@@ -4,13 +4,13 @@ import { Link } from 'react-router-dom';
 import { Button, Card, Checkbox, DatePicker, Select, Space, Table, Tag } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { api } from '../api';
+import { api, type CaseListItem, type CurrentStep, type Items, type OrgNode } from '../api';
 import { useSession } from '../session';
 import { fmt, PROCESS, STATUS } from '../labels';
 
 export default function Cases() {
   const { me } = useSession();
-  const [items, setItems] = useState<any[]>([]);
+  const [items, setItems] = useState<CaseListItem[]>([]);
   const [status, setStatus] = useState<string>();
   const [org, setOrg] = useState<string>();
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
@@ -20,13 +20,13 @@ export default function Cases() {
   useEffect(() => {
     // the villages under my nodes
     const mine = new Set(me?.roles.map((r) => r.org?.id));
-    api.get('/api/orgs').then((r) => {
+    api.get<Items<OrgNode>>('/api/orgs').then((r) => {
       const under = new Set<string>();
       for (const o of r.items) if (mine.has(o.id) || (o.parent_id && under.has(o.parent_id))) under.add(o.id);
       setVillages(
         r.items
-          .filter((o: any) => o.level === 'village' && under.has(o.id))
-          .map((o: any) => ({ value: o.id, label: o.name })),
+          .filter((o) => o.level === 'village' && under.has(o.id))
+          .map((o) => ({ value: o.id, label: o.name })),
       );
     });
   }, [me]);
@@ -42,7 +42,7 @@ export default function Cases() {
   useEffect(() => {
     setLoading(true);
     api
-      .get(`/api/cases${query ? `?${query}` : ''}`)
+      .get<Items<CaseListItem>>(`/api/cases${query ? `?${query}` : ''}`)
       .then((r) => setItems(r.items))
       .finally(() => setLoading(false));
   }, [query]);
@@ -102,14 +102,14 @@ export default function Cases() {
           {
             title: '案件',
             dataIndex: 'title',
-            render: (t: string, r: any) => <Link to={`/cases/${r.id}`}>{t}</Link>,
+            render: (t: string, r: CaseListItem) => <Link to={`/cases/${r.id}`}>{t}</Link>,
           },
           { title: '事项', dataIndex: 'process_key', render: (k: string) => PROCESS[k] ?? k },
           { title: '地区', dataIndex: 'org_name' },
           {
             title: '当前环节',
             dataIndex: 'current_steps',
-            render: (s: any[], r: any) => (
+            render: (s: CurrentStep[], r: CaseListItem) => (
               <>
                 {s.map((x) => x.title).join('、') || '—'}
                 {r.overdue && (

@@ -17,7 +17,7 @@ import {
   Typography,
 } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { api, ApiError, requestId } from '../api';
+import { api, ApiError, requestId, type InboxCounts, type InboxPage, type Items, type OrgNode } from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
 import { StartCase } from './StartCase';
 
@@ -59,7 +59,7 @@ export default function Inbox() {
   const [views, setViews] = useState<{ id: string; name: string; query: Record<string, string> }[]>([]);
   const loadViews = () =>
     api
-      .get('/api/views')
+      .get<Items<{ id: string; name: string; query: Record<string, string> }>>('/api/views')
       .then((r) => setViews(r.items))
       .catch(() => {});
   useEffect(() => void loadViews(), []);
@@ -105,11 +105,14 @@ export default function Inbox() {
       });
       if (more && cursor) q.set('cursor', cursor);
       try {
-        const [page, c] = await Promise.all([api.get(`/api/tasks?${q}`), api.get('/api/tasks/counts')]);
+        const [page, c] = await Promise.all([
+          api.get<InboxPage>(`/api/tasks?${q}`),
+          api.get<InboxCounts>('/api/tasks/counts'),
+        ]);
         if (g !== gen.current) return;
         setItems((prev) => (more ? [...prev, ...page.items] : page.items));
         setCursor(page.nextCursor);
-        setCounts(c);
+        setCounts({ ...c });
       } finally {
         if (g === gen.current) setLoading(false);
       }
@@ -124,7 +127,7 @@ export default function Inbox() {
   }, [view, filters]);
   useEffect(() => {
     api
-      .get('/api/orgs')
+      .get<Items<OrgNode>>('/api/orgs')
       .then((r) => setOrgs(r.items))
       .catch(() => {});
     // live refresh: the server pushes inbox counts when they change (server-sent events)
@@ -148,14 +151,17 @@ export default function Inbox() {
       okText: '同意',
       cancelText: '取消',
       onOk: async () => {
-        const r = await api.post('/api/tasks/bulk-complete', {
-          items: selected.map((taskId) => ({
-            taskId,
-            requestId: requestId(),
-            action: 'approve',
-            comment: '批量同意',
-          })),
-        });
+        const r = await api.post<{ results: { taskId: string; status: number; title?: string }[] }>(
+          '/api/tasks/bulk-complete',
+          {
+            items: selected.map((taskId) => ({
+              taskId,
+              requestId: requestId(),
+              action: 'approve',
+              comment: '批量同意',
+            })),
+          },
+        );
         const ok = r.results.filter((x: { status: number }) => x.status === 200).length;
         const failed = r.results.filter((x: { status: number }) => x.status !== 200);
         if (failed.length) message.warning(`${ok} 项已办理，${failed.length} 项未办理：${failed[0].title}`);

@@ -15,7 +15,7 @@ export default function Login() {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post('/api/auth/login', v);
+      const r = await api.post<{ csrfToken: string }>('/api/auth/login', v);
       setCsrf(r.csrfToken);
       await reload();
       navigate(params.get('next') || '/', { replace: true });

@@ -2,10 +2,39 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, Form, Modal, Select, Space, Spin, Tag } from 'antd';
-import { api, ApiError, requestId } from '../api';
+import {
+  api,
+  ApiError,
+  requestId,
+  type FormVersions,
+  type Items,
+  type OrgNode,
+  type ProcessSummary,
+  type StartedCase,
+} from '../api';
+import type { FormDocument } from '../../../forms/validate';
 import { MONITORING } from '../labels';
 import { useSession } from '../session';
 import { FormView, type FormViewHandle } from '../FormView';
+
+/** a household to pick (GET /api/households) */
+interface HouseholdOption {
+  id: string;
+  head_name: string;
+  monitoring_status: string;
+  active_case_id?: string | null;
+}
+/** 发起前检查 GET /api/households/:id/start-check */
+interface StartCheck {
+  allowed: boolean;
+  message?: string;
+  openCaseId?: string | null;
+}
+/** GET /api/households/:id/prefill: 附件1 from the record, 附件2 from the latest approved one */
+interface HouseholdPrefill {
+  application?: Record<string, unknown>;
+  collection?: Record<string, unknown>;
+}
 
 export function StartCase({
   open,
@@ -17,20 +46,16 @@ export function StartCase({
   onStarted: (caseId: string) => void;
 }) {
   const { me } = useSession();
-  const [processes, setProcesses] = useState<
-    { key: string; title: { zh: string }; subject: string; starters?: string[] }[]
-  >([]);
+  const [processes, setProcesses] = useState<ProcessSummary[]>([]);
   const [orgs, setOrgs] = useState<{ id: string; name: string; level: string }[]>([]);
-  const [households, setHouseholds] = useState<
-    { id: string; head_name: string; monitoring_status: string; active_case_id?: string | null }[]
-  >([]);
+  const [households, setHouseholds] = useState<HouseholdOption[]>([]);
   const [search, setSearch] = useState('');
   /** 发起前检查 whether the procedure applies to the household, asked before any form is shown */
-  const [check, setCheck] = useState<{ allowed: boolean; message?: string; openCaseId?: string | null }>();
+  const [check, setCheck] = useState<StartCheck>();
   const [process, setProcess] = useState<string>();
   const [org, setOrg] = useState<string>();
   const [subject, setSubject] = useState<string>();
-  const [doc, setDoc] = useState<any>();
+  const [doc, setDoc] = useState<FormDocument>();
   const [prefill, setPrefill] = useState<Record<string, unknown>>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -42,14 +67,12 @@ export function StartCase({
   useEffect(() => {
     if (!open) return;
     api
-      .get('/api/processes')
+      .get<Items<ProcessSummary>>('/api/processes')
       .then((r) =>
-        setProcesses(
-          r.items.filter((p: any) => !p.starters || p.starters.some((s: string) => myRoles.has(s))),
-        ),
+        setProcesses(r.items.filter((p) => !p.starters || p.starters.some((s) => myRoles.has(s)))),
       );
-    api.get('/api/orgs').then((r) => {
-      const villages = r.items.filter((o: any) => o.level === 'village' && myOrgs.has(o.id));
+    api.get<Items<OrgNode>>('/api/orgs').then((r) => {
+      const villages = r.items.filter((o) => o.level === 'village' && myOrgs.has(o.id));
       setOrgs(villages);
       // a cadre of one village does not have to pick it
       if (villages.length === 1) setOrg((o: string | undefined) => o ?? villages[0].id);
@@ -62,7 +85,9 @@ export function StartCase({
     const t = setTimeout(
       () =>
         api
-          .get(`/api/households?org=${org}${search ? `&q=${encodeURIComponent(search)}` : ''}`)
+          .get<Items<HouseholdOption>>(
+            `/api/households?org=${org}${search ? `&q=${encodeURIComponent(search)}` : ''}`,
+          )
           .then((r) => setHouseholds(r.items)),
       search ? 250 : 0,
     );
@@ -72,7 +97,7 @@ export function StartCase({
     setCheck(undefined);
     if (!subject || !process) return;
     api
-      .get(`/api/households/${subject}/start-check?process=${encodeURIComponent(process)}`)
+      .get<StartCheck>(`/api/households/${subject}/start-check?process=${encodeURIComponent(process)}`)
       .then(setCheck)
       .catch(() => setCheck({ allowed: true }));
   }, [subject, process]);
@@ -87,14 +112,14 @@ export function StartCase({
           : process.startsWith('project')
             ? 'project'
             : undefined;
-    if (first) api.get(`/api/forms/${first}`).then((r) => setDoc(r.latest));
+    if (first) api.get<FormVersions>(`/api/forms/${first}`).then((r) => setDoc(r.latest));
   }, [process]);
   useEffect(() => {
     setPrefill(undefined);
     // 附件1 from the household record; 附件2 (elimination) from the household's latest approved 附件2
     if (subject && (doc?.key === 'application' || doc?.key === 'collection')) {
       api
-        .get(`/api/households/${subject}/prefill`)
+        .get<HouseholdPrefill>(`/api/households/${subject}/prefill`)
         .then((r) => setPrefill(doc.key === 'application' ? r.application : r.collection))
         .catch(() => setPrefill({}));
     } else if (subject) setPrefill({});
@@ -109,7 +134,7 @@ export function StartCase({
     if (doc && !data) return;
     setBusy(true);
     try {
-      const c = await api.post('/api/cases', {
+      const c = await api.post<StartedCase>('/api/cases', {
         process,
         org,
         subject: subject ? { id: subject } : undefined,

@@ -25,7 +25,16 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { api, ApiError, requestId } from '../api';
+import {
+  api,
+  ApiError,
+  requestId,
+  type Items,
+  type PersonRole,
+  type TaskView,
+  type IncomeHint,
+} from '../api';
+import type { TaskAction } from '../../../workflows/definition';
 import { FormView, type FormViewHandle } from '../FormView';
 import { fmt, PROCESS } from '../labels';
 import { DocumentView } from '../DocumentView';
@@ -34,7 +43,8 @@ export default function TaskPage() {
   const { id } = useParams();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const [t, setT] = useState<any>();
+  /** the task as the server sent it; `restoredDraft` when the form opens with what this browser kept */
+  const [t, setT] = useState<TaskView & { restoredDraft?: boolean }>();
   /** the task could not be loaded at all (the only case that replaces the page) */
   const [loadError, setLoadError] = useState<string>();
   /** why the last action was refused: shown beside the actions, the form keeps every value */
@@ -56,7 +66,7 @@ export default function TaskPage() {
 
   useEffect(() => {
     api
-      .get(`/api/tasks/${id}`)
+      .get<TaskView>(`/api/tasks/${id}`)
       .then((loaded) => {
         const local = readLocalDraft(String(id));
         if (local?.comment) setComment(local.comment);
@@ -88,15 +98,18 @@ export default function TaskPage() {
   useEffect(() => {
     if (handover)
       api
-        .get('/api/users')
-        .then((r) => setPeople(Object.values(Object.fromEntries(r.items.map((u: any) => [u.id, u]))) as any));
+        .get<Items<PersonRole>>('/api/users')
+        // one line per person, whatever roles they hold
+        .then((r) =>
+          setPeople([...new Map(r.items.map((u) => [u.id, { id: u.id, name: u.name }])).values()]),
+        );
   }, [handover]);
 
   if (loadError) return <Result status="warning" title={loadError} extra={<Link to="/">返回待办</Link>} />;
   if (!t) return <Spin style={{ display: 'block', margin: 48 }} />;
   const open = t.task.status === 'open' && t.actions.length > 0;
 
-  const act = async (action: any) => {
+  const act = async (action: TaskAction) => {
     setError(undefined);
     setCommentError(undefined);
     if (action.commentRequired && !comment.trim()) {
@@ -116,7 +129,7 @@ export default function TaskPage() {
     if (withForm && !data)
       return setError('表单有需要修改的地方：请按表单上方的提示逐项修改（已填写的内容都还在）');
     if (action.kind === 'reject' || action.kind === 'return') {
-      const target = t.returnTargets.find((r: any) => r.id === returnTo)?.title;
+      const target = t.returnTargets.find((r) => r.id === returnTo)?.title;
       const ok = await new Promise<boolean>((resolve) =>
         Modal.confirm({
           title: `确认“${action.label.zh}”？`,
@@ -193,15 +206,9 @@ export default function TaskPage() {
     }
   };
 
-  const signers = (t.task.signers ?? []) as { name: string; action: string; comment?: string; at: number }[];
-  const docs = (t.evidence?.documents ?? []) as EvidenceDocument[];
-  const objections = (t.evidence?.objections ?? []) as {
-    receipt: string;
-    content: string;
-    status: string;
-    filedAt: string;
-    noticeTitle: string;
-  }[];
+  const signers = t.task.signers ?? [];
+  const docs = t.evidence?.documents ?? [];
+  const objections = t.evidence?.objections ?? [];
   const evidenceTabs = (
     <Tabs
       size="small"
@@ -284,11 +291,11 @@ export default function TaskPage() {
               placeholder="退回到…"
               value={returnTo}
               onChange={setReturnTo}
-              options={t.returnTargets.map((r: any) => ({ value: r.id, label: r.title }))}
+              options={t.returnTargets.map((r) => ({ value: r.id, label: r.title }))}
             />
           )}
           <Space wrap style={{ marginTop: 16 }}>
-            {t.actions.map((a: any) => (
+            {t.actions.map((a) => (
               <Button
                 key={a.id}
                 type={a.kind === 'approve' || a.kind === 'submit' ? 'primary' : 'default'}
@@ -330,13 +337,14 @@ export default function TaskPage() {
           )}
         </Descriptions>
         {t.returnedComment && <Alert type="warning" message={t.returnedComment} />}
+        {t.incomeHint && <IncomeHintAlert hint={t.incomeHint} />}
         {t.restoredDraft && (
           <Alert type="info" showIcon style={{ marginTop: 8 }} message="已恢复上次未提交的填写内容" />
         )}
       </Card>
       {t.history?.length > 0 && (
         <Card size="small" title="前序意见">
-          {t.history.map((h: any) => (
+          {t.history.map((h) => (
             <div key={h.at + h.actor_name}>
               <Typography.Text type="secondary">{h.step_title}</Typography.Text>{' '}
               <Typography.Text strong>{h.actor_name}</Typography.Text> {ACTION_ZH[h.action] ?? h.action}：
@@ -413,15 +421,30 @@ export default function TaskPage() {
   );
 }
 
-interface EvidenceDocument {
-  key: string;
-  formKey: string;
-  title: string;
-  stepTitle: string;
-  form: { schema: unknown; uiSchema?: unknown } | null;
-  data: Record<string, unknown>;
-  signedBy?: { name: string; at: string; action: string };
+/** 收入参考提示 the year's monitoring income threshold and the income period: a hint, never a refusal */
+function IncomeHintAlert({ hint }: { hint: IncomeHint }) {
+  const money = (n: unknown) =>
+    typeof n === 'number' ? n.toLocaleString('zh-CN', { maximumFractionDigits: 2 }) : '—';
+  const period = hint.period ? `${hint.period.from} 至 ${hint.period.to}` : '发起前12个月';
+  const computed = hint.A38 !== undefined;
+  return (
+    <Alert
+      data-testid="income-hint"
+      type={computed && hint.belowThreshold ? 'warning' : 'info'}
+      showIcon
+      style={{ marginTop: 8 }}
+      message={`收入参考：${hint.year}年监测收入基准线 ${money(hint.threshold)} 元/人（收入计算期 ${period}）`}
+      description={
+        computed
+          ? `人均纯收入（A34）${money(hint.A34)} 元，纳入监测的人均收入参考（A38）${money(hint.A38)} 元：${
+              hint.belowThreshold ? '低于基准线' : '不低于基准线'
+            }。仅作参考，存在其他返贫致贫风险的仍可纳入。`
+          : '入户核实后系统计算 A34、A38 并与基准线比较；仅作参考，不据此拒绝。'
+      }
+    />
+  );
 }
+
 /** the short names staff use for the seed documents */
 const DOC_SHORT: Record<string, string> = {
   application: '附件1 申请',

@@ -1,0 +1,243 @@
+/** 会话、待办与案件操作 log in and out, who I am, the inbox and a task's actions, starting and acting on cases. */
+
+import * as cases from '../services/cases.js';
+import * as people from '../services/people.js';
+import * as tasks from '../services/tasks.js';
+import { bodyOf, route, type RouteDeclaration } from './declare.js';
+import { comment, id, requestId, ADMIN } from './schemas.js';
+import { login, loginRateLimit, logout, requireUser } from './session.js';
+
+export const SESSION_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'post',
+    path: '/api/auth/login',
+    summary: '登录 Log in',
+    access: 'public',
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['username', 'password'],
+      properties: {
+        username: { type: 'string', maxLength: 100 },
+        password: { type: 'string', maxLength: 200 },
+      },
+    },
+    before: () => [loginRateLimit()],
+    handler: async (req, res, { deps }) => {
+      const b = bodyOf(req);
+      const { csrfToken, principal } = await login(
+        deps.db,
+        b.username,
+        b.password,
+        deps.config.env === 'production',
+        res,
+        req.ip ?? '',
+      );
+      return { csrfToken, user: principal };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: '退出 Log out',
+    access: 'public',
+    ok: 200,
+    handler: async (req, res, { deps }) => {
+      await logout(deps.db, req, res);
+      return { ok: true };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/me',
+    summary: '当前用户及其角色 Current user and roles',
+    access: 'staff',
+    ok: 200,
+    handler: async (req, _res, { deps }) => ({
+      ...(await people.me(deps.db, requireUser(req))),
+      csrfToken: req.csrf,
+    }),
+  }),
+];
+
+export const TASK_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'get',
+    path: '/api/tasks',
+    summary: '待办列表 Inbox (keyset pages)',
+    access: 'staff',
+    ok: 200,
+    query: {
+      view: { type: 'string', enum: ['todo', 'done', 'initiated', 'cc'] },
+      process: { type: 'string' },
+      step: { type: 'string' },
+      org: { type: 'string' },
+      due: { type: 'string', enum: ['overdue', 'today', 'week'] },
+      cursor: { type: 'string' },
+      limit: { type: 'integer' },
+    },
+    handler: async (req, _res, { svc }) =>
+      tasks.listTasks(svc, requireUser(req), req.query as tasks.InboxQuery),
+  }),
+  route({
+    method: 'get',
+    path: '/api/tasks/counts',
+    summary: '各页签数量 Inbox tab counts',
+    access: 'staff',
+    ok: 200,
+    handler: async (req, _res, { svc }) => tasks.inboxCounts(svc, requireUser(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/tasks/bulk-complete',
+    summary: '批量办理 Bulk complete (per-item results)',
+    access: 'staff',
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['items'],
+      properties: { items: { type: 'array', maxItems: 100, items: { type: 'object' } } },
+    },
+    handler: async (req, _res, { svc }) => tasks.bulkComplete(svc, requireUser(req), bodyOf(req)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/tasks/{id}',
+    summary: '任务详情 Task with form, permissions and actions',
+    access: 'staff',
+    ok: 200,
+    handler: async (req, _res, { svc }) => tasks.getTask(svc, requireUser(req), String(req.params.id)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/tasks/{id}/claim',
+    summary: '认领 Claim',
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object', properties: { requestId } },
+    handler: async (req, _res, { svc }) =>
+      tasks.claimTask(svc, requireUser(req), String(req.params.id), bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/tasks/{id}/complete',
+    summary: '办理 Complete with an action',
+    access: 'staff',
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['requestId', 'action'],
+      properties: { requestId, action: id, data: { type: 'object' }, comment, returnTo: id },
+    },
+    handler: async (req, _res, { svc }) =>
+      tasks.completeTask(svc, requireUser(req), String(req.params.id), bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/tasks/{id}/draft',
+    summary: '保存草稿 Save a draft',
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object', required: ['data'], properties: { data: { type: 'object' } } },
+    handler: async (req, _res, { svc }) =>
+      tasks.saveDraft(svc, requireUser(req), String(req.params.id), bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/tasks/{id}/transfer',
+    summary: '转办 Transfer',
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object', required: ['to'], properties: { requestId, to: id } },
+    handler: async (req, _res, { svc }) =>
+      tasks.reassignTask(svc, requireUser(req), String(req.params.id), 'transfer', bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/tasks/{id}/delegate',
+    summary: '委派 Delegate',
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object', required: ['to'], properties: { requestId, to: id } },
+    handler: async (req, _res, { svc }) =>
+      tasks.reassignTask(svc, requireUser(req), String(req.params.id), 'delegate', bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/tasks/{id}/add-signer',
+    summary: '加签 Add a signer',
+    access: 'staff',
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['to'],
+      properties: { requestId, to: id, position: { enum: ['before', 'after'] } },
+    },
+    handler: async (req, _res, { svc }) =>
+      tasks.reassignTask(svc, requireUser(req), String(req.params.id), 'add-signer', bodyOf(req)),
+  }),
+];
+
+export const CASE_ACTION_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'post',
+    path: '/api/cases',
+    summary: '发起案件 Start a case',
+    access: 'staff',
+    ok: 201,
+    body: {
+      type: 'object',
+      required: ['process', 'org', 'requestId'],
+      properties: { process: id, org: id, subject: { type: 'object' }, data: { type: 'object' }, requestId },
+    },
+    handler: async (req, res, { svc }) => {
+      const result = await cases.startCase(svc, requireUser(req), bodyOf(req) as cases.StartCaseRequest);
+      res.status(result.created ? 201 : 200);
+      return result.case;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/cases/{id}/withdraw',
+    summary: '撤回 Withdraw',
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object', required: ['requestId'], properties: { requestId, comment } },
+    handler: async (req, _res, { svc }) =>
+      cases.caseAction(svc, requireUser(req), String(req.params.id), 'withdraw', bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/cases/{id}/urge',
+    summary: '催办 Urge',
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object', required: ['requestId'], properties: { requestId } },
+    handler: async (req, _res, { svc }) =>
+      cases.caseAction(svc, requireUser(req), String(req.params.id), 'urge', bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/cases/{id}/cc',
+    summary: '抄送 Copy to',
+    access: 'staff',
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['requestId', 'userIds'],
+      properties: { requestId, userIds: { type: 'array', maxItems: 100, items: id } },
+    },
+    handler: async (req, _res, { svc }) =>
+      cases.caseAction(svc, requireUser(req), String(req.params.id), 'cc', bodyOf(req)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/cases/{id}/cancel',
+    summary: '终止 Cancel (administrator)',
+    access: ADMIN,
+    ok: 200,
+    body: { type: 'object', required: ['requestId', 'comment'], properties: { requestId, comment } },
+    handler: async (req, _res, { svc }) =>
+      cases.caseAction(svc, requireUser(req), String(req.params.id), 'cancel', bodyOf(req)),
+  }),
+];

@@ -1,0 +1,327 @@
+/**
+ * 接口响应类型 the shapes of the API's JSON answers, shared by the server (the services and handlers that
+ * build them declare these return types) and the web app (`web/src/api.ts` calls name them). Types only:
+ * no code, no imports but types, so the web may import it (`import type`) without reaching the server.
+ *
+ * Times are ISO text on the wire (`Instant`): the server builds some of these from PostgreSQL rows whose
+ * timestamps are `Date`s until they are serialised.
+ */
+import type { ProcessDefinition, TaskAction, Text } from '../workflows/definition.js';
+import type { FormDocument } from '../forms/validate.js';
+
+/** A point in time as the JSON carries it (ISO 8601). */
+export type Instant = string;
+
+/** `{ items }`, the list envelope of most reads. */
+export interface Items<T> {
+  items: T[];
+}
+
+// ---- organisation, people, processes, forms ----
+
+/** GET /api/orgs: one node of the organisation tree. */
+export interface OrgNode {
+  id: string;
+  parent_id: string | null;
+  level: string;
+  name: string;
+}
+
+/** GET /api/users: a person holding a role in the asker's region (one row per role). */
+export interface PersonRole {
+  id: string;
+  name: string;
+  role: string;
+  org_id: string;
+}
+
+/** GET /api/processes: the latest published version of each procedure. */
+export interface ProcessSummary {
+  key: string;
+  version: number;
+  title: Text;
+  subject: string;
+  starters?: string[] | null;
+}
+
+/** GET /api/forms/:key: the latest version with its code lists resolved, and every version. */
+export interface FormVersions {
+  latest: FormDocument;
+  versions: { version: number; status: string; created_at: Instant }[];
+}
+
+// ---- cases ----
+
+/** One step a case is at (`cases.current_steps`). */
+export interface CurrentStep {
+  id: string;
+  title?: string;
+}
+
+/** GET /api/cases: one row of the case list. */
+export interface CaseListItem {
+  id: string;
+  title: string;
+  process_key: string;
+  process_version: number;
+  org_id: string;
+  org_name: string;
+  subject_id: string | null;
+  subject_name: string | null;
+  status: string;
+  outcome: string | null;
+  current_steps: CurrentStep[];
+  started_at: Instant;
+  ended_at: Instant | null;
+  /** an open task of the case is past its due time */
+  overdue: boolean;
+}
+
+/** POST /api/cases: the case started (or found again for a repeated request). */
+export interface StartedCase {
+  id: string;
+  [more: string]: unknown;
+}
+
+/** What a case event carries; each kind fills its own part. */
+export interface CaseEventPayload {
+  taskId?: string;
+  stepTitle?: string;
+  action?: string;
+  actorName?: string;
+  comment?: string;
+  /** the last signature of a step: the step is done */
+  final?: boolean;
+  notifyKind?: string;
+  message?: string;
+  days?: number;
+  closesAt?: number | string | null;
+  calendarNote?: string;
+  objectionCount?: number;
+  [more: string]: unknown;
+}
+
+/** One line of a case's timeline. */
+export interface CaseEvent {
+  seq: number;
+  kind: string;
+  step_id: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  payload: CaseEventPayload | null;
+  at: Instant;
+}
+
+/** A signature on a task (`tasks.signers`). */
+export interface Signer {
+  userId?: string;
+  name: string;
+  action: string;
+  comment?: string;
+  at: number;
+}
+
+/** A task of a case as the case page lists it. */
+export interface CaseTask {
+  id: string;
+  step_id: string;
+  step_title: string;
+  status: string;
+  role: string | null;
+  org_id: string | null;
+  assignee_user: string | null;
+  signers: Signer[] | null;
+  created_at: Instant;
+  completed_at: Instant | null;
+  due_at: Instant | null;
+  outcome_action: string | null;
+}
+
+/** A 公示 window of a case. */
+export interface CaseNotice {
+  id: string;
+  step_id: string;
+  title: string;
+  level: string;
+  days: number;
+  calendar: string;
+  opens_at: Instant;
+  /** null while the close time waits for the holiday calendar */
+  closes_at: Instant | null;
+  closed_at: Instant | null;
+  objection_count: number;
+  calendar_note: string | null;
+}
+
+/** A window or SLA waiting for a year of the holiday calendar nobody has published yet. */
+export interface CalendarWait {
+  step_id: string;
+  purpose: 'notice' | 'sla' | string;
+  year: number;
+  message: string;
+  since: Instant;
+}
+
+/** An objection filed on the public board, as the case page shows it (text masked like case data). */
+export interface CaseObjection {
+  receipt: string;
+  notice_id: string;
+  content: string;
+  status: string;
+  filed_at: Instant;
+  decided_at: Instant | null;
+}
+
+/** GET /api/cases/:id: a case with its definition, progress, timeline, notices and objections. */
+export interface CaseView {
+  case: {
+    id: string;
+    title: string;
+    processKey: string;
+    processVersion: number;
+    orgId: string;
+    orgName: string;
+    subjectKind: string;
+    subjectId: string | null;
+    subjectName: string | null;
+    initiatorId: string;
+    status: string;
+    outcome: string | null;
+    currentSteps: CurrentStep[];
+    startedAt: Instant;
+    endedAt: Instant | null;
+  };
+  data: Record<string, unknown>;
+  /** the personal data is in full (an audited read), else masked */
+  unmasked: boolean;
+  definition: ProcessDefinition | undefined;
+  progress: { done: string[]; current: string[] };
+  tasks: CaseTask[];
+  timeline: CaseEvent[];
+  notices: CaseNotice[];
+  calendarWaits: CalendarWait[];
+  objections: CaseObjection[];
+  /** 撤回 the initiator may still withdraw */
+  canWithdraw: boolean;
+}
+
+// ---- tasks ----
+
+/** A document of the case shown read-only beside a task's form. */
+export interface EvidenceDocument {
+  /** where the case keeps it (case data key) */
+  key: string;
+  formKey: string;
+  title: string;
+  stepTitle: string;
+  form: { schema: unknown; uiSchema?: unknown } | null;
+  data: Record<string, unknown>;
+  /** who signed it off and when (the last action on its step) */
+  signedBy?: { name: string; at: string; action: string };
+}
+
+/** An objection filed during one of the case's notices, beside a task. */
+export interface EvidenceObjection {
+  receipt: string;
+  content: string;
+  status: string;
+  filedAt: Instant;
+  noticeTitle: string;
+}
+
+/** An earlier opinion on the case. */
+export interface OpinionLine {
+  actor_name: string;
+  action: string;
+  comment: string | null;
+  at: Instant;
+  step_title: string;
+}
+
+/** GET /api/tasks/:id: one task with its form, allowed actions, earlier opinions and the case's documents. */
+export interface TaskView {
+  task: {
+    id: string;
+    caseId: string;
+    stepId: string;
+    stepTitle: string;
+    status: string;
+    role: string | null;
+    orgId: string | null;
+    assigneeUser: string | null;
+    createdAt: Instant;
+    dueAt: Instant | null;
+    signers: Signer[] | null;
+    minSigners: number;
+    draft: Record<string, unknown> | null;
+  };
+  case: {
+    id: string;
+    title: string;
+    processKey: string;
+    processVersion: number;
+    status: string;
+    subjectName: string | null;
+  };
+  form: { key: string; version: number; stage?: string; document: FormDocument | null } | null;
+  data: Record<string, unknown>;
+  prefill: Record<string, unknown>;
+  /** what the form opens with: the draft, else what was submitted before over the prefilled values */
+  initialData: Record<string, unknown>;
+  fieldPermissions: Record<string, string>;
+  unmasked: boolean;
+  actions: TaskAction[];
+  returnTargets: { id: string; title: string }[];
+  history: OpinionLine[];
+  returnedComment?: string;
+  evidence: { documents: EvidenceDocument[]; objections: EvidenceObjection[] };
+  /** 收入参考 the year's income threshold and period (a hint for verifiers and reviewers, never a refusal) */
+  incomeHint?: IncomeHint;
+}
+
+/** The income hint on a task of a process that computes income. */
+export interface IncomeHint {
+  threshold: number;
+  year: number;
+  period: { from: string; to: string } | null;
+  A34?: number | null;
+  A38?: number | null;
+  belowThreshold?: boolean;
+}
+
+/** GET /api/tasks: one line of an inbox tab. */
+export interface InboxItem {
+  task_id: string;
+  step_id: string;
+  step_title: string;
+  task_status: string;
+  created_at: Instant;
+  due_at: Instant | null;
+  role: string | null;
+  org_id: string | null;
+  assignee_user: string | null;
+  form_key: string | null;
+  case_id: string;
+  title: string;
+  process_key: string;
+  case_status: string;
+  subject_name: string | null;
+  case_org: string;
+  /** 会签 how many must sign and how many have (not on the plain 待办 page) */
+  min_signers?: number;
+  signed_count?: number;
+}
+
+/** GET /api/tasks: a page of an inbox tab. */
+export interface InboxPage {
+  items: InboxItem[];
+  nextCursor: string | null;
+}
+
+/** GET /api/tasks/counts: how many lines each inbox tab has. */
+export interface InboxCounts {
+  todo: number;
+  done: number;
+  initiated: number;
+  cc: number;
+}
