@@ -16,11 +16,26 @@ export const PUBLIC_ROUTES: RouteDeclaration[] = [
   route({
     method: 'get',
     path: '/api/public/notices',
-    summary: '公示栏 Notices of a place (masked)',
+    summary: '公示栏 Notices of a place, the whole county when none is named (masked)',
     access: 'public',
     ok: 200,
     query: { org: { type: 'string' } },
     handler: async (req, _res, { svc }) => board.listNotices(svc, req.query as { org?: string }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/public/notices/{id}/poster.pdf',
+    summary: '公示海报（A4，含二维码）Notice poster for the village board',
+    access: 'public',
+    ok: 200,
+    send: async (req, res, { svc }) => {
+      const pdf = await board.noticePoster(
+        svc,
+        String(req.params.id),
+        `${req.protocol}://${req.get('host')}`,
+      );
+      res.type('application/pdf').setHeader('content-disposition', 'inline; filename="poster.pdf"').send(pdf);
+    },
   }),
   route({
     method: 'post',

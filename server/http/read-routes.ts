@@ -1,7 +1,8 @@
 /** Read endpoints for the staff app: cases, the organisation tree, people, notifications, saved views, the dashboard. */
 
 import { exportCases, listCases, type CaseListQuery } from '../services/case-list.js';
-import { caseDocumentPdf, readCase, readCaseDocument } from '../services/case-read.js';
+import { readCase } from '../services/case-read.js';
+import { caseArchivePdf, caseDocument, caseDocumentPdf } from '../services/documents.js';
 import { listProcesses } from '../services/catalog-read.js';
 import { dashboard } from '../services/dashboard.js';
 import { exportCasesCsv } from '../services/exports.js';
@@ -10,8 +11,17 @@ import * as notifications from '../services/notifications.js';
 import * as people from '../services/people.js';
 import * as views from '../services/saved-views.js';
 import { inboxCounts } from '../services/tasks.js';
+import type { Request, Response } from 'express';
 import { route, type RouteDeclaration } from './declare.js';
 import { requireUser } from './session.js';
+
+/** where the app is reached, for the QR code that leads back to a case */
+const originOf = (req: Request) => `${req.protocol}://${req.get('host')}`;
+const sendPdf = (res: Response, name: string, pdf: Buffer) =>
+  res
+    .type('application/pdf')
+    .setHeader('content-disposition', `inline; filename="${encodeURIComponent(name)}.pdf"`)
+    .send(pdf);
 
 export const READ_ROUTES: RouteDeclaration[] = [
   route({
@@ -101,29 +111,35 @@ export const READ_ROUTES: RouteDeclaration[] = [
   }),
   route({
     method: 'get',
-    path: '/api/cases/{id}/documents/{form}.pdf',
-    summary: '文书PDF Document as PDF',
+    path: '/api/cases/{id}/archive.pdf',
+    summary: '案卷PDF（全部文书与办理过程）Case archive: every document and the timeline',
     access: 'staff',
     ok: 200,
     send: async (req, res, { svc }) => {
-      const who = requireUser(req);
+      const id = String(req.params.id);
+      sendPdf(res, `案卷-${id}`, await caseArchivePdf(svc, requireUser(req), id, originOf(req)));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/cases/{id}/documents/{form}.pdf',
+    summary: '文书PDF（与打印视图同一版式）Document as PDF',
+    access: 'staff',
+    ok: 200,
+    send: async (req, res, { svc }) => {
       const id = String(req.params.id);
       const key = String(req.params.form);
-      const pdf = await caseDocumentPdf(svc, who, id, key);
-      res
-        .type('application/pdf')
-        .setHeader('content-disposition', `inline; filename="${encodeURIComponent(key)}-${id}.pdf"`);
-      res.send(pdf);
+      sendPdf(res, `${key}-${id}`, await caseDocumentPdf(svc, requireUser(req), id, key, originOf(req)));
     },
   }),
   route({
     method: 'get',
     path: '/api/cases/{id}/documents/{form}',
-    summary: '文书（A4 打印视图的数据）A document for the print view',
+    summary: '文书（A4 打印视图的版式与数据）A document laid out for the print view',
     access: 'staff',
     ok: 200,
     handler: async (req, _res, { svc }) =>
-      readCaseDocument(svc, requireUser(req), String(req.params.id), String(req.params.form)),
+      caseDocument(svc, requireUser(req), String(req.params.id), String(req.params.form)),
   }),
   route({
     method: 'get',

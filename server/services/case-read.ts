@@ -4,12 +4,9 @@
  * (cases.ts, the region rule of principal.ts); personal data goes through `readCaseData` (personal-data.ts).
  */
 import type { CaseView } from '../../shared/api-types.js';
-import { renderFormPdf } from '../documents/pdf.js';
-import { domain } from '../errors.js';
 import { visibleCase } from './cases.js';
 import { processVersion } from './catalog.js';
 import type { ServiceDeps } from './deps.js';
-import { resolvedForm } from './form-check.js';
 import { maskString } from './masking.js';
 import { readCaseData } from './personal-data.js';
 import type { Principal } from './principal.js';
@@ -125,52 +122,4 @@ export async function readCase(
         ])
       ).rowCount,
   };
-}
-
-/**
- * 文书 a form of the case: its data (the frozen snapshot when the step was signed, else the case data),
- * shown in full to those who may read it so (audited under `purpose`), masked for the rest.
- */
-async function caseDocument(
-  deps: ServiceDeps,
-  who: Principal,
-  id: string,
-  key: string,
-  purpose: 'document.view' | 'document.print',
-) {
-  await visibleCase(deps, who, id);
-  const c = await caseRow(deps, id);
-  const snap = await deps.db.query(
-    'SELECT data, form_version FROM documents WHERE case_id = $1 AND form_key = $2 ORDER BY created_at DESC LIMIT 1',
-    [id, key],
-  );
-  const data = snap.rows[0]?.data ?? c.data?.[key];
-  if (!data) throw domain.notFound('该案件还没有这份文书', 'the case has no such document yet');
-  const form = await resolvedForm(deps.db, key, snap.rows[0]?.form_version ?? undefined);
-  if (!form) throw domain.notFound('表单不存在', 'no such form');
-  const shown = await readCaseData(deps, who, c, data, { purpose, unmask: true, form: key });
-  return { c, form, shown, signed: Boolean(snap.rows[0]) };
-}
-
-/** 文书 a form of the case for the A4 print view: the form, its data and the case header. */
-export async function readCaseDocument(deps: ServiceDeps, who: Principal, id: string, key: string) {
-  const { c, form, shown, signed } = await caseDocument(deps, who, id, key, 'document.view');
-  return {
-    form,
-    data: shown.value,
-    unmasked: shown.unmasked,
-    signed,
-    case: { id, title: c.title, orgName: c.org_name, subjectName: c.subject_name },
-  };
-}
-
-/** 文书 a form of the case as an A4 PDF. */
-export async function caseDocumentPdf(deps: ServiceDeps, who: Principal, id: string, key: string) {
-  const { c, form, shown } = await caseDocument(deps, who, id, key, 'document.print');
-  return renderFormPdf(form, shown.value, {
-    id,
-    title: c.title,
-    orgName: c.org_name,
-    subjectName: c.subject_name,
-  });
 }

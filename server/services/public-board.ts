@@ -9,13 +9,23 @@ import { DEFAULT_PUBLIC_LIMITS } from '../config.js';
 import type { ServiceDeps } from './deps.js';
 import { maskString, maskValue, normaliseForMatch, normalisePhone } from './masking.js';
 import { clientHash, take } from './rate-limit.js';
+import { renderNoticePoster } from '../documents/poster.js';
 
+/**
+ * The board of a place: a village, a township, or — when none is named — the whole county, so a
+ * person opening the board (or its QR code) sees the current notices without choosing.
+ */
 export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: number }) {
-  if (!q.org || typeof q.org !== 'string') {
-    throw domain.invalid([{ path: 'org', message: '请选择村、乡镇或县', message_en: 'org is required' }]);
+  if (q.org !== undefined && (typeof q.org !== 'string' || q.org.length > 100)) {
+    throw domain.invalid([{ path: 'org', message: '地区编号无效', message_en: 'org is not a valid place' }]);
   }
-  const org = await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org]);
+  const org = q.org
+    ? await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org])
+    : await deps.db.query(
+        `SELECT id, name, level FROM org_nodes WHERE level = 'county' ORDER BY path LIMIT 1`,
+      );
   if (!org.rows[0]) throw domain.notFound('该地区不存在', 'unknown organisation node');
+  q = { ...q, org: org.rows[0].id as string };
   // notice windows: open ones, and those closed in the last 30 days; 长期公告 long-term announcements
   // (admitted projects, adjustments, asset ledgers) stay, in their own section
   const at = deps.now?.() ?? new Date();
@@ -24,21 +34,48 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
             n.closed_at, n.objection_count, n.kind, c.process_key
      FROM notices n JOIN org_nodes o ON o.id = n.org_id JOIN cases c ON c.id = n.case_id
      WHERE n.org_path @> ARRAY[$1]::text[]`;
-  const windows = await deps.db.query(
+  const windows = await deps.db.query<NoticeRow>(
     `${select} AND n.kind = 'window' AND (n.closed_at IS NULL OR n.closed_at > $3::timestamptz - interval '30 days')
      ORDER BY n.opens_at DESC LIMIT $2`,
     [q.org, limit, at],
   );
-  const longTerm = await deps.db.query(
+  const longTerm = await deps.db.query<NoticeRow>(
     `${select} AND n.kind = 'long-term' ORDER BY n.opens_at DESC LIMIT $2`,
     [q.org, limit],
   );
   const now = at.getTime();
   const labels = await codeLabels(deps);
-  const show = (n: Record<string, any>) => ({
+  const show = (n: NoticeRow) => noticeView(n, labels, now);
+  return {
+    org: org.rows[0],
+    items: windows.rows.map(show),
+    longTerm: longTerm.rows.map((n) => ({ ...show(n), open: false, kind: 'long-term' as const })),
+  };
+}
+
+interface NoticeRow {
+  id: string;
+  title: string;
+  level: string;
+  org_id: string;
+  org_name: string;
+  process_key: string;
+  days: number;
+  calendar: string;
+  opens_at: Date;
+  closes_at: Date | null;
+  closed_at: Date | null;
+  objection_count: number;
+  content: Record<string, unknown> | null;
+}
+
+/** a notice as the board shows it: masked, codes by their names, whether it is open */
+function noticeView(n: NoticeRow, labels: Awaited<ReturnType<typeof codeLabels>>, now: number) {
+  return {
     id: n.id,
     title: maskString(n.title),
     level: n.level,
+    orgId: n.org_id,
     orgName: n.org_name,
     processKey: n.process_key,
     days: n.days,
@@ -49,17 +86,66 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
     // a working-day window whose close time waits for the holiday calendar is open until it is known
     open: !n.closed_at && (n.closes_at === null || new Date(n.closes_at).getTime() > now),
     closesPending: n.closes_at === null,
-    content: maskValue(labelled(n.content, labels)),
+    content: maskValue(labelled(n.content ?? {}, labels)),
     fields: Object.fromEntries(
       Object.keys(n.content ?? {}).map((path) => [path, labels.titles.get(path) ?? path]),
     ),
-  });
-  return {
-    org: org.rows[0],
-    items: windows.rows.map(show),
-    longTerm: longTerm.rows.map((n) => ({ ...show(n), open: false, kind: 'long-term' as const })),
   };
 }
+
+/**
+ * 公示海报 a notice as a printable A4 poster for the village board: title, the masked list, the window's
+ * dates, how to object, and a QR code that opens the notice on the public board.
+ */
+export async function noticePoster(deps: ServiceDeps, noticeId: string, origin: string): Promise<Buffer> {
+  if (noticeId.length > 300 || CONTROL.test(noticeId))
+    throw domain.notFound('公示不存在', 'notice not found');
+  const { rows } = await deps.db.query<NoticeRow>(
+    `SELECT n.id, n.title, n.level, n.org_id, o.name AS org_name, n.content, n.days, n.calendar, n.opens_at, n.closes_at,
+            n.closed_at, n.objection_count, c.process_key
+       FROM notices n JOIN org_nodes o ON o.id = n.org_id JOIN cases c ON c.id = n.case_id WHERE n.id = $1`,
+    [noticeId],
+  );
+  if (!rows[0]) throw domain.notFound('公示不存在', 'notice not found');
+  const at = deps.now?.() ?? new Date();
+  const view = noticeView(rows[0], await codeLabels(deps), at.getTime());
+  const link = `${origin}/public?org=${encodeURIComponent(view.orgId)}&notice=${encodeURIComponent(view.id)}`;
+  return renderNoticePoster(
+    {
+      title: view.title,
+      orgName: view.orgName,
+      rows: Object.entries(view.content).map(([k, v]) => ({
+        label: POSTER_LABELS[k] ?? view.fields[k] ?? k,
+        value: posterText(v),
+      })),
+      opensAt: view.opensAt,
+      closesAt: view.closesAt,
+      days: view.days,
+      calendar: view.calendar,
+    },
+    link,
+  );
+}
+
+const POSTER_LABELS: Record<string, string> = {
+  'application.name': '户主',
+  'application.address.village': '村',
+  'application.address.group': '村民小组',
+  'application.householdSize': '家庭人口',
+  'application.riskReasons': '风险类型',
+  'income.A38': '人均收入参考（元）',
+};
+
+const posterText = (v: unknown): string =>
+  Array.isArray(v)
+    ? v.map(posterText).join('、')
+    : v && typeof v === 'object'
+      ? Object.values(v as Record<string, unknown>)
+          .map(posterText)
+          .join(' ')
+      : v === undefined || v === null
+        ? '—'
+        : String(v);
 
 /**
  * 异议数 SQL for a notice's objection count: counted from the stored objections while the window is

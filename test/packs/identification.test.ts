@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
 import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
 import { fileObjection, listNotices } from '../../server/services/public-board.js';
-import { renderFormPdf } from '../../server/documents/pdf.js';
+import { renderDocumentPdf } from '../../server/documents/pdf.js';
+import { documentLayout } from '../../server/documents/layout.js';
 import { resolvedForm } from '../../server/services/form-check.js';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { getTask } from '../../server/services/tasks.js';
@@ -216,12 +217,18 @@ describe('S1 identification', () => {
     const c = (await h.tdb.db.query('SELECT subject_name FROM cases WHERE id = $1', [caseId])).rows[0];
     const form = await resolvedForm(h.tdb.db, 'identification-approval', snap.form_version ?? undefined);
     const text = await pdfText(
-      await renderFormPdf(form, snap.data, {
-        id: caseId,
-        title: 'x',
-        orgName: '船山村',
-        subjectName: c.subject_name,
-      }),
+      await renderDocumentPdf(
+        {
+          layout: documentLayout('identification-approval', form, snap.data, {
+            caseId,
+            orgName: '船山村',
+            subjectName: c.subject_name,
+            signed: true,
+          }),
+          verifyUrl: `http://localhost/cases/${caseId}`,
+        },
+        new Map(),
+      ),
     );
     // the verification, village and township sections name the people who signed those steps, not what the clerk typed
     const p = peopleOf('HH-0010');

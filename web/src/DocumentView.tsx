@@ -1,142 +1,120 @@
 /**
- * 文书只读 a filled form as label/value pairs in the form's order, codes by their labels (forms/labels.ts),
- * each row of a repeating group (家庭成员, 参会人员) as its own small card, photos and signatures as images;
- * empty fields are left out. Used beside a task's form, where an approver reads the earlier documents.
+ * 文书只读 a filled form read beside a task, drawn from the same layout definition as the print view and
+ * the PDF (server/documents/layout.ts): sections in the paper's order, codes by their labels, an address in
+ * its order; each row of a repeating group (家庭成员, 参会人员) as its own small card, photos and
+ * signatures as images; empty fields are left out. Phone-sized: label/value pairs, no wide tables.
  */
 import { Card, Descriptions, Image, Space, Typography } from 'antd';
-import { showValue, type LabelledSchema } from '../../forms/labels';
+import { documentLayout, type LayoutSchema, type LayoutValue } from '../../server/documents/layout';
 import { attachmentUrl } from './widgets';
 
-type Schema = LabelledSchema & {
-  title?: string;
-  type?: string | string[];
-  properties?: Record<string, Schema>;
-  items?: Schema;
-};
-
-const isAttachment = (v: unknown) => typeof v === 'string' && /^att_[0-9a-f]{32}$/.test(v);
-const empty = (v: unknown) =>
-  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
-// jsonb keeps keys in its own order: an address reads 市 县 乡镇 村 组
-const REGION_ORDER = ['province', 'city', 'county', 'township', 'village', 'group'];
-
-function value(schema: Schema | undefined, v: unknown): React.ReactNode {
-  if (isAttachment(v))
-    return <img src={attachmentUrl(v as string)} alt="签名" style={{ height: 48, maxWidth: '100%' }} />;
-  if (Array.isArray(v) && v.every(isAttachment)) {
-    return (
-      <Image.PreviewGroup>
-        <Space wrap>
-          {v.map((id, i) => (
-            <Image
-              key={id as string}
-              src={attachmentUrl(id as string)}
-              width={72}
-              height={72}
-              style={{ objectFit: 'cover' }}
-              alt={`照片${i + 1}`}
-            />
-          ))}
-        </Space>
-      </Image.PreviewGroup>
-    );
-  }
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(schema?.properties ?? o);
-    return [...keys]
-      .sort((a, b) => (REGION_ORDER.indexOf(a) + 1 || 99) - (REGION_ORDER.indexOf(b) + 1 || 99))
-      .map((k) => o[k])
-      .filter((x) => !empty(x))
-      .join(' ');
-  }
-  return showValue(schema, v);
-}
-
-function Fields({
-  schema,
-  data,
-  order,
-}: {
-  schema: Schema;
-  data: Record<string, unknown>;
-  order?: string[];
-}) {
-  const keys = Object.keys(schema.properties ?? {});
-  const ordered = order
-    ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))]
-    : keys;
-  const plain: React.ReactNode[] = [];
-  const blocks: React.ReactNode[] = [];
-  for (const key of ordered) {
-    const prop = schema.properties![key];
-    const v = data?.[key];
-    if (empty(v)) continue;
-    const title = prop.title ?? key;
-    const rows = prop.type === 'array' && prop.items?.type === 'object' && prop.items.properties;
-    const group = prop.type === 'object' && prop.properties && !('city' in prop.properties);
-    if (rows) {
-      blocks.push(
-        <div key={key} style={{ marginTop: 8 }}>
-          <Typography.Text strong>{title}</Typography.Text>
-          {(v as Record<string, unknown>[]).map((row, i) => (
-            <Card
-              key={i}
-              size="small"
-              title={`${prop.items!.title ?? title} ${i + 1}`}
-              style={{ marginTop: 6 }}
-            >
-              <Fields schema={prop.items!} data={row ?? {}} />
-            </Card>
-          ))}
-        </div>,
-      );
-    } else if (group) {
-      blocks.push(
-        <div key={key} style={{ marginTop: 8 }}>
-          <Typography.Text strong>{title}</Typography.Text>
-          <Fields schema={prop} data={(v as Record<string, unknown>) ?? {}} />
-        </div>,
-      );
-    } else {
-      plain.push(
-        <Descriptions.Item key={key} label={title}>
-          {value(prop, v)}
-        </Descriptions.Item>,
-      );
-    }
-  }
+function Value({ v }: { v: LayoutValue }) {
+  const images = v.images ?? [];
+  if (images.length === 1 && !v.text)
+    return <img src={attachmentUrl(images[0])} alt="签名" style={{ height: 48, maxWidth: '100%' }} />;
   return (
     <>
-      {plain.length > 0 && (
-        <Descriptions
-          size="small"
-          column={1}
-          bordered={false}
-          styles={{ label: { whiteSpace: 'normal', minWidth: 96 } }}
-        >
-          {plain}
-        </Descriptions>
+      {v.text}
+      {images.length > 0 && (
+        <Image.PreviewGroup>
+          <Space wrap>
+            {images.map((id, i) => (
+              <Image
+                key={id}
+                src={attachmentUrl(id)}
+                width={72}
+                height={72}
+                style={{ objectFit: 'cover' }}
+                alt={`照片${i + 1}`}
+              />
+            ))}
+          </Space>
+        </Image.PreviewGroup>
       )}
-      {blocks}
     </>
   );
 }
 
+const filled = (v: LayoutValue) => Boolean(v.text || v.images?.length);
+
+function Pairs({ items }: { items: { label: string; value: LayoutValue }[] }) {
+  const shown = items.filter((i) => filled(i.value));
+  if (!shown.length) return null;
+  return (
+    <Descriptions
+      size="small"
+      column={1}
+      bordered={false}
+      styles={{ label: { whiteSpace: 'normal', minWidth: 96 } }}
+    >
+      {shown.map((i, k) => (
+        <Descriptions.Item key={`${i.label}-${k}`} label={i.label}>
+          <Value v={i.value} />
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
+  );
+}
+
 export function DocumentView({
+  formKey = '',
   schema,
   uiSchema,
   data,
 }: {
+  /** the form's key: the paper's own order and signers (附件3) come with it */
+  formKey?: string;
   schema: unknown;
   uiSchema?: unknown;
   data: Record<string, unknown>;
 }) {
+  const layout = documentLayout(
+    formKey,
+    {
+      title: { zh: '' },
+      schema: schema as LayoutSchema,
+      uiSchema: uiSchema as { 'ui:order'?: string[] } | undefined,
+    },
+    data,
+    { caseId: '', orgName: '', subjectName: '', signed: true },
+  );
   return (
-    <Fields
-      schema={schema as Schema}
-      data={data}
-      order={(uiSchema as { 'ui:order'?: string[] } | undefined)?.['ui:order']}
-    />
+    <>
+      {layout.blocks.map((b) => {
+        if (b.kind === 'fields') return <Pairs key={b.key} items={b.rows} />;
+        if (b.kind === 'table') {
+          if (!b.rows.length) return null;
+          return (
+            <div key={b.key} style={{ marginTop: 8 }}>
+              <Typography.Text strong>{b.title}</Typography.Text>
+              {b.rows.map((row, i) => (
+                <Card key={i} size="small" title={`${b.title} ${i + 1}`} style={{ marginTop: 6 }}>
+                  <Pairs items={b.columns.slice(1).map((label, j) => ({ label, value: row[j + 1] }))} />
+                </Card>
+              ))}
+            </div>
+          );
+        }
+        const hasContent =
+          b.opinions.some((o) => o.text) || b.signers.some((s) => s.name || s.signature) || b.date;
+        if (!hasContent) return null;
+        return (
+          <div key={b.key} style={{ marginTop: 8 }}>
+            <Typography.Text strong>{b.title}</Typography.Text>
+            <Pairs
+              items={[
+                ...b.opinions.map((o) => ({ label: o.label, value: { text: o.text } })),
+                ...b.signers.map((s) => ({
+                  label: s.label,
+                  value: { text: s.name, images: s.signature ? [s.signature] : undefined },
+                })),
+                { label: '日期', value: { text: b.date } },
+                ...(b.seal ? [{ label: '盖章', value: { text: b.seal.sealed ? '已盖章' : '' } }] : []),
+              ]}
+            />
+          </div>
+        );
+      })}
+    </>
   );
 }

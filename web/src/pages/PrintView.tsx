@@ -1,190 +1,166 @@
 /**
- * 打印视图 a case document as an A4 page in the layout of the paper form:
- * label/value table, repeating rows as tables, each opinion block with its
- * signature and date line, a seal box where the form asks for a seal, and
- * handwritten signatures and photos as images. 打印 prints exactly the page.
+ * 打印视图 a case document as an A4 sheet, drawn from the layout the server made for it
+ * (server/documents/layout.ts — the PDF draws the same one): the paper form's sections in the paper's
+ * order, label/value rows, repeating rows as a table whose header repeats on every printed page, opinion
+ * blocks with their signers (handwritten signatures as images), the seal box, a landscape sheet where the
+ * paper is landscape. 打印 prints exactly the sheet.
  */
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { Alert, Button, Space, Spin } from 'antd';
+import { Alert, Button, Space, Spin, Tag } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { attachmentUrl } from '../widgets';
-import { showValue, type LabelledSchema } from '../../../forms/labels';
+import type { DocumentLayout, LayoutBlock, LayoutValue } from '../../../server/documents/layout';
 
-type Schema = LabelledSchema & {
-  title?: string;
-  type?: string | string[];
-  format?: string;
-  properties?: Record<string, Schema>;
-  items?: Schema;
-  'x-codelist'?: string;
-};
 interface Doc {
-  form: { title: { zh: string }; schema: Schema; uiSchema?: { 'ui:order'?: string[] } };
-  data: Record<string, unknown>;
-  signed: boolean;
-  case: { id: string; title: string; orgName: string; subjectName: string };
+  layout: DocumentLayout;
+  case: { id: string; title: string; orgName: string; subjectName: string; status: string };
 }
 
-// PostgreSQL's jsonb keeps object keys in its own order, not the form's: an address reads 省 市 县 乡镇 村 组
-const REGION_ORDER = ['province', 'city', 'county', 'township', 'village', 'group'];
-const partsInOrder = (keys: string[]) =>
-  keys.some((k) => REGION_ORDER.includes(k))
-    ? [...keys].sort((a, b) => (REGION_ORDER.indexOf(a) + 1 || 99) - (REGION_ORDER.indexOf(b) + 1 || 99))
-    : keys;
+function Value({ v }: { v: LayoutValue }) {
+  return (
+    <>
+      {v.text}
+      {v.images?.length ? (
+        <span className="zx-photos">
+          {v.images.map((id, i) => (
+            <img key={id} src={attachmentUrl(id)} alt={`图片${i + 1}`} />
+          ))}
+        </span>
+      ) : null}
+    </>
+  );
+}
 
-const isAttachment = (v: unknown) => typeof v === 'string' && /^att_[0-9a-f]{32}$/.test(v);
-
-function show(schema: Schema | undefined, v: unknown): React.ReactNode {
-  if (v === undefined || v === null || v === '') return '';
-  if (isAttachment(v)) return <img src={attachmentUrl(v as string)} alt="签名" style={{ height: 48 }} />;
-  if (Array.isArray(v) && v.length && v.every(isAttachment)) {
+function Block({ b, landscape }: { b: LayoutBlock; landscape: boolean }) {
+  if (b.kind === 'fields') {
+    // a landscape sheet holds two label/value pairs a row, as the paper collection sheet does
+    const per = landscape ? 2 : 1;
+    const rows: (typeof b.rows)[] = [];
+    for (let i = 0; i < b.rows.length; i += per) rows.push(b.rows.slice(i, i + per));
     return (
-      <span className="zx-photos">
-        {v.map((id) => (
-          <img key={id as string} src={attachmentUrl(id as string)} alt="照片" />
-        ))}
-      </span>
+      <table className="zx-fields" data-block={b.key}>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              {r.map((f) => [
+                <th key={`${f.label}-l`}>{f.label}</th>,
+                <td key={`${f.label}-v`}>
+                  <Value v={f.value} />
+                </td>,
+              ])}
+              {r.length < per && <td className="zx-pad" colSpan={2 * (per - r.length)} />}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     );
   }
-  if (typeof v === 'boolean') return v ? '☑ 是' : '☐ 否';
-  if (Array.isArray(v) && v.some((x) => x && typeof x === 'object'))
-    return v.map((x) => show(schema?.items, x)).join('；');
-  if (Array.isArray(v)) return showValue(schema, v);
-  // an address or other group: its parts in the form's order (市 县 乡镇 村 组)
-  if (typeof v === 'object')
-    return partsInOrder(Object.keys(schema?.properties ?? v))
-      .map((k) => (v as Record<string, unknown>)[k])
-      .filter(Boolean)
-      .join(' ');
-  return showValue(schema, v);
-}
-
-function Section({
-  schema,
-  data,
-  order,
-}: {
-  schema: Schema;
-  data: Record<string, unknown>;
-  order?: string[];
-}) {
-  const rows: React.ReactNode[] = [];
-  const keys = Object.keys(schema.properties ?? {});
-  // the form's own field order (ui:order), then any field it does not list
-  const ordered = order
-    ? [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))]
-    : keys;
-  for (const [key, prop] of ordered.map((k) => [k, schema.properties![k]] as const)) {
-    const v = data?.[key];
-    const title = prop.title ?? key;
-    if (prop.type === 'object' && prop.properties && !('city' in prop.properties)) {
-      const block = 'signer' in prop.properties || 'opinion' in prop.properties;
-      rows.push(
-        <tr key={key}>
-          <th>{title}</th>
-          <td>
-            {block ? (
-              <div className="zx-opinion">
-                <div className="zx-opinion-text">{String((v as Record<string, unknown>)?.opinion ?? '')}</div>
-                {(v as Record<string, unknown>)?.opinion2 ? (
-                  <div className="zx-opinion-text">{String((v as Record<string, unknown>).opinion2)}</div>
-                ) : null}
-                <div className="zx-sign">
-                  签字：
-                  <u>
-                    {String((v as Record<string, unknown>)?.signer ?? '')}
-                    {(v as Record<string, unknown>)?.signer2
-                      ? `、${String((v as Record<string, unknown>).signer2)}`
-                      : ''}
-                  </u>
-                  <span style={{ marginLeft: 24 }}>
-                    日期：
-                    <u>
-                      {String(
-                        (v as Record<string, unknown>)?.date ??
-                          (v as Record<string, unknown>)?.signDate ??
-                          '    年  月  日',
-                      )}
-                    </u>
-                  </span>
-                </div>
-                {'sealed' in prop.properties && (
-                  <div className="zx-seal">
-                    {(v as Record<string, unknown>)?.sealed ? '（已盖章）' : '（盖章）'}
-                  </div>
-                )}
-              </div>
-            ) : (
-              <table className="zx-inner">
-                <tbody>
-                  <Section schema={prop} data={(v as Record<string, unknown>) ?? {}} />
-                </tbody>
-              </table>
-            )}
-          </td>
-        </tr>,
-      );
-    } else if (prop.type === 'array' && prop.items?.type === 'object' && prop.items.properties) {
-      const cols = Object.entries(prop.items.properties);
-      rows.push(
-        <tr key={key}>
-          <th>{title}</th>
-          <td>
-            <table className="zx-inner">
-              <thead>
-                <tr>
-                  <th>序号</th>
-                  {cols.map(([k, c]) => (
-                    <th key={k}>{c.title ?? k}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {(Array.isArray(v) ? v : []).map((row, i) => (
-                  <tr key={i}>
-                    <td>{i + 1}</td>
-                    {cols.map(([k, c]) => (
-                      <td key={k}>{show(c, (row as Record<string, unknown>)?.[k])}</td>
-                    ))}
-                  </tr>
+  if (b.kind === 'table') {
+    return (
+      <section className="zx-rows" data-block={b.key}>
+        <h2>{b.title}</h2>
+        <table className={b.columns.length > 10 ? 'zx-wide' : undefined}>
+          <thead>
+            <tr>
+              {b.columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {b.rows.map((r, i) => (
+              <tr key={i}>
+                {r.map((v, j) => (
+                  <td key={j}>
+                    <Value v={v} />
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </td>
-        </tr>,
-      );
-    } else {
-      rows.push(
-        <tr key={key}>
-          <th>{title}</th>
-          <td>{show(prop, v)}</td>
-        </tr>,
-      );
-    }
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    );
   }
-  return <>{rows}</>;
+  return (
+    <table className="zx-fields zx-opinion" data-block={b.key}>
+      <tbody>
+        <tr>
+          <th>{b.title}</th>
+          <td>
+            {b.opinions.map((o) => (
+              <div key={o.label} className="zx-opinion-text">
+                {o.label}：{o.text}
+              </div>
+            ))}
+            <div className="zx-signers">
+              {b.signers.map((s, i) => (
+                <span key={i} className="zx-sign">
+                  {/签字）?$/.test(s.label) ? s.label : `${s.label}（签字）`}：
+                  {s.signature ? (
+                    <>
+                      <img src={attachmentUrl(s.signature)} alt={`${s.name}的签名`} />
+                      {s.name && <small>（{s.name}）</small>}
+                    </>
+                  ) : (
+                    <u>{s.name || '\u3000\u3000\u3000\u3000'}</u>
+                  )}
+                </span>
+              ))}
+            </div>
+            <div className="zx-date">日期：{b.date || '\u3000\u3000年\u3000\u3000月\u3000\u3000日'}</div>
+            {b.seal && <div className="zx-seal">{b.seal.sealed ? '（已盖章）' : '（盖章）'}</div>}
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
 }
 
 const CSS = `
-.zx-a4 { width: 210mm; min-height: 297mm; margin: 0 auto; padding: 18mm 16mm; background: #fff; color: #000; box-shadow: 0 0 8px rgba(0,0,0,.15); font-size: 12pt; }
-.zx-a4 h1 { text-align: center; font-size: 18pt; margin: 0 0 6mm; letter-spacing: 2px; }
-.zx-a4 .zx-head { display: flex; justify-content: space-between; font-size: 10pt; margin-bottom: 4mm; }
-.zx-a4 table { width: 100%; border-collapse: collapse; }
-.zx-a4 th, .zx-a4 td { border: 1px solid #000; padding: 2mm 3mm; vertical-align: top; text-align: left; }
-.zx-a4 > table > tbody > tr > th { width: 32mm; background: #fafafa; font-weight: 600; }
-.zx-a4 .zx-inner th, .zx-a4 .zx-inner td { font-size: 10pt; padding: 1mm 2mm; }
-.zx-opinion { min-height: 24mm; position: relative; }
-.zx-opinion-text { min-height: 12mm; }
-.zx-sign { margin-top: 4mm; text-align: right; }
-.zx-seal { position: absolute; right: 4mm; top: 2mm; width: 30mm; height: 16mm; border: 1px dashed #a61d24; color: #a61d24; display: flex; align-items: center; justify-content: center; font-size: 10pt; }
-.zx-photos img { height: 30mm; margin: 1mm; border: 1px solid #ccc; }
-@page { size: A4; margin: 0; }
+.zx-sheet { width: 210mm; min-height: 297mm; margin: 0 auto; padding: 14mm 14mm; background: #fff; color: #000; box-shadow: 0 0 8px rgba(0,0,0,.15); font-size: 11pt; box-sizing: border-box; }
+.zx-sheet.zx-landscape { width: 297mm; min-height: 210mm; }
+.zx-sheet h1 { text-align: center; font-size: 17pt; margin: 0 0 4mm; letter-spacing: 2px; }
+.zx-sheet .zx-head { display: flex; flex-wrap: wrap; gap: 2mm 8mm; justify-content: space-between; font-size: 9.5pt; margin-bottom: 3mm; }
+.zx-sheet table { width: 100%; border-collapse: collapse; table-layout: fixed; margin-top: -1px; }
+.zx-sheet th, .zx-sheet td { border: 1px solid #000; padding: 1.5mm 2mm; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+.zx-sheet .zx-fields th { width: 30mm; background: #f2f2f2; font-weight: 600; }
+.zx-sheet.zx-landscape .zx-fields th { width: 42mm; }
+.zx-sheet .zx-rows h2 { font-size: 11pt; margin: 3mm 0 1mm; }
+.zx-sheet .zx-rows th { background: #f2f2f2; font-size: 9pt; }
+.zx-sheet .zx-rows td { font-size: 9pt; }
+.zx-sheet .zx-rows .zx-wide th, .zx-sheet .zx-rows .zx-wide td { font-size: 7pt; padding: 1mm; }
+.zx-sheet .zx-rows th:first-child, .zx-sheet .zx-rows td:first-child { width: 8mm; }
+.zx-sheet thead { display: table-header-group; }
+.zx-sheet tr { break-inside: avoid; }
+.zx-opinion td { position: relative; min-height: 30mm; height: 30mm; }
+.zx-opinion-text { margin-bottom: 2mm; }
+.zx-signers { display: flex; flex-wrap: wrap; gap: 2mm 10mm; margin-top: 3mm; }
+.zx-sign img { height: 12mm; vertical-align: middle; }
+.zx-date { text-align: right; margin-top: 2mm; padding-right: 36mm; }
+.zx-seal { position: absolute; right: 3mm; bottom: 2mm; width: 30mm; height: 16mm; border: 1px dashed #a61d24; color: #a61d24; display: flex; align-items: center; justify-content: center; font-size: 9pt; }
+.zx-photos img { height: 24mm; margin: 1mm; border: 1px solid #ccc; vertical-align: middle; }
+.zx-status { margin-bottom: 2mm; font-size: 9.5pt; }
+@media screen { .zx-sheet { max-width: 100%; } }
+@media screen and (max-width: 600px) {
+  .zx-sheet table.zx-fields, .zx-sheet .zx-fields tbody { display: block; }
+  .zx-sheet .zx-fields tr { display: grid; grid-template-columns: 34% 66%; }
+  .zx-sheet .zx-fields th, .zx-sheet .zx-fields td { display: block; width: auto !important; margin: -1px 0 0 -1px; }
+  .zx-sheet .zx-fields .zx-pad { display: none; }
+  .zx-sheet .zx-opinion td { height: auto; min-height: 0; }
+  .zx-date { padding-right: 0; text-align: left; }
+  .zx-seal { position: static; margin-top: 2mm; }
+  .zx-sheet, .zx-sheet.zx-landscape { width: 100%; min-height: 0; padding: 4mm; box-shadow: none; font-size: 10pt; }
+  .zx-sheet .zx-fields th, .zx-sheet.zx-landscape .zx-fields th { width: 28%; }
+  .zx-sheet .zx-rows { overflow-x: auto; }
+  .zx-sheet .zx-rows table.zx-wide { width: 260mm; }
+}
 @media print {
   body * { visibility: hidden; }
-  .zx-a4, .zx-a4 * { visibility: visible; }
-  .zx-a4 { position: absolute; left: 0; top: 0; box-shadow: none; }
+  .zx-sheet, .zx-sheet * { visibility: visible; }
+  .zx-sheet, .zx-sheet.zx-landscape { position: absolute; left: 0; top: 0; width: 100%; min-height: 0; padding: 0; box-shadow: none; }
 }
 `;
 
@@ -200,30 +176,45 @@ export default function PrintView() {
   }, [id, form]);
   if (error) return <Alert type="error" showIcon message={error} />;
   if (!doc) return <Spin style={{ display: 'block', margin: 48 }} />;
+  const { layout } = doc;
+  const landscape = layout.orientation === 'landscape';
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <style>{CSS}</style>
-      <Space>
+      <style>{`${CSS}\n@page { size: A4 ${landscape ? 'landscape' : 'portrait'}; margin: 8mm; }`}</style>
+      <Space wrap>
         <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>
           打印
         </Button>
         <Button href={`/api/cases/${doc.case.id}/documents/${form}.pdf`} target="_blank">
           下载 PDF
         </Button>
-        {!doc.signed && <Alert type="info" showIcon message="该文书尚未签署完成，显示的是当前填写内容" />}
+        <Button href={`/api/cases/${doc.case.id}/archive.pdf`} target="_blank">
+          下载案卷（全部文书）
+        </Button>
+        {layout.signed ? (
+          <Tag color="green">已签署</Tag>
+        ) : (
+          <Alert type="info" showIcon message="该文书尚未签署完成，显示的是当前填写内容" />
+        )}
       </Space>
-      <div className="zx-a4" role="document" aria-label={doc.form.title.zh}>
-        <h1>{doc.form.title.zh}</h1>
+      <div
+        className={`zx-sheet${landscape ? ' zx-landscape' : ''}`}
+        role="document"
+        aria-label={layout.title}
+        data-orientation={layout.orientation}
+      >
+        <h1>{layout.title}</h1>
         <div className="zx-head">
-          <span>编号：{doc.case.id}</span>
-          <span>地区：{doc.case.orgName}</span>
-          <span>对象：{doc.case.subjectName}</span>
+          {layout.header.map((h) => (
+            <span key={h.label}>
+              {h.label}：{h.value}
+            </span>
+          ))}
+          <span className="zx-status">状态：{layout.status}</span>
         </div>
-        <table>
-          <tbody>
-            <Section schema={doc.form.schema} data={doc.data} order={doc.form.uiSchema?.['ui:order']} />
-          </tbody>
-        </table>
+        {layout.blocks.map((b) => (
+          <Block key={b.key} b={b} landscape={landscape} />
+        ))}
       </div>
     </Space>
   );

@@ -17,16 +17,64 @@ import {
 } from 'antd';
 import { api, ApiError } from '../api';
 import { fmt } from '../labels';
+import { remaining } from '../remaining';
+
+/** a notice as the board sends it (services/public-board.ts): masked, codes by their names */
+interface Notice {
+  id: string;
+  title: string;
+  orgId: string;
+  orgName: string;
+  days: number;
+  calendar: string;
+  opensAt: string;
+  closesAt: string | null;
+  open: boolean;
+  closesPending: boolean;
+  content: Record<string, unknown>;
+  fields?: Record<string, string>;
+}
+interface Board {
+  org: { id: string; name: string; level: string };
+  items: Notice[];
+  longTerm: Notice[];
+}
+interface Org {
+  id: string;
+  name: string;
+  level: string;
+  parent_id: string | null;
+}
+interface Lookup {
+  receipt: string;
+  statusText: string;
+  history?: { status: string; statusText: string; at: string }[];
+  outcome?: { result: string; resultText: string; decidedAt: string };
+}
+
+/** a published value as text: lists joined, a group (an address) by its parts */
+const asText = (v: unknown): string =>
+  Array.isArray(v)
+    ? v.map(asText).join('、')
+    : v && typeof v === 'object'
+      ? Object.values(v as Record<string, unknown>)
+          .map(asText)
+          .join(' ')
+      : v === undefined || v === null || v === ''
+        ? '—'
+        : String(v);
 
 export default function PublicBoard() {
   const [params, setParams] = useSearchParams();
+  // no place chosen: the whole county's board (the server's default); a QR code names the place and notice
   const org = params.get('org') ?? '';
-  const [orgs, setOrgs] = useState<{ id: string; name: string; level: string; parent_id: string }[]>([]);
-  const [board, setBoard] = useState<any>();
+  const focus = params.get('notice') ?? '';
+  const [orgs, setOrgs] = useState<Org[]>([]);
+  const [board, setBoard] = useState<Board>();
   const [error, setError] = useState<string>();
   const [objecting, setObjecting] = useState<string>();
   const [receipt, setReceipt] = useState<string>();
-  const [lookup, setLookup] = useState<any>();
+  const [lookup, setLookup] = useState<Lookup | { error: string }>();
 
   useEffect(() => {
     api
@@ -36,16 +84,21 @@ export default function PublicBoard() {
   }, []);
   useEffect(() => {
     setBoard(undefined);
-    if (org)
-      api
-        .get(`/api/public/notices?org=${encodeURIComponent(org)}`)
-        .then(setBoard)
-        .catch((e) => setError(e instanceof ApiError ? e.title : '加载失败'));
+    api
+      .get<Board>(org ? `/api/public/notices?org=${encodeURIComponent(org)}` : '/api/public/notices')
+      .then(setBoard)
+      .catch((e) => setError(e instanceof ApiError ? e.title : '加载失败'));
   }, [org]);
+  // opened from a poster's QR code: bring its notice into view
+  useEffect(() => {
+    if (focus && board)
+      document.querySelector(`[data-notice="${CSS.escape(focus)}"]`)?.scrollIntoView({ block: 'start' });
+  }, [focus, board]);
+  const parentName = (o: Org) => orgs.find((p) => p.id === o.parent_id)?.name ?? '';
 
   const file = async (noticeId: string, v: { content: string; name?: string; contact?: string }) => {
     try {
-      const r = await api.post(`/api/public/notices/${noticeId}/objections`, v);
+      const r = await api.post<{ receipt: string }>(`/api/public/notices/${noticeId}/objections`, v);
       setReceipt(r.receipt);
       setObjecting(undefined);
     } catch (e) {
@@ -55,7 +108,7 @@ export default function PublicBoard() {
   };
   const check = async (v: { receipt: string }) => {
     try {
-      setLookup(await api.get(`/api/public/objections/${encodeURIComponent(v.receipt.trim())}`));
+      setLookup(await api.get<Lookup>(`/api/public/objections/${encodeURIComponent(v.receipt.trim())}`));
     } catch (e) {
       setLookup({ error: e instanceof ApiError ? e.title : '查询失败' });
     }
@@ -71,18 +124,35 @@ export default function PublicBoard() {
       </Typography.Paragraph>
       <Select
         showSearch
-        optionFilterProp="label"
         size="large"
         style={{ width: '100%', marginBottom: 16 }}
-        placeholder="请选择村、乡镇或县"
-        value={org || undefined}
+        placeholder="搜索村、乡镇（街道）名称"
+        value={board?.org.id ?? (org || undefined)}
         onChange={(v) => setParams({ org: v })}
         aria-label="选择地区"
-        options={orgs.map((o) => ({
-          value: o.id,
-          label: `${o.level === 'village' ? '　　' : o.level === 'township' ? '　' : ''}${o.name}`,
-        }))}
+        // a village is found by its own name or its township's; the chosen place reads as its plain name
+        filterOption={(input, option) => !!option && `${option.label}${option.parent}`.includes(input.trim())}
+        optionRender={(option) => (
+          <span
+            style={{
+              paddingLeft: option.data.level === 'village' ? 24 : option.data.level === 'township' ? 12 : 0,
+            }}
+          >
+            {option.data.label}
+            {option.data.parent && option.data.level === 'village' && (
+              <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
+                {option.data.parent}
+              </Typography.Text>
+            )}
+          </span>
+        )}
+        options={orgs.map((o) => ({ value: o.id, label: o.name, level: o.level, parent: parentName(o) }))}
       />
+      {board && (
+        <Typography.Paragraph strong data-testid="board-place">
+          {board.org.level === 'county' ? `${board.org.name}（全县）当前公示` : `${board.org.name} 的公示`}
+        </Typography.Paragraph>
+      )}
       {receipt && (
         <Result
           status="success"
@@ -116,11 +186,15 @@ export default function PublicBoard() {
           <Empty description={`${board.org.name}暂无公示`} />
         ) : (
           <Space direction="vertical" size={12} style={{ width: '100%' }}>
-            {board.items.map((n: any) => {
-              const left = Math.ceil((new Date(n.closesAt).getTime() - Date.now()) / 86_400_000);
+            {board.items.map((n) => {
               return (
                 <Card
                   key={n.id}
+                  id={`notice-${n.id}`}
+                  data-notice={n.id}
+                  style={
+                    n.id === focus ? { borderColor: '#a61d24', boxShadow: '0 0 0 2px #ffccc7' } : undefined
+                  }
                   title={<span style={{ whiteSpace: 'normal' }}>{n.title}</span>}
                   extra={n.open ? <Tag color="green">公示中</Tag> : <Tag>已结束</Tag>}
                 >
@@ -130,24 +204,26 @@ export default function PublicBoard() {
                       {n.closesPending ? '截止时间待定（等待发布节假日安排）' : fmt(n.closesAt)}（{n.days}个
                       {n.calendar === 'working' ? '工作日' : '自然日'}）
                     </Descriptions.Item>
-                    {n.open && !n.closesPending && (
-                      <Descriptions.Item label="剩余">
-                        {left > 0 ? `约 ${left} 天` : '不足1天'}
-                      </Descriptions.Item>
+                    {n.open && !n.closesPending && n.closesAt && (
+                      <Descriptions.Item label="剩余">{remaining(n.closesAt)}</Descriptions.Item>
+                    )}
+                    {board.org.level !== 'village' && (
+                      <Descriptions.Item label="公示地点">{n.orgName}</Descriptions.Item>
                     )}
                     {Object.entries(n.content ?? {}).map(([k, v]) => (
                       <Descriptions.Item key={k} label={LABELS[k] ?? n.fields?.[k] ?? k}>
-                        {Array.isArray(v)
-                          ? v.join('、')
-                          : typeof v === 'object'
-                            ? JSON.stringify(v)
-                            : String(v ?? '—')}
+                        {asText(v)}
                       </Descriptions.Item>
                     ))}
                   </Descriptions>
-                  {n.open && objecting !== n.id && (
-                    <Button onClick={() => setObjecting(n.id)}>提出异议</Button>
-                  )}
+                  <Space wrap>
+                    {n.open && objecting !== n.id && (
+                      <Button onClick={() => setObjecting(n.id)}>提出异议</Button>
+                    )}
+                    <Button type="link" href={`/api/public/notices/${n.id}/poster.pdf`} target="_blank">
+                      打印公示海报
+                    </Button>
+                  </Space>
                   {objecting === n.id && (
                     <Form layout="vertical" onFinish={(v) => file(n.id, v)} style={{ marginTop: 12 }}>
                       <Form.Item
@@ -190,7 +266,7 @@ export default function PublicBoard() {
             })}
           </Space>
         ))}
-      {!receipt && board?.longTerm?.length > 0 && <LongTerm items={board.longTerm} />}
+      {!receipt && board && board.longTerm.length > 0 && <LongTerm items={board.longTerm} />}
       <Card title="异议办理进度查询" style={{ marginTop: 16 }}>
         <Form layout="inline" onFinish={check}>
           <Form.Item name="receipt" rules={[{ required: true, message: '请输入回执号' }]}>
@@ -200,9 +276,19 @@ export default function PublicBoard() {
         </Form>
         {lookup && (
           <div style={{ marginTop: 12 }}>
-            {lookup.error ?? (
-              <Descriptions column={1} size="small" title={`${lookup.receipt}：${lookup.statusText}`}>
-                {(lookup.history ?? []).map((h: { status: string; statusText: string; at: string }) => (
+            {'error' in lookup ? (
+              lookup.error
+            ) : (
+              <Descriptions
+                column={1}
+                size="small"
+                title={
+                  <span style={{ whiteSpace: 'normal' }}>
+                    {lookup.receipt}：{lookup.statusText}
+                  </span>
+                }
+              >
+                {(lookup.history ?? []).map((h) => (
                   <Descriptions.Item key={h.status} label={fmt(h.at)}>
                     {h.statusText}
                   </Descriptions.Item>
@@ -236,7 +322,7 @@ const LABELS: Record<string, string> = {
 };
 
 /** 长期公告 admitted projects, adjustments and asset ledgers: they stay on the board, with a search */
-function LongTerm({ items }: { items: any[] }) {
+function LongTerm({ items }: { items: Notice[] }) {
   const [q, setQ] = useState('');
   const shown = items.filter((n) => !q.trim() || JSON.stringify([n.title, n.content]).includes(q.trim()));
   return (
@@ -270,11 +356,7 @@ function LongTerm({ items }: { items: any[] }) {
                 <Descriptions.Item label="公告日期">{fmt(n.opensAt)}</Descriptions.Item>
                 {Object.entries(n.content ?? {}).map(([k, v]) => (
                   <Descriptions.Item key={k} label={LABELS[k] ?? n.fields?.[k] ?? k}>
-                    {Array.isArray(v)
-                      ? v.join('、')
-                      : typeof v === 'object'
-                        ? JSON.stringify(v)
-                        : String(v ?? '—')}
+                    {asText(v)}
                   </Descriptions.Item>
                 ))}
               </Descriptions>

@@ -223,7 +223,7 @@ export default function TaskPage() {
               <Link to={`/cases/${t.case.id}/print/${d.key}`}>打印视图</Link>
             </Typography.Text>
             {d.form ? (
-              <DocumentView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} />
+              <DocumentView formKey={d.key} schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} />
             ) : (
               <pre>{JSON.stringify(d.data, null, 2)}</pre>
             )}
