@@ -8,7 +8,7 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { createRequire } from 'node:module';
-import type { DocumentLayout, LayoutValue } from './layout.js';
+import type { DocumentLayout, LayoutValue } from '../../forms/document-layout.js';
 
 const require = createRequire(import.meta.url);
 const FONT = require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');

@@ -11,7 +11,7 @@ import { resolvedForm } from './form-check.js';
 import { readCaseData } from './personal-data.js';
 import { ATTACHMENT_ID } from './attachments.js';
 import { domain } from '../errors.js';
-import { documentLayout, type DocumentLayout, type LayoutSignature } from '../documents/layout.js';
+import { documentLayout, type DocumentLayout, type LayoutSignature } from '../../forms/document-layout.js';
 import { renderArchivePdf, renderDocumentPdf, type Images, type TimelineEntry } from '../documents/pdf.js';
 
 interface CaseRow {

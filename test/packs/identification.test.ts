@@ -5,7 +5,7 @@ import { createPackHarness, type PackHarness } from '../support/pack-harness.js'
 import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
 import { fileObjection, listNotices } from '../../server/services/public-board.js';
 import { renderDocumentPdf } from '../../server/documents/pdf.js';
-import { documentLayout } from '../../server/documents/layout.js';
+import { documentLayout } from '../../forms/document-layout.js';
 import { resolvedForm } from '../../server/services/form-check.js';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { getTask } from '../../server/services/tasks.js';

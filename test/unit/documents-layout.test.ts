@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { documentLayout } from '../../server/documents/layout.js';
+import { documentLayout } from '../../forms/document-layout.js';
 import { remaining } from '../../web/src/remaining.js';
 import { ROOT } from '../../server/config.js';
 

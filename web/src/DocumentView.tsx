@@ -5,7 +5,7 @@
  * signatures as images; empty fields are left out. Phone-sized: label/value pairs, no wide tables.
  */
 import { Card, Descriptions, Image, Space, Typography } from 'antd';
-import { documentLayout, type LayoutSchema, type LayoutValue } from '../../server/documents/layout';
+import { documentLayout, type LayoutSchema, type LayoutValue } from '../../forms/document-layout';
 import { attachmentUrl } from './widgets';
 
 function Value({ v }: { v: LayoutValue }) {

@@ -11,7 +11,7 @@ import { Alert, Button, Space, Spin, Tag } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { attachmentUrl } from '../widgets';
-import type { DocumentLayout, LayoutBlock, LayoutValue } from '../../../server/documents/layout';
+import type { DocumentLayout, LayoutBlock, LayoutValue } from '../../../forms/document-layout';
 
 interface Doc {
   layout: DocumentLayout;

@@ -5,7 +5,7 @@
  * repeats on every page), opinion blocks with their signers (handwritten signatures as images), the seal
  * box, and the sheet's orientation. Pure code (no node modules), so the web app may import its types.
  */
-import { showValue, type LabelledSchema } from '../../forms/labels.js';
+import { showValue, type LabelledSchema } from './labels.js';
 
 export type LayoutSchema = LabelledSchema & {
   title?: string;
