@@ -4,7 +4,7 @@
  */
 import express from 'express';
 import type { AppDeps } from '../app.js';
-import { getImport, listImports, startImport } from '../services/department-import.js';
+import { getImport, importTemplate, listImports, startImport } from '../services/department-import.js';
 import { hasRole } from '../services/principal.js';
 import { requireUser } from './session.js';
 import { handle } from './routes.js';
@@ -60,6 +60,18 @@ export function departmentRoutes(deps: AppDeps): express.Router {
     handle(async (req) => {
       importer(req);
       return listImports(deps.db);
+    }),
+  );
+  r.get(
+    '/department-data/template',
+    handle(async (req, res) => {
+      importer(req);
+      res.setHeader('content-type', XLSX);
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="department-template.xlsx"; filename*=UTF-8''${encodeURIComponent('部门数据导入模板.xlsx')}`,
+      );
+      res.end(await importTemplate(deps.db));
     }),
   );
   r.get(

@@ -829,6 +829,21 @@ export const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/department-data/template',
+    summary: '部门数据导入模板（XLSX，表头批注说明各列及代码表）Import template',
+    access: { roles: ['county_rural_bureau'] },
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/dashboard/export.xlsx',
+    summary: '统计数字导出 Excel（与统计页相同的数字）Dashboard figures as Excel',
+    access: 'staff',
+    ok: 200,
+    query: { org: { type: 'string' } },
+  },
+  {
+    method: 'get',
     path: '/api/department-data/imports/{id}',
     summary: '导入进度 Progress of an import',
     access: { roles: ['county_rural_bureau'] },
