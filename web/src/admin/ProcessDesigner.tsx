@@ -509,6 +509,8 @@ function Designer() {
         @keyframes zx-flash { 0%, 100% { box-shadow: 0 0 0 0 rgba(250,173,20,0); } 50% { box-shadow: 0 0 0 8px rgba(250,173,20,0.6); } }
         .zx-flash { animation: zx-flash 0.8s ease-in-out 3; }
         .react-flow__node-step { padding: 0; border: 0; background: transparent; }
+        .zx-step-panel > * { display: block; margin-bottom: 8px; }
+        .zx-step-panel > label > .ant-input-number { display: flex; width: 100%; }
       `}</style>
       <Card>
         <Typography.Title level={4} style={{ marginTop: 0, whiteSpace: 'normal' }}>
@@ -619,7 +621,9 @@ function Designer() {
                     aria-label="步骤名称"
                   />
                 </label>
-                <Panel key={step.id} step={step} setStep={setStep} ctx={ctx} />
+                <div className="zx-step-panel">
+                  <Panel key={step.id} step={step} setStep={setStep} ctx={ctx} />
+                </div>
                 <Button
                   danger
                   onClick={() => {
@@ -716,7 +720,8 @@ function FlowList({
 function edgeLabel(s: Step, path: string): string | undefined {
   if (s.type === 'task') {
     const i = Number(path.split('/')[1]);
-    return (s.actions[i]?.label.zh ?? '') + (path.includes('returnTargets') ? '（退回）' : '');
+    const label = s.actions[i]?.label.zh ?? '';
+    return path.includes('returnTargets') && !label.includes('退回') ? `${label}（退回）` : label;
   }
   if (s.type === 'notice') return path === 'onObjection' ? '有异议' : '期满';
   if (s.type === 'decision') return path === 'otherwise' ? '否则' : '满足条件';
