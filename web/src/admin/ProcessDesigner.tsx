@@ -25,7 +25,21 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { Alert, App, Button, Card, Col, Input, Row, Segmented, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Input,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { RedoOutlined, UndoOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
 import { transitions, type OrgLevel, type ProcessDefinition, type Step } from '../../../workflows/definition';
@@ -315,11 +329,26 @@ function Designer() {
   const d = def.value;
   const ctxBase = useMemo(() => ({ meta, paramValues }), [meta, paramValues]);
   const ruleOf = (s: Step) => (s.type === 'task' ? taskRule(s, ctxBase) : undefined);
-  const graph = useMemo(() => {
-    if (!d) return null;
+  // the layout depends only on the graph's shape (steps, edges, labels, box heights): typing a name that
+  // keeps its box height does not lay the graph out again
+  const heights = useMemo(() => {
+    if (!d) return new Map<string, number>();
     const errorsOf = (id: string) => errors.filter((e) => e.stepId === id).length;
-    const heights = new Map(d.steps.map((s) => [s.id, nodeHeight(s, ruleOf(s), errorsOf(s.id))]));
-    const lay = layout(
+    return new Map(d.steps.map((s) => [s.id, nodeHeight(s, ruleOf(s), errorsOf(s.id))]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [d, errors, ctxBase]);
+  const shape = d
+    ? JSON.stringify(
+        d.steps.map((s) => [
+          s.id,
+          heights.get(s.id),
+          transitions(s).map((t) => [t.target, edgeLabel(s, t.path)]),
+        ]),
+      )
+    : '';
+  const lay = useMemo(() => {
+    if (!d) return null;
+    return layout(
       d,
       (id, path) => {
         const s = d.steps.find((x) => x.id === id);
@@ -327,6 +356,11 @@ function Designer() {
       },
       (id) => heights.get(id)!,
     );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shape]);
+  const graph = useMemo(() => {
+    if (!d || !lay) return null;
+    const errorsOf = (id: string) => errors.filter((e) => e.stepId === id).length;
     const nodes: Node<StepNodeData>[] = d.steps.map((s, i) => ({
       id: s.id,
       type: 'step',
@@ -364,7 +398,7 @@ function Designer() {
     );
     return { nodes, edges, lay };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [d, errors, selected, flash, ctxBase]);
+  }, [d, lay, errors, selected, flash, ctxBase]);
 
   // the first view: readable (never below MIN_ZOOM), as wide as fits, the start step at the top centre
   useEffect(() => {
@@ -509,7 +543,8 @@ function Designer() {
         @keyframes zx-flash { 0%, 100% { box-shadow: 0 0 0 0 rgba(250,173,20,0); } 50% { box-shadow: 0 0 0 8px rgba(250,173,20,0.6); } }
         .zx-flash { animation: zx-flash 0.8s ease-in-out 3; }
         .react-flow__node-step { padding: 0; border: 0; background: transparent; }
-        .zx-step-panel > * { display: block; margin-bottom: 8px; }
+        .zx-step-panel > * { margin-bottom: 8px; }
+        .zx-step-panel > label, .zx-step-panel > details, .zx-step-panel > .ant-typography { display: block; }
         .zx-step-panel > label > .ant-input-number { display: flex; width: 100%; }
       `}</style>
       <Card>
@@ -531,6 +566,16 @@ function Designer() {
               { value: 'graph', label: '流程图' },
               { value: 'list', label: '列表' },
             ]}
+          />
+          <Select
+            showSearch
+            aria-label="定位步骤"
+            placeholder="定位步骤"
+            style={{ width: 180 }}
+            value={null}
+            optionFilterProp="label"
+            onChange={(id: string) => focus(id)}
+            options={d.steps.map((s, i) => ({ value: s.id, label: `第${i + 1}步 ${s.title.zh}（${s.id}）` }))}
           />
           {(['task', 'notice', 'activity', 'decision', 'parallel', 'end'] as const).map((t) => (
             <Button key={t} onClick={() => add(t)}>
