@@ -78,8 +78,10 @@ describe('dashboard', () => {
     };
     const summary = Object.fromEntries(rows('概况'));
     expect(summary['案件总数']).toBe(total);
-    expect(summary['超期任务']).toBe(figures.overdueTasks);
-    expect(summary['公示中']).toBe(figures.openNotices);
+    // with demo time (1 day = 2 s) a task may turn overdue between two reads: the export holds one of them
+    const after = (await api(page, 'GET', '/api/dashboard')).body;
+    expect([figures.overdueTasks, after.overdueTasks]).toContain(summary['超期任务']);
+    expect([figures.openNotices, after.openNotices]).toContain(summary['公示中']);
     // the page shows the same total
     const shown = await page
       .locator('.ant-statistic', { hasText: '案件总数' })

@@ -18,8 +18,11 @@ async function pick(page: Page, id: string) {
   const box = page.getByRole('combobox', { name: '定位步骤', exact: true });
   await box.click();
   await box.fill(id);
+  // the 定位步骤 options read "第N步 title（id）" (a closing dropdown of another select may still list the step)
   await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: `（${id}）` })
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+      hasText: new RegExp(`^第\\d+步 .*（${id}）$`),
+    })
     .first()
     .click();
 }

@@ -179,4 +179,30 @@ describe('process designer', () => {
     await expect.poll(() => page.getByLabel('步骤属性').textContent()).toContain('步骤属性：入户核实');
     await page.close();
   });
+
+  it('brings a field added to a form into view, highlighted', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(page, base(), 'admin');
+    await page.goto(`${base()}/admin/forms/application`);
+    await page.getByRole('button', { name: '手机号码' }).waitFor();
+    await page.locator('[data-field]').first().waitFor({ state: 'attached' });
+    const before = await page.locator('[data-field]').count();
+    await page.getByRole('button', { name: '手机号码' }).click();
+    await expect.poll(() => page.locator('[data-field]').count()).toBe(before + 1);
+    const added = page.locator('[data-field^="field"]').last();
+    await expect.poll(() => added.getAttribute('class')).toContain('zx-flash');
+    await page.waitForTimeout(600);
+    // inside the visible part of the scrolled field list, and inside the window
+    const visible = await added.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      let p = el.parentElement;
+      while (p && getComputedStyle(p).overflowY !== 'auto') p = p.parentElement;
+      const box = p!.getBoundingClientRect();
+      return r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.bottom <= innerHeight;
+    });
+    expect(visible).toBe(true);
+    expect(await page.getByText(/耗时|\d+\s*ms/).count()).toBe(0);
+    await shot(page, 'form-designer-new-field-1280');
+    await page.close();
+  });
 });

@@ -198,12 +198,16 @@ export default function Dashboard() {
   );
   return (
     <Row gutter={[16, 16]}>
+      {/* on paper: the figures only, not the app's menus or this page's buttons */}
+      <style>{`@media print {
+        .ant-layout-sider, .ant-layout-header, nav[aria-label="主菜单"], .zx-no-print { display: none !important; }
+      }`}</style>
       {calendarWarning && (
         <Col span={24}>
           <Alert type="warning" showIcon message={calendarWarning} role="alert" />
         </Col>
       )}
-      <Col span={24}>
+      <Col span={24} className="zx-no-print">
         <Space wrap>
           <Select
             allowClear
