@@ -1,5 +1,6 @@
-import { App, AutoComplete, Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd';
-import { LEVELS, STAGE_LABELS, type PanelProps } from './types';
+/** 步骤属性面板 · 自动活动: the activity and its inputs mapped field by field from its schema. */
+import { App, AutoComplete, Input, Select, Space, Typography } from 'antd';
+import { type PanelProps } from './types';
 
 export default function ActivityPanel({ step, setStep, ctx }: PanelProps<'activity'>) {
   const { meta, targets, variables } = ctx;

@@ -1,4 +1,5 @@
-import { AutoComplete, Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd';
+/** 步骤属性面板 · 条件分支: conditions built without JSON, and where each leads. */
+import { Button, Select } from 'antd';
 import { type PanelProps } from './types';
 import { ConditionBuilder } from '../ConditionBuilder';
 

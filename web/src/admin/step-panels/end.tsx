@@ -1,7 +1,8 @@
-import { AutoComplete, Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd';
+/** 步骤属性面板 · 结束: the outcome. */
+import { Select } from 'antd';
 import { type PanelProps } from './types';
 
-export default function EndPanel({ step, setStep, ctx }: PanelProps<'end'>) {
+export default function EndPanel({ step, setStep }: PanelProps<'end'>) {
   return (
     <>
       <label>

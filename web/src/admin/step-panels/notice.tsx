@@ -1,5 +1,6 @@
-import { AutoComplete, Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd';
-import { LEVELS, STAGE_LABELS, type PanelProps } from './types';
+/** 步骤属性面板 · 公示: board level, days, calendar, where the window leads. */
+import { InputNumber, Select } from 'antd';
+import { LEVELS, type PanelProps } from './types';
 
 export default function NoticePanel({ step, setStep, ctx }: PanelProps<'notice'>) {
   const { targets } = ctx;

@@ -1,4 +1,5 @@
-import { AutoComplete, Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd';
+/** 步骤属性面板 · 并行: branches, how they join, and what follows. */
+import { Button, Input, Select, Space, Typography } from 'antd';
 import { type PanelProps } from './types';
 
 export default function ParallelPanel({ step, setStep, ctx }: PanelProps<'parallel'>) {

@@ -1,4 +1,5 @@
-import { AutoComplete, Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd';
+/** 步骤属性面板 · 人工审批: who acts (role or posts), the real rule, form and stage, SLA, field permissions, actions, escalation. */
+import { Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd';
 import { LEVELS, STAGE_LABELS, type PanelProps } from './types';
 import { paramValue, taskRule } from './rule';
 
