@@ -6,7 +6,7 @@
  * clicking one selects the step — and publishing a new version after
  * confirming a summary of the changes (running cases keep theirs).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
   ReactFlow,
@@ -178,7 +178,21 @@ function RoutedEdge({ id, data, label, markerEnd, style }: EdgeProps<Edge<Routed
   );
 }
 
-const nodeTypes = { step: StepNode };
+/** a step's box redraws only when what it shows changes (an edit copies the whole definition) */
+function sameStepBox(a: StepNodeData, b: StepNodeData): boolean {
+  return (
+    a.n === b.n &&
+    a.rule === b.rule &&
+    a.errors === b.errors &&
+    a.selected === b.selected &&
+    a.flash === b.flash &&
+    a.step.type === b.step.type &&
+    a.step.title.zh === b.step.title.zh &&
+    levelOf(a.step) === levelOf(b.step)
+  );
+}
+const StepNodeMemo = memo(StepNode, (a, b) => sameStepBox(a.data, b.data));
+const nodeTypes = { step: StepNodeMemo };
 const edgeTypes = { routed: RoutedEdge };
 
 function newStep(type: Step['type'], id: string): Step {
@@ -241,6 +255,7 @@ function Designer() {
   const [errors, setErrors] = useState<DefinitionError[]>([]);
   const [meta, setMeta] = useState<Meta>({ forms: [], roles: [], activities: [], versions: [] });
   const canvas = useRef<HTMLDivElement>(null);
+  const nodeCache = useRef(new Map<string, Node<StepNodeData>>());
   const fitted = useRef(false);
   // what a condition can test: the fields of the forms this process collects, what its activities store, the yearly parameters
   const [paramItems, setParamItems] = useState<{ key: string; year: number; value: unknown }[]>([]);
@@ -358,25 +373,11 @@ function Designer() {
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape]);
-  const graph = useMemo(() => {
-    if (!d || !lay) return null;
-    const errorsOf = (id: string) => errors.filter((e) => e.stepId === id).length;
-    const nodes: Node<StepNodeData>[] = d.steps.map((s, i) => ({
-      id: s.id,
-      type: 'step',
-      position: lay.nodes[s.id],
-      width: NODE_WIDTH,
-      height: heights.get(s.id),
-      data: {
-        n: i + 1,
-        step: s,
-        rule: ruleOf(s),
-        errors: errorsOf(s.id),
-        selected: s.id === selected,
-        flash: s.id === flash,
-      },
-    }));
-    const edges: Edge<RoutedEdgeData>[] = d.steps.flatMap((s) =>
+  // edges change only with the graph's shape (their targets and labels are part of it): typing a step's name
+  // does not redraw (and re-measure the labels of) every edge
+  const edges = useMemo(() => {
+    if (!d || !lay) return [];
+    const out: Edge<RoutedEdgeData>[] = d.steps.flatMap((s) =>
       transitions(s)
         .filter((t) => t.target && lay.edges[edgeId(s.id, t.path)])
         .map((t) => {
@@ -396,9 +397,42 @@ function Designer() {
           };
         }),
     );
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lay]);
+  const graph = useMemo(() => {
+    if (!d || !lay) return null;
+    const errorsOf = (id: string) => errors.filter((e) => e.stepId === id).length;
+    // a step whose box shows the same as before keeps its node object, so the graph does not redraw it
+    const previous = nodeCache.current;
+    const nodes: Node<StepNodeData>[] = d.steps.map((s, i) => {
+      const node: Node<StepNodeData> = {
+        id: s.id,
+        type: 'step',
+        position: lay.nodes[s.id],
+        width: NODE_WIDTH,
+        height: heights.get(s.id),
+        data: {
+          n: i + 1,
+          step: s,
+          rule: ruleOf(s),
+          errors: errorsOf(s.id),
+          selected: s.id === selected,
+          flash: s.id === flash,
+        },
+      };
+      const old = previous.get(s.id);
+      return old &&
+        old.position === node.position &&
+        old.height === node.height &&
+        sameStepBox(old.data, node.data)
+        ? old
+        : node;
+    });
+    nodeCache.current = new Map(nodes.map((n) => [n.id, n]));
     return { nodes, edges, lay };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [d, lay, errors, selected, flash, ctxBase]);
+  }, [d, lay, edges, errors, selected, flash, ctxBase]);
 
   // the first view: readable (never below MIN_ZOOM), as wide as fits, the start step at the top centre
   useEffect(() => {
