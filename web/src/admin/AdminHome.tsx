@@ -228,15 +228,17 @@ export default function AdminHome() {
                 dataIndex: 'nextRuns',
                 render: (runs: string[], r: any) =>
                   r.registered ? (
-                    runs.slice(0, 2).map((x) => (
-                      <Tag key={x}>
-                        {new Date(x).toLocaleString('zh-CN', {
-                          timeZone: 'Asia/Shanghai',
-                          dateStyle: 'medium',
-                          timeStyle: 'short',
-                        })}
-                      </Tag>
-                    ))
+                    runs
+                      .slice(0, 2)
+                      .map((x) => (
+                        <Tag key={x}>
+                          {new Date(x).toLocaleString('zh-CN', {
+                            timeZone: 'Asia/Shanghai',
+                            dateStyle: 'medium',
+                            timeStyle: 'short',
+                          })}
+                        </Tag>
+                      ))
                   ) : (
                     <Tag color="warning">未注册</Tag>
                   ),
