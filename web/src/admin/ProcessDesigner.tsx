@@ -440,11 +440,12 @@ function Designer() {
     const width = canvas.current.clientWidth;
     if (!width) return;
     const zoom = Math.min(1, Math.max(MIN_ZOOM, (width - 24) / graph.lay.width));
+    // wider than the canvas: from the left edge (the start step stays in view; pan for the rest), else centred
     const start = graph.lay.nodes[d.start] ?? { x: 0, y: 0 };
     const x =
       graph.lay.width * zoom <= width
         ? (width - graph.lay.width * zoom) / 2
-        : width / 2 - (start.x + NODE_WIDTH / 2) * zoom;
+        : Math.min(8, width - (start.x + NODE_WIDTH + 16) * zoom);
     void flow.setViewport({ x, y: 8, zoom });
     fitted.current = true;
   }, [graph, view, d, flow]);
