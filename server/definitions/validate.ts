@@ -14,6 +14,7 @@ import { JOIN, type ProcessDefinition } from '../../workflows/definition.js';
 import { kindOf, transitions, type CheckContext, type Step } from '../../workflows/kinds/index.js';
 import { OPERATORS } from '../../forms/rules.js';
 import type { DefinitionError, DefinitionRegistry } from './registry.js';
+import { plainError, plainSchemaError, usefulSchemaErrors } from './plain-errors.js';
 
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });
 const checkSchema = ajv.compile(definitionSchema);
@@ -22,9 +23,9 @@ type Result = { ok: true } | { ok: false; errors: DefinitionError[] };
 
 export function validateDefinition(input: unknown, registry: DefinitionRegistry): Result {
   if (!checkSchema(input)) {
-    const errors = (checkSchema.errors ?? [])
+    const errors = usefulSchemaErrors(checkSchema.errors ?? [])
       .slice(0, 20)
-      .map((e) => schemaError(input, e.instancePath, e.message ?? ''));
+      .map((e) => plainSchemaError(input, e));
     return { ok: false, errors: dedupe(errors) };
   }
   const def = input as unknown as ProcessDefinition;
@@ -169,7 +170,9 @@ export function validateDefinition(input: unknown, registry: DefinitionRegistry)
       ),
     );
   }
-  return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true };
+  return errors.length
+    ? { ok: false, errors: dedupe(errors).map((e) => plainError(input, e)) }
+    : { ok: true };
 }
 
 /** What a kind's checks get: the step's pointer, the names to check against, and how to report. */
@@ -275,21 +278,6 @@ function err(s: Step, path: string, code: string, zh: string, en: string): Defin
     code,
     message: `步骤“${s.title?.zh ?? s.id}”(${s.id})：${zh}`,
     message_en: `Step "${s.id}": ${en}`,
-  };
-}
-
-function schemaError(input: unknown, instancePath: string, message: string): DefinitionError {
-  const m = /^\/steps\/(\d+)/.exec(instancePath);
-  const step = m
-    ? (input as { steps?: { id?: string; title?: { zh?: string } }[] }).steps?.[Number(m[1])]
-    : undefined;
-  const where = step?.id ? `步骤“${step.title?.zh ?? step.id}”(${step.id})：` : '';
-  return {
-    stepId: step?.id,
-    path: instancePath || '/',
-    code: 'schema',
-    message: `${where}${instancePath || '定义'} 格式不符合要求（${message}）`,
-    message_en: `${step?.id ? `Step "${step.id}": ` : ''}${instancePath || 'definition'} ${message}`,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 
 import express, { type Request } from 'express';
-import { getImport, listImports, startImport } from '../services/department-import.js';
+import { getImport, importTemplate, listImports, startImport } from '../services/department-import.js';
 import { hasRole } from '../services/principal.js';
 import { route, type RouteDeclaration } from './declare.js';
 import { Problem, problems } from './problem.js';
@@ -72,6 +72,22 @@ export const DEPARTMENT_ROUTES: RouteDeclaration[] = [
     handler: async (req, _res, { deps }) => {
       importer(req);
       return listImports(deps.db);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/department-data/template',
+    summary: '部门数据导入模板（XLSX，表头批注说明各列及代码表）Import template',
+    access: { roles: ['county_rural_bureau'] },
+    ok: 200,
+    send: async (req, res, { deps }) => {
+      importer(req);
+      res.setHeader('content-type', XLSX);
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="department-template.xlsx"; filename*=UTF-8''${encodeURIComponent('部门数据导入模板.xlsx')}`,
+      );
+      res.end(await importTemplate(deps.db));
     },
   }),
   route({

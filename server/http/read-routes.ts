@@ -4,7 +4,7 @@ import { exportCases, listCases, type CaseListQuery } from '../services/case-lis
 import { readCase } from '../services/case-read.js';
 import { caseArchivePdf, caseDocument, caseDocumentPdf } from '../services/documents.js';
 import { listProcesses } from '../services/catalog-read.js';
-import { dashboard } from '../services/dashboard.js';
+import { dashboard, dashboardWorkbook } from '../services/dashboard.js';
 import { exportCasesCsv } from '../services/exports.js';
 import { householdPrefill } from '../services/household-prefill.js';
 import * as notifications from '../services/notifications.js';
@@ -281,5 +281,23 @@ export const READ_ROUTES: RouteDeclaration[] = [
     ok: 200,
     handler: async (req, _res, { svc }) =>
       dashboard(svc, requireUser(req), (req.query.org as string) || null),
+  }),
+  route({
+    method: 'get',
+    path: '/api/dashboard/export.xlsx',
+    summary: '统计数字导出 Excel（与统计页相同的数字）Dashboard figures as Excel',
+    access: 'staff',
+    ok: 200,
+    query: { org: { type: 'string' } },
+    /** 导出 the dashboard's figures as Excel: the same numbers the page draws */
+    send: async (req, res, { deps }) => {
+      const file = await dashboardWorkbook(deps.db, requireUser(req), (req.query.org as string) || null);
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="dashboard.xlsx"; filename*=UTF-8''${encodeURIComponent('统计数据.xlsx')}`,
+      );
+      res.end(file);
+    },
   }),
 ];

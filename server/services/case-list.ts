@@ -102,7 +102,7 @@ export function neutralise(v: unknown): unknown {
   return typeof v === 'string' ? neutraliseCell(v) : v;
 }
 
-const STATUS_ZH: Record<string, string> = {
+export const STATUS_ZH: Record<string, string> = {
   running: '办理中',
   approved: '已通过',
   rejected: '未通过',

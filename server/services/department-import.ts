@@ -8,13 +8,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import ExcelJS from 'exceljs';
 import { parseResidentId } from '../../forms/formats.js';
 import { TEXT_FAULT_MESSAGE, textFault } from '../safe-text.js';
 import { inTransaction } from '../db.js';
 import { appendAudit } from '../../store/audit.js';
 import { domain, type FieldError } from '../errors.js';
 import type { Principal } from './principal.js';
-import { checkTable, readXlsxLimited } from './spreadsheet.js';
+import { checkTable, neutraliseCell, readXlsxLimited } from './spreadsheet.js';
 
 export type Table = string[][];
 
@@ -113,14 +114,96 @@ function columnLetter(index: number): string {
   return name;
 }
 
+/**
+ * 代码表 what a department or a kind may be called: its code or its Chinese label (both accepted, stored
+ * as the code), so the same records sent once with codes and once with labels are the same records.
+ */
+export interface ImportCodes {
+  departments?: Map<string, string>;
+  kinds?: Map<string, string>;
+}
+
+/** The latest 数据来源部门 and 部门数据类别 code lists, each value (code or label) → code. */
+export async function loadImportCodes(db: pg.Pool): Promise<ImportCodes> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (key) key, document FROM code_lists WHERE key = ANY($1) ORDER BY key, version DESC`,
+    [['departments', 'department-kinds']],
+  );
+  const lookup = (key: string) => {
+    const doc = rows.find((r) => r.key === key)?.document as
+      { items?: { code: string; label?: { zh?: string } }[] } | undefined;
+    if (!doc?.items?.length) return undefined;
+    const m = new Map<string, string>();
+    for (const it of doc.items) {
+      m.set(it.code, it.code);
+      if (it.label?.zh) m.set(it.label.zh, it.code);
+    }
+    return m;
+  };
+  return { departments: lookup('departments'), kinds: lookup('department-kinds') };
+}
+
+/** The code lists as the template's header comments show them: "civil_affairs 民政部门 …". */
+async function codeListText(db: pg.Pool, key: string): Promise<string> {
+  const { rows } = await db.query(
+    `SELECT document FROM code_lists WHERE key = $1 ORDER BY version DESC LIMIT 1`,
+    [key],
+  );
+  const items = (rows[0]?.document?.items ?? []) as { code: string; label?: { zh?: string } }[];
+  return items.map((i) => `${i.code} ${i.label?.zh ?? ''}`.trim()).join('\n');
+}
+
+/** 期间 a year, a month of a year (2026-10) or a day (2026-10-31) that exists: "2026-13" is refused. */
+export function validPeriod(period: string): boolean {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(period);
+  if (!m) return false;
+  const [, y, mo, d] = m;
+  if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) return false;
+  if (d !== undefined) {
+    const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+    if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) return false;
+  }
+  return true;
+}
+
+/** 导入模板 an XLSX with the header row, a comment on each header saying what goes there, and an example row. */
+export async function importTemplate(db: pg.Pool): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('部门数据');
+  const notes: Record<(typeof COLUMNS)[number], string> = {
+    department: `必填。数据来源部门，填代码或名称：\n${await codeListText(db, 'departments')}`,
+    kind: `必填。数据类别，填代码或名称：\n${await codeListText(db, 'department-kinds')}`,
+    id_number: '必填。18 位公民身份号码（末位可为 X）',
+    name: '选填。姓名',
+    amount: '选填。金额（元），最多两位小数',
+    period: '选填。期间：年（2026）、月（2026-10）或日（2026-10-31），月份 01–12',
+  };
+  ws.addRow([...COLUMNS]);
+  ws.addRow([
+    'medical_insurance',
+    'medical_expense',
+    '430422197803120316',
+    '示例',
+    neutraliseCell('52000'),
+    '2026-11',
+  ]);
+  COLUMNS.forEach((c, i) => {
+    const cell = ws.getRow(1).getCell(i + 1);
+    cell.note = notes[c];
+    cell.font = { bold: true };
+    ws.getColumn(i + 1).width = c === 'id_number' ? 22 : 18;
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
 export interface Prepared {
   rows: number;
   records: unknown[][];
   errors: RowError[];
 }
 
-/** Check every row; build the records of the good ones. */
-export function prepareRecords(table: Table, today = new Date()): Prepared {
+/** Check every row; build the records of the good ones. One message per bad row, naming all its faults. */
+export function prepareRecords(table: Table, today = new Date(), codes: ImportCodes = {}): Prepared {
   const [header, ...body] = table;
   const cols: string[] = (header ?? []).map((h) => {
     const t = h.trim();
@@ -129,74 +212,81 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
   const out: Prepared = { rows: body.length, records: [], errors: [] };
   // a NUL or invalid Unicode in any cell refuses the file, cell by cell (the same rule as the HTTP edge)
   for (const [i, r] of table.entries()) {
+    const faults: { column: string; zh: string; en: string }[] = [];
     for (const [c, cell] of r.entries()) {
       const f = textFault(cell);
       if (!f) continue;
       const column = cols[c] && !textFault(cols[c]) ? cols[c] : columnLetter(c);
-      const { zh, en } = TEXT_FAULT_MESSAGE[f];
-      out.errors.push({
-        line: i + 1,
-        column,
-        message: `第${i + 1}行“${column}”列：${zh}`,
-        message_en: `line ${i + 1}, column ${column}: ${en}`,
-      });
+      faults.push({ column, ...TEXT_FAULT_MESSAGE[f] });
     }
+    if (faults.length)
+      out.errors.push(
+        rowError(
+          i + 1,
+          faults.map((f) => ({ ...f, zh: `“${f.column}”列${f.zh}`, en: `column ${f.column}: ${f.en}` })),
+        ),
+      );
   }
   if (out.errors.length) return out;
-  for (const col of REQUIRED) {
-    if (!cols.includes(col))
-      out.errors.push({
-        line: 1,
-        column: col,
-        message: `第1行：缺少列“${col}”`,
-        message_en: `line 1: missing column "${col}"`,
-      });
+  const missing = REQUIRED.filter((col) => !cols.includes(col));
+  if (missing.length) {
+    out.errors.push(
+      rowError(
+        1,
+        missing.map((col) => ({ column: col, zh: `缺少列“${col}”`, en: `missing column "${col}"` })),
+      ),
+    );
+    return out;
   }
-  if (out.errors.length) return out;
   const idx = (name: string) => cols.indexOf(name);
   const seen = new Set<string>();
   for (const [i, r] of body.entries()) {
     const line = i + 2;
     const get = (name: string) => (idx(name) >= 0 ? (r[idx(name)] ?? '').trim() : '');
-    const bad = (column: string, zh: string, en: string) =>
-      out.errors.push({ line, column, message: `第${line}行：${zh}`, message_en: `line ${line}: ${en}` });
-    let ok = true;
-    if (!get('department')) {
-      ok = false;
-      bad('department', '部门不能为空', 'department is required');
-    }
-    if (!get('kind')) {
-      ok = false;
-      bad('kind', '类别不能为空', 'kind is required');
-    }
+    const faults: { column: string; zh: string; en: string }[] = [];
+    const bad = (column: string, zh: string, en: string) => faults.push({ column, zh, en });
+    // a code or its label, stored as the code; a value outside the code list is refused
+    const coded = (column: 'department' | 'kind', list: Map<string, string> | undefined, zh: string) => {
+      const v = get(column);
+      if (!v) return (bad(column, `${zh}不能为空`, `${column} is required`), '');
+      if (!list) return v;
+      const code = list.get(v);
+      if (!code) bad(column, `${zh}“${v}”不在代码表中`, `${column} "${v}" is not in the code list`);
+      return code ?? '';
+    };
+    const department = coded('department', codes.departments, '部门');
+    const kind = coded('kind', codes.kinds, '类别');
     const id = parseResidentId(get('id_number'), today);
-    if (!id.valid) {
-      ok = false;
-      bad('id_number', id.message, id.message_en);
-    }
+    if (!id.valid) bad('id_number', id.message, id.message_en);
     const amountRaw = get('amount');
     const amount = amountRaw === '' ? null : Number(amountRaw);
-    if (amount !== null && (!Number.isFinite(amount) || !/^-?\d+(\.\d{1,2})?$/.test(amountRaw))) {
-      ok = false;
+    if (amount !== null && (!Number.isFinite(amount) || !/^-?\d+(\.\d{1,2})?$/.test(amountRaw)))
       bad('amount', '金额须为数字，最多两位小数', 'amount must be a number with at most two decimals');
-    }
     const period = get('period');
-    if (period && !/^\d{4}(-\d{2}){0,2}$/.test(period)) {
-      ok = false;
-      bad('period', '期间格式应为 2026-10', 'period must look like 2026-10');
+    if (period && !validPeriod(period))
+      bad(
+        'period',
+        `期间“${period}”不是有效的年、月或日（如 2026-10，月份 01–12）`,
+        `period "${period}" is not a valid year, month or day (like 2026-10)`,
+      );
+    if (faults.length || !id.valid) {
+      out.errors.push(rowError(line, faults));
+      continue;
     }
-    if (!ok || !id.valid) continue;
     const detail = Object.fromEntries(
       cols.filter((c) => !(COLUMNS as readonly string[]).includes(c)).map((c) => [c, get(c)]),
     );
-    const key = [get('department'), get('kind'), id.normalised, period, amountRaw].join('\u0000');
+    // the content as stored (codes, the normalised id, the amount as a number) makes the record's id
+    const key = [department, kind, id.normalised, period, amount === null ? '' : String(amount)].join(
+      '\u0000',
+    );
     const rid = createHash('sha256').update(key).digest('hex').slice(0, 32);
     if (seen.has(rid)) continue; // the same record twice in one file: once is enough
     seen.add(rid);
     out.records.push([
       rid,
-      get('department'),
-      get('kind'),
+      department,
+      kind,
       id.normalised,
       get('name') || null,
       amount,
@@ -205,6 +295,16 @@ export function prepareRecords(table: Table, today = new Date()): Prepared {
     ]);
   }
   return out;
+}
+
+/** One report line for a row: "第3行：类别不能为空；身份证号校验位错误". */
+function rowError(line: number, faults: { column: string; zh: string; en: string }[]): RowError {
+  return {
+    line,
+    column: [...new Set(faults.map((f) => f.column))].join(','),
+    message: `第${line}行：${faults.map((f) => f.zh).join('；')}`,
+    message_en: `line ${line}: ${faults.map((f) => f.en).join('; ')}`,
+  };
 }
 
 /** Write prepared records in one transaction; a record already there is counted as unchanged. */
@@ -237,7 +337,11 @@ export async function writeRecords(
 
 /** CSV text straight in (the demo county, the benchmark): all or nothing, like the API. */
 export async function importDepartmentCsv(db: pg.Pool, text: string): Promise<ImportResult> {
-  const prepared = prepareRecords(parseCsv(text.replace(/^\uFEFF/, '')));
+  const prepared = prepareRecords(
+    parseCsv(text.replace(/^\uFEFF/, '')),
+    new Date(),
+    await loadImportCodes(db),
+  );
   if (prepared.errors.length)
     return { rows: prepared.rows, inserted: 0, unchanged: 0, errors: prepared.errors };
   const w = await writeRecords(db, prepared.records);
@@ -258,7 +362,7 @@ export async function startImport(
   // an .xlsx is inflated and parsed off the request thread, within limits (a zip bomb is refused in seconds)
   const table = file.format === 'xlsx' ? await readXlsxLimited(file.content) : readCsvBuffer(file.content);
   if (file.format === 'csv') checkTable(table);
-  const prepared = prepareRecords(table);
+  const prepared = prepareRecords(table, new Date(), await loadImportCodes(db));
   if (prepared.errors.length) {
     const errors: FieldError[] = prepared.errors.slice(0, MAX_REPORTED).map((e) => ({
       path: `rows/${e.line}${e.column ? `/${e.column}` : ''}`,

@@ -13,6 +13,19 @@ import { ROOT } from '../../server/config.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 
 let browser: Browser;
+/** select a step the way an administrator finds one in a large graph: 定位步骤 (selects it and brings it into view) */
+async function pick(page: Page, id: string) {
+  const box = page.getByRole('combobox', { name: '定位步骤', exact: true });
+  await box.click();
+  await box.fill(id);
+  // the 定位步骤 options read "第N步 title（id）" (a closing dropdown of another select may still list the step)
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+      hasText: new RegExp(`^第\\d+步 .*（${id}）$`),
+    })
+    .first()
+    .click();
+}
 const base = () => inject('baseUrl');
 beforeAll(async () => {
   browser = await launch();
@@ -52,16 +65,22 @@ describe('designers', () => {
 
     // process: a township second review with 会签 between the township review and the county
     await admin.goto(`${base()}/admin/processes/identification`);
-    await admin.locator('[data-step="township_review"]').click();
+    await pick(admin, 'township_review');
     await admin.getByRole('button', { name: '+ 人工审批' }).click();
     await admin.getByLabel('步骤名称').fill('乡镇复审');
     await choose(admin, '审批方式', '会签');
     await choose(admin, '表单', 'opinion');
     await choose(admin, '操作1下一步', 'county_compare');
-    await admin.locator('[data-step="township_review"]').click();
+    await pick(admin, 'township_review');
     await choose(admin, '操作1下一步', '乡镇复审');
     await shot(admin, 'process-designer-1400');
     await admin.getByRole('button', { name: '发布新版本' }).click();
+    // the summary of changes names the new step; publishing needs a confirmation
+    await admin
+      .getByRole('dialog')
+      .getByText(/新增第17步「乡镇复审」/)
+      .waitFor();
+    await admin.getByRole('button', { name: '确认发布' }).click();
     await admin.getByText(/已发布第 2 版/).waitFor();
 
     // a new case: the new required field is refused when missing, and the new step appears after the township review
@@ -189,15 +208,19 @@ describe('designers', () => {
     await admin.getByRole('button', { name: '+ 人工审批' }).click();
     await admin.getByLabel('步骤名称').fill('乙步骤');
     await choose(admin, '操作1下一步', '甲步骤');
-    await admin.locator('[data-step="task_1"]').click();
+    await pick(admin, 'task_1');
     await choose(admin, '操作1下一步', '乙步骤');
-    await admin.locator('[data-step="verify"]').click();
+    await pick(admin, 'verify');
     await choose(admin, '操作1下一步', '甲步骤');
     await admin.getByRole('button', { name: '发布新版本' }).click();
     const node = admin.locator('.react-flow__node', { has: admin.locator('[data-step="task_1"]') });
     await expect
       .poll(() => node.getByRole('alert').first().textContent(), { timeout: 10_000 })
-      .toMatch(/循环|没有通往结束的路径/);
+      .toMatch(/有 \d+ 处问题/);
+    // the list above names the step in plain Chinese
+    expect(await admin.getByLabel('校验问题').textContent()).toMatch(
+      /第\d+步「[甲乙]步骤」：(循环|没有通往结束的路径)/,
+    );
     await shot(admin, 'process-designer-error-1400');
     const versions = await api(admin, 'GET', '/api/admin/processes');
     expect(versions.body.items.filter((v: any) => v.key === 'elimination')).toHaveLength(1);
@@ -306,7 +329,7 @@ describe('designers', () => {
     });
     expect(await admin.locator('.react-flow__node').count()).toBe(33);
     await time('processSelectStepMs', async () => {
-      await admin.locator('[data-step="s15"]').click();
+      await pick(admin, 's15');
       await expect.poll(() => admin.getByLabel('步骤名称').inputValue()).toBe('第 15 级审核');
     });
     const name = admin.getByLabel('步骤名称');
@@ -373,7 +396,7 @@ describe('designers', () => {
     const admin = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await login(admin, base(), 'admin');
     await admin.goto(`${base()}/admin/processes/elimination`);
-    await admin.locator('[data-step="check_rules"]').click();
+    await pick(admin, 'check_rules');
     // S2 tests the seed's 年人均纯收入, household net income ÷ size = A34 (seed 2272, 2858–2860)
     await expect.poll(() => admin.getByLabel('条件1变量1').inputValue()).toBe('data.income.A34');
     expect(await admin.getByRole('combobox', { name: '条件1比较1' }).locator('..').textContent()).toContain(
@@ -387,6 +410,7 @@ describe('designers', () => {
       .click();
     await shot(admin, 'process-designer-condition-1400');
     await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByRole('button', { name: '确认发布' }).click();
     await admin.getByText(/已发布第 \d+ 版/).waitFor();
     const versions = (await api(admin, 'GET', '/api/admin/processes')).body.items.filter(
       (v: { key: string }) => v.key === 'elimination',
@@ -478,11 +502,11 @@ describe('designers', () => {
     await login(admin, base(), 'admin');
     await admin.goto(`${base()}/admin/processes/department-comparison`);
     // the comparison activity's inputs, one by one from its schema: the county is taken from the case
-    await admin.locator('[data-step="compare"]').click();
+    await pick(admin, 'compare');
     await expect.poll(() => admin.getByLabel('输入 orgId').inputValue()).toBe('case.org.id');
     await admin.getByLabel('输入 idNumbers（JSON Logic）').waitFor();
     // the review step's opinion form: 签字人 read-only at this step
-    await admin.locator('[data-step="review"]').click();
+    await pick(admin, 'review');
     await admin.getByText('字段权限（本步骤）').click();
     await admin
       .locator('.ant-select', { has: admin.getByRole('combobox', { name: '字段权限 signer' }) })
@@ -492,6 +516,7 @@ describe('designers', () => {
       .click();
     await shot(admin, 'process-designer-permissions-1400');
     await admin.getByRole('button', { name: '发布新版本' }).click();
+    await admin.getByRole('button', { name: '确认发布' }).click();
     await admin.getByText(/已发布第 \d+ 版/).waitFor();
     const versions = (await api(admin, 'GET', '/api/admin/processes')).body.items.filter(
       (v: { key: string }) => v.key === 'department-comparison',
@@ -534,7 +559,7 @@ describe('designers', () => {
     await admin.getByRole('button', { name: '+ 添加分支' }).click();
     await admin.getByLabel('分支1第一步').waitFor();
     await admin.getByLabel('汇合后下一步').waitFor();
-    await admin.locator('[data-step="draft_plan"]').click();
+    await pick(admin, 'draft_plan');
     await admin.locator('.ant-select', { has: admin.getByRole('combobox', { name: '操作1下一步' }) }).click();
     await admin
       .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '汇合（结束本分支）' })

@@ -86,8 +86,9 @@ describe('department data import', () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('残联数据');
     ws.addRow(['部门', '类别', '身份证号码', '姓名', '金额', '期间']);
-    ws.addRow(['disabled_persons', 'disability', '430422197505050209', '吴文斌', 0, '2026-10']);
-    ws.addRow(['disabled_persons', 'disability', '430422196002020070', '徐某', 1200.5, '2026-10']);
+    // a department by its Chinese label (残疾人联合会 = disabled_federation) is stored as its code
+    ws.addRow(['残疾人联合会', 'disability', '430422197505050209', '吴文斌', 0, '2026-10']);
+    ws.addRow(['disabled_federation', '残疾', '430422196002020070', '徐某', 1200.5, '2026-10']);
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     const r = await upload(buf, XLSX, '残联10月.xlsx');
     expect(r.status, JSON.stringify(r.body)).toBe(202);
@@ -95,7 +96,7 @@ describe('department data import', () => {
     expect(done).toMatchObject({ status: 'done', format: 'xlsx', inserted: 2 });
     const rows = (
       await app.tdb.db.query(
-        `SELECT id_number, amount FROM department_records WHERE department = 'disabled_persons' ORDER BY id_number`,
+        `SELECT id_number, amount FROM department_records WHERE department = 'disabled_federation' AND kind = 'disability' AND period = '2026-10' AND id_number IN ('430422197505050209', '430422196002020070') ORDER BY id_number`,
       )
     ).rows;
     expect(rows).toEqual([
@@ -148,11 +149,11 @@ describe('department data import', () => {
     expect(r.body.errors).toEqual([
       expect.objectContaining({
         path: 'rows/2/name',
-        message: expect.stringMatching(/^第2行“name”列：含有不允许的空字符/),
+        message: expect.stringMatching(/^第2行：“name”列含有不允许的空字符/),
       }),
       expect.objectContaining({
         path: 'rows/3/备注',
-        message_en: expect.stringMatching(/^line 3, column 备注: contains a NUL/),
+        message_en: expect.stringMatching(/^line 3: column 备注: contains a NUL/),
       }),
     ]);
     expect(await count('department_records')).toBe(records);
@@ -203,5 +204,82 @@ describe('department data import', () => {
       path: 'rows/1/id_number',
     });
     expect(await count('department_records')).toBe(records);
+  });
+
+  it('the same records sent with codes and then with Chinese labels are the same records: the second import inserts 0', async () => {
+    const withCodes = [
+      'department,kind,id_number,name,amount,period',
+      'medical_insurance,medical_expense,430422197203040013,黄志强,1800,2026-06',
+      'emergency,disaster_loss,430422197203040013,黄志强,900.5,2026-06',
+    ].join('\n');
+    const withLabels = [
+      '部门,类别,身份证号,姓名,金额,期间',
+      '医疗保障部门,大额医疗费用,430422197203040013,黄志强,1800.00,2026-06',
+      '应急管理部门,自然灾害损失,430422197203040013,黄志强,900.50,2026-06',
+    ].join('\n');
+    const before = await count('department_records');
+    const first = await finished((await upload(withCodes, 'text/csv', '代码.csv')).body.id);
+    expect(first).toMatchObject({ status: 'done', inserted: 2, unchanged: 0 });
+    const second = await finished((await upload(withLabels, 'text/csv', '名称.csv')).body.id);
+    expect(second).toMatchObject({ status: 'done', inserted: 0, unchanged: 2 });
+    expect(await count('department_records')).toBe(before + 2);
+    const stored = (
+      await app.tdb.db.query(
+        `SELECT DISTINCT department, kind FROM department_records WHERE id_number = '430422197203040013' AND period = '2026-06' ORDER BY 1`,
+      )
+    ).rows;
+    expect(stored).toEqual([
+      { department: 'emergency', kind: 'disaster_loss' },
+      { department: 'medical_insurance', kind: 'medical_expense' },
+    ]);
+  });
+
+  it('refuses month 13 and values outside the code lists, one message per bad row', async () => {
+    const bad = [
+      'department,kind,id_number,name,amount,period',
+      'medical_insurance,medical_expense,430422197203040013,黄志强,100,2026-13',
+      '水利部门,,430422197001010108,两处错,12.345,2026-02-30',
+      'civil_affairs,dibao,430422197203040013,黄志强,100,2026-12',
+    ].join('\n');
+    const records = await count('department_records');
+    const r = await upload(bad, 'text/csv', 'bad-period.csv');
+    expect(r.status).toBe(422);
+    expect(r.body.title).toBe('文件有 2 处错误，未导入任何数据，请修改后重新导入');
+    expect(r.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      '第2行：期间“2026-13”不是有效的年、月或日（如 2026-10，月份 01–12）',
+      '第3行：部门“水利部门”不在代码表中；类别不能为空；身份证号校验位错误；金额须为数字，最多两位小数；期间“2026-02-30”不是有效的年、月或日（如 2026-10，月份 01–12）',
+    ]);
+    // no row number twice
+    const lines = r.body.errors.map((e: { path: string }) => e.path.split('/')[1]);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(await count('department_records')).toBe(records);
+  });
+
+  it('offers an XLSX template whose headers carry comments naming the code lists', async () => {
+    const res = await fetch(`${app.url}/api/department-data/template`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(XLSX);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      'department',
+      'kind',
+      'id_number',
+      'name',
+      'amount',
+      'period',
+    ]);
+    const note = (c: number) => {
+      const n = ws.getRow(1).getCell(c).note;
+      return typeof n === 'string' ? n : (n?.texts ?? []).map((t) => t.text).join('');
+    };
+    expect(note(1)).toContain('medical_insurance 医疗保障部门');
+    expect(note(2)).toContain('dibao');
+    expect(note(6)).toMatch(/01–12/);
+    // the template's example row imports as it is
+    const r = await upload(Buffer.from(await wb.xlsx.writeBuffer()), XLSX, '模板.xlsx');
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
   });
 });

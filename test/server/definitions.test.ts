@@ -255,7 +255,7 @@ describe('process definition validator', () => {
       'bad_expression',
       /未知运算“eval”/,
     ],
-    ['a decision with no branches', mutate((_, s) => (s('check').branches = [])), 'check', 'schema', /check/],
+    ['a decision with no branches', mutate((_, s) => (s('check').branches = [])), 'check', 'schema', /分支/],
     [
       'a parallel branch that never joins',
       mutate((_, s) => (s('finance').actions[0].next = 'approved')),
@@ -305,7 +305,13 @@ describe('process definition validator', () => {
       'unknown_action',
       /不是本步骤的操作/,
     ],
-    ['an unknown step type', mutate((d) => ((d.steps[0] as any).type = 'email')), 'apply', 'schema', /apply/],
+    [
+      'an unknown step type',
+      mutate((d) => ((d.steps[0] as any).type = 'email')),
+      'apply',
+      'schema',
+      /步骤类型/,
+    ],
     [
       'an action with no next step',
       mutate((_, s) => delete s('apply').actions[0].next),
@@ -323,7 +329,11 @@ describe('process definition validator', () => {
     expect(hit, JSON.stringify(r.errors, null, 1)).toBeDefined();
     expect(hit!.stepId).toBe(stepId);
     expect(hit!.message).toMatch(message);
-    if (stepId) expect(hit!.message).toContain(stepId);
+    // the step is named as an administrator sees it: its position and its title
+    const at = Number(/^\/steps\/(\d+)/.exec(hit!.path)?.[1] ?? -1);
+    if (stepId)
+      expect(hit!.message).toContain(`第${at + 1}步「${(def as ProcessDefinition).steps[at].title.zh}」`);
+    if (stepId) expect(hit!.message_en).toContain(stepId);
     expect(hit!.message_en).toBeTruthy();
     expect(hit!.path.startsWith('/')).toBe(true);
   });

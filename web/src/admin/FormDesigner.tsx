@@ -130,13 +130,13 @@ export default function FormDesigner() {
   const [json, setJson] = useState('');
   const [jsonError, setJsonError] = useState<string>();
   const [errors, setErrors] = useState<{ path: string; message: string }[]>([]);
-  const [opened, setOpened] = useState<number>();
+  // a field just added: scrolled into view and flashed once the list shows it
+  const [fresh, setFresh] = useState<string>();
   // memoised field rows keep the first onDrop they were given: give them a stable one that calls the current drop
   const dropRef = useRef<(payload: string, target: string) => void>(() => {});
   const [onDrop] = useState(() => (payload: string, target: string) => dropRef.current(payload, target));
 
   useEffect(() => {
-    const t0 = performance.now();
     Promise.all([api.get('/api/admin/forms'), api.get('/api/admin/codelists')]).then(async ([f, c]) => {
       const mine = f.items
         .filter((x: any) => x.key === key && x.status === 'published')
@@ -145,7 +145,6 @@ export default function FormDesigner() {
       setLists(c.items.map((x: any) => x.document));
       const latest = await api.get(`/api/admin/forms/${key}/versions/${Math.max(...mine)}`);
       doc.reset(latest.document);
-      setOpened(Math.round(performance.now() - t0));
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
@@ -160,6 +159,17 @@ export default function FormDesigner() {
     () => (doc.value && tab === 'preview' ? resolveCodeLists({ ...doc.value, version: -1 }, lists) : null),
     [doc.value, lists, tab],
   );
+  useEffect(() => {
+    if (!fresh) return;
+    const el = document.querySelector(`[data-field="${fresh}"]`);
+    el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    el?.classList.add('zx-flash');
+    const t = window.setTimeout(() => {
+      el?.classList.remove('zx-flash');
+      setFresh(undefined);
+    }, 2400);
+    return () => window.clearTimeout(t);
+  }, [fresh]);
   if (!doc.value) return <Spin style={{ display: 'block', margin: 48 }} />;
   const d = doc.value;
   const fields = Object.keys(d.schema.properties ?? {});
@@ -190,6 +200,7 @@ export default function FormDesigner() {
       };
     });
     setSelected(k);
+    setFresh(k);
   };
   /** 拖放 a field dragged onto another takes its place; a control dragged from the palette is added there */
   function drop_(payload: string, target: string) {
@@ -283,15 +294,14 @@ export default function FormDesigner() {
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <style>{`
+        @keyframes zx-flash { 0%, 100% { background: transparent; } 50% { background: #fff1b8; } }
+        .zx-flash { animation: zx-flash 0.8s ease-in-out 3; }
+      `}</style>
       <Card
         title={
           <span>
             表单设计：{d.title.zh} <Tag>已发布 {versions.length} 个版本</Tag>
-            {opened !== undefined && (
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                打开耗时 {opened} ms
-              </Typography.Text>
-            )}
           </span>
         }
         extra={

@@ -1,33 +1,39 @@
 /**
  * 流程设计器 an administrator changes an approval chain without code: the
- * steps as a graph, a palette of step types, a properties panel (assignee,
- * mode, co-signers, SLA, notice days and calendar, form, activity inputs,
- * conditions, actions), validation errors shown on the offending step, and
- * publishing a new version (running cases keep theirs).
+ * steps as a top-down graph (dagre layout, readable at the first view) or as a
+ * simple vertical list, a palette of step types, one properties panel per step
+ * kind (step-panels/), validation errors in plain Chinese naming the step —
+ * clicking one selects the step — and publishing a new version after
+ * confirming a summary of the changes (running cases keep theirs).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
   ReactFlow,
+  ReactFlowProvider,
   Background,
+  BaseEdge,
   Controls,
+  Handle,
   MarkerType,
+  Position,
+  useReactFlow,
   type Connection,
   type Edge,
+  type EdgeProps,
   type Node,
+  type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import {
   Alert,
   App,
-  AutoComplete,
   Button,
   Card,
-  Checkbox,
   Col,
   Input,
-  InputNumber,
   Row,
+  Segmented,
   Select,
   Space,
   Spin,
@@ -36,21 +42,15 @@ import {
 } from 'antd';
 import { RedoOutlined, UndoOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../api';
-import { transitions, type ProcessDefinition, type Step } from '../../../workflows/definition';
+import { transitions, type OrgLevel, type ProcessDefinition, type Step } from '../../../workflows/definition';
 import { useHistory } from './useHistory';
-import { layout } from './layout';
+import { NODE_WIDTH, edgeId, layout, linesOf, routePath, type Point } from './layout';
 import { VersionDiff } from './VersionDiff';
-import { ConditionBuilder } from './ConditionBuilder';
+import { STEP_PANELS, TYPE_ZH, type DesignerContext, type StepKind, type StepOf } from './step-panels';
+import { taskRule } from './step-panels/rule';
+import { processChanges } from './process-changes';
 
-const TYPE_ZH: Record<string, string> = {
-  task: '人工审批',
-  notice: '公示',
-  activity: '自动活动',
-  decision: '条件分支',
-  parallel: '并行',
-  end: '结束',
-};
-const COLORS: Record<string, string> = {
+const COLORS: Record<StepKind, string> = {
   task: '#e6f4ff',
   notice: '#fff7e6',
   activity: '#f6ffed',
@@ -58,17 +58,142 @@ const COLORS: Record<string, string> = {
   parallel: '#e6fffb',
   end: '#f5f5f5',
 };
-const LEVELS = [
-  { value: 'village', label: '村' },
-  { value: 'township', label: '乡镇' },
-  { value: 'county', label: '县' },
-];
-/** 分阶段填写 the stages of 附件2 (other forms name their own) */
-const STAGE_LABELS: Record<string, string> = {
-  identification: '识别阶段',
-  measures: '帮扶措施阶段',
-  elimination: '风险消除阶段',
+const LEVEL_ZH: Partial<Record<OrgLevel, string>> = { village: '村', township: '乡镇', county: '县' };
+const LEVEL_COLOR: Partial<Record<OrgLevel, string>> = {
+  village: 'green',
+  township: 'blue',
+  county: 'volcano',
 };
+/** text sizes on a step (px at zoom 1): the first view never zooms below MIN_ZOOM, so the title stays ≥ 11 px */
+const TITLE_PX = 15;
+const SMALL_PX = 13;
+const MIN_ZOOM = 0.86;
+
+interface DefinitionError {
+  stepId?: string;
+  path: string;
+  code?: string;
+  message: string;
+}
+
+/** the level a step acts at: a task's assignee, a notice's board */
+function levelOf(s: Step): OrgLevel | undefined {
+  if (s.type === 'notice') return s.level;
+  if (s.type !== 'task') return undefined;
+  const a = s.assignee;
+  if ('posts' in a) return a.posts[0]?.level;
+  return 'level' in a ? a.level : undefined;
+}
+
+interface StepNodeData extends Record<string, unknown> {
+  n: number;
+  step: Step;
+  rule?: string;
+  errors: number;
+  selected: boolean;
+  flash: boolean;
+}
+
+function StepNode({ data }: NodeProps<Node<StepNodeData>>) {
+  const { step: s, n, rule, errors, selected, flash } = data;
+  const level = levelOf(s);
+  return (
+    <div
+      data-step={s.id}
+      className={flash ? 'zx-flash' : undefined}
+      style={{
+        background: COLORS[s.type],
+        border: `2px solid ${errors ? '#cf1322' : selected ? '#a61d24' : '#bfbfbf'}`,
+        boxShadow: selected ? '0 0 0 3px rgba(166,29,36,0.25)' : undefined,
+        borderRadius: 8,
+        padding: '6px 8px',
+        width: NODE_WIDTH,
+        boxSizing: 'border-box',
+        height: '100%',
+        textAlign: 'left',
+        cursor: 'pointer',
+      }}
+    >
+      <Handle type="target" position={Position.Top} />
+      <div style={{ fontSize: SMALL_PX, color: '#595959', display: 'flex', justifyContent: 'space-between' }}>
+        <span>
+          第{n}步 · {TYPE_ZH[s.type]}
+        </span>
+        {level && LEVEL_ZH[level] && (
+          <Tag
+            color={LEVEL_COLOR[level]}
+            style={{ marginInlineEnd: 0, fontSize: SMALL_PX, lineHeight: '18px' }}
+          >
+            {LEVEL_ZH[level]}
+          </Tag>
+        )}
+      </div>
+      <div className="zx-step-title" style={{ fontSize: TITLE_PX, fontWeight: 600, lineHeight: 1.35 }}>
+        {s.title.zh}
+      </div>
+      {rule && <div style={{ fontSize: SMALL_PX, lineHeight: 1.35 }}>{rule}</div>}
+      {errors > 0 && (
+        <div role="alert" style={{ color: '#cf1322', fontSize: SMALL_PX }}>
+          有 {errors} 处问题
+        </div>
+      )}
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+}
+
+/** the height a step's box needs (the layout and the box agree on it) */
+function nodeHeight(s: Step, rule: string | undefined, errors: number): number {
+  const inner = NODE_WIDTH - 20;
+  const line = (px: number) => px * 1.4;
+  return (
+    14 +
+    line(SMALL_PX) +
+    linesOf(s.title.zh, TITLE_PX, inner) * TITLE_PX * 1.35 +
+    (rule ? linesOf(rule, SMALL_PX, inner) * SMALL_PX * 1.35 : 0) +
+    (errors ? line(SMALL_PX) : 0) +
+    4
+  );
+}
+
+type RoutedEdgeData = { points: Point[]; labelAt?: Point } & Record<string, unknown>;
+
+/** an edge drawn along dagre's route, so it goes between the steps and not through them */
+function RoutedEdge({ id, data, label, markerEnd, style }: EdgeProps<Edge<RoutedEdgeData>>) {
+  if (!data?.points?.length) return null;
+  return (
+    <BaseEdge
+      id={id}
+      path={routePath(data.points)}
+      markerEnd={markerEnd}
+      style={style}
+      label={label}
+      labelX={data.labelAt?.x}
+      labelY={data.labelAt?.y}
+      labelStyle={{ fontSize: SMALL_PX, fill: '#262626' }}
+      labelShowBg
+      labelBgStyle={{ fill: '#fff' }}
+      labelBgPadding={[4, 2]}
+    />
+  );
+}
+
+/** a step's box redraws only when what it shows changes (an edit copies the whole definition) */
+function sameStepBox(a: StepNodeData, b: StepNodeData): boolean {
+  return (
+    a.n === b.n &&
+    a.rule === b.rule &&
+    a.errors === b.errors &&
+    a.selected === b.selected &&
+    a.flash === b.flash &&
+    a.step.type === b.step.type &&
+    a.step.title.zh === b.step.title.zh &&
+    levelOf(a.step) === levelOf(b.step)
+  );
+}
+const StepNodeMemo = memo(StepNode, (a, b) => sameStepBox(a.data, b.data));
+const nodeTypes = { step: StepNodeMemo };
+const edgeTypes = { routed: RoutedEdge };
 
 function newStep(type: Step['type'], id: string): Step {
   const title = { zh: TYPE_ZH[type] };
@@ -105,26 +230,53 @@ function newStep(type: Step['type'], id: string): Step {
 }
 
 export default function ProcessDesigner() {
+  return (
+    <ReactFlowProvider>
+      <Designer />
+    </ReactFlowProvider>
+  );
+}
+
+interface Meta extends Pick<DesignerContext['meta'], 'forms' | 'roles' | 'activities'> {
+  versions: number[];
+}
+
+function Designer() {
   const { key } = useParams();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
+  const flow = useReactFlow();
   const def = useHistory<ProcessDefinition | null>(null);
+  const [published, setPublished] = useState<ProcessDefinition | null>(null);
   const [selected, setSelected] = useState<string>();
-  const [errors, setErrors] = useState<{ stepId?: string; path: string; message: string }[]>([]);
-  const [meta, setMeta] = useState<{
-    forms: string[];
-    roles: { key: string; title: { zh: string } }[];
-    activities: any[];
-    versions: number[];
-  }>({ forms: [], roles: [], activities: [], versions: [] });
-  const [opened, setOpened] = useState<number>();
+  const [flash, setFlash] = useState<string>();
+  const [view, setView] = useState<'graph' | 'list'>(() =>
+    typeof window !== 'undefined' && window.innerWidth < 768 ? 'list' : 'graph',
+  );
+  const [errors, setErrors] = useState<DefinitionError[]>([]);
+  const [meta, setMeta] = useState<Meta>({ forms: [], roles: [], activities: [], versions: [] });
+  const canvas = useRef<HTMLDivElement>(null);
+  const nodeCache = useRef(new Map<string, Node<StepNodeData>>());
+  const fitted = useRef(false);
   // what a condition can test: the fields of the forms this process collects, what its activities store, the yearly parameters
-  const [params, setParams] = useState<string[]>([]);
+  const [paramItems, setParamItems] = useState<{ key: string; year: number; value: unknown }[]>([]);
+  const params = useMemo(() => [...new Set(paramItems.map((p) => p.key))], [paramItems]);
+  const paramValues = useMemo(() => {
+    // this year's value, else the latest year's
+    const year = new Date().getFullYear();
+    const out: Record<string, { year: number; value: unknown }> = {};
+    for (const p of paramItems) {
+      const cur = out[p.key];
+      const better = !cur || (cur.year > year ? p.year < cur.year : p.year <= year && p.year > cur.year);
+      if (better) out[p.key] = { year: p.year, value: p.value };
+    }
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value]));
+  }, [paramItems]);
   // per form used by this process: its top-level fields and the stages it is filled in
   const [formInfo, setFormInfo] = useState<Record<string, { fields: string[]; stages: string[] }>>({});
   useEffect(() => {
     api
-      .get('/api/admin/parameters')
-      .then((r) => setParams([...new Set<string>(r.items.map((p: { key: string }) => p.key))]));
+      .get<{ items: { key: string; year: number; value: unknown }[] }>('/api/admin/parameters')
+      .then((r) => setParamItems(r.items));
   }, []);
   const stores = useMemo(() => {
     const out: { store: string; form?: string }[] = [];
@@ -135,10 +287,12 @@ export default function ProcessDesigner() {
     return out;
   }, [def.value]);
   useEffect(() => {
-    for (const f of new Set(stores.map((x) => x.form).filter(Boolean) as string[])) {
+    for (const f of new Set(stores.map((x) => x.form).filter((x): x is string => !!x))) {
       if (formInfo[f]) continue;
       api
-        .get(`/api/forms/${f}`)
+        .get<{ latest: { schema: { properties?: Record<string, unknown> }; stages?: string[] } }>(
+          `/api/forms/${f}`,
+        )
         .then((r) =>
           setFormInfo((m) => ({
             ...m,
@@ -164,127 +318,243 @@ export default function ProcessDesigner() {
   );
 
   useEffect(() => {
-    const t0 = performance.now();
     Promise.all([
-      api.get('/api/admin/processes'),
-      api.get('/api/admin/forms'),
-      api.get('/api/admin/roles'),
-      api.get('/api/admin/activities'),
+      api.get<{ items: { key: string; status: string; version: number }[] }>('/api/admin/processes'),
+      api.get<{ items: { key: string }[] }>('/api/admin/forms'),
+      api.get<{ items: Meta['roles'] }>('/api/admin/roles'),
+      api.get<{ items: Meta['activities'] }>('/api/admin/activities'),
     ]).then(async ([p, f, r, a]) => {
-      const versions = p.items
-        .filter((x: any) => x.key === key && x.status === 'published')
-        .map((x: any) => x.version);
-      const latest = await api.get(`/api/admin/processes/${key}/versions/${Math.max(...versions)}`);
+      const versions = p.items.filter((x) => x.key === key && x.status === 'published').map((x) => x.version);
+      const latest = await api.get<{ definition: ProcessDefinition }>(
+        `/api/admin/processes/${key}/versions/${Math.max(...versions)}`,
+      );
       setMeta({
-        forms: [...new Set<string>(f.items.map((x: any) => x.key))],
+        forms: [...new Set(f.items.map((x) => x.key))],
         roles: r.items,
         activities: a.items,
         versions,
       });
+      fitted.current = false;
+      setPublished(latest.definition);
       def.reset(latest.definition);
-      setOpened(Math.round(performance.now() - t0));
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   const d = def.value;
-  const { nodes, edges } = useMemo(() => {
-    if (!d) return { nodes: [] as Node[], edges: [] as Edge[] };
-    const pos = layout(d);
-    const errorsOf = (id: string) => errors.filter((e) => e.stepId === id);
-    const nodes: Node[] = d.steps.map((s) => {
-      const errs = errorsOf(s.id);
-      return {
+  const ctxBase = useMemo(() => ({ meta, paramValues }), [meta, paramValues]);
+  const ruleOf = (s: Step) => (s.type === 'task' ? taskRule(s, ctxBase) : undefined);
+  // the layout depends only on the graph's shape (steps, edges, labels, box heights): typing a name that
+  // keeps its box height does not lay the graph out again
+  const heights = useMemo(() => {
+    if (!d) return new Map<string, number>();
+    const errorsOf = (id: string) => errors.filter((e) => e.stepId === id).length;
+    return new Map(d.steps.map((s) => [s.id, nodeHeight(s, ruleOf(s), errorsOf(s.id))]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [d, errors, ctxBase]);
+  const shape = d
+    ? JSON.stringify(
+        d.steps.map((s) => [
+          s.id,
+          heights.get(s.id),
+          transitions(s).map((t) => [t.target, edgeLabel(s, t.path)]),
+        ]),
+      )
+    : '';
+  const lay = useMemo(() => {
+    if (!d) return null;
+    return layout(
+      d,
+      (id, path) => {
+        const s = d.steps.find((x) => x.id === id);
+        return s && edgeLabel(s, path);
+      },
+      (id) => heights.get(id)!,
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shape]);
+  // edges change only with the graph's shape (their targets and labels are part of it): typing a step's name
+  // does not redraw (and re-measure the labels of) every edge
+  const edges = useMemo(() => {
+    if (!d || !lay) return [];
+    const out: Edge<RoutedEdgeData>[] = d.steps.flatMap((s) =>
+      transitions(s)
+        .filter((t) => t.target && lay.edges[edgeId(s.id, t.path)])
+        .map((t) => {
+          const route = lay.edges[edgeId(s.id, t.path)];
+          const back = t.path.includes('return');
+          return {
+            id: edgeId(s.id, t.path),
+            type: 'routed',
+            source: s.id,
+            target: t.target,
+            label: edgeLabel(s, t.path),
+            data: { points: route.points, labelAt: route.label },
+            markerEnd: { type: MarkerType.ArrowClosed, color: back ? '#8c8c8c' : '#595959' },
+            style: back
+              ? { strokeDasharray: '5 4', stroke: '#8c8c8c' }
+              : { stroke: '#595959', strokeWidth: 1.5 },
+          };
+        }),
+    );
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lay]);
+  const graph = useMemo(() => {
+    if (!d || !lay) return null;
+    const errorsOf = (id: string) => errors.filter((e) => e.stepId === id).length;
+    // a step whose box shows the same as before keeps its node object, so the graph does not redraw it
+    const previous = nodeCache.current;
+    const nodes: Node<StepNodeData>[] = d.steps.map((s, i) => {
+      const node: Node<StepNodeData> = {
         id: s.id,
-        position: pos[s.id],
+        type: 'step',
+        position: lay.nodes[s.id],
+        width: NODE_WIDTH,
+        height: heights.get(s.id),
         data: {
-          label: (
-            <div data-step={s.id}>
-              <div style={{ fontSize: 11, color: '#888' }}>{TYPE_ZH[s.type]}</div>
-              <div style={{ fontWeight: 600 }}>{s.title.zh}</div>
-              {s.type === 'task' && (
-                <div style={{ fontSize: 11 }}>
-                  {(s as any).mode === 'all' ? '会签' : (s as any).mode === 'sequential' ? '依次' : '或签'}
-                </div>
-              )}
-              {s.type === 'notice' && (
-                <div style={{ fontSize: 11 }}>
-                  {typeof (s as any).days === 'number' ? `${(s as any).days}天` : '按参数'}
-                </div>
-              )}
-              {errs.map((e) => (
-                <div
-                  key={e.path + e.message}
-                  role="alert"
-                  style={{ color: '#cf1322', fontSize: 11, marginTop: 4 }}
-                >
-                  {e.message.replace(/^步骤“[^”]*”\([^)]*\)：/, '')}
-                </div>
-              ))}
-            </div>
-          ),
-        },
-        style: {
-          background: COLORS[s.type],
-          border: `2px solid ${errs.length ? '#cf1322' : s.id === selected ? '#a61d24' : '#d9d9d9'}`,
-          width: 190,
-          borderRadius: 8,
+          n: i + 1,
+          step: s,
+          rule: ruleOf(s),
+          errors: errorsOf(s.id),
+          selected: s.id === selected,
+          flash: s.id === flash,
         },
       };
+      const old = previous.get(s.id);
+      return old &&
+        old.position === node.position &&
+        old.height === node.height &&
+        sameStepBox(old.data, node.data)
+        ? old
+        : node;
     });
-    const edges: Edge[] = d.steps.flatMap((s) =>
-      transitions(s)
-        .filter((t) => t.target && t.target !== '$join')
-        .map((t) => ({
-          id: `${s.id}:${t.path}`,
-          source: s.id,
-          target: t.target,
-          label: edgeLabel(s, t.path),
-          markerEnd: { type: MarkerType.ArrowClosed },
-          style: t.path.includes('return') ? { strokeDasharray: '4 3' } : undefined,
-        })),
-    );
-    return { nodes, edges };
-  }, [d, errors, selected]);
+    nodeCache.current = new Map(nodes.map((n) => [n.id, n]));
+    return { nodes, edges, lay };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [d, lay, edges, errors, selected, flash, ctxBase]);
 
-  if (!d) return <Spin style={{ display: 'block', margin: 48 }} />;
-  const step = d.steps.find((s) => s.id === selected) as any;
+  // the first view: readable (never below MIN_ZOOM), as wide as fits, the start step at the top centre
+  useEffect(() => {
+    if (!graph || fitted.current || view !== 'graph' || !canvas.current || !d) return;
+    const width = canvas.current.clientWidth;
+    if (!width) return;
+    const zoom = Math.min(1, Math.max(MIN_ZOOM, (width - 24) / graph.lay.width));
+    // wider than the canvas: from the left edge (the start step stays in view; pan for the rest), else centred
+    const start = graph.lay.nodes[d.start] ?? { x: 0, y: 0 };
+    const x =
+      graph.lay.width * zoom <= width
+        ? (width - graph.lay.width * zoom) / 2
+        : Math.min(8, width - (start.x + NODE_WIDTH + 16) * zoom);
+    void flow.setViewport({ x, y: 8, zoom });
+    fitted.current = true;
+  }, [graph, view, d, flow]);
+
+  /** show a step: select it, bring it to the middle of the graph (or scroll the list to it) and flash it */
+  const focus = (id: string | undefined, opts: { flash?: boolean } = {}) => {
+    if (!id) return;
+    setSelected(id);
+    if (opts.flash) {
+      setFlash(id);
+      window.setTimeout(() => setFlash((f) => (f === id ? undefined : f)), 2400);
+    }
+    window.setTimeout(() => {
+      const pos = graph?.lay.nodes[id];
+      if (view === 'graph' && pos) {
+        const n = flow.getNode(id);
+        void flow.setCenter(pos.x + NODE_WIDTH / 2, pos.y + (n?.height ?? 90) / 2, {
+          zoom: Math.max(flow.getZoom(), 0.9),
+          duration: 300,
+        });
+      }
+      document
+        .querySelector(view === 'graph' ? '[aria-label="步骤属性"]' : `[data-flow-step="${id}"]`)
+        ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }, 50);
+  };
+
+  if (!d || !graph) return <Spin style={{ display: 'block', margin: 48 }} />;
+  const step = d.steps.find((s) => s.id === selected);
   const update = (fn: (x: ProcessDefinition) => void) =>
     def.set((cur) => {
       const next = structuredClone(cur!);
       fn(next);
       return next;
     });
-  const setStep = (patch: (s: any) => void) => update((x) => patch(x.steps.find((s) => s.id === selected)));
-  const add = (type: Step['type']) => {
+  const setStep = <K extends StepKind>(patch: (s: StepOf<K>) => void) =>
+    update((x) => {
+      const s = x.steps.find((st) => st.id === selected);
+      if (s) patch(s as StepOf<K>);
+    });
+  const add = (type: StepKind) => {
     let n = 1;
     while (d.steps.some((s) => s.id === `${type}_${n}`)) n++;
-    update((x) => x.steps.push(newStep(type, `${type}_${n}`)));
-    setSelected(`${type}_${n}`);
+    const id = `${type}_${n}`;
+    update((x) => x.steps.push(newStep(type, id)));
+    // the new step: selected, brought into view and flashed (after the layout has placed it)
+    window.setTimeout(() => focus(id, { flash: true }), 0);
   };
   const onConnect = (c: Connection) =>
     update((x) => {
-      const s: any = x.steps.find((st) => st.id === c.source);
+      const s = x.steps.find((st) => st.id === c.source);
       if (!s || !c.target) return;
-      if (s.type === 'task') s.actions[0].next = c.target;
-      else if (s.type === 'decision') s.otherwise = c.target;
-      else if ('next' in s) s.next = c.target;
+      if (s.type === 'task') {
+        if (s.actions[0]) s.actions[0].next = c.target;
+      } else if (s.type === 'decision') s.otherwise = c.target;
+      else if (s.type !== 'end') s.next = c.target;
     });
-  const validate = async () => {
-    const r = await api.post('/api/admin/processes/validate', { definition: d });
+  const check = async () => {
+    const r = await api.post<{ ok: boolean; errors: DefinitionError[] }>('/api/admin/processes/validate', {
+      definition: d,
+    });
     setErrors(r.errors);
-    if (r.ok) message.success('校验通过');
     return r.ok;
   };
+  const validate = async () => {
+    if (await check()) message.success('校验通过');
+  };
   const publish = async () => {
-    try {
-      const r = await api.post(`/api/admin/processes/${key}/versions`, { definition: d });
-      setErrors([]);
-      message.success(`已发布第 ${r.version} 版；进行中的案件仍按原版本办理`);
-      setMeta({ ...meta, versions: [...meta.versions, r.version] });
-    } catch (e) {
-      if (e instanceof ApiError) setErrors(e.errors as any);
+    if (!(await check())) return;
+    const changes = published ? processChanges(published, d) : [];
+    if (!changes.length) {
+      message.info('与已发布的版本相同，没有需要发布的改动');
+      return;
     }
+    modal.confirm({
+      title: `发布第 ${Math.max(0, ...meta.versions) + 1} 版？`,
+      width: 560,
+      content: (
+        <div>
+          <Typography.Paragraph>与已发布的第 {Math.max(0, ...meta.versions)} 版相比：</Typography.Paragraph>
+          <ul aria-label="本次改动" style={{ paddingInlineStart: 20, maxHeight: 320, overflow: 'auto' }}>
+            {changes.map((c) => (
+              <li key={c.text}>
+                <Tag color={{ added: 'green', removed: 'red', changed: 'blue', process: 'default' }[c.kind]}>
+                  {{ added: '新增', removed: '删除', changed: '修改', process: '流程' }[c.kind]}
+                </Tag>
+                {c.text}
+              </li>
+            ))}
+          </ul>
+          <Typography.Text type="secondary">进行中的案件仍按原版本办理。</Typography.Text>
+        </div>
+      ),
+      okText: '确认发布',
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          const r = await api.post<{ version: number }>(`/api/admin/processes/${key}/versions`, {
+            definition: d,
+          });
+          setErrors([]);
+          setPublished(d);
+          message.success(`已发布第 ${r.version} 版；进行中的案件仍按原版本办理`);
+          setMeta((m) => ({ ...m, versions: [...m.versions, r.version] }));
+        } catch (e) {
+          if (e instanceof ApiError) setErrors(e.errors as DefinitionError[]);
+        }
+      },
+    });
   };
   const targets = [
     ...d.steps
@@ -293,71 +563,133 @@ export default function ProcessDesigner() {
     // a step inside a parallel branch ends its branch by going to the join
     ...(d.steps.some((s) => s.type === 'parallel') ? [{ value: '$join', label: '汇合（结束本分支）' }] : []),
   ];
+  const ctx: DesignerContext = { meta, targets, variables, params, paramValues, formInfo };
+  const Panel = step
+    ? (STEP_PANELS[step.type] as (p: {
+        step: Step;
+        setStep: typeof setStep;
+        ctx: DesignerContext;
+      }) => React.ReactNode)
+    : undefined;
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
-      <Card
-        title={
-          <span>
-            流程设计：{d.title.zh} <Tag>已发布 {meta.versions.length} 个版本</Tag>
-            {opened !== undefined && (
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                打开耗时 {opened} ms · {d.steps.length} 个步骤
-              </Typography.Text>
-            )}
-          </span>
-        }
-        extra={
-          <Space wrap>
-            {(['task', 'notice', 'activity', 'decision', 'parallel', 'end'] as const).map((t) => (
-              <Button key={t} onClick={() => add(t)}>
-                + {TYPE_ZH[t]}
-              </Button>
-            ))}
-            <Button icon={<UndoOutlined />} disabled={!def.canUndo} onClick={def.undo}>
-              撤销
+      <style>{`
+        @keyframes zx-flash { 0%, 100% { box-shadow: 0 0 0 0 rgba(250,173,20,0); } 50% { box-shadow: 0 0 0 8px rgba(250,173,20,0.6); } }
+        .zx-flash { animation: zx-flash 0.8s ease-in-out 3; }
+        .react-flow__node-step { padding: 0; border: 0; background: transparent; }
+        .zx-step-panel > * { margin-bottom: 8px; }
+        .zx-step-panel > label, .zx-step-panel > details, .zx-step-panel > .ant-typography { display: block; }
+        .zx-step-panel > label > .ant-input-number { display: flex; width: 100%; }
+      `}</style>
+      <Card>
+        <Typography.Title level={4} style={{ marginTop: 0, whiteSpace: 'normal' }}>
+          流程设计：{d.title.zh} <Tag>已发布 {meta.versions.length} 个版本</Tag>
+          <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>
+            共 {d.steps.length} 个步骤
+          </Typography.Text>
+        </Typography.Title>
+        <Space wrap>
+          <Segmented
+            aria-label="显示方式"
+            value={view}
+            onChange={(v) => {
+              setView(v as 'graph' | 'list');
+              fitted.current = false;
+            }}
+            options={[
+              { value: 'graph', label: '流程图' },
+              { value: 'list', label: '列表' },
+            ]}
+          />
+          <Select
+            showSearch
+            aria-label="定位步骤"
+            placeholder="定位步骤"
+            style={{ width: 180 }}
+            value={null}
+            optionFilterProp="label"
+            onChange={(id: string) => focus(id)}
+            options={d.steps.map((s, i) => ({ value: s.id, label: `第${i + 1}步 ${s.title.zh}（${s.id}）` }))}
+          />
+          {(['task', 'notice', 'activity', 'decision', 'parallel', 'end'] as const).map((t) => (
+            <Button key={t} onClick={() => add(t)}>
+              + {TYPE_ZH[t]}
             </Button>
-            <Button icon={<RedoOutlined />} disabled={!def.canRedo} onClick={def.redo}>
-              重做
-            </Button>
-            <Button onClick={validate}>校验</Button>
-            <VersionDiff kind="processes" docKey={key!} versions={meta.versions} />
-            <Button type="primary" onClick={publish}>
-              发布新版本
-            </Button>
-          </Space>
-        }
-      >
+          ))}
+          <Button icon={<UndoOutlined />} disabled={!def.canUndo} onClick={def.undo}>
+            撤销
+          </Button>
+          <Button icon={<RedoOutlined />} disabled={!def.canRedo} onClick={def.redo}>
+            重做
+          </Button>
+          <Button onClick={validate}>校验</Button>
+          <VersionDiff kind="processes" docKey={key!} versions={meta.versions} />
+          <Button type="primary" onClick={publish}>
+            发布新版本
+          </Button>
+        </Space>
         {errors.length > 0 && (
           <Alert
+            style={{ marginTop: 12 }}
             type="error"
             showIcon
-            message={`有 ${errors.length} 处问题，不能发布`}
-            description={errors.slice(0, 6).map((e) => (
-              <div key={e.path + e.message}>{e.message}</div>
-            ))}
+            message={`有 ${errors.length} 处问题，不能发布（点击一条可定位到该步骤）`}
+            description={
+              <ul
+                aria-label="校验问题"
+                style={{ margin: 0, paddingInlineStart: 18, maxHeight: 200, overflow: 'auto' }}
+              >
+                {errors.map((e) => (
+                  <li key={e.path + e.message}>
+                    {e.stepId ? (
+                      <Typography.Link onClick={() => focus(e.stepId)}>{e.message}</Typography.Link>
+                    ) : (
+                      e.message
+                    )}
+                  </li>
+                ))}
+              </ul>
+            }
           />
         )}
       </Card>
-      <Row gutter={12}>
+      <Row gutter={[12, 12]}>
         <Col xs={24} lg={16}>
-          <div style={{ height: 620, background: '#fff', borderRadius: 8 }} aria-label="流程图">
-            <ReactFlow
-              nodes={nodes}
-              edges={edges}
-              onNodeClick={(_e, n) => setSelected(n.id)}
-              onConnect={onConnect}
-              fitView
-              minZoom={0.2}
+          {view === 'graph' ? (
+            <div
+              ref={canvas}
+              style={{ height: '70vh', minHeight: 480, background: '#fff', borderRadius: 8 }}
+              aria-label="流程图"
             >
-              <Background />
-              <Controls />
-            </ReactFlow>
-          </div>
+              <ReactFlow
+                nodes={graph.nodes}
+                edges={graph.edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodeClick={(_e, n) => setSelected(n.id)}
+                onConnect={onConnect}
+                minZoom={0.2}
+                proOptions={{ hideAttribution: true }}
+              >
+                <Background />
+                <Controls showInteractive={false} />
+              </ReactFlow>
+            </div>
+          ) : (
+            <FlowList
+              def={d}
+              selected={selected}
+              flash={flash}
+              errors={errors}
+              ruleOf={ruleOf}
+              onSelect={setSelected}
+            />
+          )}
         </Col>
         <Col xs={24} lg={8}>
-          <Card size="small" title={step ? `步骤属性：${step.title.zh}` : '步骤属性'}>
-            {!step ? (
+          <Card size="small" title={step ? `步骤属性：${step.title.zh}` : '步骤属性'} aria-label="步骤属性">
+            {!step || !Panel ? (
               <Typography.Text type="secondary">点击流程图中的步骤以编辑</Typography.Text>
             ) : (
               <Space direction="vertical" style={{ width: '100%' }}>
@@ -369,653 +701,9 @@ export default function ProcessDesigner() {
                     aria-label="步骤名称"
                   />
                 </label>
-                {step.type === 'task' && (
-                  <>
-                    <label>
-                      办理人
-                      <Select
-                        style={{ width: '100%' }}
-                        aria-label="办理人类型"
-                        value={step.assignee.posts ? 'posts' : 'role'}
-                        options={[
-                          { value: 'role', label: '按角色' },
-                          { value: 'posts', label: '按岗位会签（每个岗位各签一次）' },
-                        ]}
-                        onChange={(v) =>
-                          setStep((s) => {
-                            const level = s.assignee.level ?? s.assignee.posts?.[0]?.level ?? 'township';
-                            const role = s.assignee.role ?? s.assignee.posts?.[0]?.role ?? meta.roles[0]?.key;
-                            s.assignee = v === 'posts' ? { posts: [{ role, level }] } : { role, level };
-                            if (v === 'posts') delete s.mode;
-                          })
-                        }
-                      />
-                    </label>
-                    {step.assignee.posts ? (
-                      <>
-                        <label>
-                          签署岗位
-                          <Select
-                            mode="multiple"
-                            style={{ width: '100%' }}
-                            aria-label="签署岗位"
-                            value={step.assignee.posts.map((x: { role: string }) => x.role)}
-                            onChange={(v: string[]) =>
-                              setStep(
-                                (s) =>
-                                  (s.assignee.posts = v.map((role) => ({
-                                    role,
-                                    level: s.assignee.posts[0]?.level ?? 'township',
-                                  }))),
-                              )
-                            }
-                            options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))}
-                          />
-                        </label>
-                        <label>
-                          所在层级
-                          <Select
-                            style={{ width: '100%' }}
-                            value={step.assignee.posts[0]?.level}
-                            aria-label="所在层级"
-                            options={LEVELS}
-                            onChange={(v) =>
-                              setStep(
-                                (s) =>
-                                  (s.assignee.posts = s.assignee.posts.map((x: { role: string }) => ({
-                                    ...x,
-                                    level: v,
-                                  }))),
-                              )
-                            }
-                          />
-                        </label>
-                      </>
-                    ) : (
-                      <>
-                        <label>
-                          办理角色
-                          <Select
-                            style={{ width: '100%' }}
-                            value={step.assignee.role}
-                            onChange={(v) => setStep((s) => (s.assignee.role = v))}
-                            aria-label="办理角色"
-                            options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))}
-                          />
-                        </label>
-                        <label>
-                          所在层级
-                          <Select
-                            style={{ width: '100%' }}
-                            value={step.assignee.level}
-                            onChange={(v) => setStep((s) => (s.assignee.level = v))}
-                            aria-label="所在层级"
-                            options={LEVELS}
-                          />
-                        </label>
-                        <label>
-                          审批方式
-                          <Select
-                            style={{ width: '100%' }}
-                            value={step.mode ?? 'any'}
-                            onChange={(v) => setStep((s) => (s.mode = v))}
-                            aria-label="审批方式"
-                            options={[
-                              { value: 'any', label: '或签（一人办理即可）' },
-                              { value: 'all', label: '会签（全部人员办理）' },
-                              { value: 'sequential', label: '依次审批' },
-                            ]}
-                          />
-                        </label>
-                      </>
-                    )}
-                    <label>
-                      至少不同人数
-                      <InputNumber
-                        min={1}
-                        value={
-                          typeof step.minDistinctActors === 'number' ? step.minDistinctActors : undefined
-                        }
-                        placeholder={step.minDistinctActors?.param ?? '1'}
-                        onChange={(v) =>
-                          setStep((s) => (v ? (s.minDistinctActors = v) : delete s.minDistinctActors))
-                        }
-                        aria-label="至少不同人数"
-                      />
-                    </label>
-                    <label>
-                      表单
-                      <Select
-                        allowClear
-                        style={{ width: '100%' }}
-                        value={step.form?.key}
-                        onChange={(v) => setStep((s) => (v ? (s.form = { key: v }) : delete s.form))}
-                        aria-label="表单"
-                        options={meta.forms.map((f) => ({ value: f, label: f }))}
-                      />
-                    </label>
-                    {step.form && (formInfo[step.form.key]?.stages ?? []).length > 0 && (
-                      <label>
-                        填写阶段
-                        <Select
-                          allowClear
-                          style={{ width: '100%' }}
-                          value={step.form.stage}
-                          placeholder="全部字段"
-                          aria-label="填写阶段"
-                          onChange={(v) => setStep((s) => (v ? (s.form!.stage = v) : delete s.form!.stage))}
-                          options={(formInfo[step.form.key]?.stages ?? []).map((x) => ({
-                            value: x,
-                            label: STAGE_LABELS[x] ?? x,
-                          }))}
-                        />
-                      </label>
-                    )}
-                    <label>
-                      办理时限（天）
-                      <InputNumber
-                        min={1}
-                        value={step.sla?.days}
-                        onChange={(v) =>
-                          setStep((s) => (v ? (s.sla = { ...(s.sla ?? {}), days: v }) : delete s.sla))
-                        }
-                        aria-label="办理时限"
-                      />
-                    </label>
-                    {step.form && (formInfo[step.form.key]?.fields ?? []).length > 0 && (
-                      <details>
-                        <summary>字段权限（本步骤）</summary>
-                        <Space
-                          direction="vertical"
-                          size={2}
-                          style={{ width: '100%', maxHeight: 220, overflow: 'auto' }}
-                        >
-                          {(formInfo[step.form.key]?.fields ?? []).map((f) => (
-                            <Space key={f} size={4}>
-                              <Typography.Text style={{ width: 110, display: 'inline-block' }} ellipsis>
-                                {f}
-                              </Typography.Text>
-                              <Select
-                                size="small"
-                                style={{ width: 110 }}
-                                aria-label={`字段权限 ${f}`}
-                                value={step.fieldPermissions?.[f] ?? 'edit'}
-                                options={[
-                                  { value: 'edit', label: '可编辑' },
-                                  { value: 'readonly', label: '只读' },
-                                  { value: 'hidden', label: '隐藏' },
-                                ]}
-                                onChange={(v) =>
-                                  setStep((s) => {
-                                    const perms = { ...(s.fieldPermissions ?? {}) };
-                                    if (v === 'edit') delete perms[f];
-                                    else perms[f] = v;
-                                    if (Object.keys(perms).length) s.fieldPermissions = perms;
-                                    else delete s.fieldPermissions;
-                                  })
-                                }
-                              />
-                            </Space>
-                          ))}
-                        </Space>
-                      </details>
-                    )}
-                    <Typography.Text strong>操作</Typography.Text>
-                    {step.actions.map((a: any, i: number) => (
-                      <Space key={i} wrap>
-                        <Input
-                          style={{ width: 90 }}
-                          value={a.label.zh}
-                          onChange={(e) => setStep((s) => (s.actions[i].label.zh = e.target.value))}
-                          aria-label={`操作${i + 1}名称`}
-                        />
-                        {a.kind === 'return' ? (
-                          <Select
-                            mode="multiple"
-                            style={{ width: 180 }}
-                            value={a.returnTargets}
-                            onChange={(v) => setStep((s) => (s.actions[i].returnTargets = v))}
-                            options={targets}
-                            aria-label={`操作${i + 1}退回到`}
-                          />
-                        ) : (
-                          <Select
-                            style={{ width: 180 }}
-                            value={a.next || undefined}
-                            placeholder="下一步"
-                            onChange={(v) => setStep((s) => (s.actions[i].next = v))}
-                            options={targets}
-                            aria-label={`操作${i + 1}下一步`}
-                          />
-                        )}
-                        <Checkbox
-                          checked={!!a.commentRequired}
-                          onChange={(e) =>
-                            setStep((s) =>
-                              e.target.checked
-                                ? (s.actions[i].commentRequired = true)
-                                : delete s.actions[i].commentRequired,
-                            )
-                          }
-                          aria-label={`操作${i + 1}必须填写意见`}
-                        >
-                          须填意见
-                        </Checkbox>
-                        {step.actions.length > 1 && (
-                          <Button
-                            size="small"
-                            type="text"
-                            danger
-                            onClick={() => setStep((s) => s.actions.splice(i, 1))}
-                          >
-                            删除
-                          </Button>
-                        )}
-                      </Space>
-                    ))}
-                    <Space wrap>
-                      {(
-                        [
-                          ['approve', '同意'],
-                          ['reject', '不同意'],
-                          ['return', '退回'],
-                          ['submit', '提交'],
-                        ] as const
-                      ).map(([kind, zh]) => (
-                        <Button
-                          key={kind}
-                          size="small"
-                          onClick={() =>
-                            setStep((s) => {
-                              let id: string = kind;
-                              for (let n = 2; s.actions.some((x: any) => x.id === id); n++)
-                                id = `${kind}${n}`;
-                              s.actions.push(
-                                kind === 'return'
-                                  ? {
-                                      id,
-                                      kind,
-                                      label: { zh },
-                                      returnTargets: [],
-                                      commentRequired: true,
-                                      requiresForm: false,
-                                    }
-                                  : {
-                                      id,
-                                      kind,
-                                      label: { zh },
-                                      next: '',
-                                      ...(kind === 'reject'
-                                        ? { commentRequired: true, requiresForm: false }
-                                        : {}),
-                                    },
-                              );
-                            })
-                          }
-                        >
-                          + {zh}
-                        </Button>
-                      ))}
-                    </Space>
-                    <Typography.Text strong>超时</Typography.Text>
-                    <Space wrap>
-                      提前
-                      <InputNumber
-                        min={0}
-                        style={{ width: 70 }}
-                        value={step.sla?.remindBeforeDays}
-                        disabled={!step.sla}
-                        onChange={(v) =>
-                          setStep((s) => {
-                            if (s.sla) {
-                              if (v === null || v === undefined) delete s.sla.remindBeforeDays;
-                              else s.sla.remindBeforeDays = v;
-                            }
-                          })
-                        }
-                        aria-label="提前提醒天数"
-                      />
-                      天提醒；超时后转
-                      <Select
-                        allowClear
-                        style={{ width: 170 }}
-                        disabled={!step.sla}
-                        value={step.sla?.escalateTo?.role}
-                        placeholder="（不升级）"
-                        aria-label="超时升级到角色"
-                        options={meta.roles.map((r) => ({ value: r.key, label: r.title.zh }))}
-                        onChange={(v) =>
-                          setStep((s) => {
-                            if (!s.sla) return;
-                            if (v)
-                              s.sla.escalateTo = { role: v, level: s.sla.escalateTo?.level ?? 'township' };
-                            else delete s.sla.escalateTo;
-                          })
-                        }
-                      />
-                      <Select
-                        style={{ width: 90 }}
-                        disabled={!step.sla?.escalateTo}
-                        value={step.sla?.escalateTo?.level}
-                        options={LEVELS}
-                        aria-label="超时升级到层级"
-                        onChange={(v) =>
-                          setStep((s) => {
-                            if (s.sla?.escalateTo) s.sla.escalateTo.level = v;
-                          })
-                        }
-                      />
-                    </Space>
-                  </>
-                )}
-                {step.type === 'notice' && (
-                  <>
-                    <label>
-                      公示层级
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.level}
-                        onChange={(v) => setStep((s) => (s.level = v))}
-                        options={LEVELS}
-                        aria-label="公示层级"
-                      />
-                    </label>
-                    <label>
-                      公示天数
-                      <InputNumber
-                        min={1}
-                        value={typeof step.days === 'number' ? step.days : undefined}
-                        placeholder={step.days?.param}
-                        onChange={(v) => v && setStep((s) => (s.days = v))}
-                        aria-label="公示天数"
-                      />
-                    </label>
-                    <label>
-                      计算方式
-                      <Select
-                        style={{ width: '100%' }}
-                        value={typeof step.calendar === 'string' ? step.calendar : 'param'}
-                        onChange={(v) =>
-                          setStep((s) => (s.calendar = v === 'param' ? { param: 'noticeCalendar' } : v))
-                        }
-                        aria-label="计算方式"
-                        options={[
-                          { value: 'calendar', label: '自然日' },
-                          { value: 'working', label: '工作日' },
-                          { value: 'param', label: '按政策参数' },
-                        ]}
-                      />
-                    </label>
-                    <label>
-                      公示期满
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.next || undefined}
-                        onChange={(v) => setStep((s) => (s.next = v))}
-                        options={targets}
-                        aria-label="公示期满下一步"
-                      />
-                    </label>
-                    <label>
-                      有异议时
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.onObjection || undefined}
-                        onChange={(v) => setStep((s) => (s.onObjection = v))}
-                        options={targets}
-                        aria-label="有异议时"
-                      />
-                    </label>
-                  </>
-                )}
-                {step.type === 'activity' && (
-                  <>
-                    <label>
-                      活动
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.activity}
-                        onChange={(v) => setStep((s) => (s.activity = v))}
-                        options={meta.activities.map((a) => ({ value: a.name, label: a.title.zh }))}
-                        aria-label="活动"
-                      />
-                    </label>
-                    {(() => {
-                      // the activity's input, field by field from its schema: a case value (path) or JSON Logic
-                      const schema = meta.activities.find((a) => a.name === step.activity)?.inputSchema;
-                      const props = Object.entries(
-                        (schema?.properties ?? {}) as Record<
-                          string,
-                          { title?: string; type?: string | string[] }
-                        >,
-                      );
-                      if (!props.length) return null;
-                      const required: string[] = schema?.required ?? [];
-                      return (
-                        <Space direction="vertical" size={4} style={{ width: '100%' }}>
-                          <Typography.Text type="secondary">输入（按活动的输入定义逐项映射）</Typography.Text>
-                          {props.map(([k, p]) => {
-                            const cur = step.input?.[k];
-                            const isVar =
-                              cur &&
-                              typeof cur === 'object' &&
-                              typeof cur.var === 'string' &&
-                              Object.keys(cur).length === 1;
-                            return (
-                              <label key={k}>
-                                {required.includes(k) ? <span style={{ color: '#ff4d4f' }}>* </span> : null}
-                                {p.title ?? k}（{k}）
-                                {cur === undefined || isVar ? (
-                                  <AutoComplete
-                                    style={{ width: '100%' }}
-                                    aria-label={`输入 ${k}`}
-                                    value={isVar ? cur.var : ''}
-                                    placeholder="取值路径，如 data.collection.A38 或 case.org.id"
-                                    options={[
-                                      ...variables,
-                                      'case.org.id',
-                                      'case.subject.id',
-                                      'case.subject.name',
-                                    ].map((v) => ({ value: v }))}
-                                    filterOption={(input, o) => String(o?.value ?? '').includes(input)}
-                                    onChange={(v) =>
-                                      setStep((s) => {
-                                        s.input = { ...(s.input ?? {}) };
-                                        if (v) s.input[k] = { var: v };
-                                        else delete s.input[k];
-                                      })
-                                    }
-                                  />
-                                ) : (
-                                  <Input.TextArea
-                                    rows={2}
-                                    defaultValue={JSON.stringify(cur)}
-                                    key={`${step.id}-${k}`}
-                                    aria-label={`输入 ${k}（JSON Logic）`}
-                                    onBlur={(e) => {
-                                      try {
-                                        const v = JSON.parse(e.target.value);
-                                        setStep((s) => {
-                                          s.input = { ...(s.input ?? {}), [k]: v };
-                                        });
-                                      } catch {
-                                        message.error(`“${k}”不是合法 JSON`);
-                                      }
-                                    }}
-                                  />
-                                )}
-                              </label>
-                            );
-                          })}
-                        </Space>
-                      );
-                    })()}
-                    <details>
-                      <summary>全部输入（JSON Logic）</summary>
-                      <Input.TextArea
-                        rows={5}
-                        defaultValue={JSON.stringify(step.input, null, 1)}
-                        key={`${step.id}-${JSON.stringify(step.input).length}`}
-                        onBlur={(e) => {
-                          try {
-                            const v = JSON.parse(e.target.value);
-                            setStep((s) => (s.input = v));
-                          } catch {
-                            message.error('输入映射不是合法 JSON');
-                          }
-                        }}
-                        aria-label="输入映射"
-                      />
-                    </details>
-                    <label>
-                      下一步
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.next || undefined}
-                        onChange={(v) => setStep((s) => (s.next = v))}
-                        options={targets}
-                        aria-label="下一步"
-                      />
-                    </label>
-                  </>
-                )}
-                {step.type === 'decision' && (
-                  <>
-                    {step.branches.map((b: any, i: number) => (
-                      <div key={i}>
-                        <ConditionBuilder
-                          key={`${step.id}-${i}`}
-                          label={`条件${i + 1}`}
-                          value={b.when}
-                          variables={variables}
-                          params={params}
-                          onChange={(v) => setStep((s) => (s.branches[i].when = v))}
-                        />
-                        <Select
-                          style={{ width: '100%' }}
-                          value={b.next || undefined}
-                          onChange={(v) => setStep((s) => (s.branches[i].next = v))}
-                          options={targets}
-                          aria-label={`条件${i + 1}成立时`}
-                        />
-                      </div>
-                    ))}
-                    <Button
-                      size="small"
-                      onClick={() =>
-                        setStep((s) =>
-                          s.branches.push({
-                            when: { '==': [{ var: variables[0] ?? 'data.' }, ''] },
-                            next: '',
-                          }),
-                        )
-                      }
-                    >
-                      + 添加分支
-                    </Button>
-                    <label>
-                      否则
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.otherwise || undefined}
-                        onChange={(v) => setStep((s) => (s.otherwise = v))}
-                        options={targets}
-                        aria-label="否则"
-                      />
-                    </label>
-                  </>
-                )}
-                {step.type === 'parallel' && (
-                  <>
-                    <label>
-                      汇合方式
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.join}
-                        onChange={(v) => setStep((s) => (s.join = v))}
-                        aria-label="汇合方式"
-                        options={[
-                          { value: 'all', label: '全部分支完成后继续（会办）' },
-                          { value: 'any', label: '任一分支完成即继续' },
-                        ]}
-                      />
-                    </label>
-                    {step.branches.map((b: any, i: number) => (
-                      <Space key={i} wrap size={4}>
-                        <Input
-                          style={{ width: 130 }}
-                          placeholder="分支名称"
-                          value={b.title?.zh ?? ''}
-                          aria-label={`分支${i + 1}名称`}
-                          onChange={(e) =>
-                            setStep((s) => (s.branches[i].title = { zh: e.target.value, en: e.target.value }))
-                          }
-                        />
-                        <Select
-                          style={{ width: 180 }}
-                          value={b.start || undefined}
-                          placeholder="分支第一步"
-                          options={targets}
-                          aria-label={`分支${i + 1}第一步`}
-                          onChange={(v) => setStep((s) => (s.branches[i].start = v))}
-                        />
-                        <Button
-                          size="small"
-                          type="text"
-                          danger
-                          onClick={() => setStep((s) => s.branches.splice(i, 1))}
-                        >
-                          删除
-                        </Button>
-                      </Space>
-                    ))}
-                    <Button
-                      size="small"
-                      onClick={() =>
-                        setStep((s) =>
-                          s.branches.push({
-                            id: `b${s.branches.length + 1}`,
-                            title: {
-                              zh: `分支${s.branches.length + 1}`,
-                              en: `branch ${s.branches.length + 1}`,
-                            },
-                            start: '',
-                          }),
-                        )
-                      }
-                    >
-                      + 添加分支
-                    </Button>
-                    <Typography.Text type="secondary">分支内各步骤以“汇合”（$join）结束</Typography.Text>
-                    <label>
-                      汇合后下一步
-                      <Select
-                        style={{ width: '100%' }}
-                        value={step.next || undefined}
-                        onChange={(v) => setStep((s) => (s.next = v))}
-                        options={targets}
-                        aria-label="汇合后下一步"
-                      />
-                    </label>
-                  </>
-                )}
-                {step.type === 'end' && (
-                  <label>
-                    结果
-                    <Select
-                      style={{ width: '100%' }}
-                      value={step.outcome}
-                      onChange={(v) => setStep((s) => (s.outcome = v))}
-                      aria-label="结果"
-                      options={[
-                        { value: 'approved', label: '通过' },
-                        { value: 'rejected', label: '不通过' },
-                        { value: 'refused', label: '不予办理' },
-                        { value: 'completed', label: '完成' },
-                      ]}
-                    />
-                  </label>
-                )}
+                <div className="zx-step-panel">
+                  <Panel key={step.id} step={step} setStep={setStep} ctx={ctx} />
+                </div>
                 <Button
                   danger
                   onClick={() => {
@@ -1036,10 +724,84 @@ export default function ProcessDesigner() {
   );
 }
 
+/** 列表 the DingTalk-style view: the steps one under another, each with where its actions lead. */
+function FlowList({
+  def,
+  selected,
+  flash,
+  errors,
+  ruleOf,
+  onSelect,
+}: {
+  def: ProcessDefinition;
+  selected?: string;
+  flash?: string;
+  errors: DefinitionError[];
+  ruleOf: (s: Step) => string | undefined;
+  onSelect: (id: string) => void;
+}) {
+  const number = new Map(def.steps.map((s, i) => [s.id, i + 1]));
+  const name = (id: string) =>
+    id === '$join'
+      ? '汇合'
+      : number.has(id)
+        ? `第${number.get(id)}步「${def.steps[number.get(id)! - 1].title.zh}」`
+        : `“${id}”（不存在）`;
+  return (
+    <div aria-label="流程列表" style={{ background: '#fff', borderRadius: 8, padding: 12 }}>
+      {def.steps.map((s, i) => {
+        const level = levelOf(s);
+        const errs = errors.filter((e) => e.stepId === s.id).length;
+        return (
+          <div key={s.id} data-flow-step={s.id}>
+            {i > 0 && <div style={{ width: 2, height: 16, background: '#d9d9d9', margin: '0 auto' }} />}
+            <div
+              role="button"
+              tabIndex={0}
+              className={flash === s.id ? 'zx-flash' : undefined}
+              onClick={() => onSelect(s.id)}
+              onKeyDown={(e) => e.key === 'Enter' && onSelect(s.id)}
+              style={{
+                maxWidth: 520,
+                margin: '0 auto',
+                background: COLORS[s.type],
+                border: `2px solid ${errs ? '#cf1322' : s.id === selected ? '#a61d24' : '#d9d9d9'}`,
+                borderRadius: 8,
+                padding: '8px 12px',
+                cursor: 'pointer',
+              }}
+            >
+              <Space size={6} wrap>
+                <Typography.Text type="secondary">
+                  第{i + 1}步 · {TYPE_ZH[s.type]}
+                </Typography.Text>
+                {level && LEVEL_ZH[level] && <Tag color={LEVEL_COLOR[level]}>{LEVEL_ZH[level]}</Tag>}
+                {errs > 0 && <Tag color="error">有 {errs} 处问题</Tag>}
+              </Space>
+              <div style={{ fontSize: 15, fontWeight: 600 }}>{s.title.zh}</div>
+              {ruleOf(s) && <div>{ruleOf(s)}</div>}
+              {transitions(s).length > 0 && (
+                <div style={{ color: '#595959', marginTop: 4 }}>
+                  {transitions(s).map((t) => (
+                    <div key={t.path}>
+                      {edgeLabel(s, t.path) ?? '下一步'} → {t.target ? name(t.target) : '（未设置）'}
+                    </div>
+                  ))}
+                </div>
+              )}
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
 function edgeLabel(s: Step, path: string): string | undefined {
   if (s.type === 'task') {
     const i = Number(path.split('/')[1]);
-    return (s.actions[i]?.label.zh ?? '') + (path.includes('returnTargets') ? '（退回）' : '');
+    const label = s.actions[i]?.label.zh ?? '';
+    return path.includes('returnTargets') && !label.includes('退回') ? `${label}（退回）` : label;
   }
   if (s.type === 'notice') return path === 'onObjection' ? '有异议' : '期满';
   if (s.type === 'decision') return path === 'otherwise' ? '否则' : '满足条件';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Progress, Space, Table, Tag, Typography } from 'antd';
-import { UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, ApiError, type FieldError } from '../api';
 
 interface Job {
@@ -82,9 +82,9 @@ export default function DepartmentData() {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card title="导入部门数据（医保、民政低保/特困、残联、人社、应急等）">
         <Typography.Paragraph type="secondary">
-          支持 CSV 与
-          Excel（.xlsx）。必需列：部门（department）、类别（kind）、身份证号（id_number）；可选：姓名、金额、期间（如
-          2026-10）。 整份文件先校验，有错误的行会逐行列出且不导入任何数据；同一文件重复导入不会产生重复记录。
+          支持 CSV 与 Excel（.xlsx）。必需列：部门（department）、类别（kind）、身份证号（id_number）；
+          可选：姓名、金额、期间（如 2026-10）。部门和类别填代码或名称均可（按代码表统一存为代码）。
+          整份文件先校验，每个有错误的行列出一条说明，且不导入任何数据；同样的记录重复导入不会产生重复记录。
         </Typography.Paragraph>
         <input
           ref={input}
@@ -94,14 +94,19 @@ export default function DepartmentData() {
           style={{ display: 'none' }}
           onChange={(e) => e.target.files?.[0] && void send(e.target.files[0])}
         />
-        <Button
-          type="primary"
-          icon={<UploadOutlined />}
-          loading={busy}
-          onClick={() => input.current?.click()}
-        >
-          选择文件并导入
-        </Button>
+        <Space wrap>
+          <Button
+            type="primary"
+            icon={<UploadOutlined />}
+            loading={busy}
+            onClick={() => input.current?.click()}
+          >
+            选择文件并导入
+          </Button>
+          <Button icon={<DownloadOutlined />} href="/api/department-data/template" download>
+            下载导入模板（Excel）
+          </Button>
+        </Space>
         {current && (
           <div style={{ marginTop: 16 }} aria-live="polite">
             <Typography.Text>{current.filename}</Typography.Text>
@@ -143,10 +148,23 @@ export default function DepartmentData() {
                     render: (p: string) =>
                       p.replace(
                         /^rows\/(\d+)\/?(.*)$/,
-                        (_m, l, c) => `第 ${l} 行${c ? ` · ${COLUMN_ZH[c] ?? c}` : ''}`,
+                        (_m, l: string, c: string) =>
+                          `第 ${l} 行${
+                            c
+                              ? ` · ${c
+                                  .split(',')
+                                  .map((x) => COLUMN_ZH[x] ?? x)
+                                  .join('、')}`
+                              : ''
+                          }`,
                       ),
                   },
-                  { title: '问题', dataIndex: 'message' },
+                  {
+                    title: '问题',
+                    dataIndex: 'message',
+                    // the row is named in 位置: say it once
+                    render: (m: string) => m.replace(/^第\d+行：/, ''),
+                  },
                 ]}
               />
             }
