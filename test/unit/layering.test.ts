@@ -18,11 +18,10 @@ const source = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 /**
  * Route files other lanes still move: lane "provinces" moves admin-routes.ts into services and declares its
- * routes, lane "registry" household-routes.ts. Remove each entry when its file is converted.
+ * routes. Remove each entry when its file is converted.
  */
 const LEGACY_ROUTE_FILES: Record<string, string> = {
   'server/http/admin-routes.ts': '/api/admin',
-  'server/http/household-routes.ts': '/api',
 };
 
 describe('server/http is a thin adapter', () => {
