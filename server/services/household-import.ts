@@ -29,7 +29,7 @@ import {
   type MemberRecord,
 } from './household-store.js';
 import { maskString } from './masking.js';
-import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
+import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
 
 export const HOUSEHOLD_SHEET = '户信息';
 export const MEMBER_SHEET = '家庭成员';
@@ -302,8 +302,8 @@ export async function checkFile(
 
   // villages the importer may import into, by id (and by name, as counties write them)
   const orgs = await db.query(
-    `SELECT id, name, level, path FROM org_nodes WHERE level IN ('village', 'group') AND path && $1::text[]`,
-    [regionNodes(who)],
+    `SELECT id, name, level, path FROM org_nodes WHERE level IN ('village', 'group') AND ${IN_REGION('path', '$1')}`,
+    [regionOf(who)],
   );
   const villageOf = new Map<string, { id: string; path: string[] }>();
   for (const o of orgs.rows) {
@@ -998,8 +998,8 @@ export async function exportHouseholds(
   if (unmask && !UNMASK_ROLES.some((r) => who.roles.some((x) => x.role === r))) {
     throw domain.forbidden('您无权导出未脱敏的身份证号', 'you may not export unmasked ID numbers');
   }
-  const params: unknown[] = [regionNodes(who)];
-  const where = ['h.org_path && $1::text[]', 'h.closed_at IS NULL'];
+  const params: unknown[] = [regionOf(who)];
+  const where = [IN_REGION('h.org_path', '$1'), 'h.closed_at IS NULL'];
   if (q.org) {
     params.push(q.org);
     where.push(`h.org_path @> ARRAY[$${params.length}]::text[]`);

@@ -14,7 +14,7 @@ import type { ServiceDeps } from './deps.js';
 import { recordHistory } from './household-store.js';
 import { REGISTRARS } from './households.js';
 import { maskValue } from './masking.js';
-import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
+import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
 
 export const SWEEP_PROCESS = 'sweep-campaign';
 export const SWEEP_RESULTS = { at_risk: '发现风险', not_at_risk: '无风险' } as const;
@@ -29,9 +29,9 @@ export async function listSweeps(deps: ServiceDeps, who: Principal, q: { status?
             (SELECT count(*)::int FROM sweep_visits v WHERE v.sweep_case_id = c.id) AS visited,
             (SELECT count(*)::int FROM sweep_visits v WHERE v.sweep_case_id = c.id AND v.result = 'at_risk') AS at_risk
        FROM cases c JOIN org_nodes o ON o.id = c.org_id
-      WHERE c.process_key = $1 AND c.org_path && $2::text[] AND ($3::text IS NULL OR c.status = $3)
+      WHERE c.process_key = $1 AND ${IN_REGION('c.org_path', '$2')} AND ($3::text IS NULL OR c.status = $3)
       ORDER BY c.started_at DESC LIMIT 100`,
-    [SWEEP_PROCESS, regionNodes(who), running],
+    [SWEEP_PROCESS, regionOf(who), running],
   );
   return { items: rows };
 }

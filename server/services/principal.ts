@@ -54,8 +54,6 @@ export function holdsRoleOver(p: Principal, roles: readonly string[] | '*', orgP
 export function regionOf(p: Principal): string[] {
   return p.roles.filter((r) => !REGIONLESS_ROLES.includes(r.role)).map((r) => r.orgId);
 }
-/** @deprecated the same as `regionOf` */
-export const regionNodes = regionOf;
 
 /** May the principal see a thing at `orgPath` (a case, a task's case, a household)? The one region rule. */
 export function canSee(p: Principal, orgPath: readonly string[]): boolean {

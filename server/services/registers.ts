@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import { domain } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
-import { regionNodes, type Principal } from './principal.js';
+import { IN_REGION, regionOf, type Principal } from './principal.js';
 
 /** the procedures whose cases are entries of the project library */
 export const PROJECT_PROCESSES = ['project-library', 'project-library-direct', 'project-urgent'] as const;
@@ -58,7 +58,7 @@ export async function projectEntries(
     `SELECT c.id, c.status, c.outcome, c.org_id, o.name AS org_name, c.started_at, c.ended_at, c.subject_name,
             c.data->'project' AS project
        FROM cases c JOIN org_nodes o ON o.id = c.org_id
-      WHERE c.process_key = ANY($1) AND c.org_path && $2::text[]
+      WHERE c.process_key = ANY($1) AND ${IN_REGION('c.org_path', '$2')}
         AND ($3::boolean IS NOT TRUE OR (c.status <> 'running' AND c.outcome = 'approved'))
       ORDER BY c.started_at DESC, c.id
       LIMIT $4`,
@@ -106,7 +106,7 @@ export async function projectRegister(
   who: Principal,
   q: { year?: unknown; status?: unknown } = {},
 ) {
-  const nodes = regionNodes(who);
+  const nodes = regionOf(who);
   if (!nodes.length) throw domain.forbidden('您没有可查看的地区', 'you work on no region');
   const statuses: ProjectStatus[] = ['admitted', 'not_admitted', 'in_progress', 'cancelled'];
   if (q.status !== undefined && q.status !== '' && !statuses.includes(q.status as ProjectStatus))
@@ -188,7 +188,7 @@ export async function ledgerEntries(
   const { rows } = await db.query(
     `SELECT c.id, c.status, c.outcome, c.org_id, o.name AS org_name, c.started_at, c.ended_at, c.data->'asset-ledger' AS ledger
        FROM cases c JOIN org_nodes o ON o.id = c.org_id
-      WHERE c.process_key = $1 AND c.org_path && $2::text[]
+      WHERE c.process_key = $1 AND ${IN_REGION('c.org_path', '$2')}
         AND ($3::boolean IS NOT TRUE OR (c.status <> 'running' AND c.outcome = 'approved'))
       ORDER BY c.started_at DESC, c.id LIMIT 2000`,
     [ASSET_LEDGER_PROCESS, orgIds, publishedOnly],
@@ -222,7 +222,7 @@ export async function ledgerEntries(
 
 /** 资产台账 for staff: every ledger publication of their region */
 export async function assetLedgerRegister(deps: ServiceDeps, who: Principal) {
-  const nodes = regionNodes(who);
+  const nodes = regionOf(who);
   if (!nodes.length) throw domain.forbidden('您没有可查看的地区', 'you work on no region');
   return { items: await ledgerEntries(deps.db, nodes, false) };
 }

@@ -72,6 +72,13 @@ describe('one way to do each thing', () => {
     expect(copies).toEqual([]);
   });
 
+  it('matches a region in SQL only through IN_REGION (no hand-written `org_path && $1::text[]`)', () => {
+    const copies = [...filesIn('server'), ...filesIn('activities')]
+      .filter((f) => f !== 'server/services/principal.ts')
+      .filter((f) => /\bpath\s*&&\s*\$\d+/.test(source(f)));
+    expect(copies).toEqual([]);
+  });
+
   it('computes next versions in one place (services/versioned.ts publishVersioned)', () => {
     const copies = filesIn('server')
       .filter((f) => f !== 'server/services/versioned.ts' && !(f in LEGACY_ROUTE_FILES))
