@@ -30,6 +30,7 @@ import {
 } from './household-store.js';
 import { maskString } from './masking.js';
 import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
+import type { ImportChange, ImportPreview, ImportResult } from '../../shared/api-types.js';
 
 export const HOUSEHOLD_SHEET = '户信息';
 export const MEMBER_SHEET = '家庭成员';
@@ -578,15 +579,8 @@ async function currentState(db: pg.Pool | pg.ClientBase, ids: string[]): Promise
 
 // ---------------------------------------------------------------- preview and apply
 
-export interface Change {
-  household: string;
-  kind: 'household.new' | 'household.field' | 'member.added' | 'member.removed' | 'member.field';
-  field?: string;
-  member?: string;
-  from?: unknown;
-  to?: unknown;
-  message: string;
-}
+/** one change a file would make (the type the preview answers with) */
+export type Change = ImportChange;
 
 interface Planned {
   h: ParsedHousehold;
@@ -748,7 +742,7 @@ function importer(who: Principal) {
 }
 
 /** 导入预览 check the file and list what it would change; nothing is written. */
-export async function previewImport(db: pg.Pool, who: Principal, file: ImportFile) {
+export async function previewImport(db: pg.Pool, who: Principal, file: ImportFile): Promise<ImportPreview> {
   importer(who);
   const checked = await checkFile(db, who, file);
   if (checked.errors.length) refuse(checked.errors);
@@ -782,7 +776,7 @@ export async function applyImport(
   who: Principal,
   file: ImportFile,
   confirm: string | undefined,
-) {
+): Promise<ImportResult> {
   importer(who);
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   if (!confirm || confirm !== sha256) {

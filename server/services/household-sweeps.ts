@@ -15,13 +15,18 @@ import { recordHistory } from './household-store.js';
 import { REGISTRARS } from './households.js';
 import { maskValue } from './masking.js';
 import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
+import type { Items, SweepListItem, SweepRegister } from '../../shared/api-types.js';
 
 export const SWEEP_PROCESS = 'sweep-campaign';
 export const SWEEP_RESULTS = { at_risk: '发现风险', not_at_risk: '无风险' } as const;
 type SweepResult = keyof typeof SWEEP_RESULTS;
 
 /** 排查 the sweeps of the principal's region, newest first, with how far each register got. */
-export async function listSweeps(deps: ServiceDeps, who: Principal, q: { status?: string }) {
+export async function listSweeps(
+  deps: ServiceDeps,
+  who: Principal,
+  q: { status?: string },
+): Promise<Items<SweepListItem>> {
   const running = q.status === 'all' ? null : 'running';
   const { rows } = await deps.db.query(
     `SELECT c.id, c.title, c.org_id, o.name AS org_name, c.status, c.started_at, c.ended_at,
@@ -52,7 +57,11 @@ async function sweepCase(db: pg.Pool | pg.ClientBase, who: Principal, caseId: st
  * 台账 every open household of the sweep's village, with the visit (if any) and the identification
  * that followed a finding of risk (the household's first identification started since the visit).
  */
-export async function sweepRegister(deps: ServiceDeps, who: Principal, caseId: string) {
+export async function sweepRegister(
+  deps: ServiceDeps,
+  who: Principal,
+  caseId: string,
+): Promise<SweepRegister> {
   const c = await sweepCase(deps.db, who, caseId);
   const { rows } = await deps.db.query(
     `SELECT h.id, h.head_name, h.monitoring_status, h.active_case_id, v.result, v.note, v.visited_at, u.display_name AS visited_by,
