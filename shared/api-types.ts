@@ -325,3 +325,226 @@ export interface InboxCounts {
   initiated: number;
   cc: number;
 }
+
+// ---- the household registry (农户档案) ----
+
+/** GET /api/households: one household found (ID numbers masked). */
+export interface HouseholdListItem {
+  id: string;
+  head_name: string;
+  head_id_number: string;
+  org_id: string;
+  org_name: string;
+  /** none | warning | monitored | eliminated */
+  monitoring_status: string;
+  monitoring_type: string | null;
+  active_case_id: string | null;
+  /** how many members */
+  size: number;
+  closed_at: Instant | null;
+}
+
+/** The household's own row on its page (masked; the stored member list is also sent, `HouseholdView.members` is the one to read). */
+export interface HouseholdRecord {
+  id: string;
+  org_id: string;
+  org_path: string[];
+  org_name: string;
+  head_name: string;
+  head_id_number: string;
+  monitoring_status: string;
+  monitoring_type: string | null;
+  monitored_since: string | null;
+  monitor_contact: { name: string; phone?: string | null } | null;
+  active_case_id: string | null;
+  phone: string | null;
+  address: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+  closed_at: Instant | null;
+  close_reason: 'moved_away' | 'merged' | 'all_deceased' | null;
+  close_note: string | null;
+}
+
+/** A member, current or former, with the other 附件2 member indicators (`health`, `labour`, …). */
+export interface HouseholdMember {
+  idNumber: string;
+  name: string;
+  relation: string;
+  health?: string;
+  labour?: string;
+  active: boolean;
+  joinedOn: string | null;
+  leftOn: string | null;
+  leftReason: string | null;
+  [indicator: string]: unknown;
+}
+
+/** One change of the household's record (newest first). */
+export interface HouseholdHistoryEntry {
+  seq: number;
+  kind: string;
+  id_number: string | null;
+  member_name: string | null;
+  reason: string | null;
+  effective_on: string | null;
+  detail: unknown;
+  case_id: string | null;
+  at: Instant;
+  actor_name: string | null;
+}
+
+/** A signed form kept when a step of the household's case completed. */
+export interface HouseholdCaseDocument {
+  id: string;
+  case_id: string;
+  step_id: string;
+  form_key: string;
+  form_title: string | null;
+  created_at: Instant;
+}
+
+export interface HouseholdCase {
+  id: string;
+  title: string;
+  process_key: string;
+  status: string;
+  outcome: string | null;
+  started_at: Instant;
+  ended_at: Instant | null;
+  documents: HouseholdCaseDocument[];
+}
+
+/** An approved 附件2 written back to the household. */
+export interface HouseholdCollection {
+  stage: string;
+  case_id: string;
+  version: number;
+  written_at: Instant;
+}
+
+/** A department warning about the household. */
+export interface HouseholdWarning {
+  id: string;
+  kinds: string[];
+  raised_case_id: string | null;
+  raised_at: Instant;
+  status: string;
+  identification_case_id: string | null;
+  reason: string | null;
+  closed_at: Instant | null;
+  escalated_at: Instant | null;
+}
+
+/** What a sweep's visit found at the household. */
+export interface HouseholdSweepVisit {
+  sweep_case_id: string;
+  sweep_title: string;
+  result: 'at_risk' | 'not_at_risk';
+  note: string | null;
+  visited_at: Instant;
+  visited_by: string | null;
+}
+
+/** 户的历程 one event of the household's timeline. */
+export interface HouseholdTimelineEntry {
+  at: Instant;
+  kind: string;
+  text: string;
+  case_id?: string | null;
+  process_key?: string;
+  status?: string;
+  outcome?: string | null;
+  documents?: { form_key: string; form_title: string | null; step_id: string }[];
+  actor_name?: string | null;
+}
+
+/** GET /api/households/:id: the household page. */
+export interface HouseholdView {
+  household: HouseholdRecord;
+  members: HouseholdMember[];
+  history: HouseholdHistoryEntry[];
+  cases: HouseholdCase[];
+  collections: HouseholdCollection[];
+  warnings: HouseholdWarning[];
+  sweeps: HouseholdSweepVisit[];
+  timeline: HouseholdTimelineEntry[];
+}
+
+/** GET /api/warnings: a department warning of my region, with when it is due to be checked. */
+export interface WarningListItem extends HouseholdWarning {
+  household_id: string;
+  head_name: string;
+  village_id: string | null;
+  village_name: string | null;
+  due_at: Instant;
+  overdue: boolean;
+}
+
+/** GET /api/sweeps: a sweep of my region and how far its register got. */
+export interface SweepListItem {
+  id: string;
+  title: string;
+  org_id: string;
+  org_name: string;
+  status: string;
+  started_at: Instant;
+  ended_at: Instant | null;
+  households: number;
+  visited: number;
+  at_risk: number;
+}
+
+/** One household of a sweep's register: what the visit found, and the identification after it. */
+export interface SweepRegisterRow {
+  id: string;
+  head_name: string;
+  monitoring_status: string;
+  active_case_id: string | null;
+  result: 'at_risk' | 'not_at_risk' | null;
+  note: string | null;
+  visited_at: Instant | null;
+  visited_by: string | null;
+  identification_case_id: string | null;
+}
+
+/** GET /api/sweeps/:id/register */
+export interface SweepRegister {
+  sweep: { id: string; title: string; org_id: string; status: string; started_at: Instant };
+  summary: { households: number; visited: number; at_risk: number; not_at_risk: number };
+  items: SweepRegisterRow[];
+}
+
+/** One change a household file would make. */
+export interface ImportChange {
+  household: string;
+  kind: 'household.new' | 'household.field' | 'member.added' | 'member.removed' | 'member.field';
+  field?: string;
+  member?: string;
+  from?: unknown;
+  to?: unknown;
+  message: string;
+}
+
+/** POST /api/households/import-preview: what the file would change (nothing written). */
+export interface ImportPreview {
+  /** confirm the import with this */
+  sha256: string;
+  households: number;
+  members: number;
+  changed: number;
+  unchanged: number;
+  /** the first 1,000 changes */
+  changes: ImportChange[];
+  totalChanges: number;
+}
+
+/** POST /api/households/import: what the import did. */
+export interface ImportResult {
+  importId: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** how many changes were written */
+  changes: number;
+}

@@ -4,6 +4,7 @@
  * (activities/project-register.ts). Read-only.
  */
 import type pg from 'pg';
+import { IN_REGION } from './region.js';
 
 /** the procedures whose cases are entries of the project library */
 export const PROJECT_PROCESSES = ['project-library', 'project-library-direct', 'project-urgent'] as const;
@@ -52,7 +53,7 @@ export async function projectEntries(
     `SELECT c.id, c.status, c.outcome, c.org_id, o.name AS org_name, c.started_at, c.ended_at, c.subject_name,
             c.data->'project' AS project
        FROM cases c JOIN org_nodes o ON o.id = c.org_id
-      WHERE c.process_key = ANY($1) AND c.org_path && $2::text[]
+      WHERE c.process_key = ANY($1) AND ${IN_REGION('c.org_path', '$2')}
         AND ($3::boolean IS NOT TRUE OR (c.status <> 'running' AND c.outcome = 'approved'))
       ORDER BY c.started_at DESC, c.id
       LIMIT $4`,
@@ -105,7 +106,7 @@ export async function ledgerEntries(
   const { rows } = await db.query(
     `SELECT c.id, c.status, c.outcome, c.org_id, o.name AS org_name, c.started_at, c.ended_at, c.data->'asset-ledger' AS ledger
        FROM cases c JOIN org_nodes o ON o.id = c.org_id
-      WHERE c.process_key = $1 AND c.org_path && $2::text[]
+      WHERE c.process_key = $1 AND ${IN_REGION('c.org_path', '$2')}
         AND ($3::boolean IS NOT TRUE OR (c.status <> 'running' AND c.outcome = 'approved'))
       ORDER BY c.started_at DESC, c.id LIMIT 2000`,
     [ASSET_LEDGER_PROCESS, orgIds, publishedOnly],

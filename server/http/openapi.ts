@@ -1,11 +1,9 @@
 /**
  * The API contract: an OpenAPI 3.1 document generated from the route declarations (`declare.ts`; each
- * route file exports its list) and, until admin-routes.ts (lane "provinces") and household-routes.ts (lane
- * "registry") are converted, the legacy table below. The same endpoints drive the authorization matrix
+ * route file exports its list) and, until admin-routes.ts (lane "provinces") is converted, the legacy table
+ * below. The same endpoints drive the authorization matrix
  * test (test/integration/authz-matrix.test.ts): who may call what, where.
  */
-import { REGISTRARS } from '../services/households.js';
-import { IMPORT_ROLES } from '../services/household-import.js';
 import { ATTACHMENT_ROUTES } from './attachment-routes.js';
 import { CALENDAR_ROUTES } from './calendar-routes.js';
 import { CASE_ACTION_ROUTES, SESSION_ROUTES, TASK_ROUTES } from './case-routes.js';
@@ -13,6 +11,7 @@ import { endpointOf, route, type Endpoint, type RouteDeclaration } from './decla
 import { DEPARTMENT_ROUTES } from './department-routes.js';
 import { FORM_ROUTES } from './forms-routes.js';
 import { HEALTH_ROUTES } from './health.js';
+import { HOUSEHOLD_ROUTES } from './household-routes.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { READ_ROUTES } from './read-routes.js';
 import { REGISTER_ROUTES } from './register-routes.js';
@@ -20,237 +19,12 @@ import { ADMIN, AUDITOR, SECURITY } from './schemas.js';
 
 export type { Access, Endpoint } from './declare.js';
 
-/** 村（居）干部 keep the household registry of their village */
-const REGISTRAR = { roles: [...REGISTRARS] };
-const member = {
-  type: 'object',
-  required: ['name', 'idNumber', 'relation'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 30 },
-    idNumber: { type: 'string' },
-    relation: { type: 'string' },
-  },
-};
-
 /**
- * 旧表 endpoints of the route files not yet declared with `route()` (admin-routes.ts, household-routes.ts)
+ * 旧表 endpoints of the route files not yet declared with `route()` (admin-routes.ts)
  * and of /metrics (metrics.ts). A route added the old way needs its entry here; test/unit/layering.test.ts
  * checks that every path those files register is listed.
  */
 export const LEGACY_ENDPOINTS: Endpoint[] = [
-  {
-    method: 'get',
-    path: '/api/households',
-    summary: '农户查询（姓名、户编号、身份证号全号或后几位）Search households in my region',
-    access: 'staff',
-    ok: 200,
-    query: {
-      q: { type: 'string', description: '姓名、户编号、18位身份证号或其后4位以上' },
-      org: { type: 'string' },
-      status: { type: 'string', enum: ['none', 'warning', 'monitored', 'eliminated'] },
-      closed: { type: 'string', enum: ['include', 'only'] },
-      limit: { type: 'integer' },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/households',
-    summary: '新增农户（含家庭成员）Register a household with its members',
-    access: REGISTRAR,
-    ok: 201,
-    body: {
-      type: 'object',
-      required: ['org', 'members'],
-      properties: {
-        org: { type: 'string' },
-        members: { type: 'array', minItems: 1, maxItems: 30, items: member },
-        phone: { type: 'string' },
-        address: { type: 'string', maxLength: 200 },
-        reason: { type: 'string', maxLength: 500 },
-      },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/households/import-preview',
-    summary:
-      '农户导入预览：整份检查（逐行报错，不写入）并列出将发生的变更 Check a household file and preview its changes',
-    access: { roles: [...IMPORT_ROLES] },
-    ok: 200,
-    query: { filename: { type: 'string' } },
-    upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-  },
-  {
-    method: 'post',
-    path: '/api/households/import',
-    summary: '农户导入（确认预览后；重复导入无变化）Apply a previewed household file',
-    access: { roles: [...IMPORT_ROLES] },
-    ok: 200,
-    query: { filename: { type: 'string' }, confirm: { type: 'string', description: '预览返回的 sha256' } },
-    upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-  },
-  {
-    method: 'get',
-    path: '/api/households/import-template',
-    summary: '农户导入模板（户信息 + 家庭成员，附件2指标）Import template',
-    access: 'staff',
-    ok: 200,
-  },
-  {
-    method: 'get',
-    path: '/api/households/export',
-    summary: '导出农户及最新附件2（与导入同一格式；默认脱敏，unmask=1 须有权限并留痕）Export households',
-    access: 'staff',
-    ok: 200,
-    query: {
-      org: { type: 'string' },
-      status: { type: 'string', enum: ['none', 'warning', 'monitored', 'eliminated'] },
-      since: { type: 'string', description: 'YYYY-MM-DD 起有变更的' },
-      unmask: { type: 'string', enum: ['1'] },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/warnings',
-    summary: '部门数据预警清单（默认未处理的）Department warnings of my region',
-    access: 'staff',
-    ok: 200,
-    query: {
-      status: { type: 'string', enum: ['open', 'started', 'dismissed', 'closed', 'all'] },
-      village: { type: 'string', description: '只看某村的预警 one village' },
-      overdue: { type: 'string', enum: ['1'], description: '只看超期未处理的 overdue only' },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/sweeps',
-    summary: '集中排查（默认进行中的）及台账进度 Sweeps of my region with their register progress',
-    access: 'staff',
-    ok: 200,
-    query: { status: { type: 'string', enum: ['running', 'all'] } },
-  },
-  {
-    method: 'get',
-    path: '/api/sweeps/{id}/register',
-    summary: '排查台账：本村每户的排查结果及随后的识别 The sweep register of a village',
-    access: 'staff',
-    ok: 200,
-  },
-  {
-    method: 'post',
-    path: '/api/sweeps/{id}/visits',
-    summary: '登记入户排查结果（发现风险须写明情况）Record what a visit found',
-    access: REGISTRAR,
-    ok: 200,
-    body: {
-      type: 'object',
-      required: ['household', 'result'],
-      additionalProperties: false,
-      properties: {
-        household: { type: 'string', minLength: 1, maxLength: 40 },
-        result: { type: 'string', enum: ['at_risk', 'not_at_risk'] },
-        note: { type: 'string', maxLength: 500 },
-      },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/warnings/{id}/dismiss',
-    summary: '入户核查后排除预警（须填原因）Dismiss a warning with the reason',
-    access: REGISTRAR,
-    ok: 200,
-    body: {
-      type: 'object',
-      required: ['reason'],
-      properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/households/{id}',
-    summary: '农户档案：成员及变更记录、案件、附件2版本 Household with members, history, cases',
-    access: 'staff',
-    ok: 200,
-  },
-  {
-    method: 'get',
-    path: '/api/households/{id}/start-check',
-    summary: '发起前检查：该流程是否适用于此农户 May this process start for the household',
-    access: 'staff',
-    ok: 200,
-    query: { process: { type: 'string' } },
-  },
-  {
-    method: 'post',
-    path: '/api/households/{id}/correct',
-    summary: '信息更正（须填原因）Correct household or member data',
-    access: REGISTRAR,
-    ok: 200,
-    body: {
-      type: 'object',
-      required: ['reason'],
-      properties: {
-        reason: { type: 'string', minLength: 1, maxLength: 500 },
-        phone: { type: ['string', 'null'] },
-        address: { type: ['string', 'null'] },
-        members: {
-          type: 'array',
-          items: { type: 'object', required: ['idNumber'], properties: { idNumber: { type: 'string' } } },
-        },
-      },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/households/{id}/members',
-    summary: '成员增加（出生、婚迁、迁入、补录）Add a member',
-    access: REGISTRAR,
-    ok: 201,
-    body: {
-      type: 'object',
-      required: ['member', 'reason'],
-      properties: {
-        member,
-        reason: { enum: ['birth', 'marriage_in', 'moved_in', 'correction'] },
-        date: { type: 'string' },
-        note: { type: 'string', maxLength: 500 },
-      },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/households/{id}/members/remove',
-    summary: '成员减少（死亡、婚迁、分户、迁出）Remove a member',
-    access: REGISTRAR,
-    ok: 200,
-    body: {
-      type: 'object',
-      required: ['idNumber', 'reason'],
-      properties: {
-        idNumber: { type: 'string' },
-        reason: { enum: ['death', 'marriage_out', 'split', 'moved_out'] },
-        date: { type: 'string' },
-        note: { type: 'string', maxLength: 500 },
-      },
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/households/{id}/close',
-    summary: '注销农户（迁出、并户、成员均已死亡）Close a household',
-    access: REGISTRAR,
-    ok: 200,
-    body: {
-      type: 'object',
-      required: ['reason'],
-      properties: {
-        reason: { enum: ['moved_away', 'merged', 'all_deceased'] },
-        mergedInto: { type: 'string' },
-        date: { type: 'string' },
-        note: { type: 'string', maxLength: 500 },
-      },
-    },
-  },
   {
     method: 'get',
     path: '/api/admin/processes',
@@ -528,6 +302,7 @@ export const DECLARED_ROUTES: readonly RouteDeclaration[] = [
   ...CASE_ACTION_ROUTES,
   ...PUBLIC_ROUTES,
   ...REGISTER_ROUTES,
+  ...HOUSEHOLD_ROUTES,
   ...READ_ROUTES,
   ...FORM_ROUTES,
   ...DEPARTMENT_ROUTES,

@@ -1,7 +1,7 @@
 /**
  * All /api routes, mounted in order. Each route is declared once (`declare.ts`) in its file's list, with
- * its schema and handler (who (session) → what (service) → answer); admin-routes.ts and household-routes.ts
- * still register theirs the old way, documented in the legacy table of openapi.ts.
+ * its schema and handler (who (session) → what (service) → answer); admin-routes.ts still registers
+ * its routes the old way, documented in the legacy table of openapi.ts.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppDeps } from '../app.js';
@@ -15,7 +15,7 @@ import { ATTACHMENT_ROUTES } from './attachment-routes.js';
 import { CALENDAR_ROUTES } from './calendar-routes.js';
 import { CASE_ACTION_ROUTES, SESSION_ROUTES, TASK_ROUTES } from './case-routes.js';
 import { FORM_ROUTES } from './forms-routes.js';
-import { householdRoutes } from './household-routes.js';
+import { HOUSEHOLD_ROUTES } from './household-routes.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { REGISTER_ROUTES } from './register-routes.js';
 import { DOCUMENT_ROUTES, LEGACY_ENDPOINTS } from './openapi.js';
@@ -32,7 +32,7 @@ const publicBoardLimit = (svc: ServiceDeps) => (req: Request, _res: Response, ne
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 /**
- * For route files not yet declared with `route()` (admin-routes.ts, household-routes.ts): wrap an async
+ * For route files not yet declared with `route()` (admin-routes.ts): wrap an async
  * handler; its result is the JSON body; a thrown error becomes problem+json.
  */
 export const handle =
@@ -69,7 +69,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
   mount(r, PUBLIC_ROUTES, ctx);
   mount(r, REGISTER_ROUTES, ctx);
 
-  r.use(householdRoutes(svc));
+  mount(r, HOUSEHOLD_ROUTES, ctx);
   mount(r, READ_ROUTES, ctx);
   mount(r, FORM_ROUTES, ctx);
   mount(r, DEPARTMENT_ROUTES, ctx);

@@ -29,7 +29,8 @@ import {
   type MemberRecord,
 } from '../../store/household-store.js';
 import { maskString } from './masking.js';
-import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
+import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
+import type { ImportChange, ImportPreview, ImportResult } from '../../shared/api-types.js';
 
 export const HOUSEHOLD_SHEET = '户信息';
 export const MEMBER_SHEET = '家庭成员';
@@ -302,8 +303,8 @@ export async function checkFile(
 
   // villages the importer may import into, by id (and by name, as counties write them)
   const orgs = await db.query(
-    `SELECT id, name, level, path FROM org_nodes WHERE level IN ('village', 'group') AND path && $1::text[]`,
-    [regionNodes(who)],
+    `SELECT id, name, level, path FROM org_nodes WHERE level IN ('village', 'group') AND ${IN_REGION('path', '$1')}`,
+    [regionOf(who)],
   );
   const villageOf = new Map<string, { id: string; path: string[] }>();
   for (const o of orgs.rows) {
@@ -578,15 +579,8 @@ async function currentState(db: pg.Pool | pg.ClientBase, ids: string[]): Promise
 
 // ---------------------------------------------------------------- preview and apply
 
-export interface Change {
-  household: string;
-  kind: 'household.new' | 'household.field' | 'member.added' | 'member.removed' | 'member.field';
-  field?: string;
-  member?: string;
-  from?: unknown;
-  to?: unknown;
-  message: string;
-}
+/** one change a file would make (the type the preview answers with) */
+export type Change = ImportChange;
 
 interface Planned {
   h: ParsedHousehold;
@@ -748,7 +742,7 @@ function importer(who: Principal) {
 }
 
 /** 导入预览 check the file and list what it would change; nothing is written. */
-export async function previewImport(db: pg.Pool, who: Principal, file: ImportFile) {
+export async function previewImport(db: pg.Pool, who: Principal, file: ImportFile): Promise<ImportPreview> {
   importer(who);
   const checked = await checkFile(db, who, file);
   if (checked.errors.length) refuse(checked.errors);
@@ -782,7 +776,7 @@ export async function applyImport(
   who: Principal,
   file: ImportFile,
   confirm: string | undefined,
-) {
+): Promise<ImportResult> {
   importer(who);
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   if (!confirm || confirm !== sha256) {
@@ -998,8 +992,8 @@ export async function exportHouseholds(
   if (unmask && !UNMASK_ROLES.some((r) => who.roles.some((x) => x.role === r))) {
     throw domain.forbidden('您无权导出未脱敏的身份证号', 'you may not export unmasked ID numbers');
   }
-  const params: unknown[] = [regionNodes(who)];
-  const where = ['h.org_path && $1::text[]', 'h.closed_at IS NULL'];
+  const params: unknown[] = [regionOf(who)];
+  const where = [IN_REGION('h.org_path', '$1'), 'h.closed_at IS NULL'];
   if (q.org) {
     params.push(q.org);
     where.push(`h.org_path @> ARRAY[$${params.length}]::text[]`);

@@ -14,14 +14,19 @@ import type { ServiceDeps } from './deps.js';
 import { recordHistory } from '../../store/household-store.js';
 import { REGISTRARS } from './households.js';
 import { maskValue } from './masking.js';
-import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
+import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
+import type { Items, SweepListItem, SweepRegister } from '../../shared/api-types.js';
 
 export const SWEEP_PROCESS = 'sweep-campaign';
 export const SWEEP_RESULTS = { at_risk: '发现风险', not_at_risk: '无风险' } as const;
 type SweepResult = keyof typeof SWEEP_RESULTS;
 
 /** 排查 the sweeps of the principal's region, newest first, with how far each register got. */
-export async function listSweeps(deps: ServiceDeps, who: Principal, q: { status?: string }) {
+export async function listSweeps(
+  deps: ServiceDeps,
+  who: Principal,
+  q: { status?: string },
+): Promise<Items<SweepListItem>> {
   const running = q.status === 'all' ? null : 'running';
   const { rows } = await deps.db.query(
     `SELECT c.id, c.title, c.org_id, o.name AS org_name, c.status, c.started_at, c.ended_at,
@@ -29,9 +34,9 @@ export async function listSweeps(deps: ServiceDeps, who: Principal, q: { status?
             (SELECT count(*)::int FROM sweep_visits v WHERE v.sweep_case_id = c.id) AS visited,
             (SELECT count(*)::int FROM sweep_visits v WHERE v.sweep_case_id = c.id AND v.result = 'at_risk') AS at_risk
        FROM cases c JOIN org_nodes o ON o.id = c.org_id
-      WHERE c.process_key = $1 AND c.org_path && $2::text[] AND ($3::text IS NULL OR c.status = $3)
+      WHERE c.process_key = $1 AND ${IN_REGION('c.org_path', '$2')} AND ($3::text IS NULL OR c.status = $3)
       ORDER BY c.started_at DESC LIMIT 100`,
-    [SWEEP_PROCESS, regionNodes(who), running],
+    [SWEEP_PROCESS, regionOf(who), running],
   );
   return { items: rows };
 }
@@ -52,7 +57,11 @@ async function sweepCase(db: pg.Pool | pg.ClientBase, who: Principal, caseId: st
  * 台账 every open household of the sweep's village, with the visit (if any) and the identification
  * that followed a finding of risk (the household's first identification started since the visit).
  */
-export async function sweepRegister(deps: ServiceDeps, who: Principal, caseId: string) {
+export async function sweepRegister(
+  deps: ServiceDeps,
+  who: Principal,
+  caseId: string,
+): Promise<SweepRegister> {
   const c = await sweepCase(deps.db, who, caseId);
   const { rows } = await deps.db.query(
     `SELECT h.id, h.head_name, h.monitoring_status, h.active_case_id, v.result, v.note, v.visited_at, u.display_name AS visited_by,

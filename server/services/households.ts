@@ -26,7 +26,14 @@ import {
   type MemberRecord,
 } from '../../store/household-store.js';
 import { maskString, maskValue } from './masking.js';
-import { holdsRoleOver, regionNodes, type Principal } from './principal.js';
+import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
+import type {
+  HouseholdListItem,
+  HouseholdTimelineEntry,
+  HouseholdView,
+  Items,
+  WarningListItem,
+} from '../../shared/api-types.js';
 
 /** who keeps the registry of a village (seeds/000… 2284: 村（居）干部入户指导、采集) */
 export const REGISTRARS = ['village_cadre', 'village_secretary'] as const;
@@ -208,9 +215,13 @@ export interface SearchQuery {
  * 查询 households in the principal's region. `q` is a name (head or any member), a
  * household number, a whole ID number, or an ID's last digits (4 or more).
  */
-export async function searchHouseholds(deps: ServiceDeps, who: Principal, query: SearchQuery) {
-  const params: unknown[] = [regionNodes(who)];
-  const where = ['h.org_path && $1::text[]'];
+export async function searchHouseholds(
+  deps: ServiceDeps,
+  who: Principal,
+  query: SearchQuery,
+): Promise<Items<HouseholdListItem>> {
+  const params: unknown[] = [regionOf(who)];
+  const where = [IN_REGION('h.org_path', '$1')];
   const q = String(query.q ?? '')
     .trim()
     .toUpperCase();
@@ -254,10 +265,10 @@ export async function searchHouseholds(deps: ServiceDeps, who: Principal, query:
 }
 
 /** 户档案 the household, its members (current and former), history, cases and latest 附件2 stages. */
-export async function getHousehold(deps: ServiceDeps, who: Principal, id: string) {
+export async function getHousehold(deps: ServiceDeps, who: Principal, id: string): Promise<HouseholdView> {
   const { rows } = await deps.db.query(
-    'SELECT h.*, o.name AS org_name FROM households h JOIN org_nodes o ON o.id = h.org_id WHERE h.id = $1 AND h.org_path && $2::text[]',
-    [id, regionNodes(who)],
+    `SELECT h.*, o.name AS org_name FROM households h JOIN org_nodes o ON o.id = h.org_id WHERE h.id = $1 AND ${IN_REGION('h.org_path', '$2')}`,
+    [id, regionOf(who)],
   );
   if (!rows[0]) throw domain.notFound('农户不存在', 'household not found');
   const [members, history, cases, collections, documents, warnings, sweeps] = await Promise.all([
@@ -340,17 +351,8 @@ const TIMELINE_HISTORY = new Set([
   'warning.dismissed',
 ]);
 
-export interface TimelineEntry {
-  at: string;
-  kind: string;
-  text: string;
-  case_id?: string | null;
-  process_key?: string;
-  status?: string;
-  outcome?: string | null;
-  documents?: { form_key: string; form_title: string | null; step_id: string }[];
-  actor_name?: string | null;
-}
+/** 户的历程 one event of the timeline (the page's type, `shared/api-types.ts`) */
+export type TimelineEntry = HouseholdTimelineEntry;
 
 /**
  * 户的历程 one timeline of the household's life, newest first: each case (started, ended, with its
@@ -890,8 +892,8 @@ export async function startCheck(deps: ServiceDeps, who: Principal, id: string, 
   const def = await latestProcess(deps.db, processKey);
   if (!def) throw domain.invalid([fe('process', '流程不存在或未发布', 'no published process with this key')]);
   const { rows } = await deps.db.query(
-    'SELECT id, monitoring_status FROM households WHERE id = $1 AND org_path && $2::text[]',
-    [id, regionNodes(who)],
+    `SELECT id, monitoring_status FROM households WHERE id = $1 AND ${IN_REGION('org_path', '$2')}`,
+    [id, regionOf(who)],
   );
   if (!rows[0]) throw domain.notFound('农户不存在', 'household not found');
   const refusal = def.subject === 'household' ? await startRefusal(deps.db, def, id) : undefined;
@@ -921,7 +923,11 @@ export interface WarningQuery {
  * 预警清单 open (or all) department warnings of the principal's region (or one village), oldest
  * first, each with the date it is due to be checked and whether it is overdue / escalated.
  */
-export async function listWarnings(deps: ServiceDeps, who: Principal, q: WarningQuery) {
+export async function listWarnings(
+  deps: ServiceDeps,
+  who: Principal,
+  q: WarningQuery,
+): Promise<Items<WarningListItem>> {
   const status = q.status === 'all' ? null : (q.status ?? 'open');
   const { rows } = await deps.db.query(
     `SELECT w.id, w.household_id, h.head_name, w.village_id, o.name AS village_name, w.kinds, w.raised_case_id, w.raised_at, w.status,
@@ -929,10 +935,10 @@ export async function listWarnings(deps: ServiceDeps, who: Principal, q: Warning
             w.raised_at + make_interval(days => $4) AS due_at,
             (w.status = 'open' AND w.raised_at + make_interval(days => $4) < now()) AS overdue
        FROM department_warnings w JOIN households h ON h.id = w.household_id LEFT JOIN org_nodes o ON o.id = w.village_id
-      WHERE h.org_path && $1::text[] AND ($2::text IS NULL OR w.status = $2) AND ($3::text IS NULL OR w.village_id = $3)
+      WHERE ${IN_REGION('h.org_path', '$1')} AND ($2::text IS NULL OR w.status = $2) AND ($3::text IS NULL OR w.village_id = $3)
         AND ($5::boolean IS FALSE OR (w.status = 'open' AND w.raised_at + make_interval(days => $4) < now()))
       ORDER BY w.raised_at, w.id LIMIT 500`,
-    [regionNodes(who), status, q.village ?? null, WARNING_CHECK_DAYS, q.overdue === '1'],
+    [regionOf(who), status, q.village ?? null, WARNING_CHECK_DAYS, q.overdue === '1'],
   );
   return { items: rows };
 }

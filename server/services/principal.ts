@@ -54,19 +54,14 @@ export function holdsRoleOver(p: Principal, roles: readonly string[] | '*', orgP
 export function regionOf(p: Principal): string[] {
   return p.roles.filter((r) => !REGIONLESS_ROLES.includes(r.role)).map((r) => r.orgId);
 }
-/** @deprecated the same as `regionOf` */
-export const regionNodes = regionOf;
 
 /** May the principal see a thing at `orgPath` (a case, a task's case, a household)? The one region rule. */
 export function canSee(p: Principal, orgPath: readonly string[]): boolean {
   return regionOf(p).some((id) => orgPath.includes(id));
 }
 
-/**
- * The region rule in SQL: `column` (an `org_path` text[]) lies in the region whose nodes are the parameter
- * `param` (bind `regionOf(who)` there), e.g. `IN_REGION('c.org_path', '$1')`.
- */
-export const IN_REGION = (column: string, param: string) => `${column} && ${param}::text[]`;
+/** The region rule in SQL (`store/region.ts`): bind `regionOf(who)` at its parameter. */
+export { IN_REGION } from '../../store/region.js';
 
 /** a 会签 task I have already signed waits for the others: it is no longer mine to do (it shows under 已办). `$1` is my user id. */
 export const NOT_SIGNED_BY_ME = `NOT t.signers @> jsonb_build_array(jsonb_build_object('userId', $1::text))`;

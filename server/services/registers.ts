@@ -8,7 +8,7 @@
  */
 import { domain } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
-import { regionNodes, type Principal } from './principal.js';
+import { regionOf, type Principal } from './principal.js';
 import {
   ASSET_LEDGER_PROCESS,
   PROJECT_PROCESSES,
@@ -41,7 +41,7 @@ export async function projectRegister(
   who: Principal,
   q: { year?: unknown; status?: unknown } = {},
 ) {
-  const nodes = regionNodes(who);
+  const nodes = regionOf(who);
   if (!nodes.length) throw domain.forbidden('您没有可查看的地区', 'you work on no region');
   const statuses: ProjectStatus[] = ['admitted', 'not_admitted', 'in_progress', 'cancelled'];
   if (q.status !== undefined && q.status !== '' && !statuses.includes(q.status as ProjectStatus))
@@ -100,7 +100,7 @@ export async function publicProjectRegister(deps: ServiceDeps, q: { org?: unknow
 
 /** 资产台账 for staff: every ledger publication of their region */
 export async function assetLedgerRegister(deps: ServiceDeps, who: Principal) {
-  const nodes = regionNodes(who);
+  const nodes = regionOf(who);
   if (!nodes.length) throw domain.forbidden('您没有可查看的地区', 'you work on no region');
   return { items: await ledgerEntries(deps.db, nodes, false) };
 }

@@ -167,11 +167,9 @@ describe('one 附件2 across the household’s life', () => {
     expect(page.collections).toEqual([
       expect.objectContaining({ stage: 'identification', case_id: caseId, version: 1 }),
     ]);
-    expect(
-      page.history.find(
-        (x: { kind: string; case_id?: string }) => x.kind === 'member.added' && x.case_id === caseId,
-      ),
-    ).toMatchObject({ member_name: '曾小宝' });
+    expect(page.history.find((x) => x.kind === 'member.added' && x.case_id === caseId)).toMatchObject({
+      member_name: '曾小宝',
+    });
     // the household's story: the status change and the case with its documents on one timeline
     expect(page.timeline).toEqual(
       expect.arrayContaining([

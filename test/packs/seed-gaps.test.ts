@@ -153,9 +153,11 @@ describe('a member who dies during identification (附件2 注3, line 2464)', ()
     for (const m of doc.members.slice(0, -1))
       expect(rows.find((r) => r.id_number === m.A7)).toMatchObject({ active: true, left_reason: null });
     const page = await getHousehold(h.svc, await h.who(p.cadre), hid);
-    expect(
-      page.history.find((x: { kind: string; id_number?: string }) => x.kind === 'member.removed'),
-    ).toMatchObject({ member_name: dead.A5, case_id: caseId, detail: { leftReason: 'death' } });
+    expect(page.history.find((x) => x.kind === 'member.removed')).toMatchObject({
+      member_name: dead.A5,
+      case_id: caseId,
+      detail: { leftReason: 'death' },
+    });
     // the household's current members no longer list the deceased; the filed 附件2 still does
     const { members } = (await h.tdb.db.query('SELECT members FROM households WHERE id = $1', [hid])).rows[0];
     expect(members.map((m: { idNumber: string }) => m.idNumber)).not.toContain(dead.A7);

@@ -18,11 +18,10 @@ const source = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 /**
  * Route files other lanes still move: lane "provinces" moves admin-routes.ts into services and declares its
- * routes, lane "registry" household-routes.ts. Remove each entry when its file is converted.
+ * routes. Remove each entry when its file is converted.
  */
 const LEGACY_ROUTE_FILES: Record<string, string> = {
   'server/http/admin-routes.ts': '/api/admin',
-  'server/http/household-routes.ts': '/api',
 };
 
 describe('server/http is a thin adapter', () => {
@@ -70,6 +69,13 @@ describe('one way to do each thing', () => {
     const copies = filesIn('server')
       .filter((f) => f !== 'server/services/principal.ts')
       .filter((f) => /\['security_admin',\s*'auditor'\]\.includes/.test(source(f)));
+    expect(copies).toEqual([]);
+  });
+
+  it('matches a region in SQL only through IN_REGION (no hand-written `org_path && $1::text[]`)', () => {
+    const copies = [...filesIn('server'), ...filesIn('activities'), ...filesIn('store')]
+      .filter((f) => f !== 'store/region.ts')
+      .filter((f) => /\bpath\s*&&\s*\$\d+/.test(source(f)));
     expect(copies).toEqual([]);
   });
 

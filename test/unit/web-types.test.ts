@@ -17,7 +17,6 @@ const NOT_YET: Record<string, number> = {
   'web/src/admin/FormDesigner.tsx': 12,
   'web/src/admin/ProcessDesigner.tsx': 16,
   'web/src/pages/Dashboard.tsx': 16,
-  'web/src/pages/Households.tsx': 25, // the registry lane's timeline and sweep cards (typed next)
   'web/src/pages/PublicBoard.tsx': 4,
 };
 

@@ -27,6 +27,20 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../api';
+import type {
+  HouseholdCollection,
+  HouseholdHistoryEntry,
+  HouseholdListItem,
+  HouseholdMember,
+  HouseholdView,
+  ImportPreview,
+  ImportResult,
+  Items,
+  SweepListItem,
+  SweepRegister,
+  SweepRegisterRow,
+  WarningListItem,
+} from '../api';
 import { StartCase } from './StartCase';
 import { useSession } from '../session';
 import { fmt, fmtDate, MONITOR_TYPE, MONITORING, STATUS } from '../labels';
@@ -153,16 +167,16 @@ const SWEEP_RESULT: Record<string, string> = { at_risk: '发现风险', not_at_r
  */
 function Sweeps() {
   const { me } = useSession();
-  const [sweeps, setSweeps] = useState<any[]>([]);
+  const [sweeps, setSweeps] = useState<SweepListItem[]>([]);
   const [open, setOpen] = useState<string>();
-  const [reg, setReg] = useState<any>();
-  const [noting, setNoting] = useState<any>();
+  const [reg, setReg] = useState<SweepRegister>();
+  const [noting, setNoting] = useState<SweepRegisterRow>();
   const [note, setNote] = useState('');
   const [error, setError] = useState<string>();
   const { start, dialog } = useStarter();
   useEffect(() => {
     api
-      .get('/api/sweeps')
+      .get<Items<SweepListItem>>('/api/sweeps')
       .then((r) => {
         setSweeps(r.items);
         setOpen((o) => o ?? r.items[0]?.id);
@@ -171,7 +185,7 @@ function Sweeps() {
   }, []);
   const load = () =>
     open
-      ? api.get(`/api/sweeps/${encodeURIComponent(open)}/register`).then(setReg)
+      ? api.get<SweepRegister>(`/api/sweeps/${encodeURIComponent(open)}/register`).then(setReg)
       : Promise.resolve(setReg(undefined));
   useEffect(() => {
     void load();
@@ -232,7 +246,7 @@ function Sweeps() {
         columns={[
           {
             title: '农户',
-            render: (r: any) => (
+            render: (r: SweepRegisterRow) => (
               <Link to={`/households/${r.id}`}>
                 {r.head_name}（{r.id}）
               </Link>
@@ -241,7 +255,7 @@ function Sweeps() {
           { title: '监测状态', dataIndex: 'monitoring_status', render: (v: string) => MONITORING[v] ?? v },
           {
             title: '排查结果',
-            render: (r: any) =>
+            render: (r: SweepRegisterRow) =>
               r.result ? (
                 <span>
                   <Tag color={r.result === 'at_risk' ? 'red' : 'green'}>{SWEEP_RESULT[r.result]}</Tag>
@@ -256,7 +270,7 @@ function Sweeps() {
           },
           {
             title: '处理',
-            render: (r: any) => (
+            render: (r: SweepRegisterRow) => (
               <Space wrap>
                 {r.identification_case_id ? (
                   <Link to={`/cases/${r.identification_case_id}`}>识别 {r.identification_case_id}</Link>
@@ -271,7 +285,7 @@ function Sweeps() {
                       onClick={() =>
                         start({
                           process: 'identification',
-                          org: reg.sweep.org_id,
+                          org: reg?.sweep.org_id,
                           subject: r.id,
                           data: { channel: 'cadre_sweep' },
                         })
@@ -281,7 +295,7 @@ function Sweeps() {
                     </Button>
                   )
                 )}
-                {keeper && reg.sweep.status === 'running' && (
+                {keeper && reg?.sweep.status === 'running' && (
                   <>
                     <Button size="small" danger onClick={() => setNoting(r)}>
                       发现风险
@@ -301,7 +315,7 @@ function Sweeps() {
         title={`${noting?.head_name ?? ''}户：发现风险`}
         okText="登记"
         cancelText="取消"
-        onOk={() => record(noting.id, 'at_risk', note)}
+        onOk={() => noting && record(noting.id, 'at_risk', note)}
         onCancel={() => setNoting(undefined)}
         destroyOnHidden
       >
@@ -322,13 +336,13 @@ function Sweeps() {
 function OpenWarnings() {
   const { me } = useSession();
   const { start, dialog } = useStarter();
-  const [items, setItems] = useState<any[]>([]);
-  const [dismissing, setDismissing] = useState<any>();
+  const [items, setItems] = useState<WarningListItem[]>([]);
+  const [dismissing, setDismissing] = useState<WarningListItem>();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
   const load = () =>
     api
-      .get('/api/warnings')
+      .get<Items<WarningListItem>>('/api/warnings')
       .then((r) => setItems(r.items))
       .catch(() => setItems([]));
   useEffect(() => {
@@ -336,6 +350,7 @@ function OpenWarnings() {
   }, []);
   if (!items.length) return null;
   const dismiss = async () => {
+    if (!dismissing) return;
     setError(undefined);
     try {
       await api.post(`/api/warnings/${encodeURIComponent(dismissing.id)}/dismiss`, { reason });
@@ -359,7 +374,7 @@ function OpenWarnings() {
         columns={[
           {
             title: '农户',
-            render: (w: any) => (
+            render: (w: WarningListItem) => (
               <Link to={`/households/${w.household_id}`}>
                 {w.head_name}（{w.household_id}）
               </Link>
@@ -370,7 +385,7 @@ function OpenWarnings() {
           { title: '预警时间', dataIndex: 'raised_at', render: (v: string) => fmtDate(v) },
           {
             title: '核查时限',
-            render: (w: any) => (
+            render: (w: WarningListItem) => (
               <span>
                 {fmtDate(w.due_at)}{' '}
                 {w.overdue && <Tag color="red">{w.escalated_at ? '超期，已报乡镇督办' : '超期'}</Tag>}
@@ -379,7 +394,7 @@ function OpenWarnings() {
           },
           {
             title: '处理',
-            render: (w: any) =>
+            render: (w: WarningListItem) =>
               isRegistrar(me?.roles) ? (
                 <Space wrap>
                   <Button
@@ -388,7 +403,7 @@ function OpenWarnings() {
                     onClick={() =>
                       start({
                         process: 'identification',
-                        org: w.village_id,
+                        org: w.village_id ?? undefined,
                         subject: w.household_id,
                         data: { channel: 'department_warning' },
                       })
@@ -433,7 +448,7 @@ function Search() {
   const { me } = useSession();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string>();
-  const [items, setItems] = useState<any[]>();
+  const [items, setItems] = useState<HouseholdListItem[]>();
   const [adding, setAdding] = useState(false);
   const [tick, setTick] = useState(0);
   const navigate = useNavigate();
@@ -441,7 +456,7 @@ function Search() {
     const params = new URLSearchParams();
     if (q) params.set('q', q);
     if (status) params.set('status', status);
-    api.get(`/api/households?${params}`).then((r) => setItems(r.items));
+    api.get<Items<HouseholdListItem>>(`/api/households?${params}`).then((r) => setItems(r.items));
   }, [q, status, tick]);
   return (
     <Card
@@ -497,7 +512,7 @@ function Search() {
           {
             title: '户主',
             dataIndex: 'head_name',
-            render: (n: string, r: any) => <Link to={`/households/${r.id}`}>{n}</Link>,
+            render: (n: string, r: HouseholdListItem) => <Link to={`/households/${r.id}`}>{n}</Link>,
           },
           { title: '身份证号', dataIndex: 'head_id_number' },
           { title: '村', dataIndex: 'org_name' },
@@ -505,7 +520,7 @@ function Search() {
           {
             title: '监测状态',
             dataIndex: 'monitoring_status',
-            render: (s: string, r: any) => (
+            render: (s: string, r: HouseholdListItem) => (
               <Space size={4}>
                 <Tag
                   color={
@@ -536,7 +551,7 @@ function Search() {
 function ImportButton({ onDone }: { onDone: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File>();
-  const [preview, setPreview] = useState<any>();
+  const [preview, setPreview] = useState<ImportPreview>();
   const [errors, setErrors] = useState<{ title: string; items: string[] }>();
   const [busy, setBusy] = useState(false);
   const reset = () => {
@@ -550,7 +565,10 @@ function ImportButton({ onDone }: { onDone: () => void }) {
     setBusy(true);
     try {
       setPreview(
-        await api.upload(`/api/households/import-preview?filename=${encodeURIComponent(f.name)}`, f),
+        await api.upload<ImportPreview>(
+          `/api/households/import-preview?filename=${encodeURIComponent(f.name)}`,
+          f,
+        ),
       );
     } catch (e) {
       setErrors(
@@ -566,7 +584,7 @@ function ImportButton({ onDone }: { onDone: () => void }) {
     if (!file || !preview) return;
     setBusy(true);
     try {
-      const r = await api.upload(
+      const r = await api.upload<ImportResult>(
         `/api/households/import?filename=${encodeURIComponent(file.name)}&confirm=${preview.sha256}`,
         file,
       );
@@ -789,15 +807,15 @@ function Household({ id }: { id: string }) {
   const { me } = useSession();
   const labels = useMemberLabels();
   const navigate = useNavigate();
-  const [h, setH] = useState<any>();
+  const [h, setH] = useState<HouseholdView>();
   const [action, setAction] = useState<Action>();
   const [starting, setStarting] = useState(false);
-  const load = () => api.get(`/api/households/${id}`).then(setH);
+  const load = () => api.get<HouseholdView>(`/api/households/${id}`).then(setH);
   useEffect(() => {
     load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id]);
-  const current = useMemo(() => (h?.members ?? []).filter((m: any) => m.active), [h]);
+  const current = useMemo(() => (h?.members ?? []).filter((m) => m.active), [h]);
   if (!h) return <Spin style={{ display: 'block', margin: 48 }} />;
   const hh = h.household;
   const editable = isRegistrar(me?.roles) && !hh.closed_at;
@@ -843,7 +861,9 @@ function Household({ id }: { id: string }) {
           <Descriptions.Item label="户编号">{hh.id}</Descriptions.Item>
           <Descriptions.Item label="所在村">{hh.org_name}</Descriptions.Item>
           <Descriptions.Item label="户主身份证">{hh.head_id_number}</Descriptions.Item>
-          <Descriptions.Item label="监测类型">{MONITOR_TYPE[hh.monitoring_type] ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label="监测类型">
+            {MONITOR_TYPE[hh.monitoring_type ?? ''] ?? '—'}
+          </Descriptions.Item>
           <Descriptions.Item label="帮扶联系人">
             {hh.monitor_contact ? `${hh.monitor_contact.name} ${hh.monitor_contact.phone ?? ''}` : '—'}
           </Descriptions.Item>
@@ -867,12 +887,13 @@ function Household({ id }: { id: string }) {
           pagination={false}
           dataSource={h.members}
           scroll={{ x: 640 }}
-          rowClassName={(m: any) => (m.active ? '' : 'zx-former')}
+          rowClassName={(m: HouseholdMember) => (m.active ? '' : 'zx-former')}
           columns={[
             {
               title: '姓名',
               dataIndex: 'name',
-              render: (n: string, m: any) => (m.active ? n : <span style={{ color: '#999' }}>{n}</span>),
+              render: (n: string, m: HouseholdMember) =>
+                m.active ? n : <span style={{ color: '#999' }}>{n}</span>,
             },
             { title: '身份证号', dataIndex: 'idNumber' },
             { title: '与户主关系', dataIndex: 'relation', render: (v: string) => label('relation', v) },
@@ -880,7 +901,7 @@ function Household({ id }: { id: string }) {
             { title: '劳动技能', dataIndex: 'labour', render: (v: string) => label('labour', v) },
             {
               title: '状态',
-              render: (m: any) =>
+              render: (m: HouseholdMember) =>
                 m.active
                   ? '在户'
                   : `${LEAVE[m.leftReason as keyof typeof LEAVE] ?? '已减少'} ${m.leftOn ?? ''}`,
@@ -903,7 +924,7 @@ function Household({ id }: { id: string }) {
             { title: '生效日期', dataIndex: 'effective_on', render: (v: string) => v ?? '—' },
             {
               title: '经办人',
-              render: (r: any) =>
+              render: (r: HouseholdHistoryEntry) =>
                 r.actor_name ??
                 (r.case_id ? <Link to={`/cases/${r.case_id}`}>案件 {r.case_id}</Link> : '系统'),
             },
@@ -914,7 +935,7 @@ function Household({ id }: { id: string }) {
         {h.collections.length ? (
           <Table
             size="small"
-            rowKey={(r: any) => `${r.stage}-${r.case_id}`}
+            rowKey={(r: HouseholdCollection) => `${r.stage}-${r.case_id}`}
             pagination={false}
             dataSource={h.collections}
             columns={[
@@ -936,7 +957,7 @@ function Household({ id }: { id: string }) {
         <Timeline
           items={
             h.timeline?.length
-              ? h.timeline.map((e: any, i: number) => ({
+              ? h.timeline.map((e, i) => ({
                   key: `${e.kind}-${e.at}-${i}`,
                   color: TIMELINE_COLOR[e.kind] ?? 'gray',
                   children: (
@@ -951,7 +972,7 @@ function Household({ id }: { id: string }) {
                         ) : (
                           e.text
                         )}{' '}
-                        {e.kind === 'case.ended' && STATUS[e.status] && (
+                        {e.kind === 'case.ended' && e.status && STATUS[e.status] && (
                           <Tag color={STATUS[e.status].color}>{STATUS[e.status].text}</Tag>
                         )}
                         {e.kind === 'case.started' && e.status === 'running' && <Tag color="blue">在办</Tag>}
@@ -961,9 +982,9 @@ function Household({ id }: { id: string }) {
                           </Link>
                         )}
                       </div>
-                      {e.documents?.length > 0 && (
+                      {e.documents && e.documents.length > 0 && (
                         <Space wrap size={4} style={{ marginTop: 4 }}>
-                          {e.documents.map((d: any) => (
+                          {e.documents.map((d) => (
                             <Link
                               key={`${d.step_id}-${d.form_key}`}
                               to={`/cases/${e.case_id}/print/${d.form_key}`}
@@ -1027,7 +1048,7 @@ function Change({
 }: {
   id: string;
   action: Action;
-  members: any[];
+  members: HouseholdMember[];
   labels: Record<string, Record<string, string>>;
   onClose: () => void;
   onDone: () => void;
