@@ -13,11 +13,11 @@ import {
   changedPaths,
   diffPacks,
   exportPack,
-  importPack,
-  readPackFolder,
+  installedRoles,
+  listPacks,
   type PackBundle,
 } from '../services/packs.js';
-import { packScheduleProblems, validateProcessForImport } from '../services/process-publish.js';
+import { installPack } from '../services/process-publish.js';
 import {
   currentSchedules,
   listSchedules,
@@ -177,9 +177,8 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/roles',
     handle(async (req) => {
       requireRole(req, [...ADMIN, ...SECURITY]);
-      const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
       return {
-        items: rows[0]?.manifest.roles ?? [],
+        items: await installedRoles(db),
         levels: ['village', 'township', 'county', 'city', 'province'],
       };
     }),
@@ -215,47 +214,14 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/packs/import',
     handle(async (req) => {
       const who = requireRole(req, ADMIN);
-      const b = obj(req.body, 'body');
-      const bundle: PackBundle =
-        typeof b.pack === 'string' ? readPackFolder(b.pack.replace(/[^a-z0-9-]/g, '')) : (b as PackBundle);
-      const errors: FieldError[] = [];
-      if (!bundle.manifest?.id || !bundle.manifest?.version)
-        errors.push({
-          path: 'manifest',
-          message: '缺少政策包编号或版本',
-          message_en: 'manifest.id and manifest.version are required',
-        });
-      for (const k of ['forms', 'codelists', 'processes'] as const) {
-        if (!Array.isArray(bundle[k]))
-          errors.push({ path: k, message: `${k} 必须是数组`, message_en: `${k} must be an array` });
-      }
-      if (errors.length) throw problems.invalid(errors);
-      const validate = await validateProcessForImport(db, bundle);
-      const bad = [
-        ...bundle.processes.flatMap((p) =>
-          validate(p).map((e) => ({ path: `processes/${p.key}`, message: e, message_en: e })),
-        ),
-        ...(await packScheduleProblems(db, bundle)).map((e) => ({
-          path: 'manifest/schedules',
-          message: `定时任务配置有误：${e}`,
-          message_en: e,
-        })),
-      ];
-      if (bad.length)
-        throw problems.invalid(
-          bad,
-          '政策包中的流程定义有误，未导入',
-          'the pack has invalid processes; nothing was imported',
-        );
-      if (b.dryRun) {
-        return {
-          dryRun: true,
-          diff: diffPacks(await exportPack(db, bundle.manifest.id).catch(() => emptyBundle(bundle)), bundle),
-        };
-      }
-      const report = await importPack(db, bundle, { actorId: who.userId });
-      // the pack's schedules take effect at once (created, changed or removed in Temporal)
-      return { ...report, schedules: await syncPackSchedules(svc) };
+      return installPack(svc, obj(req.body, 'body'), { actorId: who.userId });
+    }),
+  );
+  r.get(
+    '/packs',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      return { items: await listPacks(db) };
     }),
   );
 
@@ -294,9 +260,7 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/packs/:id/export',
     handle(async (req) => {
       requireRole(req, ADMIN);
-      return exportPack(db, String(req.params.id)).catch((e) => {
-        throw e.status === 404 ? problems.notFound('政策包不存在', 'no such pack') : e;
-      });
+      return exportPack(db, String(req.params.id));
     }),
   );
   r.get(
@@ -547,8 +511,4 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     }),
   );
   return r;
-}
-
-function emptyBundle(b: PackBundle): PackBundle {
-  return { manifest: { ...b.manifest, parameters: [] }, forms: [], codelists: [], processes: [] };
 }

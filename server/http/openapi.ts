@@ -783,6 +783,13 @@ export const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/admin/packs',
+    summary: '已安装政策包 Installed packs',
+    access: ADMIN,
+    ok: 200,
+  },
+  {
+    method: 'get',
     path: '/api/admin/packs/{id}/export',
     summary: '导出政策包 Export a pack',
     access: ADMIN,
