@@ -10,6 +10,7 @@ import schema from './process-definition.schema.json' with { type: 'json' };
 import { JOIN, transitions, type ProcessDefinition, type Step } from '../../workflows/definition.js';
 import { OPERATORS } from '../../forms/rules.js';
 import type { DefinitionError, DefinitionRegistry } from './registry.js';
+import { checkDataPaths } from './data-paths.js';
 
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });
 const checkSchema = ajv.compile(schema);
@@ -164,6 +165,8 @@ export function validateDefinition(input: unknown, registry: DefinitionRegistry)
       ),
     );
   }
+  // every path read from case data or parameters names something the process produces (data-paths.ts)
+  errors.push(...checkDataPaths(def, registry));
   return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true };
 }
 

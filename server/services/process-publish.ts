@@ -16,6 +16,7 @@ import {
   importPack,
   previewPackImport,
   readPackFolder,
+  installedPacks,
   refusedConflicts,
   type PackBundle,
 } from './packs.js';
@@ -68,11 +69,17 @@ export function definitionProblem(errors: DefinitionError[]) {
   );
 }
 
+/**
+ * Publish (or save as a draft) a new version of a process. A draft is validated too: it is saved with
+ * its problems as `warnings`; a published version must have none. A version belongs to the pack that
+ * owns the key (or to `packId` for a new key), and is checked against that pack's roles.
+ */
 export async function publishProcess(
   db: pg.Pool,
   def: Record<string, any>,
   actorId: string,
   status: 'published' | 'draft' = 'published',
+  opts: { packId?: string; mustExist?: boolean } = {},
 ) {
   if (!def || typeof def !== 'object' || typeof def.key !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(def.key)) {
     throw problems.invalid([
@@ -83,11 +90,22 @@ export async function publishProcess(
       },
     ]);
   }
-  const registry = await loadDefinitionRegistry(db);
-  if (status === 'published') {
-    const r = validateDefinition({ ...def, version: def.version ?? 1 }, registry);
-    if (!r.ok) throw definitionProblem(r.errors);
-  }
+  const owner = (
+    await db.query(
+      'SELECT count(*)::int AS n, max(pack_id) AS pack_id FROM process_versions WHERE key = $1',
+      [def.key],
+    )
+  ).rows[0];
+  if (opts.mustExist && !owner.n) throw domain.notFound('流程不存在', `no process ${def.key}`);
+  const packId: string | null = owner.pack_id ?? opts.packId ?? null;
+  const pack = packId ? (await installedPacks(db)).find((p) => p.id === packId) : undefined;
+  const registry = await loadDefinitionRegistry(
+    db,
+    pack ? { onlyRoles: ((pack.manifest.roles ?? []) as { key: string }[]).map((r) => r.key) } : undefined,
+  );
+  const r = validateDefinition({ ...def, version: def.version ?? 1 }, registry);
+  if (!r.ok && status === 'published') throw definitionProblem(r.errors);
+  const warnings = r.ok ? [] : r.errors;
   return inTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`process:${def.key}`]);
     const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM process_versions WHERE key = $1', [
@@ -95,8 +113,8 @@ export async function publishProcess(
     ]);
     const version = Number(max.rows[0].v) + 1;
     await tx.query(
-      `INSERT INTO process_versions (key, version, status, definition, created_by) VALUES ($1,$2,$3,$4,$5)`,
-      [def.key, version, status, JSON.stringify({ ...def, version }), actorId],
+      `INSERT INTO process_versions (key, version, status, definition, created_by, pack_id) VALUES ($1,$2,$3,$4,$5,$6)`,
+      [def.key, version, status, JSON.stringify({ ...def, version }), actorId, packId],
     );
     await appendAudit(tx, [
       {
@@ -104,10 +122,10 @@ export async function publishProcess(
         actorId,
         action: `process.${status === 'published' ? 'publish' : 'draft'}`,
         target: def.key,
-        detail: { version },
+        detail: { version, ...(warnings.length ? { warnings: warnings.length } : {}) },
       },
     ]);
-    return { key: def.key, version, status };
+    return { key: def.key, version, status, warnings };
   });
 }
 

@@ -60,9 +60,9 @@ const minimal = (version: string, extra: Record<string, unknown> = {}) => ({
     schedules: [TRIAL_SWEEP],
     ...extra,
   },
-  forms: [],
-  codelists: [],
-  processes: [],
+  forms: [] as Record<string, unknown>[],
+  codelists: [] as Record<string, unknown>[],
+  processes: [] as Record<string, unknown>[],
 });
 
 describe('a second pack beside the first', () => {
