@@ -26,6 +26,14 @@ import {
   triggerSchedule,
 } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
+import {
+  copyForm,
+  copyProcess,
+  createCodeList,
+  publishCodeList,
+  publishFormVersion,
+  setParameter,
+} from '../services/variants.js';
 import * as users from '../services/users.js';
 import { verifyAuditChain, appendAudit } from '../audit/chain.js';
 import { inTransaction } from '../db.js';
@@ -129,8 +137,11 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
           'a process with this key exists; publish a new version',
           'exists',
         );
+      const r = await publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published', {
+        packId: typeof req.body?.pack === 'string' ? req.body.pack : undefined,
+      });
       res.status(201);
-      return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+      return r;
     }),
   );
   r.post(
@@ -138,8 +149,21 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
       const def = { ...obj(req.body?.definition ?? req.body, 'definition'), key: String(req.params.key) };
+      const r = await publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published', {
+        mustExist: true,
+      });
       res.status(201);
-      return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+      return r;
+    }),
+  );
+  // 复制为… a process under a new key, its forms replaced by copies (references rewritten and reported)
+  r.post(
+    '/processes/:key/copy',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const r = await copyProcess(db, who.userId, String(req.params.key), obj(req.body, 'body'));
+      res.status(201);
+      return r;
     }),
   );
   r.get(
@@ -204,8 +228,18 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
       const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+      const r = await publishFormVersion(db, who.userId, doc, req.body?.draft ? 'draft' : 'published');
       res.status(201);
-      return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
+      return r;
+    }),
+  );
+  r.post(
+    '/forms/:key/copy',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const r = await copyForm(db, who.userId, String(req.params.key), obj(req.body, 'body'));
+      res.status(201);
+      return r;
     }),
   );
 
@@ -297,56 +331,12 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/parameters',
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
-      const b = obj(req.body, 'body');
-      const errors: FieldError[] = [];
-      if (typeof b.key !== 'string' || !b.key)
-        errors.push({ path: 'key', message: '缺少参数编码', message_en: 'key is required' });
-      if (!Number.isInteger(b.year) || b.year < 2000 || b.year > 2100)
-        errors.push({
-          path: 'year',
-          message: '年度必须是2000–2100的整数',
-          message_en: 'year must be an integer 2000–2100',
-        });
-      if (!['number', 'string', 'boolean'].includes(typeof b.value))
-        errors.push({
-          path: 'value',
-          message: '参数值必须是数字、文本或布尔值',
-          message_en: 'value must be a number, string or boolean',
-        });
-      if (errors.length) throw problems.invalid(errors);
-      const known = await db.query('SELECT value FROM parameters WHERE key = $1 LIMIT 1', [b.key]);
-      if (!known.rowCount)
-        throw problems.invalid([{ path: 'key', message: '未知的参数', message_en: 'unknown parameter' }]);
-      if (typeof known.rows[0].value !== typeof b.value)
-        throw problems.invalid([
-          {
-            path: 'value',
-            message: '参数值类型与原值不一致',
-            message_en: 'value has a different type from the existing one',
-          },
-        ]);
-      await inTransaction(db, async (tx) => {
-        await tx.query(
-          `INSERT INTO parameters (key, year, value, title, source, created_by)
-         SELECT $1, $2, $3, title, source, $4 FROM parameters WHERE key = $1 ORDER BY year DESC LIMIT 1
-         ON CONFLICT (key, year) DO UPDATE SET value = EXCLUDED.value, created_by = EXCLUDED.created_by, created_at = now()`,
-          [b.key, b.year, JSON.stringify(b.value), who.userId],
-        );
-        await appendAudit(tx, [
-          {
-            id: `param:${b.key}:${b.year}:${Date.now()}`,
-            actorId: who.userId,
-            action: 'parameter.set',
-            target: b.key,
-            detail: { year: b.year, value: b.value },
-          },
-        ]);
-      });
+      const set = await setParameter(db, who.userId, obj(req.body, 'body'));
       // a schedule derived from this parameter (assessment interval, sweeps per year, plan deadline) moves with it
-      if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(b.key as string)))
+      if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(set.key)))
         await syncPackSchedules(svc);
       res.status(201);
-      return { key: b.key, year: b.year, value: b.value };
+      return set;
     }),
   );
   r.get(
@@ -360,71 +350,22 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     }),
   );
   r.post(
+    '/codelists',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const r = await createCodeList(db, who.userId, obj(req.body?.document ?? req.body, 'document'));
+      res.status(201);
+      return r;
+    }),
+  );
+  r.post(
     '/codelists/:key/versions',
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
-      const doc: Record<string, any> = {
-        ...obj(req.body?.document ?? req.body, 'document'),
-        key: String(req.params.key),
-      };
-      if (!Array.isArray(doc.items) || doc.items.length === 0 || doc.items.length > 1000) {
-        throw problems.invalid([
-          { path: 'items', message: '代码表须有 1–1000 项', message_en: 'a code list has 1 to 1000 items' },
-        ]);
-      }
-      const errors: FieldError[] = [];
-      const seen = new Set<string>();
-      doc.items.forEach((i: any, n: number) => {
-        if (typeof i?.code !== 'string' || !/^[0-9A-Za-z_.-]{1,20}$/.test(i.code))
-          errors.push({
-            path: `items.${n}.code`,
-            message: '代码须为1–20位字母或数字',
-            message_en: 'code: 1–20 letters or digits',
-          });
-        else if (seen.has(i.code))
-          errors.push({
-            path: `items.${n}.code`,
-            message: `代码“${i.code}”重复`,
-            message_en: `duplicate code ${i.code}`,
-          });
-        else seen.add(i.code);
-        if (typeof i?.label?.zh !== 'string' || !i.label.zh.trim())
-          errors.push({
-            path: `items.${n}.label`,
-            message: '请填写中文名称',
-            message_en: 'label.zh is required',
-          });
-      });
-      if (errors.length) throw problems.invalid(errors);
-      const known = await db.query('SELECT 1 FROM code_lists WHERE key = $1 LIMIT 1', [doc.key]);
-      if (!known.rowCount)
-        throw problems.notFound(
-          '代码表不存在（新代码表随政策包导入）',
-          'no such code list (new lists come with a pack)',
-        );
-      const version = await inTransaction(db, async (tx) => {
-        const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM code_lists WHERE key = $1', [
-          doc.key,
-        ]);
-        const v = Number(max.rows[0].v) + 1;
-        await tx.query('INSERT INTO code_lists (key, version, document) VALUES ($1,$2,$3)', [
-          doc.key,
-          v,
-          JSON.stringify({ ...doc, version: v }),
-        ]);
-        await appendAudit(tx, [
-          {
-            id: `codelist:${doc.key}:${v}`,
-            actorId: who.userId,
-            action: 'codelist.publish',
-            target: doc.key,
-            detail: { version: v },
-          },
-        ]);
-        return v;
-      });
+      const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+      const r = await publishCodeList(db, who.userId, doc);
       res.status(201);
-      return { key: doc.key, version };
+      return r;
     }),
   );
 

@@ -698,6 +698,24 @@ export const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'post',
+    path: '/api/admin/processes/{key}/copy',
+    summary: '复制流程 Copy a process under a new key (references rewritten)',
+    access: ADMIN,
+    ok: 201,
+    body: {
+      type: 'object',
+      required: ['key'],
+      properties: {
+        key: { type: 'string', maxLength: 64 },
+        title: { type: 'object' },
+        forms: { type: 'object', additionalProperties: { type: 'string', maxLength: 64 } },
+        pack: { type: 'string', maxLength: 40 },
+        draft: { type: 'boolean' },
+      },
+    },
+  },
+  {
+    method: 'post',
     path: '/api/admin/processes/validate',
     summary: '校验流程 Validate a definition',
     access: ADMIN,
@@ -772,6 +790,22 @@ export const ENDPOINTS: Endpoint[] = [
     access: ADMIN,
     ok: 201,
     body: { type: 'object' },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/forms/{key}/copy',
+    summary: '复制表单 Copy a form under a new key',
+    access: ADMIN,
+    ok: 201,
+    body: {
+      type: 'object',
+      required: ['key'],
+      properties: {
+        key: { type: 'string', maxLength: 64 },
+        title: { type: 'object' },
+        pack: { type: 'string', maxLength: 40 },
+      },
+    },
   },
   {
     method: 'post',
@@ -871,10 +905,25 @@ export const ENDPOINTS: Endpoint[] = [
     body: {
       type: 'object',
       required: ['key', 'year', 'value'],
-      properties: { key: { type: 'string' }, year: { type: 'integer' }, value: {} },
+      properties: {
+        key: { type: 'string', maxLength: 64 },
+        year: { type: 'integer' },
+        value: {},
+        title: { type: 'object' },
+        source: { type: 'object' },
+        pack: { type: 'string', maxLength: 40 },
+      },
     },
   },
   { method: 'get', path: '/api/admin/codelists', summary: '代码表 Code lists', access: ADMIN, ok: 200 },
+  {
+    method: 'post',
+    path: '/api/admin/codelists',
+    summary: '新建代码表 Create a code list',
+    access: ADMIN,
+    ok: 201,
+    body: { type: 'object' },
+  },
   {
     method: 'post',
     path: '/api/admin/codelists/{key}/versions',

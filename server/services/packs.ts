@@ -371,12 +371,15 @@ export async function exportPack(db: pg.Pool | pg.ClientBase, id: string): Promi
     ((manifest.parameters ?? []) as { key: string }[]).map((p) => p.key),
   );
   const params = await db.query(
-    'SELECT key, year, value FROM parameters WHERE key = ANY($1) ORDER BY key, year',
+    'SELECT key, year, value, title, source FROM parameters WHERE key = ANY($1) ORDER BY key, year',
     [paramKeys],
   );
   const byKey = new Map<string, any>();
   for (const p of params.rows) {
+    // a parameter created through the admin API is not in the manifest: its title and source are in the table
     const entry = byKey.get(p.key) ?? {
+      ...(p.title ? { title: p.title } : {}),
+      ...(p.source ? { source: p.source } : {}),
       ...(manifest.parameters ?? []).find((x: any) => x.key === p.key),
       key: p.key,
       values: [],
