@@ -6,6 +6,7 @@ import { calendarActivities } from './calendar.js';
 import { objectionActivities } from './objections.js';
 import { ACTIVITIES } from './registry.js';
 import { scheduleActivities } from './scheduled-round.js';
+import { recordRuns } from './runs.js';
 import type { ServiceDeps } from '../server/services/deps.js';
 
 /**
@@ -24,6 +25,7 @@ export function createActivities(
     ...objectionActivities(db),
     ...(services ? scheduleActivities(services) : {}),
   };
-  for (const a of ACTIVITIES) acts[a.name] = a.create({ db });
+  // a process step's activity: each attempt is recorded for the case timeline (runs.ts)
+  for (const a of ACTIVITIES) acts[a.name] = recordRuns(db, a.name, a.create({ db }));
   return acts;
 }

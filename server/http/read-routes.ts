@@ -1,4 +1,5 @@
 /** Read endpoints for the staff app: cases, households, organisation tree, people, dashboard. */
+import { activityTimeline, withActivities } from '../services/activity-runs.js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../app.js';
@@ -129,7 +130,12 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
         svc,
         who,
         c,
-        { data: c.data, objections: objections.rows, timeline: timeline.rows },
+        {
+          data: c.data,
+          objections: objections.rows,
+          // activity steps (省平台数据比对 …) with their attempts, duration and result summary
+          timeline: withActivities(timeline.rows, await activityTimeline(db, id, def)),
+        },
         { purpose: 'case', unmask, strict: true },
       );
       return {

@@ -36,6 +36,9 @@ const KIND: Record<string, string> = {
   'notice.scheduled': '公示截止时间确定',
   'calendar.waiting': '等待节假日安排',
   'calendar.resolved': '节假日安排已发布',
+  'activity.completed': '自动环节',
+  'activity.failed': '自动环节失败',
+  'activity.running': '自动环节运行中',
 };
 
 /**
@@ -187,9 +190,11 @@ export default function CasePage() {
                       : 'red'
                     : e.kind === 'task.signed'
                       ? 'blue'
-                      : e.kind === 'escalation'
-                        ? 'orange'
-                        : 'gray',
+                      : e.kind === 'activity.failed'
+                        ? 'red'
+                        : e.kind === 'escalation'
+                          ? 'orange'
+                          : 'gray',
                 children: (
                   <div>
                     <Typography.Text strong>{KIND[e.kind] ?? e.kind}</Typography.Text>{' '}
@@ -203,6 +208,16 @@ export default function CasePage() {
                         ：{e.payload?.actorName ?? e.actor_name} <Tag>{actionText(e.payload?.action)}</Tag>
                         {e.payload?.comment && <div style={{ color: '#555' }}>意见：{e.payload.comment}</div>}
                       </>
+                    )}
+                    {e.kind.startsWith('activity.') && (
+                      <div style={{ color: '#555', fontSize: 12 }}>
+                        尝试 {e.payload.attempts} 次
+                        {e.payload.durationMs !== null &&
+                          `，用时 ${(e.payload.durationMs / 1000).toFixed(1)} 秒`}
+                        <div>输入：{e.payload.inputSummary || '无'}</div>
+                        {e.payload.outputSummary && <div>结果：{e.payload.outputSummary}</div>}
+                        {e.payload.error && <div>错误：{e.payload.error}</div>}
+                      </div>
                     )}
                     {e.kind === 'notice.opened' && (
                       <span>
