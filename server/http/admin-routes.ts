@@ -15,9 +15,11 @@ import {
   exportPack,
   installedRoles,
   listPacks,
+  setPackScope,
   type PackBundle,
 } from '../services/packs.js';
 import { installPack } from '../services/process-publish.js';
+import { closeOrgNode, importDivisions, orgTree, saveOrgNode } from '../services/org-tree.js';
 import {
   currentSchedules,
   listSchedules,
@@ -256,6 +258,44 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     handle(async (req) => {
       requireRole(req, ADMIN);
       return { items: await listPacks(db) };
+    }),
+  );
+
+  r.post(
+    '/packs/:id/scope',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return setPackScope(db, who.userId, String(req.params.id), obj(req.body, 'body').org ?? null);
+    }),
+  );
+
+  // ---- organisation tree (administrative divisions) ----
+  r.get(
+    '/org-tree',
+    handle(async (req) => {
+      requireRole(req, [...ADMIN, ...SECURITY]);
+      return { items: await orgTree(db, typeof req.query.root === 'string' ? req.query.root : undefined) };
+    }),
+  );
+  r.post(
+    '/org-tree/import',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return importDivisions(db, who.userId, obj(req.body, 'body'));
+    }),
+  );
+  r.post(
+    '/org-nodes',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return saveOrgNode(db, who.userId, obj(req.body, 'body'));
+    }),
+  );
+  r.post(
+    '/org-nodes/:id/close',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return closeOrgNode(db, who.userId, String(req.params.id));
     }),
   );
 

@@ -1,5 +1,6 @@
 /** Read endpoints for the staff app: cases, households, organisation tree, people, dashboard. */
 import { activityTimeline, withActivities } from '../services/activity-runs.js';
+import { offeredProcesses } from '../services/catalog.js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../app.js';
@@ -282,12 +283,8 @@ export function readRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
   r.get(
     '/processes',
     handle(async (req) => {
-      requireUser(req);
-      const { rows } = await db.query(
-        `SELECT DISTINCT ON (key) key, version, definition->'title' AS title, definition->'subject' AS subject, definition->'starters' AS starters
-       FROM process_versions WHERE status = 'published' ORDER BY key, version DESC`,
-      );
-      return { items: rows };
+      const who = requireUser(req);
+      return { items: await offeredProcesses(db, who) };
     }),
   );
 

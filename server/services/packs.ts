@@ -199,7 +199,7 @@ export async function importPack(
   });
 }
 
-/** The version of each pack in force, with its manifest and the org subtree it is installed for. */
+/** The version of each pack in force, with its manifest and the org subtree it is installed for (first installed first). */
 export interface InstalledPack {
   id: string;
   version: string;
@@ -211,7 +211,8 @@ export interface InstalledPack {
 export async function installedPacks(db: pg.Pool | pg.ClientBase): Promise<InstalledPack[]> {
   const { rows } = await db.query(
     `SELECT i.id, i.version, i.scope_org, p.manifest, p.bundle FROM pack_installs i
-       JOIN packs p ON p.id = i.id AND p.version = i.version ORDER BY i.id`,
+       JOIN packs p ON p.id = i.id AND p.version = i.version 
+      ORDER BY (SELECT min(x.imported_at) FROM packs x WHERE x.id = i.id), i.id`,
   );
   return rows.map((r) => ({
     id: r.id,
@@ -562,4 +563,45 @@ export async function listPacks(db: pg.Pool | pg.ClientBase) {
     });
   }
   return out;
+}
+
+/** 安装范围 install a pack for an org subtree (null: everywhere); its processes are offered only there. */
+export async function setPackScope(db: pg.Pool, actorId: string, id: string, org: unknown) {
+  if (org !== null && typeof org !== 'string')
+    throw new DomainError(
+      'invalid',
+      'validation_failed',
+      '提交的数据有误',
+      'the request has invalid fields',
+      [{ path: 'org', message: '请选择组织机构', message_en: 'org: a node id or null' }],
+    );
+  if (org) {
+    const node = await db.query('SELECT closed_at FROM org_nodes WHERE id = $1', [org]);
+    if (!node.rows[0] || node.rows[0].closed_at)
+      throw new DomainError(
+        'invalid',
+        'validation_failed',
+        '提交的数据有误',
+        'the request has invalid fields',
+        [{ path: 'org', message: '组织机构不存在或已撤销', message_en: 'unknown or closed node' }],
+      );
+  }
+  return inTransaction(db, async (tx) => {
+    const r = await tx.query('UPDATE pack_installs SET scope_org = $2 WHERE id = $1 RETURNING id', [id, org]);
+    if (!r.rowCount) throw new DomainError('not_found', 'not_found', '政策包不存在', `no pack ${id}`);
+    await appendAudit(tx, [
+      { id: `pack.scope:${id}:${Date.now()}`, actorId, action: 'pack.scope', target: id, detail: { org } },
+    ]);
+    return { id, scopeOrg: org };
+  });
+}
+
+/** The org node a process's pack is installed for (null: everywhere, or a process of no pack). */
+export async function processScope(db: pg.Pool | pg.ClientBase, key: string): Promise<string | null> {
+  const { rows } = await db.query(
+    `SELECT i.scope_org FROM pack_installs i
+      WHERE i.id = (SELECT max(pack_id) FROM process_versions WHERE key = $1)`,
+    [key],
+  );
+  return rows[0]?.scope_org ?? null;
 }
