@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { syncPackSchedules, syncSchedules } from '../../server/services/schedules.js';
+import { createTestDatabase } from '../support/db.js';
+import { exportPack } from '../../server/services/packs.js';
+import { importValidatedPack } from '../../server/services/process-publish.js';
 
 let app: TestApp;
 let admin: ApiClient;
@@ -182,5 +185,19 @@ describe('a second pack beside the first', () => {
     expect(roles).not.toContain('trial_reviewer');
     // the first pack is as it was
     expect(await hunanState()).toEqual(before);
+  });
+
+  it('each pack’s export, imported into an empty database, exports again identical', async () => {
+    const hunan = (await admin.get('/api/admin/packs/hunan/export')).body;
+    const trial = (await admin.get('/api/admin/packs/shanwei-trial/export')).body;
+    expect(trial.manifest.parameters.map((p: { key: string }) => p.key)).toEqual(['trialThreshold']);
+    const empty = await createTestDatabase();
+    try {
+      for (const bundle of [hunan, trial]) await importValidatedPack(empty.db, bundle);
+      expect(JSON.parse(JSON.stringify(await exportPack(empty.db, 'hunan')))).toEqual(hunan);
+      expect(JSON.parse(JSON.stringify(await exportPack(empty.db, 'shanwei-trial')))).toEqual(trial);
+    } finally {
+      await empty.drop();
+    }
   });
 });
