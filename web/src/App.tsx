@@ -34,6 +34,7 @@ const DepartmentData = lazy(() => import('./pages/DepartmentData'));
 const Users = lazy(() => import('./admin/Users'));
 const HolidayCalendar = lazy(() => import('./admin/HolidayCalendar'));
 const Audit = lazy(() => import('./admin/Audit'));
+const OrgTree = lazy(() => import('./admin/OrgTree'));
 const PrintView = lazy(() => import('./pages/PrintView'));
 
 const MENU = [
@@ -236,6 +237,7 @@ function Shell() {
               <Route path="/audit" element={<Audit />} />
               <Route path="/admin" element={<AdminHome />} />
               <Route path="/admin/calendar" element={<HolidayCalendar />} />
+              <Route path="/admin/org-tree" element={<OrgTree />} />
               <Route path="/admin/forms/:key" element={<FormDesigner />} />
               <Route path="/admin/processes/:key" element={<ProcessDesigner />} />
               <Route path="/login" element={<Navigate to="/" replace />} />

@@ -119,6 +119,9 @@ export default function AdminHome() {
             ]}
           />
         </Card>
+        <Card title="组织机构" style={{ marginTop: 16 }} extra={<Link to="/admin/org-tree">打开</Link>}>
+          省、市、县、乡镇、村（社区）各级行政区划：导入区划清单、撤销机构。
+        </Card>
         <Card title="节假日安排" style={{ marginTop: 16 }} extra={<Link to="/admin/calendar">打开</Link>}>
           按工作日计算的公示期和办理期限所依据的放假和调休上班安排，每年由管理员按国务院办公厅通知录入并发布。
         </Card>
