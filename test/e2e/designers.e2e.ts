@@ -516,14 +516,12 @@ describe('designers', () => {
     const objection = bundle.forms.find((f: { key: string }) => f.key === 'objection');
     objection.title.zh = '公示异议表（2027 版）';
     await admin.goto(`${base()}/admin`);
-    await admin
-      .getByLabel('政策包文件')
-      .setInputFiles({
-        name: 'pack-2027.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(bundle)),
-      });
-    await admin.getByText('导入将改变 1 项（运行中的案件仍按原版本办理）').waitFor();
+    await admin.getByLabel('政策包文件').setInputFiles({
+      name: 'pack-2027.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bundle)),
+    });
+    await admin.getByText(/导入“hunan” .* → 2027\.1：运行中的案件仍按原版本办理/).waitFor();
     await admin.getByText('/title/zh').first().waitFor();
     await shot(admin, 'admin-pack-import-1400');
     await admin.getByRole('button', { name: '确认导入' }).click();

@@ -113,6 +113,7 @@ export default function CopyAs({
                     style={{ width: 160 }}
                     placeholder="原表单"
                     allowClear
+                    showSearch
                     options={forms.map((f) => ({ value: f, label: f }))}
                     onChange={(v?: string) => setReplace((r) => ({ ...r, from: v }))}
                   />
@@ -122,6 +123,7 @@ export default function CopyAs({
                     style={{ width: 160 }}
                     placeholder="新表单"
                     allowClear
+                    showSearch
                     options={forms.map((f) => ({ value: f, label: f }))}
                     onChange={(v?: string) => setReplace((r) => ({ ...r, to: v }))}
                   />
