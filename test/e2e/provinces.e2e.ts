@@ -69,7 +69,8 @@ describe('provinces: variants in the browser', () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await login(phone, base(), 'admin');
     await phone.goto(`${base()}/admin`);
-    await phone.getByText('政策包').first().waitFor();
+    await phone.getByText('湖南省巩固拓展脱贫攻坚成果政策包').waitFor();
+    await phone.getByText('广东省监测对象识别').waitFor();
     await shot(phone, 'admin-packs-375');
     await phone.close();
     await admin.close();
