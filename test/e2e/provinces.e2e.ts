@@ -75,4 +75,53 @@ describe('provinces: variants in the browser', () => {
     await phone.close();
     await admin.close();
   });
+
+  it('imports a division list for 广东省 after a preview, and closes an empty county', async () => {
+    const csv = [
+      '区划代码,名称,上级代码,层级',
+      '440000,广东省,,省',
+      '441500,汕尾市,440000,市',
+      '441521,海丰县,441500,县',
+      '441523,陆河县,441500,县',
+      '441521100,海城镇,441521,镇',
+      '441521100201,东风村,441521100,村',
+    ].join('\n');
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(admin, base(), 'admin');
+    await admin.goto(`${base()}/admin/org-tree`);
+    await admin.getByText('湖南省').first().waitFor();
+    await admin
+      .getByLabel('区划清单文件')
+      .setInputFiles({ name: 'guangdong.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await admin.getByText('新增 6 个，更名 0 个，不变 0 个').waitFor();
+    await shot(admin, 'admin-org-import-preview-1280');
+    await admin.getByRole('button', { name: '确认导入' }).click();
+    await admin.getByText(/已导入：新增 6 个/).waitFor();
+    const row = admin.getByRole('row').filter({ hasText: '陆河县' });
+    await row.getByRole('button', { name: /撤\s*销/ }).click();
+    await row.getByText('已撤销').waitFor();
+    const tree = (await api(admin, 'GET', '/api/admin/org-tree?root=440000')).body.items;
+    expect(
+      tree.map((n: { name: string; closed_at: string | null }) => [n.name, n.closed_at !== null]),
+    ).toEqual([
+      ['广东省', false],
+      ['汕尾市', false],
+      ['海丰县', false],
+      ['海城镇', false],
+      ['东风村', false],
+      ['陆河县', true],
+    ]);
+    // a Hunan village with accounts is not closed: the refusal lists them
+    const refused = await api(admin, 'POST', '/api/admin/org-nodes/v-zhushan/close', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors.length).toBeGreaterThan(0);
+    await shot(admin, 'admin-org-tree-1280');
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await login(phone, base(), 'admin');
+    await phone.goto(`${base()}/admin/org-tree`);
+    await phone.getByText('湖南省').first().waitFor();
+    await shot(phone, 'admin-org-tree-375');
+    await phone.close();
+    await admin.close();
+  });
 });
