@@ -6,6 +6,7 @@ import { calendarActivities } from './calendar.js';
 import { objectionActivities } from './objections.js';
 import { ACTIVITIES } from './registry.js';
 import { scheduleActivities, type RunRound } from './scheduled-round.js';
+import { recordRuns } from './runs.js';
 
 /**
  * `runRound` (handed in by the server, which owns starting cases) lets the
@@ -23,6 +24,7 @@ export function createActivities(
     ...objectionActivities(db),
     ...(runRound ? scheduleActivities(runRound) : {}),
   };
-  for (const a of ACTIVITIES) acts[a.name] = a.create({ db });
+  // a process step's activity: each attempt is recorded for the case timeline (runs.ts)
+  for (const a of ACTIVITIES) acts[a.name] = recordRuns(db, a.name, a.create({ db }));
   return acts;
 }

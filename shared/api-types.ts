@@ -102,6 +102,18 @@ export interface CaseEventPayload {
 }
 
 /** One line of a case's timeline. */
+/** 自动环节 one activity step of a case as the timeline shows it (kind `activity.*`): attempts, duration, summaries. */
+export interface ActivityRunPayload {
+  stepTitle?: string;
+  activity: string;
+  attempts: number;
+  startedAt: string;
+  durationMs: number | null;
+  inputSummary: string;
+  outputSummary: string | null;
+  error: string | null;
+}
+
 export interface CaseEvent {
   seq: number;
   kind: string;

@@ -15,6 +15,7 @@ import { kindOf, transitions, type CheckContext, type Step } from '../../workflo
 import { OPERATORS } from '../../forms/rules.js';
 import type { DefinitionError, DefinitionRegistry } from './registry.js';
 import { plainError, plainSchemaError, usefulSchemaErrors } from './plain-errors.js';
+import { checkDataPaths } from './data-paths.js';
 
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });
 const checkSchema = ajv.compile(definitionSchema);
@@ -170,6 +171,8 @@ export function validateDefinition(input: unknown, registry: DefinitionRegistry)
       ),
     );
   }
+  // every path read from case data or parameters names something the process produces (data-paths.ts)
+  errors.push(...checkDataPaths(def, registry));
   return errors.length
     ? { ok: false, errors: dedupe(errors).map((e) => plainError(input, e)) }
     : { ok: true };

@@ -13,11 +13,13 @@ import {
   changedPaths,
   diffPacks,
   exportPack,
-  importPack,
-  readPackFolder,
+  installedRoles,
+  listPacks,
+  setPackScope,
   type PackBundle,
 } from '../services/packs.js';
-import { packScheduleProblems, validateProcessForImport } from '../services/process-publish.js';
+import { installPack } from '../services/process-publish.js';
+import { closeOrgNode, importDivisions, orgTree, saveOrgNode } from '../services/org-tree.js';
 import {
   currentSchedules,
   listSchedules,
@@ -26,13 +28,21 @@ import {
   triggerSchedule,
 } from '../services/schedules.js';
 import { publishForm } from '../services/form-check.js';
+import {
+  copyForm,
+  copyProcess,
+  createCodeList,
+  publishCodeList,
+  publishFormVersion,
+  setParameter,
+} from '../services/variants.js';
 import * as users from '../services/users.js';
 import { verifyAuditChain, appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { hasRole, type Principal } from '../services/principal.js';
 import { requireUser } from './session.js';
 import { handle } from './handle.js';
-import { problems, type FieldError } from './problem.js';
+import { problems } from './problem.js';
 import { intQuery } from './edge.js';
 import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';
 
@@ -129,8 +139,11 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
           'a process with this key exists; publish a new version',
           'exists',
         );
+      const r = await publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published', {
+        packId: typeof req.body?.pack === 'string' ? req.body.pack : undefined,
+      });
       res.status(201);
-      return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+      return r;
     }),
   );
   r.post(
@@ -138,8 +151,21 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
       const def = { ...obj(req.body?.definition ?? req.body, 'definition'), key: String(req.params.key) };
+      const r = await publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published', {
+        mustExist: true,
+      });
       res.status(201);
-      return publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published');
+      return r;
+    }),
+  );
+  // 复制为… a process under a new key, its forms replaced by copies (references rewritten and reported)
+  r.post(
+    '/processes/:key/copy',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const r = await copyProcess(db, who.userId, String(req.params.key), obj(req.body, 'body'));
+      res.status(201);
+      return r;
     }),
   );
   r.get(
@@ -177,9 +203,8 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/roles',
     handle(async (req) => {
       requireRole(req, [...ADMIN, ...SECURITY]);
-      const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
       return {
-        items: rows[0]?.manifest.roles ?? [],
+        items: await installedRoles(db),
         levels: ['village', 'township', 'county', 'city', 'province'],
       };
     }),
@@ -205,8 +230,18 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
       const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+      const r = await publishFormVersion(db, who.userId, doc, req.body?.draft ? 'draft' : 'published');
       res.status(201);
-      return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
+      return r;
+    }),
+  );
+  r.post(
+    '/forms/:key/copy',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const r = await copyForm(db, who.userId, String(req.params.key), obj(req.body, 'body'));
+      res.status(201);
+      return r;
     }),
   );
 
@@ -215,47 +250,52 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/packs/import',
     handle(async (req) => {
       const who = requireRole(req, ADMIN);
-      const b = obj(req.body, 'body');
-      const bundle: PackBundle =
-        typeof b.pack === 'string' ? readPackFolder(b.pack.replace(/[^a-z0-9-]/g, '')) : (b as PackBundle);
-      const errors: FieldError[] = [];
-      if (!bundle.manifest?.id || !bundle.manifest?.version)
-        errors.push({
-          path: 'manifest',
-          message: '缺少政策包编号或版本',
-          message_en: 'manifest.id and manifest.version are required',
-        });
-      for (const k of ['forms', 'codelists', 'processes'] as const) {
-        if (!Array.isArray(bundle[k]))
-          errors.push({ path: k, message: `${k} 必须是数组`, message_en: `${k} must be an array` });
-      }
-      if (errors.length) throw problems.invalid(errors);
-      const validate = await validateProcessForImport(db, bundle);
-      const bad = [
-        ...bundle.processes.flatMap((p) =>
-          validate(p).map((e) => ({ path: `processes/${p.key}`, message: e, message_en: e })),
-        ),
-        ...(await packScheduleProblems(db, bundle)).map((e) => ({
-          path: 'manifest/schedules',
-          message: `定时任务配置有误：${e}`,
-          message_en: e,
-        })),
-      ];
-      if (bad.length)
-        throw problems.invalid(
-          bad,
-          '政策包中的流程定义有误，未导入',
-          'the pack has invalid processes; nothing was imported',
-        );
-      if (b.dryRun) {
-        return {
-          dryRun: true,
-          diff: diffPacks(await exportPack(db, bundle.manifest.id).catch(() => emptyBundle(bundle)), bundle),
-        };
-      }
-      const report = await importPack(db, bundle, { actorId: who.userId });
-      // the pack's schedules take effect at once (created, changed or removed in Temporal)
-      return { ...report, schedules: await syncPackSchedules(svc) };
+      return installPack(svc, obj(req.body, 'body'), { actorId: who.userId });
+    }),
+  );
+  r.get(
+    '/packs',
+    handle(async (req) => {
+      requireRole(req, ADMIN);
+      return { items: await listPacks(db) };
+    }),
+  );
+
+  r.post(
+    '/packs/:id/scope',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return setPackScope(db, who.userId, String(req.params.id), obj(req.body, 'body').org ?? null);
+    }),
+  );
+
+  // ---- organisation tree (administrative divisions) ----
+  r.get(
+    '/org-tree',
+    handle(async (req) => {
+      requireRole(req, [...ADMIN, ...SECURITY]);
+      return { items: await orgTree(db, typeof req.query.root === 'string' ? req.query.root : undefined) };
+    }),
+  );
+  r.post(
+    '/org-tree/import',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return importDivisions(db, who.userId, obj(req.body, 'body'));
+    }),
+  );
+  r.post(
+    '/org-nodes',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return saveOrgNode(db, who.userId, obj(req.body, 'body'));
+    }),
+  );
+  r.post(
+    '/org-nodes/:id/close',
+    handle(async (req) => {
+      const who = requireRole(req, ADMIN);
+      return closeOrgNode(db, who.userId, String(req.params.id));
     }),
   );
 
@@ -294,9 +334,7 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/packs/:id/export',
     handle(async (req) => {
       requireRole(req, ADMIN);
-      return exportPack(db, String(req.params.id)).catch((e) => {
-        throw e.status === 404 ? problems.notFound('政策包不存在', 'no such pack') : e;
-      });
+      return exportPack(db, String(req.params.id));
     }),
   );
   r.get(
@@ -333,56 +371,12 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     '/parameters',
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
-      const b = obj(req.body, 'body');
-      const errors: FieldError[] = [];
-      if (typeof b.key !== 'string' || !b.key)
-        errors.push({ path: 'key', message: '缺少参数编码', message_en: 'key is required' });
-      if (!Number.isInteger(b.year) || b.year < 2000 || b.year > 2100)
-        errors.push({
-          path: 'year',
-          message: '年度必须是2000–2100的整数',
-          message_en: 'year must be an integer 2000–2100',
-        });
-      if (!['number', 'string', 'boolean'].includes(typeof b.value))
-        errors.push({
-          path: 'value',
-          message: '参数值必须是数字、文本或布尔值',
-          message_en: 'value must be a number, string or boolean',
-        });
-      if (errors.length) throw problems.invalid(errors);
-      const known = await db.query('SELECT value FROM parameters WHERE key = $1 LIMIT 1', [b.key]);
-      if (!known.rowCount)
-        throw problems.invalid([{ path: 'key', message: '未知的参数', message_en: 'unknown parameter' }]);
-      if (typeof known.rows[0].value !== typeof b.value)
-        throw problems.invalid([
-          {
-            path: 'value',
-            message: '参数值类型与原值不一致',
-            message_en: 'value has a different type from the existing one',
-          },
-        ]);
-      await inTransaction(db, async (tx) => {
-        await tx.query(
-          `INSERT INTO parameters (key, year, value, title, source, created_by)
-         SELECT $1, $2, $3, title, source, $4 FROM parameters WHERE key = $1 ORDER BY year DESC LIMIT 1
-         ON CONFLICT (key, year) DO UPDATE SET value = EXCLUDED.value, created_by = EXCLUDED.created_by, created_at = now()`,
-          [b.key, b.year, JSON.stringify(b.value), who.userId],
-        );
-        await appendAudit(tx, [
-          {
-            id: `param:${b.key}:${b.year}:${Date.now()}`,
-            actorId: who.userId,
-            action: 'parameter.set',
-            target: b.key,
-            detail: { year: b.year, value: b.value },
-          },
-        ]);
-      });
+      const set = await setParameter(db, who.userId, obj(req.body, 'body'));
       // a schedule derived from this parameter (assessment interval, sweeps per year, plan deadline) moves with it
-      if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(b.key as string)))
+      if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(set.key)))
         await syncPackSchedules(svc);
       res.status(201);
-      return { key: b.key, year: b.year, value: b.value };
+      return set;
     }),
   );
   r.get(
@@ -396,71 +390,22 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     }),
   );
   r.post(
+    '/codelists',
+    handle(async (req, res) => {
+      const who = requireRole(req, ADMIN);
+      const r = await createCodeList(db, who.userId, obj(req.body?.document ?? req.body, 'document'));
+      res.status(201);
+      return r;
+    }),
+  );
+  r.post(
     '/codelists/:key/versions',
     handle(async (req, res) => {
       const who = requireRole(req, ADMIN);
-      const doc: Record<string, any> = {
-        ...obj(req.body?.document ?? req.body, 'document'),
-        key: String(req.params.key),
-      };
-      if (!Array.isArray(doc.items) || doc.items.length === 0 || doc.items.length > 1000) {
-        throw problems.invalid([
-          { path: 'items', message: '代码表须有 1–1000 项', message_en: 'a code list has 1 to 1000 items' },
-        ]);
-      }
-      const errors: FieldError[] = [];
-      const seen = new Set<string>();
-      doc.items.forEach((i: any, n: number) => {
-        if (typeof i?.code !== 'string' || !/^[0-9A-Za-z_.-]{1,20}$/.test(i.code))
-          errors.push({
-            path: `items.${n}.code`,
-            message: '代码须为1–20位字母或数字',
-            message_en: 'code: 1–20 letters or digits',
-          });
-        else if (seen.has(i.code))
-          errors.push({
-            path: `items.${n}.code`,
-            message: `代码“${i.code}”重复`,
-            message_en: `duplicate code ${i.code}`,
-          });
-        else seen.add(i.code);
-        if (typeof i?.label?.zh !== 'string' || !i.label.zh.trim())
-          errors.push({
-            path: `items.${n}.label`,
-            message: '请填写中文名称',
-            message_en: 'label.zh is required',
-          });
-      });
-      if (errors.length) throw problems.invalid(errors);
-      const known = await db.query('SELECT 1 FROM code_lists WHERE key = $1 LIMIT 1', [doc.key]);
-      if (!known.rowCount)
-        throw problems.notFound(
-          '代码表不存在（新代码表随政策包导入）',
-          'no such code list (new lists come with a pack)',
-        );
-      const version = await inTransaction(db, async (tx) => {
-        const max = await tx.query('SELECT COALESCE(max(version), 0) AS v FROM code_lists WHERE key = $1', [
-          doc.key,
-        ]);
-        const v = Number(max.rows[0].v) + 1;
-        await tx.query('INSERT INTO code_lists (key, version, document) VALUES ($1,$2,$3)', [
-          doc.key,
-          v,
-          JSON.stringify({ ...doc, version: v }),
-        ]);
-        await appendAudit(tx, [
-          {
-            id: `codelist:${doc.key}:${v}`,
-            actorId: who.userId,
-            action: 'codelist.publish',
-            target: doc.key,
-            detail: { version: v },
-          },
-        ]);
-        return v;
-      });
+      const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
+      const r = await publishCodeList(db, who.userId, doc);
       res.status(201);
-      return { key: doc.key, version };
+      return r;
     }),
   );
 
@@ -547,8 +492,4 @@ export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
     }),
   );
   return r;
-}
-
-function emptyBundle(b: PackBundle): PackBundle {
-  return { manifest: { ...b.manifest, parameters: [] }, forms: [], codelists: [], processes: [] };
 }

@@ -3,7 +3,7 @@
 import { exportCases, listCases, type CaseListQuery } from '../services/case-list.js';
 import { readCase } from '../services/case-read.js';
 import { caseArchivePdf, caseDocument, caseDocumentPdf } from '../services/documents.js';
-import { listProcesses } from '../services/catalog-read.js';
+import { offeredProcesses } from '../services/catalog-read.js';
 import { dashboard, dashboardWorkbook } from '../services/dashboard.js';
 import { exportCasesCsv } from '../services/exports.js';
 import { householdPrefill } from '../services/household-prefill.js';
@@ -159,8 +159,7 @@ export const READ_ROUTES: RouteDeclaration[] = [
     access: 'staff',
     ok: 200,
     handler: async (req, _res, { deps }) => {
-      requireUser(req);
-      return listProcesses(deps.db);
+      return offeredProcesses(deps.db, requireUser(req));
     },
   }),
   route({

@@ -3,6 +3,7 @@
  * waits, objections) and its documents (the print view and the A4 PDF). Visibility is `visibleCase`
  * (cases.ts, the region rule of principal.ts); personal data goes through `readCaseData` (personal-data.ts).
  */
+import { activityTimeline, withActivities } from './activity-runs.js';
 import type { CaseView } from '../../shared/api-types.js';
 import { visibleCase } from './cases.js';
 import { processVersion } from './catalog.js';
@@ -71,7 +72,12 @@ export async function readCase(
     deps,
     who,
     c,
-    { data: c.data, objections: objections.rows, timeline: timeline.rows },
+    {
+      data: c.data,
+      objections: objections.rows,
+      // activity steps (省平台数据比对 …) with their attempts, duration and result summary
+      timeline: withActivities(timeline.rows, await activityTimeline(db, id, def)),
+    },
     { purpose: 'case', unmask: opts.unmask, strict: true },
   );
   return {

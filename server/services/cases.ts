@@ -20,6 +20,7 @@ import { fromWorkflowFailure } from '../temporal/failures.js';
 import { workflowType } from '../temporal/workflow-types.js';
 import { claimRequestKey, once, storeResponse } from './idempotency.js';
 import { latestProcess, paramsForYear, pinnedForms } from './catalog.js';
+import { processScope } from './packs.js';
 import { incomePeriod } from '../../activities/income.js';
 import type { ServiceDeps } from './deps.js';
 import { caseOrg } from './directory.js';
@@ -95,6 +96,11 @@ export async function startCase(
       },
     ]);
   }
+  // 政策包范围 a process of a pack installed for a subtree starts only inside it (a Hunan village cannot
+  // start the Guangdong process)
+  const scope = await processScope(db, def!.key);
+  if (scope && !org!.path.includes(scope))
+    throw domain.forbidden('该流程不适用于本地区', 'this process is not offered in this region');
   const starters = def!.starters ?? ['village_cadre'];
   if (!opts.system && !holdsRoleOver(who, starters, org!.path))
     throw domain.forbidden('您无权在该地区发起此流程', 'you may not start this process here');

@@ -1,4 +1,6 @@
 /** 已发布目录 what staff read of the published catalogue: forms and their versions, processes; form checks. */
+import { offeredProcesses as offeredFromPacks } from './catalog.js';
+import type { Principal } from './principal.js';
 import type { FormVersions, Items, ProcessSummary } from '../../shared/api-types.js';
 import type pg from 'pg';
 import { validateFormData } from '../../forms/validate.js';
@@ -49,10 +51,7 @@ export async function checkFormData(db: pg.Pool, key: string, version: number | 
 }
 
 /** The latest published version of every process (title, subject, who may start it). */
-export async function listProcesses(db: pg.Pool): Promise<Items<ProcessSummary>> {
-  const { rows } = await db.query(
-    `SELECT DISTINCT ON (key) key, version, definition->'title' AS title, definition->'subject' AS subject, definition->'starters' AS starters
-       FROM process_versions WHERE status = 'published' ORDER BY key, version DESC`,
-  );
-  return { items: rows };
+/** 可发起的事项 the published processes offered to this person: those of the packs installed over their region */
+export async function offeredProcesses(db: pg.Pool, who: Principal): Promise<Items<ProcessSummary>> {
+  return { items: (await offeredFromPacks(db, who)) as ProcessSummary[] };
 }

@@ -60,3 +60,20 @@ export async function paramsForYear(
   );
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
+
+/**
+ * 可办流程 the latest published version of every process offered to a user: a process of a pack installed
+ * for a subtree only to users with a role inside that subtree.
+ */
+export async function offeredProcesses(db: pg.Pool | pg.ClientBase, who: { roles: { orgPath: string[] }[] }) {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (pv.key) pv.key, pv.version, pv.definition->'title' AS title, pv.definition->'subject' AS subject,
+            pv.definition->'starters' AS starters, i.scope_org
+       FROM process_versions pv
+       LEFT JOIN pack_installs i ON i.id = (SELECT max(pack_id) FROM process_versions x WHERE x.key = pv.key)
+      WHERE pv.status = 'published' ORDER BY pv.key, pv.version DESC`,
+  );
+  return rows
+    .filter((r) => !r.scope_org || who.roles.some((x) => x.orgPath.includes(r.scope_org)))
+    .map(({ scope_org: _s, ...r }) => r);
+}

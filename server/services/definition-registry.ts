@@ -5,6 +5,8 @@
 import type pg from 'pg';
 import type { DefinitionRegistry } from '../definitions/registry.js';
 import { activityByName } from '../../activities/registry.js';
+import { installedRoles } from './packs.js';
+import { SEPARATED_ROLES } from './principal.js';
 
 export const BUILT_IN_ROLES = [
   'applicant',
@@ -26,7 +28,13 @@ export const BUILT_IN_ROLES = [
 
 export async function loadDefinitionRegistry(
   db: pg.Pool | pg.ClientBase,
-  extra?: { forms?: Record<string, any>[]; params?: string[]; roles?: string[] },
+  extra?: {
+    forms?: Record<string, any>[];
+    params?: string[];
+    roles?: string[];
+    /** the roles a process may name are these (a pack's own) and the separated ones, not every pack's */
+    onlyRoles?: string[];
+  },
 ): Promise<DefinitionRegistry> {
   const forms = await db.query(
     `SELECT key, version, status, document FROM form_versions ORDER BY key, version`,
@@ -36,9 +44,12 @@ export async function loadDefinitionRegistry(
     ...(extra?.forms ?? []),
   ];
   const params = await db.query('SELECT DISTINCT key FROM parameters');
-  const packs = await db.query('SELECT manifest FROM packs');
-  const roles = new Set([...BUILT_IN_ROLES, ...(extra?.roles ?? [])]);
-  for (const p of packs.rows) for (const r of p.manifest.roles ?? []) roles.add(r.key);
+  const roles = new Set<string>();
+  if (extra?.onlyRoles) for (const r of [...SEPARATED_ROLES, ...extra.onlyRoles]) roles.add(r);
+  else {
+    for (const r of [...BUILT_IN_ROLES, ...(extra?.roles ?? [])]) roles.add(r);
+    for (const r of await installedRoles(db)) roles.add(r.key);
+  }
   return {
     forms: (key, version) => {
       const matching = docs.filter((d) => d.key === key && (version === undefined || d.version === version));

@@ -25,6 +25,7 @@ import { caseIdFor, SCHEDULER, startCase } from './cases.js';
 import type { ServiceDeps } from './deps.js';
 import { workflowType, type WorkflowOf } from '../temporal/workflow-types.js';
 import { paramsForYear } from './catalog.js';
+import { installedPacks } from './packs.js';
 
 export const TARGET_KINDS = [
   'monitored-households',
@@ -448,10 +449,9 @@ export function packSchedules(manifest: Record<string, any> | undefined): Schedu
   return Array.isArray(manifest?.schedules) ? (manifest!.schedules as ScheduleEntry[]) : [];
 }
 
-/** The schedules of the most recently imported pack. */
+/** The schedules of every installed pack (each pack's own; importing one never drops another's). */
 export async function currentSchedules(db: pg.Pool): Promise<ScheduleEntry[]> {
-  const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
-  return packSchedules(rows[0]?.manifest);
+  return (await installedPacks(db)).flatMap((p) => packSchedules(p.manifest));
 }
 
 /** Make Temporal's schedules match the current pack (at start and after every pack import). */

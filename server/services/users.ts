@@ -9,6 +9,7 @@ import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain, type FieldError } from '../errors.js';
 import { upsertUser } from './directory.js';
+import { installedRoles } from './packs.js';
 import { INSTALL_ONLY_ROLES, SEPARATED_ROLES, separationConflict, type Principal } from './principal.js';
 
 export interface RoleAssignment {
@@ -24,11 +25,10 @@ const ROLE_ZH: Record<string, string> = {
 };
 const zh = (role: string) => ROLE_ZH[role] ?? role;
 
-/** The separated roles, which every pack has, and the pack's own roles with the levels they sit at. */
+/** The separated roles, which every pack has, and the installed packs' roles with the levels they sit at. */
 async function assignable(db: pg.Pool | pg.ClientBase) {
-  const { rows } = await db.query('SELECT manifest FROM packs ORDER BY imported_at DESC LIMIT 1');
   const roles = new Map<string, string[] | undefined>(
-    (rows[0]?.manifest.roles ?? []).map((r: { key: string; levels?: string[] }) => [r.key, r.levels]),
+    (await installedRoles(db)).map((r) => [r.key, r.levels]),
   );
   for (const k of SEPARATED_ROLES) roles.set(k, undefined);
   return roles;

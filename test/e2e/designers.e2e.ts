@@ -546,7 +546,7 @@ describe('designers', () => {
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify(bundle)),
     });
-    await admin.getByText('导入将改变 1 项（运行中的案件仍按原版本办理）').waitFor();
+    await admin.getByText(/导入“hunan” .* → 2027\.1：运行中的案件仍按原版本办理/).waitFor();
     await admin.getByText('/title/zh').first().waitFor();
     await shot(admin, 'admin-pack-import-1400');
     await admin.getByRole('button', { name: '确认导入' }).click();

@@ -131,6 +131,26 @@ describe('policy as data', () => {
     expect(await until(() => days(before.body.id), 'notice 1')).toBe(7);
     expect(await until(() => days(after.body.id), 'notice 2')).toBe(5);
     await admin.post('/api/admin/parameters', { key: 'villageNoticeDays', year, value: 7 });
+
+    // the timeline shows the income calculation (an activity step) with its attempts, duration and result
+    const detail = (await cadre.get(`/api/cases/${before.body.id}`)).body;
+    const runs = detail.timeline.filter((e: { kind: string }) => e.kind.startsWith('activity.'));
+    const income = runs.find((e: { step_id: string }) => e.step_id === 'compute_income');
+    expect(income).toMatchObject({
+      kind: 'activity.completed',
+      payload: { stepTitle: expect.any(String), activity: 'computeIncome', attempts: 1, error: null },
+    });
+    expect(income.payload.durationMs).toBeGreaterThanOrEqual(0);
+    expect(income.payload.inputSummary).toMatch(/members=\d+，threshold=\d+/);
+    expect(income.payload.outputSummary).toMatch(/A38=\d/);
+    // in time order among the case's events: after the verification was signed, before the village review arrived
+    const kinds = detail.timeline.map((e: { kind: string; step_id: string }) => `${e.kind}:${e.step_id}`);
+    expect(kinds.indexOf('activity.completed:compute_income')).toBeLessThan(
+      kinds.indexOf('task.created:village_review'),
+    );
+    expect(kinds.indexOf('activity.completed:compute_income')).toBeGreaterThan(
+      kinds.lastIndexOf('task.signed:verify'),
+    );
   });
 
   it('keeps a running case on v1 when v2 with an extra step is published; new cases take v2', async () => {

@@ -148,7 +148,13 @@ describe('S5 Temporal Schedules', () => {
         ),
       },
     };
-    const imported = await admin.post('/api/admin/packs/import', fewer);
+    // taking a schedule away is refused until the administrator confirms it
+    const unconfirmed = await admin.post('/api/admin/packs/import', fewer);
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'schedules/long-monitored-review-half-yearly',
+    ]);
+    const imported = await admin.post('/api/admin/packs/import', { ...fewer, confirm: true });
     expect(imported.status).toBe(200);
     expect(imported.body.schedules.deleted).toEqual(['long-monitored-review-half-yearly']);
     const ids = (await admin.get('/api/admin/schedules')).body.items.map((s: { id: string }) => s.id);

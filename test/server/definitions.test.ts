@@ -5,7 +5,7 @@ import type { ProcessDefinition, Step } from '../../workflows/definition.js';
 import { ACTIVITIES } from '../../activities/registry.js';
 
 const registry: DefinitionRegistry = {
-  forms: (key) => (key === 'application' ? { fields: ['name', 'idNumber', 'phone'] } : undefined),
+  forms: (key) => (key === 'application' ? { fields: ['name', 'idNumber', 'phone', 'members'] } : undefined),
   activities: (name) => ACTIVITIES.find((a) => a.name === name),
   roles: new Set(['village_cadre', 'verifier', 'township_reviewer', 'county_rural_bureau', 'county_finance']),
   params: new Set(['villageNoticeDays', 'minVerifiers']),
@@ -45,9 +45,10 @@ function valid(): ProcessDefinition {
         type: 'activity',
         title: t('计算收入'),
         activity: 'computeIncome',
+        store: 'income',
         next: 'check',
         input: {
-          members: { count: [{ var: 'data.members' }] },
+          members: { count: [{ var: 'data.application.members' }] },
           A28: 0,
           A29: 0,
           A30: 0,
@@ -70,6 +71,7 @@ function valid(): ProcessDefinition {
         title: t('村级公示'),
         level: 'village',
         days: { param: 'villageNoticeDays' },
+        publish: ['application.name', 'income.A38'],
         next: 'opinions',
         onObjection: 'investigate',
       },
@@ -297,6 +299,34 @@ describe('process definition validator', () => {
       'notice',
       'unknown_param',
       /“noticeLength”不存在/,
+    ],
+    [
+      'a typo in a parameter read by a condition',
+      mutate((_, s) => (s('check').branches[0].when = { '<': [{ var: 'params.incomeThreshhold' }, 1] })),
+      'check',
+      'unknown_data_path',
+      /“params.incomeThreshhold”不存在：政策参数“incomeThreshhold”不存在/,
+    ],
+    [
+      'a condition reading a form field that does not exist',
+      mutate((_, s) => (s('check').branches[0].when = { '<': [{ var: 'data.application.nmae' }, 1] })),
+      'check',
+      'unknown_data_path',
+      /“application”（由步骤“apply”产生）没有字段“nmae”/,
+    ],
+    [
+      'a notice publishing a form no step fills',
+      mutate((_, s) => (s('notice').publish = ['applicant.name'])),
+      'notice',
+      'unknown_data_path',
+      /没有步骤产生“applicant”/,
+    ],
+    [
+      'an activity input reading data no step produces',
+      mutate((_, s) => (s('income').input.members = { var: 'data.household.members' })),
+      'income',
+      'unknown_data_path',
+      /“data.household.members”不存在/,
     ],
     [
       'an automatic action that is not an action',

@@ -35,6 +35,7 @@ const DepartmentData = lazy(() => import('./pages/DepartmentData'));
 const Users = lazy(() => import('./admin/Users'));
 const HolidayCalendar = lazy(() => import('./admin/HolidayCalendar'));
 const Audit = lazy(() => import('./admin/Audit'));
+const OrgTree = lazy(() => import('./admin/OrgTree'));
 const PrintView = lazy(() => import('./pages/PrintView'));
 const ProjectRegister = lazy(() => import('./pages/ProjectRegister'));
 const AssetLedgerRegister = lazy(() => import('./pages/AssetLedgerRegister'));
@@ -252,6 +253,7 @@ function Shell() {
               <Route path="/audit" element={<Audit />} />
               <Route path="/admin" element={<AdminHome />} />
               <Route path="/admin/calendar" element={<HolidayCalendar />} />
+              <Route path="/admin/org-tree" element={<OrgTree />} />
               <Route path="/admin/forms/:key" element={<FormDesigner />} />
               <Route path="/admin/processes/:key" element={<ProcessDesigner />} />
               <Route path="/login" element={<Navigate to="/" replace />} />

@@ -1,9 +1,11 @@
 /** 配置 the administrator's home: forms, processes, yearly parameters, follow-up schedules, the policy pack. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
 import { api, ApiError } from '../api';
 import CodeLists from './CodeLists';
+import CopyAs from './CopyAs';
+import Packs from './Packs';
 
 export default function AdminHome() {
   const { message } = App.useApp();
@@ -11,7 +13,6 @@ export default function AdminHome() {
   const [processes, setProcesses] = useState<any[]>([]);
   const [params, setParams] = useState<any[]>([]);
   const [edit, setEdit] = useState<Record<string, { year: number; value: string }>>({});
-  const [diff, setDiff] = useState<any[]>();
   const [schedules, setSchedules] = useState<any[]>([]);
   const [calendarWarning, setCalendarWarning] = useState<string | null>(null);
   useEffect(() => {
@@ -50,44 +51,6 @@ export default function AdminHome() {
       message.error(err instanceof ApiError ? err.title : '执行失败');
     }
   };
-  // 政策包 from a file: preview the differences first, import only on confirmation
-  const [incoming, setIncoming] = useState<{ bundle: any; diff: any[] }>();
-  const packFile = useRef<HTMLInputElement>(null);
-  const readPack = async (file: File) => {
-    try {
-      const bundle = JSON.parse(await file.text());
-      const r = await api.post('/api/admin/packs/import', { ...bundle, dryRun: true });
-      setIncoming({ bundle, diff: r.diff });
-    } catch (err) {
-      message.error(
-        err instanceof ApiError ? (err.errors[0]?.message ?? err.title) : '文件不是导出的政策包（JSON）',
-      );
-    } finally {
-      if (packFile.current) packFile.current.value = '';
-    }
-  };
-  const importPack = async () => {
-    try {
-      const r = await api.post('/api/admin/packs/import', incoming!.bundle);
-      message.success(`已导入：发布 ${r.published.length} 项新版本`);
-      setIncoming(undefined);
-      load();
-    } catch (err) {
-      message.error(err instanceof ApiError ? (err.errors[0]?.message ?? err.title) : '导入失败');
-    }
-  };
-  const exportPack = async () => {
-    const bundle = await api.get('/api/admin/packs/hunan/export');
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
-    a.download = `pack-${bundle.manifest.id}-${bundle.manifest.version}.json`;
-    a.click();
-  };
-  const preview = async () => {
-    const exported = await api.get('/api/admin/packs/hunan/export');
-    const r = await api.post('/api/admin/packs/import', { ...exported, dryRun: true });
-    setDiff(r.diff);
-  };
   const byKey = Object.values(
     params.reduce((acc: Record<string, any[]>, p) => ((acc[p.key] ??= []).push(p), acc), {}),
   ) as any[][];
@@ -117,6 +80,12 @@ export default function AdminHome() {
                 render: (t: any, r: any) => <Link to={`/admin/forms/${r.key}`}>{t?.zh ?? r.key}</Link>,
               },
               { title: '版本', dataIndex: 'version', render: (v: number) => <Tag>v{v}</Tag> },
+              {
+                title: '操作',
+                render: (r: any) => (
+                  <CopyAs kind="form" source={r.key} title={r.title?.zh ?? r.key} onCopied={load} />
+                ),
+              },
             ]}
           />
         </Card>
@@ -135,73 +104,28 @@ export default function AdminHome() {
                 render: (t: any, r: any) => <Link to={`/admin/processes/${r.key}`}>{t?.zh ?? r.key}</Link>,
               },
               { title: '版本', dataIndex: 'version', render: (v: number) => <Tag>v{v}</Tag> },
+              {
+                title: '操作',
+                render: (r: any) => (
+                  <CopyAs
+                    kind="process"
+                    source={r.key}
+                    title={r.title?.zh ?? r.key}
+                    forms={forms.map((f) => f.key)}
+                    onCopied={load}
+                  />
+                ),
+              },
             ]}
           />
+        </Card>
+        <Card title="组织机构" style={{ marginTop: 16 }} extra={<Link to="/admin/org-tree">打开</Link>}>
+          省、市、县、乡镇、村（社区）各级行政区划：导入区划清单、撤销机构。
         </Card>
         <Card title="节假日安排" style={{ marginTop: 16 }} extra={<Link to="/admin/calendar">打开</Link>}>
           按工作日计算的公示期和办理期限所依据的放假和调休上班安排，每年由管理员按国务院办公厅通知录入并发布。
         </Card>
-        <Card
-          title="政策包"
-          style={{ marginTop: 16 }}
-          extra={
-            <Space wrap>
-              <Button onClick={() => void exportPack()}>导出</Button>
-              <Button onClick={() => packFile.current?.click()}>从文件导入…</Button>
-              <Button onClick={preview}>预览与当前配置的差异</Button>
-            </Space>
-          }
-        >
-          <input
-            ref={packFile}
-            type="file"
-            accept=".json,application/json"
-            aria-label="政策包文件"
-            style={{ display: 'none' }}
-            onChange={(e) => e.target.files?.[0] && void readPack(e.target.files[0])}
-          />
-          {diff &&
-            (diff.length ? (
-              diff.map((d) => (
-                <div key={d.kind + d.key}>
-                  <Tag>{KIND_ZH[d.kind] ?? d.kind}</Tag>
-                  {d.title?.zh ?? d.key}：{d.change} {d.paths?.join(', ')}
-                </div>
-              ))
-            ) : (
-              <Alert type="success" message="导出的政策包与当前配置一致" />
-            ))}
-          {incoming && (
-            <Alert
-              style={{ marginTop: 12 }}
-              type={incoming.diff.length ? 'warning' : 'success'}
-              showIcon
-              message={
-                incoming.diff.length
-                  ? `导入将改变 ${incoming.diff.length} 项（运行中的案件仍按原版本办理）`
-                  : '文件与当前配置一致，无需导入'
-              }
-              description={
-                <Space direction="vertical" style={{ width: '100%' }}>
-                  {incoming.diff.map((d) => (
-                    <div key={d.kind + d.key}>
-                      <Tag>{KIND_ZH[d.kind] ?? d.kind}</Tag>
-                      {d.title?.zh ?? d.key}：{d.change} {d.paths?.join(', ')}
-                    </div>
-                  ))}
-                  <Space>
-                    {incoming.diff.length > 0 && (
-                      <Button type="primary" onClick={() => void importPack()}>
-                        确认导入
-                      </Button>
-                    )}
-                    <Button onClick={() => setIncoming(undefined)}>取消</Button>
-                  </Space>
-                </Space>
-              }
-            />
-          )}
-        </Card>
+        <Packs onImported={load} />
       </Col>
       <Col span={24}>
         <Card title="定时任务（常态化监测：季度评估、集中排查、部门数据比对、长期监测户分析）">
@@ -338,9 +262,3 @@ function sourceText(source?: { file?: string; lines?: string; note?: string }): 
   if (!source) return '';
   return source.note ? `依据：${source.note}` : `依据政策文件${source.lines ? ` 第${source.lines}行` : ''}`;
 }
-const KIND_ZH: Record<string, string> = {
-  form: '表单',
-  process: '流程',
-  codelist: '代码表',
-  parameter: '参数',
-};

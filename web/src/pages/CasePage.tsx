@@ -18,7 +18,15 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { api, ApiError, requestId, type CaseEvent, type CaseNotice, type CaseView } from '../api';
+import {
+  api,
+  ApiError,
+  requestId,
+  type ActivityRunPayload,
+  type CaseEvent,
+  type CaseNotice,
+  type CaseView,
+} from '../api';
 import { fmt, PROCESS, STATUS } from '../labels';
 import { isMilestone } from '../../../workflows/kinds/index';
 
@@ -37,6 +45,9 @@ const KIND: Record<string, string> = {
   'notice.scheduled': '公示截止时间确定',
   'calendar.waiting': '等待节假日安排',
   'calendar.resolved': '节假日安排已发布',
+  'activity.completed': '自动环节',
+  'activity.failed': '自动环节失败',
+  'activity.running': '自动环节运行中',
 };
 
 /**
@@ -186,9 +197,11 @@ export default function CasePage() {
                       : 'red'
                     : e.kind === 'task.signed'
                       ? 'blue'
-                      : e.kind === 'escalation'
-                        ? 'orange'
-                        : 'gray',
+                      : e.kind === 'activity.failed'
+                        ? 'red'
+                        : e.kind === 'escalation'
+                          ? 'orange'
+                          : 'gray',
                 children: (
                   <div>
                     <Typography.Text strong>{KIND[e.kind] ?? e.kind}</Typography.Text>{' '}
@@ -202,6 +215,9 @@ export default function CasePage() {
                         ：{e.payload?.actorName ?? e.actor_name} <Tag>{actionText(e.payload?.action)}</Tag>
                         {e.payload?.comment && <div style={{ color: '#555' }}>意见：{e.payload.comment}</div>}
                       </>
+                    )}
+                    {e.kind.startsWith('activity.') && e.payload && (
+                      <ActivityRun run={e.payload as unknown as ActivityRunPayload} />
                     )}
                     {e.kind === 'notice.opened' && (
                       <span>
@@ -312,3 +328,15 @@ const DOC_ZH: Record<string, string> = {
   'elimination-assessment': '附件5',
   project: '项目表',
 };
+
+/** 自动环节 an activity step on the timeline: attempts, duration, what went in and what came out */
+function ActivityRun({ run }: { run: ActivityRunPayload }) {
+  return (
+    <div style={{ color: '#555', fontSize: 12 }}>
+      尝试 {run.attempts} 次{run.durationMs !== null && `，用时 ${(run.durationMs / 1000).toFixed(1)} 秒`}
+      <div>输入：{run.inputSummary || '无'}</div>
+      {run.outputSummary && <div>结果：{run.outputSummary}</div>}
+      {run.error && <div>错误：{run.error}</div>}
+    </div>
+  );
+}

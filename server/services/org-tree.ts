@@ -1,0 +1,295 @@
+/**
+ * 组织机构树 the administrative divisions as data: an import of a division list (code, name, parent
+ * code, level — CSV, Excel or rows) that is previewed and idempotent, adding and renaming nodes, and
+ * closing a node, refused while cases are open or accounts hold roles under it (with the list).
+ * A division's code is its node id.
+ */
+import type pg from 'pg';
+import { appendAudit } from '../../store/audit.js';
+import { inTransaction } from '../db.js';
+import { domain, DomainError, type FieldError } from '../errors.js';
+import { parseCsv } from './department-import.js';
+import { readXlsxLimited, type Table } from './spreadsheet.js';
+
+export const LEVELS = ['province', 'city', 'county', 'township', 'village', 'group'] as const;
+const LEVEL_ZH: Record<string, string> = {
+  province: '省',
+  city: '市',
+  county: '县',
+  township: '乡镇',
+  village: '村（社区）',
+  group: '组',
+};
+const LEVEL_OF_ZH: Record<string, string> = {
+  省: 'province',
+  市: 'city',
+  县: 'county',
+  区: 'county',
+  乡: 'township',
+  镇: 'township',
+  乡镇: 'township',
+  街道: 'township',
+  村: 'village',
+  社区: 'village',
+  '村（社区）': 'village',
+  组: 'group',
+};
+const HEADERS: Record<string, keyof DivisionRow> = {
+  code: 'code',
+  区划代码: 'code',
+  代码: 'code',
+  name: 'name',
+  名称: 'name',
+  parentcode: 'parentCode',
+  parent: 'parentCode',
+  上级代码: 'parentCode',
+  上级区划代码: 'parentCode',
+  level: 'level',
+  层级: 'level',
+  级别: 'level',
+};
+
+export interface DivisionRow {
+  code: string;
+  name: string;
+  parentCode?: string;
+  level: string;
+}
+
+/** A table (header row first) as division rows; a header it does not know is an error. */
+function rowsOfTable(table: Table): DivisionRow[] {
+  const [header, ...rest] = table;
+  if (!header) return [];
+  const cols = header.map((h) => HEADERS[h.trim().replace(/\s/g, '').toLowerCase()] ?? HEADERS[h.trim()]);
+  const missing = (['code', 'name', 'level'] as const).filter((k) => !cols.includes(k));
+  if (missing.length)
+    throw domain.invalid([
+      {
+        path: 'file',
+        message: `缺少列：${missing.join('、')}（须有 区划代码、名称、上级代码、层级）`,
+        message_en: `missing columns: ${missing.join(', ')} (code, name, parent code, level)`,
+      },
+    ]);
+  return rest.map((r) => {
+    const row: Record<string, string> = {};
+    cols.forEach((c, i) => {
+      if (c) row[c] = (r[i] ?? '').trim();
+    });
+    return row as unknown as DivisionRow;
+  });
+}
+
+export async function divisionRows(body: {
+  rows?: unknown;
+  csv?: unknown;
+  xlsx?: unknown;
+}): Promise<DivisionRow[]> {
+  if (Array.isArray(body.rows))
+    return body.rows.map((r) => ({
+      code: String((r as DivisionRow)?.code ?? '').trim(),
+      name: String((r as DivisionRow)?.name ?? '').trim(),
+      parentCode: String((r as DivisionRow)?.parentCode ?? '').trim(),
+      level: String((r as DivisionRow)?.level ?? '').trim(),
+    }));
+  if (typeof body.csv === 'string') return rowsOfTable(parseCsv(body.csv.replace(/^\uFEFF/, '')));
+  if (typeof body.xlsx === 'string')
+    return rowsOfTable(await readXlsxLimited(Buffer.from(body.xlsx, 'base64')));
+  throw domain.invalid([
+    { path: 'rows', message: '请提供区划清单（rows、csv 或 xlsx）', message_en: 'give rows, csv or xlsx' },
+  ]);
+}
+
+export interface DivisionPreview {
+  added: { code: string; name: string; level: string; parentCode: string | null }[];
+  renamed: { code: string; from: string; to: string }[];
+  unchanged: number;
+  errors: FieldError[];
+}
+
+/** What importing the list would do (nothing is written); rows with problems are listed by row number. */
+export async function previewDivisions(
+  db: pg.Pool | pg.ClientBase,
+  rows: DivisionRow[],
+): Promise<DivisionPreview> {
+  const out: DivisionPreview = { added: [], renamed: [], unchanged: 0, errors: [] };
+  if (rows.length > 20000)
+    out.errors.push({ path: 'rows', message: '一次最多导入 20000 个区划', message_en: 'at most 20000 rows' });
+  const existing = new Map(
+    (
+      await db.query('SELECT id, parent_id, level, name, closed_at FROM org_nodes WHERE id = ANY($1)', [
+        [...new Set(rows.flatMap((r) => [r.code, r.parentCode ?? '']))],
+      ])
+    ).rows.map((r) => [r.id as string, r]),
+  );
+  const listed = new Map<string, DivisionRow & { level: string }>();
+  rows.forEach((r, i) => {
+    const at = `rows.${i + 1}`;
+    const level = LEVEL_OF_ZH[r.level] ?? r.level;
+    const bad = (field: string, zh: string, en: string) =>
+      out.errors.push({
+        path: `${at}.${field}`,
+        message: `第 ${i + 1} 行：${zh}`,
+        message_en: `row ${i + 1}: ${en}`,
+      });
+    if (!/^[0-9]{2,15}$/.test(r.code)) return bad('code', '区划代码须为2–15位数字', 'code: 2–15 digits');
+    if (listed.has(r.code)) return bad('code', `区划代码 ${r.code} 重复`, `duplicate code ${r.code}`);
+    if (!r.name || r.name.length > 100)
+      return bad('name', '请填写名称（不超过100字）', 'name: 1–100 characters');
+    if (!(LEVELS as readonly string[]).includes(level))
+      return bad('level', `层级“${r.level}”不可识别（省、市、县、乡镇、村、组）`, `unknown level ${r.level}`);
+    const parentLevel = (code: string) => listed.get(code)?.level ?? existing.get(code)?.level;
+    if (r.parentCode) {
+      const pl = parentLevel(r.parentCode);
+      if (!pl)
+        return bad(
+          'parentCode',
+          `上级代码 ${r.parentCode} 不存在（上级须在本行之前或已在系统中）`,
+          `unknown parent ${r.parentCode}`,
+        );
+      if (LEVELS.indexOf(pl as (typeof LEVELS)[number]) >= LEVELS.indexOf(level as (typeof LEVELS)[number]))
+        return bad(
+          'level',
+          `${LEVEL_ZH[level]}不能在${LEVEL_ZH[pl]}之下`,
+          `a ${level} cannot sit under a ${pl}`,
+        );
+      if (existing.get(r.parentCode)?.closed_at)
+        return bad('parentCode', `上级 ${r.parentCode} 已撤销`, `parent ${r.parentCode} is closed`);
+    } else if (level !== 'province')
+      return bad('parentCode', '只有省级可以没有上级', 'only a province has no parent');
+    listed.set(r.code, { ...r, level });
+    const now = existing.get(r.code);
+    if (!now) out.added.push({ code: r.code, name: r.name, level, parentCode: r.parentCode || null });
+    else if ((now.parent_id ?? '') !== (r.parentCode ?? '') || now.level !== level)
+      bad(
+        'parentCode',
+        `区划 ${r.code} 已在“${now.parent_id ?? '无'}”之下，层级或上级的变动请在机构树中调整`,
+        `node ${r.code} exists under another parent or level; move it in the tree editor`,
+      );
+    else if (now.name !== r.name) out.renamed.push({ code: r.code, from: now.name, to: r.name });
+    else out.unchanged++;
+  });
+  return out;
+}
+
+/** 导入区划 preview, or (unless dryRun) apply: all or nothing, a second import of the same list changes nothing. */
+export async function importDivisions(
+  db: pg.Pool,
+  actorId: string,
+  body: { rows?: unknown; csv?: unknown; xlsx?: unknown; dryRun?: unknown },
+) {
+  const rows = await divisionRows(body);
+  const preview = await previewDivisions(db, rows);
+  if (preview.errors.length)
+    throw domain.invalid(
+      preview.errors,
+      '区划清单有误，未导入',
+      'the division list has errors; nothing was imported',
+    );
+  if (body.dryRun === true) return { dryRun: true, ...preview };
+  await inTransaction(db, async (tx) => {
+    for (const a of preview.added) {
+      const parentPath = a.parentCode
+        ? (await tx.query('SELECT path FROM org_nodes WHERE id = $1', [a.parentCode])).rows[0].path
+        : [];
+      await tx.query(
+        'INSERT INTO org_nodes (id, parent_id, level, name, path, code) VALUES ($1,$2,$3,$4,$5,$1)',
+        [a.code, a.parentCode, a.level, a.name, [...parentPath, a.code]],
+      );
+    }
+    for (const r of preview.renamed)
+      await tx.query('UPDATE org_nodes SET name = $2 WHERE id = $1', [r.code, r.to]);
+    await appendAudit(tx, [
+      {
+        id: `org.import:${Date.now()}:${rows.length}`,
+        actorId,
+        action: 'org.import',
+        target: preview.added[0]?.code ?? rows[0]?.code ?? '',
+        detail: {
+          added: preview.added.length,
+          renamed: preview.renamed.length,
+          unchanged: preview.unchanged,
+        },
+      },
+    ]);
+  });
+  return { dryRun: false, ...preview };
+}
+
+/** The tree under a node (or all of it): id, code, name, level, parent, closed. */
+export async function orgTree(db: pg.Pool | pg.ClientBase, root?: string) {
+  const { rows } = await db.query(
+    `SELECT id, code, parent_id, level, name, closed_at FROM org_nodes
+      WHERE ($1::text IS NULL OR $1 = ANY(path)) ORDER BY path LIMIT 20000`,
+    [root ?? null],
+  );
+  return rows;
+}
+
+/** 新增 / 更名 one node; the id is its division code. */
+export async function saveOrgNode(
+  db: pg.Pool,
+  actorId: string,
+  b: { code?: unknown; name?: unknown; parentCode?: unknown; level?: unknown },
+) {
+  const code = String(b.code ?? '');
+  const existing = (await db.query('SELECT id, parent_id, level FROM org_nodes WHERE id = $1', [code]))
+    .rows[0];
+  const row: DivisionRow = {
+    code,
+    name: String(b.name ?? '').trim(),
+    parentCode: String(b.parentCode ?? existing?.parent_id ?? ''),
+    level: String(b.level ?? existing?.level ?? ''),
+  };
+  return importDivisions(db, actorId, { rows: [row] });
+}
+
+/** 撤销 close a node: refused while cases are open or accounts hold roles under it (listed). */
+export async function closeOrgNode(db: pg.Pool, actorId: string, id: string) {
+  const node = (await db.query('SELECT id, name, closed_at FROM org_nodes WHERE id = $1', [id])).rows[0];
+  if (!node) throw domain.notFound('组织机构不存在', 'no such organisation node');
+  if (node.closed_at) return { id, closedAt: node.closed_at };
+  const cases = await db.query(
+    `SELECT id, title FROM cases WHERE status = 'running' AND $1 = ANY(org_path) ORDER BY id LIMIT 50`,
+    [id],
+  );
+  const users = await db.query(
+    `SELECT DISTINCT r.user_id, r.role, r.org_id FROM user_roles r JOIN org_nodes o ON o.id = r.org_id
+      JOIN users u ON u.id = r.user_id WHERE $1 = ANY(o.path) AND NOT u.disabled ORDER BY r.user_id LIMIT 50`,
+    [id],
+  );
+  if (cases.rowCount || users.rowCount)
+    throw new DomainError(
+      'conflict',
+      'node_in_use',
+      `“${node.name}”下仍有在办案件或账号，不能撤销`,
+      `${id} still has open cases or accounts; it cannot be closed`,
+      [
+        ...cases.rows.map((c) => ({
+          path: `cases/${c.id}`,
+          message: `在办案件：${c.title}`,
+          message_en: `open case ${c.id}`,
+        })),
+        ...users.rows.map((u) => ({
+          path: `users/${u.user_id}`,
+          message: `账号 ${u.user_id} 在 ${u.org_id} 任 ${u.role}`,
+          message_en: `account ${u.user_id} holds ${u.role} at ${u.org_id}`,
+        })),
+      ],
+    );
+  return inTransaction(db, async (tx) => {
+    const r = await tx.query(
+      'UPDATE org_nodes SET closed_at = now() WHERE $1 = ANY(path) AND closed_at IS NULL RETURNING id',
+      [id],
+    );
+    await appendAudit(tx, [
+      {
+        id: `org.close:${id}:${Date.now()}`,
+        actorId,
+        action: 'org.close',
+        target: id,
+        detail: { nodes: r.rowCount },
+      },
+    ]);
+    return { id, closed: r.rows.map((x) => x.id) };
+  });
+}

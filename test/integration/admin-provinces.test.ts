@@ -1,0 +1,337 @@
+/**
+ * A second province beside Hunan without code (issue #20, acceptance 1, API): the administrator imports
+ * a division list for 广东省 → 汕尾市 → two counties → townships → villages (previewed, idempotent),
+ * the security administrator creates users there, a Guangdong pack (its own threshold parameter, a form
+ * with an extra required field, a 5-day village notice) is installed for 广东省, a Guangdong case runs to
+ * the end with Guangdong users; a Hunan cadre neither sees nor can start the Guangdong process (403),
+ * and Hunan's roles, schedules, parameters and running cases are the same before and after.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
+import { application, peopleOf } from '../support/demo.js';
+import { syncPackSchedules, syncSchedules } from '../../server/services/schedules.js';
+
+let app: TestApp;
+let admin: ApiClient;
+let sec: ApiClient;
+beforeAll(async () => {
+  app = await createTestApp({ daySeconds: 1 });
+  admin = await app.as('admin');
+  sec = await app.as('secadmin');
+  // as at server start: Hunan's schedules are registered in Temporal
+  await syncPackSchedules(app.svc);
+});
+afterAll(async () => {
+  // leave no schedule behind on the shared dev server
+  if (app) await syncSchedules(app.svc, []);
+  await app?.close();
+});
+
+async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+const openTask = (caseId: string, step: string) =>
+  until(
+    async () =>
+      (
+        await app.tdb.db.query(
+          `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
+          [caseId, step],
+        )
+      ).rows[0] as { id: string } | undefined,
+    `${step} task`,
+  );
+
+const DIVISIONS = [
+  '区划代码,名称,上级代码,层级',
+  '440000,广东省,,省',
+  '441500,汕尾市,440000,市',
+  '441521,海丰县,441500,县',
+  '441523,陆河县,441500,县',
+  '441521100,海城镇,441521,镇',
+  '441523100,河田镇,441523,镇',
+  '441521100201,东风村,441521100,村',
+  '441523100201,新田村,441523100,村',
+].join('\n');
+
+const t = (zh: string) => ({ zh, en: zh });
+const today = new Date().toISOString().slice(0, 10);
+
+/** what Hunan has, as the administrator and the database see it */
+async function hunanState() {
+  const exported = (await admin.get('/api/admin/packs/hunan/export')).body;
+  // a role Guangdong declares too is listed with both packs: compare what it is, not who shares it
+  const roles = (await admin.get('/api/admin/roles')).body.items
+    .filter((r: { packs: string[] }) => r.packs.includes('hunan'))
+    .map(({ packs: _p, ...r }: { packs: string[] }) => r);
+  const cases = (
+    await app.tdb.db.query(
+      `SELECT id, status, current_steps, process_version FROM cases WHERE NOT ('440000' = ANY(org_path)) ORDER BY id`,
+    )
+  ).rows;
+  const schedules = (await admin.get('/api/admin/schedules')).body.items.map(
+    (x: { id: string; nextRuns: string[] }) => [x.id, x.nextRuns],
+  );
+  return {
+    manifest: exported.manifest,
+    processes: exported.processes,
+    forms: exported.forms,
+    codelists: exported.codelists,
+    roles,
+    schedules,
+    cases,
+  };
+}
+
+describe('广东省 beside 湖南省', () => {
+  it('imports the division list after a preview; importing it again changes nothing', async () => {
+    const preview = await admin.post('/api/admin/org-tree/import', { csv: DIVISIONS, dryRun: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body.added.map((a: { code: string; level: string }) => `${a.code}:${a.level}`)).toEqual([
+      '440000:province',
+      '441500:city',
+      '441521:county',
+      '441523:county',
+      '441521100:township',
+      '441523100:township',
+      '441521100201:village',
+      '441523100201:village',
+    ]);
+    expect((await admin.get('/api/admin/org-tree?root=440000')).body.items).toEqual([]);
+    const done = await admin.post('/api/admin/org-tree/import', { csv: DIVISIONS });
+    expect(done.body.added).toHaveLength(8);
+    const again = await admin.post('/api/admin/org-tree/import', { csv: DIVISIONS });
+    expect(again.body).toMatchObject({ added: [], renamed: [], unchanged: 8 });
+    const tree = (await admin.get('/api/admin/org-tree?root=440000')).body.items;
+    expect(tree.map((n: { name: string }) => n.name)).toEqual([
+      '广东省',
+      '汕尾市',
+      '海丰县',
+      '海城镇',
+      '东风村',
+      '陆河县',
+      '河田镇',
+      '新田村',
+    ]);
+    // a bad list is refused row by row, and nothing of it is written
+    const bad = await admin.post('/api/admin/org-tree/import', {
+      csv: '区划代码,名称,上级代码,层级\n441599,某区,449999,县\n44152110020X,坏村,441521100,村',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'rows.1.parentCode',
+      'rows.2.code',
+    ]);
+    expect(bad.body.errors[0].message).toMatch(/^第 1 行：上级代码 449999 不存在/);
+  });
+
+  it('installs a Guangdong pack for 广东省: a Guangdong case runs to the end with Guangdong users; Hunan is unchanged and cannot start it', async () => {
+    // a Hunan case running before
+    const a = peopleOf('HH-0005');
+    const hunanCadre = await app.as(a.cadre);
+    const running = await hunanCadre.post('/api/cases', {
+      process: 'identification',
+      org: a.village,
+      subject: { id: 'HH-0005' },
+      requestId: 'hn-before',
+      data: application('HH-0005'),
+    });
+    expect(running.status).toBe(201);
+    await openTask(running.body.id, 'verify');
+    const before = await hunanState();
+
+    // Guangdong users, created by the security administrator at the new nodes
+    const pw = 'guangdong-Strong-1';
+    for (const [username, role, org] of [
+      ['gd.cadre', 'village_cadre', '441521100201'],
+      ['gd.reviewer', 'township_reviewer', '441521100'],
+    ])
+      expect(
+        (
+          await sec.post('/api/admin/users', {
+            username,
+            name: username,
+            password: pw,
+            roles: [{ role, org }],
+          })
+        ).status,
+      ).toBe(201);
+
+    const hunan = (await admin.get('/api/admin/packs/hunan/export')).body;
+    const opinion = hunan.forms.find((f: { key: string }) => f.key === 'opinion');
+    const gdForm = structuredClone(opinion);
+    gdForm.key = 'gd-sweep';
+    gdForm.title = t('广东省排查记录');
+    gdForm.schema.properties.income = { type: 'number', title: '人均纯收入', minimum: 0 };
+    gdForm.schema.properties.coastalRisk = { type: 'string', title: '沿海风险（台风、渔业）', minLength: 1 };
+    gdForm.schema.required = [...gdForm.schema.required, 'income', 'coastalRisk'];
+    gdForm.uiSchema['ui:order'] = [...gdForm.uiSchema['ui:order'], 'income', 'coastalRisk'];
+    const process = {
+      key: 'gd-sweep',
+      title: t('广东省集中排查'),
+      subject: 'campaign',
+      startLevel: 'village',
+      starters: ['village_cadre'],
+      start: 'sweep',
+      steps: [
+        {
+          id: 'sweep',
+          type: 'task',
+          title: t('村级排查'),
+          form: { key: 'gd-sweep' },
+          assignee: { role: 'village_cadre', level: 'village' },
+          actions: [{ id: 'submit', kind: 'submit', label: t('提交'), next: 'check' }],
+        },
+        {
+          id: 'check',
+          type: 'decision',
+          title: t('收入判断'),
+          branches: [
+            {
+              when: { '<': [{ var: 'data.gd-sweep.income' }, { var: 'params.gdIncomeThreshold' }] },
+              next: 'notice',
+            },
+          ],
+          otherwise: 'clear',
+        },
+        {
+          id: 'notice',
+          type: 'notice',
+          title: t('村级公示'),
+          level: 'village',
+          days: 5,
+          publish: ['gd-sweep.opinion'],
+          next: 'township_check',
+          onObjection: 'township_check',
+        },
+        {
+          id: 'township_check',
+          type: 'task',
+          title: t('乡镇审核'),
+          form: { key: 'opinion' },
+          assignee: { role: 'township_reviewer', level: 'township' },
+          actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }],
+        },
+        { id: 'done', type: 'end', title: t('纳入'), outcome: 'approved' },
+        { id: 'clear', type: 'end', title: t('无风险'), outcome: 'completed' },
+      ],
+    };
+    const pack = {
+      manifest: {
+        id: 'guangdong',
+        version: '2026.1',
+        title: t('广东省政策包'),
+        levels: hunan.manifest.levels,
+        roles: hunan.manifest.roles.filter((r: { key: string }) =>
+          ['village_cadre', 'township_reviewer'].includes(r.key),
+        ),
+        parameters: [
+          { key: 'gdIncomeThreshold', title: t('广东省监测收入标准'), values: [{ year: 2026, value: 8000 }] },
+        ],
+      },
+      forms: [gdForm, opinion],
+      codelists: [],
+      processes: [process],
+    };
+    const preview = await admin.post('/api/admin/packs/import', { ...pack, dryRun: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body.effects.shared).toEqual([{ kind: 'form', key: 'opinion', owner: 'hunan' }]);
+    expect(preview.body.effects.destructive).toEqual([]);
+    expect((await admin.post('/api/admin/packs/import', pack)).status).toBe(200);
+    expect((await admin.post('/api/admin/packs/guangdong/scope', { org: '440000' })).body).toEqual({
+      id: 'guangdong',
+      scopeOrg: '440000',
+    });
+
+    // Hunan cannot see or start it
+    const offered = async (c: ApiClient) =>
+      (await c.get('/api/processes')).body.items.map((p: { key: string }) => p.key) as string[];
+    expect(await offered(hunanCadre)).not.toContain('gd-sweep');
+    expect(await offered(hunanCadre)).toContain('identification');
+    const refused = await hunanCadre.post('/api/cases', {
+      process: 'gd-sweep',
+      org: a.village,
+      requestId: 'hn-gd',
+      subject: { name: '湖南试图发起' },
+    });
+    expect(refused.status).toBe(403);
+
+    // a Guangdong case to the end with Guangdong users
+    const gdCadre = await app.as('gd.cadre', pw);
+    expect(await offered(gdCadre)).toContain('gd-sweep');
+    const started = await gdCadre.post('/api/cases', {
+      process: 'gd-sweep',
+      org: '441521100201',
+      requestId: 'gd-1',
+      subject: { name: '东风村2026年排查' },
+    });
+    expect(started.status).toBe(201);
+    const sweep = await openTask(started.body.id, 'sweep');
+    const missing = await gdCadre.post(`/api/tasks/${sweep.id}/complete`, {
+      requestId: 'gd-sweep-0',
+      action: 'submit',
+      data: { opinion: '发现风险', signer: '东风村干部', signDate: today, income: 7000 },
+    });
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.body.errors)).toMatch(/coastalRisk/);
+    const sent = await gdCadre.post(`/api/tasks/${sweep.id}/complete`, {
+      requestId: 'gd-sweep-1',
+      action: 'submit',
+      data: { opinion: '发现风险', signer: '东风村干部', signDate: today, income: 7000, coastalRisk: '台风' },
+    });
+    expect(sent.status).toBe(200);
+    // 7000 is below Guangdong's 8000 (Hunan's own threshold is not used): the notice opens for 5 days
+    const notice = await until(
+      async () =>
+        (await app.tdb.db.query('SELECT days, level FROM notices WHERE case_id = $1', [started.body.id]))
+          .rows[0],
+      'notice',
+    );
+    expect(notice).toEqual({ days: 5, level: 'village' });
+    const check = await openTask(started.body.id, 'township_check');
+    const reviewer = await app.as('gd.reviewer', pw);
+    const approved = await reviewer.post(`/api/tasks/${check.id}/complete`, {
+      requestId: 'gd-check-1',
+      action: 'approve',
+      data: { opinion: '同意', signer: '海城镇审核人', signDate: today },
+    });
+    expect(approved.status).toBe(200);
+    const end = await until(
+      async () =>
+        (
+          await app.tdb.db.query(`SELECT status FROM cases WHERE id = $1 AND status <> 'running'`, [
+            started.body.id,
+          ])
+        ).rows[0],
+      'end',
+    );
+    expect(end.status).toBe('approved');
+
+    // Hunan: same roles, schedules, parameters, processes and running cases
+    expect(await hunanState()).toEqual(before);
+    // the Hunan cadre's inbox and case list hold nothing of Guangdong
+    const inbox = (await hunanCadre.get('/api/tasks?view=todo')).body.items;
+    expect(inbox.some((x: { process_key: string }) => x.process_key === 'gd-sweep')).toBe(false);
+    expect((await hunanCadre.get(`/api/cases/${started.body.id}`)).status).toBe(404);
+
+    // closing a node with users under it is refused with the list
+    const close = await admin.post('/api/admin/org-nodes/441521100/close', {});
+    expect(close.status).toBe(409);
+    expect(close.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'users/gd.cadre',
+      'users/gd.reviewer',
+    ]);
+    // an empty county closes
+    expect((await admin.post('/api/admin/org-nodes/441523/close', {})).body.closed.sort()).toEqual([
+      '441523',
+      '441523100',
+      '441523100201',
+    ]);
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * 组织机构 the administrative divisions: the tree with codes and levels, an import of a division list
+ * (CSV: 区划代码, 名称, 上级代码, 层级) shown as a preview before it is applied, and 撤销 of a node,
+ * refused with the list of open cases and accounts while any remain.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Alert, App, Button, Card, Space, Table, Tag } from 'antd';
+import { api, ApiError, type FieldError } from '../api';
+
+interface OrgNode {
+  id: string;
+  code: string | null;
+  parent_id: string | null;
+  level: string;
+  name: string;
+  closed_at: string | null;
+}
+interface Preview {
+  added: { code: string; name: string; level: string; parentCode: string | null }[];
+  renamed: { code: string; from: string; to: string }[];
+  unchanged: number;
+}
+const LEVEL_ZH: Record<string, string> = {
+  province: '省',
+  city: '市',
+  county: '县',
+  township: '乡镇',
+  village: '村（社区）',
+  group: '组',
+  department: '部门',
+};
+
+export default function OrgTree() {
+  const { message } = App.useApp();
+  const [nodes, setNodes] = useState<OrgNode[]>([]);
+  const [csv, setCsv] = useState<string>();
+  const [preview, setPreview] = useState<Preview>();
+  const [refusal, setRefusal] = useState<{ title: string; errors: FieldError[] }>();
+  const file = useRef<HTMLInputElement>(null);
+  const load = () => {
+    api.get<{ items: OrgNode[] }>('/api/admin/org-tree').then((r) => setNodes(r.items));
+  };
+  useEffect(load, []);
+  const fail = (err: unknown) =>
+    err instanceof ApiError
+      ? setRefusal({ title: err.title, errors: err.errors })
+      : message.error('操作失败');
+  const read = async (f: File) => {
+    try {
+      const text = await f.text();
+      setRefusal(undefined);
+      setPreview(await api.post<Preview>('/api/admin/org-tree/import', { csv: text, dryRun: true }));
+      setCsv(text);
+    } catch (err) {
+      fail(err);
+    } finally {
+      if (file.current) file.current.value = '';
+    }
+  };
+  const apply = async () => {
+    try {
+      const r = await api.post<Preview>('/api/admin/org-tree/import', { csv });
+      message.success(`已导入：新增 ${r.added.length} 个，更名 ${r.renamed.length} 个`);
+      setPreview(undefined);
+      load();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const close = async (n: OrgNode) => {
+    try {
+      setRefusal(undefined);
+      await api.post(`/api/admin/org-nodes/${encodeURIComponent(n.id)}/close`, {});
+      message.success(`已撤销：${n.name}`);
+      load();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const depth = (n: OrgNode) => {
+    let d = 0;
+    for (let p = n.parent_id; p; p = nodes.find((x) => x.id === p)?.parent_id ?? null) d++;
+    return d;
+  };
+  return (
+    <Card
+      title="组织机构（行政区划）"
+      extra={<Button onClick={() => file.current?.click()}>导入区划清单…</Button>}
+    >
+      <input
+        ref={file}
+        type="file"
+        accept=".csv,text/csv"
+        aria-label="区划清单文件"
+        style={{ display: 'none' }}
+        onChange={(e) => e.target.files?.[0] && void read(e.target.files[0])}
+      />
+      {refusal && (
+        <Alert
+          style={{ marginBottom: 12 }}
+          type="error"
+          showIcon
+          message={refusal.title}
+          description={refusal.errors.map((e) => (
+            <div key={e.path}>{e.message}</div>
+          ))}
+          closable
+          onClose={() => setRefusal(undefined)}
+        />
+      )}
+      {preview && (
+        <Alert
+          style={{ marginBottom: 12 }}
+          type="info"
+          showIcon
+          message={`新增 ${preview.added.length} 个，更名 ${preview.renamed.length} 个，不变 ${preview.unchanged} 个`}
+          description={
+            <Space direction="vertical">
+              {preview.added.slice(0, 50).map((a) => (
+                <div key={a.code}>
+                  <Tag>{LEVEL_ZH[a.level] ?? a.level}</Tag>
+                  {a.code} {a.name}
+                </div>
+              ))}
+              {preview.renamed.map((r) => (
+                <div key={r.code}>
+                  {r.code}：{r.from} → {r.to}
+                </div>
+              ))}
+              <Space>
+                <Button
+                  type="primary"
+                  disabled={!preview.added.length && !preview.renamed.length}
+                  onClick={() => void apply()}
+                >
+                  确认导入
+                </Button>
+                <Button onClick={() => setPreview(undefined)}>取消</Button>
+              </Space>
+            </Space>
+          }
+        />
+      )}
+      <Table<OrgNode>
+        size="small"
+        rowKey="id"
+        dataSource={nodes}
+        pagination={{ pageSize: 50 }}
+        scroll={{ x: 600 }}
+        columns={[
+          {
+            title: '名称',
+            dataIndex: 'name',
+            render: (name: string, n) => <span style={{ paddingLeft: depth(n) * 16 }}>{name}</span>,
+          },
+          { title: '代码', render: (n: OrgNode) => n.code ?? n.id },
+          { title: '层级', dataIndex: 'level', render: (l: string) => LEVEL_ZH[l] ?? l },
+          {
+            title: '状态',
+            render: (n: OrgNode) =>
+              n.closed_at ? (
+                <Tag>已撤销</Tag>
+              ) : (
+                <Button size="small" danger onClick={() => void close(n)}>
+                  撤销
+                </Button>
+              ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
