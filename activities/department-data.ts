@@ -3,6 +3,7 @@
  * (medical costs, 低保/特困, disability, unemployment …): the 会商研判 input at
  * county approval, and the warning source of identification channel 3.
  */
+import { STATUS_KINDS } from '../server/services/household-store.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface CompareInput {
@@ -57,8 +58,10 @@ export const compareDepartmentData: ActivityDefinition<
          )
          SELECT DISTINCT ON (r.id) r.department, r.kind, r.id_number, r.name, r.amount, r.period, p.household_id
            FROM department_records r JOIN people p ON p.id_number = r.id_number
+          WHERE r.kind <> ALL ($3::text[])
           ORDER BY r.id, p.household_id NULLS LAST`,
-        [ids, orgId ?? null],
+        // 脱贫户/易地扶贫搬迁 records state a status (A4/A22), not a risk: they are no hit and raise no warning
+        [ids, orgId ?? null, Object.values(STATUS_KINDS)],
       );
       rows.sort((a, b) =>
         `${a.department}|${a.kind}|${a.id_number}`.localeCompare(`${b.department}|${b.kind}|${b.id_number}`),

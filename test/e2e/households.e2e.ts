@@ -246,6 +246,18 @@ describe('one 附件2 across the household’s life, in the browser', () => {
       expect(done.status, JSON.stringify(done.body)).toBe(200);
       await page.close();
     }
+    // 会商研判 (line 2304): each county industry department gives its opinion before the county decides
+    for (const d of ['agri', 'water']) {
+      const page = await as(d);
+      const t = await taskOf(page, caseId, 'department_consult');
+      const done = await api(page, 'POST', `/api/tasks/${t}/complete`, {
+        requestId: `hh-dc-${d}`,
+        action: 'approve',
+        data: { opinion: '部门数据无异议', signer: d, signDate: '2026-12-06' },
+      });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      await page.close();
+    }
     const bureau = await as('bureau');
     const ct = await taskOf(bureau, caseId, 'county_approval');
     const hits = (await api(bureau, 'GET', `/api/tasks/${ct}`)).body.initialData?.hitDecisions ?? [];

@@ -288,10 +288,12 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     const bureau = await as('bureau');
     // the designers' browser test may have added a step (乡镇复审, 会签) before the county: its signers approve it
     const extra = await as(people.township_reviewers[1]);
+    // 会商研判 (line 2304): the county's industry departments give their opinions before the county decides
+    const departments = [await as('agri'), await as('water')];
     for (let round = 0; round < 20; round++) {
       const current: string[] = (await api(bureau, 'GET', `/api/cases/${caseId}`)).body.progress.current;
       if (current.includes('county_approval')) break;
-      for (const pg of [sec, extra]) {
+      for (const pg of [sec, extra, ...departments]) {
         const mine = (await api(pg, 'GET', '/api/tasks?view=todo')).body.items.filter(
           (t: { case_id: string; step_id: string }) =>
             t.case_id === caseId && !['county_approval', 'county_compare'].includes(t.step_id),
@@ -305,7 +307,7 @@ describe('a task page that never loses what was typed and fits a phone', () => {
       }
       await bureau.waitForTimeout(1000);
     }
-    await extra.close();
+    for (const pg of [extra, ...departments]) await pg.close();
     const county = await taskOf(bureau, 'county_approval');
     const opened = (await api(bureau, 'GET', `/api/tasks/${county}`)).body;
     const hitDecisions = (opened.initialData.hitDecisions ?? []).map((x: Record<string, unknown>) => ({

@@ -252,6 +252,23 @@ describe('policy as data', () => {
         data: { opinion: '同意', signer: who, signDate: '2026-12-01' },
       });
     }
+    // 会商研判 (line 2304): each county industry department gives its opinion first
+    for (const dept of ['agri', 'water']) {
+      const t = await until(
+        async () =>
+          (
+            await app.tdb.db.query(
+              `SELECT id FROM tasks WHERE case_id = $1 AND step_id = 'department_consult' AND status = 'open' AND assignee_user = $2`,
+              [old.body.id, dept],
+            )
+          ).rows[0],
+        'department task',
+      );
+      await act(dept, t.id, {
+        action: 'approve',
+        data: { opinion: '无异议', signer: dept, signDate: '2026-12-02' },
+      });
+    }
     const countyTask = (await openTask(old.body.id, 'county_approval')).id;
     // the county records a decision on each department hit the task shows it (会商研判)
     const shown = (await (await app.as('bureau')).get(`/api/tasks/${countyTask}`)).body;

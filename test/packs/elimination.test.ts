@@ -270,6 +270,63 @@ describe('S2 risk elimination', () => {
     expect(filed.hitDecisions).toHaveLength(hits.length);
   });
 
+  it('compares again when the county returns the case to the township: a department record that arrived meanwhile is listed on the resubmission', async () => {
+    const hid = 'HH-0006';
+    await setDemoStatus(h.tdb.db, 'monitored', hid);
+    const { caseId, p } = await propose(hid, collection(hid, { A28: 60000 }));
+    await verify(caseId, p, collection(hid, { A28: 60000 }));
+    await assessAndReview(caseId, p);
+    await h.env.sleep(7 * DAY + 1000);
+    const township = async () => {
+      for (const t of await h.open(caseId, 2))
+        await h.act(t.assignee_user!, t.id, 'approve', {
+          data: { opinion: '同意', signer: nameOf(t.assignee_user!), signDate: '2026-12-10' },
+        });
+    };
+    await township();
+    const [first] = await h.open(caseId);
+    expect(first.step_id).toBe('county_approval');
+    const before = (
+      (await getTask(h.svc, await h.who('bureau'), first.id)).initialData as {
+        hitDecisions: { idNumber: string; kind: string }[];
+      }
+    ).hitDecisions;
+    const member = collection(hid).members.at(-1)!.A7;
+    expect(before.filter((x) => x.idNumber === member && x.kind === 'accident')).toEqual([]);
+    // the emergency department reports an accident of a member after the first comparison
+    await h.tdb.db.query(
+      `INSERT INTO department_records (id, department, kind, id_number, name, amount, period, detail)
+       VALUES ('t-return-accident', 'emergency', 'accident', $1, NULL, 30000, '2026-12', '{}')`,
+      [member],
+    );
+    await h.act('bureau', first.id, 'return', {
+      returnTo: 'township_review',
+      comment: '请乡镇复核意外事故情况',
+    });
+    // the township signs again; on the resubmission the county compares the members again
+    await township();
+    const [second] = await h.open(caseId);
+    expect(second.step_id).toBe('county_approval');
+    expect(second.id).not.toBe(first.id);
+    const after = (
+      (await getTask(h.svc, await h.who('bureau'), second.id)).initialData as {
+        hitDecisions: { idNumber: string; kind: string; department: string }[];
+      }
+    ).hitDecisions;
+    expect(after).toHaveLength(before.length + 1);
+    expect(after).toContainEqual(
+      expect.objectContaining({ idNumber: member, department: 'emergency', kind: 'accident' }),
+    );
+    expect(
+      (
+        await h.tdb.db.query(
+          `SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND step_id = 'township_review'`,
+          [caseId],
+        )
+      ).rows[0].n,
+    ).toBe(4);
+  });
+
   it('sends a household on 低保 to special scrutiny; 附件5’s township section still holds the township’s opinions', async () => {
     const hid = 'HH-0004';
     const doc = collection(hid, { A28: 60000 });

@@ -97,6 +97,8 @@ async function throughTownshipAndCounty(caseId: string) {
   const township = await h.open(caseId, 2);
   for (const t of township)
     await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(t.assignee_user!) });
+  // 会商研判 (line 2304): the county's industry departments give their opinions first
+  await h.consult(caseId);
   const [county] = await h.open(caseId);
   expect(county.step_id).toBe('county_approval');
   // 会商研判: the county records a decision on every department hit it is shown
@@ -145,6 +147,8 @@ describe('S1 identification', () => {
     await h.env.sleep(7 * DAY + 1000);
     for (const t of await h.open(caseId, 2))
       await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(t.assignee_user!) });
+    // 会商研判 (line 2304): the county's industry departments give their opinions first
+    await h.consult(caseId);
     const [county] = await h.open(caseId);
     const shown = await getTask(h.svc, await h.who('bureau'), county.id);
     const hits = (
@@ -295,6 +299,8 @@ describe('S1 identification', () => {
         date: '2026-12-05',
       }),
     ]);
+    // 会商研判 (line 2304): the county's industry departments give their opinions first
+    await h.consult(caseId);
     const [county] = await h.open(caseId);
     const shown = await getTask(h.svc, await h.who('bureau'), county.id);
     const verifierNames = p.verifiers.map(nameOf).join('、');
@@ -338,6 +344,8 @@ describe('S1 identification', () => {
     const p = peopleOf('HH-0012');
     for (const t of await h.open(caseId, 2))
       await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(nameOf(t.assignee_user!)) });
+    // 会商研判 (line 2304): the county's industry departments give their opinions first
+    await h.consult(caseId);
     const [county] = await h.open(caseId);
     const hitDecisions =
       (

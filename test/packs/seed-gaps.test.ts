@@ -58,6 +58,8 @@ async function walk(caseId: string, hid: string, doc: ReturnType<typeof collecti
   await h.env.sleep(7 * DAY + 1000);
   for (const t of await h.open(caseId, 2))
     await h.act(t.assignee_user!, t.id, 'approve', { data: opinion(t.assignee_user!) });
+  // 会商研判 (line 2304): the county's industry departments give their opinions first
+  await h.consult(caseId);
   const [county] = await h.open(caseId);
   expect(county.step_id).toBe('county_approval');
   const shown = await getTask(h.svc, await h.who('bureau'), county.id);

@@ -33,6 +33,8 @@ export interface PackHarness {
     action: string,
     extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string },
   ): Promise<unknown>;
+  /** 会商研判 (line 2304): every county industry department gives its opinion on the identification's comparison */
+  consult(caseId: string): Promise<string[]>;
   status(caseId: string): Promise<string>;
   waitStatus(caseId: string): Promise<string>;
   close(): Promise<void>;
@@ -79,6 +81,20 @@ export async function createPackHarness(): Promise<PackHarness> {
         action,
         ...extra,
       });
+    },
+    async consult(caseId) {
+      const signed: string[] = [];
+      for (;;) {
+        const open = (await h.open(caseId)).filter((t) => t.step_id === 'department_consult');
+        if (!open.length) break;
+        const t = open[0];
+        const p = await who(t.assignee_user!);
+        await h.act(t.assignee_user!, t.id, 'approve', {
+          data: { opinion: `${p.name}：部门数据无异议`, signer: p.name, signDate: '2026-12-06' },
+        });
+        signed.push(t.assignee_user!);
+      }
+      return signed;
     },
     async status(caseId) {
       return (await tdb.db.query('SELECT status FROM cases WHERE id = $1', [caseId])).rows[0]?.status;
