@@ -3,7 +3,7 @@
  * (medical costs, 低保/特困, disability, unemployment …): the 会商研判 input at
  * county approval, and the warning source of identification channel 3.
  */
-import { STATUS_KINDS } from '../server/services/household-store.js';
+import { STATUS_KINDS } from '../store/household-store.js';
 import type { ActivityDefinition } from './registry.js';
 
 export interface CompareInput {
