@@ -85,7 +85,7 @@ describe('identification in the browser', () => {
     await shot(cadre, 'case-1280');
     // the application as an A4 page in the paper layout, ready to print
     await cadre.getByRole('button', { name: '打印附件1' }).click();
-    const page = cadre.locator('.zx-a4');
+    const page = cadre.locator('.zx-sheet');
     await page.waitFor();
     expect(await page.textContent()).toContain(caseId);
     await page.getByText('本人承诺所提供的家庭情况真实可信').waitFor();

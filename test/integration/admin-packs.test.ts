@@ -71,7 +71,7 @@ const minimal = (version: string, extra: Record<string, unknown> = {}) => ({
 describe('a second pack beside the first', () => {
   it('previews every effect, then imports without touching the first pack’s roles, schedules or parameters', async () => {
     const before = await hunanState();
-    expect(before.schedules).toHaveLength(5);
+    expect(before.schedules).toHaveLength(6);
     expect(before.schedules.every((s) => s.registered)).toBe(true);
     expect(before.roles).toContain('village_cadre');
 

@@ -73,10 +73,18 @@ describe('household registry', () => {
     expect(page.body.history.map((x: { kind: string }) => x.kind)).toEqual(
       expect.arrayContaining(['household.created', 'member.added']),
     );
-    // a procedure that starts with 附件2 (elimination) opens with the registered members
+    // a procedure that starts with 附件2 (elimination) opens with the registered members; A22 (易地扶贫搬迁)
+    // comes from the department comparison: no relocation record, so 02 否 for each
     const pre = await cadre.get(`/api/households/${id}/prefill`);
     expect(pre.body.collection.members).toEqual(
-      members.map((m) => ({ A5: m.name, A7: m.idNumber, A8: m.relation, A13: m.health, A14: m.labour })),
+      members.map((m) => ({
+        A5: m.name,
+        A7: m.idNumber,
+        A8: m.relation,
+        A13: m.health,
+        A14: m.labour,
+        A22: '02',
+      })),
     );
     const audit = await app.tdb.db.query(
       `SELECT actor_id, detail FROM audit_events WHERE action = 'household.created' AND target = $1`,

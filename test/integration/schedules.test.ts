@@ -34,6 +34,8 @@ describe('S5 Temporal Schedules', () => {
   it('creates one schedule per pack entry, once; a second sync updates them', async () => {
     const first = await syncPackSchedules(app.svc);
     expect(first.created.sort()).toEqual([
+      // the county asset ledgers are published again each year (seed 3335), from ledgerPublicationsPerYear
+      'asset-ledger-republication-yearly',
       'assistance-assessment-quarterly',
       'department-comparison-monthly',
       'long-monitored-review-half-yearly',
