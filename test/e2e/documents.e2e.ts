@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { api, launch, login, shot } from './browser.js';
 import { application, collection, household, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
@@ -217,20 +217,50 @@ describe('documents and the public board', () => {
     expect(found.status, JSON.stringify(found.body)).toBe(200);
     await cadre.close();
 
-    // the township's secretary and head sign by hand
-    for (const u of people.township_reviewers) {
-      const pg = await as(u);
-      const r = await api(pg, 'POST', `/api/tasks/${await taskOf(pg, 'township_review')}/complete`, {
-        requestId: `${caseId}-${u}`,
-        action: 'approve',
-        data: { opinion: '同意', signer: u, signDate: '2026-12-05', signature: await signature(pg, u) },
-      });
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      await pg.close();
-    }
+    // the township's secretary signs by hand on the task page, on a phone: draws on the pad and approves
+    const [byHand, byUpload] = people.township_reviewers;
+    const sec = await as(byHand, 375);
+    const tr = await taskOf(sec, 'township_review');
+    await sec.goto(`${base()}/tasks/${tr}`);
+    await sec.locator('#root_opinion').fill('同意纳入监测');
+    await sec.locator('#root_signer').fill(byHand);
+    await sec.locator('#root_signDate').click();
+    await sec.locator('#root_signDate').fill('2026-12-05');
+    await sec.locator('#root_signDate').press('Enter');
+    await sec.getByText('审核意见（第 1 版）').click(); // closes the date picker
+    const pad = sec.getByLabel('签名：在此处手写签名');
+    // in the middle of the screen, clear of the phone's fixed action bar
+    await pad.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const box = (await pad.boundingBox())!;
+    await sec.mouse.move(box.x + 20, box.y + box.height * 0.7);
+    await sec.mouse.down();
+    for (let i = 1; i <= 12; i++)
+      await sec.mouse.move(box.x + 20 + i * 20, box.y + box.height * (i % 2 ? 0.3 : 0.7), { steps: 3 });
+    await sec.mouse.up();
+    await sec.getByRole('button', { name: '确认签名' }).click();
+    await sec.getByRole('img', { name: '签名（已签）' }).waitFor();
+    expect(await sec.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(sec, 'task-signature-375');
+    await sec.getByRole('button', { name: /^同\s*意$/ }).click();
+    await sec.waitForURL(`${base()}/`);
+    await sec.close();
+    // the township head's signature is uploaded (a PNG) and sent in the declared 签名 field
+    const head = await as(byUpload);
+    const r = await api(head, 'POST', `/api/tasks/${await taskOf(head, 'township_review')}/complete`, {
+      requestId: `${caseId}-${byUpload}`,
+      action: 'approve',
+      data: {
+        opinion: '同意',
+        signer: byUpload,
+        signDate: '2026-12-05',
+        signature: await signature(head, byUpload),
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await head.close();
     const bureau = await as('bureau');
     // the designers' browser test may have added a step before the county: its signers approve it
-    // and the county's departments give their opinions in the 会商研判 (department_consult)
+    // 会商研判: the county's industry departments give their opinions before the county decides
     const helpers = await Promise.all([...people.township_reviewers, 'agri', 'water'].map((u) => as(u)));
     for (let round = 0; round < 30; round++) {
       const current: string[] = (await api(bureau, 'GET', `/api/cases/${caseId}`)).body.progress.current;
@@ -370,6 +400,17 @@ describe('documents and the public board', () => {
     ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     await page.emulateMedia({ media: 'screen' });
+    // the case's 附件3 PDF draws both handwritten signatures (the one drawn on the pad too) as images, plus its QR code
+    const form3 = await getDocument({
+      data: await fetchBytes(page, `/api/cases/${caseId}/documents/identification-approval.pdf`),
+      useSystemFonts: false,
+    }).promise;
+    let images = 0;
+    for (let i = 1; i <= form3.numPages; i++)
+      images += (await (await form3.getPage(i)).getOperatorList()).fnArray.filter(
+        (f) => f === OPS.paintImageXObject,
+      ).length;
+    expect(images).toBe(2 + 1);
 
     for (const form of [
       'application',

@@ -113,6 +113,8 @@ beforeAll(async () => {
         signature: await sign(t.assignee_user!),
       },
     });
+  // the county's industry departments give their 会商研判 opinions before the county decides
+  await h.consult(caseId);
   const [county] = await h.open(caseId);
   const shown = await getTask(h.svc, await h.who('bureau'), county.id);
   const initial = shown.initialData as Record<string, any>;
