@@ -1,7 +1,8 @@
 /**
  * The API contract: an OpenAPI 3.1 document generated from the route declarations (`declare.ts`; each
- * route file exports its list) and the legacy table below (only /metrics, served outside /api). The same endpoints drive the authorization matrix
- * test (test/integration/authz-matrix.test.ts): who may call what, where.
+ * route file exports its list) and the legacy table below (only /metrics, served outside /api). The same
+ * endpoints drive the authorization matrix test (test/integration/authz-matrix.test.ts): who may call what,
+ * where.
  */
 import { ADMIN_ROUTES } from './admin-routes.js';
 import { ATTACHMENT_ROUTES } from './attachment-routes.js';

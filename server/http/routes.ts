@@ -18,8 +18,7 @@ import { FORM_ROUTES } from './forms-routes.js';
 import { HOUSEHOLD_ROUTES } from './household-routes.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { REGISTER_ROUTES } from './register-routes.js';
-import { DOCUMENT_ROUTES, LEGACY_ENDPOINTS } from './openapi.js';
-import { validateBodies } from './body-validation.js';
+import { DOCUMENT_ROUTES } from './openapi.js';
 import { bulkhead } from './bulkhead.js';
 import { mount, type RouteContext } from './declare.js';
 
@@ -37,8 +36,6 @@ export function apiRoutes(deps: AppDeps): express.Router {
 
   mount(r, DOCUMENT_ROUTES, ctx);
   r.use(sessionMiddleware(deps.db));
-  // bodies of the legacy table's endpoints checked before any handler (declared routes check their own)
-  r.use(validateBodies(LEGACY_ENDPOINTS));
 
   mount(r, SESSION_ROUTES, ctx);
   mount(r, TASK_ROUTES, ctx);
