@@ -78,7 +78,7 @@ describe('designers', () => {
     // the summary of changes names the new step; publishing needs a confirmation
     await admin
       .getByRole('dialog')
-      .getByText(/新增第17步「乡镇复审」/)
+      .getByText(/新增第18步「乡镇复审」/)
       .waitFor();
     await admin.getByRole('button', { name: '确认发布' }).click();
     await admin.getByText(/已发布第 2 版/).waitFor();
