@@ -1,59 +1,41 @@
 /**
- * /api/admin: configuration (admin), users and roles (security_admin), the
- * audit log (auditor). Three-way separation of powers: none can do the others' work.
+ * /api/admin: configuration (admin), users and roles (security_admin), the audit log (auditor). Three-way
+ * separation of powers: none can do the others' work. Each route is declared once (`declare.ts`), mounted
+ * under /api/admin in this order (`routes.ts`); a handler checks the caller's role, parses, calls one service.
  */
-import express from 'express';
-import type { AppDeps } from '../app.js';
-import type { ServiceDeps } from '../services/deps.js';
+import type { Request } from 'express';
 import { describeActivities } from '../../activities/registry.js';
-import { validateDefinition } from '../definitions/validate.js';
-import { loadDefinitionRegistry } from '../services/definition-registry.js';
-import { publishProcess } from '../services/process-publish.js';
-import {
-  changedPaths,
-  diffPacks,
-  exportPack,
-  installedRoles,
-  listPacks,
-  setPackScope,
-  type PackBundle,
-} from '../services/packs.js';
-import { installPack } from '../services/process-publish.js';
+import { verifyAuditChain } from '../../store/audit.js';
+import * as admin from '../services/admin.js';
+import { createForm } from '../services/form-check.js';
 import { closeOrgNode, importDivisions, orgTree, saveOrgNode } from '../services/org-tree.js';
-import {
-  currentSchedules,
-  listSchedules,
-  scheduleParams,
-  syncPackSchedules,
-  triggerSchedule,
-} from '../services/schedules.js';
-import { publishForm } from '../services/form-check.js';
+import { diffPackVersions, exportPack, installedRoles, listPacks, setPackScope } from '../services/packs.js';
+import { hasRole, type Principal } from '../services/principal.js';
+import { createProcess, installPack, publishProcess } from '../services/process-publish.js';
+import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';
+import { currentSchedules, listSchedules, runScheduleNow } from '../services/schedules.js';
+import * as users from '../services/users.js';
 import {
   copyForm,
   copyProcess,
   createCodeList,
   publishCodeList,
   publishFormVersion,
-  setParameter,
 } from '../services/variants.js';
-import * as users from '../services/users.js';
-import { verifyAuditChain, appendAudit } from '../../store/audit.js';
-import { inTransaction } from '../db.js';
-import { hasRole, type Principal } from '../services/principal.js';
-import { requireUser } from './session.js';
-import { handle } from './handle.js';
-import { problems } from './problem.js';
+import { route, type RouteDeclaration } from './declare.js';
 import { intQuery } from './edge.js';
-import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';
+import { problems } from './problem.js';
+import { ADMIN, AUDITOR, SECURITY } from './schemas.js';
+import { requireUser } from './session.js';
 
-function requireRole(req: express.Request, roles: string[]): Principal {
+function requireRole(req: Request, roles: string[]): Principal {
   const who = requireUser(req);
   if (!hasRole(who, roles)) throw problems.forbidden();
   return who;
 }
-const ADMIN = ['admin'];
-const SECURITY = ['security_admin'];
-const AUDITOR = ['auditor'];
+const ADMIN_ROLES = ADMIN.roles;
+const SECURITY_ROLES = SECURITY.roles;
+const AUDITOR_ROLES = AUDITOR.roles;
 
 const obj = (v: unknown, path: string): Record<string, any> => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) {
@@ -61,435 +43,564 @@ const obj = (v: unknown, path: string): Record<string, any> => {
   }
   return v as Record<string, any>;
 };
+const draftOf = (req: Request) => (req.body?.draft ? 'draft' : 'published');
+const versionsOf = (req: Request) => ({ from: req.query.from, to: req.query.to });
 
-export function adminRoutes(deps: AppDeps, svc: ServiceDeps): express.Router {
-  const r = express.Router();
-  const db = deps.db;
-
-  // ---- processes ----
-  r.get(
-    '/processes',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      const { rows } = await db.query(
-        `SELECT key, version, status, definition->'title' AS title, created_at, created_by FROM process_versions ORDER BY key, version`,
-      );
-      return { items: rows };
-    }),
-  );
-  r.get(
-    '/processes/:key/versions/:version',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      const { rows } = await db.query(
-        'SELECT key, version, status, definition FROM process_versions WHERE key = $1 AND version = $2',
-        [String(req.params.key), Number(req.params.version) || 0],
-      );
-      if (!rows[0]) throw problems.notFound('流程版本不存在', 'no such process version');
-      return rows[0];
-    }),
-  );
+/** Mounted under /api/admin (`routes.ts`), in this order. */
+export const ADMIN_ROUTES: RouteDeclaration[] = [
+  route({
+    method: 'get',
+    path: '/api/admin/processes',
+    summary: '流程版本 Process versions',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.listProcessVersions(svc.db);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/processes/{key}/versions/{version}',
+    summary: '流程版本详情 A process version',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.processVersion(svc.db, String(req.params.key), Number(req.params.version) || 0);
+    },
+  }),
   // 版本对比 what changed between two versions of a process or a form, path by path (steps and fields matched by id)
-  for (const [kind, table, col] of [
-    ['processes', 'process_versions', 'definition'],
-    ['forms', 'form_versions', 'document'],
-  ] as const) {
-    r.get(
-      `/${kind}/:key/diff`,
-      handle(async (req) => {
-        requireRole(req, ADMIN);
-        const key = String(req.params.key);
-        const v = async (name: 'from' | 'to') => {
-          const n = Number(req.query[name]);
-          if (!Number.isInteger(n) || n < 1)
-            throw problems.invalid([
-              { path: name, message: '版本号须为正整数', message_en: 'versions are positive integers' },
-            ]);
-          const { rows } = await db.query(
-            `SELECT ${col} AS doc FROM ${table} WHERE key = $1 AND version = $2`,
-            [key, n],
-          );
-          if (!rows[0]) throw problems.notFound(`第 ${n} 版不存在`, `no version ${n}`);
-          const { version: _v, ...rest } = rows[0].doc;
-          return rest;
-        };
-        const [a, b] = [await v('from'), await v('to')];
-        return { key, from: Number(req.query.from), to: Number(req.query.to), paths: changedPaths(a, b) };
-      }),
-    );
-  }
-  r.post(
-    '/processes/validate',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
+  route({
+    method: 'get',
+    path: '/api/admin/processes/{key}/diff',
+    summary: '流程版本对比 What changed between two versions',
+    access: ADMIN,
+    ok: 200,
+    query: { from: { type: 'integer' }, to: { type: 'integer' } },
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.versionDiff(svc.db, 'processes', String(req.params.key), versionsOf(req));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/forms/{key}/diff',
+    summary: '表单版本对比 What changed between two versions',
+    access: ADMIN,
+    ok: 200,
+    query: { from: { type: 'integer' }, to: { type: 'integer' } },
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.versionDiff(svc.db, 'forms', String(req.params.key), versionsOf(req));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/processes/validate',
+    summary: '校验流程 Validate a definition',
+    access: ADMIN,
+    ok: 200,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.checkProcessDefinition(svc.db, obj(req.body?.definition ?? req.body, 'definition'));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/processes',
+    summary: '新建流程 Create a process',
+    access: ADMIN,
+    ok: 201,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
       const def = obj(req.body?.definition ?? req.body, 'definition');
-      const result = validateDefinition({ version: 1, ...def }, await loadDefinitionRegistry(db));
-      return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors };
-    }),
-  );
-  r.post(
-    '/processes',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
-      const def = obj(req.body?.definition ?? req.body, 'definition');
-      const exists = await db.query('SELECT 1 FROM process_versions WHERE key = $1', [def.key]);
-      if (exists.rowCount)
-        throw problems.conflict(
-          '该流程编码已存在，请发布新版本',
-          'a process with this key exists; publish a new version',
-          'exists',
-        );
-      const r = await publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published', {
-        packId: typeof req.body?.pack === 'string' ? req.body.pack : undefined,
-      });
-      res.status(201);
-      return r;
-    }),
-  );
-  r.post(
-    '/processes/:key/versions',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
+      const pack = typeof req.body?.pack === 'string' ? req.body.pack : undefined;
+      return createProcess(svc.db, def, who.userId, draftOf(req), pack);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/processes/{key}/versions',
+    summary: '发布流程新版本 Validate and publish',
+    access: ADMIN,
+    ok: 201,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
       const def = { ...obj(req.body?.definition ?? req.body, 'definition'), key: String(req.params.key) };
-      const r = await publishProcess(db, def, who.userId, req.body?.draft ? 'draft' : 'published', {
-        mustExist: true,
-      });
-      res.status(201);
-      return r;
-    }),
-  );
+      return publishProcess(svc.db, def, who.userId, draftOf(req), { mustExist: true });
+    },
+  }),
   // 复制为… a process under a new key, its forms replaced by copies (references rewritten and reported)
-  r.post(
-    '/processes/:key/copy',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
-      const r = await copyProcess(db, who.userId, String(req.params.key), obj(req.body, 'body'));
-      res.status(201);
-      return r;
-    }),
-  );
-  r.get(
-    '/activities',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
+  route({
+    method: 'post',
+    path: '/api/admin/processes/{key}/copy',
+    summary: '复制流程 Copy a process under a new key (references rewritten)',
+    access: ADMIN,
+    ok: 201,
+    body: {
+      type: 'object',
+      required: ['key'],
+      properties: {
+        key: { type: 'string', maxLength: 64 },
+        title: { type: 'object' },
+        forms: { type: 'object', additionalProperties: { type: 'string', maxLength: 64 } },
+        pack: { type: 'string', maxLength: 40 },
+        draft: { type: 'boolean' },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return copyProcess(svc.db, who.userId, String(req.params.key), obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/activities',
+    summary: '活动注册表 Activity registry',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req) => {
+      requireRole(req, ADMIN_ROLES);
       return { items: describeActivities() };
-    }),
-  );
-
+    },
+  }),
   // ---- forms ----
-  r.get(
-    '/forms',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      const { rows } = await db.query(
-        `SELECT key, version, status, document->'title' AS title, created_at FROM form_versions ORDER BY key, version`,
-      );
-      return { items: rows };
-    }),
-  );
-  r.get(
-    '/forms/:key/versions/:version',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      const { rows } = await db.query(
-        'SELECT key, version, status, document FROM form_versions WHERE key = $1 AND version = $2',
-        [String(req.params.key), Number(req.params.version) || 0],
-      );
-      if (!rows[0]) throw problems.notFound('表单版本不存在', 'no such form version');
-      return rows[0];
-    }),
-  );
-  r.get(
-    '/roles',
-    handle(async (req) => {
-      requireRole(req, [...ADMIN, ...SECURITY]);
+  route({
+    method: 'get',
+    path: '/api/admin/forms',
+    summary: '表单版本 Form versions',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.listFormVersions(svc.db);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/forms/{key}/versions/{version}',
+    summary: '表单版本原文 A form version as stored',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.formVersion(svc.db, String(req.params.key), Number(req.params.version) || 0);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/roles',
+    summary: '角色 Roles and levels of the pack',
+    access: { roles: ['admin', 'security_admin'] },
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, [...ADMIN_ROLES, ...SECURITY_ROLES]);
       return {
-        items: await installedRoles(db),
+        items: await installedRoles(svc.db),
         levels: ['village', 'township', 'county', 'city', 'province'],
       };
-    }),
-  );
-  r.post(
-    '/forms',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
-      const doc = obj(req.body?.document ?? req.body, 'document');
-      const exists = await db.query('SELECT 1 FROM form_versions WHERE key = $1', [doc.key]);
-      if (exists.rowCount)
-        throw problems.conflict(
-          '该表单编码已存在，请发布新版本',
-          'a form with this key exists; publish a new version',
-          'exists',
-        );
-      res.status(201);
-      return publishForm(db, doc, who.userId, req.body?.draft ? 'draft' : 'published');
-    }),
-  );
-  r.post(
-    '/forms/:key/versions',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/forms',
+    summary: '新建表单 Create a form',
+    access: ADMIN,
+    ok: 201,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return createForm(svc.db, obj(req.body?.document ?? req.body, 'document'), who.userId, draftOf(req));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/forms/{key}/versions',
+    summary: '发布表单新版本 Publish a form version',
+    access: ADMIN,
+    ok: 201,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
       const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
-      const r = await publishFormVersion(db, who.userId, doc, req.body?.draft ? 'draft' : 'published');
-      res.status(201);
-      return r;
-    }),
-  );
-  r.post(
-    '/forms/:key/copy',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
-      const r = await copyForm(db, who.userId, String(req.params.key), obj(req.body, 'body'));
-      res.status(201);
-      return r;
-    }),
-  );
-
+      return publishFormVersion(svc.db, who.userId, doc, draftOf(req));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/forms/{key}/copy',
+    summary: '复制表单 Copy a form under a new key',
+    access: ADMIN,
+    ok: 201,
+    body: {
+      type: 'object',
+      required: ['key'],
+      properties: {
+        key: { type: 'string', maxLength: 64 },
+        title: { type: 'object' },
+        pack: { type: 'string', maxLength: 40 },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return copyForm(svc.db, who.userId, String(req.params.key), obj(req.body, 'body'));
+    },
+  }),
   // ---- packs ----
-  r.post(
-    '/packs/import',
-    handle(async (req) => {
-      const who = requireRole(req, ADMIN);
+  route({
+    method: 'post',
+    path: '/api/admin/packs/import',
+    summary: '导入政策包 Import a pack',
+    access: ADMIN,
+    ok: 200,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
       return installPack(svc, obj(req.body, 'body'), { actorId: who.userId });
-    }),
-  );
-  r.get(
-    '/packs',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      return { items: await listPacks(db) };
-    }),
-  );
-
-  r.post(
-    '/packs/:id/scope',
-    handle(async (req) => {
-      const who = requireRole(req, ADMIN);
-      return setPackScope(db, who.userId, String(req.params.id), obj(req.body, 'body').org ?? null);
-    }),
-  );
-
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/packs',
+    summary: '已安装政策包 Installed packs',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return { items: await listPacks(svc.db) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/packs/{id}/scope',
+    summary: '政策包安装范围 Install a pack for an org subtree',
+    access: ADMIN,
+    ok: 200,
+    body: { type: 'object', properties: { org: { type: ['string', 'null'], maxLength: 40 } } },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return setPackScope(svc.db, who.userId, String(req.params.id), obj(req.body, 'body').org ?? null);
+    },
+  }),
   // ---- organisation tree (administrative divisions) ----
-  r.get(
-    '/org-tree',
-    handle(async (req) => {
-      requireRole(req, [...ADMIN, ...SECURITY]);
-      return { items: await orgTree(db, typeof req.query.root === 'string' ? req.query.root : undefined) };
-    }),
-  );
-  r.post(
-    '/org-tree/import',
-    handle(async (req) => {
-      const who = requireRole(req, ADMIN);
-      return importDivisions(db, who.userId, obj(req.body, 'body'));
-    }),
-  );
-  r.post(
-    '/org-nodes',
-    handle(async (req) => {
-      const who = requireRole(req, ADMIN);
-      return saveOrgNode(db, who.userId, obj(req.body, 'body'));
-    }),
-  );
-  r.post(
-    '/org-nodes/:id/close',
-    handle(async (req) => {
-      const who = requireRole(req, ADMIN);
-      return closeOrgNode(db, who.userId, String(req.params.id));
-    }),
-  );
-
-  // ---- schedules (S5 follow-ups) ----
-  r.get(
-    '/schedules',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      return { items: await listSchedules(svc, await currentSchedules(db)) };
-    }),
-  );
-  r.post(
-    '/schedules/:id/run',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
-      const id = String(req.params.id);
-      if (!(await currentSchedules(db)).some((e) => e.id === id))
-        throw problems.notFound('定时任务不存在', 'no such schedule');
-      await triggerSchedule(svc, id);
-      await inTransaction(db, (tx) =>
-        appendAudit(tx, [
-          {
-            id: `schedule:${id}:${Date.now()}`,
-            actorId: who.userId,
-            action: 'schedule.run',
-            target: id,
-            detail: {},
-          },
-        ]),
-      );
-      res.status(202);
-      return { accepted: true };
-    }),
-  );
-  r.get(
-    '/packs/:id/export',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      return exportPack(db, String(req.params.id));
-    }),
-  );
-  r.get(
-    '/packs/:id/diff',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      const id = String(req.params.id);
-      const version = async (v: unknown): Promise<PackBundle> => {
-        if (!v) return exportPack(db, id);
-        const { rows } = await db.query('SELECT bundle FROM packs WHERE id = $1 AND version = $2', [
-          id,
-          String(v),
-        ]);
-        if (!rows[0]?.bundle)
-          throw problems.notFound(`政策包版本 ${String(v)} 不存在`, `no version ${String(v)} of pack ${id}`);
-        return rows[0].bundle;
+  route({
+    method: 'get',
+    path: '/api/admin/org-tree',
+    summary: '组织机构树 The organisation tree',
+    access: { roles: ['admin', 'security_admin'] },
+    ok: 200,
+    query: { root: { type: 'string' } },
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, [...ADMIN_ROLES, ...SECURITY_ROLES]);
+      return {
+        items: await orgTree(svc.db, typeof req.query.root === 'string' ? req.query.root : undefined),
       };
-      return { changes: diffPacks(await version(req.query.from), await version(req.query.to)) };
-    }),
-  );
-
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/org-tree/import',
+    summary: '导入区划清单 Import a division list (previewed, idempotent)',
+    access: ADMIN,
+    ok: 200,
+    body: {
+      type: 'object',
+      properties: {
+        rows: { type: 'array', maxItems: 20000 },
+        csv: { type: 'string', maxLength: 5000000 },
+        xlsx: { type: 'string', maxLength: 10000000 },
+        dryRun: { type: 'boolean' },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return importDivisions(svc.db, who.userId, obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/org-nodes',
+    summary: '新增或更名机构 Add or rename a node',
+    access: ADMIN,
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['code', 'name'],
+      properties: {
+        code: { type: 'string', maxLength: 15 },
+        name: { type: 'string', maxLength: 100 },
+        parentCode: { type: 'string', maxLength: 15 },
+        level: { type: 'string', maxLength: 20 },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return saveOrgNode(svc.db, who.userId, obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/org-nodes/{id}/close',
+    summary: '撤销机构 Close a node',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return closeOrgNode(svc.db, who.userId, String(req.params.id));
+    },
+  }),
+  // ---- schedules (S5 follow-ups) ----
+  route({
+    method: 'get',
+    path: '/api/admin/schedules',
+    summary: '定时任务 Pack schedules with next runs and recent rounds',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return { items: await listSchedules(svc, await currentSchedules(svc.db)) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/schedules/{id}/run',
+    summary: '立即执行定时任务 Run a schedule now',
+    access: ADMIN,
+    ok: 202,
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return runScheduleNow(svc, who.userId, String(req.params.id));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/packs/{id}/export',
+    summary: '导出政策包 Export a pack',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return exportPack(svc.db, String(req.params.id));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/packs/{id}/diff',
+    summary: '政策包差异 Diff two pack versions',
+    access: ADMIN,
+    ok: 200,
+    query: { from: { type: 'string' }, to: { type: 'string' } },
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return diffPackVersions(svc.db, String(req.params.id), req.query.from, req.query.to);
+    },
+  }),
   // ---- parameters ----
-  r.get(
-    '/parameters',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      const { rows } = await db.query(
-        'SELECT key, year, value, title, source, created_by, created_at FROM parameters ORDER BY key, year',
-      );
-      return { items: rows };
-    }),
-  );
-  r.post(
-    '/parameters',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
-      const set = await setParameter(db, who.userId, obj(req.body, 'body'));
-      // a schedule derived from this parameter (assessment interval, sweeps per year, plan deadline) moves with it
-      if ((await currentSchedules(db)).some((e) => scheduleParams(e).includes(set.key)))
-        await syncPackSchedules(svc);
-      res.status(201);
-      return set;
-    }),
-  );
-  r.get(
-    '/codelists',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      const { rows } = await db.query(
-        'SELECT DISTINCT ON (key) key, version, document FROM code_lists ORDER BY key, version DESC',
-      );
-      return { items: rows };
-    }),
-  );
-  r.post(
-    '/codelists',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
-      const r = await createCodeList(db, who.userId, obj(req.body?.document ?? req.body, 'document'));
-      res.status(201);
-      return r;
-    }),
-  );
-  r.post(
-    '/codelists/:key/versions',
-    handle(async (req, res) => {
-      const who = requireRole(req, ADMIN);
+  route({
+    method: 'get',
+    path: '/api/admin/parameters',
+    summary: '政策参数 Parameters with history',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.listParameters(svc.db);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/parameters',
+    summary: '设置年度参数 Set a yearly parameter',
+    access: ADMIN,
+    ok: 201,
+    body: {
+      type: 'object',
+      required: ['key', 'year', 'value'],
+      properties: {
+        key: { type: 'string', maxLength: 64 },
+        year: { type: 'integer' },
+        value: {},
+        title: { type: 'object' },
+        source: { type: 'object' },
+        pack: { type: 'string', maxLength: 40 },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return admin.setParameterAndSchedules(svc, who.userId, obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/codelists',
+    summary: '代码表 Code lists',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return admin.listCodeLists(svc.db);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/codelists',
+    summary: '新建代码表 Create a code list',
+    access: ADMIN,
+    ok: 201,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return createCodeList(svc.db, who.userId, obj(req.body?.document ?? req.body, 'document'));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/codelists/{key}/versions',
+    summary: '发布代码表 Publish a code list',
+    access: ADMIN,
+    ok: 201,
+    body: { type: 'object' },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
       const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
-      const r = await publishCodeList(db, who.userId, doc);
-      res.status(201);
-      return r;
-    }),
-  );
-
+      return publishCodeList(svc.db, who.userId, doc);
+    },
+  }),
   // ---- users and roles (security_admin; admin may list) ----
-  r.get(
-    '/users',
-    handle(async (req) => {
-      requireRole(req, [...SECURITY, ...ADMIN]);
+  route({
+    method: 'get',
+    path: '/api/admin/users',
+    summary: '用户 Users and roles',
+    access: { roles: ['security_admin', 'admin'] },
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, [...SECURITY_ROLES, ...ADMIN_ROLES]);
       const q = req.query as Record<string, string>;
-      const { rows } = await db.query(
-        `SELECT u.id, u.username, u.display_name AS name, u.disabled, coalesce(json_agg(json_build_object('role', r.role, 'org', r.org_id, 'department', r.department)) FILTER (WHERE r.role IS NOT NULL), '[]') AS roles
-       FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
-       WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.role = $1))
-         AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.org_id = $2))
-       GROUP BY u.id ORDER BY u.username LIMIT 500`,
-        [q.role || null, q.org || null],
-      );
-      return { items: rows };
-    }),
-  );
-  r.post(
-    '/users',
-    handle(async (req, res) => {
-      const who = requireRole(req, SECURITY);
-      const id = await users.createUser(db, who, obj(req.body, 'body'));
-      res.status(201);
-      return { id };
-    }),
-  );
-  r.post(
-    '/users/:id/roles',
-    handle(async (req) => {
-      const who = requireRole(req, SECURITY);
+      return users.listUsers(svc.db, { role: q.role, org: q.org });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/users',
+    summary: '新建用户 Create a user',
+    access: SECURITY,
+    ok: 201,
+    body: {
+      type: 'object',
+      required: ['username', 'name', 'password', 'roles'],
+      properties: {
+        username: { type: 'string' },
+        name: { type: 'string' },
+        password: { type: 'string' },
+        roles: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['role', 'org'],
+            properties: { role: { type: 'string' }, org: { type: 'string' }, department: { type: 'string' } },
+          },
+        },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, SECURITY_ROLES);
+      return { id: await users.createUser(svc.db, who, obj(req.body, 'body')) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/users/{id}/roles',
+    summary: '分配角色（替换）Set a user’s roles',
+    access: SECURITY,
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['roles'],
+      properties: {
+        roles: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['role', 'org'],
+            properties: { role: { type: 'string' }, org: { type: 'string' }, department: { type: 'string' } },
+          },
+        },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, SECURITY_ROLES);
       const id = String(req.params.id);
-      return { id, roles: await users.setUserRoles(db, who, id, req.body?.roles) };
-    }),
-  );
-  r.post(
-    '/users/:id/status',
-    handle(async (req) => {
-      const who = requireRole(req, SECURITY);
+      return { id, roles: await users.setUserRoles(svc.db, who, id, req.body?.roles) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/users/{id}/status',
+    summary: '启用/停用用户 Enable or disable a user',
+    access: SECURITY,
+    ok: 200,
+    body: { type: 'object', required: ['disabled'], properties: { disabled: { type: 'boolean' } } },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, SECURITY_ROLES);
       const id = String(req.params.id);
-      return { id, disabled: await users.setUserStatus(db, who, id, req.body?.disabled) };
-    }),
-  );
-
+      return { id, disabled: await users.setUserStatus(svc.db, who, id, req.body?.disabled) };
+    },
+  }),
   // ---- projection dead letters (admin): events the read model refused, and their replay after a fix ----
-  r.get(
-    '/projection-dead-letters',
-    handle(async (req) => {
-      requireRole(req, ADMIN);
-      return listDeadLetters(db, {
+  route({
+    method: 'get',
+    path: '/api/admin/projection-dead-letters',
+    summary: '投影死信 Events the read model refused (masked)',
+    access: ADMIN,
+    ok: 200,
+    query: {
+      open: { type: 'string', enum: ['1'], description: '仅未重放的 only those not yet replayed' },
+      limit: { type: 'integer' },
+    },
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return listDeadLetters(svc.db, {
         open: req.query.open === '1',
         limit: intQuery(req.query.limit, 100, 500),
       });
-    }),
-  );
-  r.post(
-    '/projection-dead-letters/:id/replay',
-    handle(async (req) => replayDeadLetter(db, requireRole(req, ADMIN), String(req.params.id))),
-  );
-
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/projection-dead-letters/{id}/replay',
+    summary: '重放死信 Replay a refused event after a fix',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) =>
+      replayDeadLetter(svc.db, requireRole(req, ADMIN_ROLES), String(req.params.id)),
+  }),
   // ---- audit (auditor) ----
-  r.get(
-    '/audit',
-    handle(async (req) => {
-      requireRole(req, AUDITOR);
+  route({
+    method: 'get',
+    path: '/api/admin/audit',
+    summary: '审计日志 Audit log',
+    access: AUDITOR,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, AUDITOR_ROLES);
       const q = req.query as Record<string, string>;
-      const before = Number(q.before) || null;
-      const { rows } = await db.query(
-        `SELECT seq, at, actor_id, action, target, detail FROM audit_events WHERE ($1::bigint IS NULL OR seq < $1)
-         AND ($2::text IS NULL OR action LIKE $2 || '%') AND ($3::text IS NULL OR actor_id = $3)
-       ORDER BY seq DESC LIMIT 100`,
-        [before, q.action || null, q.actor || null],
-      );
-      return { items: rows, nextBefore: rows.length === 100 ? rows.at(-1).seq : null };
-    }),
-  );
-  r.get(
-    '/audit/verify',
-    handle(async (req) => {
-      requireRole(req, AUDITOR);
-      return verifyAuditChain(db);
-    }),
-  );
-  return r;
-}
+      return admin.auditLog(svc.db, { before: Number(q.before) || null, action: q.action, actor: q.actor });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/audit/verify',
+    summary: '校验审计链 Verify the audit chain',
+    access: AUDITOR,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, AUDITOR_ROLES);
+      return verifyAuditChain(svc.db);
+    },
+  }),
+];

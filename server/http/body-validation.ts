@@ -2,10 +2,9 @@
  * 请求体校验 every JSON request body is checked against the schema the OpenAPI
  * document publishes for its endpoint, with ajv, before the handler runs: a 422
  * with each field's problem in Chinese and English, and nothing written. A
- * declared route (declare.ts) carries its check in its own chain (`checkBody`);
- * the routes still in the legacy table (openapi.ts) are matched by
- * `validateBodies`. A caller the endpoint's roles exclude, or one not signed
- * in, is left to the handler, so they still get 403 / 401.
+ * declared route (declare.ts) carries its check in its own chain (`checkBody`).
+ * A caller the endpoint's roles exclude, or one not signed in, is left to the
+ * handler, so they still get 403 / 401.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -13,27 +12,9 @@ import { createAjv } from '../../forms/ajv.js';
 import type { Endpoint } from './declare.js';
 import { problems, type FieldError } from './problem.js';
 
-interface Route {
-  method: string;
-  pattern: RegExp;
-  endpoint: Endpoint;
-  validate: ValidateFunction;
-}
-
 // the same ajv setup (draft 2020-12, our formats) as the forms; one instance for every endpoint
 let shared: ReturnType<typeof createAjv> | undefined;
 const compile = (schema: Record<string, unknown>) => (shared ??= createAjv()).compile(schema);
-
-function compileRoutes(endpoints: readonly Endpoint[]): Route[] {
-  return endpoints
-    .filter((e) => e.body)
-    .map((e) => ({
-      method: e.method.toUpperCase(),
-      pattern: new RegExp(`^${e.path.replace(/\{\w+\}/g, '[^/]+')}$`),
-      endpoint: e,
-      validate: compile(e.body!),
-    }));
-}
 
 const TYPE_ZH: Record<string, string> = {
   string: '文本',
@@ -127,14 +108,4 @@ function check(endpoint: Endpoint, validate: ValidateFunction, req: Request, nex
 export function checkBody(endpoint: Endpoint) {
   const validate = compile(endpoint.body!);
   return (req: Request, _res: Response, next: NextFunction) => check(endpoint, validate, req, next);
-}
-
-/** The body checks of the endpoints of the legacy table, matched by method and path before any handler. */
-export function validateBodies(endpoints: readonly Endpoint[]) {
-  const routes = compileRoutes(endpoints);
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const route = routes.find((r) => r.method === req.method && r.pattern.test(req.baseUrl + req.path));
-    if (!route) return next();
-    check(route.endpoint, route.validate, req, next);
-  };
 }

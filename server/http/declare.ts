@@ -1,8 +1,8 @@
 /**
  * 路由声明 each route is declared once: method, path, summary, who may call it, its body/query schema, and
  * its handler. `mount` registers the Express route (with its body check); `openapi.ts` builds the OpenAPI
- * document and the authorisation matrix from the same declarations (plus the legacy table for route files
- * not converted yet). A handler parses, calls one service function, and answers.
+ * document and the authorisation matrix from the same declarations (plus the legacy table, which keeps only
+ * /metrics). A handler parses, calls one service function, and answers.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';

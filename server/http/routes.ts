@@ -1,14 +1,14 @@
 /**
  * All /api routes, mounted in order. Each route is declared once (`declare.ts`) in its file's list, with
- * its schema and handler (who (session) → what (service) → answer); admin-routes.ts still registers
- * its routes the old way, documented in the legacy table of openapi.ts.
+ * its schema and handler (who (session) → what (service) → answer); the admin routes in their own router
+ * under /admin. Only /metrics (metrics.ts, outside /api) stays in the legacy table of openapi.ts.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppDeps } from '../app.js';
 import { serviceDeps, type ServiceDeps } from '../services/deps.js';
 import * as board from '../services/public-board.js';
 import { sessionMiddleware } from './session.js';
-import { adminRoutes } from './admin-routes.js';
+import { ADMIN_ROUTES } from './admin-routes.js';
 import { READ_ROUTES } from './read-routes.js';
 import { DEPARTMENT_ROUTES } from './department-routes.js';
 import { ATTACHMENT_ROUTES } from './attachment-routes.js';
@@ -18,10 +18,9 @@ import { FORM_ROUTES } from './forms-routes.js';
 import { HOUSEHOLD_ROUTES } from './household-routes.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { REGISTER_ROUTES } from './register-routes.js';
-import { DOCUMENT_ROUTES, LEGACY_ENDPOINTS } from './openapi.js';
-import { validateBodies } from './body-validation.js';
+import { DOCUMENT_ROUTES } from './openapi.js';
 import { bulkhead } from './bulkhead.js';
-import { bodyOf, mount, type RouteContext } from './declare.js';
+import { mount, type RouteContext } from './declare.js';
 
 /** 限流 every public-board request, per client address (shared by all API servers through PostgreSQL) */
 const publicBoardLimit = (svc: ServiceDeps) => (req: Request, _res: Response, next: NextFunction) => {
@@ -30,25 +29,6 @@ const publicBoardLimit = (svc: ServiceDeps) => (req: Request, _res: Response, ne
   board.boardRequest(svc, req.ip ?? 'unknown').then(() => next(), next);
 };
 
-type Handler = (req: Request, res: Response) => Promise<unknown>;
-/**
- * For route files not yet declared with `route()` (admin-routes.ts): wrap an async
- * handler; its result is the JSON body; a thrown error becomes problem+json.
- */
-export const handle =
-  (fn: Handler, status = 200) =>
-  (req: Request, res: Response, next: NextFunction) => {
-    fn(req, res).then((body) => {
-      if (res.headersSent) return;
-      // a handler may have chosen its status (201 vs 200); otherwise the route's default
-      if (res.statusCode === 200) res.status(status);
-      res.json(body ?? {});
-    }, next);
-  };
-
-/** The request body as an object (for the legacy route files; declared routes import it from declare.ts). */
-export const body = bodyOf;
-
 export function apiRoutes(deps: AppDeps): express.Router {
   const r = express.Router();
   const svc = serviceDeps(deps.config, deps.db, deps.temporal);
@@ -56,8 +36,6 @@ export function apiRoutes(deps: AppDeps): express.Router {
 
   mount(r, DOCUMENT_ROUTES, ctx);
   r.use(sessionMiddleware(deps.db));
-  // bodies of the legacy table's endpoints checked before any handler (declared routes check their own)
-  r.use(validateBodies(LEGACY_ENDPOINTS));
 
   mount(r, SESSION_ROUTES, ctx);
   mount(r, TASK_ROUTES, ctx);
@@ -75,6 +53,6 @@ export function apiRoutes(deps: AppDeps): express.Router {
   mount(r, DEPARTMENT_ROUTES, ctx);
   mount(r, ATTACHMENT_ROUTES, ctx);
   mount(r, CALENDAR_ROUTES, ctx);
-  r.use('/admin', adminRoutes(deps, svc));
+  r.use('/admin', mount(express.Router(), ADMIN_ROUTES, ctx, '/api/admin'));
   return r;
 }

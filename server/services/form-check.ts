@@ -78,6 +78,23 @@ export async function validateForStep(
 }
 
 /** Publish a form document as a new immutable version, after checking it is a valid form. */
+/** 新建表单 a form under a key not used yet (a known key gets new versions, not a second form). */
+export async function createForm(
+  db: pg.Pool,
+  doc: Record<string, any>,
+  actorId: string,
+  status: 'published' | 'draft',
+) {
+  const exists = await db.query('SELECT 1 FROM form_versions WHERE key = $1', [doc.key]);
+  if (exists.rowCount)
+    throw domain.conflict(
+      '该表单编码已存在，请发布新版本',
+      'a form with this key exists; publish a new version',
+      'exists',
+    );
+  return publishForm(db, doc, actorId, status);
+}
+
 export async function publishForm(
   db: pg.Pool,
   doc: Record<string, any>,

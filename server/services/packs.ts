@@ -12,7 +12,7 @@ import { inTransaction } from '../db.js';
 import { appendAudit } from '../../store/audit.js';
 import { publishVersioned } from './versioned.js';
 import { canonical } from '../../store/canonical.js';
-import { DomainError, type FieldError } from '../errors.js';
+import { domain, DomainError, type FieldError } from '../errors.js';
 
 export interface PackBundle {
   manifest: Record<string, any> & { id: string; version: string };
@@ -421,6 +421,24 @@ export interface PackDiffEntry {
 }
 
 /** What differs between two bundles, with the JSON paths that changed. */
+/**
+ * 政策包差异 what changed between two versions of an installed pack (`from`/`to` absent: the one in force,
+ * as exported).
+ */
+export async function diffPackVersions(db: pg.Pool, id: string, from: unknown, to: unknown) {
+  const version = async (v: unknown): Promise<PackBundle> => {
+    if (!v) return exportPack(db, id);
+    const { rows } = await db.query('SELECT bundle FROM packs WHERE id = $1 AND version = $2', [
+      id,
+      String(v),
+    ]);
+    if (!rows[0]?.bundle)
+      throw domain.notFound(`政策包版本 ${String(v)} 不存在`, `no version ${String(v)} of pack ${id}`);
+    return rows[0].bundle;
+  };
+  return { changes: diffPacks(await version(from), await version(to)) };
+}
+
 export function diffPacks(from: PackBundle, to: PackBundle): PackDiffEntry[] {
   const out: PackDiffEntry[] = [];
   const compare = (kind: PackDiffEntry['kind'], a: Record<string, any>[], b: Record<string, any>[]) => {

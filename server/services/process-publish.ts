@@ -22,6 +22,24 @@ import {
 import { scheduleProblems, syncPackSchedules } from './schedules.js';
 import type { ServiceDeps } from './deps.js';
 
+/** 新建流程 a process under a key not used yet (a known key gets new versions, not a second process). */
+export async function createProcess(
+  db: pg.Pool,
+  def: Record<string, any>,
+  actorId: string,
+  status: 'published' | 'draft',
+  packId?: string,
+) {
+  const exists = await db.query('SELECT 1 FROM process_versions WHERE key = $1', [def.key]);
+  if (exists.rowCount)
+    throw domain.conflict(
+      '该流程编码已存在，请发布新版本',
+      'a process with this key exists; publish a new version',
+      'exists',
+    );
+  return publishProcess(db, def, actorId, status, { packId });
+}
+
 /** A validator for pack import that also sees the pack's own forms, parameters and roles. */
 export async function validateProcessForImport(db: pg.Pool, bundle: PackBundle) {
   // a pack's processes may name only the pack's own roles (and the three separated ones)

@@ -26,6 +26,9 @@ import type { ServiceDeps } from './deps.js';
 import { workflowType, type WorkflowOf } from '../temporal/workflow-types.js';
 import { paramsForYear } from './catalog.js';
 import { installedPacks } from './packs.js';
+import { appendAudit } from '../../store/audit.js';
+import { inTransaction } from '../db.js';
+import { domain } from '../errors.js';
 
 export const TARGET_KINDS = [
   'monitored-households',
@@ -296,6 +299,19 @@ export async function listSchedules(deps: ServiceDeps, entries: ScheduleEntry[])
     });
   }
   return out;
+}
+
+/** 立即执行 an administrator runs one of the current schedules now; the run is audited. */
+export async function runScheduleNow(deps: ServiceDeps, actorId: string, id: string) {
+  if (!(await currentSchedules(deps.db)).some((e) => e.id === id))
+    throw domain.notFound('定时任务不存在', 'no such schedule');
+  await triggerSchedule(deps, id);
+  await inTransaction(deps.db, (tx) =>
+    appendAudit(tx, [
+      { id: `schedule:${id}:${Date.now()}`, actorId, action: 'schedule.run', target: id, detail: {} },
+    ]),
+  );
+  return { accepted: true };
 }
 
 /** Run a schedule now (an administrator's 立即执行): the schedule starts a round at once. */

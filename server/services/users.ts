@@ -126,6 +126,19 @@ async function separatedRoleOf(db: pg.Pool | pg.ClientBase, userId: string): Pro
   return rows[0]?.role;
 }
 
+/** 用户 the accounts with their roles, optionally those holding a role or a role at a node (at most 500). */
+export async function listUsers(db: pg.Pool, filter: { role?: string | null; org?: string | null }) {
+  const { rows } = await db.query(
+    `SELECT u.id, u.username, u.display_name AS name, u.disabled, coalesce(json_agg(json_build_object('role', r.role, 'org', r.org_id, 'department', r.department)) FILTER (WHERE r.role IS NOT NULL), '[]') AS roles
+       FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
+       WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.role = $1))
+         AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.org_id = $2))
+       GROUP BY u.id ORDER BY u.username LIMIT 500`,
+    [filter.role || null, filter.org || null],
+  );
+  return { items: rows };
+}
+
 export async function createUser(
   db: pg.Pool,
   who: Principal,
