@@ -55,9 +55,18 @@ export async function api(page: Page, method: string, path: string, body?: unkno
 
 /** Pick an option of an antd select found by its accessible name. */
 export async function choose(page: Page, label: string, option: string): Promise<void> {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
-    .first()
-    .click();
+  // a dropdown still opening (or closed by a re-render of its form) is opened again: up to three tries
+  for (let attempt = 1; ; attempt++) {
+    await page.getByRole('combobox', { name: label, exact: true }).click();
+    const item = page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+      .first();
+    try {
+      await item.click({ timeout: attempt < 3 ? 8_000 : 30_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
 }

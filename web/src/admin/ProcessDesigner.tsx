@@ -454,10 +454,9 @@ function Designer() {
   const focus = (id: string | undefined, opts: { flash?: boolean } = {}) => {
     if (!id) return;
     setSelected(id);
-    if (opts.flash) {
-      setFlash(id);
-      window.setTimeout(() => setFlash((f) => (f === id ? undefined : f)), 2400);
-    }
+    // the flash is a CSS animation that plays three times and stops; the class stays until the next flash, so a
+    // slow layout cannot clear it before the step is drawn
+    if (opts.flash) setFlash(id);
     window.setTimeout(() => {
       const pos = graph?.lay.nodes[id];
       if (view === 'graph' && pos) {
