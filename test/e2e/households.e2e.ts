@@ -246,19 +246,30 @@ describe('one 附件2 across the household’s life, in the browser', () => {
       expect(done.status, JSON.stringify(done.body)).toBe(200);
       await page.close();
     }
-    // 会商研判 (line 2304): each county industry department gives its opinion before the county decides
-    for (const d of ['agri', 'water']) {
-      const page = await as(d);
-      const t = await taskOf(page, caseId, 'department_consult');
-      const done = await api(page, 'POST', `/api/tasks/${t}/complete`, {
-        requestId: `hh-dc-${d}`,
-        action: 'approve',
-        data: { opinion: '部门数据无异议', signer: d, signDate: '2026-12-06' },
-      });
-      expect(done.status, JSON.stringify(done.body)).toBe(200);
-      await page.close();
-    }
+    // 会商研判 (line 2304): each county industry department gives its opinion before the county decides; the
+    // designers' browser test may have added a step (乡镇复审, 会签 by the township) before it: its signers approve it
     const bureau = await as('bureau');
+    const signers = await Promise.all([...p.township_reviewers, 'agri', 'water'].map((u) => as(u)));
+    for (let round = 0; round < 40; round++) {
+      const current: string[] = (await api(bureau, 'GET', `/api/cases/${caseId}`)).body.progress.current;
+      if (current.includes('county_approval')) break;
+      for (const [i, page] of signers.entries()) {
+        const mine = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.filter(
+          (t: { case_id: string; step_id: string }) =>
+            t.case_id === caseId && !['county_approval', 'county_compare'].includes(t.step_id),
+        );
+        for (const t of mine) {
+          const done = await api(page, 'POST', `/api/tasks/${t.task_id}/complete`, {
+            requestId: `hh-${t.task_id}-${i}`,
+            action: 'approve',
+            data: { opinion: '部门数据无异议', signer: `签字人${i}`, signDate: '2026-12-06' },
+          });
+          expect(done.status, JSON.stringify(done.body)).toBe(200);
+        }
+      }
+      await bureau.waitForTimeout(1000);
+    }
+    await Promise.all(signers.map((s) => s.close()));
     const ct = await taskOf(bureau, caseId, 'county_approval');
     const hits = (await api(bureau, 'GET', `/api/tasks/${ct}`)).body.initialData?.hitDecisions ?? [];
     await api(bureau, 'POST', `/api/tasks/${ct}/draft`, {

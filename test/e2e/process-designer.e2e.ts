@@ -118,8 +118,16 @@ describe('process designer', () => {
     );
 
     // a new step lands in view, highlighted and selected
+    // (the designers' test may have published a version with a task_1 already: find the step that is new)
+    const stepIds = () =>
+      page.locator('[data-step]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    const existing = new Set(await stepIds());
     await page.getByRole('button', { name: '+ 人工审批' }).click();
-    const added = page.locator('[data-step="task_1"]');
+    let newId: string | null | undefined;
+    await expect
+      .poll(async () => (newId = (await stepIds()).find((x) => x && !existing.has(x))))
+      .toBeTruthy();
+    const added = page.locator(`[data-step="${newId}"]`);
     await added.waitFor();
     await expect.poll(() => added.getAttribute('class')).toContain('zx-flash');
     await page.waitForTimeout(500);
