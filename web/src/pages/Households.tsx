@@ -756,6 +756,10 @@ function Register({ onClose, onDone }: { onClose: () => void; onDone: (id: strin
                     <Select
                       style={{ width: 140 }}
                       aria-label={`成员${i + 1}与户主关系`}
+                      // about twenty relations: a plain list (no virtual scrolling that wraps around) and typing filters
+                      virtual={false}
+                      showSearch
+                      optionFilterProp="label"
                       options={Object.entries(labels.relation ?? { '01': '本人或户主' }).map(
                         ([value, label]) => ({ value, label }),
                       )}
