@@ -91,8 +91,13 @@ async function main() {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   console.log('starting PostgreSQL and Temporal…');
-  const pg = await startEmbeddedPostgres({ dataDir, port: 54391, persistent: false });
-  const temporal = await startTemporalDevServer({ port: 17291, logFile: join(dataDir, 'temporal.log') });
+  // BENCH_PORT_OFFSET lets two checkouts bench side by side without their servers colliding
+  const offset = Number(process.env.BENCH_PORT_OFFSET ?? 0);
+  const pg = await startEmbeddedPostgres({ dataDir, port: 54391 + offset, persistent: false });
+  const temporal = await startTemporalDevServer({
+    port: 17291 + offset,
+    logFile: join(dataDir, 'temporal.log'),
+  });
   await migrate(pg.url);
   const db = createPool(pg.url, 30);
   await seedOrgFixture(db);
