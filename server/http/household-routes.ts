@@ -21,8 +21,12 @@ const member = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 30 },
     idNumber: { type: 'string' },
-    relation: { type: 'string' },
+    relation: { type: 'string', maxLength: 4 },
+    /** 健康状况 A13 and 劳动技能 A14, codes of 附件2's code lists (checked against them by the service) */
+    health: { type: 'string', maxLength: 4 },
+    labour: { type: 'string', maxLength: 4 },
   },
+  additionalProperties: false,
 };
 const STATUS = { type: 'string', enum: ['none', 'warning', 'monitored', 'eliminated'] };
 

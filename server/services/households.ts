@@ -15,6 +15,7 @@ import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { DomainError, domain, type FieldError } from '../errors.js';
 import { latestProcess } from './catalog.js';
+import { layout } from './household-import.js';
 import type { ServiceDeps } from './deps.js';
 import {
   DuplicateMemberError,
@@ -132,6 +133,46 @@ export function checkMembers(
       ),
     );
   return { members, errors };
+}
+
+/** 附件2's coded member indicators, as the registry stores them */
+const CODED: [indicator: string, field: 'relation' | 'health' | 'labour', zh: string][] = [
+  ['A8', 'relation', '与户主关系'],
+  ['A13', 'health', '健康状况'],
+  ['A14', 'labour', '劳动技能'],
+];
+
+/**
+ * 代码表 a member's 与户主关系, 健康状况 and 劳动技能 must be codes of the lists the published 附件2 uses (the
+ * same layout the import checks files against), so a hand-typed household holds what an imported one would.
+ */
+async function checkMemberCodes(
+  db: ServiceDeps['db'],
+  members: MemberRecord[],
+  at = 'members',
+): Promise<FieldError[]> {
+  const columns = (await layout(db)).member;
+  const lists = CODED.map(([indicator, field, zh]) => ({
+    field,
+    zh,
+    codes: columns.find((c) => c.code === indicator)?.codes,
+  }));
+  const errors: FieldError[] = [];
+  members.forEach((m, i) => {
+    for (const { field, zh, codes } of lists) {
+      const v = m[field];
+      if (!codes || v === undefined || v === null || v === '') continue;
+      if (typeof v !== 'string' || !codes.has(v))
+        errors.push(
+          fe(
+            `${at}.${i}.${field}`,
+            `${zh}“${String(v).slice(0, 10)}”不在附件2的代码表中，请从列表中选择`,
+            `${field} is not a code of 附件2's list`,
+          ),
+        );
+    }
+  });
+  return errors;
 }
 
 const reasonOf = (v: unknown, path = 'reason') => {
@@ -497,6 +538,7 @@ export async function createHousehold(deps: ServiceDeps, who: Principal, body: C
     errors.push(fe('org', '请选择农户所在的村（居）或村民小组', 'choose the village or group'));
   const { members, errors: memberErrors } = checkMembers(body.members);
   errors.push(...memberErrors);
+  if (!memberErrors.length) errors.push(...(await checkMemberCodes(deps.db, members)));
   if (body.phone && !isMobile(String(body.phone)))
     errors.push(fe('phone', '手机号码格式不正确', 'not a mobile number'));
   if (errors.length) throw domain.invalid(errors);
@@ -620,9 +662,12 @@ export async function addMember(
     members: [m],
     errors: memberErrors,
   } = checkMembers([{ ...(body.member ?? {}) }], 'member');
-  errors.push(...memberErrors.filter((e) => e.path !== 'member'));
+  // a lone new member is not the head: the "exactly one head" rule is the household's, not this member's
+  const ownErrors = memberErrors.filter((e) => e.path !== 'member');
+  errors.push(...ownErrors);
   if (m?.relation === '01')
     errors.push(fe('member.0.relation', '户主变更请使用信息更正', 'change the head by a correction'));
+  if (m && !ownErrors.length) errors.push(...(await checkMemberCodes(deps.db, [m], 'member')));
   if (errors.length)
     throw domain.invalid(errors.map((e) => ({ ...e, path: e.path.replace(/^member\.0/, 'member') })));
   try {

@@ -124,7 +124,7 @@ describe('one 附件2 across the household’s life, in the browser', () => {
   it('registers a household of three, identifies it from its members, writes the result back, and prefills the next assessment', async () => {
     const p = peopleOf('HH-0001'); // 竹山村 and its people
     const people = [
-      { name: '龙国富', idNumber: makeId('19720404', 611), relation: '本人或户主' },
+      { name: '龙国富', idNumber: makeId('19720404', 611), relation: '本人或户主', labour: '技能劳动力' },
       { name: '龙桂香', idNumber: makeId('19740808', 622), relation: '配偶' },
       { name: '龙小虎', idNumber: makeId('20080909', 633), relation: '之子' },
     ];
@@ -139,6 +139,7 @@ describe('one 附件2 across the household’s life, in the browser', () => {
       await reg.getByLabel(`成员${i + 1}姓名`).fill(m.name);
       await reg.getByLabel(`成员${i + 1}身份证号`).fill(m.idNumber);
       if (i > 0) await choose(cadre, `成员${i + 1}与户主关系`, m.relation);
+      if (m.labour) await choose(cadre, `成员${i + 1}劳动技能`, m.labour);
     }
     await reg.getByLabel('登记原因').fill('新增突发严重困难户');
     await shot(cadre, 'household-register-1280');
@@ -149,6 +150,8 @@ describe('one 附件2 across the household’s life, in the browser', () => {
       .locator('.ant-card', { hasText: '家庭成员' })
       .locator('.ant-table-tbody .ant-table-row');
     await expect.poll(() => memberRows.count()).toBe(3);
+    // 劳动技能 chosen at registration is kept and shown by its label
+    await expect.poll(() => memberRows.filter({ hasText: '龙国富' }).innerText()).toContain('技能劳动力');
 
     // 2. the cadre starts an identification for it from its page: village and household are chosen already (附件1)
     await cadre.getByRole('button', { name: '发起办理' }).click();

@@ -153,6 +153,38 @@ describe('household registry', () => {
     expect((await township.post('/api/households', { org: 'v-zhushan', members: [] })).status).toBe(403);
   });
 
+  it('keeps 健康状况 and 劳动技能 only as codes of 附件2’s lists: a made-up code or an unknown field is refused, nothing written', async () => {
+    const before = (await app.tdb.db.query('SELECT count(*)::int AS n FROM households')).rows[0].n;
+    const members = family().map((m, i) => ({ ...m, idNumber: makeId('19920202', 300 + i) }));
+    const madeUp = await cadre.post('/api/households', {
+      org: 'v-zhushan',
+      members: [members[0], { ...members[1], labour: '99' }, { ...members[2], health: 'x9' }],
+    });
+    expect(madeUp.status).toBe(422);
+    expect(madeUp.body.errors).toEqual([
+      expect.objectContaining({ path: 'members.1.labour', message: expect.stringContaining('劳动技能') }),
+      expect.objectContaining({ path: 'members.2.health', message: expect.stringContaining('健康状况') }),
+    ]);
+    const extra = await cadre.post('/api/households', {
+      org: 'v-zhushan',
+      members: [{ ...members[0], isAdmin: true }],
+    });
+    expect(extra.status).toBe(422);
+    expect((await app.tdb.db.query('SELECT count(*)::int AS n FROM households')).rows[0].n).toBe(before);
+    // the same codes are kept, and shown by their labels on the household page
+    const ok = await cadre.post('/api/households', { org: 'v-zhushan', members });
+    expect(ok.status).toBe(201);
+    const view = await cadre.get(`/api/households/${ok.body.id}`);
+    expect(view.body.members.map((m: { labour?: string }) => m.labour)).toEqual(['01', '01', '04']);
+    // a newborn with a made-up 劳动技能 is refused the same way
+    const baby = await cadre.post(`/api/households/${ok.body.id}/members`, {
+      member: { name: '赵小宝', idNumber: makeId('20250301', 313), relation: '03', labour: '77' },
+      reason: 'birth',
+    });
+    expect(baby.status).toBe(422);
+    expect(baby.body.errors).toEqual([expect.objectContaining({ path: 'member.labour' })]);
+  });
+
   it('adds a newborn, records a death with its date, corrects a name with a reason, and keeps the member history', async () => {
     const members = family().map((m, i) => ({ ...m, idNumber: makeId('19850101', 200 + i) }));
     const id = (await cadre.post('/api/households', { org: 'v-zhushan', members })).body.id;

@@ -710,7 +710,8 @@ function Register({ onClose, onDone }: { onClose: () => void; onDone: (id: strin
       onOk={submit}
       onCancel={onClose}
       confirmLoading={busy}
-      width={860}
+      // a member's six fields on one line at desktop width; the modal keeps to the screen on a phone
+      width={1040}
       destroyOnHidden
     >
       {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 12 }} />}
@@ -776,6 +777,18 @@ function Register({ onClose, onDone }: { onClose: () => void; onDone: (id: strin
                       }))}
                     />
                   </Form.Item>
+                  <Form.Item name={[f.name, 'labour']} label={i === 0 ? '劳动技能' : undefined}>
+                    <Select
+                      allowClear
+                      style={{ width: 140 }}
+                      aria-label={`成员${i + 1}劳动技能`}
+                      virtual={false}
+                      options={Object.entries(labels.labour ?? {}).map(([value, label]) => ({
+                        value,
+                        label,
+                      }))}
+                    />
+                  </Form.Item>
                   {fields.length > 1 && (
                     <Button onClick={() => remove(f.name)} style={{ marginTop: i === 0 ? 30 : 0 }}>
                       删除成员
@@ -783,9 +796,9 @@ function Register({ onClose, onDone }: { onClose: () => void; onDone: (id: strin
                   )}
                 </Space>
               ))}
-              <Button onClick={() => add({})} style={{ marginBottom: 16 }}>
-                添加家庭成员
-              </Button>
+              <div style={{ marginBottom: 16 }}>
+                <Button onClick={() => add({})}>添加家庭成员</Button>
+              </div>
             </>
           )}
         </Form.List>
