@@ -8,6 +8,19 @@ import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 import { openTask, until } from '../support/notice-case.js';
 import { evidenceVia, PNG, sha256, uploadImage } from '../support/field.js';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+async function pdfPages(pdf: Buffer): Promise<{ text: string; images: number }[]> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
+  const pages = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const page = await doc.getPage(i);
+    const text = (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join('');
+    const ops = await page.getOperatorList();
+    pages.push({ text, images: ops.fnArray.filter((f) => f === OPS.paintImageXObject).length });
+  }
+  return pages;
+}
 
 let app: TestApp;
 let v1: ApiClient;
@@ -290,6 +303,52 @@ describe('two verifiers, two phones', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(firstAnswer);
     expect(await actionsOf(taskId)).toEqual(before);
+  });
+
+  it('puts both records — photos with time and place, signatures, who was present — in the documents and the PDF', async () => {
+    const bureau = await app.as('bureau');
+    // the print view's layout: one section per verifier, their photos as a table, their signatures
+    const view = await bureau.get(`/api/cases/${caseId}/documents/home-verification`);
+    expect(view.status).toBe(200);
+    expect(view.body.layout.title).toBe('入户核实记录');
+    const tables = view.body.layout.blocks.filter((b: { kind: string }) => b.kind === 'table');
+    expect(tables).toHaveLength(2);
+    expect(tables.flatMap((t: any) => t.rows.map((r: any) => r[3].text))).toEqual(
+      expect.arrayContaining([
+        '拒绝提供位置',
+        expect.stringMatching(/^北纬 26\.79000，东经 112\.61000（±12 米）$/),
+      ]),
+    );
+    const signed = view.body.layout.blocks
+      .filter((b: { kind: string }) => b.kind === 'opinion')
+      .flatMap((b: any) => b.signers.filter((x: any) => x.signature));
+    expect(signed).toHaveLength(4);
+
+    const pdf = await fetch(`${app.url}/api/cases/${caseId}/documents/home-verification.pdf`, {
+      headers: { cookie: bureau.cookie! },
+    });
+    expect(pdf.status).toBe(200);
+    const pages = await pdfPages(Buffer.from(await pdf.arrayBuffer()));
+    const text = pages.map((p) => p.text).join('');
+    for (const s of [
+      '入户核实记录',
+      '黄秀英',
+      '马文斌',
+      '户主',
+      '2026-11-20 09:30',
+      '拒绝提供位置',
+      '北纬 26.79000',
+    ])
+      expect(text).toContain(s);
+    // two photos and four handwritten signatures (each verifier's and the household head's, twice), plus the
+    // verification QR code
+    expect(pages.reduce((n, p) => n + p.images, 0)).toBe(2 + 4 + 1);
+    // the case archive holds the record right after 附件2
+    const archive = await fetch(`${app.url}/api/cases/${caseId}/archive.pdf`, {
+      headers: { cookie: bureau.cookie! },
+    });
+    const all = (await pdfPages(Buffer.from(await archive.arrayBuffer()))).map((p) => p.text).join('');
+    expect(all.indexOf('入户核实记录')).toBeGreaterThan(all.indexOf('防止返贫监测对象信息采集表'));
   });
 });
 
