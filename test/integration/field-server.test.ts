@@ -429,4 +429,66 @@ describe('coming back online after a change', () => {
     ).rows[0].data;
     expect(data.homeVerification).toBeUndefined();
   });
+
+  it('keeps what the other verifier entered in fields this one did not touch (no conflict, nothing lost)', async () => {
+    // HH-0005's verification is still open from the bundle test: both verifiers took it offline there
+    const taskId = (
+      await app.tdb.db.query(
+        `SELECT t.id FROM tasks t JOIN cases c ON c.id = t.case_id WHERE c.subject_id = 'HH-0005' AND t.step_id = 'verify' AND t.status = 'open'`,
+      )
+    ).rows[0].id;
+    // the paper entries typed in at the office the day before (the task's draft): both phones start from them
+    expect((await v1.post(`/api/tasks/${taskId}/draft`, { data: collection('HH-0005') })).status).toBe(200);
+    const b1 = await bundleTask(v1, taskId);
+    const b2 = await bundleTask(v2, taskId);
+    expect(b2.view.initialData.A28).toBe(collection('HH-0005').A28);
+    const first = await v1.post(`/api/tasks/${taskId}/complete`, {
+      requestId: 'm-v1',
+      action: 'submit',
+      data: collection('HH-0005', { A28: 61000 }),
+      evidence: await evidenceVia(v1),
+      baseVersion: b1.version,
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    // v2 changed only 生产经营性收入 offline; its copy still holds the morning's 工资性收入
+    const mine = { ...b2.view.initialData, A29: 4321 };
+    const second = await v2.post(`/api/tasks/${taskId}/complete`, {
+      requestId: 'm-v2',
+      action: 'submit',
+      data: mine,
+      evidence: await evidenceVia(v2),
+      baseVersion: b2.version,
+    });
+    expect(second.status, JSON.stringify(second.body).slice(0, 400)).toBe(200);
+    const data = (
+      await app.tdb.db.query(`SELECT c.data FROM cases c JOIN tasks t ON t.case_id = c.id WHERE t.id = $1`, [
+        taskId,
+      ])
+    ).rows[0].data;
+    expect(data.collection).toMatchObject({ A28: 61000, A29: 4321 });
+  });
+
+  it('a case withdrawn while the verifier was offline: 409 withdrawn, nothing recorded', async () => {
+    const p = peopleOf('HH-0010');
+    const w1 = await app.as(p.verifiers[0]);
+    const { caseId, taskId } = await startCase('HH-0010');
+    const b1 = await bundleTask(w1, taskId);
+    const cadre = await app.as(p.cadre);
+    const withdrawn = await cadre.post(`/api/cases/${caseId}/withdraw`, {
+      requestId: 'wd-1',
+      comment: '农户撤回申请',
+    });
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    const r = await w1.post(`/api/tasks/${taskId}/complete`, {
+      requestId: 'wd-w1',
+      action: 'submit',
+      data: collection('HH-0010'),
+      evidence: await evidenceVia(w1),
+      baseVersion: b1.version,
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.conflict.kind).toBe('withdrawn');
+    expect(r.body.message).toContain('撤回');
+    expect(await actionsOf(taskId)).toEqual([]);
+  });
 });
