@@ -47,6 +47,10 @@ export interface ApiClient {
     body?: unknown,
     opts?: { raw?: string; contentType?: string },
   ): Promise<ApiResponse<T>>;
+  /** the session cookie (for a raw fetch of a file) */
+  cookie?: string;
+  /** raw bytes with extra headers (a resumable upload's chunk) */
+  put<T = any>(path: string, bytes: Uint8Array, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
 
 export async function createTestApp(
@@ -92,6 +96,7 @@ export async function createTestApp(
   const url = `http://127.0.0.1:${port}`;
 
   const make = (cookie?: string, csrf?: string): ApiClient => ({
+    cookie,
     async get(path) {
       const res = await fetch(url + path, { headers: cookie ? { cookie } : {} });
       return { status: res.status, body: await parse(res), headers: res.headers };
@@ -104,6 +109,20 @@ export async function createTestApp(
         method: 'POST',
         headers,
         body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      return { status: res.status, body: await parse(res), headers: res.headers };
+    },
+    async put(path, bytes, extra = {}) {
+      const headers: Record<string, string> = {
+        'content-type': 'application/offset+octet-stream',
+        ...extra,
+      };
+      if (cookie) headers.cookie = cookie;
+      if (csrf) headers['x-csrf-token'] = csrf;
+      const res = await fetch(url + path, {
+        method: 'PUT',
+        headers,
+        body: new Blob([new Uint8Array(bytes)]),
       });
       return { status: res.status, body: await parse(res), headers: res.headers };
     },
