@@ -8,7 +8,7 @@ import { describeActivities } from '../../activities/registry.js';
 import { verifyAuditChain } from '../../store/audit.js';
 import * as admin from '../services/admin.js';
 import { createForm } from '../services/form-check.js';
-import { closeOrgNode, importDivisions, orgTree, saveOrgNode } from '../services/org-tree.js';
+import { closeOrgNode, importDivisions, moveOrgNode, orgTree, saveOrgNode } from '../services/org-tree.js';
 import { diffPackVersions, exportPack, installedRoles, listPacks, setPackScope } from '../services/packs.js';
 import { hasRole, type Principal } from '../services/principal.js';
 import { createProcess, installPack, publishProcess } from '../services/process-publish.js';
@@ -340,6 +340,22 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
     handler: async (req, _res, { svc }) => {
       const who = requireRole(req, ADMIN_ROLES);
       return saveOrgNode(svc.db, who.userId, obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/org-nodes/{id}/move',
+    summary: '移动机构 Move a node (with its subtree) under another parent',
+    access: ADMIN,
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['parentCode'],
+      properties: { parentCode: { type: 'string', maxLength: 15 } },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return moveOrgNode(svc.db, who.userId, String(req.params.id), obj(req.body, 'body'));
     },
   }),
   route({
