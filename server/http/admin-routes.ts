@@ -13,6 +13,7 @@ import { diffPackVersions, exportPack, installedRoles, listPacks, setPackScope }
 import {
   getOverlay,
   importTemplate,
+  listOverlays,
   listTemplates,
   overlayDiff,
   reapplyOverlay,
@@ -316,6 +317,17 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
     handler: async (req, _res, { svc }) => {
       requireRole(req, ADMIN_ROLES);
       return { items: await listTemplates(svc.db) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/overlays',
+    summary: '覆盖 Packs stored as overlays on a template',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return { items: await listOverlays(svc.db) };
     },
   }),
   route({

@@ -193,6 +193,26 @@ async function storeOverlay(db: pg.Pool, actorId: string, o: OverlayRow) {
   });
 }
 
+/** Every pack stored as an overlay, with its base and the template versions it could move to. */
+export async function listOverlays(db: pg.Pool) {
+  const { rows } = await db.query(
+    `SELECT o.pack_id, o.base_pack, o.base_version, o.key_suffix, o.manifest, jsonb_array_length(o.ops) AS ops,
+            o.updated_at, ARRAY(SELECT t.version FROM pack_templates t WHERE t.id = o.base_pack
+                                  AND t.version <> o.base_version ORDER BY t.imported_at) AS other_versions
+       FROM pack_overlays o ORDER BY o.pack_id`,
+  );
+  return rows.map((r) => ({
+    pack: r.pack_id,
+    title: r.manifest?.title ?? null,
+    version: r.manifest?.version ?? null,
+    base: { pack: r.base_pack, version: r.base_version },
+    keySuffix: r.key_suffix,
+    ops: r.ops,
+    updatedAt: r.updated_at,
+    otherVersions: r.other_versions,
+  }));
+}
+
 export async function getOverlay(db: pg.Pool, packId: string) {
   const o = await overlayOf(db, packId);
   return {

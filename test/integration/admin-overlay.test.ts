@@ -8,21 +8,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { readPackFolder } from '../../server/services/packs.js';
+import { idCheckDigit } from '../../forms/formats.js';
 
 let app: TestApp;
 let admin: ApiClient;
 beforeAll(async () => {
-  app = await createTestApp({ demo: true });
+  app = await createTestApp({ daySeconds: 1 });
   admin = await app.as('admin');
-  await admin.post('/api/admin/org-tree/import', {
-    rows: [{ code: '440000', name: '广东省', level: '省' }],
-  });
+  const rows = [
+    { code: '440000', name: '广东省', level: '省' },
+    { code: '441500', name: '汕尾市', level: '市', parentCode: '440000' },
+    { code: '441521', name: '海丰县', level: '县', parentCode: '441500' },
+    { code: '441521100', name: '海城镇', level: '镇', parentCode: '441521' },
+    { code: '441521100201', name: '东风村', level: '村', parentCode: '441521100' },
+  ];
+  expect((await admin.post('/api/admin/org-tree/import', { rows })).status).toBe(200);
 });
 afterAll(async () => {
   await app?.close();
 });
 
 const t = (zh: string) => ({ zh, en: zh });
+async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
 const OPS = [
   { op: 'replace', path: '/parameters/monitoringIncomeLine/values/2026', value: 8000 },
   { op: 'replace', path: '/parameters/noticeDays/values/2026', value: 5 },
@@ -202,6 +217,92 @@ describe('a provincial pack as an overlay on the national template', () => {
       pack: 'national',
       version: '2026.2',
     });
+  });
+
+  it('runs a Guangdong identification on the template-derived pack to the end with Guangdong users', async () => {
+    const sec = await app.as('secadmin');
+    const pw = 'guangdong-Strong-1';
+    for (const [username, role, org] of [
+      ['gd.cadre', 'village_cadre', '441521100201'],
+      ['gd.township', 'township_reviewer', '441521100'],
+      ['gd.county', 'county_rural_bureau', '441521'],
+    ])
+      expect(
+        (
+          await sec.post('/api/admin/users', {
+            username,
+            name: username,
+            password: pw,
+            roles: [{ role, org }],
+          })
+        ).status,
+      ).toBe(201);
+    const cadre = await app.as('gd.cadre', pw);
+    const id = `441521198003150${'12'}`;
+    const registered = await cadre.post('/api/households', {
+      org: '441521100201',
+      members: [{ name: '黄水生', idNumber: id + idCheckDigit(id), relation: '01' }],
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const hid = registered.body.id as string;
+    const data = {
+      name: '黄水生',
+      householdSize: 4,
+      perCapitaIncome: 7500,
+      riskReasons: '台风致渔船损毁',
+      verifier: '陈海生',
+    };
+    const start = (requestId: string, d: Record<string, unknown>) =>
+      cadre.post('/api/cases', {
+        process: 'identification-gd',
+        org: '441521100201',
+        subject: { id: hid },
+        requestId,
+        data: d,
+      });
+    // the overlay's extra required field
+    const missing = await start('gd-id-0', data);
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.body.errors)).toMatch(/coastalRisk/);
+    const started = await start('gd-id-1', { ...data, coastalRisk: '渔业' });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const caseId = started.body.id as string;
+    // 7500 is under Guangdong's 8000 (the template's 7000 would have ended it as not eligible): a 5-working-day notice
+    const notice = await until(
+      async () =>
+        (await app.tdb.db.query('SELECT days, calendar FROM notices WHERE case_id = $1', [caseId])).rows[0],
+      'notice',
+    );
+    expect(notice).toEqual({ days: 5, calendar: 'working' });
+    const signOff = async (user: string, step: string) => {
+      const task = await until(
+        async () =>
+          (
+            await app.tdb.db.query(
+              `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
+              [caseId, step],
+            )
+          ).rows[0] as { id: string } | undefined,
+        step,
+      );
+      const c = await app.as(user, pw);
+      const r = await c.post(`/api/tasks/${task.id}/complete`, {
+        requestId: `gd-${step}`,
+        action: 'approve',
+        data: { opinion: '同意', signer: user, signDate: new Date().toISOString().slice(0, 10) },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    };
+    await signOff('gd.township', 'township_review');
+    await signOff('gd.township', 'coastal_check'); // the step the overlay added
+    await signOff('gd.county', 'county_approval');
+    const end = await until(
+      async () =>
+        (await app.tdb.db.query(`SELECT status FROM cases WHERE id = $1 AND status <> 'running'`, [caseId]))
+          .rows[0],
+      'end',
+    );
+    expect(end.status).toBe('approved');
   });
 
   it('refuses an overlay that does not fit the template, or that breaks a data path, and installs nothing', async () => {
