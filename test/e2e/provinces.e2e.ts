@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, choose, launch, login, shot } from './browser.js';
+import { readPackFolder } from '../../server/services/packs.js';
 
 let browser: Browser;
 const base = () => inject('baseUrl');
@@ -345,6 +346,74 @@ describe('provinces: variants in the browser', () => {
     expect((await api(reviewer, 'GET', `/api/cases/${caseId}`)).body.case.status).toBe('approved');
     await reviewer.close();
     await cadre.close();
+    await admin.close();
+  });
+});
+
+describe('provinces: template and overlay in /admin', () => {
+  it('shows a city trial pack’s overlay against the national template, and re-applies it on a new template version once its conflict is resolved', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(admin, base(), 'admin');
+    expect((await api(admin, 'POST', '/api/admin/templates', { pack: 'national' })).status).toBe(200);
+    const t = (zh: string) => ({ zh, en: zh });
+    const saved = await api(admin, 'POST', '/api/admin/packs/shanwei/overlay', {
+      base: { pack: 'national', version: '2026.1' },
+      keySuffix: 'sw',
+      manifest: { version: '2026.1', title: t('汕尾市试点政策包'), scope: '441500' },
+      ops: [
+        { op: 'replace', path: '/parameters/monitoringIncomeLine/values/2026', value: 8000 },
+        { op: 'replace', path: '/parameters/noticeDays/values/2026', value: 5 },
+        {
+          op: 'add',
+          path: '/forms/collection/schema/properties/coastalRisk',
+          value: { type: 'string', title: '沿海风险（台风、渔业）' },
+        },
+      ],
+    });
+    expect(saved.status).toBe(200);
+    const next = readPackFolder('national');
+    next.manifest.version = '2026.2';
+    next.manifest.parameters.find((p: { key: string }) => p.key === 'monitoringIncomeLine').values = [
+      { year: 2026, value: 7500 },
+    ];
+    expect((await api(admin, 'POST', '/api/admin/templates', next)).status).toBe(200);
+
+    await admin.goto(`${base()}/admin`);
+    await admin.getByRole('link', { name: /模板与覆盖/ }).click();
+    const row = admin.getByRole('row').filter({ hasText: 'shanwei' });
+    await row.getByText('national 2026.1').waitFor();
+    await row.getByRole('button', { name: '对比模板' }).click();
+    const diffRow = admin
+      .getByRole('row')
+      .filter({ hasText: '/parameters/monitoringIncomeLine/values/2026' });
+    expect(await diffRow.textContent()).toMatch(/修改.*7000.*8000/);
+    await shot(admin, 'admin-overlay-diff-1280');
+
+    await choose(admin, '重新应用 shanwei', '模板 2026.2');
+    await admin.getByText('可直接应用 2 项，冲突 1 项').waitFor();
+    const apply = admin.getByRole('button', { name: '尚有 1 项冲突未处理' });
+    expect(await apply.isDisabled()).toBe(true);
+    await admin.getByText('模板 7000 → 7500；本省 8000').waitFor();
+    await shot(admin, 'admin-overlay-conflict-1280');
+    await admin.getByLabel('本省政策包新版本').fill('2026.2');
+    await admin.getByRole('radio', { name: '保留本省' }).check();
+    await admin.getByRole('button', { name: /^应\s*用$/ }).click();
+    await admin.getByText('已按模板 2026.2 版重新应用：shanwei').waitFor();
+    await row.getByText('national 2026.2').waitFor();
+    const gd = (await api(admin, 'GET', '/api/admin/packs/shanwei/export')).body;
+    expect(gd.manifest.version).toBe('2026.2');
+    expect(
+      gd.manifest.parameters.find((p: { key: string }) => p.key === 'monitoringIncomeLine-sw').values,
+    ).toEqual([{ year: 2026, value: 8000 }]);
+
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await login(phone, base(), 'admin');
+    await phone.goto(`${base()}/admin/overlays`);
+    await phone.getByText('national 2026.2').waitFor();
+    await phone.getByRole('button', { name: '对比模板' }).click();
+    await phone.getByText('/parameters/noticeDays/values/2026').waitFor();
+    await shot(phone, 'admin-overlay-375');
+    await phone.close();
     await admin.close();
   });
 });
