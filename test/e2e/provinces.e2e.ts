@@ -146,6 +146,45 @@ describe('provinces: variants in the browser', () => {
     await admin.getByRole('button', { name: /^确\s*定$/ }).click();
     await admin.getByText('已新增下级：海城镇').waitFor();
     await admin.getByRole('row').filter({ hasText: '西山村' }).waitFor();
+    // a second township, and 西山村 moved under it (its subtree and paths follow)
+    await admin
+      .getByRole('row')
+      .filter({ hasText: '海丰县' })
+      .getByRole('button', { name: '新增下级' })
+      .click();
+    await admin.getByLabel('区划代码').fill('441521101');
+    await admin.getByLabel('名称').fill('附城镇');
+    await admin.getByRole('button', { name: /^确\s*定$/ }).click();
+    await admin.getByText('已新增下级：海丰县').waitFor();
+    await admin
+      .getByRole('row')
+      .filter({ hasText: '西山村' })
+      .getByRole('button', { name: /^移\s*动$/ })
+      .click();
+    // the list of nodes is long (a virtual list): find the new parent by typing
+    await admin.getByRole('combobox', { name: '新的上级', exact: true }).fill('附城镇');
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+        hasText: '附城镇（乡镇 441521101）',
+      })
+      .click();
+    await shot(admin, 'admin-org-move-1280');
+    await admin.getByRole('button', { name: /^确\s*定$/ }).click();
+    await admin.getByText('已移动到：西山村').waitFor();
+    const moved = (await api(admin, 'GET', '/api/admin/org-tree?root=441521101')).body.items;
+    expect(moved.map((n: { name: string }) => n.name)).toEqual(['附城镇', '西山村']);
+    // a township cannot go under a village: refused with the reason, nothing moves
+    await admin
+      .getByRole('row')
+      .filter({ hasText: '附城镇' })
+      .getByRole('button', { name: /^移\s*动$/ })
+      .click();
+    await admin.getByRole('combobox', { name: '新的上级', exact: true }).fill('东风村');
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '441521100201' })
+      .click();
+    await admin.getByRole('button', { name: /^确\s*定$/ }).click();
+    await admin.getByText('乡镇“附城镇”不能在村（社区）“东风村”之下').waitFor();
 
     // Guangdong accounts, made by the security administrator at the new nodes
     const sec = await browser.newPage({ viewport: { width: 1280, height: 900 } });

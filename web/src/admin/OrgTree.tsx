@@ -251,7 +251,7 @@ export default function OrgTree() {
               n.closed_at ? (
                 <Tag>已撤销</Tag>
               ) : (
-                <Space size={4} wrap>
+                <Space size={4}>
                   {CHILD_LEVEL[n.level] && (
                     <Button
                       size="small"
