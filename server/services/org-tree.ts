@@ -347,8 +347,16 @@ export async function moveOrgNode(db: pg.Pool, actorId: string, id: string, b: {
       if (parent.closed_at) bad(`上级“${parent.name}”已撤销`, `parent ${parentCode} is closed`);
     }
     if (errors.length) throw domain.invalid(errors, '不能移动该机构', 'the node cannot be moved');
-    if ((node.parent_id ?? '') === parentCode) return { id, parentCode: parentCode || null, moved: {} };
+    if ((node.parent_id ?? '') === parentCode)
+      return { id, parentCode: parentCode || null, moved: {}, runningCases: 0 };
 
+    // a running case's workflow keeps the path it started with (its input); what it publishes from now on
+    // (a notice) is posted on that path's boards: the answer says how many cases that concerns
+    const running = (
+      await tx.query(`SELECT count(*)::int AS n FROM cases WHERE status = 'running' AND $1 = ANY(org_path)`, [
+        id,
+      ])
+    ).rows[0].n as number;
     const from = node.path as string[];
     const to = [...((parent?.path as string[] | undefined) ?? []), id];
     const moved: Record<string, number> = {};
@@ -367,9 +375,9 @@ export async function moveOrgNode(db: pg.Pool, actorId: string, id: string, b: {
         actorId,
         action: 'org.move',
         target: id,
-        detail: { from: node.parent_id, to: parentCode || null, fromPath: from, toPath: to, moved },
+        detail: { from: node.parent_id, to: parentCode || null, fromPath: from, toPath: to, moved, running },
       },
     ]);
-    return { id, parentCode: parentCode || null, moved };
+    return { id, parentCode: parentCode || null, moved, runningCases: running };
   });
 }
