@@ -8,8 +8,17 @@ import { describeActivities } from '../../activities/registry.js';
 import { verifyAuditChain } from '../../store/audit.js';
 import * as admin from '../services/admin.js';
 import { createForm } from '../services/form-check.js';
-import { closeOrgNode, importDivisions, orgTree, saveOrgNode } from '../services/org-tree.js';
+import { closeOrgNode, importDivisions, moveOrgNode, orgTree, saveOrgNode } from '../services/org-tree.js';
 import { diffPackVersions, exportPack, installedRoles, listPacks, setPackScope } from '../services/packs.js';
+import {
+  getOverlay,
+  importTemplate,
+  listOverlays,
+  listTemplates,
+  overlayDiff,
+  reapplyOverlay,
+  saveOverlay,
+} from '../services/overlay.js';
 import { hasRole, type Principal } from '../services/principal.js';
 import { createProcess, installPack, publishProcess } from '../services/process-publish.js';
 import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';
@@ -286,6 +295,123 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
       return setPackScope(svc.db, who.userId, String(req.params.id), obj(req.body, 'body').org ?? null);
     },
   }),
+  // ---- templates and overlays (a provincial pack stored as an overlay on the national template) ----
+  route({
+    method: 'post',
+    path: '/api/admin/templates',
+    summary: '导入模板 Store a version of a template pack (a folder or a bundle)',
+    access: ADMIN,
+    ok: 200,
+    body: { type: 'object', properties: { pack: { type: 'string', maxLength: 40 } } },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return importTemplate(svc.db, who.userId, obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/templates',
+    summary: '模板 Template packs and their versions',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return { items: await listTemplates(svc.db) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/overlays',
+    summary: '覆盖 Packs stored as overlays on a template',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return { items: await listOverlays(svc.db) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/packs/{id}/overlay',
+    summary: '保存覆盖 Compose a pack from a template version and an overlay, and install it',
+    access: ADMIN,
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['base', 'keySuffix', 'manifest', 'ops'],
+      properties: {
+        base: {
+          type: 'object',
+          required: ['pack', 'version'],
+          properties: { pack: { type: 'string', maxLength: 40 }, version: { type: 'string', maxLength: 40 } },
+        },
+        keySuffix: { type: 'string', maxLength: 10 },
+        manifest: { type: 'object' },
+        ops: {
+          type: 'array',
+          maxItems: 2000,
+          items: {
+            type: 'object',
+            required: ['op', 'path'],
+            properties: {
+              op: { enum: ['add', 'replace', 'remove'] },
+              path: { type: 'string', maxLength: 500 },
+            },
+          },
+        },
+        dryRun: { type: 'boolean' },
+        confirm: { type: 'boolean' },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return saveOverlay(svc, who.userId, String(req.params.id), obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/packs/{id}/overlay',
+    summary: '覆盖 The overlay a pack is stored as',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return getOverlay(svc.db, String(req.params.id));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/admin/packs/{id}/overlay/diff',
+    summary: '覆盖对比 Each operation of the overlay against the template',
+    access: ADMIN,
+    ok: 200,
+    handler: async (req, _res, { svc }) => {
+      requireRole(req, ADMIN_ROLES);
+      return overlayDiff(svc.db, String(req.params.id));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/packs/{id}/overlay/reapply',
+    summary: '重新应用覆盖 Preview (or apply) the overlay on a new template version, conflicts by path',
+    access: ADMIN,
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['version'],
+      properties: {
+        version: { type: 'string', maxLength: 40 },
+        packVersion: { type: 'string', maxLength: 40 },
+        resolutions: { type: 'object', additionalProperties: { enum: ['overlay', 'template'] } },
+        dryRun: { type: 'boolean' },
+        confirm: { type: 'boolean' },
+      },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return reapplyOverlay(svc, who.userId, String(req.params.id), obj(req.body, 'body'));
+    },
+  }),
   // ---- organisation tree (administrative divisions) ----
   route({
     method: 'get',
@@ -340,6 +466,22 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
     handler: async (req, _res, { svc }) => {
       const who = requireRole(req, ADMIN_ROLES);
       return saveOrgNode(svc.db, who.userId, obj(req.body, 'body'));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/org-nodes/{id}/move',
+    summary: '移动机构 Move a node (with its subtree) under another parent',
+    access: ADMIN,
+    ok: 200,
+    body: {
+      type: 'object',
+      required: ['parentCode'],
+      properties: { parentCode: { type: 'string', maxLength: 15 } },
+    },
+    handler: async (req, _res, { svc }) => {
+      const who = requireRole(req, ADMIN_ROLES);
+      return moveOrgNode(svc.db, who.userId, String(req.params.id), obj(req.body, 'body'));
     },
   }),
   route({

@@ -131,7 +131,8 @@ export async function previewDivisions(
         message: `第 ${i + 1} 行：${zh}`,
         message_en: `row ${i + 1}: ${en}`,
       });
-    if (!/^[0-9]{2,15}$/.test(r.code)) return bad('code', '区划代码须为2–15位数字', 'code: 2–15 digits');
+    if (!/^[0-9]{2,15}$/.test(r.code) && !existing.has(r.code))
+      return bad('code', '区划代码须为2–15位数字', 'code: 2–15 digits');
     if (listed.has(r.code)) return bad('code', `区划代码 ${r.code} 重复`, `duplicate code ${r.code}`);
     if (!r.name || r.name.length > 100)
       return bad('name', '请填写名称（不超过100字）', 'name: 1–100 characters');
@@ -291,5 +292,92 @@ export async function closeOrgNode(db: pg.Pool, actorId: string, id: string) {
       },
     ]);
     return { id, closed: r.rows.map((x) => x.id) };
+  });
+}
+
+/** The tables that store a node's path (`text[]`, root first): each row under a moved node follows it. */
+const PATH_COLUMNS = [
+  ['org_nodes', 'path'],
+  ['cases', 'org_path'],
+  ['households', 'org_path'],
+  ['notices', 'org_path'],
+] as const;
+
+/**
+ * 移动 move a node (with its subtree) under another parent, in one transaction: the paths of the nodes,
+ * cases, households and notices under it follow (accounts' roles and tasks hold the node id, their paths
+ * are read through `org_nodes`), audited. Refused, with the list, under its own subtree, under a node of
+ * its level or below, under a closed node, or for a closed node.
+ */
+export async function moveOrgNode(db: pg.Pool, actorId: string, id: string, b: { parentCode?: unknown }) {
+  const parentCode = String(b.parentCode ?? '').trim();
+  return inTransaction(db, async (tx) => {
+    // the whole tree is locked for the move: two moves at once cannot make a cycle
+    await tx.query('LOCK TABLE org_nodes IN SHARE ROW EXCLUSIVE MODE');
+    const node = (
+      await tx.query('SELECT id, name, level, parent_id, path, closed_at FROM org_nodes WHERE id = $1', [id])
+    ).rows[0];
+    if (!node) throw domain.notFound('组织机构不存在', 'no such organisation node');
+    const parent = parentCode
+      ? (await tx.query('SELECT id, name, level, path, closed_at FROM org_nodes WHERE id = $1', [parentCode]))
+          .rows[0]
+      : undefined;
+    const errors: FieldError[] = [];
+    const bad = (zh: string, en: string, path = 'parentCode') =>
+      errors.push({ path, message: zh, message_en: en });
+    if (node.closed_at) bad(`“${node.name}”已撤销，不能移动`, `${id} is closed`, 'id');
+    if (!parentCode) {
+      if (node.level !== 'province') bad('请选择新的上级（只有省级可以没有上级）', 'give the new parent');
+    } else if (!parent) bad(`上级代码 ${parentCode} 不存在`, `unknown parent ${parentCode}`);
+    else {
+      if ((parent.path as string[]).includes(id)) {
+        const chain = (parent.path as string[]).slice((parent.path as string[]).indexOf(id));
+        bad(
+          `不能移到自身或其下级之下：${chain.join(' → ')}`,
+          `a node cannot move under itself or its own subtree: ${chain.join(' → ')}`,
+        );
+      }
+      const at = (l: string) => LEVELS.indexOf(l as (typeof LEVELS)[number]);
+      if (at(parent.level) < 0 || at(node.level) < 0 || at(parent.level) >= at(node.level))
+        bad(
+          `${LEVEL_ZH[node.level] ?? node.level}“${node.name}”不能在${LEVEL_ZH[parent.level] ?? parent.level}“${parent.name}”之下`,
+          `a ${node.level} cannot sit under a ${parent.level}`,
+          'level',
+        );
+      if (parent.closed_at) bad(`上级“${parent.name}”已撤销`, `parent ${parentCode} is closed`);
+    }
+    if (errors.length) throw domain.invalid(errors, '不能移动该机构', 'the node cannot be moved');
+    if ((node.parent_id ?? '') === parentCode)
+      return { id, parentCode: parentCode || null, moved: {}, runningCases: 0 };
+
+    // a running case's workflow keeps the path it started with (its input); what it publishes from now on
+    // (a notice) is posted on that path's boards: the answer says how many cases that concerns
+    const running = (
+      await tx.query(`SELECT count(*)::int AS n FROM cases WHERE status = 'running' AND $1 = ANY(org_path)`, [
+        id,
+      ])
+    ).rows[0].n as number;
+    const from = node.path as string[];
+    const to = [...((parent?.path as string[] | undefined) ?? []), id];
+    const moved: Record<string, number> = {};
+    for (const [table, column] of PATH_COLUMNS) {
+      const r = await tx.query(
+        `UPDATE ${table} SET ${column} = $2::text[] || ${column}[array_position(${column}, $1) + 1:]
+          WHERE $1 = ANY(${column})`,
+        [id, to],
+      );
+      moved[table] = r.rowCount ?? 0;
+    }
+    await tx.query('UPDATE org_nodes SET parent_id = $2 WHERE id = $1', [id, parentCode || null]);
+    await appendAudit(tx, [
+      {
+        id: `org.move:${id}:${Date.now()}`,
+        actorId,
+        action: 'org.move',
+        target: id,
+        detail: { from: node.parent_id, to: parentCode || null, fromPath: from, toPath: to, moved, running },
+      },
+    ]);
+    return { id, parentCode: parentCode || null, moved, runningCases: running };
   });
 }

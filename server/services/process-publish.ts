@@ -173,6 +173,20 @@ export async function installPack(svc: ServiceDeps, body: Record<string, any>, o
     if (!Array.isArray(bundle[k]))
       errors.push({ path: k, message: `${k} 必须是数组`, message_en: `${k} must be an array` });
   }
+  // 适用范围 a pack may name the org subtree it is installed for (`manifest.scope`: a province, a city or county trial)
+  const scope = bundle.manifest?.scope;
+  if (scope !== undefined && scope !== null) {
+    const node =
+      typeof scope === 'string'
+        ? (await db.query('SELECT closed_at FROM org_nodes WHERE id = $1', [scope])).rows[0]
+        : undefined;
+    if (!node || node.closed_at)
+      errors.push({
+        path: 'manifest/scope',
+        message: `适用范围“${String(scope)}”不是现有的组织机构`,
+        message_en: `manifest.scope: ${String(scope)} is not an open organisation node`,
+      });
+  }
   if (errors.length) throw domain.invalid(errors);
   const validate = await validateProcessForImport(db, bundle);
   const bad = [
@@ -205,7 +219,10 @@ export async function installPack(svc: ServiceDeps, body: Record<string, any>, o
       'the import would take away things in use; confirm it (confirm: true)',
       effects.destructive,
     );
-  const report = await importPack(db, bundle, { actorId: opts.actorId });
+  const report = await importPack(db, bundle, {
+    actorId: opts.actorId,
+    ...(typeof scope === 'string' ? { scopeOrg: scope } : {}),
+  });
   // the pack's schedules take effect at once (created, changed or removed in Temporal)
   return { ...report, effects, schedules: await syncPackSchedules(svc) };
 }

@@ -2,10 +2,15 @@
  * 复制为… in the browser (issue #20): the administrator copies 附件1 under a new key, then the
  * identification process with 附件1 replaced by the copy, and sees every reference the copy rewrote
  * (the step's form, the notice's published fields); the pack list offers each pack's export.
+ * Then 广东省 beside 湖南省 (acceptance 1): the division list, Guangdong accounts made by the security
+ * administrator, the Guangdong pack installed from a file for 广东省, a Guangdong case with its
+ * 5-working-day notice (its close date skips the weekend) approved in the Guangdong inboxes, and a Hunan
+ * cadre who is neither offered nor allowed the Guangdong process.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { api, launch, login, shot } from './browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { api, choose, launch, login, shot } from './browser.js';
+import { readPackFolder } from '../../server/services/packs.js';
 
 let browser: Browser;
 const base = () => inject('baseUrl');
@@ -124,4 +129,353 @@ describe('provinces: variants in the browser', () => {
     await phone.close();
     await admin.close();
   });
+
+  it('a Guangdong case in the browser: accounts, the pack, a 5-working-day notice, approval; Hunan cannot start it', async () => {
+    const pw = 'guangdong-Strong-1';
+    // the tree editor: a second village under 海城镇 (the list imported above)
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(admin, base(), 'admin');
+    await admin.goto(`${base()}/admin/org-tree`);
+    await admin
+      .getByRole('row')
+      .filter({ hasText: '海城镇' })
+      .getByRole('button', { name: '新增下级' })
+      .click();
+    await admin.getByLabel('区划代码').fill('441521100202');
+    await admin.getByLabel('名称').fill('西山村');
+    await admin.getByRole('button', { name: /^确\s*定$/ }).click();
+    await admin.getByText('已新增下级：海城镇').waitFor();
+    await admin.getByRole('row').filter({ hasText: '西山村' }).waitFor();
+    // a second township, and 西山村 moved under it (its subtree and paths follow)
+    await admin
+      .getByRole('row')
+      .filter({ hasText: '海丰县' })
+      .getByRole('button', { name: '新增下级' })
+      .click();
+    await admin.getByLabel('区划代码').fill('441521101');
+    await admin.getByLabel('名称').fill('附城镇');
+    await admin.getByRole('button', { name: /^确\s*定$/ }).click();
+    await admin.getByText('已新增下级：海丰县').waitFor();
+    await admin
+      .getByRole('row')
+      .filter({ hasText: '西山村' })
+      .getByRole('button', { name: /^移\s*动$/ })
+      .click();
+    // the list of nodes is long (a virtual list): find the new parent by typing
+    await admin.getByRole('combobox', { name: '新的上级', exact: true }).fill('附城镇');
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+        hasText: '附城镇（乡镇 441521101）',
+      })
+      .click();
+    await shot(admin, 'admin-org-move-1280');
+    await admin.getByRole('button', { name: /^确\s*定$/ }).click();
+    await admin.getByText('已移动到：西山村').waitFor();
+    const moved = (await api(admin, 'GET', '/api/admin/org-tree?root=441521101')).body.items;
+    expect(moved.map((n: { name: string }) => n.name)).toEqual(['附城镇', '西山村']);
+    // a township cannot go under a village: refused with the reason, nothing moves
+    await admin
+      .getByRole('row')
+      .filter({ hasText: '附城镇' })
+      .getByRole('button', { name: /^移\s*动$/ })
+      .click();
+    await admin.getByRole('combobox', { name: '新的上级', exact: true }).fill('东风村');
+    await admin
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '441521100201' })
+      .click();
+    await admin.getByRole('button', { name: /^确\s*定$/ }).click();
+    await admin.getByText('乡镇“附城镇”不能在村（社区）“东风村”之下').waitFor();
+
+    // Guangdong accounts, made by the security administrator at the new nodes
+    const sec = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(sec, base(), 'secadmin');
+    await sec.getByRole('menuitem', { name: '用户与角色' }).click();
+    for (const [username, name, role, org] of [
+      ['gd.cadre', '陈海生', '村（居）两委成员/驻村工作队', '东风村（村）'],
+      ['gd.reviewer', '林秀珍', '乡镇（街道）审核人员', '海城镇（乡镇）'],
+    ]) {
+      await sec.getByRole('button', { name: '新建用户' }).click();
+      const dialog = sec.getByRole('dialog');
+      await dialog.getByLabel('用户名').fill(username);
+      await dialog.getByLabel('姓名').fill(name);
+      await dialog.getByLabel('初始密码').fill(pw);
+      await choose(sec, '角色1', role);
+      await choose(sec, '组织机构1', org);
+      if (username === 'gd.cadre') await shot(sec, 'gd-new-user-1280');
+      await dialog.getByRole('button', { name: /^创\s*建$/ }).click();
+      await sec.locator('.ant-table-row', { hasText: username }).waitFor();
+    }
+    await sec.close();
+
+    // the Guangdong pack, from a file: its own threshold, a sweep form with an extra required field,
+    // a 5-working-day village notice, installed for 广东省 (manifest.scope)
+    const hunan = (await api(admin, 'GET', '/api/admin/packs/hunan/export')).body;
+    const opinion = hunan.forms.find((f: { key: string }) => f.key === 'opinion');
+    const gdForm = structuredClone(opinion);
+    gdForm.key = 'gd-sweep';
+    gdForm.title = { zh: '广东省排查记录', en: 'Guangdong sweep record' };
+    gdForm.schema.properties.income = { type: 'number', title: '人均纯收入（元）', minimum: 0 };
+    gdForm.schema.properties.coastalRisk = { type: 'string', title: '沿海风险（台风、渔业）', minLength: 1 };
+    gdForm.schema.required = [...gdForm.schema.required, 'income', 'coastalRisk'];
+    gdForm.uiSchema['ui:order'] = [...gdForm.uiSchema['ui:order'], 'income', 'coastalRisk'];
+    const t = (zh: string) => ({ zh, en: zh });
+    const pack = {
+      manifest: {
+        id: 'guangdong',
+        version: '2026.1',
+        title: t('广东省防止返贫监测政策包'),
+        scope: '440000',
+        levels: hunan.manifest.levels,
+        roles: hunan.manifest.roles.filter((r: { key: string }) =>
+          ['village_cadre', 'township_reviewer'].includes(r.key),
+        ),
+        parameters: [
+          { key: 'gdIncomeThreshold', title: t('广东省监测收入标准'), values: [{ year: 2026, value: 8000 }] },
+        ],
+      },
+      forms: [gdForm, opinion],
+      codelists: [],
+      processes: [
+        {
+          key: 'gd-sweep',
+          title: t('广东省集中排查'),
+          subject: 'campaign',
+          startLevel: 'village',
+          starters: ['village_cadre'],
+          start: 'sweep',
+          steps: [
+            {
+              id: 'sweep',
+              type: 'task',
+              title: t('村级排查'),
+              form: { key: 'gd-sweep' },
+              assignee: { role: 'village_cadre', level: 'village' },
+              actions: [{ id: 'submit', kind: 'submit', label: t('提交'), next: 'check' }],
+            },
+            {
+              id: 'check',
+              type: 'decision',
+              title: t('收入判断'),
+              branches: [
+                {
+                  when: { '<': [{ var: 'data.gd-sweep.income' }, { var: 'params.gdIncomeThreshold' }] },
+                  next: 'notice',
+                },
+              ],
+              otherwise: 'clear',
+            },
+            {
+              id: 'notice',
+              type: 'notice',
+              title: t('村级公示'),
+              level: 'village',
+              days: 5,
+              calendar: 'working',
+              publish: ['gd-sweep.opinion'],
+              next: 'township_check',
+              onObjection: 'township_check',
+            },
+            {
+              id: 'township_check',
+              type: 'task',
+              title: t('乡镇审核'),
+              form: { key: 'opinion' },
+              assignee: { role: 'township_reviewer', level: 'township' },
+              actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }],
+            },
+            { id: 'done', type: 'end', title: t('纳入'), outcome: 'approved' },
+            { id: 'clear', type: 'end', title: t('无风险'), outcome: 'completed' },
+          ],
+        },
+      ],
+    };
+    await admin.goto(`${base()}/admin`);
+    await admin.getByLabel('政策包文件').setInputFiles({
+      name: 'guangdong.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(pack)),
+    });
+    await admin.getByRole('button', { name: '确认导入' }).click();
+    await admin.getByText(/已导入：发布 \d+ 项新版本/).waitFor();
+    const gdRow = admin.getByRole('row').filter({ hasText: '广东省防止返贫监测政策包' });
+    await gdRow.getByText('440000').waitFor();
+    await shot(admin, 'gd-pack-installed-1280');
+
+    // a Hunan cadre is not offered the Guangdong process, and the API refuses it
+    const hn = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(hn, base(), 'cadre.zhushan');
+    await hn.getByRole('button', { name: /发\s*起/ }).click();
+    await hn.getByRole('combobox', { name: '流程', exact: true }).click();
+    await hn.locator('.ant-select-dropdown:visible .ant-select-item-option').first().waitFor();
+    expect(await hn.locator('.ant-select-dropdown:visible').textContent()).not.toContain('广东省集中排查');
+    const refused = await api(hn, 'POST', '/api/cases', {
+      process: 'gd-sweep',
+      org: 'v-zhushan',
+      requestId: 'hn-tries-gd',
+      subject: { name: '湖南试图发起' },
+    });
+    expect(refused.status).toBe(403);
+    await hn.close();
+
+    // the Guangdong cadre starts the sweep and fills it in the inbox
+    const cadre = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(cadre, base(), 'gd.cadre', pw);
+    await cadre.getByRole('button', { name: /发\s*起/ }).click();
+    await choose(cadre, '流程', '广东省集中排查');
+    await cadre
+      .getByRole('dialog')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
+    await cadre.waitForURL(/\/cases\//, { timeout: 30_000 });
+    const caseId = cadre.url().split('/cases/')[1]!;
+    const taskId = await openTaskFromInbox(cadre, '广东省集中排查');
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    await api(cadre, 'POST', `/api/tasks/${taskId}/draft`, {
+      data: { opinion: '台风后渔业收入下降', signer: '陈海生', signDate: today, income: 7000 },
+    });
+    await cadre.evaluate((key) => localStorage.removeItem(key), `zx-draft:${taskId}`);
+    await cadre.reload();
+    await cadre.locator('#root_coastalRisk').waitFor();
+    await cadre.getByRole('button', { name: /^提\s*交$/ }).click();
+    // the extra required field of the Guangdong form
+    await cadre
+      .getByText(/沿海风险/)
+      .first()
+      .waitFor();
+    expect(cadre.url()).toContain('/tasks/');
+    await cadre.locator('#root_coastalRisk').fill('台风');
+    await shot(cadre, 'gd-sweep-task-1280');
+    await cadre.getByRole('button', { name: /^提\s*交$/ }).click();
+    await cadre.waitForURL(`${base()}/`);
+
+    // the 5-working-day notice: its close date, shown on the case page, skips the weekend
+    await cadre.goto(`${base()}/cases/${caseId}`);
+    const note = cadre.getByText(/按2026年节假日安排（第\d+版）计算，截止 /).first();
+    await note.waitFor({ timeout: 30_000 });
+    const opened = (await api(cadre, 'GET', `/api/cases/${caseId}`)).body.notices[0];
+    const calendar = (await api(admin, 'GET', '/api/admin/calendar/2026')).body.latest;
+    const expected = fiveWorkingDaysAfter(
+      new Date(new Date(opened.opens_at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
+      calendar,
+    );
+    expect(await note.textContent()).toContain(`截止 ${expected} 24:00`);
+    await shot(cadre, 'gd-case-notice-1280');
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await login(phone, base(), 'gd.cadre', pw);
+    await phone.goto(`${base()}/cases/${caseId}`);
+    await phone.getByText(/截止 /).first().waitFor();
+    await shot(phone, 'gd-case-notice-375');
+    await phone.close();
+
+    // after the window (demo time: 1 day = 2 s) the township reviewer approves in the inbox
+    const reviewer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(reviewer, base(), 'gd.reviewer', pw);
+    const check = await openTaskFromInbox(reviewer, '广东省集中排查', 90_000);
+    await api(reviewer, 'POST', `/api/tasks/${check}/draft`, {
+      data: { opinion: '同意纳入监测', signer: '林秀珍', signDate: today },
+    });
+    await reviewer.evaluate((key) => localStorage.removeItem(key), `zx-draft:${check}`);
+    await reviewer.reload();
+    await reviewer.locator('#root_opinion').waitFor();
+    await reviewer.getByRole('button', { name: /^同\s*意$/ }).click();
+    await reviewer.waitForURL(`${base()}/`);
+    await reviewer.goto(`${base()}/cases/${caseId}`);
+    await reviewer.getByText('已通过').first().waitFor({ timeout: 30_000 });
+    await shot(reviewer, 'gd-case-approved-1280');
+    expect((await api(reviewer, 'GET', `/api/cases/${caseId}`)).body.case.status).toBe('approved');
+    await reviewer.close();
+    await cadre.close();
+    await admin.close();
+  });
 });
+
+describe('provinces: template and overlay in /admin', () => {
+  it('shows a city trial pack’s overlay against the national template, and re-applies it on a new template version once its conflict is resolved', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(admin, base(), 'admin');
+    expect((await api(admin, 'POST', '/api/admin/templates', { pack: 'national' })).status).toBe(200);
+    const t = (zh: string) => ({ zh, en: zh });
+    const saved = await api(admin, 'POST', '/api/admin/packs/shanwei/overlay', {
+      base: { pack: 'national', version: '2026.1' },
+      keySuffix: 'sw',
+      manifest: { version: '2026.1', title: t('汕尾市试点政策包'), scope: '441500' },
+      ops: [
+        { op: 'replace', path: '/parameters/monitoringIncomeLine/values/2026', value: 8000 },
+        { op: 'replace', path: '/parameters/noticeDays/values/2026', value: 5 },
+        {
+          op: 'add',
+          path: '/forms/collection/schema/properties/coastalRisk',
+          value: { type: 'string', title: '沿海风险（台风、渔业）' },
+        },
+      ],
+    });
+    expect(saved.status).toBe(200);
+    const next = readPackFolder('national');
+    next.manifest.version = '2026.2';
+    next.manifest.parameters.find((p: { key: string }) => p.key === 'monitoringIncomeLine').values = [
+      { year: 2026, value: 7500 },
+    ];
+    expect((await api(admin, 'POST', '/api/admin/templates', next)).status).toBe(200);
+
+    await admin.goto(`${base()}/admin`);
+    await admin.getByRole('link', { name: /模板与覆盖/ }).click();
+    const row = admin.getByRole('row').filter({ hasText: 'shanwei' });
+    await row.getByText('national 2026.1').waitFor();
+    await row.getByRole('button', { name: '对比模板' }).click();
+    const diffRow = admin
+      .getByRole('row')
+      .filter({ hasText: '/parameters/monitoringIncomeLine/values/2026' });
+    expect(await diffRow.textContent()).toMatch(/修改.*7000.*8000/);
+    await shot(admin, 'admin-overlay-diff-1280');
+
+    await choose(admin, '重新应用 shanwei', '模板 2026.2');
+    await admin.getByText('可直接应用 2 项，冲突 1 项').waitFor();
+    const apply = admin.getByRole('button', { name: '尚有 1 项冲突未处理' });
+    expect(await apply.isDisabled()).toBe(true);
+    await admin.getByText('模板 7000 → 7500；本省 8000').waitFor();
+    await shot(admin, 'admin-overlay-conflict-1280');
+    await admin.getByLabel('本省政策包新版本').fill('2026.2');
+    await admin.getByRole('radio', { name: '保留本省' }).check();
+    await admin.getByRole('button', { name: /^应\s*用$/ }).click();
+    await admin.getByText('已按模板 2026.2 版重新应用：shanwei').waitFor();
+    await row.getByText('national 2026.2').waitFor();
+    const gd = (await api(admin, 'GET', '/api/admin/packs/shanwei/export')).body;
+    expect(gd.manifest.version).toBe('2026.2');
+    expect(
+      gd.manifest.parameters.find((p: { key: string }) => p.key === 'monitoringIncomeLine-sw').values,
+    ).toEqual([{ year: 2026, value: 8000 }]);
+
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await login(phone, base(), 'admin');
+    await phone.goto(`${base()}/admin/overlays`);
+    await phone.getByText('national 2026.2').waitFor();
+    await phone.getByRole('button', { name: '对比模板' }).click();
+    await phone.getByText('/parameters/noticeDays/values/2026').waitFor();
+    await shot(phone, 'admin-overlay-375');
+    await phone.close();
+    await admin.close();
+  });
+});
+
+async function openTaskFromInbox(page: Page, caseTitle: string, timeout = 30_000) {
+  await page.goto(`${base()}/`);
+  const row = page.locator('.ant-list-item', { hasText: caseTitle }).first();
+  await row.waitFor({ timeout });
+  await row.getByRole('link', { name: '办理' }).click();
+  await page.waitForURL(/\/tasks\//);
+  return page.url().split('/tasks/')[1]!;
+}
+
+/** The day the 5th working day after `opened` ends (the opening day not counted), counted by hand. */
+function fiveWorkingDaysAfter(opened: string, year: { holidays: string[]; workdays: string[] }): string {
+  const off = new Set(year.holidays);
+  const on = new Set(year.workdays);
+  let day = new Date(`${opened}T00:00:00Z`);
+  for (let n = 0; n < 5;) {
+    day = new Date(day.getTime() + 86_400_000);
+    const ymd = day.toISOString().slice(0, 10);
+    const weekend = day.getUTCDay() === 0 || day.getUTCDay() === 6;
+    if (on.has(ymd) || (!weekend && !off.has(ymd))) n++;
+  }
+  return day.toISOString().slice(0, 10);
+}

@@ -36,6 +36,7 @@ const Users = lazy(() => import('./admin/Users'));
 const HolidayCalendar = lazy(() => import('./admin/HolidayCalendar'));
 const Audit = lazy(() => import('./admin/Audit'));
 const OrgTree = lazy(() => import('./admin/OrgTree'));
+const Overlays = lazy(() => import('./admin/Overlays'));
 const PrintView = lazy(() => import('./pages/PrintView'));
 const ProjectRegister = lazy(() => import('./pages/ProjectRegister'));
 const AssetLedgerRegister = lazy(() => import('./pages/AssetLedgerRegister'));
@@ -254,6 +255,7 @@ function Shell() {
               <Route path="/admin" element={<AdminHome />} />
               <Route path="/admin/calendar" element={<HolidayCalendar />} />
               <Route path="/admin/org-tree" element={<OrgTree />} />
+              <Route path="/admin/overlays" element={<Overlays />} />
               <Route path="/admin/forms/:key" element={<FormDesigner />} />
               <Route path="/admin/processes/:key" element={<ProcessDesigner />} />
               <Route path="/login" element={<Navigate to="/" replace />} />

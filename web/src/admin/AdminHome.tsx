@@ -126,6 +126,7 @@ export default function AdminHome() {
           按工作日计算的公示期和办理期限所依据的放假和调休上班安排，每年由管理员按国务院办公厅通知录入并发布。
         </Card>
         <Packs onImported={load} />
+        <Link to="/admin/overlays">模板与覆盖：各省政策包相对全国模板的改动 →</Link>
       </Col>
       <Col span={24}>
         <Card title="定时任务（常态化监测：季度评估、集中排查、部门数据比对、长期监测户分析）">

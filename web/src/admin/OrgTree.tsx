@@ -1,10 +1,11 @@
 /**
  * 组织机构 the administrative divisions: the tree with codes and levels, an import of a division list
- * (CSV: 区划代码, 名称, 上级代码, 层级) shown as a preview before it is applied, and 撤销 of a node,
+ * (CSV: 区划代码, 名称, 上级代码, 层级) shown as a preview before it is applied, 新增下级 / 更名 /
+ * 移动 of one node (a move takes its subtree, cases and households with it), and 撤销 of a node,
  * refused with the list of open cases and accounts while any remain.
  */
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, Card, Space, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { api, ApiError, type FieldError } from '../api';
 
 interface OrgNode {
@@ -30,12 +31,26 @@ const LEVEL_ZH: Record<string, string> = {
   department: '部门',
 };
 
+const CHILD_LEVEL: Record<string, string> = {
+  province: '市',
+  city: '县',
+  county: '乡镇',
+  township: '村',
+  village: '组',
+};
+type Edit =
+  | { mode: 'add'; node: OrgNode; code: string; name: string }
+  | { mode: 'rename'; node: OrgNode; name: string }
+  | { mode: 'move'; node: OrgNode; parentCode?: string };
+const EDIT_TITLE = { add: '新增下级', rename: '更名', move: '移动到…' };
+
 export default function OrgTree() {
   const { message } = App.useApp();
   const [nodes, setNodes] = useState<OrgNode[]>([]);
   const [csv, setCsv] = useState<string>();
   const [preview, setPreview] = useState<Preview>();
   const [refusal, setRefusal] = useState<{ title: string; errors: FieldError[] }>();
+  const [edit, setEdit] = useState<Edit>();
   const file = useRef<HTMLInputElement>(null);
   const load = () => {
     api.get<{ items: OrgNode[] }>('/api/admin/org-tree').then((r) => setNodes(r.items));
@@ -74,6 +89,31 @@ export default function OrgTree() {
       message.success(`已撤销：${n.name}`);
       load();
     } catch (err) {
+      fail(err);
+    }
+  };
+  const save = async () => {
+    if (!edit) return;
+    try {
+      setRefusal(undefined);
+      if (edit.mode === 'add')
+        await api.post('/api/admin/org-nodes', {
+          code: edit.code.trim(),
+          name: edit.name.trim(),
+          parentCode: edit.node.id,
+          level: CHILD_LEVEL[edit.node.level] ?? '',
+        });
+      else if (edit.mode === 'rename')
+        await api.post('/api/admin/org-nodes', { code: edit.node.id, name: edit.name.trim() });
+      else
+        await api.post(`/api/admin/org-nodes/${encodeURIComponent(edit.node.id)}/move`, {
+          parentCode: edit.parentCode ?? '',
+        });
+      message.success(`已${EDIT_TITLE[edit.mode].replace('…', '')}：${edit.node.name}`);
+      setEdit(undefined);
+      load();
+    } catch (err) {
+      setEdit(undefined);
       fail(err);
     }
   };
@@ -141,6 +181,56 @@ export default function OrgTree() {
           }
         />
       )}
+      <Modal
+        open={!!edit}
+        title={edit && `${EDIT_TITLE[edit.mode]}：${edit.node.name}`}
+        okText="确定"
+        cancelText="取消"
+        onOk={() => void save()}
+        onCancel={() => setEdit(undefined)}
+        destroyOnClose
+      >
+        {edit?.mode === 'add' && (
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Input
+              aria-label="区划代码"
+              placeholder="区划代码（数字）"
+              value={edit.code}
+              onChange={(e) => setEdit({ ...edit, code: e.target.value })}
+            />
+            <Input
+              aria-label="名称"
+              placeholder={`名称（${CHILD_LEVEL[edit.node.level] ?? ''}）`}
+              value={edit.name}
+              onChange={(e) => setEdit({ ...edit, name: e.target.value })}
+            />
+          </Space>
+        )}
+        {edit?.mode === 'rename' && (
+          <Input
+            aria-label="新名称"
+            value={edit.name}
+            onChange={(e) => setEdit({ ...edit, name: e.target.value })}
+          />
+        )}
+        {edit?.mode === 'move' && (
+          <Select
+            aria-label="新的上级"
+            showSearch
+            optionFilterProp="label"
+            style={{ width: '100%' }}
+            placeholder="选择新的上级"
+            value={edit.parentCode}
+            onChange={(v) => setEdit({ ...edit, parentCode: v })}
+            options={nodes
+              .filter((n) => !n.closed_at && n.id !== edit.node.id && n.id !== edit.node.parent_id)
+              .map((n) => ({
+                value: n.id,
+                label: `${n.name}（${LEVEL_ZH[n.level] ?? n.level} ${n.code ?? n.id}）`,
+              }))}
+          />
+        )}
+      </Modal>
       <Table<OrgNode>
         size="small"
         rowKey="id"
@@ -156,14 +246,32 @@ export default function OrgTree() {
           { title: '代码', render: (n: OrgNode) => n.code ?? n.id },
           { title: '层级', dataIndex: 'level', render: (l: string) => LEVEL_ZH[l] ?? l },
           {
-            title: '状态',
+            title: '操作',
             render: (n: OrgNode) =>
               n.closed_at ? (
                 <Tag>已撤销</Tag>
               ) : (
-                <Button size="small" danger onClick={() => void close(n)}>
-                  撤销
-                </Button>
+                <Space size={4}>
+                  {CHILD_LEVEL[n.level] && (
+                    <Button
+                      size="small"
+                      onClick={() => setEdit({ mode: 'add', node: n, code: '', name: '' })}
+                    >
+                      新增下级
+                    </Button>
+                  )}
+                  <Button size="small" onClick={() => setEdit({ mode: 'rename', node: n, name: n.name })}>
+                    更名
+                  </Button>
+                  {n.parent_id && (
+                    <Button size="small" onClick={() => setEdit({ mode: 'move', node: n })}>
+                      移动
+                    </Button>
+                  )}
+                  <Button size="small" danger onClick={() => void close(n)}>
+                    撤销
+                  </Button>
+                </Space>
               ),
           },
         ]}
