@@ -139,6 +139,8 @@ export interface HistoryCounts {
   localActivities: number;
   activities: number;
   timers: number;
+  /** activities (not local) by type */
+  activityTypes?: Record<string, number>;
 }
 
 /** Means per workflow over `ids`, from Temporal's history. */
@@ -151,14 +153,18 @@ export async function historyPerCase(client: Client, ids: string[]): Promise<His
     activities: 0,
     timers: 0,
   };
+  const types: Record<string, number> = {};
   for (const id of ids) {
     const { events } = await client.workflow.getHandle(id).fetchHistory();
     for (const e of events ?? []) {
       sum.events++;
       if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) sum.workflowTasks++;
       else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) sum.updates++;
-      else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) sum.activities++;
-      else if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED) sum.timers++;
+      else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        sum.activities++;
+        const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+        types[name] = (types[name] ?? 0) + 1;
+      } else if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED) sum.timers++;
       else if (
         e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED &&
         e.markerRecordedEventAttributes?.markerName === 'core_local_activity'
@@ -167,7 +173,10 @@ export async function historyPerCase(client: Client, ids: string[]): Promise<His
     }
   }
   const per = (n: number) => Math.round((n / ids.length) * 10) / 10;
-  return Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, per(v)])) as unknown as HistoryCounts;
+  return {
+    ...(Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, per(v)])) as unknown as HistoryCounts),
+    activityTypes: Object.fromEntries(Object.entries(types).map(([k, v]) => [k, per(v)])),
+  };
 }
 
 /** CPU seconds (user + system) of a process and, with `children`, of its live children and reaped ones. */
@@ -196,25 +205,49 @@ export function cpuOf(pid: number, children = false): number {
   return t / tick;
 }
 
-/** Where the main thread's samples fall, by the script that ran (self time). */
-function category(url: string, fn: string): string {
+/** CPU seconds of each thread of `pid` (tid → comm, seconds). */
+export function threadCpu(pid: number): Map<number, { comm: string; cpu: number }> {
+  const out = new Map<number, { comm: string; cpu: number }>();
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(t), {
+        comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')),
+        cpu: (Number(f[11]) + Number(f[12])) / 100,
+      });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a main-thread sample belongs: by the first caller that is neither native nor Node's own (a socket write
+ * belongs to the gRPC or pg client that wrote), else by Node's module, else by the function.
+ */
+function category(chain: { url: string; functionName: string }[]): string {
+  const fn = chain[0].functionName;
   if (fn === '(idle)') return 'idle';
   if (fn === '(garbage collector)') return 'GC (main thread)';
   if (fn === '(program)' || fn === '(root)') return 'V8/native, unattributed';
-  if (/@temporalio\/(proto|common\/lib\/converter)|protobufjs|\/long\//.test(url))
-    return 'codec (protobuf, payloads)';
-  if (/server\/temporal\/|encryption|codec/.test(url)) return 'codec (protobuf, payloads)';
-  if (/@grpc\/|@temporalio\/client|node:http2|node:internal\/http2/.test(url))
-    return 'gRPC client (load generator)';
-  if (/workflow-bundle|@temporalio\/workflow|\/workflows\/|^evalmachine|^$/.test(url))
-    return 'workflow sandbox';
-  if (/@temporalio\/(worker|core-bridge)/.test(url)) return 'worker (SDK, incl. sandbox machinery)';
-  if (/\/(pg|pg-protocol|pg-pool|pg-types)\/|node:net|node:internal\/(net|stream_base)/.test(url))
-    return 'pg client';
-  if (/\/(activities|server|store|forms)\//.test(url)) return 'our activities/services';
+  const url =
+    chain.find((c) => c.url && !c.url.startsWith('node:'))?.url ?? chain.find((c) => c.url)?.url ?? '';
+  if (
+    /@temporalio\/(proto|common\/lib\/converter)|protobufjs|\/long\/|server\/temporal\/codec|encryption/.test(
+      url,
+    )
+  )
+    return 'codec (protobuf, payload encryption)';
+  if (/@grpc\/|@temporalio\/client/.test(url)) return 'gRPC client (load generator → Temporal)';
+  if (/@temporalio\/(worker|core-bridge|workflow|common)|\/rxjs\//.test(url))
+    return 'worker SDK (activations, core bridge, rxjs)';
+  if (/\/(pg|pg-protocol|pg-pool|pg-types)\//.test(url)) return 'pg client';
+  if (/\/(activities|server|store|forms|workflows)\//.test(url)) return 'our activities/services';
   if (/test\/bench\//.test(url)) return 'load generator';
-  if (/^node:/.test(url)) return 'node runtime (timers, streams)';
-  return 'other';
+  if (/^node:/.test(url)) return 'node runtime (timers, streams, async hooks)';
+  return `other`;
 }
 
 export interface CpuShare {
@@ -223,15 +256,19 @@ export interface CpuShare {
   /** CPU ms per case */
   perCase: Record<string, number>;
   mainThread: Record<string, number>;
+  threads: { tid: number; comm: string; role: string; ms: number }[];
   profile: string;
 }
 
 /**
- * Run `load` (which returns cases completed) while sampling CPU: a V8 CPU profile of this process's main thread
- * (written to `profilePath`, open it in Chrome DevTools) and /proc deltas for this process, Temporal and PostgreSQL.
+ * Run `load` (which returns cases completed) while sampling CPU: /proc deltas of each thread of this process, of
+ * the Temporal server and of PostgreSQL, and a V8 CPU profile of this process's main thread (written to
+ * `profilePath`; open it in Chrome DevTools) that splits the main thread's CPU by its share of busy samples.
+ * `workflowThreads`: the threads Worker.create started (Temporal runs workflows in worker_threads).
  */
 export async function cpuShare(
   pids: { temporal: number; postmaster: number },
+  workflowThreads: Set<number>,
   profilePath: string,
   load: () => Promise<number>,
 ): Promise<CpuShare> {
@@ -240,6 +277,7 @@ export async function cpuShare(
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 500 });
   const before = {
+    threads: threadCpu(process.pid),
     node: cpuOf(process.pid),
     temporal: cpuOf(pids.temporal),
     pg: cpuOf(pids.postmaster, true),
@@ -250,42 +288,65 @@ export async function cpuShare(
   const { profile } = await session.post('Profiler.stop');
   const seconds = (performance.now() - t0) / 1000;
   const after = {
+    threads: threadCpu(process.pid),
     node: cpuOf(process.pid),
     temporal: cpuOf(pids.temporal),
     pg: cpuOf(pids.postmaster, true),
   };
   session.disconnect();
   writeFileSync(profilePath, JSON.stringify(profile));
-  // self time per node: samples × mean interval
+  const ms = (s: number) => Math.round(((s * 1000) / cases) * 10) / 10;
+  // threads: main, the workflow threads, and the rest by name
+  const threads: CpuShare['threads'] = [];
+  const byRole: Record<string, number> = {};
+  for (const [tid, t] of after.threads) {
+    const d = t.cpu - (before.threads.get(tid)?.cpu ?? 0);
+    // Node names its threads `node`; the Rust core names its own (tokio-runtime-w, workflow-processing…)
+    const role =
+      tid === process.pid
+        ? 'main thread'
+        : t.comm !== 'node'
+          ? 'Temporal core threads (Rust: gRPC, workflow state machines)'
+          : workflowThreads.has(tid)
+            ? 'workflow thread (the sandbox: workflow code in its VM contexts)'
+            : 'other node threads (V8 GC/compiler helpers, libuv)';
+    byRole[role] = (byRole[role] ?? 0) + d;
+    if (d > 0) threads.push({ tid, comm: t.comm, role, ms: ms(d) });
+  }
+  // the main thread's CPU split by the share of its busy samples
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const hits = new Map<number, number>();
   for (const s of profile.samples ?? []) hits.set(s, (hits.get(s) ?? 0) + 1);
-  const total = profile.samples?.length ?? 0;
-  const span = (profile.endTime - profile.startTime) / 1000; // ms
-  const main: Record<string, number> = {};
+  const samples: Record<string, number> = {};
   for (const [id, n] of hits) {
-    const node = byNode.get(id)!;
-    const c = category(node.callFrame.url, node.callFrame.functionName);
-    main[c] = (main[c] ?? 0) + (n / total) * span;
+    const chain = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+      chain.push(byNode.get(at)!.callFrame);
+    const c = category(chain);
+    samples[c] = (samples[c] ?? 0) + n;
   }
-  const busyMain = Object.entries(main).reduce((a, [k, v]) => (k === 'idle' ? a : a + v), 0) / 1000;
-  const nodeCpu = after.node - before.node;
-  const ms = (s: number) => Math.round(((s * 1000) / cases) * 10) / 10;
+  const busy = Object.entries(samples).reduce((a, [k, v]) => (k === 'idle' ? a : a + v), 0);
+  const mainCpu = byRole['main thread'] ?? 0;
   const perCase: Record<string, number> = {};
-  for (const [k, v] of Object.entries(main))
-    if (k !== 'idle') perCase[`node main thread: ${k}`] = ms(v / 1000);
-  perCase['node other threads (Temporal core: Rust gRPC/tokio, GC helpers, libuv)'] = ms(
-    Math.max(0, nodeCpu - busyMain),
-  );
-  perCase['node process total'] = ms(nodeCpu);
+  for (const [k, v] of Object.entries(samples).sort((a, b) => b[1] - a[1]))
+    if (k !== 'idle') perCase[`node main thread: ${k}`] = ms((mainCpu * v) / busy);
+  for (const [k, v] of Object.entries(byRole)) if (k !== 'main thread') perCase[`node ${k}`] = ms(v);
+  perCase['node process total'] = ms(after.node - before.node);
   perCase['Temporal dev server'] = ms(after.temporal - before.temporal);
   perCase['PostgreSQL (postmaster + backends)'] = ms(after.pg - before.pg);
-  perCase['all three'] = ms(nodeCpu + after.temporal - before.temporal + after.pg - before.pg);
+  perCase['all three'] = ms(
+    after.node - before.node + after.temporal - before.temporal + after.pg - before.pg,
+  );
   return {
     cases,
     seconds: Math.round(seconds * 10) / 10,
     perCase,
-    mainThread: Object.fromEntries(Object.entries(main).map(([k, v]) => [k, Math.round(v)])),
+    mainThread: Object.fromEntries(
+      Object.entries(samples).map(([k, v]) => [k, Math.round((1000 * v) / busy) / 10]),
+    ),
+    threads: threads.sort((a, b) => b.ms - a.ms),
     profile: profilePath,
   };
 }

@@ -29,6 +29,7 @@ import { startFlowablePeer } from './peer-flowable.js';
 import {
   cpuOf,
   cpuShare,
+  threadCpu,
   historyPerCase,
   preloadStatementStats,
   settle,
@@ -126,6 +127,7 @@ async function main() {
   });
   // the worker shares this process with the load generator (a worker in a process of its own measured no
   // faster on 2 cores: P7 38–43 /s, P1 4.7–5.4 /s, against 37–42 /s and 5.9–6.1 /s here, 2026-12-01)
+  const threadsBefore = threadCpu(process.pid);
   const worker = await Worker.create({
     connection: native,
     taskQueue,
@@ -138,6 +140,8 @@ async function main() {
     maxCachedWorkflows: 5000,
   });
   const running = worker.run();
+  // the threads Worker.create started: Temporal runs workflows in worker_threads (for the CPU shares)
+  const workflowThreads = new Set([...threadCpu(process.pid).keys()].filter((t) => !threadsBefore.has(t)));
   const pids = {
     temporal: temporal.process.pid!,
     postmaster: Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]),
@@ -157,7 +161,7 @@ async function main() {
     if (run('P8')) await p8(db);
     if (run('PF')) await peerFlowable(client, db, taskQueue, pg.url, pids);
     if (run('COUNTS')) await perCaseCounts(client, db, taskQueue, pg.url);
-    if (run('CPU')) await cpuPerCase(client, db, taskQueue, pids);
+    if (run('CPU')) await cpuPerCase(client, db, taskQueue, pids, workflowThreads);
   } finally {
     worker.shutdown();
     await running;
@@ -700,18 +704,29 @@ async function peerFlowable(
     const org = (await caseOrg(db, 'hn-v1'))!;
     const lanes = Number(process.env.BENCH_LANES ?? 64);
     const pairsWanted = Math.max(2, Number(process.env.BENCH_PEER_PAIRS ?? 2));
-    const ourCpu = () => cpuOf(process.pid) + cpuOf(pids.temporal) + cpuOf(pids.postmaster, true);
-    const peerCpu = () => cpuOf(peer.pid) + cpuOf(pids.postmaster, true);
+    // CPU seconds of each side's processes (the load lanes included: ours in this process, Flowable's in its JVM)
+    const ourCpu = () => ({
+      node: cpuOf(process.pid),
+      temporal: cpuOf(pids.temporal),
+      postgres: cpuOf(pids.postmaster, true),
+    });
+    const peerCpu = () => ({ jvm: cpuOf(peer.pid), postgres: cpuOf(pids.postmaster, true) });
+    const perCase = (a: Record<string, number>, b: Record<string, number>, cases: number) => {
+      const d = Object.fromEntries(
+        Object.keys(a).map((k) => [k, Math.round(((b[k] - a[k]) * 1000) / Math.max(1, cases))]),
+      );
+      return { total: Object.values(d).reduce((x, y) => x + y, 0), ...d };
+    };
     const sides = {
       flowable: async () => {
         const c0 = peerCpu();
         const r = await peer.run(seconds, lanes);
-        return { rate: r.rate, cpuMsPerCase: ((peerCpu() - c0) * 1000) / Math.max(1, r.cases) };
+        return { rate: r.rate, cpuMsPerCase: perCase(c0, peerCpu(), r.cases) };
       },
       ours: async () => {
         const c0 = ourCpu();
         const r = await interpreterRun(client, db, taskQueue, org, seconds, lanes);
-        return { rate: r.done / r.seconds, cpuMsPerCase: ((ourCpu() - c0) * 1000) / Math.max(1, r.done) };
+        return { rate: r.done / r.seconds, cpuMsPerCase: perCase(c0, ourCpu(), r.done) };
       },
     };
     const warm = Number(process.env.BENCH_PEER_WARMUP ?? 5);
@@ -723,26 +738,23 @@ async function peerFlowable(
       flowable: number;
       ours: number;
       ratio: number;
-      cpuMsPerCase: { flowable: number; ours: number };
+      cpuMsPerCase: { flowable: Record<string, number>; ours: Record<string, number> };
       loadavg: string;
     }[] = [];
     for (let i = 0; i < pairsWanted; i++) {
       const order = i % 2 ? (['ours', 'flowable'] as const) : (['flowable', 'ours'] as const);
-      const got: Record<string, { rate: number; cpuMsPerCase: number }> = {};
+      const got: Record<string, { rate: number; cpuMsPerCase: Record<string, number> }> = {};
       for (const side of order) got[side] = await sides[side]();
       const pair = {
         order: order.join('→'),
         flowable: round(got.flowable.rate),
         ours: round(got.ours.rate),
         ratio: round(got.ours.rate / got.flowable.rate),
-        cpuMsPerCase: {
-          flowable: Math.round(got.flowable.cpuMsPerCase),
-          ours: Math.round(got.ours.cpuMsPerCase),
-        },
+        cpuMsPerCase: { flowable: got.flowable.cpuMsPerCase, ours: got.ours.cpuMsPerCase },
         loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       };
       console.log(
-        `PF pair ${i + 1} (${pair.order}): Flowable ${pair.flowable} /s, ours (P1) ${pair.ours} /s, P1 ÷ Flowable ${pair.ratio}; CPU per case ${pair.cpuMsPerCase.flowable} vs ${pair.cpuMsPerCase.ours} ms; load ${pair.loadavg}`,
+        `PF pair ${i + 1} (${pair.order}): Flowable ${pair.flowable} /s, ours (P1) ${pair.ours} /s, P1 ÷ Flowable ${pair.ratio}; CPU ms per case: Flowable ${JSON.stringify(pair.cpuMsPerCase.flowable)}, ours ${JSON.stringify(pair.cpuMsPerCase.ours)}; load ${pair.loadavg}`,
       );
       pairs.push(pair);
     }
@@ -765,6 +777,10 @@ async function peerFlowable(
       goal: '≥ 1.0',
       detail: pairs,
     });
+  } catch (err) {
+    // say it now: closing the connections below makes the lanes still running fail with errors of their own
+    console.error('PF failed:', err);
+    throw err;
   } finally {
     await peer.stop();
   }
@@ -863,6 +879,8 @@ async function perCaseCounts(
   console.table(table);
   for (const k of names) {
     console.log(`\n${k}: rows written per case by table`, columns[k].sql.tables);
+    if (columns[k].history)
+      console.log(`${k}: activities per case by type`, columns[k].history?.activityTypes);
     console.log(`${k}: statements per case, most frequent`);
     console.table(columns[k].sql.top.slice(0, 12));
   }
@@ -884,18 +902,22 @@ async function cpuPerCase(
   db: ReturnType<typeof createPool>,
   taskQueue: string,
   pids: { temporal: number; postmaster: number },
+  workflowThreads: Set<number>,
 ) {
   const org = (await caseOrg(db, 'hn-v1'))!;
   const lanes = Number(process.env.BENCH_LANES ?? 64);
-  await interpreterRun(client, db, taskQueue, org, 3, lanes); // warm-up
+  await interpreterRun(client, db, taskQueue, org, 5, lanes); // warm-up (the first cases start cold)
   const path = join(ROOT, '.data', 'bench-p1.cpuprofile');
   const share = await cpuShare(
     pids,
+    workflowThreads,
     path,
     async () => (await interpreterRun(client, db, taskQueue, org, seconds, lanes)).done,
   );
   console.log(`CPU: ${share.cases} cases in ${share.seconds} s; ms of CPU per case (profile in ${path}):`);
   console.table(Object.entries(share.perCase).map(([where, ms]) => ({ where, 'ms per case': ms })));
+  console.log(`threads of this process (${workflowThreads.size} started by Worker.create):`);
+  console.table(share.threads.slice(0, 16));
   figures.push({
     id: 'CPU',
     name: `CPU ms per P1 case, all processes (${share.cases} cases in ${share.seconds} s; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
