@@ -19,6 +19,8 @@ export interface PeerRun {
   seconds: number;
   rate: number;
   retries: number;
+  /** cases that threw (not counted in `cases`) */
+  failed: number;
 }
 
 export interface FlowablePeer {
