@@ -106,10 +106,12 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
   const only = benchParts();
   const run = (id: string) => !only || only.includes(id);
+  // the peer, the counts and the CPU shares run only when asked for (`--peer`, `--counts`, `--only CPU`)
+  const asked = (id: string) => only?.includes(id) ?? false;
   console.log('starting PostgreSQL and Temporal…');
   // BENCH_PORT_OFFSET lets two checkouts bench side by side without their servers colliding
   const offset = Number(process.env.BENCH_PORT_OFFSET ?? 0);
-  const pg = await startPostgresForBench(dataDir, 54391 + offset, run('COUNTS'));
+  const pg = await startPostgresForBench(dataDir, 54391 + offset, asked('COUNTS'));
   const temporal = await startTemporalDevServer({
     port: 17291 + offset,
     logFile: join(dataDir, 'temporal.log'),
@@ -159,9 +161,9 @@ async function main() {
     if (run('P6')) await p6(db);
     if (run('P4')) await p4(db);
     if (run('P8')) await p8(db);
-    if (run('PF')) await peerFlowable(client, db, taskQueue, pg.url, pids);
-    if (run('COUNTS')) await perCaseCounts(client, db, taskQueue, pg.url);
-    if (run('CPU')) await cpuPerCase(client, db, taskQueue, pids, workflowThreads);
+    if (asked('PF')) await peerFlowable(client, db, taskQueue, pg.url, pids);
+    if (asked('COUNTS')) await perCaseCounts(client, db, taskQueue, pg.url);
+    if (asked('CPU')) await cpuPerCase(client, db, taskQueue, pids, workflowThreads);
   } finally {
     worker.shutdown();
     await running;
