@@ -644,6 +644,7 @@ async function interpreterRun(
   org: CaseInput['org'],
   forSeconds: number,
   lanes: number,
+  kind: 'interpreter' | 'handwritten' = 'interpreter',
 ) {
   const deadline = Date.now() + forSeconds * 1000;
   let done = 0;
@@ -651,7 +652,8 @@ async function interpreterRun(
   const lane = async () => {
     while (Date.now() < deadline) {
       try {
-        await runCase(client, db, taskQueue, org);
+        if (kind === 'interpreter') await runCase(client, db, taskQueue, org);
+        else await handCase(client, db, taskQueue, org);
         done++;
       } catch (err) {
         // a failed case is not counted and is reported; the run goes on (one failure must not stop 63 lanes mid-call)
@@ -922,24 +924,29 @@ async function cpuPerCase(
   const org = (await caseOrg(db, 'hn-v1'))!;
   const lanes = Number(process.env.BENCH_LANES ?? 64);
   await interpreterRun(client, db, taskQueue, org, 5, lanes); // warm-up (the first cases start cold)
-  const path = join(ROOT, '.data', 'bench-p1.cpuprofile');
-  const share = await cpuShare(
-    pids,
-    workflowThreads,
-    path,
-    async () => (await interpreterRun(client, db, taskQueue, org, seconds, lanes)).done,
-  );
-  console.log(`CPU: ${share.cases} cases in ${share.seconds} s; ms of CPU per case (profile in ${path}):`);
-  console.table(Object.entries(share.perCase).map(([where, ms]) => ({ where, 'ms per case': ms })));
-  console.log(`threads of this process (${workflowThreads.size} started by Worker.create):`);
-  console.table(share.threads.slice(0, 16));
-  figures.push({
-    id: 'CPU',
-    name: `CPU ms per P1 case, all processes (${share.cases} cases in ${share.seconds} s; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
-    value: share.perCase['all three'],
-    unit: 'ms',
-    detail: share,
-  });
+  // the interpreter (P1), then the hand-written chain (P2's baseline) on the same load, for the difference
+  for (const kind of ['interpreter', 'handwritten'] as const) {
+    const path = join(ROOT, '.data', `bench-${kind}.cpuprofile`);
+    const share = await cpuShare(
+      pids,
+      workflowThreads,
+      path,
+      async () => (await interpreterRun(client, db, taskQueue, org, seconds, lanes, kind)).done,
+    );
+    console.log(
+      `CPU, ${kind}: ${share.cases} cases in ${share.seconds} s; ms of CPU per case (profile in ${path}):`,
+    );
+    console.table(Object.entries(share.perCase).map(([where, ms]) => ({ where, 'ms per case': ms })));
+    console.log(`threads of this process (${workflowThreads.size} started by Worker.create):`);
+    console.table(share.threads.slice(0, 16));
+    figures.push({
+      id: kind === 'interpreter' ? 'CPU' : 'CPU-hand',
+      name: `CPU ms per ${kind === 'interpreter' ? 'P1' : 'hand-written chain'} case, all processes (${share.cases} cases in ${share.seconds} s; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+      value: share.perCase['all three'],
+      unit: 'ms',
+      detail: share,
+    });
+  }
 }
 
 function round(n: number): number {
