@@ -25,6 +25,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { compileForm, validateFormData } from '../../forms/validate.js';
 import { resolveCodeLists } from '../../forms/registry.js';
 import { idCheckDigit } from '../../forms/formats.js';
+import { startFlowablePeer } from './peer-flowable.js';
+import {
+  cpuOf,
+  cpuShare,
+  threadCpu,
+  historyPerCase,
+  preloadStatementStats,
+  settle,
+  snapshot,
+  sqlPerCase,
+  type SqlCounts,
+} from './counts.js';
 
 export interface Figure {
   id: string;
@@ -35,6 +47,8 @@ export interface Figure {
   baseline?: { name: string; value: number };
   ratio?: number;
   note?: string;
+  /** `--peer`: each alternating pair; COUNTS/CPU: the tables */
+  detail?: unknown;
 }
 
 /** the same key as test/bench/worker.ts: payloads are encrypted as in production */
@@ -90,10 +104,14 @@ async function main() {
   const dataDir = join(ROOT, '.data', 'bench');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  const only = benchParts();
+  const run = (id: string) => !only || only.includes(id);
+  // the peer, the counts and the CPU shares run only when asked for (`--peer`, `--counts`, `--only CPU`)
+  const asked = (id: string) => only?.includes(id) ?? false;
   console.log('starting PostgreSQL and Temporal…');
   // BENCH_PORT_OFFSET lets two checkouts bench side by side without their servers colliding
   const offset = Number(process.env.BENCH_PORT_OFFSET ?? 0);
-  const pg = await startEmbeddedPostgres({ dataDir, port: 54391 + offset, persistent: false });
+  const pg = await startPostgresForBench(dataDir, 54391 + offset, asked('COUNTS'));
   const temporal = await startTemporalDevServer({
     port: 17291 + offset,
     logFile: join(dataDir, 'temporal.log'),
@@ -111,6 +129,7 @@ async function main() {
   });
   // the worker shares this process with the load generator (a worker in a process of its own measured no
   // faster on 2 cores: P7 38–43 /s, P1 4.7–5.4 /s, against 37–42 /s and 5.9–6.1 /s here, 2026-12-01)
+  const threadsBefore = threadCpu(process.pid);
   const worker = await Worker.create({
     connection: native,
     taskQueue,
@@ -123,10 +142,12 @@ async function main() {
     maxCachedWorkflows: 5000,
   });
   const running = worker.run();
-  // BENCH_ONLY=P7,P1 (or `npm run bench -- --only P8`) runs a part (P1 includes P2; P1/P7 needs P7)
-  const flag = process.argv.indexOf('--only');
-  const only = (flag > 0 ? process.argv[flag + 1] : process.env.BENCH_ONLY)?.split(',');
-  const run = (id: string) => !only || only.includes(id);
+  // the threads Worker.create started: Temporal runs workflows in worker_threads (for the CPU shares)
+  const workflowThreads = new Set([...threadCpu(process.pid).keys()].filter((t) => !threadsBefore.has(t)));
+  const pids = {
+    temporal: temporal.process.pid!,
+    postmaster: Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]),
+  };
   try {
     if (run('P5')) p5();
     if (run('P7') || run('P1')) await p7(client, taskQueue);
@@ -140,6 +161,9 @@ async function main() {
     if (run('P6')) await p6(db);
     if (run('P4')) await p4(db);
     if (run('P8')) await p8(db);
+    if (asked('PF')) await peerFlowable(client, db, taskQueue, pg.url, pids);
+    if (asked('COUNTS')) await perCaseCounts(client, db, taskQueue, pg.url);
+    if (asked('CPU')) await cpuPerCase(client, db, taskQueue, pids, workflowThreads);
   } finally {
     worker.shutdown();
     await running;
@@ -232,6 +256,7 @@ async function runCase(
     }
   }
   await h.result();
+  return caseId;
 }
 
 /**
@@ -247,7 +272,7 @@ async function p3(
 ) {
   const org = (await caseOrg(db, 'hn-v1'))!;
   const deadline = Date.now() + seconds * 1000;
-  const background: Promise<void>[] = [];
+  const background: Promise<unknown>[] = [];
   let started = 0;
   let late = 0;
   const pace = (async () => {
@@ -584,6 +609,344 @@ function p5() {
     ratio: round(ours / baseline),
     goal: '≥ 200,000/s and ≥ 0.5×',
   });
+}
+
+/**
+ * BENCH_ONLY=P7,P1 (or `npm run bench -- --only P8`) runs a part (P1 includes P2; P1/P7 needs P7);
+ * `--peer flowable` runs the peer against P1 (PF), `--counts` the per-case counts (COUNTS), `--only CPU` the CPU shares.
+ */
+function benchParts(): string[] | undefined {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const only = (arg('--only') ?? process.env.BENCH_ONLY)?.split(',');
+  const peer = arg('--peer');
+  if (peer && peer !== 'flowable') throw new Error(`--peer ${peer}: the only peer is flowable`);
+  const extra = [...(peer ? ['PF'] : []), ...(process.argv.includes('--counts') ? ['COUNTS'] : [])];
+  return only || extra.length ? [...(only ?? []), ...extra] : undefined;
+}
+
+/** The bench's PostgreSQL; for the per-case counts with pg_stat_statements preloaded (set, then restart). */
+async function startPostgresForBench(dataDir: string, port: number, statementStats: boolean) {
+  const pg = await startEmbeddedPostgres({ dataDir, port, persistent: statementStats });
+  if (!statementStats) return pg;
+  await preloadStatementStats(pg.url);
+  await pg.stop();
+  return startEmbeddedPostgres({ dataDir, port, persistent: true });
+}
+
+/** Interpreter cases (P1's lanes and count) for `forSeconds`: cases completed and wall seconds. */
+async function interpreterRun(
+  client: Client,
+  db: ReturnType<typeof createPool>,
+  taskQueue: string,
+  org: CaseInput['org'],
+  forSeconds: number,
+  lanes: number,
+  kind: 'interpreter' | 'handwritten' = 'interpreter',
+) {
+  const deadline = Date.now() + forSeconds * 1000;
+  let done = 0;
+  const failed: string[] = [];
+  const lane = async () => {
+    while (Date.now() < deadline) {
+      try {
+        if (kind === 'interpreter') await runCase(client, db, taskQueue, org);
+        else await handCase(client, db, taskQueue, org);
+        done++;
+      } catch (err) {
+        // a failed case is not counted and is reported; the run goes on (one failure must not stop 63 lanes mid-call)
+        const why =
+          err instanceof Error
+            ? `${err.message}: ${(err.cause as Error | undefined)?.message ?? ''}`
+            : String(err);
+        if (!failed.length) console.error('a P1 case failed:', why);
+        failed.push(why);
+      }
+    }
+  };
+  const start = Date.now();
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return { done, failed: failed.length, seconds: (Date.now() - start) / 1000 };
+}
+
+/** One hand-written chain case (P2's baseline); its workflow id. */
+async function handCase(
+  client: Client,
+  db: ReturnType<typeof createPool>,
+  taskQueue: string,
+  org: CaseInput['org'],
+) {
+  const caseId = `handwritten-${randomUUID()}`;
+  const h = await client.workflow.start('handwrittenChain', {
+    taskQueue,
+    workflowId: caseId,
+    args: [{ caseId, orgPath: org.path, noticeMs: 1000 }],
+  });
+  for (const step of ['apply', 'review', 'approve']) {
+    const taskId = await waitTask(db, caseId, step);
+    await h.executeUpdate(handDone, { args: [taskId] });
+  }
+  await h.result();
+  return caseId;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * PF: Flowable (bench/peers/flowable) against our P1, alternated peer/ours/ours/peer… (BENCH_PEER_PAIRS pairs,
+ * 2 by default), each run BENCH_SECONDS with BENCH_LANES lanes, after a warm-up of each (BENCH_PEER_WARMUP s, 5; not counted).
+ * CPU seconds per case of each side (/proc deltas) go with each pair.
+ */
+async function peerFlowable(
+  client: Client,
+  db: ReturnType<typeof createPool>,
+  taskQueue: string,
+  pgUrl: string,
+  pids: { temporal: number; postmaster: number },
+) {
+  const peer = await startFlowablePeer(pgUrl);
+  if ('skipped' in peer) {
+    console.log(peer.skipped);
+    figures.push({ id: 'PF', name: 'Flowable peer', value: NaN, unit: '', note: peer.skipped });
+    return;
+  }
+  try {
+    const org = (await caseOrg(db, 'hn-v1'))!;
+    const lanes = Number(process.env.BENCH_LANES ?? 64);
+    const pairsWanted = Math.max(2, Number(process.env.BENCH_PEER_PAIRS ?? 2));
+    // CPU seconds of each side's processes (the load lanes included: ours in this process, Flowable's in its JVM)
+    const ourCpu = () => ({
+      node: cpuOf(process.pid),
+      temporal: cpuOf(pids.temporal),
+      postgres: cpuOf(pids.postmaster, true),
+    });
+    const peerCpu = () => ({ jvm: cpuOf(peer.pid), postgres: cpuOf(pids.postmaster, true) });
+    const perCase = (a: Record<string, number>, b: Record<string, number>, cases: number) => {
+      const d = Object.fromEntries(
+        Object.keys(a).map((k) => [k, Math.round(((b[k] - a[k]) * 1000) / Math.max(1, cases))]),
+      );
+      return { total: Object.values(d).reduce((x, y) => x + y, 0), ...d };
+    };
+    const sides = {
+      flowable: async () => {
+        const c0 = peerCpu();
+        const r = await peer.run(seconds, lanes);
+        return { rate: r.rate, failed: r.failed, cpuMsPerCase: perCase(c0, peerCpu(), r.cases) };
+      },
+      ours: async () => {
+        const c0 = ourCpu();
+        const r = await interpreterRun(client, db, taskQueue, org, seconds, lanes);
+        return { rate: r.done / r.seconds, failed: r.failed, cpuMsPerCase: perCase(c0, ourCpu(), r.done) };
+      },
+    };
+    const warm = Number(process.env.BENCH_PEER_WARMUP ?? 5);
+    console.log(`PF: warming up both (${warm} s each, not counted)…`);
+    await peer.run(warm, lanes);
+    await interpreterRun(client, db, taskQueue, org, warm, lanes);
+    const pairs: {
+      order: string;
+      flowable: number;
+      ours: number;
+      ratio: number;
+      cpuMsPerCase: { flowable: Record<string, number>; ours: Record<string, number> };
+      failed: { flowable: number; ours: number };
+      loadavg: string;
+    }[] = [];
+    for (let i = 0; i < pairsWanted; i++) {
+      const order = i % 2 ? (['ours', 'flowable'] as const) : (['flowable', 'ours'] as const);
+      const got: Record<string, { rate: number; failed: number; cpuMsPerCase: Record<string, number> }> = {};
+      for (const side of order) got[side] = await sides[side]();
+      const pair = {
+        order: order.join('→'),
+        flowable: round(got.flowable.rate),
+        ours: round(got.ours.rate),
+        ratio: round(got.ours.rate / got.flowable.rate),
+        cpuMsPerCase: { flowable: got.flowable.cpuMsPerCase, ours: got.ours.cpuMsPerCase },
+        failed: { flowable: got.flowable.failed, ours: got.ours.failed },
+        loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+      };
+      console.log(
+        `PF pair ${i + 1} (${pair.order}): Flowable ${pair.flowable} /s, ours (P1) ${pair.ours} /s, P1 ÷ Flowable ${pair.ratio}${pair.failed.flowable + pair.failed.ours ? ` (failed cases: Flowable ${pair.failed.flowable}, ours ${pair.failed.ours})` : ''}; CPU ms per case: Flowable ${JSON.stringify(pair.cpuMsPerCase.flowable)}, ours ${JSON.stringify(pair.cpuMsPerCase.ours)}; load ${pair.loadavg}`,
+      );
+      pairs.push(pair);
+    }
+    const ratio = median(pairs.map((p) => p.ratio));
+    const peerRates = pairs.map((p) => p.flowable);
+    figures.push({
+      id: 'PF',
+      name: `Flowable 7.1.0 embedded (async executor, UUID ids, timers every 100 ms, history audit), P1's case shape, ${lanes} lanes, alternated with P1 (${pairs.length} pairs)`,
+      value: round(median(peerRates)),
+      unit: '/s',
+      note: `per run ${peerRates.join(', ')} /s`,
+      detail: pairs,
+    });
+    figures.push({
+      id: 'P1/PF',
+      name: `P1 ÷ Flowable, median of pairs (pairs ${pairs.map((p) => p.ratio).join(', ')}; P1 ${pairs.map((p) => p.ours).join(', ')} /s)`,
+      value: round(ratio),
+      unit: '×',
+      ratio: round(ratio),
+      goal: '≥ 1.0',
+      detail: pairs,
+    });
+  } catch (err) {
+    // say it now: closing the connections below makes the lanes still running fail with errors of their own
+    console.error('PF failed:', err);
+    throw err;
+  } finally {
+    await peer.stop();
+  }
+}
+
+/**
+ * COUNTS: per case of P1's shape — ours (interpreter), the hand-written chain, Flowable — workflow tasks, history
+ * events, Updates, local activities (Temporal's history), SQL statements, transactions and rows written
+ * (PostgreSQL's statistics; the load lanes' inbox polls counted apart), audit rows. BENCH_COUNT_CASES (20) cases
+ * over BENCH_COUNT_LANES (4) lanes each.
+ */
+async function perCaseCounts(
+  client: Client,
+  db: ReturnType<typeof createPool>,
+  taskQueue: string,
+  pgUrl: string,
+) {
+  const n = Number(process.env.BENCH_COUNT_CASES ?? 20);
+  const lanes = Number(process.env.BENCH_COUNT_LANES ?? 4);
+  const org = (await caseOrg(db, 'hn-v1'))!;
+  const walk = async (one: () => Promise<string>) => {
+    const ids: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next++ < n) ids.push(await one());
+      }),
+    );
+    return ids;
+  };
+  const columns: Record<string, { sql: SqlCounts; history?: Awaited<ReturnType<typeof historyPerCase>> }> =
+    {};
+  console.log(`COUNTS: ${n} cases each (waiting for PostgreSQL's statistics to settle between runs)…`);
+  await settle();
+  let before = await snapshot(pgUrl);
+  for (const [name, one] of [
+    ['ours (interpreter)', () => runCase(client, db, taskQueue, org)],
+    ['hand-written chain', () => handCase(client, db, taskQueue, org)],
+  ] as const) {
+    const ids = await walk(one);
+    await settle();
+    const after = await snapshot(pgUrl);
+    columns[name] = {
+      sql: sqlPerCase(before, after, ids.length),
+      history: await historyPerCase(client, ids),
+    };
+    before = after;
+  }
+  const peer = await startFlowablePeer(pgUrl);
+  if ('skipped' in peer) console.log(peer.skipped);
+  else {
+    try {
+      // its job acquisition polls while idle: measure that background over a quiet window and take it off
+      await settle();
+      const f0 = await snapshot(peer.url);
+      const q0 = Date.now();
+      await settle();
+      const f1 = await snapshot(peer.url);
+      const quiet = (Date.now() - q0) / 1000;
+      const perSecond = sqlPerCase(f0, f1, quiet);
+      const r0 = Date.now();
+      const r = await peer.cases(n, lanes);
+      await settle();
+      const f2 = await snapshot(peer.url);
+      columns['Flowable 7.1.0'] = {
+        sql: sqlPerCase(f1, f2, r.cases, { perSecond, seconds: (Date.now() - r0) / 1000 }),
+      };
+      console.log(
+        `Flowable background while idle: ${perSecond.statements} statements/s, ${perSecond.transactions} transactions/s (taken off)`,
+      );
+    } finally {
+      await peer.stop();
+    }
+  }
+  const names = Object.keys(columns);
+  const row = (label: string, get: (c: (typeof columns)[string]) => number | undefined) =>
+    Object.fromEntries([['per case', label], ...names.map((k) => [k, get(columns[k]) ?? '—'])]);
+  const table = [
+    row('workflow tasks', (c) => c.history?.workflowTasks),
+    row('history events', (c) => c.history?.events),
+    row('Updates', (c) => c.history?.updates),
+    row('local activities', (c) => c.history?.localActivities),
+    row('activities', (c) => c.history?.activities),
+    row('timers', (c) => c.history?.timers),
+    row('SQL statements (engine/platform)', (c) => c.sql.statements),
+    row('  of them BEGIN/COMMIT', (c) => c.sql.txControl),
+    row('inbox polls by the load lanes', (c) => c.sql.polls),
+    row('transactions (less the polls)', (c) => c.sql.transactions),
+    row('rows written (ins+upd+del)', (c) => c.sql.rowsWritten),
+    row('audit rows (audit_events; Flowable: ACT_HI_*)', (c) =>
+      Object.entries(c.sql.tables)
+        .filter(([t]) => t === 'audit_events' || /^act_hi_/.test(t))
+        .reduce((a, [, v]) => a + v, 0),
+    ),
+  ];
+  console.table(table);
+  for (const k of names) {
+    console.log(`\n${k}: rows written per case by table`, columns[k].sql.tables);
+    if (columns[k].history)
+      console.log(`${k}: activities per case by type`, columns[k].history?.activityTypes);
+    console.log(`${k}: statements per case, most frequent`);
+    console.table(columns[k].sql.top.slice(0, 12));
+  }
+  figures.push({
+    id: 'COUNTS',
+    name: `per-case counts, P1's case shape (${n} cases, ${lanes} lanes each): see detail`,
+    value: n,
+    unit: 'cases',
+    detail: { table, columns },
+  });
+}
+
+/**
+ * CPU: where a P1 case's CPU goes — P1's load for BENCH_SECONDS with a V8 profile of this process (worker + load
+ * generator) and /proc deltas of the Temporal server and PostgreSQL; ms of CPU per case.
+ */
+async function cpuPerCase(
+  client: Client,
+  db: ReturnType<typeof createPool>,
+  taskQueue: string,
+  pids: { temporal: number; postmaster: number },
+  workflowThreads: Set<number>,
+) {
+  const org = (await caseOrg(db, 'hn-v1'))!;
+  const lanes = Number(process.env.BENCH_LANES ?? 64);
+  await interpreterRun(client, db, taskQueue, org, 5, lanes); // warm-up (the first cases start cold)
+  // the interpreter (P1), then the hand-written chain (P2's baseline) on the same load, for the difference
+  for (const kind of ['interpreter', 'handwritten'] as const) {
+    const path = join(ROOT, '.data', `bench-${kind}.cpuprofile`);
+    const share = await cpuShare(
+      pids,
+      workflowThreads,
+      path,
+      async () => (await interpreterRun(client, db, taskQueue, org, seconds, lanes, kind)).done,
+    );
+    console.log(
+      `CPU, ${kind}: ${share.cases} cases in ${share.seconds} s; ms of CPU per case (profile in ${path}):`,
+    );
+    console.table(Object.entries(share.perCase).map(([where, ms]) => ({ where, 'ms per case': ms })));
+    console.log(`threads of this process (${workflowThreads.size} started by Worker.create):`);
+    console.table(share.threads.slice(0, 16));
+    figures.push({
+      id: kind === 'interpreter' ? 'CPU' : 'CPU-hand',
+      name: `CPU ms per ${kind === 'interpreter' ? 'P1' : 'hand-written chain'} case, all processes (${share.cases} cases in ${share.seconds} s; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+      value: share.perCase['all three'],
+      unit: 'ms',
+      detail: share,
+    });
+  }
 }
 
 function round(n: number): number {
