@@ -14,6 +14,7 @@ import ExcelJS from 'exceljs';
 import { api, launch, login, shot, evidenceIn } from './browser.js';
 import { application, collection, household, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
+import { cstDate } from '../../workflows/calendar.js';
 
 let browser: Browser;
 const base = () => inject('baseUrl');
@@ -371,7 +372,8 @@ describe('a task page that never loses what was typed and fits a phone', () => {
     await bureau.goto(`${base()}/cases`);
     await bureau.getByRole('link', { name: /导出Excel/ }).waitFor();
     await shot(bureau, 'staff-cases-1280');
-    const today = new Date().toISOString().slice(0, 10);
+    // the export filters by the date in China (cases started after 16:00 UTC carry tomorrow's date)
+    const today = cstDate(Date.now());
     const sheet = async (query: string) => {
       const bytes = await bureau.evaluate(
         async (p) => [...new Uint8Array(await (await fetch(p)).arrayBuffer())],
