@@ -1,0 +1,121 @@
+/** The field app's state shared by its screens: the stored bundle, the queue, notes, network and sync. */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { get, put, entries, remove } from './store';
+import { queued, syncNow, type Progress } from './sync';
+import type { Bundle, Note, QueueItem, StoredBundle } from './types';
+
+interface FieldState {
+  online: boolean;
+  bundle?: StoredBundle;
+  queue: [IDBValidKey, QueueItem][];
+  notes: [IDBValidKey, Note][];
+  progress?: Progress;
+  syncing: boolean;
+  /** why the store could not be opened (no key: the person must sign in online once) */
+  storeError?: string;
+  download(onProgress: (done: number, total: number) => void): Promise<void>;
+  refresh(): Promise<void>;
+  sync(): Promise<void>;
+}
+
+const Ctx = createContext<FieldState>(undefined as never);
+export const useField = () => useContext(Ctx);
+
+export function FieldProvider({ children }: { children: ReactNode }) {
+  const [online, setOnline] = useState(navigator.onLine);
+  const [bundle, setBundle] = useState<StoredBundle>();
+  const [queue, setQueue] = useState<[IDBValidKey, QueueItem][]>([]);
+  const [notes, setNotes] = useState<[IDBValidKey, Note][]>([]);
+  const [progress, setProgress] = useState<Progress>();
+  const [syncing, setSyncing] = useState(false);
+  const [storeError, setStoreError] = useState<string>();
+
+  const refresh = useCallback(async () => {
+    try {
+      const [b, q, n] = await Promise.all([
+        get<StoredBundle>('kv', 'bundle'),
+        queued(),
+        entries<Note>('kv').then(
+          (all) => all.filter(([k]) => String(k).startsWith('note:')) as [IDBValidKey, Note][],
+        ),
+      ]);
+      setBundle(b);
+      setQueue(q);
+      setNotes(n);
+      setStoreError(undefined);
+    } catch (e) {
+      setStoreError(e instanceof Error ? e.message : '离线存储无法打开');
+    }
+  }, []);
+
+  const sync = useCallback(async () => {
+    if (!navigator.onLine) return;
+    setSyncing(true);
+    try {
+      await syncNow((p) => {
+        setProgress(p);
+        if (p.phase !== 'upload') void refresh();
+      });
+    } catch {
+      // a network failure mid-way: what is left stays queued for the next try
+    } finally {
+      setSyncing(false);
+      await refresh();
+    }
+  }, [refresh]);
+
+  const download = useCallback(
+    async (onProgress: (done: number, total: number) => void) => {
+      const res = await fetch('/api/field/today', { credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`下载失败（${res.status}）`);
+      const b = (await res.json()) as Bundle;
+      // the forms each task's own record needs, when the bundle names them only by key
+      const docs = new Map<string, unknown>();
+      for (const [i, t] of b.tasks.entries()) {
+        const ev = t.evidenceForm ?? t.evidence?.form;
+        if (ev && !ev.document) {
+          if (!docs.has(ev.key))
+            docs.set(
+              ev.key,
+              await fetch(`/api/forms/${ev.key}`, { credentials: 'same-origin' })
+                .then((r) => r.json())
+                .then((f: { latest?: unknown }) => f.latest ?? null),
+            );
+          ev.document = docs.get(ev.key) as never;
+        }
+        onProgress(i + 1, b.tasks.length);
+      }
+      await put('kv', 'bundle', { ...b, downloadedAt: new Date().toISOString() } satisfies StoredBundle);
+      await refresh();
+    },
+    [refresh],
+  );
+
+  useEffect(() => {
+    void refresh();
+    const on = () => {
+      setOnline(true);
+      void sync();
+    };
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    if (navigator.onLine) void sync();
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, [refresh, sync]);
+
+  const value = useMemo(
+    () => ({ online, bundle, queue, notes, progress, syncing, storeError, download, refresh, sync }),
+    [online, bundle, queue, notes, progress, syncing, storeError, download, refresh, sync],
+  );
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+/** a note kept instead of a send: stays on this phone (encrypted) until deleted or logout */
+export async function keepNote(note: Note) {
+  await put('kv', `note:${crypto.randomUUID()}`, note);
+}
+export const dropNote = (key: IDBValidKey) => remove('kv', key);
