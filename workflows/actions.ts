@@ -23,7 +23,7 @@ import {
 } from './contract.js';
 import { CaseRuntime, FORBIDDEN, INVALID, STALE, reject, type TaskGroup } from './runtime.js';
 import { applyDecision, createTask } from './steps/task.js';
-import type { SignatureRecord } from './definition.js';
+import { evidenceStore, type SignatureRecord } from './definition.js';
 
 export function installActions(rt: CaseRuntime, abort: () => void): void {
   const fresh = (requestId: string) => {
@@ -80,6 +80,15 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
       );
     }
     const step = rt.step(task.stepId);
+    if (
+      step.type === 'task' &&
+      step.evidence &&
+      (action.kind === 'submit' || action.kind === 'approve') &&
+      action.requiresForm !== false &&
+      !args.evidence
+    ) {
+      reject(INVALID, '请填写您本人的佐证材料', 'your own evidence record is required at this step');
+    }
     if (step.type === 'task' && 'posts' in step.assignee) {
       // 按岗位会签: each post signs once, by a different person (one person holding both posts signs once)
       const signedOther = group.taskIds.some(
@@ -130,6 +139,12 @@ export function installActions(rt: CaseRuntime, abort: () => void): void {
         // This changes only the payload of the `case.data` event this branch already emitted: the same
         // projection call is made at the same point, so old histories replay unchanged.
         rt.data[store] = args.data;
+        if (args.evidence && step.type === 'task' && step.evidence) {
+          // 佐证材料 each actor's own record, beside the shared form (same event, no new command)
+          const at = evidenceStore(step.evidence);
+          const kept = (rt.data[at] ?? {}) as { byActor?: Record<string, unknown> };
+          rt.data[at] = { ...kept, byActor: { ...kept.byActor, [args.actor.userId]: args.evidence } };
+        }
         recordSignature(rt, task, action.id, args.actor, args.data, args.comment);
         rt.emit({ kind: 'case.data', data: rt.data });
       }

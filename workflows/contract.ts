@@ -107,6 +107,8 @@ export interface CompleteTaskArgs {
   comment?: string;
   /** form data, already validated (and derived fields computed) by the server */
   data?: Record<string, unknown>;
+  /** 佐证材料 the actor's own evidence record (step `evidence`), already validated by the server */
+  evidence?: Record<string, unknown>;
   returnTo?: string;
 }
 /** 提交申请 the initiator's submission of the first step, sent with the case's start (Update-with-Start). */

@@ -59,6 +59,7 @@ export type {
   TaskStep,
   TaskAction,
   TaskMode,
+  TaskEvidence,
   Sla,
   Assignee,
   Post,
@@ -68,7 +69,7 @@ export type {
   ParallelStep,
   EndStep,
 } from './kinds/index.js';
-export { modeOf, transitions } from './kinds/index.js';
+export { modeOf, transitions, evidenceStore } from './kinds/index.js';
 import type { Step } from './kinds/index.js';
 
 /** 办理对象 what a case is about. */

@@ -3,6 +3,7 @@
 import * as cases from '../services/cases.js';
 import * as people from '../services/people.js';
 import * as tasks from '../services/tasks.js';
+import * as fieldSync from '../services/field-sync.js';
 import { bodyOf, route, type RouteDeclaration } from './declare.js';
 import { comment, id, requestId, ADMIN } from './schemas.js';
 import { login, loginRateLimit, logout, requireUser } from './session.js';
@@ -127,10 +128,18 @@ export const TASK_ROUTES: RouteDeclaration[] = [
     body: {
       type: 'object',
       required: ['requestId', 'action'],
-      properties: { requestId, action: id, data: { type: 'object' }, comment, returnTo: id },
+      properties: {
+        requestId,
+        action: id,
+        data: { type: 'object' },
+        comment,
+        returnTo: id,
+        evidence: { type: 'object' },
+        baseVersion: { type: 'string', minLength: 1, maxLength: 64 },
+      },
     },
     handler: async (req, _res, { svc }) =>
-      tasks.completeTask(svc, requireUser(req), String(req.params.id), bodyOf(req)),
+      fieldSync.completeWithVersion(svc, requireUser(req), String(req.params.id), bodyOf(req)),
   }),
   route({
     method: 'post',

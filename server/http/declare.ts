@@ -21,7 +21,8 @@ export type Access =
   | { roles: string[] };
 
 export interface Endpoint {
-  method: 'get' | 'post';
+  /** `put`: only a resumable upload's chunk (raw bytes at an offset) */
+  method: 'get' | 'post' | 'put';
   /** the full path, OpenAPI style (`/api/tasks/{id}`) */
   path: string;
   summary: string;

@@ -10,6 +10,7 @@ import { CALENDAR_ROUTES } from './calendar-routes.js';
 import { CASE_ACTION_ROUTES, SESSION_ROUTES, TASK_ROUTES } from './case-routes.js';
 import { endpointOf, route, type Endpoint, type RouteDeclaration } from './declare.js';
 import { DEPARTMENT_ROUTES } from './department-routes.js';
+import { FIELD_ROUTES } from './field-routes.js';
 import { FORM_ROUTES } from './forms-routes.js';
 import { HEALTH_ROUTES } from './health.js';
 import { HOUSEHOLD_ROUTES } from './household-routes.js';
@@ -62,6 +63,7 @@ export const DECLARED_ROUTES: readonly RouteDeclaration[] = [
   ...FORM_ROUTES,
   ...DEPARTMENT_ROUTES,
   ...ATTACHMENT_ROUTES,
+  ...FIELD_ROUTES,
   ...CALENDAR_ROUTES,
   ...ADMIN_ROUTES,
 ];

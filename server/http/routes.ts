@@ -14,6 +14,7 @@ import { DEPARTMENT_ROUTES } from './department-routes.js';
 import { ATTACHMENT_ROUTES } from './attachment-routes.js';
 import { CALENDAR_ROUTES } from './calendar-routes.js';
 import { CASE_ACTION_ROUTES, SESSION_ROUTES, TASK_ROUTES } from './case-routes.js';
+import { FIELD_ROUTES } from './field-routes.js';
 import { FORM_ROUTES } from './forms-routes.js';
 import { HOUSEHOLD_ROUTES } from './household-routes.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
@@ -52,6 +53,7 @@ export function apiRoutes(deps: AppDeps): express.Router {
   mount(r, FORM_ROUTES, ctx);
   mount(r, DEPARTMENT_ROUTES, ctx);
   mount(r, ATTACHMENT_ROUTES, ctx);
+  mount(r, FIELD_ROUTES, ctx);
   mount(r, CALENDAR_ROUTES, ctx);
   r.use('/admin', mount(express.Router(), ADMIN_ROUTES, ctx, '/api/admin'));
   return r;

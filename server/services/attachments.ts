@@ -21,7 +21,12 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
     b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
 };
 
-export async function saveAttachment(db: pg.Pool, who: Principal, contentType: string, bytes: Buffer) {
+export async function saveAttachment(
+  db: pg.Pool | pg.ClientBase,
+  who: Principal,
+  contentType: string,
+  bytes: Buffer,
+) {
   if (!bytes.length)
     throw domain.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
   if (!MAGIC[contentType]?.(bytes)) {

@@ -22,7 +22,7 @@ import { incomeHint } from './income-hint.js';
 import { evaluate, truthy } from '../../forms/rules.js';
 import type { ServiceDeps } from './deps.js';
 import { resolvedForm, validateForStep } from './form-check.js';
-import { laterStageFields, type FormDocument } from '../../forms/validate.js';
+import { laterStageFields, validateFormData, type FormDocument } from '../../forms/validate.js';
 import { canSee, IN_MY_INBOX, NOT_SIGNED_BY_ME, type Principal } from './principal.js';
 import { findRequestKey, once } from './idempotency.js';
 import { readCaseData } from './personal-data.js';
@@ -323,6 +323,52 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
   };
 }
 
+/**
+ * 佐证材料 a step with `evidence` (入户核实记录) takes each actor's own record with every form action: checked
+ * against the evidence form like any form (422 per field, paths under `evidence.`), its photos and
+ * signatures held to the attachment ownership rule.
+ */
+async function checkEvidence(
+  deps: ServiceDeps,
+  who: Principal,
+  step: TaskStep,
+  record: Record<string, unknown> | undefined,
+  t: Record<string, any>,
+): Promise<Record<string, unknown> | undefined> {
+  if (!step.evidence) return undefined;
+  if (record === undefined)
+    throw domain.invalid([
+      {
+        path: 'evidence',
+        message: '请填写您本人的入户核实记录（照片、签字）',
+        message_en: 'your own evidence record (photos, signatures) is required at this step',
+      },
+    ]);
+  const doc: FormDocument | undefined = await resolvedForm(
+    deps.db,
+    step.evidence.form,
+    step.evidence.version,
+  );
+  if (!doc) throw domain.unavailable('表单版本不存在', `form ${step.evidence.form} is missing`);
+  const result = validateFormData(doc, record, {});
+  if (!result.ok)
+    throw domain.invalid(
+      result.errors.map((e) => ({
+        path: `evidence.${e.path}`.replace(/\.$/, ''),
+        message: e.message,
+        message_en: e.message_en,
+      })),
+    );
+  try {
+    await checkAttachmentRefs(deps.db, who, result.data, { id: t.case_id, org_path: t.case_org_path });
+  } catch (err) {
+    if (err instanceof DomainError)
+      throw domain.invalid(err.errors.map((e) => ({ ...e, path: `evidence.${e.path}` })));
+    throw err;
+  }
+  return result.data;
+}
+
 function returnTargetsOf(steps: { id: string; title: { zh: string } }[], actions: TaskAction[]) {
   const ids = new Set(actions.flatMap((a) => a.returnTargets ?? []));
   return steps.filter((s) => ids.has(s.id)).map((s) => ({ id: s.id, title: s.title.zh }));
@@ -334,9 +380,28 @@ export interface CompleteRequest {
   data?: Record<string, unknown>;
   comment?: string;
   returnTo?: string;
+  /** 佐证材料 the actor's own evidence record, at a step with `evidence` (入户核实记录) */
+  evidence?: Record<string, unknown>;
+  /** the task's version in the offline bundle the form was filled from (`field-sync.ts`) */
+  baseVersion?: string;
 }
 
-export async function completeTask(deps: ServiceDeps, who: Principal, taskId: string, body: CompleteRequest) {
+export interface CompleteOptions {
+  /**
+   * an offline submission's check against the task now: returns the form to submit, or throws a conflict
+   * (run after the requestId's first answer is looked up, so a resend still gets that answer)
+   */
+  reconcile?: (data: Record<string, unknown> | undefined) => Promise<Record<string, unknown> | undefined>;
+}
+
+export async function completeTask(
+  deps: ServiceDeps,
+  who: Principal,
+  taskId: string,
+  request: CompleteRequest,
+  opts: CompleteOptions = {},
+) {
+  let body = request;
   const errors: FieldError[] = [];
   if (!body.requestId || typeof body.requestId !== 'string')
     errors.push({ path: 'requestId', message: '缺少请求编号', message_en: 'requestId is required' });
@@ -350,16 +415,28 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
   }
   if (body.comment !== undefined && typeof body.comment !== 'string')
     errors.push({ path: 'comment', message: '意见必须是文本', message_en: 'comment must be text' });
+  if (
+    body.evidence !== undefined &&
+    (typeof body.evidence !== 'object' || body.evidence === null || Array.isArray(body.evidence))
+  )
+    errors.push({ path: 'evidence', message: '佐证材料格式错误', message_en: 'evidence must be an object' });
   if (errors.length) throw domain.invalid(errors);
   // the requestId is bound to this request: a repeat gets the first answer (even after the task closed)
   const key = {
     userId: who.userId,
     requestId: body.requestId!,
     route: `POST /api/tasks/${taskId}/complete`,
-    body: { action: body.action, data: body.data, comment: body.comment, returnTo: body.returnTo },
+    body: {
+      action: body.action,
+      data: body.data,
+      comment: body.comment,
+      returnTo: body.returnTo,
+      ...(body.evidence !== undefined ? { evidence: body.evidence } : {}),
+    },
   };
   const prior = await findRequestKey(deps.db, key.userId, key.requestId, key.route, key.body);
   if (prior?.response !== undefined) return prior.response as ActionResult;
+  if (opts.reconcile) body = { ...body, data: await opts.reconcile(body.data) };
   const t = await loadTask(deps, who, taskId, true);
   const action = (t.actions as TaskAction[]).find((a) => a.id === body.action);
   if (!action)
@@ -380,6 +457,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
     ]);
   }
   let data: Record<string, unknown> | undefined;
+  let evidence: Record<string, unknown> | undefined;
   // a custom decision (异议不成立 …) carries the step's form when something was filled in: checked and kept, never dropped
   const typed = body.data !== undefined && Object.keys(body.data).length > 0;
   const needsForm =
@@ -408,6 +486,8 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
         t.field_permissions,
       );
       await checkAttachmentRefs(deps.db, who, data, { id: t.case_id, org_path: t.case_org_path });
+      if (action.kind === 'submit' || action.kind === 'approve')
+        evidence = await checkEvidence(deps, who, step, body.evidence, t);
       // the step's checks between this form and what the case already holds (e.g. every department hit has a decision)
       const context = {
         data: t.case_data ?? {},
@@ -438,6 +518,7 @@ export async function completeTask(deps: ServiceDeps, who: Principal, taskId: st
             action: body.action!,
             comment: body.comment,
             data,
+            ...(evidence ? { evidence } : {}),
             returnTo: body.returnTo,
           },
         ],

@@ -47,6 +47,8 @@ export interface ApiClient {
     body?: unknown,
     opts?: { raw?: string; contentType?: string },
   ): Promise<ApiResponse<T>>;
+  /** raw bytes with extra headers (a resumable upload's chunk) */
+  put<T = any>(path: string, bytes: Uint8Array, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
 
 export async function createTestApp(
@@ -104,6 +106,20 @@ export async function createTestApp(
         method: 'POST',
         headers,
         body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      return { status: res.status, body: await parse(res), headers: res.headers };
+    },
+    async put(path, bytes, extra = {}) {
+      const headers: Record<string, string> = {
+        'content-type': 'application/offset+octet-stream',
+        ...extra,
+      };
+      if (cookie) headers.cookie = cookie;
+      if (csrf) headers['x-csrf-token'] = csrf;
+      const res = await fetch(url + path, {
+        method: 'PUT',
+        headers,
+        body: new Blob([new Uint8Array(bytes)]),
       });
       return { status: res.status, body: await parse(res), headers: res.headers };
     },

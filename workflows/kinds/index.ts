@@ -88,7 +88,8 @@ export function isMilestone(step: Step): boolean {
 }
 
 export type { StepKind, Transition, CheckContext, DefinitionError, DefinitionRegistry } from './kind.js';
-export type { TaskStep, TaskAction, TaskMode, Sla, Assignee, Post } from './task.js';
+export type { TaskStep, TaskAction, TaskMode, TaskEvidence, Sla, Assignee, Post } from './task.js';
+export { evidenceStore } from './task.js';
 export type { NoticeStep } from './notice.js';
 export type { ActivityStep } from './activity.js';
 export type { DecisionStep } from './decision.js';

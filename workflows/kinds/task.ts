@@ -47,6 +47,19 @@ export interface TaskAction {
   requiresForm?: boolean;
 }
 
+/** 佐证材料 a per-actor evidence form of a task step (see `TaskStep.evidence`). */
+export interface TaskEvidence {
+  form: string;
+  version?: number;
+  /** each actor submits their own record (the only mode so far: two verifiers, two records) */
+  perActor: true;
+  /** where in case data the records are kept (default: the form key) */
+  store?: string;
+}
+
+/** Where a step's evidence records live in case data: `data[<store>].byActor[userId]`. */
+export const evidenceStore = (e: TaskEvidence): string => e.store ?? e.form;
+
 /** 时限 service-level agreement of a task, in policy days. */
 export interface Sla {
   days: NumberOrParam;
@@ -82,6 +95,12 @@ export interface TaskStep {
    * JSON Logic over { data, form, case, params } that must be true
    */
   checks?: { id: string; logic: unknown; path?: string; message: Text }[];
+  /**
+   * 佐证材料 evidence each actor adds beside the step's shared form, e.g. the 入户核实记录 of each verifier
+   * (photos with time and place, their own signature, the household head's): a second form, stored per actor
+   * under `data[store].byActor[userId]` (store defaults to the form key). Required with every form action.
+   */
+  evidence?: TaskEvidence;
   sla?: Sla;
   /** what to do when no user holds the role: escalate to the next level's admin, or fail the case into repair */
   noApprover?: 'escalate' | 'repair';
@@ -172,6 +191,18 @@ export const task: StepKind<TaskStep> = {
       },
     },
     noApprover: { enum: ['escalate', 'repair'] },
+    evidence: {
+      type: 'object',
+      required: ['form', 'perActor'],
+      additionalProperties: false,
+      description: 'a second form each actor submits for themself (photos, signatures), kept per actor',
+      properties: {
+        form: { type: 'string', minLength: 1 },
+        version: { type: 'integer', minimum: 1 },
+        perActor: { const: true },
+        store: { type: 'string', minLength: 1 },
+      },
+    },
   }),
   defs: {
     action: {
@@ -274,6 +305,30 @@ export const task: StepKind<TaskStep> = {
           );
         }
       }
+    }
+    if (s.evidence) {
+      if (!registry.forms(s.evidence.form, s.evidence.version))
+        error(
+          `${at}/evidence/form`,
+          'unknown_form',
+          `表单“${s.evidence.form}”不存在`,
+          `unknown form "${s.evidence.form}"`,
+        );
+      if (!s.form)
+        error(
+          `${at}/form`,
+          'evidence_without_form',
+          '佐证材料需要该步骤有表单',
+          'evidence needs a form on the step',
+        );
+      const shared = s.store ?? s.form?.key;
+      if (shared !== undefined && evidenceStore(s.evidence) === shared)
+        error(
+          `${at}/evidence/store`,
+          'evidence_store_taken',
+          '佐证材料不能与步骤表单存放在同一位置',
+          'the evidence cannot be stored where the step form is',
+        );
     }
     if ((s.prefill || s.checks?.length) && !s.form) {
       error(
