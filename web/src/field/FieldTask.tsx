@@ -12,10 +12,11 @@ import { DocumentView } from '../DocumentView';
 import { validateFormData, type FormDocument } from '../../../forms/validate';
 import type { FieldError } from '../api';
 import { useField } from './context';
+import { ROLE_NAMES, useSession, type Me } from '../session';
 import { get, put, remove } from './store';
 import { enqueue } from './sync';
 import { PhotoCaptureField, SignaturePad } from './capture';
-import type { EvidenceDraft, FieldTask } from './types';
+import { draftOf, type EvidenceDraft, type FieldTask } from './types';
 
 /** the record's fields this screen captures itself (not drawn by the form renderer) */
 const CAPTURED = ['photos', 'verifierSignature', 'householdSignature'];
@@ -76,12 +77,15 @@ function TaskForm({
 }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const { me } = useSession();
   const form = useRef<FormViewHandle>(null);
   const record = useRef<FormViewHandle>(null);
-  const evDoc = (t.evidenceForm ?? t.evidence?.form)?.document ?? null;
+  const evDoc = t.evidenceDoc;
   /** photos and signatures captured on this screen; the typed part of the record is kept by its form */
-  const [ev, setEv] = useState<Captured>(() => ({ photos: [], ...captured(draft.evidence) }));
-  const typed = useRef<Record<string, unknown>>(pick(draft.evidence));
+  // what this phone kept, else my own earlier record (a returned task), else today's visit by me
+  const start = draft.evidence ?? draftOf(t.mine) ?? { photos: [], visitDate: today(), unit: myUnit(me) };
+  const [ev, setEv] = useState<Captured>(() => ({ photos: [], ...captured(start) }));
+  const typed = useRef<Record<string, unknown>>(pick(start));
   const [captureErrors, setCaptureErrors] = useState<FieldError[]>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -221,7 +225,7 @@ function TaskForm({
             <FormView
               ref={record}
               doc={evDoc as FormDocument}
-              initial={pick(draft.evidence)}
+              initial={pick(start)}
               permissions={hiddenCaptured}
               onChange={(data) => {
                 typed.current = pick(data as unknown as EvidenceDraft);
@@ -287,4 +291,16 @@ function captured(ev: EvidenceDraft | undefined): Partial<Captured> {
   if (!ev) return {};
   const { photos, verifierSignature, householdSignature } = ev;
   return { photos: photos ?? [], verifierSignature, householdSignature };
+}
+
+/** 入户日期 today in the phone's own time zone (YYYY-MM-DD) */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** 单位及职务 the verifier's own org and role */
+function myUnit(me: Me | null | undefined): string | undefined {
+  const r = me?.roles.find((x) => x.role === 'verifier') ?? me?.roles[0];
+  return r ? `${r.org?.name ?? ''}${ROLE_NAMES[r.role] ?? r.role}` : undefined;
 }

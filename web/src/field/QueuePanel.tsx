@@ -55,7 +55,7 @@ function titleOf(task: FieldTask | undefined, path: string): string {
 function ConflictView({ seq, item }: { seq: IDBValidKey; item: QueueItem }) {
   const { refresh, sync, bundle } = useField();
   const c = item.conflict!;
-  const current = c.current;
+  const current = c.current ?? undefined;
   const mineTask = bundle?.tasks.find((t) => t.task.id === item.taskId);
   const rows = differences(item, current);
   const canResend = c.kind === 'field_changed' && Boolean(current?.version);

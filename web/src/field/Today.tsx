@@ -55,9 +55,9 @@ export default function Today() {
         >
           {loading && (
             <Progress
-              percent={loading.total ? Math.round((loading.done / loading.total) * 100) : 5}
+              percent={loading.total ? Math.round((loading.done / loading.total) * 100) : 50}
               status="active"
-              format={() => (loading.total ? `${loading.done}/${loading.total}` : '下载中')}
+              format={() => `${Math.round(loading.done / 1024)} KB`}
             />
           )}
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 8 }} />}

@@ -2,7 +2,14 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { get, put, entries, remove } from './store';
 import { queued, syncNow, type Progress } from './sync';
-import type { Bundle, Note, QueueItem, StoredBundle } from './types';
+import {
+  fieldTask,
+  type Bundle,
+  type Note,
+  type QueueItem,
+  type RawFieldTask,
+  type StoredBundle,
+} from './types';
 
 interface FieldState {
   online: boolean;
@@ -68,23 +75,22 @@ export function FieldProvider({ children }: { children: ReactNode }) {
     async (onProgress: (done: number, total: number) => void) => {
       const res = await fetch('/api/field/today', { credentials: 'same-origin' });
       if (!res.ok) throw new Error(`下载失败（${res.status}）`);
-      const b = (await res.json()) as Bundle;
-      // the forms each task's own record needs, when the bundle names them only by key
-      const docs = new Map<string, unknown>();
-      for (const [i, t] of b.tasks.entries()) {
-        const ev = t.evidenceForm ?? t.evidence?.form;
-        if (ev && !ev.document) {
-          if (!docs.has(ev.key))
-            docs.set(
-              ev.key,
-              await fetch(`/api/forms/${ev.key}`, { credentials: 'same-origin' })
-                .then((r) => r.json())
-                .then((f: { latest?: unknown }) => f.latest ?? null),
-            );
-          ev.document = docs.get(ev.key) as never;
-        }
-        onProgress(i + 1, b.tasks.length);
+      // read with progress: the bundle carries forms, household records and earlier documents
+      const total = Number(res.headers.get('content-length')) || 0;
+      const reader = res.body!.getReader();
+      const parts: Uint8Array[] = [];
+      let got = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        got += value.byteLength;
+        onProgress(got, total);
       }
+      const raw = JSON.parse(await new Blob(parts as BlobPart[]).text()) as Omit<Bundle, 'tasks'> & {
+        tasks: RawFieldTask[];
+      };
+      const b: Bundle = { ...raw, tasks: raw.tasks.map(fieldTask) };
       await put('kv', 'bundle', { ...b, downloadedAt: new Date().toISOString() } satisfies StoredBundle);
       await refresh();
     },

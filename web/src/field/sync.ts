@@ -7,7 +7,7 @@
  * with both versions, until the person chooses.
  */
 import { entries, get, getBlob, put, remove } from './store';
-import type { Conflict, EvidenceDraft, QueueItem } from './types';
+import { fieldTask, type Conflict, type EvidenceDraft, type QueueItem, type RawFieldTask } from './types';
 
 const CHUNK = 256 * 1024;
 
@@ -223,7 +223,12 @@ export function syncNow(onProgress: (p: Progress) => void): Promise<void> {
           }
           if (e.status === 409 && e.body.conflict) {
             item.state = 'conflict';
-            item.conflict = { ...(e.body.conflict as Conflict), message: String(e.body.title ?? '') };
+            const c = e.body.conflict as Conflict & { current?: RawFieldTask | null };
+            item.conflict = {
+              ...c,
+              current: c.current ? fieldTask(c.current) : null,
+              message: String(e.body.message ?? e.body.title ?? ''),
+            };
           } else if (e.status === 401) {
             item.lastError = '登录已过期：请重新登录后同步（待同步内容仍在本机）';
             await updateItem(seq, item);

@@ -32,21 +32,57 @@ export interface OtherRecord {
   submittedAt?: string;
 }
 
-export type FieldTask = TaskView & {
+/** one task of the bundle as the server sends it (docs/field-app.md) */
+export interface RawFieldTask {
   /** opaque token: changes when the task is reassigned, withdrawn, completed or its shared data changes */
   version: string;
-  household?: Record<string, unknown>;
-  evidence?: TaskView['evidence'] & {
-    form?: { key: string; version: number; document: FormDocument | null };
-  };
-  evidenceForm?: { key: string; version: number; document: FormDocument | null };
-  others?: OtherRecord[];
+  /** exactly what GET /api/tasks/{id} gives (same masking) */
+  view: TaskView;
+  /** the step's per-actor form (入户核实记录) */
+  evidenceForm: FormDocument | null;
+  /** my own earlier record (a returned task) */
+  mine: Record<string, unknown> | null;
+  others: OtherRecord[];
+  household: Record<string, unknown> | null;
+}
+
+/** a task as the field screens use it: the task view with the bundle's extras beside it */
+export type FieldTask = TaskView & {
+  version: string;
+  evidenceDoc: FormDocument | null;
+  mine: Record<string, unknown> | null;
+  others: OtherRecord[];
+  household: Record<string, unknown> | null;
 };
+
+export function fieldTask(raw: RawFieldTask): FieldTask {
+  return {
+    ...raw.view,
+    version: raw.version,
+    evidenceDoc: raw.evidenceForm ?? null,
+    mine: raw.mine ?? null,
+    others: raw.others ?? [],
+    household: raw.household ?? null,
+  };
+}
+
+/** a record the server holds (attachment ids) as the screen's draft */
+export function draftOf(record: Record<string, unknown> | null): EvidenceDraft | undefined {
+  if (!record) return undefined;
+  const att = (v: unknown) => (typeof v === 'string' ? { attachment: v } : undefined);
+  return {
+    ...(record as Partial<EvidenceDraft>),
+    photos: ((record.photos as PhotoCapture[] | undefined) ?? []).map((p) => ({ ...p })),
+    verifierSignature: att(record.verifierSignature),
+    householdSignature: att(record.householdSignature),
+  };
+}
 
 export interface Bundle {
   serverTime: string;
+  truncated?: boolean;
   tasks: FieldTask[];
-  codeLists?: Record<string, unknown>;
+  codeLists?: unknown[];
 }
 
 /** the bundle as stored, with when this phone downloaded it */
@@ -78,7 +114,8 @@ export interface QueueItem {
 export interface Conflict {
   kind: 'reassigned' | 'withdrawn' | 'completed' | 'field_changed';
   fields?: { path: string; yours: unknown; theirs: unknown }[];
-  current?: FieldTask;
+  /** the task as the bundle shows it now (normalised with fieldTask), null when it is no longer mine */
+  current?: FieldTask | null;
   message?: string;
 }
 
