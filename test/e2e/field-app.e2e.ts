@@ -113,14 +113,16 @@ async function phoneOf(username: string, geolocation: boolean) {
   await page.goto(`${base()}/field`);
   await page.evaluate(() => navigator.serviceWorker.ready);
   // the worker takes this page over (clientsClaim): from now on the shell comes from its cache
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  await expect
+    .poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 })
+    .toBe(true);
   await page.getByRole('button', { name: /下载今日任务|重新下载/ }).click();
   await page.getByTestId('offline-summary').waitFor();
   return { context, page };
 }
 
 /** fill the task offline: one income in 附件2, the record, a photo, both signatures; 核实完成 queues it */
-async function fillOffline(page: Page, head: string, findings: string) {
+async function fillOffline(page: Page, head: string, findings: string, shots = false) {
   await page.getByRole('link', { name: head }).first().click();
   await page.locator('#root_A28').waitFor();
   await page.locator('#root_A28').fill('13000');
@@ -145,6 +147,12 @@ async function fillOffline(page: Page, head: string, findings: string) {
     await page.mouse.up();
     await page.getByRole('button', { name: `确认${who}` }).click();
     await page.getByAltText(`${who}（已签）`).waitFor();
+  }
+  if (shots) {
+    await shot(page, 'field-task-375');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, 'field-task-1280');
+    await page.setViewportSize(PHONE);
   }
   await page.getByRole('button', { name: '核实完成' }).click();
   await page.waitForURL(/\/field$/);
@@ -185,6 +193,8 @@ async function storedText(page: Page): Promise<{ text: string; records: number; 
   });
 }
 
+let finishedCase: string | undefined;
+
 const actionsOn = async (taskId: string) =>
   (await db.query('SELECT actor_id, action FROM task_actions WHERE task_id = $1 ORDER BY at', [taskId]))
     .rows as { actor_id: string; action: string }[];
@@ -218,7 +228,7 @@ describe('the field app offline', () => {
     await one.page.getByTestId('net-state').filter({ hasText: '离线' }).waitFor();
     await one.page.getByRole('link', { name: head }).first().waitFor();
 
-    await fillOffline(one.page, head, '入户查看住房、收入属实（核实员一）');
+    await fillOffline(one.page, head, '入户查看住房、收入属实（核实员一）', true);
     await fillOffline(two.page, head, '与户主核对家庭成员及收入（核实员二）');
     await shot(one.page, 'field-queue-offline-375');
 
@@ -249,6 +259,10 @@ describe('the field app offline', () => {
     await one.page.getByText('没有待同步的内容').waitFor({ timeout: 60_000 });
     const afterOne = await actionsOn(taskId);
     expect(afterOne).toHaveLength(1);
+    await one.page
+      .getByText(/已同步/)
+      .first()
+      .waitFor();
     await shot(one.page, 'field-synced-375');
 
     // the second verifier comes back: their own record, on top of the first one's 附件2
@@ -299,26 +313,34 @@ describe('the field app offline', () => {
     expect(Math.max(size.w, size.h)).toBeLessThanOrEqual(1600);
     expect(size.type).toContain('jpeg');
 
+    finishedCase = caseId;
+    await one.context.close();
+    await two.context.close();
+  });
+
+  it('the case PDF carries both verification records with their photos and signatures', async () => {
+    expect(finishedCase, 'the two-verifier walk above finished its case').toBeTruthy();
+    const context = await browser.newContext();
+    const page = await signedIn(context, p.verifiers[0]);
     // on the case's PDF: the record's text and its images (photos and signatures)
     const bytes = Uint8Array.from(
-      await one.page.evaluate(
+      await page.evaluate(
         async (path) => [...new Uint8Array(await (await fetch(path)).arrayBuffer())],
-        `/api/cases/${caseId}/archive.pdf`,
+        `/api/cases/${finishedCase}/archive.pdf`,
       ),
     );
     const pdf = await getDocument({ data: bytes, useSystemFonts: false }).promise;
     let text = '';
     let images = 0;
     for (let i = 1; i <= pdf.numPages; i++) {
-      const page = await pdf.getPage(i);
-      text += (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join('');
-      images += (await page.getOperatorList()).fnArray.filter((f) => f === OPS.paintImageXObject).length;
+      const pdfPage = await pdf.getPage(i);
+      text += (await pdfPage.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join('');
+      images += (await pdfPage.getOperatorList()).fnArray.filter((f) => f === OPS.paintImageXObject).length;
     }
     expect(text.replace(/⼊/g, '入')).toContain('入户核实记录');
     expect(images).toBeGreaterThanOrEqual(2 * 3); // per verifier: a photo and two signatures
 
-    await one.context.close();
-    await two.context.close();
+    await context.close();
   });
 
   it('a task reassigned while the verifier is offline: on sync both versions are shown and nothing is lost', async () => {
@@ -378,7 +400,9 @@ describe('the field app offline', () => {
     const page = await signedIn(context, p.verifiers[0]);
     await page.goto(`${base()}/field`);
     await page.evaluate(() => navigator.serviceWorker.ready);
-    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 })
+      .toBe(true);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     // 慢速 3G: 400 ms round trip, 400 kbit/s down

@@ -29,7 +29,7 @@ interface Draft {
 
 export default function FieldTaskPage() {
   const { id } = useParams();
-  const { bundle, queue, refresh, sync, online } = useField();
+  const { bundle, queue, refresh, sync, online, sent } = useField();
   const t = bundle?.tasks.find((x) => x.task.id === id);
   const [draft, setDraft] = useState<Draft>();
   useEffect(() => {
@@ -53,6 +53,7 @@ export default function FieldTaskPage() {
       t={t}
       draft={draft}
       queued={Boolean(inQueue)}
+      sentAt={sent[t.task.id]}
       online={online}
       after={async () => {
         await refresh();
@@ -66,12 +67,14 @@ function TaskForm({
   t,
   draft,
   queued,
+  sentAt,
   online,
   after,
 }: {
   t: FieldTask;
   draft: Draft;
   queued: boolean;
+  sentAt?: string;
   online: boolean;
   after: () => Promise<void>;
 }) {
@@ -184,6 +187,13 @@ function TaskForm({
             {t.task.stepTitle} · {t.case.title}
           </Typography.Text>
         </div>
+        {sentAt && (
+          <Alert
+            type="success"
+            showIcon
+            message={`已提交，服务器已确认（${new Date(sentAt).toLocaleString('zh-CN', { hour12: false })}）`}
+          />
+        )}
         {queued && (
           <Alert type="info" showIcon message="这项任务已有一次提交在“待同步”中，同步确认后即完成。" />
         )}
@@ -234,12 +244,16 @@ function TaskForm({
             />
             <Space direction="vertical" size={12} style={{ width: '100%', marginTop: 8 }}>
               <div>
-                <Typography.Text strong>现场照片</Typography.Text>
+                <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>
+                  现场照片
+                </Typography.Text>
                 <PhotoCaptureField value={ev.photos} onChange={(photos) => capture({ photos })} />
                 {captureError('photos')}
               </div>
               <div>
-                <Typography.Text strong>核实人员签字</Typography.Text>
+                <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>
+                  核实人员签字
+                </Typography.Text>
                 <SignaturePad
                   label="核实人员签字"
                   value={ev.verifierSignature}
@@ -248,7 +262,9 @@ function TaskForm({
                 {captureError('verifierSignature')}
               </div>
               <div>
-                <Typography.Text strong>户主签字确认</Typography.Text>
+                <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>
+                  户主签字确认
+                </Typography.Text>
                 <SignaturePad
                   label="户主签字"
                   value={ev.householdSignature}
@@ -266,7 +282,7 @@ function TaskForm({
             size="large"
             block
             loading={busy}
-            disabled={queued}
+            disabled={queued || Boolean(sentAt)}
             onClick={() => void done()}
           >
             {submit.label.zh}

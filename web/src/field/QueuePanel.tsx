@@ -2,19 +2,7 @@
  * 待同步 what this phone still has to send, in order, with progress; a retry button; and a conflict shown
  * with both versions side by side and a clear choice — never overwritten silently.
  */
-import {
-  Alert,
-  Button,
-  Card,
-  Descriptions,
-  List,
-  Modal,
-  Progress,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Descriptions, List, Modal, Progress, Space, Tag, Typography } from 'antd';
 import { SyncOutlined } from '@ant-design/icons';
 import { useField, keepNote } from './context';
 import { dropItem, updateItem } from './sync';
@@ -38,7 +26,8 @@ const show = (v: unknown): string =>
 /** the fields where my version and the server's differ: from the server's list, else worked out here */
 function differences(item: QueueItem, current?: FieldTask) {
   if (item.conflict?.fields?.length) return item.conflict.fields;
-  const theirs = (current?.data ?? current?.initialData ?? {}) as Record<string, unknown>;
+  // the form as the server would open it now, against the one I filled
+  const theirs = (current?.initialData ?? {}) as Record<string, unknown>;
   const mine = item.data ?? {};
   return [...new Set([...Object.keys(mine), ...Object.keys(theirs)])]
     .filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]))
@@ -135,24 +124,43 @@ function ConflictView({ seq, item }: { seq: IDBValidKey; item: QueueItem }) {
           ]}
         />
       )}
-      <Table
-        size="small"
-        pagination={false}
-        rowKey="path"
-        scroll={{ x: true }}
-        dataSource={rows}
-        locale={{ emptyText: '附件2内容相同（仅任务状态不同）' }}
-        columns={[
-          {
-            title: '字段',
-            dataIndex: 'path',
-            render: (p: string) => titleOf(mineTask ?? current, p),
-            width: 110,
-          },
-          { title: '我的版本', dataIndex: 'yours', render: show },
-          { title: '服务器版本', dataIndex: 'theirs', render: show },
-        ]}
-      />
+      {rows.length === 0 ? (
+        <Typography.Paragraph type="secondary">附件2内容相同（仅任务状态不同）</Typography.Paragraph>
+      ) : (
+        <div role="table" aria-label="两个版本对照" style={{ border: '1px solid #f0f0f0', borderRadius: 6 }}>
+          <div
+            role="row"
+            style={{
+              display: 'grid',
+              gridTemplateColumns: '1fr 1fr',
+              background: '#fafafa',
+              fontWeight: 600,
+            }}
+          >
+            <div role="columnheader" style={{ padding: '4px 8px' }}>
+              我的版本
+            </div>
+            <div role="columnheader" style={{ padding: '4px 8px' }}>
+              服务器版本
+            </div>
+          </div>
+          {rows.map((r) => (
+            <div key={r.path} role="row" style={{ borderTop: '1px solid #f0f0f0' }}>
+              <div style={{ padding: '4px 8px 0', fontSize: 12, color: '#666' }}>
+                {titleOf(mineTask ?? current, r.path)}
+              </div>
+              <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr' }}>
+                <div role="cell" style={{ padding: '2px 8px 6px', wordBreak: 'break-all', color: '#a61d24' }}>
+                  {show(r.yours)}
+                </div>
+                <div role="cell" style={{ padding: '2px 8px 6px', wordBreak: 'break-all' }}>
+                  {show(r.theirs)}
+                </div>
+              </div>
+            </div>
+          ))}
+        </div>
+      )}
       <Space wrap style={{ marginTop: 8 }}>
         <Button type="primary" disabled={!canResend} onClick={() => void resend()}>
           保留我的，按新版本重新提交

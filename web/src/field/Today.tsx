@@ -9,7 +9,7 @@ import QueuePanel from './QueuePanel';
 const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false });
 
 export default function Today() {
-  const { online, bundle, queue, notes, download, storeError, refresh } = useField();
+  const { online, bundle, queue, notes, sent, download, storeError, refresh } = useField();
   const [loading, setLoading] = useState<{ done: number; total: number }>();
   const [error, setError] = useState<string>();
   const fetchToday = async () => {
@@ -25,7 +25,7 @@ export default function Today() {
   };
   const stateOf = (taskId: string) => {
     const q = queue.find(([, it]) => it.taskId === taskId)?.[1];
-    if (!q) return undefined;
+    if (!q) return sent[taskId] ? <Tag color="green">已同步 {time(sent[taskId])}</Tag> : undefined;
     return q.state === 'conflict' ? (
       <Tag color="red">有冲突</Tag>
     ) : q.state === 'refused' ? (
@@ -80,7 +80,7 @@ export default function Today() {
                   key={t.task.id}
                   actions={[
                     <Link key="go" to={`/field/tasks/${t.task.id}`}>
-                      填写
+                      {sent[t.task.id] ? '查看' : '填写'}
                     </Link>,
                   ]}
                 >

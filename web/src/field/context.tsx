@@ -1,6 +1,6 @@
 /** The field app's state shared by its screens: the stored bundle, the queue, notes, network and sync. */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { get, put, entries, remove } from './store';
+import { put, entries, remove } from './store';
 import { queued, syncNow, type Progress } from './sync';
 import {
   fieldTask,
@@ -16,6 +16,8 @@ interface FieldState {
   bundle?: StoredBundle;
   queue: [IDBValidKey, QueueItem][];
   notes: [IDBValidKey, Note][];
+  /** tasks whose submission the server confirmed: task id → when */
+  sent: Record<string, string>;
   progress?: Progress;
   syncing: boolean;
   /** why the store could not be opened (no key: the person must sign in online once) */
@@ -33,22 +35,21 @@ export function FieldProvider({ children }: { children: ReactNode }) {
   const [bundle, setBundle] = useState<StoredBundle>();
   const [queue, setQueue] = useState<[IDBValidKey, QueueItem][]>([]);
   const [notes, setNotes] = useState<[IDBValidKey, Note][]>([]);
+  const [sent, setSent] = useState<Record<string, string>>({});
   const [progress, setProgress] = useState<Progress>();
   const [syncing, setSyncing] = useState(false);
   const [storeError, setStoreError] = useState<string>();
 
   const refresh = useCallback(async () => {
     try {
-      const [b, q, n] = await Promise.all([
-        get<StoredBundle>('kv', 'bundle'),
-        queued(),
-        entries<Note>('kv').then(
-          (all) => all.filter(([k]) => String(k).startsWith('note:')) as [IDBValidKey, Note][],
-        ),
-      ]);
-      setBundle(b);
+      const [kv, q] = await Promise.all([entries<unknown>('kv'), queued()]);
+      const under = (prefix: string) => kv.filter(([k]) => String(k).startsWith(prefix));
+      setBundle(kv.find(([k]) => k === 'bundle')?.[1] as StoredBundle | undefined);
       setQueue(q);
-      setNotes(n);
+      setNotes(under('note:') as [IDBValidKey, Note][]);
+      setSent(
+        Object.fromEntries(under('sent:').map(([k, v]) => [String(k).slice(5), (v as { at: string }).at])),
+      );
       setStoreError(undefined);
     } catch (e) {
       setStoreError(e instanceof Error ? e.message : '离线存储无法打开');
@@ -91,6 +92,10 @@ export function FieldProvider({ children }: { children: ReactNode }) {
         tasks: RawFieldTask[];
       };
       const b: Bundle = { ...raw, tasks: raw.tasks.map(fieldTask) };
+      // a new download starts a new day: what was confirmed before is no longer listed as sent
+      for (const [k] of await entries<unknown>('kv'))
+        if (String(k).startsWith('sent:') && !b.tasks.some((t) => `sent:${t.task.id}` === k))
+          await remove('kv', k);
       await put('kv', 'bundle', { ...b, downloadedAt: new Date().toISOString() } satisfies StoredBundle);
       await refresh();
     },
@@ -114,8 +119,8 @@ export function FieldProvider({ children }: { children: ReactNode }) {
   }, [refresh, sync]);
 
   const value = useMemo(
-    () => ({ online, bundle, queue, notes, progress, syncing, storeError, download, refresh, sync }),
-    [online, bundle, queue, notes, progress, syncing, storeError, download, refresh, sync],
+    () => ({ online, bundle, queue, notes, sent, progress, syncing, storeError, download, refresh, sync }),
+    [online, bundle, queue, notes, sent, progress, syncing, storeError, download, refresh, sync],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -215,6 +215,7 @@ export function syncNow(onProgress: (p: Progress) => void): Promise<void> {
           // confirmed by the server: only now does it leave this phone (with its photos and signatures)
           await remove('queue', seq);
           for (const local of localBlobs(item)) await remove('blobs', local);
+          await put('kv', `sent:${item.taskId}`, { at: new Date().toISOString(), action: item.actionLabel });
         } catch (e) {
           if (!(e instanceof HttpError)) {
             item.lastError = '网络中断，恢复网络后继续同步';
