@@ -76,6 +76,8 @@ export interface LayoutContext {
   signatures?: Record<string, LayoutSignature[]>;
   /** the case's application (附件1), for forms whose paper heads with the household (附件3) */
   application?: Record<string, unknown>;
+  /** user id → name, for documents kept per actor (`byActor`, e.g. each verifier's 入户核实记录) */
+  actors?: Record<string, string>;
 }
 
 /**
@@ -243,6 +245,76 @@ function opinionBlock(
   };
 }
 
+/** China time of an ISO instant, as written on paper: 2026-11-20 09:30 */
+const chinaTime = (iso: string) => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+};
+
+/** where a photo was taken, or that the person declined to give it */
+function placeOf(photo: Record<string, unknown>): string {
+  if (photo.locationDeclined === true) return '拒绝提供位置';
+  const l = photo.location as { lat?: unknown; lng?: unknown; accuracy?: unknown } | undefined;
+  if (!l || typeof l.lat !== 'number' || typeof l.lng !== 'number') return '';
+  const acc = typeof l.accuracy === 'number' ? `（±${Math.round(l.accuracy)} 米）` : '';
+  return `北纬 ${l.lat.toFixed(5)}，东经 ${l.lng.toFixed(5)}${acc}`;
+}
+
+/**
+ * 佐证材料 a document kept per actor (`{ byActor: { userId: record } }`, e.g. each verifier's 入户核实记录):
+ * for each actor their fields, their photos with time and place (or "declined"), and their signatures.
+ */
+function perActorBlocks(
+  form: { schema: LayoutSchema; uiSchema?: { 'ui:order'?: string[] } },
+  byActor: Record<string, Record<string, unknown>>,
+  ctx: LayoutContext,
+): LayoutBlock[] {
+  const blocks: LayoutBlock[] = [];
+  const props = ordered(form.schema, form.uiSchema?.['ui:order']);
+  Object.entries(byActor).forEach(([userId, record], i) => {
+    const name = ctx.actors?.[userId] ?? userId;
+    const rows: { label: string; value: LayoutValue }[] = [{ label: '核实人员', value: { text: name } }];
+    const tables: LayoutBlock[] = [];
+    const signers: LayoutSigner[] = [];
+    for (const [key, prop] of props) {
+      const v = record?.[key];
+      if (prop.format === 'attachment') {
+        // 核实人员签字 is the actor's own; the others (农户签字确认) name nobody on the paper line
+        const signer: LayoutSigner = {
+          label: prop.title ?? key,
+          name: key === 'verifierSignature' ? name : '',
+        };
+        signers.push(isAttachment(v) ? { ...signer, signature: v } : signer);
+      } else if (prop.type === 'array' && prop.items?.type === 'object' && prop.items.properties) {
+        if (!Array.isArray(v) || !v.length) continue;
+        tables.push({
+          kind: 'table',
+          key: `${key}-${i}`,
+          title: `${prop.title ?? key}（${name}）`,
+          columns: ['序号', '照片', '拍摄时间', '拍摄位置'],
+          rows: v.map((photo: Record<string, unknown>, j: number) => [
+            { text: String(j + 1) },
+            isAttachment(photo?.attachment) ? { text: '', images: [photo.attachment] } : { text: '' },
+            { text: typeof photo?.takenAt === 'string' ? chinaTime(photo.takenAt) : '' },
+            { text: placeOf(photo ?? {}) },
+          ]),
+        });
+      } else {
+        rows.push({ label: prop.title ?? key, value: layoutValue(prop, v) });
+      }
+    }
+    blocks.push({ kind: 'fields', key: `actor-${i}`, title: `核实人员 ${i + 1}：${name}`, rows }, ...tables, {
+      kind: 'opinion',
+      key: `signatures-${i}`,
+      title: `签字（${name}）`,
+      opinions: [],
+      signers,
+      date: typeof record?.visitDate === 'string' ? record.visitDate : '',
+    });
+  });
+  return blocks;
+}
+
 /** The document as the paper form lays it out, for both the print view and the PDF. */
 export function documentLayout(
   formKey: string,
@@ -250,6 +322,34 @@ export function documentLayout(
   data: Record<string, unknown>,
   ctx: LayoutContext,
 ): DocumentLayout {
+  const paper = PAPER[formKey] ?? {};
+  const blocks: LayoutBlock[] = [];
+  const byActor = data?.byActor;
+  if (byActor && typeof byActor === 'object' && !form.schema.properties?.byActor)
+    blocks.push(...perActorBlocks(form, byActor as Record<string, Record<string, unknown>>, ctx));
+  else blocks.push(...formBlocks(formKey, form, data, ctx));
+  return {
+    formKey,
+    title: form.title.zh,
+    orientation: paper.orientation ?? 'portrait',
+    header: [
+      { label: '编号', value: ctx.caseId },
+      { label: '地区', value: ctx.orgName },
+      { label: '对象', value: ctx.subjectName },
+    ],
+    signed: ctx.signed,
+    status: ctx.signed ? '已签署' : '尚未签署完成，显示的是当前填写内容',
+    blocks,
+  };
+}
+
+/** one document's sections in the paper's order */
+function formBlocks(
+  formKey: string,
+  form: { title: { zh: string }; schema: LayoutSchema; uiSchema?: { 'ui:order'?: string[] } },
+  data: Record<string, unknown>,
+  ctx: LayoutContext,
+): LayoutBlock[] {
   const paper = PAPER[formKey] ?? {};
   const blocks: LayoutBlock[] = [];
   let fields: { label: string; value: LayoutValue }[] = [];
@@ -287,17 +387,5 @@ export function documentLayout(
     }
   }
   flush();
-  return {
-    formKey,
-    title: form.title.zh,
-    orientation: paper.orientation ?? 'portrait',
-    header: [
-      { label: '编号', value: ctx.caseId },
-      { label: '地区', value: ctx.orgName },
-      { label: '对象', value: ctx.subjectName },
-    ],
-    signed: ctx.signed,
-    status: ctx.signed ? '已签署' : '尚未签署完成，显示的是当前填写内容',
-    blocks,
-  };
+  return blocks;
 }

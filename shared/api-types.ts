@@ -287,6 +287,11 @@ export interface TaskView {
   history: OpinionLine[];
   returnedComment?: string;
   evidence: { documents: EvidenceDocument[]; objections: EvidenceObjection[] };
+  /**
+   * 佐证材料 the step's per-actor form (入户核实记录: photos, signatures), sent as `evidence` with the form
+   * action, and the reader's own earlier record; null when the step has none
+   */
+  ownRecord?: { form: FormDocument | null; data: Record<string, unknown> | null } | null;
   /** 收入参考 the year's income threshold and period (a hint for verifiers and reviewers, never a refusal) */
   incomeHint?: IncomeHint;
 }

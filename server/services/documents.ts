@@ -11,6 +11,8 @@ import { resolvedForm } from './form-check.js';
 import { readCaseData } from './personal-data.js';
 import { ATTACHMENT_ID } from './attachments.js';
 import { domain } from '../errors.js';
+import { processVersion } from './catalog.js';
+import { evidenceStore } from '../../workflows/definition.js';
 import { documentLayout, type DocumentLayout, type LayoutSignature } from '../../forms/document-layout.js';
 import { renderArchivePdf, renderDocumentPdf, type Images, type TimelineEntry } from '../documents/pdf.js';
 
@@ -23,6 +25,8 @@ interface CaseRow {
   subject_name: string | null;
   status: string;
   data: Record<string, unknown> | null;
+  process_key: string;
+  process_version: number;
   started_at: Date;
   ended_at: Date | null;
 }
@@ -30,7 +34,8 @@ interface CaseRow {
 async function caseRow(svc: ServiceDeps, who: Principal, id: string): Promise<CaseRow> {
   await visibleCase(svc, who, id);
   const { rows } = await svc.db.query<CaseRow>(
-    `SELECT c.id, c.title, c.org_path, c.initiator_id, c.subject_name, c.status, c.data, c.started_at, c.ended_at,
+    `SELECT c.id, c.title, c.org_path, c.initiator_id, c.subject_name, c.status, c.data, c.process_key, c.process_version,
+            c.started_at, c.ended_at,
             o.name AS org_name
        FROM cases c JOIN org_nodes o ON o.id = c.org_id WHERE c.id = $1`,
     [id],
@@ -38,8 +43,39 @@ async function caseRow(svc: ServiceDeps, who: Principal, id: string): Promise<Ca
   return rows[0];
 }
 
+/**
+ * 佐证材料 the per-actor evidence forms of the case's process (入户核实记录): form key → where the records are
+ * kept in case data, after which form they stand, and the steps that take them.
+ */
+async function evidenceForms(svc: ServiceDeps, c: CaseRow) {
+  const def = await processVersion(svc.db, c.process_key, c.process_version);
+  const out = new Map<string, { store: string; after?: string; steps: string[] }>();
+  for (const step of def?.steps ?? []) {
+    if (step.type !== 'task' || !step.evidence) continue;
+    const e = out.get(step.evidence.form) ?? {
+      store: evidenceStore(step.evidence),
+      after: step.form?.key,
+      steps: [],
+    };
+    e.steps.push(step.id);
+    out.set(step.evidence.form, e);
+  }
+  return out;
+}
+
 /** the document's data (signed snapshot first), its form version, and whether it is final */
 async function documentSource(svc: ServiceDeps, c: CaseRow, key: string) {
+  const evidence = (await evidenceForms(svc, c)).get(key);
+  if (evidence) {
+    // each actor's record, kept beside the step's shared form: final once the step is done
+    const data = c.data?.[evidence.store] as Record<string, unknown> | undefined;
+    if (!data) return undefined;
+    const open = await svc.db.query(
+      `SELECT 1 FROM tasks WHERE case_id = $1 AND step_id = ANY($2) AND status = 'open' LIMIT 1`,
+      [c.id, evidence.steps],
+    );
+    return { data, formVersion: undefined, signed: c.status !== 'running' || !open.rowCount };
+  }
   const snap = await svc.db.query<{ data: Record<string, unknown>; form_version: number | null }>(
     'SELECT data, form_version FROM documents WHERE case_id = $1 AND form_key = $2 ORDER BY created_at DESC LIMIT 1',
     [c.id, key],
@@ -59,6 +95,15 @@ async function documentSource(svc: ServiceDeps, c: CaseRow, key: string) {
 
 const signaturesOf = (c: CaseRow) =>
   (c.data?.signatures ?? undefined) as Record<string, LayoutSignature[]> | undefined;
+
+/** who signed anything on the case, by user id (names the actors of a per-actor document) */
+const actorsOf = (c: CaseRow): Record<string, string> =>
+  Object.fromEntries(
+    Object.values((c.data?.signatures ?? {}) as Record<string, { userId?: string; name: string }[]>)
+      .flat()
+      .filter((r) => r.userId)
+      .map((r) => [r.userId!, r.name]),
+  );
 
 async function layoutFor(
   svc: ServiceDeps,
@@ -88,6 +133,7 @@ async function layoutFor(
       subjectName: c.subject_name ?? '',
       signed: src.signed,
       signatures: signaturesOf(c),
+      actors: actorsOf(c),
     }),
     data: shown.value.doc,
     unmasked: shown.unmasked,
@@ -183,8 +229,15 @@ export async function caseArchivePdf(
      GROUP BY form_key ORDER BY min(first), form_key`,
     [caseId],
   );
+  // each per-actor evidence document stands right after the form of the step that took it
+  const order = keys.rows.map((r) => r.form_key);
+  for (const [form, e] of await evidenceForms(svc, c)) {
+    if (order.includes(form) || !c.data?.[e.store]) continue;
+    const at = e.after ? order.indexOf(e.after) : -1;
+    order.splice(at < 0 ? order.length : at + 1, 0, form);
+  }
   const layouts: DocumentLayout[] = [];
-  for (const { form_key } of keys.rows) {
+  for (const form_key of order) {
     const got = await layoutFor(svc, who, c, form_key, 'document.print');
     if (got) layouts.push(got.layout);
   }

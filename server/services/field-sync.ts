@@ -8,6 +8,8 @@ import type { ServiceDeps } from './deps.js';
 import { DomainError, domain } from '../errors.js';
 import { canonical, fieldTask, stepOf, versionOf, versionRow, type FieldTask } from './field.js';
 import { IN_MY_INBOX, type Principal } from './principal.js';
+import { resolvedForm } from './form-check.js';
+import { stripDerived } from '../../forms/derive.js';
 import { completeTask, type CompleteRequest } from './tasks.js';
 
 export type ConflictKind = 'reassigned' | 'withdrawn' | 'completed' | 'field_changed';
@@ -98,10 +100,19 @@ export async function reconcileOffline(
         message_en: 'unknown baseVersion: download the task again',
       },
     ]);
-  const initial = (snap.rows[0].initial ?? {}) as Record<string, unknown>;
-  const shared = (snap.rows[0].shared ?? {}) as Record<string, unknown>;
-  const server = ((store && (row.case_data ?? {})[store]) || {}) as Record<string, unknown>;
-  const yours = data ?? {};
+  // derived fields (A33, members[*].A6 …) follow from the others and are recomputed: compared without them
+  const doc = row.form_key
+    ? await resolvedForm(deps.db, row.form_key, row.form_version ?? undefined)
+    : undefined;
+  const plain = (v: unknown): Record<string, unknown> => {
+    const copy = structuredClone((v ?? {}) as Record<string, unknown>);
+    if (doc?.derived) stripDerived(copy, doc.derived);
+    return copy;
+  };
+  const initial = plain(snap.rows[0].initial);
+  const shared = plain(snap.rows[0].shared);
+  const server = plain(store && (row.case_data ?? {})[store]);
+  const yours = plain(data);
   const merged: Record<string, unknown> = { ...yours };
   const fields: NonNullable<FieldConflict['fields']> = [];
   for (const path of new Set([...Object.keys(yours), ...Object.keys(server)])) {

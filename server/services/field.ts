@@ -37,6 +37,7 @@ export async function fieldKey(db: pg.Pool, sessionId: string | undefined): Prom
 
 /** The facts of a task whose change an offline submission must know about. */
 export interface VersionFacts {
+  taskId: string;
   status: string;
   assignee_user: string | null;
   delegated_from: string | null;
@@ -50,7 +51,7 @@ export interface VersionFacts {
  * form changes on the server (another verifier signed).
  */
 export function taskVersion(f: VersionFacts): string {
-  const facts = [f.status, f.assignee_user, f.delegated_from, f.case_status, canonical(f.shared)];
+  const facts = [f.taskId, f.status, f.assignee_user, f.delegated_from, f.case_status, canonical(f.shared)];
   return createHash('sha256').update(JSON.stringify(facts)).digest('base64url').slice(0, 22);
 }
 
@@ -69,7 +70,7 @@ export function canonical(v: unknown): string {
 /** A task row with its case, as the version needs it. */
 export async function versionRow(db: pg.Pool | pg.ClientBase, taskId: string) {
   const { rows } = await db.query(
-    `SELECT t.id, t.status, t.assignee_user, t.delegated_from, t.step_id, t.form_key, t.case_id,
+    `SELECT t.id, t.status, t.assignee_user, t.delegated_from, t.step_id, t.form_key, t.form_version, t.case_id,
             c.status AS case_status, c.data AS case_data, c.process_key, c.process_version
        FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = $1`,
     [taskId],
@@ -82,6 +83,7 @@ export async function versionRow(db: pg.Pool | pg.ClientBase, taskId: string) {
         delegated_from: string | null;
         step_id: string;
         form_key: string | null;
+        form_version: number | null;
         case_id: string;
         case_status: string;
         case_data: Record<string, unknown> | null;
@@ -107,6 +109,7 @@ export const versionOf = (
   store: string | undefined,
 ): string =>
   taskVersion({
+    taskId: row.id,
     status: row.status,
     assignee_user: row.assignee_user,
     delegated_from: row.delegated_from,
@@ -145,7 +148,7 @@ export async function fieldTask(deps: ServiceDeps, who: Principal, taskId: strin
   // what this person starts from offline and what the server held then: the three-way merge of field-sync.ts
   await deps.db.query(
     `INSERT INTO field_snapshots (version, user_id, task_id, initial, shared) VALUES ($1,$2,$3,$4,$5)
-     ON CONFLICT (version, user_id) DO NOTHING`,
+     ON CONFLICT (version, user_id) DO UPDATE SET initial = EXCLUDED.initial, created_at = now()`,
     [
       version,
       who.userId,

@@ -14,7 +14,13 @@ import {
   transferTaskUpdate,
   type ActionResult,
 } from '../../workflows/contract.js';
-import { modeOf, type SignatureRecord, type TaskAction, type TaskStep } from '../../workflows/definition.js';
+import {
+  evidenceStore,
+  modeOf,
+  type SignatureRecord,
+  type TaskAction,
+  type TaskStep,
+} from '../../workflows/definition.js';
 import { DomainError, domain, type FieldError } from '../errors.js';
 import { fromWorkflowFailure } from '../temporal/failures.js';
 import { paramsForYear, processVersion } from './catalog.js';
@@ -320,6 +326,15 @@ export async function getTask(deps: ServiceDeps, who: Principal, taskId: string)
     incomeHint: await incomeHint(deps.db, def, t.case_data, deps.now?.() ?? new Date()),
     /** the case's earlier documents and objections, read-only beside the step's form */
     evidence: await caseEvidence(deps, { caseId: t.case_id, caseData: t.case_data, ownStore: store }, def),
+    ownRecord:
+      step?.type === 'task' && step.evidence
+        ? {
+            form: (await resolvedForm(deps.db, step.evidence.form, step.evidence.version)) ?? null,
+            data:
+              ((t.case_data ?? {})[evidenceStore(step.evidence)]?.byActor?.[who.userId] as
+                Record<string, unknown> | undefined) ?? null,
+          }
+        : null,
   };
 }
 

@@ -70,3 +70,59 @@ export async function choose(page: Page, label: string, option: string): Promise
     }
   }
 }
+
+/**
+ * One verifier's 入户核实记录 for the verify step, its images (a small PNG) sent through the resumable upload
+ * as the signed-in user of `page`: a photo with its place, their signature and the household head's.
+ */
+export async function evidenceIn(page: Page): Promise<Record<string, unknown>> {
+  const upload = () =>
+    page.evaluate(async () => {
+      const png = Uint8Array.from(
+        atob(
+          'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+        ),
+        (c) => c.charCodeAt(0),
+      );
+      const hex = [...new Uint8Array(await crypto.subtle.digest('SHA-256', png))]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join('');
+      const csrf = sessionStorage.getItem('zx-csrf') ?? '';
+      const start = await fetch('/api/uploads', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({
+          fileName: 'photo.png',
+          contentType: 'image/png',
+          size: png.length,
+          sha256: hex,
+        }),
+      }).then((r) => r.json());
+      const done = await fetch(`/api/uploads/${start.id}`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': '0',
+          'x-csrf-token': csrf,
+        },
+        body: png,
+      }).then((r) => r.json());
+      return done.attachmentId as string;
+    });
+  return {
+    unit: '乡镇干部',
+    visitDate: '2026-11-20',
+    present: ['户主'],
+    findings: '入户查看住房与收入情况，与申请一致',
+    householdConfirmed: true,
+    photos: [
+      {
+        attachment: await upload(),
+        takenAt: '2026-11-20T09:30:00+08:00',
+        location: { lat: 26.79, lng: 112.61, accuracy: 12 },
+      },
+    ],
+    verifierSignature: await upload(),
+    householdSignature: await upload(),
+  };
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, choose, launch, login, shot } from './browser.js';
+import { api, choose, launch, login, shot, evidenceIn } from './browser.js';
 import { ROOT } from '../../server/config.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 
@@ -136,6 +136,7 @@ describe('designers', () => {
               requestId: `${caseId}-${v}`,
               action: 'submit',
               data: collection(hid),
+              evidence: await evidenceIn(pg),
             })
           ).status,
         ).toBe(200);

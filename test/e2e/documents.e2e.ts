@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { api, launch, login, shot } from './browser.js';
+import { api, launch, login, shot, evidenceIn } from './browser.js';
 import { application, collection, household, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
 
@@ -146,6 +146,7 @@ describe('documents and the public board', () => {
         requestId: `${caseId}-${v}`,
         action: 'submit',
         data: sixMembers(),
+        evidence: await evidenceIn(pg),
       });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       await pg.close();

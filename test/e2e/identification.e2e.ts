@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, choose, launch, login, shot } from './browser.js';
+import { api, choose, launch, login, shot, evidenceIn } from './browser.js';
 import { collection, peopleOf } from '../support/demo.js';
 
 let browser: Browser;
@@ -200,6 +200,7 @@ describe('identification in the browser', () => {
             requestId: `${v}-1`,
             action: 'submit',
             data: collection(hid),
+            evidence: await evidenceIn(page),
           })
         ).status,
       ).toBe(200);

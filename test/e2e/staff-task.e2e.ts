@@ -11,7 +11,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import ExcelJS from 'exceljs';
-import { api, launch, login, shot } from './browser.js';
+import { api, launch, login, shot, evidenceIn } from './browser.js';
 import { application, collection, household, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
 
@@ -175,6 +175,7 @@ describe('a task page that never loses what was typed and fits a phone', () => {
         requestId: `${caseId}-${v}`,
         action: 'submit',
         data: collection(HID),
+        evidence: await evidenceIn(pg),
       });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       if (v === people.verifiers[0]) {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { evidenceVia } from '../support/field.js';
 import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
 
 let app: TestApp;
@@ -92,18 +93,19 @@ describe('policy as data', () => {
       [after.body.id, 'HH-0002'],
     ] as const) {
       const verify = await openTask(caseId, 'verify');
-      for (const v of a.verifiers)
+      for (const v of a.verifiers) {
+        const c = await app.as(v);
         expect(
           (
-            await (
-              await app.as(v)
-            ).post(`/api/tasks/${verify.id}/complete`, {
+            await c.post(`/api/tasks/${verify.id}/complete`, {
               requestId: `${caseId}-${v}`,
               action: 'submit',
               data: collection(hid),
+              evidence: await evidenceVia(c),
             })
           ).status,
         ).toBe(200);
+      }
       const vr = await openTask(caseId, 'village_review');
       const r = await (
         await app.as(a.secretary)
@@ -219,7 +221,12 @@ describe('policy as data', () => {
         ).status,
       ).toBe(200);
     const verify = await openTask(old.body.id, 'verify');
-    for (const v of p.verifiers) await act(v, verify.id, { action: 'submit', data: collection('HH-0004') });
+    for (const v of p.verifiers)
+      await act(v, verify.id, {
+        action: 'submit',
+        data: collection('HH-0004'),
+        evidence: await evidenceVia(await app.as(v)),
+      });
     await act(p.secretary, (await openTask(old.body.id, 'village_review')).id, {
       action: 'approve',
       data: {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
+import { evidenceVia } from '../support/field.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 
 let app: TestApp;
@@ -97,6 +98,7 @@ describe('a NUL or invalid Unicode in a field', () => {
       requestId: 'nul-2',
       action: 'submit',
       data: collection(hid),
+      evidence: await evidenceVia(verifier),
     });
     expect(ok.status).toBe(200);
   });
@@ -117,6 +119,7 @@ describe('a NUL or invalid Unicode in a field', () => {
       requestId: 'v2',
       action: 'submit',
       data: collection(hid),
+      evidence: await evidenceVia(second),
     });
     const review = {
       meetingDate: '2026-11-25',

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
+import { evidenceVia } from '../support/field.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 import { escalateOverdueWarnings, raiseWarning, WARNING_CHECK_DAYS } from '../../store/household-store.js';
 
@@ -75,6 +76,7 @@ describe('department warnings', () => {
             requestId: `w-${v}`,
             action: 'submit',
             data: collection(hid),
+            evidence: await evidenceVia(c),
           })
         ).status,
       ).toBe(200);

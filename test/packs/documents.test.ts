@@ -74,7 +74,7 @@ beforeAll(async () => {
     data: application(HID, { applicantSignature: await sign(p.cadre) }),
   });
   const [verify] = await h.open(caseId);
-  for (const v of p.verifiers) await h.act(v, verify.id, 'submit', { data: collection(HID) });
+  await h.verify(p.verifiers, verify.id, collection(HID));
   const [vr] = await h.open(caseId);
   await h.act(p.secretary, vr.id, 'approve', {
     data: {

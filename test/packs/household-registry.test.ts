@@ -125,7 +125,7 @@ describe('one 附件2 across the household’s life', () => {
       A36: 8000,
       A55: { name: '罗帮扶', phone: '13907341234' },
     };
-    for (const v of p.verifiers) await h.act(v, verify.id, 'submit', { data: collected });
+    await h.verify(p.verifiers, verify.id, collected);
     const [vr] = await h.open(caseId);
     await h.act(p.secretary, vr.id, 'approve', { data: review }); // the village branch secretary signs the review
     await h.env.sleep(7 * DAY + 1000);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
+import { evidenceFor } from '../support/field.js';
 import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
 import { fileObjection, listNotices } from '../../server/services/public-board.js';
 import { renderDocumentPdf } from '../../server/documents/pdf.js';
@@ -80,8 +81,7 @@ async function startAndVerify(hid: string, channel = 'self') {
     data: application(hid, { channel }),
   });
   const [verify] = await h.open(caseId);
-  await h.act(p.verifiers[0], verify.id, 'submit', { data: collection(hid) });
-  await h.act(p.verifiers[1], verify.id, 'submit', { data: collection(hid) });
+  await h.verify(p.verifiers, verify.id, collection(hid));
   const [vr] = await h.open(caseId);
   expect(vr.step_id).toBe('village_review');
   return { caseId, vr, p };
@@ -380,8 +380,7 @@ describe('S1 identification', () => {
       data: application('HH-0014'),
     });
     const [verify] = await h.open(caseId);
-    for (const v of p.verifiers)
-      await h.act(v, verify.id, 'submit', { data: collection('HH-0014', { A28: 60000 }) });
+    await h.verify(p.verifiers, verify.id, collection('HH-0014', { A28: 60000 }));
     const [vr] = await h.open(caseId);
     expect(vr.step_id).toBe('village_review');
     const data = (await h.tdb.db.query('SELECT data FROM cases WHERE id = $1', [caseId])).rows[0];
@@ -479,9 +478,10 @@ describe('S1 identification', () => {
       data: application('HH-0008'),
     });
     const [verify] = await h.open(caseId);
-    await h.act(p.verifiers[0], verify.id, 'submit', { data: collection('HH-0008') });
+    const evidence = await evidenceFor(h.tdb.db, p.verifiers[0]);
+    await h.act(p.verifiers[0], verify.id, 'submit', { data: collection('HH-0008'), evidence });
     await expect(
-      h.act(p.verifiers[0], verify.id, 'submit', { data: collection('HH-0008') }),
+      h.act(p.verifiers[0], verify.id, 'submit', { data: collection('HH-0008'), evidence }),
     ).rejects.toMatchObject({ status: 409 });
     expect((await h.open(caseId)).map((t) => t.step_id)).toEqual(['verify']);
   });

@@ -47,6 +47,8 @@ export interface ApiClient {
     body?: unknown,
     opts?: { raw?: string; contentType?: string },
   ): Promise<ApiResponse<T>>;
+  /** the session cookie (for a raw fetch of a file) */
+  cookie?: string;
   /** raw bytes with extra headers (a resumable upload's chunk) */
   put<T = any>(path: string, bytes: Uint8Array, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
@@ -94,6 +96,7 @@ export async function createTestApp(
   const url = `http://127.0.0.1:${port}`;
 
   const make = (cookie?: string, csrf?: string): ApiClient => ({
+    cookie,
     async get(path) {
       const res = await fetch(url + path, { headers: cookie ? { cookie } : {} });
       return { status: res.status, body: await parse(res), headers: res.headers };

@@ -1,6 +1,7 @@
 /** Drive an identification case through the API to its village notice (apply → two verifiers → village review). */
 import type { TestApp } from './app.js';
 import { application, collection, peopleOf } from './demo.js';
+import { evidenceVia } from './field.js';
 
 export async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
@@ -58,12 +59,12 @@ export async function caseInNotice(
   const caseId = started.body.id as string;
   const verify = await openTask(app, caseId, 'verify');
   for (const v of p.verifiers) {
-    const r = await (
-      await app.as(v)
-    ).post(`/api/tasks/${verify.id}/complete`, {
+    const c = await app.as(v);
+    const r = await c.post(`/api/tasks/${verify.id}/complete`, {
       requestId: `${caseId}-${v}`,
       action: 'submit',
       data: collection(hid),
+      evidence: await evidenceVia(c),
     });
     if (r.status !== 200) throw new Error(`verify: ${r.status} ${JSON.stringify(r.body)}`);
   }

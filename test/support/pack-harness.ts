@@ -15,6 +15,7 @@ import * as tasks from '../../server/services/tasks.js';
 import * as cases from '../../server/services/cases.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { quietRuntime } from './engine.js';
+import { evidenceFor } from './field.js';
 
 export interface PackHarness {
   env: TestWorkflowEnvironment;
@@ -31,8 +32,18 @@ export interface PackHarness {
     username: string,
     taskId: string,
     action: string,
-    extra?: { data?: Record<string, unknown>; comment?: string; returnTo?: string },
+    extra?: {
+      data?: Record<string, unknown>;
+      comment?: string;
+      returnTo?: string;
+      evidence?: Record<string, unknown>;
+    },
   ): Promise<unknown>;
+  /**
+   * 入户核实 each verifier submits 附件2 with their own 入户核实记录 (photos with place, both signatures), in
+   * order; the step needs two (seed 000_… 2298)
+   */
+  verify(usernames: string[], taskId: string, data: Record<string, unknown>): Promise<void>;
   /** 会商研判 (line 2304): every county industry department gives its opinion on the identification's comparison */
   consult(caseId: string): Promise<string[]>;
   status(caseId: string): Promise<string>;
@@ -81,6 +92,10 @@ export async function createPackHarness(): Promise<PackHarness> {
         action,
         ...extra,
       });
+    },
+    async verify(usernames, taskId, data) {
+      for (const u of usernames)
+        await h.act(u, taskId, 'submit', { data, evidence: await evidenceFor(tdb.db, u) });
     },
     async consult(caseId) {
       const signed: string[] = [];

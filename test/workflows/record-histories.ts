@@ -461,8 +461,7 @@ describe('record pack scenarios (S1 identification through the service layer)', 
       data: application(hid),
     });
     const [verify] = await h.open(caseId);
-    await h.act(p.verifiers[0], verify.id, 'submit', { data: collection(hid) });
-    await h.act(p.verifiers[1], verify.id, 'submit', { data: collection(hid) });
+    await h.verify(p.verifiers, verify.id, collection(hid));
     const [vr] = await h.open(caseId);
     await h.act(p.cadre, vr.id, 'approve', { data: review });
     return caseId;
