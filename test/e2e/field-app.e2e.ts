@@ -194,6 +194,7 @@ async function storedText(page: Page): Promise<{ text: string; records: number; 
 }
 
 let finishedCase: string | undefined;
+let reassignedTask: string | undefined;
 
 const actionsOn = async (taskId: string) =>
   (await db.query('SELECT actor_id, action FROM task_actions WHERE task_id = $1 ORDER BY at', [taskId]))
@@ -347,6 +348,7 @@ describe('the field app offline', () => {
     const head = '司马改派';
     const idNumber = residentId('19720811', 318);
     const { taskId } = await caseAtVerify(head, idNumber);
+    reassignedTask = taskId;
     const phone = await phoneOf(p.verifiers[0], true);
     await phone.context.setOffline(true);
     await fillOffline(phone.page, head, '离线期间填写的核实情况（改派前）');
@@ -393,6 +395,40 @@ describe('the field app offline', () => {
     expect(await phone.page.evaluate(() => sessionStorage.getItem('zx-field-key'))).toBeNull();
     expect((await api(phone.page, 'GET', '/api/field/key')).status).toBe(401);
     await phone.context.close();
+  });
+
+  it('online, the staff task page takes the same record: the verifier it was handed to signs it there', async () => {
+    expect(reassignedTask, 'the reassignment above handed its task over').toBeTruthy();
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    await context.clearPermissions();
+    const page = await signedIn(context, p.verifiers[1]);
+    await page.goto(`${base()}/tasks/${reassignedTask}`);
+    await page.locator('#root_findings').waitFor();
+    await page.locator('#root_findings').fill('接手后入户核实（核实员二）');
+    await page.locator('#root_householdConfirmed').check();
+    // without the signatures the record is refused on the page, nothing sent
+    await page.getByRole('button', { name: '核实完成' }).click();
+    await page.getByText('入户核实记录有需要补充的地方', { exact: false }).waitFor();
+    expect(await actionsOn(reassignedTask!)).toEqual([]);
+    for (const who of ['核实人员签字', '户主签字']) {
+      const pad = page.getByLabel(`${who}：在此处手写签名`);
+      await pad.scrollIntoViewIfNeeded();
+      const box = (await pad.boundingBox())!;
+      await page.mouse.move(box.x + 20, box.y + box.height / 2);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++)
+        await page.mouse.move(box.x + 20 + i * 20, box.y + box.height / 2 + (i % 2 ? -20 : 20), { steps: 3 });
+      await page.mouse.up();
+      await page.getByRole('button', { name: `确认${who}` }).click();
+      await page.getByAltText(`${who}（已签）`).waitFor();
+    }
+    await shot(page, 'field-staff-task-record-375');
+    await page.getByRole('button', { name: '核实完成' }).click();
+    await page.waitForURL(`${base()}/`);
+    const otherId = (await db.query('SELECT id FROM users WHERE username = $1', [p.verifiers[1]])).rows[0]
+      .id as string;
+    expect((await actionsOn(reassignedTask!)).map((a) => a.actor_id)).toEqual([otherId]);
+    await context.close();
   });
 
   it('the installed shell opens offline and on a throttled connection', async () => {

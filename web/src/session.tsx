@@ -22,7 +22,12 @@ const Ctx = createContext<{
 const ME_SLOT = 'zx-me';
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  // who signed in, as this tab last heard it: the page draws at once (the field app's shell without a round
+  // trip) while /api/me confirms it; a 401 then signs the person out
+  const [me, setMe] = useState<Me | null | undefined>(() => {
+    const kept = sessionStorage.getItem(ME_SLOT);
+    return kept ? (JSON.parse(kept) as Me) : undefined;
+  });
   const reload = useCallback(async () => {
     try {
       const r = await api.get<Me & { csrfToken: string }>('/api/me');

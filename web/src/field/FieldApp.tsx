@@ -4,13 +4,15 @@
  * with photos, location and two signatures, what the other verifier already submitted), and 待同步 (the
  * queue, sent in order when the network comes back, conflicts shown with both versions).
  */
+import { lazy, Suspense } from 'react';
 import { Link, Route, Routes, useNavigate } from 'react-router-dom';
-import { Button, Layout, Tag } from 'antd';
+import { Button, Layout, Spin, Tag } from 'antd';
 import { LeftOutlined, LogoutOutlined } from '@ant-design/icons';
 import { useSession } from '../session';
 import { FieldProvider, useField } from './context';
 import Today from './Today';
-import FieldTaskPage from './FieldTask';
+// the task screen carries the form renderer: loaded when a task is opened (precached for offline use)
+const FieldTaskPage = lazy(() => import('./FieldTask'));
 
 function Header({ back }: { back?: boolean }) {
   const { me, logout } = useSession();
@@ -81,7 +83,9 @@ export default function FieldApp() {
             element={
               <>
                 <Header back />
-                <FieldTaskPage />
+                <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+                  <FieldTaskPage />
+                </Suspense>
               </>
             }
           />

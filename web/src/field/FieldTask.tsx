@@ -4,23 +4,16 @@
  * verifier's and the household head's signatures captured here), and what the other verifier already
  * submitted (read-only). 核实完成 queues the action with its own requestId; the sync sends it.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Collapse, Result, Space, Spin, Typography } from 'antd';
 import { FormView, type FormViewHandle } from '../FormView';
 import { DocumentView } from '../DocumentView';
-import { validateFormData, type FormDocument } from '../../../forms/validate';
-import type { FieldError } from '../api';
 import { useField } from './context';
-import { ROLE_NAMES, useSession, type Me } from '../session';
 import { get, put, remove } from './store';
 import { enqueue } from './sync';
-import { PhotoCaptureField, SignaturePad } from './capture';
-import { draftOf, type EvidenceDraft, type FieldTask } from './types';
-
-/** the record's fields this screen captures itself (not drawn by the form renderer) */
-const CAPTURED = ['photos', 'verifierSignature', 'householdSignature'];
-const PLACEHOLDER = `att_${'0'.repeat(32)}`;
+import { RecordEditor, type RecordEditorHandle } from './RecordEditor';
+import type { EvidenceDraft, FieldTask } from './types';
 
 interface Draft {
   data?: Record<string, unknown>;
@@ -80,22 +73,14 @@ function TaskForm({
 }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const { me } = useSession();
   const form = useRef<FormViewHandle>(null);
-  const record = useRef<FormViewHandle>(null);
+  const record = useRef<RecordEditorHandle>(null);
   const evDoc = t.evidenceDoc;
-  /** photos and signatures captured on this screen; the typed part of the record is kept by its form */
-  // what this phone kept, else my own earlier record (a returned task), else today's visit by me
-  const start = draft.evidence ?? draftOf(t.mine) ?? { photos: [], visitDate: today(), unit: myUnit(me) };
-  const [ev, setEv] = useState<Captured>(() => ({ photos: [], ...captured(start) }));
-  const typed = useRef<Record<string, unknown>>(pick(start));
-  const [captureErrors, setCaptureErrors] = useState<FieldError[]>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const latest = useRef<Draft>(draft);
   const submit = t.actions.find((a) => a.kind === 'submit' || a.kind === 'approve');
-  const hiddenCaptured = useMemo(() => Object.fromEntries(CAPTURED.map((k) => [k, 'hidden'])), []);
 
   /** every change is kept at once in the encrypted store (a dead battery loses nothing) */
   const keep = (patch: Draft) => {
@@ -104,12 +89,6 @@ function TaskForm({
     saveTimer.current = setTimeout(() => void put('kv', `draft:${t.task.id}`, latest.current), 300);
   };
   useEffect(() => () => clearTimeout(saveTimer.current), []);
-  const capture = (patch: Partial<Captured>) => {
-    const next = { ...ev, ...patch };
-    setEv(next);
-    keep({ evidence: { ...typed.current, ...next } as EvidenceDraft });
-  };
-
   const done = async () => {
     setError(undefined);
     if (!submit) return;
@@ -120,26 +99,11 @@ function TaskForm({
     }
     let evidence: EvidenceDraft | undefined;
     if (evDoc) {
-      const merged = {
-        ...(record.current?.data() ?? typed.current),
-        photos: ev.photos.map((p) => ({
-          attachment: PLACEHOLDER,
-          takenAt: p.takenAt,
-          ...(p.location ? { location: p.location } : { locationDeclined: true }),
-        })),
-        verifierSignature: ev.verifierSignature ? PLACEHOLDER : undefined,
-        householdSignature: ev.householdSignature ? PLACEHOLDER : undefined,
-      };
-      const r = validateFormData(evDoc as FormDocument, merged);
-      if (!r.ok) {
-        const captured = r.errors.filter((e) => CAPTURED.includes(e.path.split('.')[0]));
-        record.current?.showErrors(r.errors.filter((e) => !captured.includes(e)));
-        setCaptureErrors(captured);
+      evidence = record.current?.check();
+      if (!evidence) {
         setError('入户核实记录有需要补充的地方：请按提示补充（照片、签名和已填写的内容都还在）');
         return;
       }
-      setCaptureErrors([]);
-      evidence = { ...(record.current?.data() ?? typed.current), ...ev } as EvidenceDraft;
     }
     setBusy(true);
     try {
@@ -168,14 +132,6 @@ function TaskForm({
   };
 
   const others = t.others ?? [];
-  const captureError = (field: string) =>
-    captureErrors
-      .filter((e) => e.path.split('.')[0] === field)
-      .map((e) => (
-        <Typography.Text key={e.path + e.message} type="danger" style={{ display: 'block' }}>
-          {e.message}
-        </Typography.Text>
-      ));
   return (
     <div style={{ padding: 12, maxWidth: 880, width: '100%', margin: '0 auto' }}>
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
@@ -232,47 +188,13 @@ function TaskForm({
         )}
         {evDoc && (
           <Card size="small" title="入户核实记录（本人）" data-testid="my-record">
-            <FormView
+            <RecordEditor
               ref={record}
-              doc={evDoc as FormDocument}
-              initial={pick(start)}
-              permissions={hiddenCaptured}
-              onChange={(data) => {
-                typed.current = pick(data as unknown as EvidenceDraft);
-                keep({ evidence: { ...typed.current, ...ev } as EvidenceDraft });
-              }}
+              doc={evDoc}
+              draft={draft.evidence}
+              mine={t.mine}
+              onChange={(evidence) => keep({ evidence })}
             />
-            <Space direction="vertical" size={12} style={{ width: '100%', marginTop: 8 }}>
-              <div>
-                <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>
-                  现场照片
-                </Typography.Text>
-                <PhotoCaptureField value={ev.photos} onChange={(photos) => capture({ photos })} />
-                {captureError('photos')}
-              </div>
-              <div>
-                <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>
-                  核实人员签字
-                </Typography.Text>
-                <SignaturePad
-                  label="核实人员签字"
-                  value={ev.verifierSignature}
-                  onChange={(s) => capture({ verifierSignature: s })}
-                />
-                {captureError('verifierSignature')}
-              </div>
-              <div>
-                <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>
-                  户主签字确认
-                </Typography.Text>
-                <SignaturePad
-                  label="户主签字"
-                  value={ev.householdSignature}
-                  onChange={(s) => capture({ householdSignature: s })}
-                />
-                {captureError('householdSignature')}
-              </div>
-            </Space>
           </Card>
         )}
         {error && <Alert type="error" showIcon message={error} role="alert" />}
@@ -294,29 +216,4 @@ function TaskForm({
       </Space>
     </div>
   );
-}
-
-/** the typed part of a record (what the form renderer shows) */
-function pick(ev: EvidenceDraft | undefined): Record<string, unknown> {
-  if (!ev) return {};
-  const { photos: _p, verifierSignature: _v, householdSignature: _h, ...typed } = ev;
-  return typed;
-}
-type Captured = Pick<EvidenceDraft, 'photos' | 'verifierSignature' | 'householdSignature'>;
-function captured(ev: EvidenceDraft | undefined): Partial<Captured> {
-  if (!ev) return {};
-  const { photos, verifierSignature, householdSignature } = ev;
-  return { photos: photos ?? [], verifierSignature, householdSignature };
-}
-
-/** 入户日期 today in the phone's own time zone (YYYY-MM-DD) */
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** 单位及职务 the verifier's own org and role */
-function myUnit(me: Me | null | undefined): string | undefined {
-  const r = me?.roles.find((x) => x.role === 'verifier') ?? me?.roles[0];
-  return r ? `${r.org?.name ?? ''}${ROLE_NAMES[r.role] ?? r.role}` : undefined;
 }

@@ -63,14 +63,19 @@ async function sha256(bytes: ArrayBuffer): Promise<string> {
 }
 
 /** one local blob to an attachment id, resuming an upload begun earlier (the upload id is kept in the queue) */
+/** where an upload's progress is kept: a queued item (persisted), or memory (the staff task page online) */
+interface UploadBook {
+  uploads: QueueItem['uploads'];
+  save(): Promise<void>;
+}
+
 async function upload(
-  seq: IDBValidKey,
-  item: QueueItem,
+  book: UploadBook,
   local: string,
   name: string,
   onBytes: (sent: number, size: number) => void,
 ): Promise<string> {
-  const known = item.uploads[local];
+  const known = book.uploads[local];
   if (known?.attachmentId) return known.attachmentId;
   const blob = await getBlob(local);
   if (!blob) throw new Error('本机找不到这张照片或签名（可能已被清除），请重新拍摄或签名');
@@ -105,8 +110,8 @@ async function upload(
     );
     uploadId = made.id;
     offset = made.offset ?? 0;
-    item.uploads[local] = { uploadId };
-    await updateItem(seq, item);
+    book.uploads[local] = { uploadId };
+    await book.save();
   }
   while (offset < bytes.byteLength) {
     onBytes(offset, bytes.byteLength);
@@ -132,8 +137,8 @@ async function upload(
   return keep(done.attachmentId);
 
   async function keep(attachmentId: string) {
-    item.uploads[local] = { uploadId, attachmentId };
-    await updateItem(seq, item);
+    book.uploads[local] = { uploadId, attachmentId };
+    await book.save();
     return attachmentId;
   }
 }
@@ -143,14 +148,13 @@ function spread(r: { body: string; headers: Record<string, string> }): [string, 
 }
 
 /** the record as the server takes it: every photo and signature as an attachment id */
-async function evidenceBody(
-  seq: IDBValidKey,
-  item: QueueItem,
+export async function evidenceBody(
+  book: UploadBook,
   ev: EvidenceDraft,
   onBytes: (name: string) => (sent: number, size: number) => void,
 ): Promise<Record<string, unknown>> {
   const att = async (x: { local?: string; attachment?: string } | undefined, name: string) =>
-    x?.attachment ?? (x?.local ? await upload(seq, item, x.local, name, onBytes(name)) : undefined);
+    x?.attachment ?? (x?.local ? await upload(book, x.local, name, onBytes(name)) : undefined);
   const photos = [];
   for (const [i, p] of ev.photos.entries()) {
     photos.push({
@@ -192,8 +196,7 @@ export function syncNow(onProgress: (p: Progress) => void): Promise<void> {
         try {
           const evidence = item.evidence
             ? await evidenceBody(
-                seq,
-                item,
+                { uploads: item.uploads, save: () => updateItem(seq, item) },
                 item.evidence,
                 () => (sent, size) => onProgress({ ...base, phase: 'upload', sent, size }),
               )
@@ -267,4 +270,20 @@ export async function dropItem(seq: IDBValidKey, opts: { keepBlobs?: boolean } =
   const item = await get<QueueItem>('queue', seq);
   await remove('queue', seq);
   if (!opts.keepBlobs) for (const local of item ? localBlobs(item) : []) await remove('blobs', local);
+}
+
+/**
+ * The staff task page online: the record's photos and signatures (kept encrypted on this device) uploaded
+ * by the same resumable upload, the record returned with attachment ids. `uploads` survives a failed try.
+ */
+export async function uploadRecord(
+  ev: EvidenceDraft,
+  uploads: QueueItem['uploads'],
+): Promise<Record<string, unknown>> {
+  return evidenceBody({ uploads, save: async () => {} }, ev, () => () => {});
+}
+
+/** after the server confirmed: the record's local photos and signatures leave this device */
+export async function forgetRecord(ev: EvidenceDraft | undefined): Promise<void> {
+  for (const local of localBlobs({ evidence: ev })) await remove('blobs', local);
 }
