@@ -23,6 +23,19 @@ const show = (v: unknown): string =>
       ? JSON.stringify(v).slice(0, 300)
       : String(v);
 
+/**
+ * the same value, the server's shown masked (430422********6371, 139****1111): not a difference the person
+ * has to choose about
+ */
+function sameButMasked(mine: unknown, theirs: unknown): boolean {
+  const a = JSON.stringify(mine ?? null);
+  const b = JSON.stringify(theirs ?? null);
+  if (a === b) return true;
+  if (!b.includes('*')) return false;
+  const pattern = b.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '[^"]+');
+  return new RegExp(`^${pattern}$`).test(a);
+}
+
 /** the fields where my version and the server's differ: from the server's list, else worked out here */
 function differences(item: QueueItem, current?: FieldTask) {
   if (item.conflict?.fields?.length) return item.conflict.fields;
@@ -30,7 +43,7 @@ function differences(item: QueueItem, current?: FieldTask) {
   const theirs = (current?.initialData ?? {}) as Record<string, unknown>;
   const mine = item.data ?? {};
   return [...new Set([...Object.keys(mine), ...Object.keys(theirs)])]
-    .filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]))
+    .filter((k) => !sameButMasked(mine[k], theirs[k]))
     .map((k) => ({ path: k, yours: mine[k], theirs: theirs[k] }));
 }
 
