@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { ServiceDeps } from './deps.js';
-import { domain } from '../errors.js';
+import { DomainError, domain } from '../errors.js';
 import { listTasks, getTask } from './tasks.js';
 import { processVersion, latestCodeLists } from './catalog.js';
 import { resolvedForm } from './form-check.js';
@@ -171,7 +171,11 @@ export async function fieldTask(deps: ServiceDeps, who: Principal, taskId: strin
   const subject = t.rows[0];
   const household =
     subject?.subject_kind === 'household' && subject.subject_id
-      ? await getHousehold(deps, who, subject.subject_id).catch(() => null)
+      ? await getHousehold(deps, who, subject.subject_id).catch((err) => {
+          // a household outside the reader's region is not shown; anything else is a real failure
+          if (err instanceof DomainError && err.kind === 'not_found') return null;
+          throw err;
+        })
       : null;
   return {
     version,

@@ -349,6 +349,27 @@ describe('process definition validator', () => {
       'no_next',
       /没有指定下一步/,
     ],
+    [
+      'evidence in a form nobody published',
+      mutate((_, s) => (s('apply').evidence = { form: 'no-such-form', perActor: true })),
+      'apply',
+      'unknown_form',
+      /no-such-form/,
+    ],
+    [
+      'evidence on a step without a form',
+      mutate((_, s) => (s('verify').evidence = { form: 'application', perActor: true })),
+      'verify',
+      'evidence_without_form',
+      /佐证材料需要该步骤有表单/,
+    ],
+    [
+      'evidence kept where the step form is',
+      mutate((_, s) => (s('apply').evidence = { form: 'application', perActor: true })),
+      'apply',
+      'evidence_store_taken',
+      /同一位置/,
+    ],
   ];
 
   it.each(broken)('rejects %s, naming the step', (_name, def, stepId, code, message) => {
