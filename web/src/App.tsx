@@ -41,6 +41,7 @@ const PrintView = lazy(() => import('./pages/PrintView'));
 const ProjectRegister = lazy(() => import('./pages/ProjectRegister'));
 const AssetLedgerRegister = lazy(() => import('./pages/AssetLedgerRegister'));
 const PublicRegisters = lazy(() => import('./pages/PublicRegisters'));
+const FieldApp = lazy(() => import('./field/FieldApp'));
 
 const MENU = [
   { key: '/', icon: <InboxOutlined />, label: '待办' },
@@ -82,6 +83,13 @@ export function App() {
       </Routes>
     );
   }
+  // 入户核实 the installable field app: its own phone layout, works offline (web/src/field)
+  if (location.pathname.startsWith('/field'))
+    return (
+      <Suspense fallback={loading}>
+        <FieldApp />
+      </Suspense>
+    );
   return <Shell />;
 }
 

@@ -1,6 +1,7 @@
 /** Who is signed in, shared by every page. */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, setCsrf } from './api';
+import { api, ApiError, setCsrf } from './api';
+import { wipe as wipeFieldStore } from './field/store';
 
 export interface Me {
   user: { id: string; username: string; name: string };
@@ -17,14 +18,27 @@ const Ctx = createContext<{
   logout: async () => {},
 });
 
+/** who signed in, kept for this tab only, so the field app opens without a network */
+const ME_SLOT = 'zx-me';
+
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  // who signed in, as this tab last heard it: the page draws at once (the field app's shell without a round
+  // trip) while /api/me confirms it; a 401 then signs the person out
+  const [me, setMe] = useState<Me | null | undefined>(() => {
+    const kept = sessionStorage.getItem(ME_SLOT);
+    return kept ? (JSON.parse(kept) as Me) : undefined;
+  });
   const reload = useCallback(async () => {
     try {
       const r = await api.get<Me & { csrfToken: string }>('/api/me');
       if (r.csrfToken) setCsrf(r.csrfToken);
+      sessionStorage.setItem(ME_SLOT, JSON.stringify({ user: r.user, roles: r.roles }));
       setMe(r);
-    } catch {
+    } catch (e) {
+      // no network (the field app offline): this tab's session goes on with who signed in; the server decides on sync
+      const kept = !(e instanceof ApiError) && sessionStorage.getItem(ME_SLOT);
+      if (kept) return setMe(JSON.parse(kept) as Me);
+      sessionStorage.removeItem(ME_SLOT);
       setMe(null);
     }
   }, []);
@@ -33,6 +47,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // drafts kept in this browser hold personal data: they leave with the person (the server keeps its copy)
     for (const key of Object.keys(localStorage))
       if (key.startsWith('zx-draft:')) localStorage.removeItem(key);
+    // the field app's encrypted store and its key leave too
+    sessionStorage.removeItem(ME_SLOT);
+    await wipeFieldStore();
     setMe(null);
   }, []);
   useEffect(() => {

@@ -36,6 +36,8 @@ import {
 } from '../api';
 import type { TaskAction } from '../../../workflows/definition';
 import { FormView, type FormViewHandle } from '../FormView';
+import { RecordEditor, type RecordEditorHandle } from '../field/RecordEditor';
+import { forgetRecord, HttpError, uploadRecord } from '../field/sync';
 import { fmt, PROCESS } from '../labels';
 import { DocumentView } from '../DocumentView';
 
@@ -59,6 +61,9 @@ export default function TaskPage() {
   const [people, setPeople] = useState<{ id: string; name: string }[]>([]);
   const [target, setTarget] = useState<string>();
   const form = useRef<FormViewHandle>(null);
+  /** 入户核实记录 the actor's own record when the step asks for one (photos and signatures, as in the field app) */
+  const record = useRef<RecordEditorHandle>(null);
+  const recordUploads = useRef({});
   /** the person has typed or picked something: only then is a draft kept (the form's own changes on opening are not theirs) */
   const touched = useRef(false);
   const rid = useRef(requestId());
@@ -128,6 +133,9 @@ export default function TaskPage() {
     const data = withForm ? form.current?.check() : undefined;
     if (withForm && !data)
       return setError('表单有需要修改的地方：请按表单上方的提示逐项修改（已填写的内容都还在）');
+    const ownRecord = withForm && t.ownRecord?.form ? record.current?.check() : undefined;
+    if (withForm && t.ownRecord?.form && !ownRecord)
+      return setError('入户核实记录有需要补充的地方：请按提示补充（照片、签名和已填写的内容都还在）');
     if (action.kind === 'reject' || action.kind === 'return') {
       const target = t.returnTargets.find((r) => r.id === returnTo)?.title;
       const ok = await new Promise<boolean>((resolve) =>
@@ -147,18 +155,23 @@ export default function TaskPage() {
     }
     setBusy(action.id);
     try {
+      // the record's photos and signatures by the resumable upload, then the action with the record
+      const evidence = ownRecord ? await uploadRecord(ownRecord, recordUploads.current) : undefined;
       await api.post(`/api/tasks/${id}/complete`, {
         requestId: rid.current,
         action: action.id,
         data,
+        evidence,
         comment: comment || undefined,
         returnTo,
       });
       clearTimeout(serverSave.current);
       removeLocalDraft(String(id));
+      await forgetRecord(ownRecord).catch(() => {});
       message.success('已办理');
       navigate('/');
     } catch (e) {
+      if (e instanceof HttpError) return setError(`照片或签名上传失败：${e.message}（已填写的内容不会丢失）`);
       if (!(e instanceof ApiError)) return setError('网络异常，请重试（已填写的内容不会丢失）');
       if (e.status === 409) {
         Modal.info({ title: '任务已被处理', content: e.title, onOk: () => navigate('/') });
@@ -259,6 +272,11 @@ export default function TaskPage() {
               {draftState}
             </Typography.Text>
           )}
+        </Card>
+      )}
+      {open && t.ownRecord?.form && (
+        <Card title="入户核实记录（本人）" styles={{ body: { padding: phone ? 12 : 24 } }}>
+          <RecordEditor ref={record} doc={t.ownRecord.form} mine={t.ownRecord.data} />
         </Card>
       )}
       {open && (
