@@ -564,25 +564,36 @@ function p5() {
     A36: 3000,
     A55: { name: '周联系', phone: '13900001111' },
   };
-  if (!validateFormData(form, doc).ok) throw new Error('P5 document is not valid');
-  const bare = compileForm(form);
-  const time = (fn: () => void) => {
-    const n = 20_000;
-    for (let i = 0; i < 2000; i++) fn();
-    const t = process.hrtime.bigint();
+  // the application is filled at the first stage (分阶段填写): the measures and elimination fields come later
+  const stage = 'identification';
+  if (!validateFormData(form, doc, { stage }).ok) throw new Error('P5 document is not valid');
+  // bare ajv checks the same document against the same schema: the one compiled for that stage
+  const bare = compileForm(form, stage);
+  // CPU time of this process, not wall time: other work on the machine must not read as our cost.
+  // Ours and bare alternate in short rounds; the ratio is the median of the pairs.
+  const time = (fn: () => void, n: number) => {
+    const t = process.cpuUsage();
     for (let i = 0; i < n; i++) fn();
-    return n / (Number(process.hrtime.bigint() - t) / 1e9);
+    const u = process.cpuUsage(t);
+    return n / ((u.user + u.system) / 1e6);
   };
-  const ours = time(() => validateFormData(form, doc));
-  const baseline = time(() => bare(structuredClone(doc)));
+  const oursFn = () => validateFormData(form, doc, { stage });
+  const bareFn = () => bare(structuredClone(doc));
+  time(oursFn, 3000);
+  time(bareFn, 3000);
+  const pairs = Array.from({ length: 15 }, () => [time(oursFn, 4000), time(bareFn, 4000)]);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ours = median(pairs.map(([o]) => o));
+  const baseline = median(pairs.map(([, b]) => b));
   figures.push({
     id: 'P5',
     name: '附件2 validation incl. derived fields, documents/s on one core',
     value: Math.round(ours),
     unit: '/s',
     baseline: { name: 'bare ajv (same schema, with a copy)', value: Math.round(baseline) },
-    ratio: round(ours / baseline),
-    goal: '≥ 200,000/s and ≥ 0.5×',
+    ratio: round(median(pairs.map(([o, b]) => o / b))),
+    goal: '≥ 200,000/s and ≥ 0.7×',
+    note: 'CPU time; ratio = median of 15 alternated pairs',
   });
 }
 
