@@ -30,48 +30,85 @@ export function idCheckDigit(first17: string): string {
  * type it that way; the number is the same). 15-digit legacy IDs are refused.
  */
 export function parseResidentId(raw: string, today: Date = new Date()): IdCheck {
-  const id = String(raw ?? '')
-    .trim()
-    .toUpperCase();
-  const bad = (reason: Extract<IdCheck, { valid: false }>['reason'], zh: string, en: string): IdCheck => ({
-    valid: false,
-    reason,
-    message: zh,
-    message_en: en,
-  });
-  if (/^\d{15}$/.test(id))
-    return bad(
-      'legacy',
-      '15位旧身份证号不再使用，请填写18位身份证号',
-      '15-digit legacy IDs are not accepted; enter the 18-character ID',
-    );
-  if (id.length !== 18) return bad('length', '身份证号应为18位', 'the ID must have 18 characters');
-  if (!/^\d{17}[\dX]$/.test(id))
-    return bad(
-      'characters',
-      '身份证号只能包含数字，最后一位可为X',
-      'the ID is 17 digits followed by a digit or X',
-    );
-  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6)) || Number(id.slice(0, 2)) < 11 || Number(id.slice(0, 2)) > 82) {
-    return bad('region', '身份证号的地区码无效', 'the region code of the ID is invalid');
-  }
-  const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
-  const date = new Date(Date.UTC(y, m - 1, d));
-  const real = date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  if (!real || y < 1900 || date.getTime() > today.getTime()) {
-    return bad('birth-date', '身份证号中的出生日期无效', 'the birth date in the ID is not a real past date');
-  }
-  if (idCheckDigit(id.slice(0, 17)) !== id[17])
-    return bad('checksum', '身份证号校验位错误', 'the check digit of the ID is wrong');
+  const id = normaliseId(raw);
+  const fault = residentIdFault(id, today.getTime());
+  if (fault !== null) return { valid: false, reason: fault, ...ID_FAULTS[fault] };
   return {
     valid: true,
     birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
-    sex: Number(id[16]) % 2 === 1 ? 'male' : 'female',
+    sex: (id.charCodeAt(16) - 48) % 2 === 1 ? 'male' : 'female',
     region: id.slice(0, 6),
     normalised: id,
   };
+}
+
+/**
+ * 性别 of a valid resident ID ('male' | 'female'), null when the ID is not valid — the same check as
+ * parseResidentId, without building its result (附件2 derives A6 from A7 for every member row on every save).
+ */
+export function residentIdSex(raw: string, today: number = Date.now()): 'male' | 'female' | null {
+  const id = normaliseId(raw);
+  if (residentIdFault(id, today) !== null) return null;
+  return (id.charCodeAt(16) - 48) % 2 === 1 ? 'male' : 'female';
+}
+
+type IdFault = Extract<IdCheck, { valid: false }>['reason'];
+const ID_FAULTS: Record<IdFault, { message: string; message_en: string }> = {
+  legacy: {
+    message: '15位旧身份证号不再使用，请填写18位身份证号',
+    message_en: '15-digit legacy IDs are not accepted; enter the 18-character ID',
+  },
+  length: { message: '身份证号应为18位', message_en: 'the ID must have 18 characters' },
+  characters: {
+    message: '身份证号只能包含数字，最后一位可为X',
+    message_en: 'the ID is 17 digits followed by a digit or X',
+  },
+  region: { message: '身份证号的地区码无效', message_en: 'the region code of the ID is invalid' },
+  'birth-date': {
+    message: '身份证号中的出生日期无效',
+    message_en: 'the birth date in the ID is not a real past date',
+  },
+  checksum: { message: '身份证号校验位错误', message_en: 'the check digit of the ID is wrong' },
+};
+
+const normaliseId = (raw: string) =>
+  String(raw ?? '')
+    .trim()
+    .toUpperCase();
+const isDigit = (c: number) => c >= 48 && c <= 57;
+function digitsAt(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) v = v * 10 + s.charCodeAt(i) - 48;
+  return v;
+}
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** What is wrong with a normalised ID, or null: character arithmetic, no allocation (a hot path of validation). */
+function residentIdFault(id: string, today: number): IdFault | null {
+  if (id.length === 15) {
+    let digits = true;
+    for (let i = 0; i < 15 && digits; i++) digits = isDigit(id.charCodeAt(i));
+    if (digits) return 'legacy';
+  }
+  if (id.length !== 18) return 'length';
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const c = id.charCodeAt(i);
+    if (!isDigit(c)) return 'characters';
+    sum += (c - 48) * WEIGHTS[i];
+  }
+  const last = id.charCodeAt(17);
+  if (!isDigit(last) && last !== 88 /* X */) return 'characters';
+  const province = digitsAt(id, 0, 2);
+  if (id.charCodeAt(0) === 48 || province < 11 || province > 82) return 'region';
+  const y = digitsAt(id, 6, 10);
+  const m = digitsAt(id, 10, 12);
+  const d = digitsAt(id, 12, 14);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const real = m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && leap ? 29 : DAYS[m - 1]);
+  if (!real || y < 1900 || Date.UTC(y, m - 1, d) > today) return 'birth-date';
+  if (CHECK.charCodeAt(sum % 11) !== last) return 'checksum';
+  return null;
 }
 
 /** 残疾人证号 20 characters: a valid resident ID, disability category 1–7, grade 1–4. */
@@ -103,14 +140,19 @@ export function parseDisabilityCert(
   return { valid: true, category, grade };
 }
 
+const VALID = Object.freeze({ valid: true as const });
+
 /** A member's ID field accepts either an 18-character ID or a 20-character disability certificate (附件2 A7). */
 export function checkIdOrDisability(
   raw: string,
 ): { valid: true } | { valid: false; message: string; message_en: string } {
   const v = String(raw ?? '').trim();
   if (v.length === 20) return parseDisabilityCert(v);
-  const id = parseResidentId(v);
-  return id.valid ? { valid: true } : id;
+  const id = normaliseId(v);
+  const fault = residentIdFault(id, Date.now());
+  if (fault === null) return VALID;
+  const invalid: IdCheck = { valid: false, reason: fault, ...ID_FAULTS[fault] };
+  return invalid;
 }
 
 export const isMobile = (v: string) => /^1[3-9]\d{9}$/.test(String(v));

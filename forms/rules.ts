@@ -9,7 +9,7 @@
  * workflows, activities, forms, the server and the web app all import it.
  */
 import jsonLogic from 'json-logic-js';
-import { parseResidentId } from './formats.js';
+import { residentIdSex } from './formats.js';
 
 /**
  * Money to the fen (分), 四舍五入: half a fen rounds away from zero, for losses as for gains
@@ -68,8 +68,8 @@ const OPERATIONS: Record<string, (...args: any[]) => unknown> = {
   div2: (a: unknown, b: unknown) => div2(Number(a) || 0, Number(b)),
   /** 性别 from an ID number (the 17th digit: odd = male): '1' male, '2' female, null when invalid */
   sexFromId: (id: unknown) => {
-    const r = parseResidentId(String(id ?? '').slice(0, 18));
-    return r.valid ? (r.sex === 'male' ? '1' : '2') : null;
+    const sex = residentIdSex(String(id ?? '').slice(0, 18));
+    return sex === null ? null : sex === 'male' ? '1' : '2';
   },
   /** an object with only the listed keys (to build a row from a record: {"map": [list, {"pick": [{"var": ""}, ["a", "b"]]}]}) */
   pick: (obj: unknown, keys: unknown) =>
@@ -143,6 +143,122 @@ export const OPERATORS: ReadonlySet<string> = new Set([
 /** The value of a rule over some data. */
 export function evaluate(rule: unknown, data: unknown): unknown {
   return jsonLogic.apply(rule as jsonLogic.RulesLogic, data);
+}
+
+type Compiled = (data: any) => unknown;
+const compiledRules = new WeakMap<object, Compiled>();
+
+/**
+ * The same value as `evaluate(rule, data)`, from a function built once per rule object: a formula evaluated
+ * for every member row on every save (附件2's derived fields) is not re-read operator by operator each time.
+ * It covers `var`, literals, arrays, `if`/`?:`/`and`/`or`/`some`, the comparison and arithmetic operators
+ * (json-logic-js's own code, same coercions) and our operations; anything else is handed to json-logic-js as
+ * it stands, so the answers are the interpreter's (test/unit/rules.test.ts compares the two).
+ */
+export function compiledRule(rule: unknown): Compiled {
+  if (!rule || typeof rule !== 'object') return () => rule;
+  let hit = compiledRules.get(rule);
+  if (!hit) {
+    hit = compileNode(rule);
+    compiledRules.set(rule, hit);
+  }
+  return hit;
+}
+
+// json-logic-js's own operations, copied so that a compiled rule computes exactly what the interpreter does
+const STANDARD: Record<string, (...args: any[]) => unknown> = {
+  '==': (a, b) => a == b,
+  '===': (a, b) => a === b,
+  '!=': (a, b) => a != b,
+  '!==': (a, b) => a !== b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '<': (a, b, c) => (c === undefined ? a < b : a < b && b < c),
+  '<=': (a, b, c) => (c === undefined ? a <= b : a <= b && b <= c),
+  '!!': (a) => jsonLogic.truthy(a),
+  '!': (a) => !jsonLogic.truthy(a),
+  '%': (a, b) => a % b,
+  '+': (...xs) => xs.reduce((a: any, b: any) => parseFloat(a) + parseFloat(b), 0),
+  '*': (...xs) => xs.reduce((a: any, b: any) => parseFloat(a) * parseFloat(b)),
+  '-': (a, b) => (b === undefined ? -a : a - b),
+  '/': (a, b) => a / b,
+  min: (...xs) => Math.min(...xs),
+  max: (...xs) => Math.max(...xs),
+};
+
+function compileNode(rule: unknown): Compiled {
+  if (Array.isArray(rule)) {
+    const items = rule.map(compileNode);
+    return (data) => items.map((f) => f(data));
+  }
+  if (!jsonLogic.is_logic(rule)) return () => rule;
+  const op = Object.keys(rule as object)[0];
+  const raw = (rule as Record<string, unknown>)[op];
+  const values = Array.isArray(raw) ? raw : [raw];
+  const interpreted: Compiled = (data) => jsonLogic.apply(rule as jsonLogic.RulesLogic, data);
+  if (op === 'var') {
+    const [a, b] = values;
+    if (b !== undefined && typeof b === 'object') return interpreted;
+    const notFound = b === undefined ? null : b;
+    if (typeof a === 'undefined' || a === '' || a === null) return (data) => data;
+    if (typeof a === 'object') return interpreted;
+    const props = String(a).split('.');
+    return (data) => {
+      let cur = data;
+      for (let i = 0; i < props.length; i++) {
+        if (cur === null || cur === undefined) return notFound;
+        cur = cur[props[i]];
+        if (cur === undefined) return notFound;
+      }
+      return cur;
+    };
+  }
+  const args = values.map(compileNode);
+  if (op === 'if' || op === '?:')
+    return (data) => {
+      let i = 0;
+      for (; i < args.length - 1; i += 2) if (jsonLogic.truthy(args[i](data))) return args[i + 1](data);
+      return args.length === i + 1 ? args[i](data) : null;
+    };
+  if (op === 'and' || op === 'or') {
+    const stopOn = op === 'or';
+    return (data) => {
+      let current: unknown;
+      for (const f of args) {
+        current = f(data);
+        if (jsonLogic.truthy(current) === stopOn) return current;
+      }
+      return current;
+    };
+  }
+  if (op === 'some' && args.length >= 2) {
+    const [list, each] = args;
+    return (data) => {
+      const items = list(data);
+      if (!Array.isArray(items) || !items.length) return false;
+      for (const item of items) if (jsonLogic.truthy(each(item))) return true;
+      return false;
+    };
+  }
+  const fn = Object.hasOwn(OPERATIONS, op)
+    ? OPERATIONS[op]
+    : Object.hasOwn(STANDARD, op)
+      ? STANDARD[op]
+      : undefined;
+  if (!fn) return interpreted;
+  if (args.length === 1) {
+    const [x] = args;
+    return (data) => fn.call(data, x(data));
+  }
+  if (args.length === 2) {
+    const [x, y] = args;
+    return (data) => fn.call(data, x(data), y(data));
+  }
+  return (data) =>
+    fn.apply(
+      data,
+      args.map((f) => f(data)),
+    );
 }
 
 /** JSON Logic's truthiness (an empty array is false). */

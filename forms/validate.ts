@@ -41,12 +41,20 @@ export type ValidationResult =
 
 const compiled = new Map<string, ValidateFunction>();
 
-/** Compile a form version once; the same key@version returns the same function. Version -1 is never cached (drafts). */
-export function compileForm(doc: FormDocument): ValidateFunction {
-  const id = `${doc.key}@${doc.version}`;
+/**
+ * Compile a form version once; the same key@version returns the same function. Version -1 is never cached
+ * (drafts). With a stage (分阶段填写), the fields of later stages are not required — they are not filled
+ * yet — so the schema checked at that stage is compiled once too, instead of reporting them as missing on
+ * every save and dropping the errors afterwards.
+ */
+export function compileForm(doc: FormDocument, stage?: string): ValidateFunction {
+  const later = laterStageFields(doc, stage);
+  const id = later.length ? `${doc.key}@${doc.version}#${stage}` : `${doc.key}@${doc.version}`;
   const hit = doc.version >= 0 ? compiled.get(id) : undefined;
   if (hit) return hit;
   const { $id: _ignored, ...schema } = doc.schema;
+  if (later.length && Array.isArray(schema.required))
+    schema.required = schema.required.filter((k: string) => !later.includes(k));
   const fn = ajv.compile(boundedText(constChoicesAsEnum(schema)));
   if (doc.version >= 0) compiled.set(id, fn);
   return fn;
@@ -201,9 +209,11 @@ export function validateFormData(
   }
   // 显示条件 a field whose x-visibleWhen is false is not shown: its value is dropped and it is not required
   // 分阶段 a field of a later stage is not filled yet: it is not accepted and not required
-  const hidden = [...hiddenFields(doc, data), ...laterStageFields(doc, opts.stage)];
+  const conditional = hiddenFields(doc, data);
+  const later = laterStageFields(doc, opts.stage);
+  const hidden = conditional.length ? [...conditional, ...later] : later;
   for (const k of hidden) delete data[k];
-  const validate = compileForm(doc);
+  const validate = compileForm(doc, opts.stage);
   if (!validate(data)) {
     errors.push(
       ...explain(validate.errors ?? [], doc.schema, data).filter(
@@ -247,7 +257,11 @@ interface TopLevelTags {
   conditional: [string, unknown][];
   /** fields with a stage, and the stage */
   staged: [string, string][];
+  /** the fields after each stage, for the stage order they were found with */
+  later: Map<string, { order: string[]; fields: string[] }>;
 }
+/** shared answers are frozen: a caller that changed one would change it for every later call */
+const NONE = Object.freeze([]) as unknown as string[];
 const tagsOf = new WeakMap<object, TopLevelTags>();
 /** the top-level fields with a display condition or a stage, found once per schema (validation is a hot path) */
 function topLevelTags(schema: Record<string, any>): TopLevelTags {
@@ -261,6 +275,7 @@ function topLevelTags(schema: Record<string, any>): TopLevelTags {
       staged: props
         .filter(([, p]) => typeof p?.['x-stage'] === 'string')
         .map(([k, p]) => [k, p['x-stage'] as string]),
+      later: new Map(),
     };
     tagsOf.set(schema, hit);
   }
@@ -277,10 +292,17 @@ export function laterStageFields(
 ): string[] {
   const order = doc.stages ?? [];
   const at = stage === undefined ? -1 : order.indexOf(stage);
-  if (at < 0) return [];
-  return topLevelTags(doc.schema)
-    .staged.filter(([, s]) => order.indexOf(s) > at)
-    .map(([k]) => k);
+  if (at < 0) return NONE;
+  const tags = topLevelTags(doc.schema);
+  let hit = tags.later.get(stage!);
+  if (!hit || hit.order !== order) {
+    hit = {
+      order,
+      fields: Object.freeze(tags.staged.filter(([, s]) => order.indexOf(s) > at).map(([k]) => k)) as string[],
+    };
+    tags.later.set(stage!, hit);
+  }
+  return hit.fields;
 }
 
 /**
@@ -288,8 +310,10 @@ export function laterStageFields(
  * 代为申报人姓名 only when 申报人 is someone else. Shared by the renderer, which hides them as you type.
  */
 export function hiddenFields(doc: Pick<FormDocument, 'schema'>, data: Record<string, unknown>): string[] {
+  const conditional = topLevelTags(doc.schema).conditional;
+  if (!conditional.length) return NONE;
   const out: string[] = [];
-  for (const [k, when] of topLevelTags(doc.schema).conditional) {
+  for (const [k, when] of conditional) {
     let visible: boolean;
     try {
       visible = evaluateRule(when, data);

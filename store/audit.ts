@@ -35,15 +35,28 @@ function digest(
     .digest('hex');
 }
 
-/** Append entries inside the caller's transaction; an entry whose id exists is skipped (idempotent). */
+/**
+ * Append entries inside the caller's transaction; an entry whose id exists is skipped (idempotent). The
+ * batch costs four statements whatever its size — the lock, the chain's head, which ids exist, one
+ * multi-row INSERT — instead of two per entry, so the lock (held to the commit) waits on fewer round trips.
+ */
 export async function appendAudit(tx: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
   const last = await tx.query<{ hash: string }>('SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   let prev = last.rows[0]?.hash ?? GENESIS;
+  const seen = new Set(
+    (
+      await tx.query<{ id: string }>('SELECT id FROM audit_events WHERE id = ANY($1)', [
+        entries.map((e) => e.id),
+      ])
+    ).rows.map((r) => r.id),
+  );
+  const values: unknown[] = [];
+  const tuples: string[] = [];
   for (const e of entries) {
-    const exists = await tx.query('SELECT 1 FROM audit_events WHERE id = $1', [e.id]);
-    if (exists.rowCount) continue;
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
     const at = (e.at ?? new Date()).toISOString();
     const row = {
       id: e.id,
@@ -54,11 +67,28 @@ export async function appendAudit(tx: pg.ClientBase, entries: AuditEntry[]): Pro
       detail: e.detail ?? {},
     };
     const hash = digest(prev, row);
-    await tx.query(
-      'INSERT INTO audit_events (id, at, actor_id, action, target, detail, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
-      [row.id, at, row.actorId, row.action, row.target, JSON.stringify(row.detail), prev, hash],
+    const n = values.push(
+      row.id,
+      at,
+      row.actorId,
+      row.action,
+      row.target,
+      JSON.stringify(row.detail),
+      prev,
+      hash,
     );
+    const k = ((n / 8 - 1) % 1000) * 8; // placeholders restart with each statement
+    tuples.push(`(${Array.from({ length: 8 }, (_, i) => `$${k + 1 + i}`).join(',')})`);
     prev = hash;
+  }
+  // rows in chain order (seq follows the order of the VALUES list), at most 1,000 per statement
+  for (let i = 0; i < tuples.length; i += 1000) {
+    await tx.query(
+      `INSERT INTO audit_events (id, at, actor_id, action, target, detail, prev_hash, hash) VALUES ${tuples
+        .slice(i, i + 1000)
+        .join(',')}`,
+      values.slice(i * 8, (i + 1000) * 8),
+    );
   }
 }
 

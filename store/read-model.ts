@@ -46,19 +46,21 @@ async function applyBatch(
   oneByOne: boolean,
 ): Promise<void> {
   const audits: AuditEntry[] = [];
-  for (const ev of events) {
-    if (!oneByOne) {
-      await applyEvent(client, caseId, ev, audits);
-      continue;
-    }
-    await client.query('SAVEPOINT projection_event');
-    try {
-      await applyEvent(client, caseId, ev, null);
-      await client.query('RELEASE SAVEPOINT projection_event');
-    } catch (err) {
-      if (!isDataError(err)) throw err;
-      await client.query('ROLLBACK TO SAVEPOINT projection_event');
-      await deadLetter(client, caseId, ev, err);
+  if (!oneByOne) {
+    // the batch's timeline rows (its idempotency keys) in one statement; then the effects of the new ones, in order
+    const fresh = await insertTimeline(client, caseId, events);
+    for (const ev of events) if (fresh.has(ev.seq)) await applyEffect(client, caseId, ev, audits);
+  } else {
+    for (const ev of events) {
+      await client.query('SAVEPOINT projection_event');
+      try {
+        await applyEvent(client, caseId, ev, null);
+        await client.query('RELEASE SAVEPOINT projection_event');
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        await client.query('ROLLBACK TO SAVEPOINT projection_event');
+        await deadLetter(client, caseId, ev, err);
+      }
     }
   }
   await client.query('UPDATE cases SET last_seq = GREATEST(last_seq, $2), updated_at = now() WHERE id = $1', [
@@ -94,6 +96,46 @@ async function applyEvent(
     ],
   );
   if (!inserted.rowCount) return; // applied by an earlier attempt
+  await applyEffect(client, caseId, ev, audits);
+}
+
+/** The timeline rows of a batch, one statement per 500 events; returns the sequence numbers that were new. */
+async function insertTimeline(client: pg.ClientBase, caseId: string, events: ProjectionEvent[]) {
+  const fresh = new Set<number>();
+  for (let i = 0; i < events.length; i += 500) {
+    const chunk = events.slice(i, i + 500);
+    const values: unknown[] = [];
+    const tuples = chunk.map((ev) => {
+      const n = values.push(
+        `${caseId}/${ev.seq}`,
+        caseId,
+        ev.seq,
+        ev.kind,
+        ev.stepId ?? null,
+        ev.actorId ?? null,
+        JSON.stringify(payloadOf(ev)),
+        ts(ev.at),
+      );
+      return `(${Array.from({ length: 8 }, (_, j) => `$${n - 7 + j}`).join(',')})`;
+    });
+    const { rows } = await client.query<{ seq: number }>(
+      `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
+       VALUES ${tuples.join(',')} ON CONFLICT (id) DO NOTHING RETURNING seq`,
+      values,
+    );
+    for (const r of rows) fresh.add(Number(r.seq));
+  }
+  return fresh;
+}
+
+/** What an event does besides its timeline row: an audit entry (chained per batch, or at once) or its effect. */
+async function applyEffect(
+  client: pg.ClientBase,
+  caseId: string,
+  ev: ProjectionEvent,
+  audits: AuditEntry[] | null,
+): Promise<void> {
+  const id = `${caseId}/${ev.seq}`;
   if (ev.kind === 'audit') {
     const entry = {
       id,

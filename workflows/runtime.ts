@@ -351,7 +351,18 @@ export class CaseRuntime {
     }
   }
 
-  acts(): EngineActivities {
-    return engine;
+  /**
+   * Who holds a role at a node (a read of PostgreSQL). As a local activity it runs inside the workflow task
+   * that opens the step — one marker instead of scheduled/started/completed events and one more workflow task
+   * per step a person acts on (a case start went from three workflow tasks to one). A read, so running it
+   * again after a crash changes nothing. Histories from before replay the activity (`patched`).
+   */
+  resolveAssignees(args: Parameters<EngineActivities['resolveAssignees']>[0]) {
+    return (patched('assignees-local-activity') ? local : engine).resolveAssignees(args);
+  }
+
+  /** The objections stored for a closed notice window: a read too, a local activity like the assignees. */
+  noticeObjections(args: Parameters<EngineActivities['noticeObjections']>[0]) {
+    return (patched('objections-local-activity') ? local : engine).noticeObjections(args);
   }
 }

@@ -5,28 +5,22 @@
  */
 import type pg from 'pg';
 import type { ProcessDefinition } from '../../workflows/definition.js';
+import { cachedLatestProcess, cachedProcessVersion } from './definitions.js';
 
 export async function latestProcess(
   db: pg.Pool | pg.ClientBase,
   key: string,
 ): Promise<ProcessDefinition | undefined> {
-  const { rows } = await db.query(
-    `SELECT definition, version FROM process_versions WHERE key = $1 AND status = 'published' ORDER BY version DESC LIMIT 1`,
-    [key],
-  );
-  return rows[0] ? { ...rows[0].definition, version: rows[0].version } : undefined;
+  return cachedLatestProcess(db, key);
 }
 
+/** A published process version (immutable: read once per key@version, `definitions.ts`). */
 export async function processVersion(
   db: pg.Pool | pg.ClientBase,
   key: string,
   version: number,
 ): Promise<ProcessDefinition | undefined> {
-  const { rows } = await db.query(
-    'SELECT definition, version FROM process_versions WHERE key = $1 AND version = $2',
-    [key, version],
-  );
-  return rows[0] ? { ...rows[0].definition, version: rows[0].version } : undefined;
+  return cachedProcessVersion(db, key, version);
 }
 
 /** key → latest published version of every form. */

@@ -6,10 +6,13 @@
  * It uses only seams that exist in earlier releases too (the app, the pack loader, the demo county), so the
  * same file can be copied into an older checkout to compare before/after in one run window:
  *   git worktree add /tmp/before <commit> && cp test/bench/case-start.ts /tmp/before/test/bench/
- * Prints p50/p90/p99 and writes bench/case-start.json.
+ * Prints p50/p90/p99, what one start costs — SQL statements (API and worker, counted at the pg client), and
+ * the workflow tasks, activity tasks, local activities and history events until the Update completed —
+ * and writes bench/case-start.json. `npm run bench` runs it as figure P9.
  */
 import { Worker, NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { ROOT, loadConfig } from '../../server/config.js';
@@ -24,6 +27,15 @@ import { loadDemoCounty } from '../../server/services/bootstrap.js';
 import { importValidatedPack } from '../../server/services/process-publish.js';
 import { serviceDeps } from '../../server/services/deps.js';
 import { application } from '../support/demo.js';
+import pg from 'pg';
+
+// every statement of this process (the API and the worker share it) while the measured starts run
+const statements = { counting: false, n: 0 };
+const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  if (statements.counting) statements.n++;
+  return clientQuery.apply(this, args);
+} as typeof pg.Client.prototype.query;
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const SAMPLES = Number(process.env.BENCH_STARTS ?? 60);
@@ -95,6 +107,7 @@ async function main() {
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const samples: number[] = [];
     for (let i = 1; i <= WARMUP + SAMPLES; i++) {
+      if (i === WARMUP + 1) statements.counting = true;
       const t0 = performance.now();
       const res = await fetch(`${url}/api/cases`, {
         method: 'POST',
@@ -112,6 +125,28 @@ async function main() {
       if (res.status !== 201) throw new Error(`start ${i}: ${res.status} ${body}`);
       if (i > WARMUP) samples.push(ms);
     }
+    statements.counting = false;
+    // the history of the last start, up to the Update's completion: what the engine did for it
+    const me = await db.query(`SELECT id FROM users WHERE username = 'cadre.zhushan'`);
+    const { caseIdFor } = await import('../../server/services/cases.js');
+    const events = (
+      await client.workflow
+        .getHandle(caseIdFor(me.rows[0].id, `bench-start-${WARMUP + SAMPLES}`))
+        .fetchHistory()
+    ).events!;
+    const upTo = events.slice(
+      0,
+      events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes) + 1,
+    );
+    const perStart = {
+      sqlStatements: Math.round((statements.n / SAMPLES) * 10) / 10,
+      historyEvents: upTo.length,
+      workflowTasks: upTo.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+      activityTasks: upTo.filter((e) => e.activityTaskScheduledEventAttributes).length,
+      localActivities: upTo.filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+      ).length,
+    };
     samples.sort((a, b) => a - b);
     const pct = (p: number) =>
       Math.round(samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]! * 10) / 10;
@@ -121,6 +156,8 @@ async function main() {
       p50: pct(50),
       p90: pct(90),
       p99: pct(99),
+      perStart,
+      loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
       at: new Date().toISOString(),
     };
     console.log(JSON.stringify(result));

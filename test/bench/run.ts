@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { ROOT } from '../../server/config.js';
 import { createPool, migrate } from '../../server/db.js';
 import { startEmbeddedPostgres } from '../../server/launcher/postgres.js';
@@ -157,6 +158,8 @@ async function main() {
       await p3(client, db, taskQueue, Number(process.env.BENCH_P3_RATE ?? 10));
       const p1 = figures.find((f) => f.id === 'P1')?.value;
       if (p1) await p3(client, db, taskQueue, Math.max(1, Math.round(p1 / 2)), 'P3b');
+      // and at 1 new case/s: the path itself, with no queue in front of it
+      await p3(client, db, taskQueue, 1, 'P3c', 'p50 < 30 ms');
     }
     if (run('P6')) await p6(db);
     if (run('P4')) await p4(db);
@@ -173,6 +176,8 @@ async function main() {
     await temporal.stop();
     await pg.stop();
   }
+  // P9 after our servers stopped: case-start.ts brings its own (the lead also runs it alone, across releases)
+  if (run('P9')) p9(offset);
   report();
 }
 
@@ -269,6 +274,7 @@ async function p3(
   taskQueue: string,
   rate: number,
   id = 'P3',
+  goal = 'p50 < 50 ms, p99 < 250 ms',
 ) {
   const org = (await caseOrg(db, 'hn-v1'))!;
   const deadline = Date.now() + seconds * 1000;
@@ -301,7 +307,7 @@ async function p3(
     name: `complete a task → next task in the inbox table, p50 (p99 ${pct(99)} ms), ${samples.length} samples, background ${rate} new cases/s${late ? ` (the pacer fell behind ${late} times)` : ''}`,
     value: pct(50),
     unit: 'ms',
-    goal: 'p50 < 50 ms, p99 < 250 ms',
+    goal,
   });
 }
 
@@ -589,25 +595,53 @@ function p5() {
     A36: 3000,
     A55: { name: '周联系', phone: '13900001111' },
   };
-  if (!validateFormData(form, doc).ok) throw new Error('P5 document is not valid');
-  const bare = compileForm(form);
-  const time = (fn: () => void) => {
-    const n = 20_000;
-    for (let i = 0; i < 2000; i++) fn();
-    const t = process.hrtime.bigint();
+  // the application is filled at the first stage (分阶段填写): the measures and elimination fields come later
+  const stage = 'identification';
+  if (!validateFormData(form, doc, { stage }).ok) throw new Error('P5 document is not valid');
+  // bare ajv checks the same document against the same schema: the one compiled for that stage
+  const bare = compileForm(form, stage);
+  // CPU time of this process, not wall time: other work on the machine must not read as our cost.
+  // Ours and bare alternate in short rounds; the ratio is the median of the pairs.
+  const time = (fn: () => void, n: number) => {
+    const t = process.cpuUsage();
     for (let i = 0; i < n; i++) fn();
-    return n / (Number(process.hrtime.bigint() - t) / 1e9);
+    const u = process.cpuUsage(t);
+    return n / ((u.user + u.system) / 1e6);
   };
-  const ours = time(() => validateFormData(form, doc));
-  const baseline = time(() => bare(structuredClone(doc)));
+  const oursFn = () => validateFormData(form, doc, { stage });
+  const bareFn = () => bare(structuredClone(doc));
+  time(oursFn, 3000);
+  time(bareFn, 3000);
+  const pairs = Array.from({ length: 15 }, () => [time(oursFn, 4000), time(bareFn, 4000)]);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ours = median(pairs.map(([o]) => o));
+  const baseline = median(pairs.map(([, b]) => b));
   figures.push({
     id: 'P5',
     name: '附件2 validation incl. derived fields, documents/s on one core',
     value: Math.round(ours),
     unit: '/s',
     baseline: { name: 'bare ajv (same schema, with a copy)', value: Math.round(baseline) },
-    ratio: round(ours / baseline),
-    goal: '≥ 200,000/s and ≥ 0.5×',
+    ratio: round(median(pairs.map(([o, b]) => o / b))),
+    goal: '≥ 200,000/s and ≥ 0.7×',
+    note: 'CPU time; ratio = median of 15 alternated pairs',
+  });
+}
+
+/** P9: case start latency through the real HTTP app (test/bench/case-start.ts, run as it is run alone). */
+function p9(offset: number) {
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/case-start.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, BENCH_PORT_OFFSET: String(offset) },
+  });
+  const r = JSON.parse(readFileSync(join(ROOT, 'bench', 'case-start.json'), 'utf8'));
+  figures.push({
+    id: 'P9',
+    name: `case start: POST /api/cases until the answer, p50 (p90 ${r.p90} ms, p99 ${r.p99} ms), ${r.samples} sequential starts`,
+    value: r.p50,
+    unit: 'ms',
+    note: `per start: ${JSON.stringify(r.perStart)}`,
   });
 }
 

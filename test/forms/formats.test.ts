@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   idCheckDigit,
   parseDisabilityCert,
   parseResidentId,
+  residentIdSex,
   checkIdOrDisability,
   maskId,
   maskPhone,
@@ -118,5 +120,91 @@ describe('other formats and masking', () => {
   it('masks ID numbers and phones for lists and the public board', () => {
     expect(maskId('430421198001011234')).toBe('430421********1234');
     expect(maskPhone('13812345678')).toBe('138****5678');
+  });
+});
+
+/**
+ * The resident-ID check is character arithmetic (validation runs it for every member row on every save);
+ * this is the earlier regex-and-Date version, kept as the reference it must agree with on every input.
+ */
+function referenceParse(raw: string, today: Date) {
+  const id = String(raw ?? '')
+    .trim()
+    .toUpperCase();
+  const bad = (reason: string, message: string, message_en: string) => ({
+    valid: false,
+    reason,
+    message,
+    message_en,
+  });
+  if (/^\d{15}$/.test(id))
+    return bad(
+      'legacy',
+      '15位旧身份证号不再使用，请填写18位身份证号',
+      '15-digit legacy IDs are not accepted; enter the 18-character ID',
+    );
+  if (id.length !== 18) return bad('length', '身份证号应为18位', 'the ID must have 18 characters');
+  if (!/^\d{17}[\dX]$/.test(id))
+    return bad(
+      'characters',
+      '身份证号只能包含数字，最后一位可为X',
+      'the ID is 17 digits followed by a digit or X',
+    );
+  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6)) || Number(id.slice(0, 2)) < 11 || Number(id.slice(0, 2)) > 82)
+    return bad('region', '身份证号的地区码无效', 'the region code of the ID is invalid');
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  const date = new Date(Date.UTC(y, m - 1, d));
+  const real = date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  if (!real || y < 1900 || date.getTime() > today.getTime())
+    return bad('birth-date', '身份证号中的出生日期无效', 'the birth date in the ID is not a real past date');
+  if (idCheckDigit(id.slice(0, 17)) !== id[17])
+    return bad('checksum', '身份证号校验位错误', 'the check digit of the ID is wrong');
+  return {
+    valid: true,
+    birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+    sex: Number(id[16]) % 2 === 1 ? 'male' : 'female',
+    region: id.slice(0, 6),
+    normalised: id,
+  };
+}
+
+describe('resident ID check without allocation agrees with the reference', () => {
+  const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+  const candidate = fc.oneof(
+    // well-formed pieces with edge dates (29 Feb, day 0/31/32, month 0/13, years 1899–2099) and any check character
+    fc
+      .tuple(
+        fc.constantFrom('430422', '110101', '820000', '830000', '100000', '050101', '0a0101'),
+        fc.oneof(fc.integer({ min: 1850, max: 2100 }), fc.constantFrom(1899, 1900, 2000, 2004, 2026, 2027)),
+        fc.oneof(fc.integer({ min: 0, max: 13 }), fc.constantFrom(2, 12)),
+        fc.oneof(fc.integer({ min: 0, max: 32 }), fc.constantFrom(2, 3, 28, 29, 30, 31)),
+        digits(3),
+        fc.constantFrom('', 'X', 'x', 'Y', ' '),
+        fc.boolean(),
+      )
+      .map(([region, y, m, d, seq, tail, good]) => {
+        const id17 = `${region}${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${seq}`;
+        return good ? id17 + idCheckDigit(id17) + tail.trim() : id17 + (tail || '0');
+      }),
+    digits(15),
+    digits(18),
+    fc.string({ maxLength: 20 }),
+  );
+  it('gives the same answer, message and sex for any input', () => {
+    const today = new Date(Date.UTC(2026, 11, 2, 12));
+    fc.assert(
+      fc.property(candidate, (raw) => {
+        const ref = referenceParse(raw, today);
+        expect(parseResidentId(raw, today)).toEqual(ref);
+        expect(residentIdSex(raw, today.getTime())).toBe('sex' in ref ? ref.sex : null);
+        if (String(raw).trim().length !== 20) {
+          const either = checkIdOrDisability(raw);
+          expect(either.valid).toBe(referenceParse(raw, new Date()).valid);
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -52,6 +52,34 @@ const notify = (seq: number, message: string): ProjectionEvent => ({
 });
 
 describe('the read-model activity', () => {
+  it('applies a batch once: a retried batch, or one that overlaps it, adds no row', async () => {
+    const caseId = 'idem-batch';
+    const { project } = readModelActivities(app.tdb.db);
+    const audit = (seq: number): ProjectionEvent => ({
+      seq,
+      at: AT,
+      kind: 'audit',
+      action: 'case.start',
+      actorId: 'cadre.zhushan',
+      target: caseId,
+    });
+    const first = [await started(caseId), notify(2, '一'), audit(3)];
+    await project({ caseId, events: first });
+    await project({ caseId, events: first });
+    // a later batch that repeats the last event of the first (a flush retried after more events came)
+    await project({ caseId, events: [audit(3), notify(4, '二'), audit(5)] });
+    expect(await count('case_events', 'case_id = $1', [caseId])).toBe(5);
+    expect(await count('notifications', 'case_id = $1', [caseId])).toBe(2);
+    expect(await count('audit_events', "detail->>'caseId' = $1", [caseId])).toBe(2);
+    const seqs = await app.tdb.db.query('SELECT seq FROM case_events WHERE case_id = $1 ORDER BY seq', [
+      caseId,
+    ]);
+    expect(seqs.rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      (await app.tdb.db.query('SELECT last_seq FROM cases WHERE id = $1', [caseId])).rows[0].last_seq,
+    ).toBe(5);
+  });
+
   it('sets aside an event PostgreSQL refuses and applies the rest of its batch', async () => {
     const caseId = 'dl-direct';
     const { project } = readModelActivities(app.tdb.db);

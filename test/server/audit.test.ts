@@ -52,6 +52,21 @@ describe('audit log', () => {
     expect((await tdb.db.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(3);
   });
 
+  it('chains a large batch in order, once per id, across its statements', async () => {
+    const batch = Array.from({ length: 2500 }, (_, i) => ({
+      id: `big-${i}`,
+      actorId: 'importer',
+      action: 'household.import',
+      target: `HH-${i}`,
+      detail: { row: i },
+    }));
+    // an id twice in the batch and one written before are each kept once
+    await inTransaction(tdb.db, (tx) => appendAudit(tx, [...batch, batch[7], { id: 'a1', action: 'again' }]));
+    expect(await verifyAuditChain(tdb.db)).toEqual({ ok: true, rows: 2503 });
+    const order = await tdb.db.query(`SELECT id FROM audit_events WHERE id LIKE 'big-%' ORDER BY seq`);
+    expect(order.rows.map((r) => r.id)).toEqual(batch.map((b) => b.id));
+  });
+
   it('breaks verification at the row that was altered behind the application’s back', async () => {
     // a database superuser disabling the guard and editing history is exactly what the chain exposes
     const owner = tdb.owner();

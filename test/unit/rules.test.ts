@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { div2, evaluate, holds, perCapita, round2 } from '../../forms/rules.js';
+import { compiledRule, div2, evaluate, holds, perCapita, round2 } from '../../forms/rules.js';
 import { computeDerived, type DerivedField } from '../../forms/derive.js';
 import { perCapitaIncome } from '../../activities/income.js';
 import { idCheckDigit } from '../../forms/formats.js';
@@ -126,4 +126,106 @@ describe('one per-capita income formula', () => {
       { numRuns: 3000 },
     );
   });
+});
+
+describe('a compiled rule computes what the interpreter computes', () => {
+  // every formula, rule and display condition of the seed packs, and rules over each operator kind
+  const packRules = readdirSync(join(ROOT, 'forms/packs'))
+    .flatMap((pack) => {
+      const dir = join(ROOT, 'forms/packs', pack, 'forms');
+      return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
+    })
+    .flatMap((file) => {
+      const form = JSON.parse(readFileSync(file, 'utf8'));
+      const conditions = Object.values(form.schema?.properties ?? {})
+        .map((p: any) => p?.['x-visibleWhen'])
+        .filter((w) => w !== undefined);
+      return [
+        ...(form.derived ?? []).map((d: DerivedField) => d.logic),
+        ...(form.rules ?? []).flatMap((r: any) => [r.when, r.logic].filter((x) => x !== undefined)),
+        ...conditions,
+      ];
+    });
+  const handRules: unknown[] = [
+    { var: 'a' },
+    { var: ['a.b', 'dflt'] },
+    { var: '' },
+    { var: [] },
+    { var: 1 },
+    { '+': [{ var: 'a' }, '2', { var: 'b' }] },
+    { '+': [] },
+    { '-': [{ var: 'a' }] },
+    { '*': [{ var: 'a' }, { var: 'b' }] },
+    { '/': [{ var: 'a' }, { var: 'b' }] },
+    { '%': [{ var: 'a' }, 3] },
+    { '<': [0, { var: 'a' }, 10] },
+    { '<=': [{ var: 'a' }, { var: 'b' }] },
+    { '==': [{ var: 'a' }, '1'] },
+    { '!==': [{ var: 'a' }, null] },
+    { '!': [{ var: 'list' }] },
+    { '!!': [{ var: 'list' }] },
+    { and: [{ var: 'a' }, { var: 'b' }, { var: 'c' }] },
+    { or: [{ var: 'a' }, { var: 'b' }] },
+    { and: [] },
+    { if: [{ var: 'a' }, 'yes', { var: 'b' }, 'b', 'no'] },
+    { '?:': [{ var: 'a' }, 1] },
+    { if: [] },
+    { some: [{ var: 'list' }, { '>': [{ var: '' }, 1] }] },
+    { some: [{ var: 'a' }] },
+    { all: [{ var: 'list' }, { '>': [{ var: '' }, 1] }] },
+    { map: [{ var: 'list' }, { '*': [{ var: '' }, 2] }] },
+    { min: [{ var: 'a' }, { var: 'b' }] },
+    { max: [] },
+    { in: [{ var: 'a' }, { var: 'list' }] },
+    { cat: [{ var: 'a' }, '-', { var: 'b' }] },
+    { count: { var: 'list' } },
+    { sum: [{ var: 'list' }] },
+    { round2: [{ '/': [{ var: 'a' }, 3] }] },
+    { div2: [{ var: 'a' }, { count: [{ var: 'list' }] }] },
+    { sexFromId: [{ var: 'id' }] },
+    { coalesce: [{ var: 'x' }, { var: 'a' }, 0] },
+    [{ var: 'a' }, { var: 'b' }, 3],
+    { a: 1, b: 2 },
+    'text',
+    7,
+    null,
+  ];
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer({ min: -5, max: 5 }),
+    fc.double({ noNaN: false }),
+    fc.constantFrom('', '0', '1', '02', 'x', '430422198001010014'),
+    fc.array(fc.integer({ min: -2, max: 3 }), { maxLength: 4 }),
+  );
+  const data = fc.record(
+    {
+      a: value,
+      b: value,
+      c: value,
+      list: value,
+      id: value,
+      members: fc.array(fc.record({ A17: value, A7: value }, { requiredKeys: [] }), { maxLength: 3 }),
+    },
+    { requiredKeys: [] },
+  );
+  const outcome = (f: () => unknown) => {
+    try {
+      return { value: f() };
+    } catch (err) {
+      return { threw: String(err) };
+    }
+  };
+  it.each([...packRules, ...handRules].map((r) => [JSON.stringify(r).slice(0, 80), r]))(
+    '%s',
+    (_name, rule) => {
+      fc.assert(
+        fc.property(data, (d) => {
+          expect(outcome(() => compiledRule(rule)(d))).toEqual(outcome(() => evaluate(rule, d)));
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });

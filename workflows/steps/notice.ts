@@ -155,7 +155,7 @@ async function closeNotice(rt: CaseRuntime, step: NoticeStep, notice: NoticeStat
  * version) are already in `notice.objections`; a receipt is taken once. Returns the full count.
  */
 async function objectionsFromStore(rt: CaseRuntime, notice: NoticeState): Promise<number> {
-  const stored = await rt.acts().noticeObjections({ noticeId: notice.id, closesAt: notice.closesAt! });
+  const stored = await rt.noticeObjections({ noticeId: notice.id, closesAt: notice.closesAt! });
   const receipts = new Set(notice.objections.map((o) => o.receipt));
   for (const o of stored.objections) if (!receipts.has(o.receipt)) notice.objections.push(o);
   notice.objections.sort((a, b) => a.at - b.at || (a.receipt < b.receipt ? -1 : 1));

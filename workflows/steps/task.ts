@@ -42,9 +42,7 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
     // 按岗位会签: one task per post, open to whoever holds it; the step is done when every post has signed
     for (const post of step.assignee.posts) {
       const orgId = rt.orgFor(post.level);
-      const candidates = await rt
-        .acts()
-        .resolveAssignees({ role: post.role, orgId, department: post.department });
+      const candidates = await rt.resolveAssignees({ role: post.role, orgId, department: post.department });
       if (candidates.length === 0) {
         rt.emit({
           kind: 'audit',
@@ -81,7 +79,7 @@ export async function runTask(rt: CaseRuntime, step: TaskStep, branch?: string):
   } else {
     const orgId = rt.orgFor(step.assignee.level);
     const { role, department } = step.assignee;
-    const candidates = await rt.acts().resolveAssignees({ role, orgId, department });
+    const candidates = await rt.resolveAssignees({ role, orgId, department });
     if (candidates.length === 0) {
       // 无审批人: escalate to the administrator one level up, or park for repair
       const up = step.assignee.level === 'village' ? 'township' : 'county';
