@@ -3,44 +3,55 @@
  * (medical costs, 低保/特困, disability, unemployment …): the 会商研判 input at
  * county approval, and the warning source of identification channel 3.
  */
+import type { FromSchema } from 'json-schema-to-ts';
 import { STATUS_KINDS } from '../store/household-store.js';
-import type { ActivityDefinition } from './registry.js';
+import { defineActivity } from './define.js';
 
-export interface CompareInput {
-  /** compare these people … */
-  idNumbers?: string[];
-  /** … and/or every member of every household registered in this region (the monthly comparison of a county) */
-  orgId?: string;
-}
-export interface DepartmentHit {
-  department: string;
-  kind: string;
-  idNumber: string;
-  name: string | null;
-  amount: number | null;
-  period: string | null;
-  /** the registered household the person belongs to, when there is one */
-  householdId: string | null;
-}
+/** one department record of a compared person */
+const hitSchema = {
+  type: 'object',
+  required: ['department', 'kind', 'idNumber', 'name', 'amount', 'period', 'householdId'],
+  additionalProperties: false,
+  properties: {
+    department: { type: 'string' },
+    kind: { type: 'string' },
+    idNumber: { type: 'string' },
+    name: { type: ['string', 'null'] },
+    amount: { type: ['number', 'null'] },
+    period: { type: ['string', 'null'] },
+    /** the registered household the person belongs to, when there is one */
+    householdId: { type: ['string', 'null'] },
+  },
+} as const;
 
-export const compareDepartmentData: ActivityDefinition<
-  CompareInput,
-  { hits: DepartmentHit[]; checkedAt: string }
-> = {
-  name: 'compareDepartmentData',
-  title: { zh: '部门数据比对', en: 'Compare against department data' },
+const schemas = {
   inputSchema: {
     type: 'object',
     additionalProperties: false,
     properties: {
+      /** compare these people … */
       idNumbers: { type: 'array', items: { type: 'string' }, title: '身份证号码' },
+      /** … and/or every member of every household registered in this region (the monthly comparison of a county) */
       orgId: { type: 'string', title: '比对范围（组织机构）' },
     },
   },
   outputSchema: {
     type: 'object',
-    properties: { hits: { type: 'array' }, checkedAt: { type: 'string' } },
+    required: ['hits', 'checkedAt'],
+    additionalProperties: false,
+    properties: {
+      hits: { type: 'array', items: hitSchema },
+      checkedAt: { type: 'string', format: 'date-time' },
+    },
   },
+} as const;
+
+export type DepartmentHit = FromSchema<typeof hitSchema>;
+
+export const compareDepartmentData = defineActivity<typeof schemas>({
+  name: 'compareDepartmentData',
+  title: { zh: '部门数据比对', en: 'Compare against department data' },
+  ...schemas,
   create:
     ({ db }) =>
     async ({ idNumbers, orgId }) => {
@@ -79,4 +90,4 @@ export const compareDepartmentData: ActivityDefinition<
         checkedAt: new Date().toISOString(),
       };
     },
-};
+});

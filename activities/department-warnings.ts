@@ -7,24 +7,44 @@
  */
 import { Context } from '@temporalio/activity';
 import { escalateOverdueWarnings, raiseWarning } from '../store/household-store.js';
-import type { ActivityDefinition } from './registry.js';
+import { defineActivity } from './define.js';
 
-export interface WarningsInput {
-  hits: { householdId?: string | null; department: string; kind: string }[];
-}
-
-export const raiseDepartmentWarnings: ActivityDefinition<WarningsInput, { warned: string[] }> = {
-  name: 'raiseDepartmentWarnings',
-  title: { zh: '发出部门数据预警（交办村级入户核查）', en: 'Raise department-data warnings' },
-  description:
-    '比对命中且尚未纳入监测的农户标为“预警”，并通知所在村入户核查；超期未核查的预警报乡镇督办；重复执行不会重复通知',
+const schemas = {
   inputSchema: {
     type: 'object',
     required: ['hits'],
     additionalProperties: false,
-    properties: { hits: { type: 'array', items: { type: 'object' }, title: '比对命中' } },
+    properties: {
+      // the hits of compareDepartmentData (other fields of a hit are carried along and ignored)
+      hits: {
+        type: 'array',
+        title: '比对命中',
+        items: {
+          type: 'object',
+          required: ['department', 'kind'],
+          properties: {
+            householdId: { type: ['string', 'null'] },
+            department: { type: 'string' },
+            kind: { type: 'string' },
+          },
+        },
+      },
+    },
   },
-  outputSchema: { type: 'object', properties: { warned: { type: 'array', items: { type: 'string' } } } },
+  outputSchema: {
+    type: 'object',
+    required: ['warned'],
+    additionalProperties: false,
+    properties: { warned: { type: 'array', items: { type: 'string' }, uniqueItems: true } },
+  },
+} as const;
+
+export const raiseDepartmentWarnings = defineActivity<typeof schemas>({
+  name: 'raiseDepartmentWarnings',
+  title: { zh: '发出部门数据预警（交办村级入户核查）', en: 'Raise department-data warnings' },
+  description:
+    '比对命中且尚未纳入监测的农户标为“预警”，并通知所在村入户核查；超期未核查的预警报乡镇督办；重复执行不会重复通知',
+  ...schemas,
   create:
     ({ db }) =>
     async ({ hits }) => {
@@ -65,4 +85,4 @@ export const raiseDepartmentWarnings: ActivityDefinition<WarningsInput, { warned
       await escalateOverdueWarnings(db);
       return { warned };
     },
-};
+});

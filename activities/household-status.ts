@@ -19,56 +19,57 @@ import {
   syncMembers,
   type CollectionStage,
 } from '../store/household-store.js';
-import type { ActivityDefinition } from './registry.js';
+import { inTransaction } from '../store/transaction.js';
+import { defineActivity } from './define.js';
 
 /** the loop of a department warning closes where case outcomes reach the registry */
 export { closeWarningsForCase };
 
-export interface HouseholdStatusInput {
-  householdId: string;
-  status: 'warning' | 'monitored' | 'eliminated' | 'none';
-  type?: string | null;
-  monitorContact?: { name?: string; phone?: string } | null;
-  /** the case's approved 附件2, written back to the registry */
-  collection?: Record<string, unknown> | null;
-  /** which stage of 附件2 the case filled */
-  stage?: CollectionStage;
-}
-
-export const setHouseholdStatus: ActivityDefinition<
-  HouseholdStatusInput,
-  { updated: boolean; collectionVersion?: number }
-> = {
-  name: 'setHouseholdStatus',
-  title: {
-    zh: '更新农户监测状态（附件2写回农户档案）',
-    en: 'Set household monitoring status (write form 2 back)',
-  },
+const schemas = {
   inputSchema: {
     type: 'object',
     required: ['householdId', 'status'],
     additionalProperties: false,
     properties: {
-      householdId: { type: 'string' },
+      householdId: { type: 'string', minLength: 1 },
       status: { enum: ['warning', 'monitored', 'eliminated', 'none'] },
+      /** the monitoring type (three types, line 2274); absent or null keeps the one recorded */
       type: { type: ['string', 'null'] },
-      monitorContact: { type: ['object', 'null'] },
+      monitorContact: {
+        type: ['object', 'null'],
+        properties: { name: { type: 'string' }, phone: { type: 'string' } },
+      },
+      /** the case's approved 附件2, written back to the registry */
       collection: { type: ['object', 'null'], title: '附件2（写回农户档案）' },
-      stage: { enum: [...STAGES], title: '附件2填写阶段' },
+      /** which stage of 附件2 the case filled */
+      stage: { enum: STAGES, title: '附件2填写阶段' },
     },
   },
   outputSchema: {
     type: 'object',
-    properties: { updated: { type: 'boolean' }, collectionVersion: { type: 'integer' } },
+    required: ['updated'],
+    additionalProperties: false,
+    properties: {
+      updated: { type: 'boolean' },
+      /** the version of 附件2 stored for the household, when the case wrote one back */
+      collectionVersion: { type: 'integer', minimum: 1 },
+    },
   },
+} as const;
+
+export const setHouseholdStatus = defineActivity<typeof schemas>({
+  name: 'setHouseholdStatus',
+  title: {
+    zh: '更新农户监测状态（附件2写回农户档案）',
+    en: 'Set household monitoring status (write form 2 back)',
+  },
+  ...schemas,
   create:
     ({ db }) =>
     async (input) => {
       const info = Context.current().info;
       const caseId = info.workflowExecution?.workflowId ?? info.activityId;
-      const client = await db.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(db, async (client) => {
         // setting the same values again is harmless: every write below is idempotent by nature
         const before = (
           await client.query('SELECT monitoring_status FROM households WHERE id = $1 FOR UPDATE', [
@@ -111,16 +112,10 @@ export const setHouseholdStatus: ActivityDefinition<
             approved,
           );
         }
-        await client.query('COMMIT');
         return { updated: (r.rowCount ?? 0) > 0, ...(collectionVersion ? { collectionVersion } : {}) };
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
-};
+});
 
 async function writeBack(
   tx: pg.ClientBase,

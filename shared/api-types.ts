@@ -361,6 +361,12 @@ export interface HouseholdListItem {
   closed_at: Instant | null;
 }
 
+/** POST /api/households: the new household's number and how many members it was registered with. */
+export interface HouseholdCreated {
+  id: string;
+  members: number;
+}
+
 /** The household's own row on its page (masked; the stored member list is also sent, `HouseholdView.members` is the one to read). */
 export interface HouseholdRecord {
   id: string;
@@ -564,4 +570,87 @@ export interface ImportResult {
   unchanged: number;
   /** how many changes were written */
   changes: number;
+}
+
+// ---- administration (/api/admin) ----
+
+/** The policy text a rule, parameter or schedule comes from (a seed file and its lines, or a note). */
+export interface PolicySource {
+  file?: string;
+  lines?: string;
+  note?: string;
+}
+
+/** GET /api/admin/forms and /api/admin/processes: every version of every form or process, by key and version. */
+export interface VersionRow {
+  key: string;
+  version: number;
+  status: 'published' | 'draft';
+  title: Text | null;
+  created_at: Instant;
+  /** processes only */
+  created_by?: string | null;
+}
+
+/** GET /api/admin/forms/:key/versions/:version: one form version as stored. */
+export interface FormVersionRow {
+  key: string;
+  version: number;
+  status: 'published' | 'draft';
+  document: FormDocument;
+}
+
+/** A new version published (forms, code lists, processes): its number. */
+export interface Published {
+  version: number;
+}
+
+/** GET /api/admin/parameters: one yearly value of a policy parameter (rows by key, then year). */
+export interface ParameterRow {
+  key: string;
+  year: number;
+  value: unknown;
+  title: Text | null;
+  source: PolicySource | null;
+  created_by: string | null;
+  created_at: Instant;
+}
+
+/** One round a schedule fired (the newest five are listed). */
+export interface ScheduleRound {
+  id: string;
+  startedAt: Instant;
+  finishedAt: Instant | null;
+  /** how many targets the round chose */
+  targets: number;
+  started: number;
+  /** how many targets were skipped (their case of the previous round still running) */
+  skipped: number;
+}
+
+/** GET /api/admin/schedules: a pack schedule with its next runs (Asia/Shanghai) and recent rounds. */
+export interface ScheduleView {
+  id: string;
+  process: string;
+  title: Text;
+  calendar: { month?: number[]; dayOfMonth?: number[]; hour?: number[] };
+  targets: string;
+  targetsTitle?: Text;
+  timezone: string;
+  source?: PolicySource;
+  /** false: the Temporal schedule is missing (it cannot be run now) */
+  registered: boolean;
+  paused: boolean;
+  nextRuns: Instant[];
+  rounds: ScheduleRound[];
+}
+
+/** GET /api/calendar/status: the years of the holiday calendar still missing, and cases waiting for them. */
+export interface CalendarStatus {
+  today: string;
+  missing: number[];
+  daysLeft: number;
+  waiting: { year: number; cases: number }[];
+  /** what the administrator is told, or null when nothing is missing */
+  message: string | null;
 }

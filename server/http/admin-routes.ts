@@ -1,7 +1,8 @@
 /**
  * /api/admin: configuration (admin), users and roles (security_admin), the audit log (auditor). Three-way
  * separation of powers: none can do the others' work. Each route is declared once (`declare.ts`), mounted
- * under /api/admin in this order (`routes.ts`); a handler checks the caller's role, parses, calls one service.
+ * under /api/admin in this order (`routes.ts`) with `roleRoute`: the caller is checked against the route's
+ * access before its handler, which parses and calls one service.
  */
 import type { Request } from 'express';
 import { describeActivities } from '../../activities/registry.js';
@@ -19,7 +20,6 @@ import {
   reapplyOverlay,
   saveOverlay,
 } from '../services/overlay.js';
-import { hasRole, type Principal } from '../services/principal.js';
 import { createProcess, installPack, publishProcess } from '../services/process-publish.js';
 import { listDeadLetters, replayDeadLetter } from '../services/projection-dead-letters.js';
 import { currentSchedules, listSchedules, runScheduleNow } from '../services/schedules.js';
@@ -31,20 +31,10 @@ import {
   publishCodeList,
   publishFormVersion,
 } from '../services/variants.js';
-import { route, type RouteDeclaration } from './declare.js';
+import { roleRoute, type RouteDeclaration } from './declare.js';
 import { intQuery } from './edge.js';
 import { problems } from './problem.js';
 import { ADMIN, AUDITOR, SECURITY } from './schemas.js';
-import { requireUser } from './session.js';
-
-function requireRole(req: Request, roles: string[]): Principal {
-  const who = requireUser(req);
-  if (!hasRole(who, roles)) throw problems.forbidden();
-  return who;
-}
-const ADMIN_ROLES = ADMIN.roles;
-const SECURITY_ROLES = SECURITY.roles;
-const AUDITOR_ROLES = AUDITOR.roles;
 
 const obj = (v: unknown, path: string): Record<string, any> => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) {
@@ -57,94 +47,76 @@ const versionsOf = (req: Request) => ({ from: req.query.from, to: req.query.to }
 
 /** Mounted under /api/admin (`routes.ts`), in this order. */
 export const ADMIN_ROUTES: RouteDeclaration[] = [
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/processes',
     summary: '流程版本 Process versions',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.listProcessVersions(svc.db);
-    },
+    handler: async (req, _who, { svc }) => admin.listProcessVersions(svc.db),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/processes/{key}/versions/{version}',
     summary: '流程版本详情 A process version',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.processVersion(svc.db, String(req.params.key), Number(req.params.version) || 0);
-    },
+    handler: async (req, _who, { svc }) =>
+      admin.processVersion(svc.db, String(req.params.key), Number(req.params.version) || 0),
   }),
   // 版本对比 what changed between two versions of a process or a form, path by path (steps and fields matched by id)
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/processes/{key}/diff',
     summary: '流程版本对比 What changed between two versions',
     access: ADMIN,
-    ok: 200,
     query: { from: { type: 'integer' }, to: { type: 'integer' } },
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.versionDiff(svc.db, 'processes', String(req.params.key), versionsOf(req));
-    },
+    handler: async (req, _who, { svc }) =>
+      admin.versionDiff(svc.db, 'processes', String(req.params.key), versionsOf(req)),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/forms/{key}/diff',
     summary: '表单版本对比 What changed between two versions',
     access: ADMIN,
-    ok: 200,
     query: { from: { type: 'integer' }, to: { type: 'integer' } },
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.versionDiff(svc.db, 'forms', String(req.params.key), versionsOf(req));
-    },
+    handler: async (req, _who, { svc }) =>
+      admin.versionDiff(svc.db, 'forms', String(req.params.key), versionsOf(req)),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/processes/validate',
     summary: '校验流程 Validate a definition',
     access: ADMIN,
-    ok: 200,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.checkProcessDefinition(svc.db, obj(req.body?.definition ?? req.body, 'definition'));
-    },
+    handler: async (req, _who, { svc }) =>
+      admin.checkProcessDefinition(svc.db, obj(req.body?.definition ?? req.body, 'definition')),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/processes',
     summary: '新建流程 Create a process',
     access: ADMIN,
     ok: 201,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
+    handler: async (req, who, { svc }) => {
       const def = obj(req.body?.definition ?? req.body, 'definition');
       const pack = typeof req.body?.pack === 'string' ? req.body.pack : undefined;
       return createProcess(svc.db, def, who.userId, draftOf(req), pack);
     },
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/processes/{key}/versions',
     summary: '发布流程新版本 Validate and publish',
     access: ADMIN,
     ok: 201,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
+    handler: async (req, who, { svc }) => {
       const def = { ...obj(req.body?.definition ?? req.body, 'definition'), key: String(req.params.key) };
       return publishProcess(svc.db, def, who.userId, draftOf(req), { mustExist: true });
     },
   }),
   // 复制为… a process under a new key, its forms replaced by copies (references rewritten and reported)
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/processes/{key}/copy',
     summary: '复制流程 Copy a process under a new key (references rewritten)',
@@ -161,85 +133,65 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         draft: { type: 'boolean' },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return copyProcess(svc.db, who.userId, String(req.params.key), obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) =>
+      copyProcess(svc.db, who.userId, String(req.params.key), obj(req.body, 'body')),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/activities',
     summary: '活动注册表 Activity registry',
     access: ADMIN,
-    ok: 200,
-    handler: async (req) => {
-      requireRole(req, ADMIN_ROLES);
-      return { items: describeActivities() };
-    },
+    handler: async () => ({ items: describeActivities() }),
   }),
   // ---- forms ----
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/forms',
     summary: '表单版本 Form versions',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.listFormVersions(svc.db);
-    },
+    handler: async (req, _who, { svc }) => admin.listFormVersions(svc.db),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/forms/{key}/versions/{version}',
     summary: '表单版本原文 A form version as stored',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.formVersion(svc.db, String(req.params.key), Number(req.params.version) || 0);
-    },
+    handler: async (req, _who, { svc }) =>
+      admin.formVersion(svc.db, String(req.params.key), Number(req.params.version) || 0),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/roles',
     summary: '角色 Roles and levels of the pack',
     access: { roles: ['admin', 'security_admin'] },
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, [...ADMIN_ROLES, ...SECURITY_ROLES]);
-      return {
-        items: await installedRoles(svc.db),
-        levels: ['village', 'township', 'county', 'city', 'province'],
-      };
-    },
+    handler: async (req, _who, { svc }) => ({
+      items: await installedRoles(svc.db),
+      levels: ['village', 'township', 'county', 'city', 'province'],
+    }),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/forms',
     summary: '新建表单 Create a form',
     access: ADMIN,
     ok: 201,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return createForm(svc.db, obj(req.body?.document ?? req.body, 'document'), who.userId, draftOf(req));
-    },
+    handler: async (req, who, { svc }) =>
+      createForm(svc.db, obj(req.body?.document ?? req.body, 'document'), who.userId, draftOf(req)),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/forms/{key}/versions',
     summary: '发布表单新版本 Publish a form version',
     access: ADMIN,
     ok: 201,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
+    handler: async (req, who, { svc }) => {
       const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
       return publishFormVersion(svc.db, who.userId, doc, draftOf(req));
     },
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/forms/{key}/copy',
     summary: '复制表单 Copy a form under a new key',
@@ -254,88 +206,62 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         pack: { type: 'string', maxLength: 40 },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return copyForm(svc.db, who.userId, String(req.params.key), obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) =>
+      copyForm(svc.db, who.userId, String(req.params.key), obj(req.body, 'body')),
   }),
   // ---- packs ----
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/packs/import',
     summary: '导入政策包 Import a pack',
     access: ADMIN,
-    ok: 200,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return installPack(svc, obj(req.body, 'body'), { actorId: who.userId });
-    },
+    handler: async (req, who, { svc }) => installPack(svc, obj(req.body, 'body'), { actorId: who.userId }),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/packs',
     summary: '已安装政策包 Installed packs',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return { items: await listPacks(svc.db) };
-    },
+    handler: async (req, _who, { svc }) => ({ items: await listPacks(svc.db) }),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/packs/{id}/scope',
     summary: '政策包安装范围 Install a pack for an org subtree',
     access: ADMIN,
-    ok: 200,
     body: { type: 'object', properties: { org: { type: ['string', 'null'], maxLength: 40 } } },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return setPackScope(svc.db, who.userId, String(req.params.id), obj(req.body, 'body').org ?? null);
-    },
+    handler: async (req, who, { svc }) =>
+      setPackScope(svc.db, who.userId, String(req.params.id), obj(req.body, 'body').org ?? null),
   }),
   // ---- templates and overlays (a provincial pack stored as an overlay on the national template) ----
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/templates',
     summary: '导入模板 Store a version of a template pack (a folder or a bundle)',
     access: ADMIN,
-    ok: 200,
     body: { type: 'object', properties: { pack: { type: 'string', maxLength: 40 } } },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return importTemplate(svc.db, who.userId, obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) => importTemplate(svc.db, who.userId, obj(req.body, 'body')),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/templates',
     summary: '模板 Template packs and their versions',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return { items: await listTemplates(svc.db) };
-    },
+    handler: async (_req, _who, { svc }) => ({ items: await listTemplates(svc.db) }),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/overlays',
     summary: '覆盖 Packs stored as overlays on a template',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return { items: await listOverlays(svc.db) };
-    },
+    handler: async (_req, _who, { svc }) => ({ items: await listOverlays(svc.db) }),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/packs/{id}/overlay',
     summary: '保存覆盖 Compose a pack from a template version and an overlay, and install it',
     access: ADMIN,
-    ok: 200,
     body: {
       type: 'object',
       required: ['base', 'keySuffix', 'manifest', 'ops'],
@@ -363,39 +289,28 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         confirm: { type: 'boolean' },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return saveOverlay(svc, who.userId, String(req.params.id), obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) =>
+      saveOverlay(svc, who.userId, String(req.params.id), obj(req.body, 'body')),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/packs/{id}/overlay',
     summary: '覆盖 The overlay a pack is stored as',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return getOverlay(svc.db, String(req.params.id));
-    },
+    handler: async (req, _who, { svc }) => getOverlay(svc.db, String(req.params.id)),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/packs/{id}/overlay/diff',
     summary: '覆盖对比 Each operation of the overlay against the template',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return overlayDiff(svc.db, String(req.params.id));
-    },
+    handler: async (req, _who, { svc }) => overlayDiff(svc.db, String(req.params.id)),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/packs/{id}/overlay/reapply',
     summary: '重新应用覆盖 Preview (or apply) the overlay on a new template version, conflicts by path',
     access: ADMIN,
-    ok: 200,
     body: {
       type: 'object',
       required: ['version'],
@@ -407,32 +322,25 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         confirm: { type: 'boolean' },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return reapplyOverlay(svc, who.userId, String(req.params.id), obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) =>
+      reapplyOverlay(svc, who.userId, String(req.params.id), obj(req.body, 'body')),
   }),
   // ---- organisation tree (administrative divisions) ----
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/org-tree',
     summary: '组织机构树 The organisation tree',
     access: { roles: ['admin', 'security_admin'] },
-    ok: 200,
     query: { root: { type: 'string' } },
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, [...ADMIN_ROLES, ...SECURITY_ROLES]);
-      return {
-        items: await orgTree(svc.db, typeof req.query.root === 'string' ? req.query.root : undefined),
-      };
-    },
+    handler: async (req, _who, { svc }) => ({
+      items: await orgTree(svc.db, typeof req.query.root === 'string' ? req.query.root : undefined),
+    }),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/org-tree/import',
     summary: '导入区划清单 Import a division list (previewed, idempotent)',
     access: ADMIN,
-    ok: 200,
     body: {
       type: 'object',
       properties: {
@@ -442,17 +350,13 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         dryRun: { type: 'boolean' },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return importDivisions(svc.db, who.userId, obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) => importDivisions(svc.db, who.userId, obj(req.body, 'body')),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/org-nodes',
     summary: '新增或更名机构 Add or rename a node',
     access: ADMIN,
-    ok: 200,
     body: {
       type: 'object',
       required: ['code', 'name'],
@@ -463,97 +367,71 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         level: { type: 'string', maxLength: 20 },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return saveOrgNode(svc.db, who.userId, obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) => saveOrgNode(svc.db, who.userId, obj(req.body, 'body')),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/org-nodes/{id}/move',
     summary: '移动机构 Move a node (with its subtree) under another parent',
     access: ADMIN,
-    ok: 200,
     body: {
       type: 'object',
       required: ['parentCode'],
       properties: { parentCode: { type: 'string', maxLength: 15 } },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return moveOrgNode(svc.db, who.userId, String(req.params.id), obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) =>
+      moveOrgNode(svc.db, who.userId, String(req.params.id), obj(req.body, 'body')),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/org-nodes/{id}/close',
     summary: '撤销机构 Close a node',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return closeOrgNode(svc.db, who.userId, String(req.params.id));
-    },
+    handler: async (req, who, { svc }) => closeOrgNode(svc.db, who.userId, String(req.params.id)),
   }),
   // ---- schedules (S5 follow-ups) ----
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/schedules',
     summary: '定时任务 Pack schedules with next runs and recent rounds',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return { items: await listSchedules(svc, await currentSchedules(svc.db)) };
-    },
+    handler: async (req, _who, { svc }) => ({
+      items: await listSchedules(svc, await currentSchedules(svc.db)),
+    }),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/schedules/{id}/run',
     summary: '立即执行定时任务 Run a schedule now',
     access: ADMIN,
     ok: 202,
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return runScheduleNow(svc, who.userId, String(req.params.id));
-    },
+    handler: async (req, who, { svc }) => runScheduleNow(svc, who.userId, String(req.params.id)),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/packs/{id}/export',
     summary: '导出政策包 Export a pack',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return exportPack(svc.db, String(req.params.id));
-    },
+    handler: async (req, _who, { svc }) => exportPack(svc.db, String(req.params.id)),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/packs/{id}/diff',
     summary: '政策包差异 Diff two pack versions',
     access: ADMIN,
-    ok: 200,
     query: { from: { type: 'string' }, to: { type: 'string' } },
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return diffPackVersions(svc.db, String(req.params.id), req.query.from, req.query.to);
-    },
+    handler: async (req, _who, { svc }) =>
+      diffPackVersions(svc.db, String(req.params.id), req.query.from, req.query.to),
   }),
   // ---- parameters ----
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/parameters',
     summary: '政策参数 Parameters with history',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.listParameters(svc.db);
-    },
+    handler: async (req, _who, { svc }) => admin.listParameters(svc.db),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/parameters',
     summary: '设置年度参数 Set a yearly parameter',
@@ -571,61 +449,50 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         pack: { type: 'string', maxLength: 40 },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return admin.setParameterAndSchedules(svc, who.userId, obj(req.body, 'body'));
-    },
+    handler: async (req, who, { svc }) =>
+      admin.setParameterAndSchedules(svc, who.userId, obj(req.body, 'body')),
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/codelists',
     summary: '代码表 Code lists',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return admin.listCodeLists(svc.db);
-    },
+    handler: async (req, _who, { svc }) => admin.listCodeLists(svc.db),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/codelists',
     summary: '新建代码表 Create a code list',
     access: ADMIN,
     ok: 201,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
-      return createCodeList(svc.db, who.userId, obj(req.body?.document ?? req.body, 'document'));
-    },
+    handler: async (req, who, { svc }) =>
+      createCodeList(svc.db, who.userId, obj(req.body?.document ?? req.body, 'document')),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/codelists/{key}/versions',
     summary: '发布代码表 Publish a code list',
     access: ADMIN,
     ok: 201,
     body: { type: 'object' },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, ADMIN_ROLES);
+    handler: async (req, who, { svc }) => {
       const doc = { ...obj(req.body?.document ?? req.body, 'document'), key: String(req.params.key) };
       return publishCodeList(svc.db, who.userId, doc);
     },
   }),
   // ---- users and roles (security_admin; admin may list) ----
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/users',
     summary: '用户 Users and roles',
     access: { roles: ['security_admin', 'admin'] },
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, [...SECURITY_ROLES, ...ADMIN_ROLES]);
+    handler: async (req, _who, { svc }) => {
       const q = req.query as Record<string, string>;
       return users.listUsers(svc.db, { role: q.role, org: q.org });
     },
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/users',
     summary: '新建用户 Create a user',
@@ -648,17 +515,15 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, SECURITY_ROLES);
-      return { id: await users.createUser(svc.db, who, obj(req.body, 'body')) };
-    },
+    handler: async (req, who, { svc }) => ({
+      id: await users.createUser(svc.db, who, obj(req.body, 'body')),
+    }),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/users/{id}/roles',
     summary: '分配角色（替换）Set a user’s roles',
     access: SECURITY,
-    ok: 200,
     body: {
       type: 'object',
       required: ['roles'],
@@ -674,75 +539,61 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
         },
       },
     },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, SECURITY_ROLES);
+    handler: async (req, who, { svc }) => {
       const id = String(req.params.id);
       return { id, roles: await users.setUserRoles(svc.db, who, id, req.body?.roles) };
     },
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/users/{id}/status',
     summary: '启用/停用用户 Enable or disable a user',
     access: SECURITY,
-    ok: 200,
     body: { type: 'object', required: ['disabled'], properties: { disabled: { type: 'boolean' } } },
-    handler: async (req, _res, { svc }) => {
-      const who = requireRole(req, SECURITY_ROLES);
+    handler: async (req, who, { svc }) => {
       const id = String(req.params.id);
       return { id, disabled: await users.setUserStatus(svc.db, who, id, req.body?.disabled) };
     },
   }),
   // ---- projection dead letters (admin): events the read model refused, and their replay after a fix ----
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/projection-dead-letters',
     summary: '投影死信 Events the read model refused (masked)',
     access: ADMIN,
-    ok: 200,
     query: {
       open: { type: 'string', enum: ['1'], description: '仅未重放的 only those not yet replayed' },
       limit: { type: 'integer' },
     },
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, ADMIN_ROLES);
-      return listDeadLetters(svc.db, {
+    handler: async (req, _who, { svc }) =>
+      listDeadLetters(svc.db, {
         open: req.query.open === '1',
         limit: intQuery(req.query.limit, 100, 500),
-      });
-    },
+      }),
   }),
-  route({
+  roleRoute({
     method: 'post',
     path: '/api/admin/projection-dead-letters/{id}/replay',
     summary: '重放死信 Replay a refused event after a fix',
     access: ADMIN,
-    ok: 200,
-    handler: async (req, _res, { svc }) =>
-      replayDeadLetter(svc.db, requireRole(req, ADMIN_ROLES), String(req.params.id)),
+    handler: async (req, who, { svc }) => replayDeadLetter(svc.db, who, String(req.params.id)),
   }),
   // ---- audit (auditor) ----
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/audit',
     summary: '审计日志 Audit log',
     access: AUDITOR,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, AUDITOR_ROLES);
+    handler: async (req, _who, { svc }) => {
       const q = req.query as Record<string, string>;
       return admin.auditLog(svc.db, { before: Number(q.before) || null, action: q.action, actor: q.actor });
     },
   }),
-  route({
+  roleRoute({
     method: 'get',
     path: '/api/admin/audit/verify',
     summary: '校验审计链 Verify the audit chain',
     access: AUDITOR,
-    ok: 200,
-    handler: async (req, _res, { svc }) => {
-      requireRole(req, AUDITOR_ROLES);
-      return verifyAuditChain(svc.db);
-    },
+    handler: async (req, _who, { svc }) => verifyAuditChain(svc.db),
   }),
 ];

@@ -4,7 +4,7 @@ import * as cases from '../services/cases.js';
 import * as people from '../services/people.js';
 import * as tasks from '../services/tasks.js';
 import * as fieldSync from '../services/field-sync.js';
-import { bodyOf, route, type RouteDeclaration } from './declare.js';
+import { bodyOf, route, type Access, type RouteDeclaration } from './declare.js';
 import { comment, id, requestId, ADMIN } from './schemas.js';
 import { login, loginRateLimit, logout, requireUser } from './session.js';
 
@@ -60,6 +60,42 @@ export const SESSION_ROUTES: RouteDeclaration[] = [
     }),
   }),
 ];
+
+/** POST /api/tasks/{id}/<kind>: hand a task to someone else (`tasks.reassignTask`). */
+const reassign = (
+  kind: 'transfer' | 'delegate' | 'add-signer',
+  summary: string,
+  properties: Record<string, unknown>,
+) =>
+  route({
+    method: 'post',
+    path: `/api/tasks/{id}/${kind}`,
+    summary,
+    access: 'staff',
+    ok: 200,
+    body: { type: 'object', required: ['to'], properties },
+    handler: async (req, _res, { svc }) =>
+      tasks.reassignTask(svc, requireUser(req), String(req.params.id), kind, bodyOf(req)),
+  });
+
+/** POST /api/cases/{id}/<kind>: an action on a whole case, sent to its workflow (`cases.caseAction`). */
+const caseAction = (
+  kind: 'withdraw' | 'urge' | 'cc' | 'cancel',
+  summary: string,
+  required: string[],
+  properties: Record<string, unknown>,
+  access: Access = 'staff',
+) =>
+  route({
+    method: 'post',
+    path: `/api/cases/{id}/${kind}`,
+    summary,
+    access,
+    ok: 200,
+    body: { type: 'object', required, properties },
+    handler: async (req, _res, { svc }) =>
+      cases.caseAction(svc, requireUser(req), String(req.params.id), kind, bodyOf(req)),
+  });
 
 export const TASK_ROUTES: RouteDeclaration[] = [
   route({
@@ -151,40 +187,9 @@ export const TASK_ROUTES: RouteDeclaration[] = [
     handler: async (req, _res, { svc }) =>
       tasks.saveDraft(svc, requireUser(req), String(req.params.id), bodyOf(req)),
   }),
-  route({
-    method: 'post',
-    path: '/api/tasks/{id}/transfer',
-    summary: '转办 Transfer',
-    access: 'staff',
-    ok: 200,
-    body: { type: 'object', required: ['to'], properties: { requestId, to: id } },
-    handler: async (req, _res, { svc }) =>
-      tasks.reassignTask(svc, requireUser(req), String(req.params.id), 'transfer', bodyOf(req)),
-  }),
-  route({
-    method: 'post',
-    path: '/api/tasks/{id}/delegate',
-    summary: '委派 Delegate',
-    access: 'staff',
-    ok: 200,
-    body: { type: 'object', required: ['to'], properties: { requestId, to: id } },
-    handler: async (req, _res, { svc }) =>
-      tasks.reassignTask(svc, requireUser(req), String(req.params.id), 'delegate', bodyOf(req)),
-  }),
-  route({
-    method: 'post',
-    path: '/api/tasks/{id}/add-signer',
-    summary: '加签 Add a signer',
-    access: 'staff',
-    ok: 200,
-    body: {
-      type: 'object',
-      required: ['to'],
-      properties: { requestId, to: id, position: { enum: ['before', 'after'] } },
-    },
-    handler: async (req, _res, { svc }) =>
-      tasks.reassignTask(svc, requireUser(req), String(req.params.id), 'add-signer', bodyOf(req)),
-  }),
+  reassign('transfer', '转办 Transfer', { requestId, to: id }),
+  reassign('delegate', '委派 Delegate', { requestId, to: id }),
+  reassign('add-signer', '加签 Add a signer', { requestId, to: id, position: { enum: ['before', 'after'] } }),
 ];
 
 export const CASE_ACTION_ROUTES: RouteDeclaration[] = [
@@ -205,48 +210,17 @@ export const CASE_ACTION_ROUTES: RouteDeclaration[] = [
       return result.case;
     },
   }),
-  route({
-    method: 'post',
-    path: '/api/cases/{id}/withdraw',
-    summary: '撤回 Withdraw',
-    access: 'staff',
-    ok: 200,
-    body: { type: 'object', required: ['requestId'], properties: { requestId, comment } },
-    handler: async (req, _res, { svc }) =>
-      cases.caseAction(svc, requireUser(req), String(req.params.id), 'withdraw', bodyOf(req)),
+  caseAction('withdraw', '撤回 Withdraw', ['requestId'], { requestId, comment }),
+  caseAction('urge', '催办 Urge', ['requestId'], { requestId }),
+  caseAction('cc', '抄送 Copy to', ['requestId', 'userIds'], {
+    requestId,
+    userIds: { type: 'array', maxItems: 100, items: id },
   }),
-  route({
-    method: 'post',
-    path: '/api/cases/{id}/urge',
-    summary: '催办 Urge',
-    access: 'staff',
-    ok: 200,
-    body: { type: 'object', required: ['requestId'], properties: { requestId } },
-    handler: async (req, _res, { svc }) =>
-      cases.caseAction(svc, requireUser(req), String(req.params.id), 'urge', bodyOf(req)),
-  }),
-  route({
-    method: 'post',
-    path: '/api/cases/{id}/cc',
-    summary: '抄送 Copy to',
-    access: 'staff',
-    ok: 200,
-    body: {
-      type: 'object',
-      required: ['requestId', 'userIds'],
-      properties: { requestId, userIds: { type: 'array', maxItems: 100, items: id } },
-    },
-    handler: async (req, _res, { svc }) =>
-      cases.caseAction(svc, requireUser(req), String(req.params.id), 'cc', bodyOf(req)),
-  }),
-  route({
-    method: 'post',
-    path: '/api/cases/{id}/cancel',
-    summary: '终止 Cancel (administrator)',
-    access: ADMIN,
-    ok: 200,
-    body: { type: 'object', required: ['requestId', 'comment'], properties: { requestId, comment } },
-    handler: async (req, _res, { svc }) =>
-      cases.caseAction(svc, requireUser(req), String(req.params.id), 'cancel', bodyOf(req)),
-  }),
+  caseAction(
+    'cancel',
+    '终止 Cancel (administrator)',
+    ['requestId', 'comment'],
+    { requestId, comment },
+    ADMIN,
+  ),
 ];

@@ -10,8 +10,10 @@ import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ServiceDeps } from '../services/deps.js';
+import { hasRole, type Principal } from '../services/principal.js';
 import { checkBody } from './body-validation.js';
 import { problems } from './problem.js';
+import { requireUser } from './session.js';
 
 export type Access =
   | 'public'
@@ -53,6 +55,33 @@ export interface RouteDeclaration extends Endpoint {
 
 /** Declare one route (identity, for type checking and readability). */
 export const route = (d: RouteDeclaration): RouteDeclaration => d;
+
+/** The signed-in caller, who must hold one of `roles` (401 when not signed in, 403 without the role). */
+export function requireRole(req: Request, roles: readonly string[]): Principal {
+  const who = requireUser(req);
+  if (!hasRole(who, roles)) throw problems.forbidden();
+  return who;
+}
+
+/**
+ * Declare a route for the roles of its `access` (checked before the handler, which gets the caller);
+ * `ok` defaults to 200. The access the OpenAPI document shows is then the one that is enforced.
+ */
+export function roleRoute(
+  d: Omit<RouteDeclaration, 'access' | 'ok' | 'handler' | 'send'> & {
+    access: { roles: string[] };
+    ok?: number;
+    handler: (req: Request, who: Principal, ctx: RouteContext) => Promise<unknown>;
+  },
+): RouteDeclaration {
+  const { handler, access, ok = 200, ...rest } = d;
+  return {
+    ...rest,
+    access,
+    ok,
+    handler: (req, _res, ctx) => handler(req, requireRole(req, access.roles), ctx),
+  };
+}
 
 /** The declaration's OpenAPI facts (without its handler). */
 export function endpointOf(d: RouteDeclaration): Endpoint {

@@ -3,15 +3,15 @@
  * (CSV or XLSX, sent as the request body) and follows the import's progress.
  */
 
-import express, { type Request } from 'express';
+import type { Request } from 'express';
 import { getImport, importTemplate, listImports, startImport } from '../services/department-import.js';
 import { hasRole } from '../services/principal.js';
 import { route, type RouteDeclaration } from './declare.js';
-import { Problem, problems } from './problem.js';
+import { problems } from './problem.js';
 import { requireUser } from './session.js';
+import { rawSpreadsheet, SPREADSHEET_UPLOAD, uploadedSpreadsheet, XLSX } from './spreadsheet-upload.js';
 
 export const IMPORTERS = ['county_rural_bureau'];
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const importer = (req: Request) => {
   const who = requireUser(req);
@@ -31,36 +31,14 @@ export const DEPARTMENT_ROUTES: RouteDeclaration[] = [
     access: { roles: ['county_rural_bureau'] },
     ok: 202,
     query: { filename: { type: 'string' } },
-    upload: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    upload: SPREADSHEET_UPLOAD,
     // the file is the body: 50 MB holds several hundred thousand rows
-    before: () => [
-      express.raw({ type: ['text/csv', 'application/csv', XLSX, 'application/octet-stream'], limit: '50mb' }),
-    ],
+    before: () => [rawSpreadsheet('50mb')],
     handler: async (req, res, { deps }) => {
       const who = importer(req);
-      const type = String(req.headers['content-type'] ?? '')
-        .split(';')[0]
-        .trim()
-        .toLowerCase();
-      const filename = String(req.query.filename ?? 'upload');
-      const format =
-        type === XLSX || /\.xlsx$/i.test(filename)
-          ? 'xlsx'
-          : type === 'text/csv' || type === 'application/csv' || /\.csv$/i.test(filename)
-            ? 'csv'
-            : undefined;
-      if (!Buffer.isBuffer(req.body) || !format) {
-        throw new Problem(
-          415,
-          'unsupported_media_type',
-          '请上传 CSV 或 Excel（.xlsx）文件',
-          'send a CSV or .xlsx file as the body (Content-Type text/csv or the xlsx type)',
-        );
-      }
-      if (!req.body.length)
-        throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
+      const file = uploadedSpreadsheet(req);
       res.status(202);
-      return startImport(deps.db, who, { filename, format, content: req.body });
+      return startImport(deps.db, who, file);
     },
   }),
   route({

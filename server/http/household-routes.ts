@@ -2,15 +2,14 @@
  * 农户档案 routes: import and export, search, the household page, registration, corrections, members,
  * closing, the start check; department warnings and sweeps. Parse, call one service, answer.
  */
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import * as households from '../services/households.js';
 import * as transfer from '../services/household-import.js';
 import * as sweeps from '../services/household-sweeps.js';
 import { route, type RouteDeclaration } from './declare.js';
-import { Problem, problems } from './problem.js';
+import { problems } from './problem.js';
 import { requireUser } from './session.js';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import { rawSpreadsheet, SPREADSHEET_UPLOAD, uploadedSpreadsheet, XLSX } from './spreadsheet-upload.js';
 
 /** 村（居）干部 keep the household registry of their village */
 const REGISTRAR = { roles: [...households.REGISTRARS] };
@@ -35,39 +34,8 @@ const body = (req: Request) =>
   req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
 const idOf = (req: Request) => String(req.params.id);
 
-/** The uploaded household file (the raw body), its format from the content type or the file name. */
-function file(req: Request): transfer.ImportFile {
-  const type = String(req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-  const filename = String((req.query as Record<string, unknown>).filename ?? 'upload');
-  const format =
-    type === XLSX || /\.xlsx$/i.test(filename)
-      ? 'xlsx'
-      : type === 'text/csv' || type === 'application/csv' || /\.csv$/i.test(filename)
-        ? 'csv'
-        : undefined;
-  if (!Buffer.isBuffer(req.body) || !format) {
-    throw new Problem(
-      415,
-      'unsupported_media_type',
-      '请上传 CSV 或 Excel（.xlsx）文件',
-      'send a CSV or .xlsx file as the body',
-    );
-  }
-  if (!req.body.length)
-    throw problems.invalid([{ path: 'file', message: '文件是空的', message_en: 'the file is empty' }]);
-  return { filename, format, content: req.body };
-}
-
 /** The file arrives as the raw body (before the handler). */
-const raw = () => [
-  express.raw({
-    type: ['text/csv', 'application/csv', XLSX, 'application/octet-stream'],
-    limit: '100mb',
-  }),
-];
+const raw = () => [rawSpreadsheet('100mb')];
 
 function importer(req: Request) {
   const who = requireUser(req);
@@ -96,11 +64,11 @@ export const HOUSEHOLD_ROUTES: RouteDeclaration[] = [
     access: IMPORTER,
     ok: 200,
     query: { filename: { type: 'string' } },
-    upload: ['text/csv', XLSX],
+    upload: SPREADSHEET_UPLOAD,
     before: raw,
     handler: async (req, _res, { svc }) => {
       const who = importer(req);
-      return transfer.previewImport(svc.db, who, file(req));
+      return transfer.previewImport(svc.db, who, uploadedSpreadsheet(req));
     },
   }),
   route({
@@ -110,11 +78,16 @@ export const HOUSEHOLD_ROUTES: RouteDeclaration[] = [
     access: IMPORTER,
     ok: 200,
     query: { filename: { type: 'string' }, confirm: { type: 'string', description: '预览返回的 sha256' } },
-    upload: ['text/csv', XLSX],
+    upload: SPREADSHEET_UPLOAD,
     before: raw,
     handler: async (req, _res, { svc }) => {
       const who = importer(req);
-      return transfer.applyImport(svc.db, who, file(req), (req.query as Record<string, string>).confirm);
+      return transfer.applyImport(
+        svc.db,
+        who,
+        uploadedSpreadsheet(req),
+        (req.query as Record<string, string>).confirm,
+      );
     },
   }),
   route({

@@ -6,6 +6,7 @@
  * users.ts, schedules in schedules.ts.
  */
 import type pg from 'pg';
+import type { FormVersionRow, Items, ParameterRow, VersionRow } from '../../shared/api-types.js';
 import { validateDefinition } from '../definitions/validate.js';
 import { domain } from '../errors.js';
 import { loadDefinitionRegistry } from './definition-registry.js';
@@ -15,7 +16,7 @@ import { currentSchedules, scheduleParams, syncPackSchedules } from './schedules
 import { setParameter } from './variants.js';
 
 /** 流程版本 every version of every process (title, status, who published it). */
-export async function listProcessVersions(db: pg.Pool) {
+export async function listProcessVersions(db: pg.Pool): Promise<Items<VersionRow>> {
   const { rows } = await db.query(
     `SELECT key, version, status, definition->'title' AS title, created_at, created_by FROM process_versions ORDER BY key, version`,
   );
@@ -33,7 +34,7 @@ export async function processVersion(db: pg.Pool, key: string, version: number) 
 }
 
 /** 表单版本 every version of every form. */
-export async function listFormVersions(db: pg.Pool) {
+export async function listFormVersions(db: pg.Pool): Promise<Items<VersionRow>> {
   const { rows } = await db.query(
     `SELECT key, version, status, document->'title' AS title, created_at FROM form_versions ORDER BY key, version`,
   );
@@ -41,7 +42,7 @@ export async function listFormVersions(db: pg.Pool) {
 }
 
 /** One form version as stored. */
-export async function formVersion(db: pg.Pool, key: string, version: number) {
+export async function formVersion(db: pg.Pool, key: string, version: number): Promise<FormVersionRow> {
   const { rows } = await db.query(
     'SELECT key, version, status, document FROM form_versions WHERE key = $1 AND version = $2',
     [key, version],
@@ -84,7 +85,7 @@ export async function checkProcessDefinition(db: pg.Pool, def: Record<string, an
 }
 
 /** 政策参数 every parameter with its yearly history. */
-export async function listParameters(db: pg.Pool) {
+export async function listParameters(db: pg.Pool): Promise<Items<ParameterRow>> {
   const { rows } = await db.query(
     'SELECT key, year, value, title, source, created_by, created_at FROM parameters ORDER BY key, year',
   );

@@ -6,6 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
+import type { CalendarStatus } from '../../shared/api-types.js';
 import { publishVersioned } from './versioned.js';
 import { inTransaction } from '../db.js';
 import { domain, type FieldError } from '../errors.js';
@@ -245,7 +246,7 @@ export async function wakeWaitingCases(db: pg.Pool, temporal: Client, year: numb
  * 提醒 whether next year's arrangement is missing close to the year's end (shown as a dashboard banner),
  * and the windows waiting for a year right now.
  */
-export async function calendarStatus(db: pg.Pool, now = new Date()) {
+export async function calendarStatus(db: pg.Pool, now = new Date()): Promise<CalendarStatus> {
   const today = cstDate(now.getTime());
   const year = cstYear(now.getTime());
   const next = year + 1;

@@ -29,6 +29,7 @@ import {
 import { maskString, maskValue } from './masking.js';
 import { holdsRoleOver, IN_REGION, regionOf, type Principal } from './principal.js';
 import type {
+  HouseholdCreated,
   HouseholdListItem,
   HouseholdTimelineEntry,
   HouseholdView,
@@ -527,7 +528,11 @@ export interface CreateRequest {
 }
 
 /** 新增农户 a cadre registers a household of their village with its members. */
-export async function createHousehold(deps: ServiceDeps, who: Principal, body: CreateRequest) {
+export async function createHousehold(
+  deps: ServiceDeps,
+  who: Principal,
+  body: CreateRequest,
+): Promise<HouseholdCreated> {
   if (!REGISTRARS.some((r) => who.roles.some((x) => x.role === r)))
     throw domain.forbidden('只有村（居）干部可以登记农户', 'only village cadres register households');
   const errors: FieldError[] = [];

@@ -19,6 +19,7 @@ import {
   type CalendarSpec,
 } from '@temporalio/client';
 import type pg from 'pg';
+import type { ScheduleView } from '../../shared/api-types.js';
 import type { Text } from '../../workflows/definition.js';
 import type { RoundInput, RoundReport } from '../../workflows/contract.js';
 import { caseIdFor, SCHEDULER, startCase } from './cases.js';
@@ -258,8 +259,8 @@ export async function syncSchedules(
 }
 
 /** The schedules of the current pack, with when each fires next and what its last rounds did. */
-export async function listSchedules(deps: ServiceDeps, entries: ScheduleEntry[]) {
-  const out = [];
+export async function listSchedules(deps: ServiceDeps, entries: ScheduleEntry[]): Promise<ScheduleView[]> {
+  const out: ScheduleView[] = [];
   for (const e of await resolvedEntries(deps.db, entries, deps.now?.())) {
     let nextRuns: string[] = [];
     let paused = false;

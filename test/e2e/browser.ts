@@ -1,6 +1,7 @@
 /** Headless Chromium (Debian's) driven by playwright-core, with screenshots kept as test artifacts. */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { ROOT } from '../../server/config.js';
 
 export async function launch(): Promise<Browser> {
@@ -16,6 +17,52 @@ export async function launch(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/**
+ * One browser for a test file: launched before its tests, closed after them. `as(username, width)` opens a
+ * page of that width signed in as `username` (900 px tall; a phone, under 768 px, `phoneHeight` tall).
+ */
+export function browserPerFile(opts: { phoneHeight?: number } = {}) {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const open = () => {
+    if (!browser) throw new Error('the browser is launched in beforeAll');
+    return browser;
+  };
+  return {
+    /** the product's address (`npm start` launched by the global setup) */
+    base: (): string => inject('baseUrl'),
+    browser: open,
+    async as(username: string, width = 1280): Promise<Page> {
+      const height = width < 768 ? (opts.phoneHeight ?? 760) : 900;
+      const page = await open().newPage({ viewport: { width, height } });
+      await login(page, inject('baseUrl'), username);
+      return page;
+    },
+  };
+}
+
+/** The id of the open task of `step` in a case, once it is in the signed-in user's to-do list. */
+export async function taskOf(page: Page, caseId: string, step: string, timeout = 60_000): Promise<string> {
+  let id: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items?.find(
+          (t: { case_id: string; step_id: string }) => t.case_id === caseId && t.step_id === step,
+        )?.task_id;
+        return id;
+      },
+      { timeout, interval: 500 },
+    )
+    .toBeTruthy();
+  return id!;
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -7,30 +7,17 @@
  * choosing, and the receipt (typed in lower case) shows the objection's outcome. Screenshots at 1280 and
  * 375 px and A4 print PDFs are kept in test-artifacts/.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { api, launch, login, shot, evidenceIn } from './browser.js';
+import { api, browserPerFile, evidenceIn, shot, taskOf as inboxTask } from './browser.js';
 import { application, collection, household, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
 
-let browser: Browser;
-const base = () => inject('baseUrl');
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function as(username: string, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: width < 768 ? 760 : 900 } });
-  await login(page, base(), username);
-  return page;
-}
+const { base, browser, as } = browserPerFile();
 
 // 花桥村's 张秀英 (not monitored, used by no other browser test); the verifiers record six members
 const HID = 'HH-0007';
@@ -62,21 +49,8 @@ function sixMembers() {
 
 let caseId: string;
 
-async function taskOf(page: Page, step: string): Promise<string> {
-  let id: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find(
-          (t: { case_id: string; step_id: string }) => t.case_id === caseId && t.step_id === step,
-        )?.task_id;
-        return id;
-      },
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBeTruthy();
-  return id!;
-}
+/** the open task of a step of this file's case, once it is in the user's to-do list */
+const taskOf = (page: Page, step: string) => inboxTask(page, caseId, step);
 
 /** a handwritten signature uploaded by its signer (a PNG drawn from their name) */
 async function signature(page: Page, who: string): Promise<string> {
@@ -184,7 +158,7 @@ describe('documents and the public board', () => {
         timeout: 30_000,
       })
       .toBeTruthy();
-    const phone = await browser.newPage({ viewport: { width: 375, height: 760 } });
+    const phone = await browser().newPage({ viewport: { width: 375, height: 760 } });
     await phone.goto(`${base()}/public`);
     await phone.getByTestId('board-place').getByText('衡南县（全县）当前公示').waitFor();
     const card = phone.locator(`[data-notice="${noticeId}"]`);
@@ -306,7 +280,7 @@ describe('documents and the public board', () => {
 
   it('looks up the decided objection on a phone by its receipt in lower case and shows 不成立 with its date', async () => {
     expect(receipt).toBeTruthy();
-    const phone = await browser.newPage({ viewport: { width: 375, height: 760 } });
+    const phone = await browser().newPage({ viewport: { width: 375, height: 760 } });
     await phone.goto(`${base()}/public`);
     await phone.getByLabel('回执号').fill(receipt.toLowerCase());
     await phone.getByRole('button', { name: /查\s*询/ }).click();

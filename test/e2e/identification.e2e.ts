@@ -5,25 +5,12 @@
  * nothing lost), co-signed verification, village review, the public board,
  * an objection, the investigation; and a township return with its comment.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { api, choose, launch, login, shot, evidenceIn } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { api, browserPerFile, choose, evidenceIn, shot } from './browser.js';
 import { collection, peopleOf } from '../support/demo.js';
 
-let browser: Browser;
-const base = () => inject('baseUrl');
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function as(username: string, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await login(page, base(), username);
-  return page;
-}
+const { base, browser, as } = browserPerFile({ phoneHeight: 900 });
 
 async function openTaskFromInbox(page: Page, caseTitle: string) {
   await page.goto(`${base()}/`);
@@ -138,7 +125,7 @@ describe('identification in the browser', () => {
     await secretary.close();
 
     // the public board shows it without login; an objection gets a receipt number
-    const phone = await browser.newPage({ viewport: { width: 375, height: 760 } });
+    const phone = await browser().newPage({ viewport: { width: 375, height: 760 } });
     await phone.goto(`${base()}/public?org=${p.village}`);
     const card = phone.locator('.ant-card', { hasText: '村级公示' }).first();
     await card.waitFor();

@@ -3,24 +3,11 @@
  * the leading group and the county notice (ZX_DAY_SECONDS=2: 10 policy days ≈ 20 s); the staff
  * register shows it with its status, year and funding, and the public registers page lists it.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { api, launch, login, shot } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { api, browserPerFile, shot } from './browser.js';
 
-let browser: Browser;
-const base = () => inject('baseUrl');
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function as(username: string, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await login(page, base(), username);
-  return page;
-}
+const { base, browser, as } = browserPerFile({ phoneHeight: 900 });
 
 const name = `云集街道浏览器测试产业路${Date.now() % 100000}`;
 const project = {
@@ -111,7 +98,7 @@ describe('registers in the browser', () => {
     await mobile.close();
 
     for (const width of [1280, 375]) {
-      const visitor = await browser.newPage({ viewport: { width, height: 900 } });
+      const visitor = await browser().newPage({ viewport: { width, height: 900 } });
       await visitor.goto(`${base()}/public/registers?org=hn-hy-hn`);
       await visitor.getByText(name).waitFor({ timeout: 30_000 });
       expect(await visitor.getByText(name).locator('..').locator('..').textContent()).toContain('98.5 万元');

@@ -5,52 +5,26 @@
  * comment is an inline message; an approver reads the earlier documents beside the form; the investigation
  * opens with the objection; a finished case shows labels, never raw codes, on its pages, print views and PDF.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import ExcelJS from 'exceljs';
-import { api, launch, login, shot, evidenceIn } from './browser.js';
+import { api, browserPerFile, evidenceIn, shot, taskOf as inboxTask } from './browser.js';
 import { application, collection, household, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
 import { cstDate } from '../../workflows/calendar.js';
 
-let browser: Browser;
-const base = () => inject('baseUrl');
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function as(username: string, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: width < 768 ? 760 : 900 } });
-  await login(page, base(), username);
-  return page;
-}
+const { base, as } = browserPerFile();
 
 // 双桥村, not monitored (the identification browser walk uses HH-0013 of 和平村)
 const HID = 'HH-0009';
 const people = peopleOf(HID);
 let caseId: string;
 
-async function taskOf(page: Page, step: string): Promise<string> {
-  let id: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        id = (await api(page, 'GET', '/api/tasks?view=todo')).body.items.find(
-          (t: { case_id: string; step_id: string }) => t.case_id === caseId && t.step_id === step,
-        )?.task_id;
-        return id;
-      },
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBeTruthy();
-  return id!;
-}
+/** the open task of a step of this file's case, once it is in the user's to-do list */
+const taskOf = (page: Page, step: string) => inboxTask(page, caseId, step);
 
 /** nothing wider than the screen, and no label cut off (its text needs no more room than it has) */
 async function fitsThePhone(page: Page) {

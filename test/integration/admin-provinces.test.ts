@@ -7,6 +7,7 @@
  * and Hunan's roles, schedules, parameters and running cases are the same before and after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTask as openTaskOf, until } from '../support/notice-case.js';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application, peopleOf } from '../support/demo.js';
 import { syncPackSchedules, syncSchedules } from '../../server/services/schedules.js';
@@ -27,26 +28,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-const openTask = (caseId: string, step: string) =>
-  until(
-    async () =>
-      (
-        await app.tdb.db.query(
-          `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
-          [caseId, step],
-        )
-      ).rows[0] as { id: string } | undefined,
-    `${step} task`,
-  );
+const openTask = (caseId: string, step: string) => openTaskOf(app, caseId, step);
 
 const DIVISIONS = [
   '区划代码,名称,上级代码,层级',

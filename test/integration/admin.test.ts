@@ -3,6 +3,7 @@
  * a new process version, a pack round trip — and running cases keep what they started with.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTask as openTaskOf, until } from '../support/notice-case.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { evidenceVia } from '../support/field.js';
 import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
@@ -17,26 +18,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const openTask = (caseId: string, step: string) =>
-  until(
-    async () =>
-      (
-        await app.tdb.db.query(
-          `SELECT id, assignee_user FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
-          [caseId, step],
-        )
-      ).rows[0],
-    `${step} task`,
-  );
+const openTask = (caseId: string, step: string) => openTaskOf(app, caseId, step);
 
 describe('separation of powers', () => {
   it('lets only the administrator configure, only the security administrator manage users, only the auditor read the audit log', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { evidenceVia } from '../support/field.js';
-import { application, collection, peopleOf } from '../support/demo.js';
+import { application, collection, peopleOf, villageReview } from '../support/demo.js';
 
 let app: TestApp;
 let cadre: ApiClient;
@@ -121,19 +121,7 @@ describe('a NUL or invalid Unicode in a field', () => {
       data: collection(hid),
       evidence: await evidenceVia(second),
     });
-    const review = {
-      meetingDate: '2026-11-25',
-      attendees: [
-        { name: '甲', role: '驻村干部' },
-        { name: '乙', role: '村两委' },
-        { name: '丙', role: '党员代表' },
-      ],
-      votesFor: 3,
-      votesAgainst: 0,
-      votesAbstain: 0,
-      result: 'passed',
-      minutes: '逐户评议，符合纳入条件',
-    };
+    const review = villageReview('逐户评议，符合纳入条件');
     // the village branch secretary signs the village review
     const vr = await (
       await app.as(peopleOf('HH-0001').secretary)

@@ -5,10 +5,10 @@
  * previews exactly its changes. An export re-imports to the same registry state, and stays
  * masked for a user who may not unmask.
  */
+import { demoResidentId } from '../support/demo.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
-import { idCheckDigit } from '../../forms/formats.js';
 
 let app: TestApp;
 let bureau: ApiClient;
@@ -30,10 +30,6 @@ afterAll(async () => {
 });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const makeId = (birth: string, seq: number) => {
-  const first = `430422${birth}${String(seq).padStart(3, '0')}`;
-  return first + idCheckDigit(first);
-};
 
 type Row = (string | number)[];
 const HOUSEHOLD_HEADER = [
@@ -56,13 +52,13 @@ function goodFile(): { households: Row[]; members: Row[] } {
       ['IMP-003', 'v-huaqiao', '监测中', '3', 8000, '06', '王帮扶', '13907340102'],
     ],
     members: [
-      ['IMP-001', '陈一', makeId('19700101', 11), '01', '01', '01'],
-      ['IMP-001', '林二', makeId('19720202', 22), '02', '01', '01'],
-      ['IMP-001', '陈三', makeId('20000303', 33), '03', '01', '04'],
-      ['IMP-002', '郑四', makeId('19650404', 44), '01', '01', '01'],
-      ['IMP-002', '郑五', makeId('19900505', 55), '03', '02', '01'],
-      ['IMP-003', '何六', makeId('19550606', 66), '01', '03', '03'],
-      ['IMP-003', '何七', makeId('19800707', 77), '03', '01', '01'],
+      ['IMP-001', '陈一', demoResidentId('19700101', 11), '01', '01', '01'],
+      ['IMP-001', '林二', demoResidentId('19720202', 22), '02', '01', '01'],
+      ['IMP-001', '陈三', demoResidentId('20000303', 33), '03', '01', '04'],
+      ['IMP-002', '郑四', demoResidentId('19650404', 44), '01', '01', '01'],
+      ['IMP-002', '郑五', demoResidentId('19900505', 55), '03', '02', '01'],
+      ['IMP-003', '何六', demoResidentId('19550606', 66), '01', '03', '03'],
+      ['IMP-003', '何七', demoResidentId('19800707', 77), '03', '01', '01'],
     ],
   };
 }
@@ -103,7 +99,7 @@ describe('household import', () => {
     const bad = f.members.map((r) => [...r]);
     bad[1][2] = String(bad[1][2]).slice(0, 17) + (String(bad[1][2])[17] === '0' ? '1' : '0'); // 1. wrong check digit (line 3)
     bad[2][3] = '66'; // 2. unknown relation code (line 4)
-    bad.push(['IMP-404', '孤六', makeId('19880808', 88), '01', '01', '01']); // 3. a member without a household (line 9)
+    bad.push(['IMP-404', '孤六', demoResidentId('19880808', 88), '01', '01', '01']); // 3. a member without a household (line 9)
     bad.push(['IMP-003', '郑五', String(f.members[4][2]), '03', '01', '01']); // 4. one ID in two households (line 10)
     const households = f.households.map((r) => [...r]);
     households[2][3] = '7'; // 5. unknown monitoring type (户信息 line 4)
@@ -184,7 +180,7 @@ describe('household import', () => {
     const edited = goodFile();
     edited.households[0][4] = 15000;
     edited.members[3][4] = '03';
-    edited.members.push(['IMP-002', '郑小宝', makeId('20250909', 99), '05', '01', '04']);
+    edited.members.push(['IMP-002', '郑小宝', demoResidentId('20250909', 99), '05', '01', '04']);
     edited.members.splice(6, 1); // 何七 (IMP-003)
     const ebuf = await xlsx(edited);
     const diff = await preview(ebuf, 'edited.xlsx');
@@ -192,8 +188,8 @@ describe('household import', () => {
     expect(diff.body.changes.map((c: { message: string }) => c.message)).toEqual([
       '户 IMP-001：A28 工资性收入（元） 由“12000”改为“15000”',
       '户 IMP-002：成员 郑四 的 A13 健康状况 由“01”改为“03”',
-      `户 IMP-002：成员增加 郑小宝（430422********${makeId('20250909', 99).slice(-4)}）`,
-      `户 IMP-003：成员减少 何七（430422********${makeId('19800707', 77).slice(-4)}）`,
+      `户 IMP-002：成员增加 郑小宝（430422********${demoResidentId('20250909', 99).slice(-4)}）`,
+      `户 IMP-003：成员减少 何七（430422********${demoResidentId('19800707', 77).slice(-4)}）`,
     ]);
     expect(await counts()).toEqual(afterFirst);
     expect((await apply(ebuf, diff.body.sha256, 'edited.xlsx')).body).toMatchObject({
@@ -205,7 +201,7 @@ describe('household import', () => {
     expect((await preview(ebuf, 'edited.xlsx')).body).toMatchObject({ changed: 0, totalChanges: 0 });
     const left = (
       await app.tdb.db.query(`SELECT active, left_reason FROM household_members WHERE id_number = $1`, [
-        makeId('19800707', 77),
+        demoResidentId('19800707', 77),
       ])
     ).rows[0];
     expect(left).toEqual({ active: false, left_reason: 'imported_out' });
@@ -222,8 +218,8 @@ describe('household import', () => {
   it('imports a simple CSV of members, the household made from its rows', async () => {
     const csv = [
       '户编号,村编码,A5 姓名,A7 身份证号码,A8 与户主关系',
-      `CSV-1,竹山村,曹甲,${makeId('19600101', 101)},01`,
-      `CSV-1,竹山村,曹乙,${makeId('19620101', 102)},02`,
+      `CSV-1,竹山村,曹甲,${demoResidentId('19600101', 101)},01`,
+      `CSV-1,竹山村,曹乙,${demoResidentId('19620101', 102)},02`,
     ].join('\n');
     const p = await send('/api/households/import-preview?filename=a.csv', Buffer.from(csv), 'text/csv');
     expect(p.status, JSON.stringify(p.body)).toBe(200);

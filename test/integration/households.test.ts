@@ -6,19 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
-import { application } from '../support/demo.js';
-import { idCheckDigit } from '../../forms/formats.js';
+import { application, demoResidentId } from '../support/demo.js';
 
 let app: TestApp;
 let cadre: ApiClient;
 let neighbour: ApiClient;
 let township: ApiClient;
-
-/** a valid resident ID of 衡南县 born on `birth` with sequence `seq` */
-const makeId = (birth: string, seq: number) => {
-  const first = `430422${birth}${String(seq).padStart(3, '0')}`;
-  return first + idCheckDigit(first);
-};
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -31,9 +24,9 @@ afterAll(async () => {
 });
 
 const family = () => [
-  { name: '赵大山', idNumber: makeId('19780305', 31), relation: '01', health: '01', labour: '01' },
-  { name: '钱小花', idNumber: makeId('19800612', 42), relation: '02', health: '01', labour: '01' },
-  { name: '赵小明', idNumber: makeId('20100101', 53), relation: '03', health: '01', labour: '04' },
+  { name: '赵大山', idNumber: demoResidentId('19780305', 31), relation: '01', health: '01', labour: '01' },
+  { name: '钱小花', idNumber: demoResidentId('19800612', 42), relation: '02', health: '01', labour: '01' },
+  { name: '赵小明', idNumber: demoResidentId('20100101', 53), relation: '03', health: '01', labour: '04' },
 ];
 
 describe('household registry', () => {
@@ -96,13 +89,13 @@ describe('household registry', () => {
   });
 
   it('refuses a second household with a member’s ID, naming the household the person belongs to', async () => {
-    const head = { name: '孙二', idNumber: makeId('19700101', 61), relation: '01' };
+    const head = { name: '孙二', idNumber: demoResidentId('19700101', 61), relation: '01' };
     const first = await cadre.post('/api/households', { org: 'v-zhushan', members: [head] });
     expect(first.status).toBe(201);
     const again = await cadre.post('/api/households', {
       org: 'v-zhushan',
       members: [
-        { name: '李四', idNumber: makeId('19710101', 71), relation: '01' },
+        { name: '李四', idNumber: demoResidentId('19710101', 71), relation: '01' },
         { ...head, relation: '02' },
       ],
     });
@@ -123,14 +116,14 @@ describe('household registry', () => {
 
   it('checks every member: a wrong check digit, a missing head, an ID twice — all reported, nothing written', async () => {
     const before = (await app.tdb.db.query('SELECT count(*)::int AS n FROM households')).rows[0].n;
-    const good = makeId('19900101', 81);
+    const good = demoResidentId('19900101', 81);
     const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
     const r = await cadre.post('/api/households', {
       org: 'v-zhushan',
       members: [
         { name: '周一', idNumber: bad, relation: '02' },
-        { name: '周二', idNumber: makeId('19900101', 91), relation: '03' },
-        { name: '周三', idNumber: makeId('19900101', 91), relation: '03' },
+        { name: '周二', idNumber: demoResidentId('19900101', 91), relation: '03' },
+        { name: '周三', idNumber: demoResidentId('19900101', 91), relation: '03' },
       ],
     });
     expect(r.status).toBe(422);
@@ -146,7 +139,7 @@ describe('household registry', () => {
       (
         await neighbour.post('/api/households', {
           org: 'v-zhushan',
-          members: family().map((m, i) => ({ ...m, idNumber: makeId('19600101', 100 + i) })),
+          members: family().map((m, i) => ({ ...m, idNumber: demoResidentId('19600101', 100 + i) })),
         })
       ).status,
     ).toBe(403);
@@ -155,7 +148,7 @@ describe('household registry', () => {
 
   it('keeps 健康状况 and 劳动技能 only as codes of 附件2’s lists: a made-up code or an unknown field is refused, nothing written', async () => {
     const before = (await app.tdb.db.query('SELECT count(*)::int AS n FROM households')).rows[0].n;
-    const members = family().map((m, i) => ({ ...m, idNumber: makeId('19920202', 300 + i) }));
+    const members = family().map((m, i) => ({ ...m, idNumber: demoResidentId('19920202', 300 + i) }));
     const madeUp = await cadre.post('/api/households', {
       org: 'v-zhushan',
       members: [members[0], { ...members[1], labour: '99' }, { ...members[2], health: 'x9' }],
@@ -178,7 +171,7 @@ describe('household registry', () => {
     expect(view.body.members.map((m: { labour?: string }) => m.labour)).toEqual(['01', '01', '04']);
     // a newborn with a made-up 劳动技能 is refused the same way
     const baby = await cadre.post(`/api/households/${ok.body.id}/members`, {
-      member: { name: '赵小宝', idNumber: makeId('20250301', 313), relation: '03', labour: '77' },
+      member: { name: '赵小宝', idNumber: demoResidentId('20250301', 313), relation: '03', labour: '77' },
       reason: 'birth',
     });
     expect(baby.status).toBe(422);
@@ -186,9 +179,9 @@ describe('household registry', () => {
   });
 
   it('adds a newborn, records a death with its date, corrects a name with a reason, and keeps the member history', async () => {
-    const members = family().map((m, i) => ({ ...m, idNumber: makeId('19850101', 200 + i) }));
+    const members = family().map((m, i) => ({ ...m, idNumber: demoResidentId('19850101', 200 + i) }));
     const id = (await cadre.post('/api/households', { org: 'v-zhushan', members })).body.id;
-    const baby = { name: '赵小宝', idNumber: makeId('20250301', 213), relation: '03' };
+    const baby = { name: '赵小宝', idNumber: demoResidentId('20250301', 213), relation: '03' };
     const added = await cadre.post(`/api/households/${id}/members`, {
       member: baby,
       reason: 'birth',
@@ -254,8 +247,8 @@ describe('household registry', () => {
   });
 
   it('closes a merged household; its members may then join the other one; a closed household starts nothing', async () => {
-    const a = family().map((m, i) => ({ ...m, idNumber: makeId('19750101', 300 + i) }));
-    const b = [{ name: '吴老汉', idNumber: makeId('19500101', 311), relation: '01' }];
+    const a = family().map((m, i) => ({ ...m, idNumber: demoResidentId('19750101', 300 + i) }));
+    const b = [{ name: '吴老汉', idNumber: demoResidentId('19500101', 311), relation: '01' }];
     const into = (await cadre.post('/api/households', { org: 'v-zhushan', members: a })).body.id;
     const closing = (await cadre.post('/api/households', { org: 'v-zhushan', members: b })).body.id;
     expect((await cadre.post(`/api/households/${closing}/close`, { reason: 'merged' })).status).toBe(422);

@@ -7,24 +7,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
-import { application, collection, household, peopleOf, setDemoStatus } from '../support/demo.js';
+import {
+  application,
+  collection,
+  household,
+  peopleOf,
+  setDemoStatus,
+  villageReview,
+} from '../support/demo.js';
 import { getTask } from '../../server/services/tasks.js';
 
 const HID = 'HH-0001';
 const DAY = 86_400_000;
-const review = {
-  meetingDate: '2026-11-25',
-  attendees: [
-    { name: '甲', role: '驻村干部' },
-    { name: '乙', role: '村两委' },
-    { name: '丙', role: '党员代表' },
-  ],
-  votesFor: 3,
-  votesAgainst: 0,
-  votesAbstain: 0,
-  result: 'passed',
-  minutes: '逐户评议，符合条件',
-};
+const review = villageReview('逐户评议，符合条件');
 let h: PackHarness;
 let head: string;
 let relocated: string;

@@ -11,7 +11,14 @@ import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
-import { application, collection, household, peopleOf, setDemoStatus } from '../support/demo.js';
+import {
+  application,
+  collection,
+  household,
+  peopleOf,
+  setDemoStatus,
+  villageReview,
+} from '../support/demo.js';
 import { saveAttachment } from '../../server/services/attachments.js';
 import { getTask } from '../../server/services/tasks.js';
 import { caseArchivePdf, caseDocument, caseDocumentPdf } from '../../server/services/documents.js';
@@ -77,19 +84,7 @@ beforeAll(async () => {
   await h.verify(p.verifiers, verify.id, collection(HID));
   const [vr] = await h.open(caseId);
   await h.act(p.secretary, vr.id, 'approve', {
-    data: {
-      meetingDate: '2026-11-25',
-      attendees: [
-        { name: '甲', role: '驻村干部' },
-        { name: '乙', role: '村两委' },
-        { name: '丙', role: '党员代表' },
-      ],
-      votesFor: 3,
-      votesAgainst: 0,
-      votesAbstain: 0,
-      result: 'passed',
-      minutes: '逐户评议，同意纳入',
-    },
+    data: villageReview('逐户评议，同意纳入'),
   });
   // during the window: the county's board (no place chosen), the poster, and an objection
   countyBoard = await listNotices(h.svc, {});

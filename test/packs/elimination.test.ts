@@ -1,7 +1,7 @@
 /** S2 标注风险消除: the hard rules refuse with a citation; the full path needs the township AND the completed notice. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
-import { collection, peopleOf, setDemoStatus } from '../support/demo.js';
+import { collection, peopleOf, setDemoStatus, villageReview } from '../support/demo.js';
 import { getTask } from '../../server/services/tasks.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,19 +23,7 @@ const assessment = {
   verification: { opinion: '风险已稳定消除', date: '2026-12-01' },
   householdConfirmation: { signer: '户主', date: '2026-12-01' },
 };
-const review = {
-  meetingDate: '2026-12-02',
-  attendees: [
-    { name: '甲', role: '驻村干部' },
-    { name: '乙', role: '村两委' },
-    { name: '丙', role: '党员代表' },
-  ],
-  votesFor: 3,
-  votesAgainst: 0,
-  votesAbstain: 0,
-  result: 'passed',
-  minutes: '评议通过',
-};
+const review = villageReview('评议通过', '2026-12-02');
 /** 附件4 as the verifiers fill it on site (household size, phone, contact and their own names are prefilled) */
 const form4 = {
   headName: '户主',

@@ -7,10 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
-import { application, peopleOf } from '../support/demo.js';
+import {
+  application,
+  demoResidentId,
+  ON_SITE_MEMBER,
+  peopleOf,
+  signedOpinion,
+  villageReview,
+} from '../support/demo.js';
 import { getTask } from '../../server/services/tasks.js';
 import { createHousehold, getHousehold } from '../../server/services/households.js';
-import { idCheckDigit } from '../../forms/formats.js';
 
 const DAY = 86_400_000;
 let h: PackHarness;
@@ -21,44 +27,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-const makeId = (birth: string, seq: number) => {
-  const first = `430422${birth}${String(seq).padStart(3, '0')}`;
-  return first + idCheckDigit(first);
-};
 const people = [
-  { name: '曾国富', idNumber: makeId('19720404', 511), relation: '01', health: '01', labour: '01' },
-  { name: '邓桂香', idNumber: makeId('19740808', 522), relation: '02', health: '02', labour: '01' },
-  { name: '曾小龙', idNumber: makeId('20080909', 533), relation: '03', health: '01', labour: '04' },
+  { name: '曾国富', idNumber: demoResidentId('19720404', 511), relation: '01', health: '01', labour: '01' },
+  { name: '邓桂香', idNumber: demoResidentId('19740808', 522), relation: '02', health: '02', labour: '01' },
+  { name: '曾小龙', idNumber: demoResidentId('20080909', 533), relation: '03', health: '01', labour: '04' },
 ];
-/** what the verifiers add to each member on site */
-const onSite = {
-  A9: '01',
-  A10: '06',
-  A11: '03',
-  A12: '00',
-  A15: '01',
-  A16: 6,
-  A17: '01',
-  A18: '01',
-  A19: '01',
-  A20: '02',
-  A21: '02',
-  A22: '02',
-};
-const review = {
-  meetingDate: '2026-11-25',
-  attendees: [
-    { name: '甲', role: '驻村干部' },
-    { name: '乙', role: '村两委' },
-    { name: '丙', role: '党员代表' },
-  ],
-  votesFor: 3,
-  votesAgainst: 0,
-  votesAbstain: 0,
-  result: 'passed',
-  minutes: '符合纳入条件',
-};
-const opinion = (signer: string) => ({ opinion: '同意', signer, signDate: '2026-12-05' });
+const review = villageReview('符合纳入条件');
+const opinion = (signer: string) => signedOpinion(signer);
 
 describe('one 附件2 across the household’s life', () => {
   it('registers a household of three, identifies it from its registered members, writes the result back, and prefills the next assessment', async () => {
@@ -100,18 +75,18 @@ describe('one 附件2 across the household’s life', () => {
     // on site the verifiers complete each member and find a newborn not yet registered
     const baby = {
       A5: '曾小宝',
-      A7: makeId('20260101', 544),
+      A7: demoResidentId('20260101', 544),
       A8: '03',
       A13: '01',
       A14: '04',
-      ...onSite,
+      ...ON_SITE_MEMBER,
       A16: 0,
     };
     const collected = {
       A1: false,
       A3: '2',
       A4: false,
-      members: [...opened.members.map((m) => ({ ...m, ...onSite })), baby],
+      members: [...opened.members.map((m) => ({ ...m, ...ON_SITE_MEMBER })), baby],
       A23: '02',
       A24: '02',
       A25: '02',

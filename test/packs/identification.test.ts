@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createPackHarness, type PackHarness } from '../support/pack-harness.js';
 import { evidenceFor } from '../support/field.js';
-import { application, collection, peopleOf, setDemoStatus } from '../support/demo.js';
+import {
+  application,
+  collection,
+  identificationApproval,
+  peopleOf,
+  setDemoStatus,
+  signedOpinion,
+  villageReview,
+} from '../support/demo.js';
 import { fileObjection, listNotices } from '../../server/services/public-board.js';
 import { renderDocumentPdf } from '../../server/documents/pdf.js';
 import { documentLayout } from '../../forms/document-layout.js';
@@ -49,27 +57,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-const review = {
-  meetingDate: '2026-11-25',
-  attendees: [
-    { name: '甲', role: '驻村干部' },
-    { name: '乙', role: '村两委' },
-    { name: '丙', role: '党员代表' },
-  ],
-  votesFor: 3,
-  votesAgainst: 0,
-  votesAbstain: 0,
-  result: 'passed',
-  minutes: '逐户评议，符合纳入条件',
-};
-const opinion = (signer: string) => ({ opinion: '同意', signer, signDate: '2026-12-05' });
-const approval = {
-  verification: { opinion: '经入户核实情况属实', signer: '王核实', date: '2026-11-26' },
-  villageReview: { opinion: '村级评议通过', signer: '李书记', date: '2026-11-27' },
-  townshipReview: { opinion: '同意上报', signer: '刘书记', signer2: '张镇长', date: '2026-12-05' },
-  countyApproval: { opinion: '同意纳入', signer: '周局长', date: '2026-12-06', sealed: true },
-  monitoringType: '2',
-};
+const review = villageReview('逐户评议，符合纳入条件');
+const opinion = (signer: string) => signedOpinion(signer);
+const approval = identificationApproval('同意纳入', { monitoringType: '2' });
 
 /** apply (at start) → two verifiers → village review: the case is then in its 7-day notice */
 async function startAndVerify(hid: string, channel = 'self') {

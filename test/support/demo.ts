@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
+import { idCheckDigit } from '../../forms/formats.js';
 import { ROOT } from '../../server/config.js';
 
 export const households: {
@@ -139,3 +140,60 @@ export async function setDemoStatus(
     [status, ids],
   );
 }
+
+/** 村级民主评议 the village review's form: three present, all for; `minutes` as the meeting recorded them. */
+export function villageReview(minutes = '逐户评议，符合纳入条件', meetingDate = '2026-11-25') {
+  return {
+    meetingDate,
+    attendees: [
+      { name: '甲', role: '驻村干部' },
+      { name: '乙', role: '村两委' },
+      { name: '丙', role: '党员代表' },
+    ],
+    votesFor: 3,
+    votesAgainst: 0,
+    votesAbstain: 0,
+    result: 'passed',
+    minutes,
+  };
+}
+
+/** a leader's signed opinion (会签) on a township or county step */
+export const signedOpinion = (signer: string, signDate = '2026-12-05') => ({
+  opinion: '同意',
+  signer,
+  signDate,
+});
+
+/** 附件3 as the county approves an identification: every earlier signature, the county's opinion as given */
+export function identificationApproval(countyOpinion: string, extra: { monitoringType?: string } = {}) {
+  return {
+    verification: { opinion: '经入户核实情况属实', signer: '王核实', date: '2026-11-26' },
+    villageReview: { opinion: '村级评议通过', signer: '李书记', date: '2026-11-27' },
+    townshipReview: { opinion: '同意上报', signer: '刘书记', signer2: '张镇长', date: '2026-12-05' },
+    countyApproval: { opinion: countyOpinion, signer: '周局长', date: '2026-12-06', sealed: true },
+    ...extra,
+  };
+}
+
+/** a valid resident ID (GB 11643) of 衡南县 (430422), born on `birth` (YYYYMMDD), with sequence number `seq` */
+export function demoResidentId(birth: string, seq: number): string {
+  const first = `430422${birth}${String(seq).padStart(3, '0')}`;
+  return first + idCheckDigit(first);
+}
+
+/** what the verifiers add on site to each member of 附件2 (the registry holds the rest) */
+export const ON_SITE_MEMBER = {
+  A9: '01',
+  A10: '06',
+  A11: '03',
+  A12: '00',
+  A15: '01',
+  A16: 6,
+  A17: '01',
+  A18: '01',
+  A19: '01',
+  A20: '02',
+  A21: '02',
+  A22: '02',
+};

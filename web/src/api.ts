@@ -56,16 +56,12 @@ async function request<T>(method: string, path: string, body?: unknown, file?: F
   return json as T;
 }
 
-/**
- * Name the answer's type on every call (`api.get<CaseView>(…)`). The default is still `any` only because
- * pages of other lanes (designer, documents, registry, provinces) call without one; once they name theirs,
- * the default becomes `unknown` (typecheck then lists any call left).
- */
+/** Name the answer's type on every call (`api.get<CaseView>(…)`, types from `shared/api-types.ts`); without one the answer is `unknown`. */
 export const api = {
-  get: <T = any>(path: string) => request<T>('GET', path),
-  post: <T = any>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  get: <T = unknown>(path: string) => request<T>('GET', path),
+  post: <T = unknown>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   /** a file as the request body (CSV or .xlsx) */
-  upload: <T = any>(path: string, file: File) => request<T>('POST', path, undefined, file),
+  upload: <T = unknown>(path: string, file: File) => request<T>('POST', path, undefined, file),
 };
 
 export const requestId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);

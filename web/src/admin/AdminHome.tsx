@@ -2,6 +2,15 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
+import type {
+  CalendarStatus,
+  Items,
+  ParameterRow,
+  PolicySource,
+  ScheduleView,
+  VersionRow,
+} from '../../../shared/api-types';
+import type { Text } from '../../../workflows/definition';
 import { api, ApiError } from '../api';
 import CodeLists from './CodeLists';
 import CopyAs from './CopyAs';
@@ -9,31 +18,31 @@ import Packs from './Packs';
 
 export default function AdminHome() {
   const { message } = App.useApp();
-  const [forms, setForms] = useState<any[]>([]);
-  const [processes, setProcesses] = useState<any[]>([]);
-  const [params, setParams] = useState<any[]>([]);
+  const [forms, setForms] = useState<VersionRow[]>([]);
+  const [processes, setProcesses] = useState<VersionRow[]>([]);
+  const [params, setParams] = useState<ParameterRow[]>([]);
   const [edit, setEdit] = useState<Record<string, { year: number; value: string }>>({});
-  const [schedules, setSchedules] = useState<any[]>([]);
+  const [schedules, setSchedules] = useState<ScheduleView[]>([]);
   const [calendarWarning, setCalendarWarning] = useState<string | null>(null);
   useEffect(() => {
     api
-      .get('/api/calendar/status')
+      .get<CalendarStatus>('/api/calendar/status')
       .then((s) => setCalendarWarning(s.message))
       .catch(() => {});
   }, []);
   const load = () => {
     api
-      .get('/api/admin/schedules')
+      .get<Items<ScheduleView>>('/api/admin/schedules')
       .then((r) => setSchedules(r.items))
       .catch(() => setSchedules([]));
-    api.get('/api/admin/forms').then((r) => setForms(latest(r.items)));
-    api.get('/api/admin/processes').then((r) => setProcesses(latest(r.items)));
-    api.get('/api/admin/parameters').then((r) => setParams(r.items));
+    api.get<Items<VersionRow>>('/api/admin/forms').then((r) => setForms(latest(r.items)));
+    api.get<Items<VersionRow>>('/api/admin/processes').then((r) => setProcesses(latest(r.items)));
+    api.get<Items<ParameterRow>>('/api/admin/parameters').then((r) => setParams(r.items));
   };
   useEffect(load, []);
   const save = async (key: string, e: { year: number; value: string }) => {
     const old = params.find((p) => p.key === key);
-    const value = typeof old.value === 'number' ? Number(e.value) : e.value;
+    const value = typeof old?.value === 'number' ? Number(e.value) : e.value;
     try {
       await api.post('/api/admin/parameters', { key, year: e.year, value });
       message.success('已保存，新发起的案件按新值办理');
@@ -51,9 +60,10 @@ export default function AdminHome() {
       message.error(err instanceof ApiError ? err.title : '执行失败');
     }
   };
+  // one row per parameter: its yearly values, oldest first
   const byKey = Object.values(
-    params.reduce((acc: Record<string, any[]>, p) => ((acc[p.key] ??= []).push(p), acc), {}),
-  ) as any[][];
+    params.reduce<Record<string, ParameterRow[]>>((acc, p) => ((acc[p.key] ??= []).push(p), acc), {}),
+  );
   return (
     <Row gutter={[16, 16]}>
       {calendarWarning && (
@@ -77,12 +87,14 @@ export default function AdminHome() {
               {
                 title: '表单',
                 dataIndex: 'title',
-                render: (t: any, r: any) => <Link to={`/admin/forms/${r.key}`}>{t?.zh ?? r.key}</Link>,
+                render: (t: Text | null, r: VersionRow) => (
+                  <Link to={`/admin/forms/${r.key}`}>{t?.zh ?? r.key}</Link>
+                ),
               },
               { title: '版本', dataIndex: 'version', render: (v: number) => <Tag>v{v}</Tag> },
               {
                 title: '操作',
-                render: (r: any) => (
+                render: (r: VersionRow) => (
                   <CopyAs kind="form" source={r.key} title={r.title?.zh ?? r.key} onCopied={load} />
                 ),
               },
@@ -101,12 +113,14 @@ export default function AdminHome() {
               {
                 title: '流程',
                 dataIndex: 'title',
-                render: (t: any, r: any) => <Link to={`/admin/processes/${r.key}`}>{t?.zh ?? r.key}</Link>,
+                render: (t: Text | null, r: VersionRow) => (
+                  <Link to={`/admin/processes/${r.key}`}>{t?.zh ?? r.key}</Link>
+                ),
               },
               { title: '版本', dataIndex: 'version', render: (v: number) => <Tag>v{v}</Tag> },
               {
                 title: '操作',
-                render: (r: any) => (
+                render: (r: VersionRow) => (
                   <CopyAs
                     kind="process"
                     source={r.key}
@@ -140,18 +154,18 @@ export default function AdminHome() {
               {
                 title: '任务',
                 dataIndex: 'title',
-                render: (t: any, r: any) => (
+                render: (t: Text, r: ScheduleView) => (
                   <Space direction="vertical" size={0}>
                     <span>{t?.zh ?? r.id}</span>
                     <Typography.Text type="secondary">{sourceText(r.source)}</Typography.Text>
                   </Space>
                 ),
               },
-              { title: '对象', dataIndex: 'targetsTitle', render: (t: any) => t?.zh },
+              { title: '对象', dataIndex: 'targetsTitle', render: (t?: Text) => t?.zh },
               {
                 title: '下次执行（北京时间）',
                 dataIndex: 'nextRuns',
-                render: (runs: string[], r: any) =>
+                render: (runs: string[], r: ScheduleView) =>
                   r.registered ? (
                     runs.slice(0, 2).map((x) => (
                       <Tag key={x}>
@@ -169,19 +183,15 @@ export default function AdminHome() {
               {
                 title: '最近一轮',
                 dataIndex: 'rounds',
-                render: (rounds: any[]) =>
+                render: (rounds: ScheduleView['rounds']) =>
                   rounds[0]
                     ? `${new Date(rounds[0].startedAt).toLocaleString('zh-CN')}：发起 ${rounds[0].started} 件${rounds[0].skipped ? `，跳过 ${rounds[0].skipped} 件（上一轮未办结）` : ''}`
                     : '尚未执行',
               },
               {
                 title: '操作',
-                render: (r: any) => (
-                  <Button
-                    size="small"
-                    disabled={!r.registered}
-                    onClick={() => void runNow(r.id, r.title?.zh)}
-                  >
+                render: (r: ScheduleView) => (
+                  <Button size="small" disabled={!r.registered} onClick={() => void runNow(r.id, r.title.zh)}>
                     立即执行
                   </Button>
                 ),
@@ -202,10 +212,10 @@ export default function AdminHome() {
             dataSource={byKey}
             scroll={{ x: 700 }}
             columns={[
-              { title: '参数', render: (r: any[]) => r[0].title?.zh ?? r[0].key },
+              { title: '参数', render: (r: ParameterRow[]) => r[0].title?.zh ?? r[0].key },
               {
                 title: '历年取值',
-                render: (r: any[]) =>
+                render: (r: ParameterRow[]) =>
                   r.map((p) => (
                     <Tag key={p.year}>
                       {p.year}：{String(p.value)}
@@ -214,15 +224,15 @@ export default function AdminHome() {
               },
               {
                 title: '依据',
-                render: (r: any[]) => (
-                  <Typography.Text type="secondary">{sourceText(r[0].source)}</Typography.Text>
+                render: (r: ParameterRow[]) => (
+                  <Typography.Text type="secondary">{sourceText(r[0].source ?? undefined)}</Typography.Text>
                 ),
               },
               {
                 title: '新增/修改年度值',
-                render: (r: any[]) => {
+                render: (r: ParameterRow[]) => {
                   const k = r[0].key;
-                  const e = edit[k] ?? { year: new Date().getFullYear(), value: String(r.at(-1).value) };
+                  const e = edit[k] ?? { year: new Date().getFullYear(), value: String(r.at(-1)!.value) };
                   return (
                     <Space>
                       <InputNumber
@@ -251,15 +261,16 @@ export default function AdminHome() {
   );
 }
 
-function latest(items: any[]) {
-  const m = new Map<string, any>();
+/** the newest published version of each key */
+function latest(items: VersionRow[]): VersionRow[] {
+  const m = new Map<string, VersionRow>();
   for (const i of items)
-    if (i.status === 'published' && (!m.has(i.key) || m.get(i.key).version < i.version)) m.set(i.key, i);
+    if (i.status === 'published' && (m.get(i.key)?.version ?? 0) < i.version) m.set(i.key, i);
   return [...m.values()];
 }
 
 /** 政策依据 the policy text a rule comes from, in words (the seed file's name means nothing to staff) */
-function sourceText(source?: { file?: string; lines?: string; note?: string }): string {
+function sourceText(source?: PolicySource): string {
   if (!source) return '';
   return source.note ? `依据：${source.note}` : `依据政策文件${source.lines ? ` 第${source.lines}行` : ''}`;
 }

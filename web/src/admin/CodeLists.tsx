@@ -1,6 +1,7 @@
 /** 代码表 edit a code list (risk codes, relations, measures, …) and publish it as a new version. */
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Input, Modal, Space, Table, Tag } from 'antd';
+import type { Items, Published } from '../../../shared/api-types';
 import { api, ApiError } from '../api';
 
 interface Item {
@@ -19,7 +20,7 @@ export default function CodeLists() {
   const [editing, setEditing] = useState<List>();
   const [items, setItems] = useState<Item[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
-  const load = () => api.get('/api/admin/codelists').then((r) => setLists(r.items));
+  const load = () => api.get<Items<List>>('/api/admin/codelists').then((r) => setLists(r.items));
   useEffect(() => void load(), []);
   const open = (l: List) => {
     setErrors([]);
@@ -28,7 +29,7 @@ export default function CodeLists() {
   };
   const publish = async () => {
     try {
-      const r = await api.post(`/api/admin/codelists/${editing!.key}/versions`, {
+      const r = await api.post<Published>(`/api/admin/codelists/${editing!.key}/versions`, {
         document: { ...editing!.document, items },
       });
       message.success(`已发布第 ${r.version} 版`);

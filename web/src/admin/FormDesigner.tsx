@@ -31,6 +31,9 @@ import {
   RedoOutlined,
   UndoOutlined,
 } from '@ant-design/icons';
+import type { FormVersionRow, Items, Published, VersionRow } from '../../../shared/api-types';
+import type { FormDocument } from '../../../forms/validate';
+import type { CodeList } from '../../../forms/registry';
 import { api, ApiError } from '../api';
 import { FormView } from '../FormView';
 import { resolveCodeLists } from '../../../forms/registry';
@@ -39,17 +42,12 @@ import { VersionDiff } from './VersionDiff';
 import { FormulaBuilder } from './FormulaBuilder';
 import { ConditionBuilder } from './ConditionBuilder';
 
-type Doc = {
-  key: string;
-  version: number;
-  title: { zh: string; en?: string };
-  schema: any;
-  uiSchema: any;
-  derived?: any[];
-  rules?: any[];
-};
+/** the form document being designed: the shared form document type (its schema is JSON Schema, edited freely) */
+type Doc = FormDocument;
+/** a field's JSON Schema as the palette makes it, and its uiSchema entry */
+type FieldSchema = Record<string, unknown>;
 
-const PALETTE: { kind: string; label: string; make: (title: string) => any; ui?: any }[] = [
+const PALETTE: { kind: string; label: string; make: (title: string) => FieldSchema; ui?: FieldSchema }[] = [
   { kind: 'text', label: '单行文本', make: (t) => ({ type: 'string', title: t, maxLength: 200 }) },
   {
     kind: 'textarea',
@@ -125,7 +123,7 @@ export default function FormDesigner() {
   const { message } = App.useApp();
   const doc = useHistory<Doc | null>(null);
   const [versions, setVersions] = useState<number[]>([]);
-  const [lists, setLists] = useState<any[]>([]);
+  const [lists, setLists] = useState<CodeList[]>([]);
   const [selected, setSelected] = useState<string>();
   const [json, setJson] = useState('');
   const [jsonError, setJsonError] = useState<string>();
@@ -137,13 +135,14 @@ export default function FormDesigner() {
   const [onDrop] = useState(() => (payload: string, target: string) => dropRef.current(payload, target));
 
   useEffect(() => {
-    Promise.all([api.get('/api/admin/forms'), api.get('/api/admin/codelists')]).then(async ([f, c]) => {
-      const mine = f.items
-        .filter((x: any) => x.key === key && x.status === 'published')
-        .map((x: any) => x.version);
+    Promise.all([
+      api.get<Items<VersionRow>>('/api/admin/forms'),
+      api.get<Items<{ document: CodeList }>>('/api/admin/codelists'),
+    ]).then(async ([f, c]) => {
+      const mine = f.items.filter((x) => x.key === key && x.status === 'published').map((x) => x.version);
       setVersions(mine);
-      setLists(c.items.map((x: any) => x.document));
-      const latest = await api.get(`/api/admin/forms/${key}/versions/${Math.max(...mine)}`);
+      setLists(c.items.map((x) => x.document));
+      const latest = await api.get<FormVersionRow>(`/api/admin/forms/${key}/versions/${Math.max(...mine)}`);
       doc.reset(latest.document);
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -243,7 +242,7 @@ export default function FormDesigner() {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(to) || d.schema.properties[to])
       return message.error('字段编码须为英文字母开头且不重复');
     update((x) => {
-      const props: any = {};
+      const props: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(x.schema.properties)) props[k === from ? to : k] = v;
       x.schema.properties = props;
       x.schema.required = (x.schema.required ?? []).map((r: string) => (r === from ? to : r));
@@ -283,7 +282,7 @@ export default function FormDesigner() {
   const publish = async () => {
     setErrors([]);
     try {
-      const r = await api.post(`/api/admin/forms/${key}/versions`, { document: d });
+      const r = await api.post<Published>(`/api/admin/forms/${key}/versions`, { document: d });
       message.success(`已发布第 ${r.version} 版，新发起的案件将使用新版本`);
       setVersions([...versions, r.version]);
       doc.reset({ ...d, version: r.version });
@@ -555,7 +554,7 @@ export default function FormDesigner() {
                 children: (
                   <Card size="small">
                     {preview && (
-                      <FormView key={JSON.stringify(d.schema).length + ordered.join()} doc={preview as any} />
+                      <FormView key={JSON.stringify(d.schema).length + ordered.join()} doc={preview} />
                     )}
                   </Card>
                 ),

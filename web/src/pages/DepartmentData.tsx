@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Progress, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import type { Items } from '../../../shared/api-types';
 import { api, ApiError, type FieldError } from '../api';
 
 interface Job {
@@ -43,7 +44,7 @@ export default function DepartmentData() {
   const [refused, setRefused] = useState<{ title: string; errors: FieldError[] }>();
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const load = () => api.get('/api/department-data/imports').then((r) => setJobs(r.items));
+  const load = () => api.get<Items<Job>>('/api/department-data/imports').then((r) => setJobs(r.items));
   useEffect(() => void load(), []);
   // follow the running import until it ends
   useEffect(() => {

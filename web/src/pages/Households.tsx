@@ -28,7 +28,9 @@ import {
 import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../api';
 import type {
+  FormVersions,
   HouseholdCollection,
+  HouseholdCreated,
   HouseholdHistoryEntry,
   HouseholdListItem,
   HouseholdMember,
@@ -103,7 +105,7 @@ function useMemberLabels() {
   const [labels, setLabels] = useState<Record<string, Record<string, string>>>({});
   useEffect(() => {
     api
-      .get('/api/forms/collection')
+      .get<FormVersions>('/api/forms/collection')
       .then((r) => {
         const props = r.latest?.schema?.properties?.members?.items?.properties ?? {};
         const of = (k: string) =>
@@ -676,7 +678,7 @@ function Register({ onClose, onDone }: { onClose: () => void; onDone: (id: strin
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post('/api/households', {
+      const r = await api.post<HouseholdCreated>('/api/households', {
         org: v.org,
         members: v.members,
         phone: v.phone || undefined,

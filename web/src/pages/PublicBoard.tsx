@@ -15,6 +15,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import type { Items } from '../../../shared/api-types';
 import { api, ApiError } from '../api';
 import { fmt } from '../labels';
 import { remaining } from '../remaining';
@@ -78,7 +79,7 @@ export default function PublicBoard() {
 
   useEffect(() => {
     api
-      .get('/api/public/orgs')
+      .get<Items<Org>>('/api/public/orgs')
       .then((r) => setOrgs(r.items))
       .catch(() => {});
   }, []);

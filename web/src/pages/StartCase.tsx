@@ -133,7 +133,9 @@ export function StartCase({
           }),
         )
         .catch(() => setPrefill({}));
-    } else if (subject) setPrefill({});
+    } else if (subject && doc) setPrefill({});
+    // no form yet: no prefill either (an empty one left here would be the form's start when the form arrives
+    // after the start check, and what the row chose, e.g. the sweep channel, would be lost)
   }, [subject, doc]);
   const needsHousehold = processes.find((p) => p.key === process)?.subject === 'household';
 
