@@ -12,8 +12,8 @@ import { clientHash, take } from './rate-limit.js';
 import { renderNoticePoster } from '../documents/poster.js';
 
 /**
- * The board of a place: a village, a township, or — when none is named — the whole county, so a
- * person opening the board (or its QR code) sees the current notices without choosing.
+ * The board of a place: a village, a township, or — when none is named — the whole county with the most
+ * recently opened notices, so a person opening the board (or its QR code) sees current notices without choosing.
  */
 export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: number }) {
   if (q.org !== undefined && (typeof q.org !== 'string' || q.org.length > 100)) {
@@ -21,8 +21,15 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
   }
   const org = q.org
     ? await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org])
-    : await deps.db.query(
-        `SELECT id, name, level FROM org_nodes WHERE level = 'county' ORDER BY path LIMIT 1`,
+    : // with several provinces on one platform, the county whose notices opened most recently (the board a
+      // person reaching /public without a place most likely wants); the first county when none has any
+      await deps.db.query(
+        `SELECT o.id, o.name, o.level FROM org_nodes o
+          WHERE o.level = 'county'
+          ORDER BY (SELECT max(n.opens_at) FROM notices n
+                     WHERE n.org_path @> ARRAY[o.id]::text[] AND n.kind = 'window' AND n.closed_at IS NULL)
+                   DESC NULLS LAST, o.path
+          LIMIT 1`,
       );
   if (!org.rows[0]) throw domain.notFound('该地区不存在', 'unknown organisation node');
   q = { ...q, org: org.rows[0].id as string };

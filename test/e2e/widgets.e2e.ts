@@ -50,7 +50,8 @@ describe('photo, signature and region controls', () => {
     await page.mouse.down();
     for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + 80 + (i % 2 ? -30 : 30));
     await page.mouse.up();
-    await page.getByRole('button', { name: '确认签名' }).click();
+    // the record has two signature pads (the verifier's and the household's): only the one drawn on can be confirmed
+    await page.getByRole('button', { name: '确认签名', disabled: false }).click();
     const signed = page.getByRole('img', { name: '农户签字确认（手写）（已签）' });
     await signed.waitFor();
     await expect.poll(() => signed.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
