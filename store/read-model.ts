@@ -70,6 +70,27 @@ async function applyBatch(
   await appendAudit(client, audits);
 }
 
+const TIMELINE_COLUMNS = 'id, case_id, seq, kind, step_id, actor_id, payload, at';
+
+/** An event's case_events row, in TIMELINE_COLUMNS order; its id (case id + sequence) is the idempotency key. */
+function timelineRow(caseId: string, ev: ProjectionEvent): unknown[] {
+  return [
+    `${caseId}/${ev.seq}`,
+    caseId,
+    ev.seq,
+    ev.kind,
+    ev.stepId ?? null,
+    ev.actorId ?? null,
+    JSON.stringify(payloadOf(ev)),
+    ts(ev.at),
+  ];
+}
+
+/** `($k+1,…,$k+count)`: the parameter tuple of a row whose values follow the first k. */
+function placeholders(k: number, count: number): string {
+  return `(${Array.from({ length: count }, (_, j) => `$${k + j + 1}`).join(',')})`;
+}
+
 /**
  * One event: its timeline row (the idempotency key), then its effect. Audit entries are collected into
  * `audits` to be chained once per batch, or chained at once when `audits` is null.
@@ -80,20 +101,10 @@ async function applyEvent(
   ev: ProjectionEvent,
   audits: AuditEntry[] | null,
 ): Promise<void> {
-  const id = `${caseId}/${ev.seq}`;
+  const row = timelineRow(caseId, ev);
   const inserted = await client.query(
-    `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-    [
-      id,
-      caseId,
-      ev.seq,
-      ev.kind,
-      ev.stepId ?? null,
-      ev.actorId ?? null,
-      JSON.stringify(payloadOf(ev)),
-      ts(ev.at),
-    ],
+    `INSERT INTO case_events (${TIMELINE_COLUMNS}) VALUES ${placeholders(0, row.length)} ON CONFLICT (id) DO NOTHING`,
+    row,
   );
   if (!inserted.rowCount) return; // applied by an earlier attempt
   await applyEffect(client, caseId, ev, audits);
@@ -106,20 +117,11 @@ async function insertTimeline(client: pg.ClientBase, caseId: string, events: Pro
     const chunk = events.slice(i, i + 500);
     const values: unknown[] = [];
     const tuples = chunk.map((ev) => {
-      const n = values.push(
-        `${caseId}/${ev.seq}`,
-        caseId,
-        ev.seq,
-        ev.kind,
-        ev.stepId ?? null,
-        ev.actorId ?? null,
-        JSON.stringify(payloadOf(ev)),
-        ts(ev.at),
-      );
-      return `(${Array.from({ length: 8 }, (_, j) => `$${n - 7 + j}`).join(',')})`;
+      const row = timelineRow(caseId, ev);
+      return placeholders(values.push(...row) - row.length, row.length);
     });
     const { rows } = await client.query<{ seq: number }>(
-      `INSERT INTO case_events (id, case_id, seq, kind, step_id, actor_id, payload, at)
+      `INSERT INTO case_events (${TIMELINE_COLUMNS})
        VALUES ${tuples.join(',')} ON CONFLICT (id) DO NOTHING RETURNING seq`,
       values,
     );
