@@ -11,6 +11,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, choose, launch, login, shot } from './browser.js';
 import { readPackFolder } from '../../server/services/packs.js';
+import {
+  divisionsCsv,
+  GD,
+  GD_DIVISIONS,
+  GD_PASSWORD,
+  GD_USERS,
+  guangdongPack,
+} from '../support/guangdong.js';
 
 let browser: Browser;
 const base = () => inject('baseUrl');
@@ -82,15 +90,10 @@ describe('provinces: variants in the browser', () => {
   });
 
   it('imports a division list for 广东省 after a preview, and closes an empty county', async () => {
-    const csv = [
-      '区划代码,名称,上级代码,层级',
-      '440000,广东省,,省',
-      '441500,汕尾市,440000,市',
-      '441521,海丰县,441500,县',
-      '441523,陆河县,441500,县',
-      '441521100,海城镇,441521,镇',
-      '441521100201,东风村,441521100,村',
-    ].join('\n');
+    // the list without what lies under 陆河县: an empty county to close
+    const csv = divisionsCsv(
+      GD_DIVISIONS.filter((d) => d.code === GD.emptyCounty || !d.code.startsWith(GD.emptyCounty)),
+    );
     const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await login(admin, base(), 'admin');
     await admin.goto(`${base()}/admin/org-tree`);
@@ -131,7 +134,6 @@ describe('provinces: variants in the browser', () => {
   });
 
   it('a Guangdong case in the browser: accounts, the pack, a 5-working-day notice, approval; Hunan cannot start it', async () => {
-    const pw = 'guangdong-Strong-1';
     // the tree editor: a second village under 海城镇 (the list imported above)
     const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await login(admin, base(), 'admin');
@@ -190,18 +192,18 @@ describe('provinces: variants in the browser', () => {
     const sec = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await login(sec, base(), 'secadmin');
     await sec.getByRole('menuitem', { name: '用户与角色' }).click();
-    for (const [username, name, role, org] of [
-      ['gd.cadre', '陈海生', '村（居）两委成员/驻村工作队', '东风村（村）'],
-      ['gd.reviewer', '林秀珍', '乡镇（街道）审核人员', '海城镇（乡镇）'],
-    ]) {
+    for (const [{ username, name }, role, org] of [
+      [GD_USERS.cadre, '村（居）两委成员/驻村工作队', '东风村（村）'],
+      [GD_USERS.reviewer, '乡镇（街道）审核人员', '海城镇（乡镇）'],
+    ] as const) {
       await sec.getByRole('button', { name: '新建用户' }).click();
       const dialog = sec.getByRole('dialog');
       await dialog.getByLabel('用户名').fill(username);
       await dialog.getByLabel('姓名').fill(name);
-      await dialog.getByLabel('初始密码').fill(pw);
+      await dialog.getByLabel('初始密码').fill(GD_PASSWORD);
       await choose(sec, '角色1', role);
       await choose(sec, '组织机构1', org);
-      if (username === 'gd.cadre') await shot(sec, 'gd-new-user-1280');
+      if (username === GD_USERS.cadre.username) await shot(sec, 'gd-new-user-1280');
       await dialog.getByRole('button', { name: /^创\s*建$/ }).click();
       await sec.locator('.ant-table-row', { hasText: username }).waitFor();
     }
@@ -210,85 +212,7 @@ describe('provinces: variants in the browser', () => {
     // the Guangdong pack, from a file: its own threshold, a sweep form with an extra required field,
     // a 5-working-day village notice, installed for 广东省 (manifest.scope)
     const hunan = (await api(admin, 'GET', '/api/admin/packs/hunan/export')).body;
-    const opinion = hunan.forms.find((f: { key: string }) => f.key === 'opinion');
-    const gdForm = structuredClone(opinion);
-    gdForm.key = 'gd-sweep';
-    gdForm.title = { zh: '广东省排查记录', en: 'Guangdong sweep record' };
-    gdForm.schema.properties.income = { type: 'number', title: '人均纯收入（元）', minimum: 0 };
-    gdForm.schema.properties.coastalRisk = { type: 'string', title: '沿海风险（台风、渔业）', minLength: 1 };
-    gdForm.schema.required = [...gdForm.schema.required, 'income', 'coastalRisk'];
-    gdForm.uiSchema['ui:order'] = [...gdForm.uiSchema['ui:order'], 'income', 'coastalRisk'];
-    const t = (zh: string) => ({ zh, en: zh });
-    const pack = {
-      manifest: {
-        id: 'guangdong',
-        version: '2026.1',
-        title: t('广东省防止返贫监测政策包'),
-        scope: '440000',
-        levels: hunan.manifest.levels,
-        roles: hunan.manifest.roles.filter((r: { key: string }) =>
-          ['village_cadre', 'township_reviewer'].includes(r.key),
-        ),
-        parameters: [
-          { key: 'gdIncomeThreshold', title: t('广东省监测收入标准'), values: [{ year: 2026, value: 8000 }] },
-        ],
-      },
-      forms: [gdForm, opinion],
-      codelists: [],
-      processes: [
-        {
-          key: 'gd-sweep',
-          title: t('广东省集中排查'),
-          subject: 'campaign',
-          startLevel: 'village',
-          starters: ['village_cadre'],
-          start: 'sweep',
-          steps: [
-            {
-              id: 'sweep',
-              type: 'task',
-              title: t('村级排查'),
-              form: { key: 'gd-sweep' },
-              assignee: { role: 'village_cadre', level: 'village' },
-              actions: [{ id: 'submit', kind: 'submit', label: t('提交'), next: 'check' }],
-            },
-            {
-              id: 'check',
-              type: 'decision',
-              title: t('收入判断'),
-              branches: [
-                {
-                  when: { '<': [{ var: 'data.gd-sweep.income' }, { var: 'params.gdIncomeThreshold' }] },
-                  next: 'notice',
-                },
-              ],
-              otherwise: 'clear',
-            },
-            {
-              id: 'notice',
-              type: 'notice',
-              title: t('村级公示'),
-              level: 'village',
-              days: 5,
-              calendar: 'working',
-              publish: ['gd-sweep.opinion'],
-              next: 'township_check',
-              onObjection: 'township_check',
-            },
-            {
-              id: 'township_check',
-              type: 'task',
-              title: t('乡镇审核'),
-              form: { key: 'opinion' },
-              assignee: { role: 'township_reviewer', level: 'township' },
-              actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }],
-            },
-            { id: 'done', type: 'end', title: t('纳入'), outcome: 'approved' },
-            { id: 'clear', type: 'end', title: t('无风险'), outcome: 'completed' },
-          ],
-        },
-      ],
-    };
+    const pack = guangdongPack(hunan, { scope: GD.province, calendar: 'working' });
     await admin.goto(`${base()}/admin`);
     await admin.getByLabel('政策包文件').setInputFiles({
       name: 'guangdong.json',
@@ -319,7 +243,7 @@ describe('provinces: variants in the browser', () => {
 
     // the Guangdong cadre starts the sweep and fills it in the inbox
     const cadre = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await login(cadre, base(), 'gd.cadre', pw);
+    await login(cadre, base(), GD_USERS.cadre.username, GD_PASSWORD);
     await cadre.getByRole('button', { name: /发\s*起/ }).click();
     await choose(cadre, '流程', '广东省集中排查');
     await cadre
@@ -361,7 +285,7 @@ describe('provinces: variants in the browser', () => {
     expect(await note.textContent()).toContain(`截止 ${expected} 24:00`);
     await shot(cadre, 'gd-case-notice-1280');
     const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
-    await login(phone, base(), 'gd.cadre', pw);
+    await login(phone, base(), GD_USERS.cadre.username, GD_PASSWORD);
     await phone.goto(`${base()}/cases/${caseId}`);
     await phone.getByText(/截止 /).first().waitFor();
     await shot(phone, 'gd-case-notice-375');
@@ -369,7 +293,7 @@ describe('provinces: variants in the browser', () => {
 
     // after the window (demo time: 1 day = 2 s) the township reviewer approves in the inbox
     const reviewer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await login(reviewer, base(), 'gd.reviewer', pw);
+    await login(reviewer, base(), GD_USERS.reviewer.username, GD_PASSWORD);
     const check = await openTaskFromInbox(reviewer, '广东省集中排查', 90_000);
     await api(reviewer, 'POST', `/api/tasks/${check}/draft`, {
       data: { opinion: '同意纳入监测', signer: '林秀珍', signDate: today },

@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
+import { createGuangdongUsers, GD, GD_PASSWORD, GD_USERS, importGuangdong } from '../support/guangdong.js';
+import { openTask, until } from '../support/notice-case.js';
 import { readPackFolder } from '../../server/services/packs.js';
 import { idCheckDigit } from '../../forms/formats.js';
 
@@ -15,29 +17,13 @@ let admin: ApiClient;
 beforeAll(async () => {
   app = await createTestApp({ daySeconds: 1 });
   admin = await app.as('admin');
-  const rows = [
-    { code: '440000', name: '广东省', level: '省' },
-    { code: '441500', name: '汕尾市', level: '市', parentCode: '440000' },
-    { code: '441521', name: '海丰县', level: '县', parentCode: '441500' },
-    { code: '441521100', name: '海城镇', level: '镇', parentCode: '441521' },
-    { code: '441521100201', name: '东风村', level: '村', parentCode: '441521100' },
-  ];
-  expect((await admin.post('/api/admin/org-tree/import', { rows })).status).toBe(200);
+  await importGuangdong(admin);
 });
 afterAll(async () => {
   await app?.close();
 });
 
 const t = (zh: string) => ({ zh, en: zh });
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 const OPS = [
   { op: 'replace', path: '/parameters/monitoringIncomeLine/values/2026', value: 8000 },
   { op: 'replace', path: '/parameters/noticeDays/values/2026', value: 5 },
@@ -68,7 +54,7 @@ const OPS = [
 const overlay = (extra: Record<string, unknown> = {}) => ({
   base: { pack: 'national', version: '2026.1' },
   keySuffix: 'gd',
-  manifest: { version: '2026.1', title: t('广东省防止返贫监测政策包'), scope: '440000' },
+  manifest: { version: '2026.1', title: t('广东省防止返贫监测政策包'), scope: GD.province },
   ops: OPS,
   ...extra,
 });
@@ -220,27 +206,11 @@ describe('a provincial pack as an overlay on the national template', () => {
   });
 
   it('runs a Guangdong identification on the template-derived pack to the end with Guangdong users', async () => {
-    const sec = await app.as('secadmin');
-    const pw = 'guangdong-Strong-1';
-    for (const [username, role, org] of [
-      ['gd.cadre', 'village_cadre', '441521100201'],
-      ['gd.township', 'township_reviewer', '441521100'],
-      ['gd.county', 'county_rural_bureau', '441521'],
-    ])
-      expect(
-        (
-          await sec.post('/api/admin/users', {
-            username,
-            name: username,
-            password: pw,
-            roles: [{ role, org }],
-          })
-        ).status,
-      ).toBe(201);
-    const cadre = await app.as('gd.cadre', pw);
+    await createGuangdongUsers(await app.as('secadmin'), 'cadre', 'reviewer', 'county');
+    const cadre = await app.as(GD_USERS.cadre.username, GD_PASSWORD);
     const id = `441521198003150${'12'}`;
     const registered = await cadre.post('/api/households', {
-      org: '441521100201',
+      org: GD.village,
       members: [{ name: '黄水生', idNumber: id + idCheckDigit(id), relation: '01' }],
     });
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
@@ -255,7 +225,7 @@ describe('a provincial pack as an overlay on the national template', () => {
     const start = (requestId: string, d: Record<string, unknown>) =>
       cadre.post('/api/cases', {
         process: 'identification-gd',
-        org: '441521100201',
+        org: GD.village,
         subject: { id: hid },
         requestId,
         data: d,
@@ -275,17 +245,8 @@ describe('a provincial pack as an overlay on the national template', () => {
     );
     expect(notice).toEqual({ days: 5, calendar: 'working' });
     const signOff = async (user: string, step: string) => {
-      const task = await until(
-        async () =>
-          (
-            await app.tdb.db.query(
-              `SELECT id FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
-              [caseId, step],
-            )
-          ).rows[0] as { id: string } | undefined,
-        step,
-      );
-      const c = await app.as(user, pw);
+      const task = await openTask(app, caseId, step);
+      const c = await app.as(user, GD_PASSWORD);
       const r = await c.post(`/api/tasks/${task.id}/complete`, {
         requestId: `gd-${step}`,
         action: 'approve',
@@ -293,9 +254,9 @@ describe('a provincial pack as an overlay on the national template', () => {
       });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     };
-    await signOff('gd.township', 'township_review');
-    await signOff('gd.township', 'coastal_check'); // the step the overlay added
-    await signOff('gd.county', 'county_approval');
+    await signOff(GD_USERS.reviewer.username, 'township_review');
+    await signOff(GD_USERS.reviewer.username, 'coastal_check'); // the step the overlay added
+    await signOff(GD_USERS.county.username, 'county_approval');
     const end = await until(
       async () =>
         (await app.tdb.db.query(`SELECT status FROM cases WHERE id = $1 AND status <> 'running'`, [caseId]))

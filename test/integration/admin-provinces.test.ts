@@ -11,6 +11,15 @@ import { openTask as openTaskOf, until } from '../support/notice-case.js';
 import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application, peopleOf } from '../support/demo.js';
 import { syncPackSchedules, syncSchedules } from '../../server/services/schedules.js';
+import {
+  createGuangdongUsers,
+  divisionsCsv,
+  GD,
+  GD_DIVISIONS,
+  GD_PASSWORD,
+  GD_USERS,
+  guangdongPack,
+} from '../support/guangdong.js';
 
 let app: TestApp;
 let admin: ApiClient;
@@ -30,19 +39,8 @@ afterAll(async () => {
 
 const openTask = (caseId: string, step: string) => openTaskOf(app, caseId, step);
 
-const DIVISIONS = [
-  '区划代码,名称,上级代码,层级',
-  '440000,广东省,,省',
-  '441500,汕尾市,440000,市',
-  '441521,海丰县,441500,县',
-  '441523,陆河县,441500,县',
-  '441521100,海城镇,441521,镇',
-  '441523100,河田镇,441523,镇',
-  '441521100201,东风村,441521100,村',
-  '441523100201,新田村,441523100,村',
-].join('\n');
+const DIVISIONS = divisionsCsv(GD_DIVISIONS);
 
-const t = (zh: string) => ({ zh, en: zh });
 const today = new Date().toISOString().slice(0, 10);
 
 /** what Hunan has, as the administrator and the database see it */
@@ -54,7 +52,8 @@ async function hunanState() {
     .map(({ packs: _p, ...r }: { packs: string[] }) => r);
   const cases = (
     await app.tdb.db.query(
-      `SELECT id, status, current_steps, process_version FROM cases WHERE NOT ('440000' = ANY(org_path)) ORDER BY id`,
+      `SELECT id, status, current_steps, process_version FROM cases WHERE NOT ($1 = ANY(org_path)) ORDER BY id`,
+      [GD.province],
     )
   ).rows;
   const schedules = (await admin.get('/api/admin/schedules')).body.items.map(
@@ -85,12 +84,12 @@ describe('广东省 beside 湖南省', () => {
       '441521100201:village',
       '441523100201:village',
     ]);
-    expect((await admin.get('/api/admin/org-tree?root=440000')).body.items).toEqual([]);
+    expect((await admin.get(`/api/admin/org-tree?root=${GD.province}`)).body.items).toEqual([]);
     const done = await admin.post('/api/admin/org-tree/import', { csv: DIVISIONS });
     expect(done.body.added).toHaveLength(8);
     const again = await admin.post('/api/admin/org-tree/import', { csv: DIVISIONS });
     expect(again.body).toMatchObject({ added: [], renamed: [], unchanged: 8 });
-    const tree = (await admin.get('/api/admin/org-tree?root=440000')).body.items;
+    const tree = (await admin.get(`/api/admin/org-tree?root=${GD.province}`)).body.items;
     expect(tree.map((n: { name: string }) => n.name)).toEqual([
       '广东省',
       '汕尾市',
@@ -129,104 +128,16 @@ describe('广东省 beside 湖南省', () => {
     const before = await hunanState();
 
     // Guangdong users, created by the security administrator at the new nodes
-    const pw = 'guangdong-Strong-1';
-    for (const [username, role, org] of [
-      ['gd.cadre', 'village_cadre', '441521100201'],
-      ['gd.reviewer', 'township_reviewer', '441521100'],
-    ])
-      expect(
-        (
-          await sec.post('/api/admin/users', {
-            username,
-            name: username,
-            password: pw,
-            roles: [{ role, org }],
-          })
-        ).status,
-      ).toBe(201);
+    await createGuangdongUsers(sec, 'cadre', 'reviewer');
 
     const hunan = (await admin.get('/api/admin/packs/hunan/export')).body;
-    const opinion = hunan.forms.find((f: { key: string }) => f.key === 'opinion');
-    const gdForm = structuredClone(opinion);
-    gdForm.key = 'gd-sweep';
-    gdForm.title = t('广东省排查记录');
-    gdForm.schema.properties.income = { type: 'number', title: '人均纯收入', minimum: 0 };
-    gdForm.schema.properties.coastalRisk = { type: 'string', title: '沿海风险（台风、渔业）', minLength: 1 };
-    gdForm.schema.required = [...gdForm.schema.required, 'income', 'coastalRisk'];
-    gdForm.uiSchema['ui:order'] = [...gdForm.uiSchema['ui:order'], 'income', 'coastalRisk'];
-    const process = {
-      key: 'gd-sweep',
-      title: t('广东省集中排查'),
-      subject: 'campaign',
-      startLevel: 'village',
-      starters: ['village_cadre'],
-      start: 'sweep',
-      steps: [
-        {
-          id: 'sweep',
-          type: 'task',
-          title: t('村级排查'),
-          form: { key: 'gd-sweep' },
-          assignee: { role: 'village_cadre', level: 'village' },
-          actions: [{ id: 'submit', kind: 'submit', label: t('提交'), next: 'check' }],
-        },
-        {
-          id: 'check',
-          type: 'decision',
-          title: t('收入判断'),
-          branches: [
-            {
-              when: { '<': [{ var: 'data.gd-sweep.income' }, { var: 'params.gdIncomeThreshold' }] },
-              next: 'notice',
-            },
-          ],
-          otherwise: 'clear',
-        },
-        {
-          id: 'notice',
-          type: 'notice',
-          title: t('村级公示'),
-          level: 'village',
-          days: 5,
-          publish: ['gd-sweep.opinion'],
-          next: 'township_check',
-          onObjection: 'township_check',
-        },
-        {
-          id: 'township_check',
-          type: 'task',
-          title: t('乡镇审核'),
-          form: { key: 'opinion' },
-          assignee: { role: 'township_reviewer', level: 'township' },
-          actions: [{ id: 'approve', kind: 'approve', label: t('同意'), next: 'done' }],
-        },
-        { id: 'done', type: 'end', title: t('纳入'), outcome: 'approved' },
-        { id: 'clear', type: 'end', title: t('无风险'), outcome: 'completed' },
-      ],
-    };
-    const pack = {
-      manifest: {
-        id: 'guangdong',
-        version: '2026.1',
-        title: t('广东省政策包'),
-        levels: hunan.manifest.levels,
-        roles: hunan.manifest.roles.filter((r: { key: string }) =>
-          ['village_cadre', 'township_reviewer'].includes(r.key),
-        ),
-        parameters: [
-          { key: 'gdIncomeThreshold', title: t('广东省监测收入标准'), values: [{ year: 2026, value: 8000 }] },
-        ],
-      },
-      forms: [gdForm, opinion],
-      codelists: [],
-      processes: [process],
-    };
+    const pack = guangdongPack(hunan);
     const preview = await admin.post('/api/admin/packs/import', { ...pack, dryRun: true });
     expect(preview.status).toBe(200);
     expect(preview.body.effects.shared).toEqual([{ kind: 'form', key: 'opinion', owner: 'hunan' }]);
     expect(preview.body.effects.destructive).toEqual([]);
     expect((await admin.post('/api/admin/packs/import', pack)).status).toBe(200);
-    expect((await admin.post('/api/admin/packs/guangdong/scope', { org: '440000' })).body).toEqual({
+    expect((await admin.post('/api/admin/packs/guangdong/scope', { org: GD.province })).body).toEqual({
       id: 'guangdong',
       scopeOrg: '440000',
     });
@@ -245,11 +156,11 @@ describe('广东省 beside 湖南省', () => {
     expect(refused.status).toBe(403);
 
     // a Guangdong case to the end with Guangdong users
-    const gdCadre = await app.as('gd.cadre', pw);
+    const gdCadre = await app.as(GD_USERS.cadre.username, GD_PASSWORD);
     expect(await offered(gdCadre)).toContain('gd-sweep');
     const started = await gdCadre.post('/api/cases', {
       process: 'gd-sweep',
-      org: '441521100201',
+      org: GD.village,
       requestId: 'gd-1',
       subject: { name: '东风村2026年排查' },
     });
@@ -277,7 +188,7 @@ describe('广东省 beside 湖南省', () => {
     );
     expect(notice).toEqual({ days: 5, level: 'village' });
     const check = await openTask(started.body.id, 'township_check');
-    const reviewer = await app.as('gd.reviewer', pw);
+    const reviewer = await app.as(GD_USERS.reviewer.username, GD_PASSWORD);
     const approved = await reviewer.post(`/api/tasks/${check.id}/complete`, {
       requestId: 'gd-check-1',
       action: 'approve',
@@ -303,17 +214,15 @@ describe('广东省 beside 湖南省', () => {
     expect((await hunanCadre.get(`/api/cases/${started.body.id}`)).status).toBe(404);
 
     // closing a node with users under it is refused with the list
-    const close = await admin.post('/api/admin/org-nodes/441521100/close', {});
+    const close = await admin.post(`/api/admin/org-nodes/${GD.township}/close`, {});
     expect(close.status).toBe(409);
     expect(close.body.errors.map((e: { path: string }) => e.path)).toEqual([
       'users/gd.cadre',
       'users/gd.reviewer',
     ]);
     // an empty county closes
-    expect((await admin.post('/api/admin/org-nodes/441523/close', {})).body.closed.sort()).toEqual([
-      '441523',
-      '441523100',
-      '441523100201',
-    ]);
+    expect((await admin.post(`/api/admin/org-nodes/${GD.emptyCounty}/close`, {})).body.closed.sort()).toEqual(
+      ['441523', '441523100', '441523100201'],
+    );
   });
 });
