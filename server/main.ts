@@ -20,6 +20,7 @@ import { bootstrapData } from './services/bootstrap.js';
 import { serviceDeps } from './services/deps.js';
 import { syncPackSchedules } from './services/schedules.js';
 import { notifyMissingCalendar } from './services/calendar.js';
+import { sweepAbandonedUploads } from './services/uploads.js';
 import { escalateOverdueWarnings } from '../store/household-store.js';
 
 async function main(): Promise<void> {
@@ -132,29 +133,31 @@ async function main(): Promise<void> {
           server.closeAllConnections();
         }),
     );
+    // housekeeping, at start and then hourly; a failure is logged and the next hour tries again
+    const hourly = (what: string, run: () => Promise<unknown>) => {
+      const tick = () =>
+        run().catch((err) => log.error({ err: { message: (err as Error).message } }, `${what} failed`));
+      void tick();
+      const timer = setInterval(tick, 3_600_000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+    };
     // 节假日安排: sixty days before a year ends without the next one, administrators are told (once per year)
-    const watchCalendar = () =>
-      notifyMissingCalendar(db).then(
-        (n) =>
-          n &&
-          log.warn({ notified: n }, 'next year of the holiday calendar is missing: administrators notified'),
-        (err) => log.error({ err: { message: (err as Error).message } }, 'holiday calendar check failed'),
-      );
-    void watchCalendar();
-    const calendarTimer = setInterval(watchCalendar, 3_600_000);
-    calendarTimer.unref();
-    stops.push(async () => clearInterval(calendarTimer));
+    hourly('holiday calendar check', async () => {
+      const n = await notifyMissingCalendar(db);
+      if (n)
+        log.warn({ notified: n }, 'next year of the holiday calendar is missing: administrators notified');
+    });
     // 跟踪盯办 department warnings still unchecked past their time are escalated to the township (once each)
-    const watchWarnings = () =>
-      escalateOverdueWarnings(db).then(
-        (r) =>
-          r.escalated.length && log.info({ escalated: r.escalated.length }, 'overdue warnings escalated'),
-        (err) => log.error({ err: { message: (err as Error).message } }, 'warning escalation failed'),
-      );
-    void watchWarnings();
-    const warningTimer = setInterval(watchWarnings, 3_600_000);
-    warningTimer.unref();
-    stops.push(async () => clearInterval(warningTimer));
+    hourly('warning escalation', async () => {
+      const r = await escalateOverdueWarnings(db);
+      if (r.escalated.length) log.info({ escalated: r.escalated.length }, 'overdue warnings escalated');
+    });
+    // 断点续传 uploads a phone never finished are deleted after UPLOAD_RETENTION_DAYS without a chunk
+    hourly('abandoned upload sweep', async () => {
+      const r = await sweepAbandonedUploads(db);
+      if (r.swept.length) log.info({ swept: r.swept.length }, 'abandoned uploads swept');
+    });
     const url = `http://${config.host}:${config.port}`;
     const lines = [
       '',

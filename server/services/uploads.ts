@@ -4,7 +4,7 @@
  * is in and the SHA-256 matches, the file becomes an attachment through `saveAttachment` — the same types,
  * size limit and ownership as `POST /api/attachments`, the same id space. A chunk sent again is harmless: the
  * server answers with its offset (409 when it differs from the chunk's), and a finished upload answers with
- * its attachment.
+ * its attachment. An upload a phone never finishes is swept after `UPLOAD_RETENTION_DAYS` without a chunk.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -14,6 +14,12 @@ import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, saveAttachment } from './attach
 import { CASE_ROLES, hasRole, type Principal } from './principal.js';
 
 export const UPLOAD_ID = /^upl_[0-9a-f]{32}$/;
+
+/**
+ * 未完成上传的保留期 how long an unfinished upload waits for its next chunk: a verifier back from a week of field
+ * work without signal still resumes; after that its bytes are deleted and the phone starts the file again.
+ */
+export const UPLOAD_RETENTION_DAYS = 7;
 
 export interface UploadState {
   id: string;
@@ -82,15 +88,19 @@ const stateOf = (r: Row): UploadState => ({
   ...(r.attachment_id ? { attachmentId: r.attachment_id } : {}),
 });
 
+/** What the phone is told of an upload that is not there (never made, someone else's, or swept): start again. */
+const noSuchUpload = () =>
+  domain.notFound('上传不存在或已过期，请重新上传', 'no such upload (or it expired): start the upload again');
+
 /** Only the uploader sees or continues an upload; anyone else is told it does not exist. */
 async function own(db: pg.Pool | pg.ClientBase, who: Principal, id: string, lock: boolean): Promise<Row> {
-  if (!UPLOAD_ID.test(id)) throw domain.notFound('上传不存在', 'no such upload');
+  if (!UPLOAD_ID.test(id)) throw noSuchUpload();
   const { rows } = await db.query(
     `SELECT id, size, received, content_type, sha256, attachment_id ${lock ? ', bytes' : ''}
      FROM uploads WHERE id = $1 AND created_by = $2 ${lock ? 'FOR UPDATE' : ''}`,
     [id, who.userId],
   );
-  if (!rows[0]) throw domain.notFound('上传不存在', 'no such upload');
+  if (!rows[0]) throw noSuchUpload();
   return rows[0];
 }
 
@@ -193,4 +203,20 @@ export async function appendUpload(
     if ('refused' in s) throw s.refused;
     return s;
   });
+}
+
+/**
+ * Deletes the uploads not finished (no attachment yet) and not touched for `UPLOAD_RETENTION_DAYS`, bytes and
+ * all; a finished upload stays (its attachment is the file). Returns the ids swept; running it again changes nothing.
+ */
+export async function sweepAbandonedUploads(
+  db: pg.Pool,
+  now: Date = new Date(),
+): Promise<{ swept: string[] }> {
+  const { rows } = await db.query(
+    `DELETE FROM uploads WHERE attachment_id IS NULL AND updated_at <= $1::timestamptz - make_interval(days => $2)
+     RETURNING id`,
+    [now, UPLOAD_RETENTION_DAYS],
+  );
+  return { swept: rows.map((r) => r.id as string) };
 }

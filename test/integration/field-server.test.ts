@@ -8,6 +8,7 @@ import { createTestApp, type ApiClient, type TestApp } from '../support/app.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 import { openTask, until } from '../support/notice-case.js';
 import { evidenceVia, PNG, sha256, uploadImage } from '../support/field.js';
+import { sweepAbandonedUploads, UPLOAD_RETENTION_DAYS } from '../../server/services/uploads.js';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 async function pdfPages(pdf: Buffer): Promise<{ text: string; images: number }[]> {
@@ -208,6 +209,52 @@ describe('resumable uploads', () => {
     // a citizen-facing role without case work may not upload
     const secadmin = await app.as('secadmin');
     expect((await start(secadmin)).status).toBe(403);
+  });
+
+  it('sweeps an upload left unfinished for longer than the retention period; a recent one and a finished one stay', async () => {
+    const half = 2000;
+    const partly = async () => {
+      const s = await start(v1);
+      await v1.put(`/api/uploads/${s.body.id}`, image.subarray(0, half), { 'upload-offset': '0' });
+      return s.body.id as string;
+    };
+    const abandoned = await partly();
+    const recent = await partly();
+    const finished = (await start(v1)).body.id as string;
+    const attachmentId = (await v1.put(`/api/uploads/${finished}`, image, { 'upload-offset': '0' })).body
+      .attachmentId;
+    expect(attachmentId).toMatch(/^att_/);
+    // the abandoned one had its last chunk a day past the retention period; the finished one is as old
+    await app.tdb.db.query(
+      `UPDATE uploads SET updated_at = now() - make_interval(days => $2) WHERE id = ANY($1)`,
+      [[abandoned, finished], UPLOAD_RETENTION_DAYS + 1],
+    );
+    expect(await sweepAbandonedUploads(app.tdb.db)).toEqual({ swept: [abandoned] });
+    expect(await sweepAbandonedUploads(app.tdb.db)).toEqual({ swept: [] });
+    const left = await app.tdb.db.query('SELECT id FROM uploads WHERE id = ANY($1) ORDER BY id', [
+      [abandoned, recent, finished],
+    ]);
+    expect(left.rows.map((r) => r.id)).toEqual([recent, finished].sort());
+
+    // the phone comes back and resumes the swept upload: told it is gone, to start again
+    const resumed = await v1.put(`/api/uploads/${abandoned}`, image.subarray(half), {
+      'upload-offset': String(half),
+    });
+    expect(resumed.status).toBe(404);
+    expect(resumed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(resumed.body).toMatchObject({
+      code: 'not_found',
+      title: '上传不存在或已过期，请重新上传',
+      title_en: 'no such upload (or it expired): start the upload again',
+    });
+    expect((await v1.get(`/api/uploads/${abandoned}`)).status).toBe(404);
+    // the recent one resumes where it was; the finished one still answers with its attachment
+    expect((await v1.get(`/api/uploads/${recent}`)).body.offset).toBe(half);
+    const rest = await v1.put(`/api/uploads/${recent}`, image.subarray(half), {
+      'upload-offset': String(half),
+    });
+    expect(rest.body.attachmentId).toMatch(/^att_/);
+    expect((await v1.get(`/api/uploads/${finished}`)).body.attachmentId).toBe(attachmentId);
   });
 });
 
