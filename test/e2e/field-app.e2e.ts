@@ -138,6 +138,7 @@ async function fillOffline(page: Page, head: string, findings: string, shots = f
   await page.getByTestId('field-photo').first().waitFor();
   for (const who of ['核实人员签字', '户主签字']) {
     await sign(page, who);
+    if (shots && who === '户主签字') await shot(page, 'field-signature-drawn-375');
     await page.getByRole('button', { name: `确认${who}` }).click();
     await page.getByAltText(`${who}（已签）`).waitFor();
   }
