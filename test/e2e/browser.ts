@@ -119,6 +119,23 @@ export async function choose(page: Page, label: string, option: string): Promise
 }
 
 /**
+ * Draw a signature with the mouse on the pad named `${label}：在此处手写签名` (web/src/SignaturePad.tsx): a
+ * zigzag across its middle, the pad first scrolled to the middle of the screen, clear of a phone's fixed bars.
+ * Confirming it is the caller's: the button's name differs between the form widget and the field app.
+ */
+export async function sign(page: Page, label: string): Promise<void> {
+  const pad = page.getByLabel(`${label}：在此处手写签名`, { exact: true });
+  await pad.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const box = (await pad.boundingBox())!;
+  const middle = box.y + box.height / 2;
+  await page.mouse.move(box.x + 20, middle);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++)
+    await page.mouse.move(box.x + 20 + i * 20, middle + (i % 2 ? -0.2 : 0.2) * box.height, { steps: 3 });
+  await page.mouse.up();
+}
+
+/**
  * One verifier's 入户核实记录 for the verify step, its images (a small PNG) sent through the resumable upload
  * as the signed-in user of `page`: a photo with its place, their signature and the household head's.
  */

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { api, browserPerFile, evidenceIn, shot, taskOf as inboxTask } from './browser.js';
+import { api, browserPerFile, evidenceIn, shot, sign, taskOf as inboxTask } from './browser.js';
 import { application, collection, household, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
 
@@ -203,15 +203,7 @@ describe('documents and the public board', () => {
     await sec.locator('#root_signDate').fill('2026-12-05');
     await sec.locator('#root_signDate').press('Enter');
     await sec.getByText('审核意见（第 1 版）').click(); // closes the date picker
-    const pad = sec.getByLabel('签名：在此处手写签名');
-    // in the middle of the screen, clear of the phone's fixed action bar
-    await pad.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-    const box = (await pad.boundingBox())!;
-    await sec.mouse.move(box.x + 20, box.y + box.height * 0.7);
-    await sec.mouse.down();
-    for (let i = 1; i <= 12; i++)
-      await sec.mouse.move(box.x + 20 + i * 20, box.y + box.height * (i % 2 ? 0.3 : 0.7), { steps: 3 });
-    await sec.mouse.up();
+    await sign(sec, '签名');
     await sec.getByRole('button', { name: '确认签名' }).click();
     await sec.getByRole('img', { name: '签名（已签）' }).waitFor();
     expect(await sec.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);

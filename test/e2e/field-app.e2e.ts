@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import QRCode from 'qrcode';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { api, launch, login, shot } from './browser.js';
+import { api, launch, login, shot, sign } from './browser.js';
 import { application, collection, peopleOf } from '../support/demo.js';
 import { ROOT } from '../../server/config.js';
 
@@ -137,14 +137,8 @@ async function fillOffline(page: Page, head: string, findings: string, shots = f
   });
   await page.getByTestId('field-photo').first().waitFor();
   for (const who of ['核实人员签字', '户主签字']) {
-    const pad = page.getByLabel(`${who}：在此处手写签名`);
-    await pad.scrollIntoViewIfNeeded();
-    const box = (await pad.boundingBox())!;
-    await page.mouse.move(box.x + 20, box.y + box.height / 2);
-    await page.mouse.down();
-    for (let i = 1; i <= 12; i++)
-      await page.mouse.move(box.x + 20 + i * 18, box.y + box.height / 2 + (i % 2 ? -25 : 25), { steps: 3 });
-    await page.mouse.up();
+    await sign(page, who);
+    if (shots && who === '户主签字') await shot(page, 'field-signature-drawn-375');
     await page.getByRole('button', { name: `确认${who}` }).click();
     await page.getByAltText(`${who}（已签）`).waitFor();
   }
@@ -411,14 +405,7 @@ describe('the field app offline', () => {
     await page.getByText('入户核实记录有需要补充的地方', { exact: false }).waitFor();
     expect(await actionsOn(reassignedTask!)).toEqual([]);
     for (const who of ['核实人员签字', '户主签字']) {
-      const pad = page.getByLabel(`${who}：在此处手写签名`);
-      await pad.scrollIntoViewIfNeeded();
-      const box = (await pad.boundingBox())!;
-      await page.mouse.move(box.x + 20, box.y + box.height / 2);
-      await page.mouse.down();
-      for (let i = 1; i <= 10; i++)
-        await page.mouse.move(box.x + 20 + i * 20, box.y + box.height / 2 + (i % 2 ? -20 : 20), { steps: 3 });
-      await page.mouse.up();
+      await sign(page, who);
       await page.getByRole('button', { name: `确认${who}` }).click();
       await page.getByAltText(`${who}（已签）`).waitFor();
     }

@@ -129,6 +129,16 @@ describe('provinces: variants in the browser', () => {
     await phone.goto(`${base()}/admin/org-tree`);
     await phone.getByText('湖南省').first().waitFor();
     await shot(phone, 'admin-org-tree-375');
+    // on the page too a province with accounts is not closed: the refusal names them, the province stays
+    const hunan = phone.getByRole('row').filter({ hasText: '湖南省' });
+    await hunan.getByRole('button', { name: /撤\s*销/ }).click();
+    const refusal = phone.getByRole('alert').filter({ hasText: '“湖南省”下仍有在办案件或账号，不能撤销' });
+    await refusal
+      .getByText(/^账号 /)
+      .first()
+      .waitFor();
+    await shot(phone, 'admin-org-close-refused-375');
+    expect(await hunan.getByText('已撤销').count()).toBe(0);
     await phone.close();
     await admin.close();
   });
@@ -187,6 +197,7 @@ describe('provinces: variants in the browser', () => {
       .click();
     await admin.getByRole('button', { name: /^确\s*定$/ }).click();
     await admin.getByText('乡镇“附城镇”不能在村（社区）“东风村”之下').waitFor();
+    await shot(admin, 'admin-org-move-refused-1280');
 
     // Guangdong accounts, made by the security administrator at the new nodes
     const sec = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { api, launch, login, shot } from './browser.js';
+import { api, launch, login, shot, sign } from './browser.js';
 
 let browser: Browser;
 const base = () => inject('baseUrl');
@@ -43,13 +43,7 @@ describe('photo, signature and region controls', () => {
       .toBeGreaterThan(0);
 
     // signature: draw a stroke, confirm; the saved PNG is shown
-    const pad = page.getByLabel('农户签字确认（手写）：在此处手写签名');
-    await pad.scrollIntoViewIfNeeded();
-    const box = (await pad.boundingBox())!;
-    await page.mouse.move(box.x + 20, box.y + 80);
-    await page.mouse.down();
-    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + 80 + (i % 2 ? -30 : 30));
-    await page.mouse.up();
+    await sign(page, '农户签字确认（手写）');
     // the record has two signature pads (the verifier's and the household's): only the one drawn on can be confirmed
     await page.getByRole('button', { name: '确认签名', disabled: false }).click();
     const signed = page.getByRole('img', { name: '农户签字确认（手写）（已签）' });

@@ -9,6 +9,7 @@ import { Button, Cascader, Image, Space, Typography } from 'antd';
 import { CameraOutlined, DeleteOutlined, EnvironmentOutlined } from '@ant-design/icons';
 import type { FieldProps, WidgetProps } from '@rjsf/utils';
 import { api } from './api';
+import { SignaturePad } from './SignaturePad';
 
 /** Shrink a camera photo (often 4–8 MB) to at most 1600 px as JPEG before it leaves the phone. */
 async function shrink(file: File, max = 1600): Promise<Blob> {
@@ -102,41 +103,14 @@ export function PhotosWidget(props: WidgetProps) {
 
 /** 手写签名 draw with a finger or a mouse; saved as a PNG attachment. */
 export function SignatureWidget(props: WidgetProps) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const drawing = useRef(false);
-  const [dirty, setDirty] = useState(false);
-  const [busy, setBusy] = useState(false);
   const locked = props.readonly || props.disabled;
-  const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const r = e.currentTarget.getBoundingClientRect();
-    return [
-      ((e.clientX - r.left) * e.currentTarget.width) / r.width,
-      ((e.clientY - r.top) * e.currentTarget.height) / r.height,
-    ] as const;
-  };
-  const clear = () => {
-    const c = canvas.current!;
-    c.getContext('2d')!.clearRect(0, 0, c.width, c.height);
-    setDirty(false);
-  };
-  const save = async () => {
-    setBusy(true);
-    try {
-      const blob = await new Promise<Blob>((resolve, reject) =>
-        canvas.current!.toBlob((b) => (b ? resolve(b) : reject(new Error('签名保存失败'))), 'image/png'),
-      );
-      props.onChange(await uploadImage(blob, 'signature.png'));
-      clear();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const label = props.label ?? '签名';
   if (props.value && typeof props.value === 'string') {
     return (
       <Space align="center">
         <img
           src={attachmentUrl(props.value)}
-          alt={`${props.label ?? '签名'}（已签）`}
+          alt={`${label}（已签）`}
           style={{ height: 64, border: '1px solid #eee', borderRadius: 4, background: '#fff' }}
         />
         {!locked && <Button onClick={() => props.onChange(undefined)}>重新签名</Button>}
@@ -145,52 +119,12 @@ export function SignatureWidget(props: WidgetProps) {
   }
   if (locked) return <Typography.Text type="secondary">未签名</Typography.Text>;
   return (
-    <Space direction="vertical">
-      <canvas
-        ref={canvas}
-        id={props.id}
-        width={480}
-        height={160}
-        aria-label={`${props.label ?? '签名'}：在此处手写签名`}
-        style={{
-          width: '100%',
-          maxWidth: 480,
-          height: 160,
-          border: '1px dashed #bbb',
-          borderRadius: 6,
-          background: '#fff',
-          touchAction: 'none',
-        }}
-        onPointerDown={(e) => {
-          drawing.current = true;
-          e.currentTarget.setPointerCapture(e.pointerId);
-          const ctx = e.currentTarget.getContext('2d')!;
-          const [x, y] = at(e);
-          ctx.lineWidth = 3;
-          ctx.lineCap = 'round';
-          ctx.strokeStyle = '#111';
-          ctx.beginPath();
-          ctx.moveTo(x, y);
-        }}
-        onPointerMove={(e) => {
-          if (!drawing.current) return;
-          const ctx = e.currentTarget.getContext('2d')!;
-          const [x, y] = at(e);
-          ctx.lineTo(x, y);
-          ctx.stroke();
-          setDirty(true);
-        }}
-        onPointerUp={() => (drawing.current = false)}
-      />
-      <Space>
-        <Button onClick={clear} disabled={!dirty}>
-          清除
-        </Button>
-        <Button type="primary" ghost onClick={() => void save()} disabled={!dirty} loading={busy}>
-          确认签名
-        </Button>
-      </Space>
-    </Space>
+    <SignaturePad
+      id={props.id}
+      label={label}
+      confirmText="确认签名"
+      onConfirm={async (png) => props.onChange(await uploadImage(png, 'signature.png'))}
+    />
   );
 }
 

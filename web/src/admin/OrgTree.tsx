@@ -6,7 +6,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Input, Modal, Select, Space, Table, Tag } from 'antd';
-import { api, ApiError, type FieldError } from '../api';
+import { api } from '../api';
+import { RefusalAlert, useRefusal } from './RefusalAlert';
 
 interface OrgNode {
   id: string;
@@ -49,21 +50,17 @@ export default function OrgTree() {
   const [nodes, setNodes] = useState<OrgNode[]>([]);
   const [csv, setCsv] = useState<string>();
   const [preview, setPreview] = useState<Preview>();
-  const [refusal, setRefusal] = useState<{ title: string; errors: FieldError[] }>();
+  const { refusal, fail, clear: clearRefusal } = useRefusal();
   const [edit, setEdit] = useState<Edit>();
   const file = useRef<HTMLInputElement>(null);
   const load = () => {
     api.get<{ items: OrgNode[] }>('/api/admin/org-tree').then((r) => setNodes(r.items));
   };
   useEffect(load, []);
-  const fail = (err: unknown) =>
-    err instanceof ApiError
-      ? setRefusal({ title: err.title, errors: err.errors })
-      : message.error('操作失败');
   const read = async (f: File) => {
     try {
       const text = await f.text();
-      setRefusal(undefined);
+      clearRefusal();
       setPreview(await api.post<Preview>('/api/admin/org-tree/import', { csv: text, dryRun: true }));
       setCsv(text);
     } catch (err) {
@@ -84,7 +81,7 @@ export default function OrgTree() {
   };
   const close = async (n: OrgNode) => {
     try {
-      setRefusal(undefined);
+      clearRefusal();
       await api.post(`/api/admin/org-nodes/${encodeURIComponent(n.id)}/close`, {});
       message.success(`已撤销：${n.name}`);
       load();
@@ -95,7 +92,7 @@ export default function OrgTree() {
   const save = async () => {
     if (!edit) return;
     try {
-      setRefusal(undefined);
+      clearRefusal();
       if (edit.mode === 'add')
         await api.post('/api/admin/org-nodes', {
           code: edit.code.trim(),
@@ -135,19 +132,7 @@ export default function OrgTree() {
         style={{ display: 'none' }}
         onChange={(e) => e.target.files?.[0] && void read(e.target.files[0])}
       />
-      {refusal && (
-        <Alert
-          style={{ marginBottom: 12 }}
-          type="error"
-          showIcon
-          message={refusal.title}
-          description={refusal.errors.map((e) => (
-            <div key={e.path}>{e.message}</div>
-          ))}
-          closable
-          onClose={() => setRefusal(undefined)}
-        />
-      )}
+      <RefusalAlert refusal={refusal} onClose={clearRefusal} />
       {preview && (
         <Alert
           style={{ marginBottom: 12 }}

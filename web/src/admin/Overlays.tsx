@@ -5,8 +5,9 @@
  * disabled here) while a conflict is unresolved.
  */
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Grid, Input, Radio, Select, Space, Table, Tag, Typography } from 'antd';
-import { api, ApiError, type FieldError } from '../api';
+import { App, Button, Card, Grid, Input, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { api } from '../api';
+import { RefusalAlert, useRefusal } from './RefusalAlert';
 
 interface OverlayRow {
   pack: string;
@@ -49,20 +50,16 @@ export default function Overlays() {
   const [preview, setPreview] = useState<Preview>();
   const [choice, setChoice] = useState<Record<string, 'overlay' | 'template'>>({});
   const [packVersion, setPackVersion] = useState('');
-  const [refusal, setRefusal] = useState<{ title: string; errors: FieldError[] }>();
+  const { refusal, fail, clear: clearRefusal } = useRefusal();
   const load = () => {
     api.get<{ items: OverlayRow[] }>('/api/admin/overlays').then((r) => setRows(r.items));
   };
   useEffect(load, []);
-  const fail = (err: unknown) =>
-    err instanceof ApiError
-      ? setRefusal({ title: err.title, errors: err.errors })
-      : message.error('操作失败');
   const openDiff = async (pack: string) => {
     setDiff(await api.get(`/api/admin/packs/${encodeURIComponent(pack)}/overlay/diff`));
   };
   const runPreview = async (pack: string, version: string) => {
-    setRefusal(undefined);
+    clearRefusal();
     setChoice({});
     setTarget({ pack, version });
     try {
@@ -75,7 +72,7 @@ export default function Overlays() {
   };
   const apply = async () => {
     if (!target?.version) return;
-    setRefusal(undefined);
+    clearRefusal();
     try {
       await api.post(`/api/admin/packs/${encodeURIComponent(target.pack)}/overlay/reapply`, {
         version: target.version,
@@ -94,19 +91,7 @@ export default function Overlays() {
   const unresolved = preview?.conflicts.filter((c) => !choice[c.path]).length ?? 0;
   return (
     <Card title="模板与覆盖">
-      {refusal && (
-        <Alert
-          style={{ marginBottom: 12 }}
-          type="error"
-          showIcon
-          message={refusal.title}
-          description={refusal.errors.map((e) => (
-            <div key={e.path}>{e.message}</div>
-          ))}
-          closable
-          onClose={() => setRefusal(undefined)}
-        />
-      )}
+      <RefusalAlert refusal={refusal} onClose={clearRefusal} />
       <Table<OverlayRow>
         size="small"
         rowKey="pack"

@@ -10,7 +10,7 @@ import { FormView, type FormViewHandle } from '../FormView';
 import { validateFormData, type FormDocument } from '../../../forms/validate';
 import type { FieldError } from '../api';
 import { ROLE_NAMES, useSession, type Me } from '../session';
-import { PhotoCaptureField, SignaturePad } from './capture';
+import { PhotoCaptureField, SignatureCaptureField } from './capture';
 import { draftOf, type EvidenceDraft } from './types';
 
 /** the record's fields captured here (not drawn by the form renderer) */
@@ -106,7 +106,7 @@ export const RecordEditor = forwardRef<
         </div>
         <div>
           {label('核实人员签字')}
-          <SignaturePad
+          <SignatureCaptureField
             label="核实人员签字"
             value={ev.verifierSignature}
             onChange={(s) => capture({ verifierSignature: s })}
@@ -115,7 +115,7 @@ export const RecordEditor = forwardRef<
         </div>
         <div>
           {label('户主签字确认')}
-          <SignaturePad
+          <SignatureCaptureField
             label="户主签字"
             value={ev.householdSignature}
             onChange={(s) => capture({ householdSignature: s })}

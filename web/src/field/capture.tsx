@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, Checkbox, Space, Tag, Typography } from 'antd';
 import { CameraOutlined, DeleteOutlined } from '@ant-design/icons';
+import { SignaturePad } from '../SignaturePad';
 import { getBlob, putBlob } from './store';
 import type { PhotoCapture } from './types';
 
@@ -187,7 +188,7 @@ export function PhotoCaptureField({
 }
 
 /** 手写签名 drawn with a finger (or a mouse), kept as a PNG in the encrypted store */
-export function SignaturePad({
+export function SignatureCaptureField({
   label,
   value,
   onChange,
@@ -198,31 +199,7 @@ export function SignaturePad({
   onChange: (next: { local: string } | undefined) => void;
   readonly?: boolean;
 }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const drawing = useRef(false);
-  const [dirty, setDirty] = useState(false);
   const url = useLocalImage(value?.local);
-  const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const r = e.currentTarget.getBoundingClientRect();
-    return [
-      ((e.clientX - r.left) * e.currentTarget.width) / r.width,
-      ((e.clientY - r.top) * e.currentTarget.height) / r.height,
-    ] as const;
-  };
-  const clear = () => {
-    const c = canvas.current;
-    c?.getContext('2d')!.clearRect(0, 0, c.width, c.height);
-    setDirty(false);
-  };
-  const save = async () => {
-    const blob = await new Promise<Blob>((resolve, reject) =>
-      canvas.current!.toBlob((b) => (b ? resolve(b) : reject(new Error('签名保存失败'))), 'image/png'),
-    );
-    const local = localId();
-    await putBlob(local, blob);
-    onChange({ local });
-    setDirty(false);
-  };
   if (value?.local || value?.attachment) {
     const src = url ?? (value.attachment ? `/api/attachments/${value.attachment}` : undefined);
     return (
@@ -247,51 +224,17 @@ export function SignaturePad({
   }
   if (readonly) return <Typography.Text type="secondary">未签名</Typography.Text>;
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <canvas
-        ref={canvas}
-        width={600}
-        height={200}
-        aria-label={`${label}：在此处手写签名`}
-        style={{
-          width: '100%',
-          maxWidth: 480,
-          height: 150,
-          border: '1px dashed #999',
-          borderRadius: 6,
-          background: '#fff',
-          touchAction: 'none',
-        }}
-        onPointerDown={(e) => {
-          drawing.current = true;
-          e.currentTarget.setPointerCapture(e.pointerId);
-          const ctx = e.currentTarget.getContext('2d')!;
-          const [x, y] = at(e);
-          ctx.lineWidth = 4;
-          ctx.lineCap = 'round';
-          ctx.lineJoin = 'round';
-          ctx.strokeStyle = '#111';
-          ctx.beginPath();
-          ctx.moveTo(x, y);
-        }}
-        onPointerMove={(e) => {
-          if (!drawing.current) return;
-          const ctx = e.currentTarget.getContext('2d')!;
-          const [x, y] = at(e);
-          ctx.lineTo(x, y);
-          ctx.stroke();
-          setDirty(true);
-        }}
-        onPointerUp={() => (drawing.current = false)}
-      />
-      <Space>
-        <Button onClick={clear} disabled={!dirty}>
-          清除
-        </Button>
-        <Button type="primary" ghost onClick={() => void save()} disabled={!dirty}>
-          确认{label}
-        </Button>
-      </Space>
-    </Space>
+    <SignaturePad
+      label={label}
+      confirmText={`确认${label}`}
+      width={600}
+      height={200}
+      displayHeight={150}
+      onConfirm={async (png) => {
+        const local = localId();
+        await putBlob(local, png);
+        onChange({ local });
+      }}
+    />
   );
 }
