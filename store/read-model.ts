@@ -7,10 +7,11 @@
  * goes to projection_dead_letters and the rest of its batch still applies.
  */
 import type pg from 'pg';
-import type { ProjectArgs, ProjectionEvent } from '../workflows/contract.js';
+import type { ProjectArgs, ProjectionEvent, ProjectResult, TaskRow } from '../workflows/contract.js';
 import { appendAudit, type AuditEntry } from './audit.js';
 import { closeWarningsForCase } from './household-store.js';
 import { inTransaction } from './transaction.js';
+import { holderParams, holdersWhere } from './role-holders.js';
 
 const ts = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
@@ -30,13 +31,19 @@ export function isDataError(err: unknown): boolean {
  * again event by event: each refused event goes to projection_dead_letters with its error and the
  * rest still apply, so one bad event never stops a case (the activity would otherwise retry forever).
  */
-export async function projectEvents(db: pg.Pool, { caseId, events }: ProjectArgs): Promise<void> {
+export async function projectEvents(db: pg.Pool, { caseId, events }: ProjectArgs): Promise<ProjectResult> {
   try {
-    await inTransaction(db, (client) => applyBatch(client, caseId, events, false));
+    return await inTransaction(db, (client) => applyBatch(client, caseId, events, false));
   } catch (err) {
     if (!isDataError(err)) throw err;
-    await inTransaction(db, (client) => applyBatch(client, caseId, events, true));
+    return inTransaction(db, (client) => applyBatch(client, caseId, events, true));
   }
+}
+
+/** What a batch found while writing: tasks opened for their `orElse`, and tasks with one already written. */
+interface Found {
+  unheld: string[];
+  written: TaskRow[];
 }
 
 async function applyBatch(
@@ -44,17 +51,30 @@ async function applyBatch(
   caseId: string,
   events: ProjectionEvent[],
   oneByOne: boolean,
-): Promise<void> {
+): Promise<ProjectResult> {
   const audits: AuditEntry[] = [];
+  const found: Found = { unheld: [], written: [] };
+  // the case's current steps are written with its sequence number below (one statement less per batch)
+  let steps: string | null = null;
   if (!oneByOne) {
     // the batch's timeline rows (its idempotency keys) in one statement; then the effects of the new ones, in order
     const fresh = await insertTimeline(client, caseId, events);
-    for (const ev of events) if (fresh.has(ev.seq)) await applyEffect(client, caseId, ev, audits);
+    for (const ev of events) {
+      if (!fresh.has(ev.seq)) {
+        if (ev.kind === 'task.created' && ev.task.orElse) found.written.push(ev.task);
+      } else if (ev.kind === 'case.steps') {
+        steps = JSON.stringify(ev.current);
+      } else {
+        // the end of a case empties its steps itself: a list from earlier in the batch must not come back
+        if (ev.kind === 'case.ended') steps = null;
+        await applyEffect(client, caseId, ev, audits, found);
+      }
+    }
   } else {
     for (const ev of events) {
       await client.query('SAVEPOINT projection_event');
       try {
-        await applyEvent(client, caseId, ev, null);
+        await applyEvent(client, caseId, ev, null, found);
         await client.query('RELEASE SAVEPOINT projection_event');
       } catch (err) {
         if (!isDataError(err)) throw err;
@@ -63,11 +83,37 @@ async function applyBatch(
       }
     }
   }
-  await client.query('UPDATE cases SET last_seq = GREATEST(last_seq, $2), updated_at = now() WHERE id = $1', [
-    caseId,
-    events.at(-1)?.seq ?? 0,
-  ]);
+  await client.query(
+    `UPDATE cases SET last_seq = GREATEST(last_seq, $2), updated_at = now(),
+       current_steps = COALESCE($3::jsonb, current_steps) WHERE id = $1`,
+    [caseId, events.at(-1)?.seq ?? 0, steps],
+  );
   await appendAudit(client, audits);
+  return { unheld: [...found.unheld, ...(await unheldAmong(client, found.written))] };
+}
+
+/**
+ * Of tasks an earlier attempt of the batch already wrote (a retried activity), those that went to their
+ * `orElse`: read back, so a retry answers as the first attempt did.
+ */
+async function unheldAmong(client: pg.ClientBase, tasks: TaskRow[]): Promise<string[]> {
+  if (tasks.length === 0) return [];
+  const { rows } = await client.query<{ id: string; role: string | null; org_id: string | null }>(
+    'SELECT id, role, org_id FROM tasks WHERE id = ANY($1)',
+    [tasks.map((t) => t.id)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return tasks
+    .filter((t) => {
+      const r = byId.get(t.id);
+      return r !== undefined && t.orElse !== undefined && wentElsewhere(t, r.role, r.org_id);
+    })
+    .map((t) => t.id);
+}
+
+/** A task row opened for its `orElse` rather than for the role and node it asked for. */
+function wentElsewhere(t: TaskRow, role: string | null, orgId: string | null): boolean {
+  return role !== (t.role ?? null) || orgId !== (t.orgId ?? null);
 }
 
 const TIMELINE_COLUMNS = 'id, case_id, seq, kind, step_id, actor_id, payload, at';
@@ -100,14 +146,19 @@ async function applyEvent(
   caseId: string,
   ev: ProjectionEvent,
   audits: AuditEntry[] | null,
+  found?: Found,
 ): Promise<void> {
   const row = timelineRow(caseId, ev);
   const inserted = await client.query(
     `INSERT INTO case_events (${TIMELINE_COLUMNS}) VALUES ${placeholders(0, row.length)} ON CONFLICT (id) DO NOTHING`,
     row,
   );
-  if (!inserted.rowCount) return; // applied by an earlier attempt
-  await applyEffect(client, caseId, ev, audits);
+  if (!inserted.rowCount) {
+    // applied by an earlier attempt
+    if (found && ev.kind === 'task.created' && ev.task.orElse) found.written.push(ev.task);
+    return;
+  }
+  await applyEffect(client, caseId, ev, audits, found);
 }
 
 /** The timeline rows of a batch, one statement per 500 events; returns the sequence numbers that were new. */
@@ -136,6 +187,7 @@ async function applyEffect(
   caseId: string,
   ev: ProjectionEvent,
   audits: AuditEntry[] | null,
+  found?: Found,
 ): Promise<void> {
   const id = `${caseId}/${ev.seq}`;
   if (ev.kind === 'audit') {
@@ -149,9 +201,60 @@ async function applyEffect(
     };
     if (audits) audits.push(entry);
     else await appendAudit(client, [entry]);
+  } else if (ev.kind === 'task.created') {
+    await insertTask(client, caseId, ev.task, found);
   } else {
     await apply(client, caseId, id, ev);
   }
+}
+
+/**
+ * A task row. One with `orElse` is opened for its role when somebody holds it there, and otherwise for its
+ * `orElse` (one signer, no due date) — the holders checked in the same statement — which `found` records.
+ */
+async function insertTask(db: pg.ClientBase, caseId: string, t: TaskRow, found?: Found): Promise<void> {
+  const values: unknown[] = [
+    t.id,
+    caseId,
+    t.stepId,
+    t.stepTitle,
+    t.role ?? null,
+    t.orgId ?? null,
+    t.department ?? '',
+    t.assigneeUser ?? null,
+    t.formKey ?? null,
+    t.formVersion ?? null,
+    JSON.stringify(t.actions),
+    JSON.stringify(t.fieldPermissions),
+    t.minSigners,
+    ts(t.createdAt),
+    ts(t.dueAt),
+  ];
+  const columns = `id, case_id, step_id, step_title, role, org_id, department, assignee_user, status, form_key, form_version,
+                   actions, field_permissions, min_signers, created_at, due_at`;
+  if (!t.orElse) {
+    await db.query(
+      `INSERT INTO tasks (${columns})
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (id) DO NOTHING`,
+      values,
+    );
+    return;
+  }
+  const { rows } = await db.query<{ role: string | null; org_id: string | null }>(
+    `INSERT INTO tasks (${columns})
+     SELECT $1,$2,$3,$4, CASE WHEN h.held THEN $5 ELSE $16 END, CASE WHEN h.held THEN $6 ELSE $17 END,
+            CASE WHEN h.held THEN $7 ELSE '' END, $8,'open',$9,$10::int,$11::jsonb,$12::jsonb,
+            CASE WHEN h.held THEN $13::int ELSE 1 END, $14::timestamptz, CASE WHEN h.held THEN $15::timestamptz END
+     FROM (SELECT EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id WHERE ${holdersWhere(17)}) AS held) h
+     ON CONFLICT (id) DO NOTHING RETURNING role, org_id`,
+    [
+      ...values,
+      t.orElse.role,
+      t.orElse.orgId,
+      ...holderParams({ role: t.role ?? '', orgId: t.orgId ?? '', department: t.department }),
+    ],
+  );
+  if (rows[0] && found && wentElsewhere(t, rows[0].role, rows[0].org_id)) found.unheld.push(t.id);
 }
 
 async function deadLetter(
@@ -275,32 +378,9 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       );
       await db.query('DELETE FROM calendar_waits WHERE case_id = $1', [caseId]);
       return;
-    case 'task.created': {
-      const t = ev.task;
-      await db.query(
-        `INSERT INTO tasks (id, case_id, step_id, step_title, role, org_id, department, assignee_user, status, form_key, form_version,
-                            actions, field_permissions, min_signers, created_at, due_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (id) DO NOTHING`,
-        [
-          t.id,
-          caseId,
-          t.stepId,
-          t.stepTitle,
-          t.role ?? null,
-          t.orgId ?? null,
-          t.department ?? '',
-          t.assigneeUser ?? null,
-          t.formKey ?? null,
-          t.formVersion ?? null,
-          JSON.stringify(t.actions),
-          JSON.stringify(t.fieldPermissions),
-          t.minSigners,
-          ts(t.createdAt),
-          ts(t.dueAt),
-        ],
-      );
+    case 'task.created':
+      await insertTask(db, caseId, ev.task);
       return;
-    }
     case 'task.updated': {
       const sets: string[] = [];
       const values: unknown[] = [ev.taskId];

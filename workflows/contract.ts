@@ -204,6 +204,12 @@ export interface TaskRow {
   minSigners: number;
   createdAt: number;
   dueAt?: number;
+  /**
+   * 无审批人 when nobody holds `role` at `orgId` (`department`), the projection opens the task for this role
+   * and node instead (one signer, no due date) and says so in its result: the holders are checked in the
+   * same transaction that writes the task, not by a read of its own before it.
+   */
+  orElse?: { role: string; orgId: string };
 }
 
 export type ProjectionEvent = { seq: number; at: number; stepId?: string; actorId?: string } & (
@@ -289,6 +295,11 @@ export interface ProjectArgs {
   events: ProjectionEvent[];
 }
 
+/** What a batch's writes found: the tasks (with `orElse`) that nobody held, opened for `orElse` instead. */
+export interface ProjectResult {
+  unheld: string[];
+}
+
 export interface CalendarCloseArgs {
   opensAt: number;
   days: number;
@@ -318,7 +329,7 @@ export interface NoticeObjections {
 
 /** Activities the interpreter itself needs (the registry's activities come on top). */
 export interface EngineActivities {
-  project(args: ProjectArgs): Promise<void>;
+  project(args: ProjectArgs): Promise<ProjectResult | void>;
   /** 按工作日计算截止时间 the close time of a working-day window over the published holiday calendar */
   calendarClose(args: CalendarCloseArgs): Promise<CalendarCloseResult>;
   resolveAssignees(args: {

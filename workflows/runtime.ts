@@ -94,6 +94,8 @@ export class CaseRuntime {
   private pending: ProjectionEvent[] = [];
   private flushing = false;
   private currentDirty = true;
+  /** tasks written with an `orElse` whose holders the projection has not answered for yet */
+  private readonly holderChecks = new Map<string, { role: string; orgId: string }>();
   /** runners (main chain + parallel branches) that are not waiting for a person or a timer */
   private activeRunners = 1;
   private readonly waiters = new Set<() => boolean>();
@@ -190,13 +192,45 @@ export class CaseRuntime {
       const events = this.pending.splice(0);
       this.flushing = true;
       try {
-        await (patched('projection-local-activity') ? local : engine).project({
+        const found = await (patched('projection-local-activity') ? local : engine).project({
           caseId: this.caseId,
           events,
         });
+        // (a projection of an earlier release answers nothing: no task of its batches asked)
+        this.answerHolderChecks(events, found?.unheld ?? []);
       } finally {
         this.flushing = false;
       }
+    }
+  }
+
+  /** A task opened with `orElse` (createTask): the projection answers whether anybody holds its role. */
+  checkHolders(taskId: string, orElse: { role: string; orgId: string }): void {
+    this.holderChecks.set(taskId, orElse);
+  }
+
+  /**
+   * 无审批人 the tasks of a batch that nobody held went to their `orElse`: the case's own state follows the
+   * read model, and the audit says so (as when the assignees were looked up before the task was opened).
+   */
+  private answerHolderChecks(events: ProjectionEvent[], unheld: string[]): void {
+    for (const ev of events) {
+      if (ev.kind !== 'task.created') continue;
+      const orElse = this.holderChecks.get(ev.task.id);
+      const task = this.tasks.get(ev.task.id);
+      this.holderChecks.delete(ev.task.id);
+      if (!orElse || !task || !unheld.includes(ev.task.id)) continue;
+      this.emit({
+        kind: 'audit',
+        action: 'task.no-approver',
+        target: task.stepId,
+        detail: { role: task.role, orgId: task.orgId },
+      });
+      task.role = orElse.role;
+      task.orgId = orElse.orgId;
+      task.department = undefined;
+      task.minSigners = 1;
+      task.dueAt = undefined;
     }
   }
 

@@ -80,6 +80,51 @@ describe('the read-model activity', () => {
     ).toBe(5);
   });
 
+  it('writes a task nobody holds for its administrators instead, and a retried batch answers the same', async () => {
+    const caseId = 'or-else';
+    const { project } = readModelActivities(app.tdb.db);
+    const task = (seq: number, role: string) => ({
+      seq,
+      at: AT,
+      kind: 'task.created' as const,
+      stepId: 'check',
+      task: {
+        id: `${caseId}:task:${seq}`,
+        stepId: 'check',
+        stepTitle: '核对',
+        role,
+        orgId: 'v-zhushan',
+        actions: [],
+        fieldPermissions: {},
+        minSigners: 2,
+        createdAt: AT,
+        dueAt: AT + 86_400_000,
+        orElse: { role: 'admin', orgId: 't-zhushan' },
+      },
+    });
+    const batch: ProjectionEvent[] = [
+      await started(caseId),
+      task(2, 'nobody_holds_this'),
+      task(3, 'village_cadre'),
+      { seq: 4, at: AT, kind: 'case.steps', current: [{ id: 'check', title: '核对' }] },
+    ];
+    const unheld = [`${caseId}:task:2`];
+    expect(await project({ caseId, events: batch })).toEqual({ unheld });
+    expect(await project({ caseId, events: batch })).toEqual({ unheld });
+    const rows = await app.tdb.db.query(
+      'SELECT id, role, org_id, min_signers, due_at FROM tasks WHERE case_id = $1 ORDER BY id',
+      [caseId],
+    );
+    expect(rows.rows.map((r) => [r.role, r.org_id, r.min_signers, r.due_at === null])).toEqual([
+      ['admin', 't-zhushan', 1, true],
+      ['village_cadre', 'v-zhushan', 2, false],
+    ]);
+    // the case's current steps came with its sequence number, in the same statement
+    const c = (await app.tdb.db.query('SELECT current_steps, last_seq FROM cases WHERE id = $1', [caseId]))
+      .rows[0];
+    expect([c.current_steps, c.last_seq]).toEqual([[{ id: 'check', title: '核对' }], 4]);
+  });
+
   it('sets aside an event PostgreSQL refuses and applies the rest of its batch', async () => {
     const caseId = 'dl-direct';
     const { project } = readModelActivities(app.tdb.db);

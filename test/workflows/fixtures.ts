@@ -233,3 +233,25 @@ export const workingDaySla = (days: number) =>
     },
     ...ends,
   ]);
+
+/**
+ * 无审批人 nobody holds the check step's role at the case's village (the fixture has no village verifier):
+ * the task goes to the administrators one level up (the township), with an audit entry.
+ */
+export const noApprover = def('no-approver', [
+  {
+    id: 'apply',
+    type: 'task',
+    title: t('提交申请'),
+    assignee: { role: 'village_cadre', level: 'village' },
+    actions: [submit('check')],
+  },
+  {
+    id: 'check',
+    type: 'task',
+    title: t('村级核对'),
+    assignee: { role: 'verifier', level: 'village' },
+    actions: [approve('approved')],
+  },
+  ...ends,
+]);

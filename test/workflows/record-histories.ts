@@ -39,6 +39,7 @@ import {
   failingActivity,
   identification,
   incomeDecision,
+  noApprover,
   parallelAny,
   parallelOpinions,
   sequentialWithSla,
@@ -309,6 +310,19 @@ describe('record engine scenarios (fixtures)', () => {
     const high = await h.start(incomeDecision, { data: { members: 2, A28: 16000 } });
     await done(high, 'approved');
     await save(h.env.client, high, 'income-decision-high', 'activity computeIncome → decision → approved');
+  });
+
+  it('no approver: nobody holds the role of a step, the administrators of the township get the task', async () => {
+    const c = await h.start(noApprover);
+    await h.act(c, (await open(c))[0].id, 'cadre1', 'submit');
+    const [check] = await h.until(async () => {
+      const t = await h.openTasks(c);
+      return t.length && t[0].step_id === 'check' ? t : undefined;
+    }, 'the check task');
+    expect([check.role, check.org_id]).toEqual(['admin', 'hn-t1']);
+    await h.act(c, check.id, 'admin', 'approve');
+    await done(c, 'approved');
+    await save(h.env.client, c, 'no-approver', 'no holder of the role → task for the administrators above');
   });
 
   it('repair task after an activity fails for good: cancel, and retry then skip', async () => {

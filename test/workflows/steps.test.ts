@@ -6,6 +6,7 @@ import {
   failingActivity,
   identification,
   incomeDecision,
+  noApprover,
   parallelAny,
   parallelOpinions,
   sequentialWithSla,
@@ -188,5 +189,40 @@ describe('long-running cases', () => {
       )
     ).rows;
     expect(dup).toEqual([]);
+  });
+});
+
+describe('无审批人 nobody holds the role', () => {
+  it('gives the task to the administrators one level up, says so in the audit, and the case goes on', async () => {
+    const c = await h.start(noApprover);
+    await h.act(c, (await open(c))[0].id, 'cadre1', 'submit');
+    const [check] = await h.until(async () => {
+      const t = await h.openTasks(c);
+      return t.length && t[0].step_id === 'check' ? t : undefined;
+    }, 'the check task');
+    // the task is in the township administrators' inbox at once (the update returned after it was written)
+    expect([check.role, check.org_id, check.min_signers]).toEqual(['admin', 'hn-t1', 1]);
+    const audit = await h.tdb.db.query(
+      `SELECT detail FROM audit_events WHERE action = 'task.no-approver' AND detail->>'caseId' = $1`,
+      [c],
+    );
+    expect(audit.rows.map((r) => [r.detail.role, r.detail.orgId])).toEqual([['verifier', 'hn-v1']]);
+    // the case's own state agrees with the inbox
+    const state = await h.state(c);
+    expect(state.tasks.find((t) => t.id === check.id)).toMatchObject({ role: 'admin', orgId: 'hn-t1' });
+    await h.act(c, check.id, 'admin', 'approve');
+    await h.env.client.workflow.getHandle(c).result();
+    expect((await h.caseRow(c)).status).toBe('approved');
+  });
+
+  it('opens the task for the role when somebody holds it (no administrator task, no audit entry)', async () => {
+    const c = await h.start(noApprover, { orgId: 'hn-v1' });
+    const [apply] = await open(c);
+    expect([apply.step_id, apply.role, apply.org_id]).toEqual(['apply', 'village_cadre', 'hn-v1']);
+    const audit = await h.tdb.db.query(
+      `SELECT 1 FROM audit_events WHERE action = 'task.no-approver' AND detail->>'caseId' = $1`,
+      [c],
+    );
+    expect(audit.rows).toEqual([]);
   });
 });
