@@ -244,24 +244,48 @@ async function runCase(
     data: {},
     daySeconds: 1,
   };
+  const lap = lapper();
   const h = await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+  lap('start');
   for (const [step, user] of [
     ['apply', 'cadre1'],
     ['review', 'sec1'],
     ['approve', 'bureau1'],
   ] as const) {
     const taskId = await waitTask(db, caseId, step, probe ? 2 : undefined);
+    lap(`wait ${step}`);
     const t0 = performance.now();
     await h.executeUpdate(completeTaskUpdate, {
       args: [{ requestId: randomUUID(), taskId, actor: { userId: user, name: user }, action: 'approve' }],
     });
+    lap(`update ${step}`);
     if (probe && step === 'review') {
       await waitTask(db, caseId, 'approve', 2);
       probe.push(performance.now() - t0);
     }
   }
   await h.result();
+  lap('result');
   return caseId;
+}
+/**
+ * Where a lane's case spends its wall time, phase by phase (start, waiting for each task to show in the inbox
+ * table, each Update, the result): the CPU mode reports the medians of each run beside its CPU shares.
+ */
+const PHASES: Record<string, number[]> = {};
+function lapper() {
+  let mark = performance.now();
+  return (name: string) => {
+    const now = performance.now();
+    (PHASES[name] ??= []).push(now - mark);
+    mark = now;
+  };
+}
+function phaseMedians(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, xs] of Object.entries(PHASES)) out[name] = round(median(xs));
+  for (const k of Object.keys(PHASES)) delete PHASES[k];
+  return out;
 }
 
 /**
@@ -713,16 +737,21 @@ async function handCase(
   org: CaseInput['org'],
 ) {
   const caseId = `handwritten-${randomUUID()}`;
+  const lap = lapper();
   const h = await client.workflow.start('handwrittenChain', {
     taskQueue,
     workflowId: caseId,
     args: [{ caseId, orgPath: org.path, noticeMs: 1000 }],
   });
+  lap('start');
   for (const step of ['apply', 'review', 'approve']) {
     const taskId = await waitTask(db, caseId, step);
+    lap('wait ' + step);
     await h.executeUpdate(handDone, { args: [taskId] });
+    lap('update ' + step);
   }
   await h.result();
+  lap('result');
   return caseId;
 }
 
@@ -958,6 +987,7 @@ async function cpuPerCase(
   const org = (await caseOrg(db, 'hn-v1'))!;
   const lanes = Number(process.env.BENCH_LANES ?? 64);
   await interpreterRun(client, db, taskQueue, org, 5, lanes); // warm-up (the first cases start cold)
+  phaseMedians();
   // the interpreter (P1), then the hand-written chain (P2's baseline) on the same load, for the difference
   for (const kind of ['interpreter', 'handwritten'] as const) {
     const path = join(ROOT, '.data', `bench-${kind}.cpuprofile`);
@@ -973,12 +1003,15 @@ async function cpuPerCase(
     console.table(Object.entries(share.perCase).map(([where, ms]) => ({ where, 'ms per case': ms })));
     console.log(`threads of this process (${workflowThreads.size} started by Worker.create):`);
     console.table(share.threads.slice(0, 16));
+    const phases = phaseMedians();
+    console.log(`wall ms per phase of a ${kind} case, medians (${lanes} lanes):`);
+    console.table(Object.entries(phases).map(([phase, ms]) => ({ phase, ms })));
     figures.push({
       id: kind === 'interpreter' ? 'CPU' : 'CPU-hand',
       name: `CPU ms per ${kind === 'interpreter' ? 'P1' : 'hand-written chain'} case, all processes (${share.cases} cases in ${share.seconds} s; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
       value: share.perCase['all three'],
       unit: 'ms',
-      detail: share,
+      detail: { ...share, phases },
     });
   }
 }
