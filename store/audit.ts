@@ -43,15 +43,14 @@ function digest(
 export async function appendAudit(tx: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-  const last = await tx.query<{ hash: string }>('SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-  let prev = last.rows[0]?.hash ?? GENESIS;
-  const seen = new Set(
-    (
-      await tx.query<{ id: string }>('SELECT id FROM audit_events WHERE id = ANY($1)', [
-        entries.map((e) => e.id),
-      ])
-    ).rows.map((r) => r.id),
+  // the chain's head and which entries a retried batch already wrote, read together under the lock
+  const { rows } = await tx.query<{ head: string | null; seen: string[] }>(
+    `SELECT (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS head,
+            ARRAY(SELECT id FROM audit_events WHERE id = ANY($1)) AS seen`,
+    [entries.map((e) => e.id)],
   );
+  let prev = rows[0].head ?? GENESIS;
+  const seen = new Set(rows[0].seen);
   const values: unknown[] = [];
   const tuples: string[] = [];
   for (const e of entries) {
