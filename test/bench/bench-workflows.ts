@@ -2,3 +2,4 @@
 export * from '../../workflows/index.js';
 export { handwrittenChain } from './handwritten-workflow.js';
 export { emptyWorkflow } from './empty-workflow.js';
+export { bareChain } from './bare-workflow.js';

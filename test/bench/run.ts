@@ -22,6 +22,7 @@ import type { ProcessDefinition } from '../../workflows/definition.js';
 import { seedOrgFixture } from '../support/org-fixture.js';
 import { importDepartmentCsv } from '../../server/services/department-import.js';
 import { handDone } from './handwritten-workflow.js';
+import { bareStep } from './bare-workflow.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { compileForm, validateFormData } from '../../forms/validate.js';
 import { resolveCodeLists } from '../../forms/registry.js';
@@ -158,8 +159,10 @@ async function main() {
       await p3(client, db, taskQueue, Number(process.env.BENCH_P3_RATE ?? 10));
       const p1 = figures.find((f) => f.id === 'P1')?.value;
       if (p1) await p3(client, db, taskQueue, Math.max(1, Math.round(p1 / 2)), 'P3b');
-      // and at 1 new case/s: the path itself, with no queue in front of it
-      await p3(client, db, taskQueue, 1, 'P3c', 'p50 < 30 ms');
+      // and at about 1 new case/s: the path itself, with no queue in front of it — one probe lane, whose own
+      // cases (one every ~1.2 s: the 1 s notice and the steps) are the load (until 2026-12-03 P3c ran 4 probe
+      // lanes over a background of 1 case/s, ≈ 4 cases/s in all)
+      await p3(client, db, taskQueue, 0, 'P3c', 'p50 < 30 ms', 1);
     }
     if (run('P6')) await p6(db);
     if (run('P4')) await p4(db);
@@ -299,6 +302,7 @@ async function p3(
   rate: number,
   id = 'P3',
   goal = 'p50 < 50 ms, p99 < 250 ms',
+  probes = 4,
 ) {
   const org = (await caseOrg(db, 'hn-v1'))!;
   const deadline = Date.now() + seconds * 1000;
@@ -307,7 +311,7 @@ async function p3(
   let late = 0;
   const pace = (async () => {
     const t0 = Date.now();
-    while (Date.now() < deadline) {
+    while (rate > 0 && Date.now() < deadline) {
       const due = t0 + (started * 1000) / rate;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       else if (Date.now() - due > 1000) late++;
@@ -320,7 +324,7 @@ async function p3(
   const probe = async () => {
     while (Date.now() < deadline) await runCase(client, db, taskQueue, org, samples);
   };
-  await Promise.all([probe(), probe(), probe(), probe()]);
+  await Promise.all(Array.from({ length: probes }, probe));
   await pace;
   await Promise.all(background);
   samples.sort((a, b) => a - b);
@@ -328,7 +332,7 @@ async function p3(
     round(samples[Math.min(samples.length - 1, Math.floor((samples.length * p) / 100))] ?? 0);
   figures.push({
     id,
-    name: `complete a task → next task in the inbox table, p50 (p99 ${pct(99)} ms), ${samples.length} samples, background ${rate} new cases/s${late ? ` (the pacer fell behind ${late} times)` : ''}`,
+    name: `complete a task → next task in the inbox table, p50 (p99 ${pct(99)} ms), ${samples.length} samples, background ${rate} new cases/s + ${probes} probe lane${probes > 1 ? 's' : ''} (each a case every ~1.2 s)${late ? ` (the pacer fell behind ${late} times)` : ''}`,
     value: pct(50),
     unit: 'ms',
     goal,
@@ -702,7 +706,7 @@ async function interpreterRun(
   org: CaseInput['org'],
   forSeconds: number,
   lanes: number,
-  kind: 'interpreter' | 'handwritten' = 'interpreter',
+  kind: 'interpreter' | 'handwritten' | 'bare' = 'interpreter',
 ) {
   const deadline = Date.now() + forSeconds * 1000;
   let done = 0;
@@ -711,6 +715,7 @@ async function interpreterRun(
     while (Date.now() < deadline) {
       try {
         if (kind === 'interpreter') await runCase(client, db, taskQueue, org);
+        else if (kind === 'bare') await bareCase(client, taskQueue);
         else await handCase(client, db, taskQueue, org);
         done++;
       } catch (err) {
@@ -727,6 +732,23 @@ async function interpreterRun(
   const start = Date.now();
   await Promise.all(Array.from({ length: lanes }, lane));
   return { done, failed: failed.length, seconds: (Date.now() - start) / 1000 };
+}
+
+/** One case of Temporal's floor for the shape (test/bench/bare-workflow.ts): three Updates and the timer, nothing else. */
+async function bareCase(client: Client, taskQueue: string) {
+  const lap = lapper();
+  const h = await client.workflow.start('bareChain', {
+    taskQueue,
+    workflowId: `bare-${randomUUID()}`,
+    args: [{ noticeMs: 1000 }],
+  });
+  lap('start');
+  for (const step of ['apply', 'review', 'approve']) {
+    await h.executeUpdate(bareStep, { args: [step] });
+    lap(`update ${step}`);
+  }
+  await h.result();
+  lap('result');
 }
 
 /** One hand-written chain case (P2's baseline); its workflow id. */
@@ -761,7 +783,8 @@ const median = (xs: number[]) => {
 };
 
 /**
- * PF: Flowable (bench/peers/flowable) against our P1, alternated peer/ours/ours/peer… (BENCH_PEER_PAIRS pairs,
+ * PF: Flowable (bench/peers/flowable) against our P1 and Temporal's floor (the bare chain), alternated peer→ours→floor,
+ * floor→ours→peer… (BENCH_PEER_PAIRS pairs,
  * 2 by default), each run BENCH_SECONDS with BENCH_LANES lanes, after a warm-up of each (BENCH_PEER_WARMUP s, 5; not counted).
  * CPU seconds per case of each side (/proc deltas) go with each pair.
  */
@@ -806,6 +829,12 @@ async function peerFlowable(
         const r = await interpreterRun(client, db, taskQueue, org, seconds, lanes);
         return { rate: r.done / r.seconds, failed: r.failed, cpuMsPerCase: perCase(c0, ourCpu(), r.done) };
       },
+      // Temporal's floor for the shape (no read model, nothing of ours): what no change of ours can beat
+      floor: async () => {
+        const c0 = ourCpu();
+        const r = await interpreterRun(client, db, taskQueue, org, seconds, lanes, 'bare');
+        return { rate: r.done / r.seconds, failed: r.failed, cpuMsPerCase: perCase(c0, ourCpu(), r.done) };
+      },
     };
     const warm = Number(process.env.BENCH_PEER_WARMUP ?? 5);
     console.log(`PF: warming up both (${warm} s each, not counted)…`);
@@ -816,12 +845,19 @@ async function peerFlowable(
       flowable: number;
       ours: number;
       ratio: number;
-      cpuMsPerCase: { flowable: Record<string, number>; ours: Record<string, number> };
-      failed: { flowable: number; ours: number };
+      floor: number;
+      floorRatio: number;
+      cpuMsPerCase: {
+        flowable: Record<string, number>;
+        ours: Record<string, number>;
+        floor: Record<string, number>;
+      };
+      failed: { flowable: number; ours: number; floor: number };
       loadavg: string;
     }[] = [];
     for (let i = 0; i < pairsWanted; i++) {
-      const order = i % 2 ? (['ours', 'flowable'] as const) : (['flowable', 'ours'] as const);
+      const order =
+        i % 2 ? (['floor', 'ours', 'flowable'] as const) : (['flowable', 'ours', 'floor'] as const);
       const got: Record<string, { rate: number; failed: number; cpuMsPerCase: Record<string, number> }> = {};
       for (const side of order) got[side] = await sides[side]();
       const pair = {
@@ -829,12 +865,18 @@ async function peerFlowable(
         flowable: round(got.flowable.rate),
         ours: round(got.ours.rate),
         ratio: round(got.ours.rate / got.flowable.rate),
-        cpuMsPerCase: { flowable: got.flowable.cpuMsPerCase, ours: got.ours.cpuMsPerCase },
-        failed: { flowable: got.flowable.failed, ours: got.ours.failed },
+        floor: round(got.floor.rate),
+        floorRatio: round(got.floor.rate / got.flowable.rate),
+        cpuMsPerCase: {
+          flowable: got.flowable.cpuMsPerCase,
+          ours: got.ours.cpuMsPerCase,
+          floor: got.floor.cpuMsPerCase,
+        },
+        failed: { flowable: got.flowable.failed, ours: got.ours.failed, floor: got.floor.failed },
         loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       };
       console.log(
-        `PF pair ${i + 1} (${pair.order}): Flowable ${pair.flowable} /s, ours (P1) ${pair.ours} /s, P1 ÷ Flowable ${pair.ratio}${pair.failed.flowable + pair.failed.ours ? ` (failed cases: Flowable ${pair.failed.flowable}, ours ${pair.failed.ours})` : ''}; CPU ms per case: Flowable ${JSON.stringify(pair.cpuMsPerCase.flowable)}, ours ${JSON.stringify(pair.cpuMsPerCase.ours)}; load ${pair.loadavg}`,
+        `PF pair ${i + 1} (${pair.order}): Flowable ${pair.flowable} /s, ours (P1) ${pair.ours} /s, P1 ÷ Flowable ${pair.ratio}; Temporal's floor ${pair.floor} /s, floor ÷ Flowable ${pair.floorRatio}${pair.failed.flowable + pair.failed.ours + pair.failed.floor ? ` (failed cases: Flowable ${pair.failed.flowable}, ours ${pair.failed.ours}, floor ${pair.failed.floor})` : ''}; CPU ms per case: Flowable ${JSON.stringify(pair.cpuMsPerCase.flowable)}, ours ${JSON.stringify(pair.cpuMsPerCase.ours)}, floor ${JSON.stringify(pair.cpuMsPerCase.floor)}; load ${pair.loadavg}`,
       );
       pairs.push(pair);
     }
@@ -856,6 +898,14 @@ async function peerFlowable(
       ratio: round(ratio),
       goal: '≥ 1.0',
       detail: pairs,
+    });
+    const floorRatio = median(pairs.map((p) => p.floorRatio));
+    figures.push({
+      id: 'PF-floor',
+      name: `Temporal's floor for the shape (3 Updates + the timer, no read model) ÷ Flowable, median of pairs (pairs ${pairs.map((p) => p.floorRatio).join(', ')}; floor ${pairs.map((p) => p.floor).join(', ')} /s): the most P1 ÷ Flowable could reach on Temporal`,
+      value: round(floorRatio),
+      unit: '×',
+      ratio: round(floorRatio),
     });
   } catch (err) {
     // say it now: closing the connections below makes the lanes still running fail with errors of their own
@@ -989,7 +1039,8 @@ async function cpuPerCase(
   await interpreterRun(client, db, taskQueue, org, 5, lanes); // warm-up (the first cases start cold)
   phaseMedians();
   // the interpreter (P1), then the hand-written chain (P2's baseline) on the same load, for the difference
-  for (const kind of ['interpreter', 'handwritten'] as const) {
+  // and Temporal's floor for the shape, with nothing of ours (no read model): what the engine itself costs
+  for (const kind of ['interpreter', 'handwritten', 'bare'] as const) {
     const path = join(ROOT, '.data', `bench-${kind}.cpuprofile`);
     const share = await cpuShare(
       pids,
@@ -1007,8 +1058,8 @@ async function cpuPerCase(
     console.log(`wall ms per phase of a ${kind} case, medians (${lanes} lanes):`);
     console.table(Object.entries(phases).map(([phase, ms]) => ({ phase, ms })));
     figures.push({
-      id: kind === 'interpreter' ? 'CPU' : 'CPU-hand',
-      name: `CPU ms per ${kind === 'interpreter' ? 'P1' : 'hand-written chain'} case, all processes (${share.cases} cases in ${share.seconds} s; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+      id: { interpreter: 'CPU', handwritten: 'CPU-hand', bare: 'CPU-bare' }[kind],
+      name: `CPU ms per ${{ interpreter: 'P1', handwritten: 'hand-written chain', bare: 'bare Temporal chain (the floor: no read model)' }[kind]} case, all processes (${share.cases} cases in ${share.seconds} s; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
       value: share.perCase['all three'],
       unit: 'ms',
       detail: { ...share, phases },
