@@ -45,7 +45,13 @@ describe('photo, signature and region controls', () => {
     // signature: draw a stroke, confirm; the saved PNG is shown
     await sign(page, '农户签字确认（手写）');
     // the record has two signature pads (the verifier's and the household's): only the one drawn on can be confirmed
-    await page.getByRole('button', { name: '确认签名', disabled: false }).click();
+    const confirmSign = page.getByRole('button', { name: '确认签名', disabled: false });
+    // the network drops as it is confirmed: the pad says so and keeps the drawing, and the next confirm saves it
+    await page.context().setOffline(true);
+    await confirmSign.click();
+    await page.getByRole('alert').filter({ hasText: '签名未保存' }).waitFor();
+    await page.context().setOffline(false);
+    await confirmSign.click();
     const signed = page.getByRole('img', { name: '农户签字确认（手写）（已签）' });
     await signed.waitFor();
     await expect.poll(() => signed.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);

@@ -4,7 +4,7 @@
  * uploads it as an attachment, the field app keeps it in the phone's encrypted store).
  */
 import { useRef, useState } from 'react';
-import { Button, Space } from 'antd';
+import { Button, Space, Typography } from 'antd';
 
 export function SignaturePad({
   label,
@@ -33,6 +33,8 @@ export function SignaturePad({
   const drawing = useRef(false);
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** a save that failed (no network, storage full): the drawing stays on the pad to confirm again */
+  const [failed, setFailed] = useState(false);
   const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
     return [
@@ -48,12 +50,15 @@ export function SignaturePad({
   };
   const confirm = async () => {
     setBusy(true);
+    setFailed(false);
     try {
       const png = await new Promise<Blob>((resolve, reject) =>
         canvas.current!.toBlob((b) => (b ? resolve(b) : reject(new Error('签名保存失败'))), 'image/png'),
       );
       await onConfirm(png);
       clear();
+    } catch {
+      setFailed(true);
     } finally {
       setBusy(false);
     }
@@ -106,6 +111,12 @@ export function SignaturePad({
           {confirmText}
         </Button>
       </Space>
+      {failed && (
+        <Typography.Text type="danger" role="alert">
+          签名未保存（网络或存储出错），签名仍在上面，请再点一次“{confirmText}”。 The signature was not saved;
+          it is still on the pad — confirm again.
+        </Typography.Text>
+      )}
     </Space>
   );
 }
