@@ -50,6 +50,7 @@ describe('photo, signature and region controls', () => {
     await page.context().setOffline(true);
     await confirmSign.click();
     await page.getByRole('alert').filter({ hasText: '签名未保存' }).waitFor();
+    await shot(page, 'widgets-signature-not-saved-1400');
     await page.context().setOffline(false);
     await confirmSign.click();
     const signed = page.getByRole('img', { name: '农户签字确认（手写）（已签）' });
