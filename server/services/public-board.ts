@@ -12,6 +12,22 @@ import { clientHash, take } from './rate-limit.js';
 import { renderNoticePoster } from '../documents/poster.js';
 
 /**
+ * The board a person reaching /public without a place most likely wants, with several provinces on one
+ * platform: the county of the notice window opened most recently and still open (one scan of a partial index,
+ * not a look at every county — the page is public), else the first county.
+ */
+async function defaultBoard(deps: ServiceDeps) {
+  const latest = await deps.db.query<{ id: string; name: string; level: string }>(
+    `SELECT o.id, o.name, o.level FROM org_nodes o
+      WHERE o.level = 'county'
+        AND o.id = ANY((SELECT n.org_path FROM notices n WHERE n.kind = 'window' AND n.closed_at IS NULL
+                         ORDER BY n.opens_at DESC LIMIT 1)::text[])`,
+  );
+  if (latest.rows[0]) return latest;
+  return deps.db.query(`SELECT id, name, level FROM org_nodes WHERE level = 'county' ORDER BY path LIMIT 1`);
+}
+
+/**
  * The board of a place: a village, a township, or — when none is named — the whole county with the most
  * recently opened notices, so a person opening the board (or its QR code) sees current notices without choosing.
  */
@@ -21,16 +37,7 @@ export async function listNotices(deps: ServiceDeps, q: { org?: string; limit?: 
   }
   const org = q.org
     ? await deps.db.query('SELECT id, name, level FROM org_nodes WHERE id = $1', [q.org])
-    : // with several provinces on one platform, the county whose notices opened most recently (the board a
-      // person reaching /public without a place most likely wants); the first county when none has any
-      await deps.db.query(
-        `SELECT o.id, o.name, o.level FROM org_nodes o
-          WHERE o.level = 'county'
-          ORDER BY (SELECT max(n.opens_at) FROM notices n
-                     WHERE n.org_path @> ARRAY[o.id]::text[] AND n.kind = 'window' AND n.closed_at IS NULL)
-                   DESC NULLS LAST, o.path
-          LIMIT 1`,
-      );
+    : await defaultBoard(deps);
   if (!org.rows[0]) throw domain.notFound('该地区不存在', 'unknown organisation node');
   q = { ...q, org: org.rows[0].id as string };
   // notice windows: open ones, and those closed in the last 30 days; 长期公告 long-term announcements
