@@ -342,33 +342,12 @@ async function p3(
 /** P1: full approval cases per second through the interpreter; P2: the same chain hand-written. */
 async function p1p2(client: Client, db: ReturnType<typeof createPool>, taskQueue: string) {
   const org = (await caseOrg(db, 'hn-v1'))!;
-  const daySeconds = 1;
+  // the same lanes as the peer and CPU modes (interpreterRun); a failed case stops the run, as it always did here
   const runFor = async (kind: 'interpreter' | 'handwritten', forSeconds: number) => {
-    const deadline = Date.now() + forSeconds * 1000;
-    let done = 0;
-    const lane = async () => {
-      while (Date.now() < deadline) {
-        if (kind === 'interpreter') {
-          await runCase(client, db, taskQueue, org);
-        } else {
-          const caseId = `${kind}-${randomUUID()}`;
-          const h = await client.workflow.start('handwrittenChain', {
-            taskQueue,
-            workflowId: caseId,
-            args: [{ caseId, orgPath: org.path, noticeMs: daySeconds * 1000 }],
-          });
-          for (const step of ['apply', 'review', 'approve']) {
-            const taskId = await waitTask(db, caseId, step);
-            await h.executeUpdate(handDone, { args: [taskId] });
-          }
-          await h.result();
-        }
-        done++;
-      }
-    };
-    const start = Date.now();
-    await Promise.all(Array.from({ length: Number(process.env.BENCH_LANES ?? 64) }, lane));
-    return done / ((Date.now() - start) / 1000);
+    const lanes = Number(process.env.BENCH_LANES ?? 64);
+    const r = await interpreterRun(client, db, taskQueue, org, forSeconds, lanes, kind);
+    if (r.failed) throw new Error(`P1/P2: ${r.failed} ${kind} cases failed`);
+    return r.done / r.seconds;
   };
   // alternate the two in halves, so a machine that slows down or speeds up during the run affects both alike
   const halves: Record<string, number[]> = { handwritten: [], interpreter: [] };
