@@ -37,17 +37,16 @@ function digest(
 
 /**
  * Append entries inside the caller's transaction; an entry whose id exists is skipped (idempotent). The
- * batch costs four statements whatever its size — the lock, the chain's head, which ids exist, one
- * multi-row INSERT — instead of two per entry, so the lock (held to the commit) waits on fewer round trips.
+ * batch costs two statements whatever its size — the lock with the chain's head and which ids exist,
+ * then one multi-row INSERT — instead of two per entry, so the lock (held to the commit) waits on fewer round trips.
  */
 export async function appendAudit(tx: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-  // the chain's head and which entries a retried batch already wrote, read together under the lock
+  // the lock, then the chain's head and which entries a retried batch already wrote, read under the lock in
+  // the same round trip (migration 130: the function's query takes its snapshot after the lock is granted)
   const { rows } = await tx.query<{ head: string | null; seen: string[] }>(
-    `SELECT (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS head,
-            ARRAY(SELECT id FROM audit_events WHERE id = ANY($1)) AS seen`,
-    [entries.map((e) => e.id)],
+    'SELECT head, seen FROM audit_chain_head($1, $2)',
+    [AUDIT_LOCK, entries.map((e) => e.id)],
   );
   let prev = rows[0].head ?? GENESIS;
   const seen = new Set(rows[0].seen);

@@ -59,9 +59,18 @@ async function applyBatch(
   if (!oneByOne) {
     // the batch's timeline rows (its idempotency keys) in one statement; then the effects of the new ones, in order
     const fresh = await insertTimeline(client, caseId, events);
-    for (const ev of events) {
+    // a signature that completes its task: the task's close is written with the signature (one statement)
+    const closedWithSignature = new Set<number>();
+    for (const [i, ev] of events.entries()) {
       if (!fresh.has(ev.seq)) {
         if (ev.kind === 'task.created' && ev.task.orElse) found.written.push(ev.task);
+      } else if (closedWithSignature.has(ev.seq)) {
+        continue;
+      } else if (ev.kind === 'task.signed') {
+        const close = closingOf(events, i, fresh);
+        if (close) closedWithSignature.add(close.seq);
+        await signTask(client, caseId, ev, close);
+        if (close) await closeEffects(client, caseId, close);
       } else if (ev.kind === 'case.steps') {
         steps = JSON.stringify(ev.current);
       } else {
@@ -257,6 +266,68 @@ async function insertTask(db: pg.ClientBase, caseId: string, t: TaskRow, found?:
   if (rows[0] && found && wentElsewhere(t, rows[0].role, rows[0].org_id)) found.unheld.push(t.id);
 }
 
+type Signed = Extract<ProjectionEvent, { kind: 'task.signed' }>;
+type Closed = Extract<ProjectionEvent, { kind: 'task.closed' }>;
+
+/**
+ * The close of the task `events[i]` signed, when it follows in the same batch with only audit entries between
+ * (they are chained at the end of the batch) and is new: a signature that completes its task.
+ */
+function closingOf(events: ProjectionEvent[], i: number, fresh: Set<number>): Closed | undefined {
+  const signed = events[i] as Signed;
+  for (let j = i + 1; j < events.length; j++) {
+    const ev = events[j];
+    if (ev.kind === 'audit') continue;
+    return ev.kind === 'task.closed' && ev.taskId === signed.taskId && fresh.has(ev.seq) ? ev : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * 签署 a signature: the action row and the task's signers in one statement (a data-modifying WITH), and the
+ * task's close with them when the signature completes it (`close`; an open task only, as a close alone).
+ */
+async function signTask(db: pg.ClientBase, caseId: string, ev: Signed, close?: Closed): Promise<void> {
+  const values: unknown[] = [
+    `${caseId}/${ev.seq}`,
+    ev.taskId,
+    caseId,
+    ev.actorId ?? 'system',
+    ev.actorName,
+    ev.action,
+    ev.comment ?? null,
+    ts(ev.at),
+    JSON.stringify([
+      { userId: ev.actorId, name: ev.actorName, action: ev.action, comment: ev.comment, at: ev.at },
+    ]),
+  ];
+  const closing = close
+    ? `, status = CASE WHEN status = 'open' THEN $10 ELSE status END,
+         completed_at = CASE WHEN status = 'open' THEN $11::timestamptz ELSE completed_at END,
+         completed_by = CASE WHEN status = 'open' THEN $12 ELSE completed_by END,
+         outcome_action = CASE WHEN status = 'open' THEN $13 ELSE outcome_action END`
+    : '';
+  if (close) values.push(close.status, ts(close.at), close.by ?? null, close.action ?? null);
+  await db.query(
+    `WITH action AS (
+       INSERT INTO task_actions (id, task_id, case_id, actor_id, actor_name, action, comment, at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING)
+     UPDATE tasks SET signers = signers || $9::jsonb, draft = NULL${closing} WHERE id = $2`,
+    values,
+  );
+}
+
+/** What a task's close does besides the task row. */
+async function closeEffects(db: pg.ClientBase, caseId: string, ev: Closed): Promise<void> {
+  if (ev.action === 'unfounded' || ev.action === 'upheld') {
+    // 异议不成立 / 异议成立: the investigation's outcome, shown to the objector by receipt
+    await db.query(
+      `UPDATE objections SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'investigating'`,
+      [caseId, ev.action, ts(ev.at)],
+    );
+  }
+}
+
 async function deadLetter(
   client: pg.ClientBase,
   caseId: string,
@@ -396,39 +467,14 @@ async function apply(db: pg.ClientBase, caseId: string, eventId: string, ev: Pro
       return;
     }
     case 'task.signed':
-      await db.query(
-        `INSERT INTO task_actions (id, task_id, case_id, actor_id, actor_name, action, comment, at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-        [
-          eventId,
-          ev.taskId,
-          caseId,
-          ev.actorId ?? 'system',
-          ev.actorName,
-          ev.action,
-          ev.comment ?? null,
-          ts(ev.at),
-        ],
-      );
-      await db.query(`UPDATE tasks SET signers = signers || $2::jsonb, draft = NULL WHERE id = $1`, [
-        ev.taskId,
-        JSON.stringify([
-          { userId: ev.actorId, name: ev.actorName, action: ev.action, comment: ev.comment, at: ev.at },
-        ]),
-      ]);
+      await signTask(db, caseId, ev);
       return;
     case 'task.closed':
       await db.query(
         `UPDATE tasks SET status = $2, completed_at = $3, completed_by = $4, outcome_action = $5 WHERE id = $1 AND status = 'open'`,
         [ev.taskId, ev.status, ts(ev.at), ev.by ?? null, ev.action ?? null],
       );
-      if (ev.action === 'unfounded' || ev.action === 'upheld') {
-        // 异议不成立 / 异议成立: the investigation's outcome, shown to the objector by receipt
-        await db.query(
-          `UPDATE objections SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'investigating'`,
-          [caseId, ev.action, ts(ev.at)],
-        );
-      }
+      await closeEffects(db, caseId, ev);
       return;
     case 'notice.opened':
       await db.query(

@@ -125,6 +125,115 @@ describe('the read-model activity', () => {
     expect([c.current_steps, c.last_seq]).toEqual([[{ id: 'check', title: '核对' }], 4]);
   });
 
+  it('writes a signature that completes its task together with the close, once however often it is retried', async () => {
+    const caseId = 'sign-close';
+    const { project } = readModelActivities(app.tdb.db);
+    const taskId = `${caseId}:task:2`;
+    const signed = (seq: number, actorId: string, final: boolean): ProjectionEvent => ({
+      seq,
+      at: AT + seq,
+      kind: 'task.signed',
+      taskId,
+      stepId: 'check',
+      actorId,
+      actorName: actorId,
+      action: 'approve',
+      comment: `意见${seq}`,
+      final,
+    });
+    const audit = (seq: number, actorId: string): ProjectionEvent => ({
+      seq,
+      at: AT + seq,
+      kind: 'audit',
+      action: 'task.approve',
+      actorId,
+      target: taskId,
+    });
+    await project({
+      caseId,
+      events: [
+        await started(caseId),
+        {
+          seq: 2,
+          at: AT,
+          kind: 'task.created',
+          stepId: 'check',
+          task: {
+            id: taskId,
+            stepId: 'check',
+            stepTitle: '核对',
+            role: 'village_cadre',
+            orgId: 'v-zhushan',
+            actions: [],
+            fieldPermissions: {},
+            minSigners: 2,
+            createdAt: AT,
+          },
+        },
+      ],
+    });
+    const task = async () =>
+      (
+        await app.tdb.db.query(
+          'SELECT status, completed_by, outcome_action, signers FROM tasks WHERE id = $1',
+          [taskId],
+        )
+      ).rows[0];
+    // 会签: the first of two signatures leaves the task open
+    await project({ caseId, events: [signed(3, 'cadre.a', false), audit(4, 'cadre.a')] });
+    expect(await task()).toMatchObject({ status: 'open', completed_by: null });
+    // the second completes it: signature, audit entry and close in one batch, sent twice (a retried flush)
+    const last: ProjectionEvent[] = [
+      signed(5, 'cadre.b', true),
+      audit(6, 'cadre.b'),
+      {
+        seq: 7,
+        at: AT + 7,
+        kind: 'task.closed',
+        taskId,
+        status: 'completed',
+        action: 'approve',
+        by: 'cadre.b',
+      },
+    ];
+    await project({ caseId, events: last });
+    await project({ caseId, events: last });
+    const done = await task();
+    expect([done.status, done.completed_by, done.outcome_action]).toEqual([
+      'completed',
+      'cadre.b',
+      'approve',
+    ]);
+    expect(done.signers.map((x: { userId: string; comment: string }) => [x.userId, x.comment])).toEqual([
+      ['cadre.a', '意见3'],
+      ['cadre.b', '意见5'],
+    ]);
+    expect(await count('task_actions', 'task_id = $1', [taskId])).toBe(2);
+    expect(await count('audit_events', "detail->>'caseId' = $1 AND action = 'task.approve'", [caseId])).toBe(
+      2,
+    );
+    // a task already closed (cancelled) is not reopened by a late signature's close
+    await app.tdb.db.query(`UPDATE tasks SET status = 'cancelled', outcome_action = NULL WHERE id = $1`, [
+      taskId,
+    ]);
+    await project({
+      caseId,
+      events: [
+        signed(8, 'cadre.c', true),
+        {
+          seq: 9,
+          at: AT + 9,
+          kind: 'task.closed',
+          taskId,
+          status: 'completed',
+          action: 'approve',
+          by: 'cadre.c',
+        },
+      ],
+    });
+    expect(await task()).toMatchObject({ status: 'cancelled', outcome_action: null });
+  });
+
   it('sets aside an event PostgreSQL refuses and applies the rest of its batch', async () => {
     const caseId = 'dl-direct';
     const { project } = readModelActivities(app.tdb.db);

@@ -67,6 +67,28 @@ describe('audit log', () => {
     expect(order.rows.map((r) => r.id)).toEqual(batch.map((b) => b.id));
   });
 
+  it('keeps one linear chain when many writers append at once', async () => {
+    // each writer takes the lock and reads the head in one round trip; the head must be the one the previous
+    // holder committed, or two rows would name the same predecessor and verification would break
+    await Promise.all(
+      Array.from({ length: 12 }, (_, w) =>
+        inTransaction(tdb.db, async (tx) => {
+          await appendAudit(tx, [
+            { id: `w${w}-1`, actorId: `writer${w}`, action: 'case.start', target: `ZX-W${w}` },
+            { id: `w${w}-2`, actorId: `writer${w}`, action: 'task.approve', target: `ZX-W${w}` },
+          ]);
+          // hold the lock a moment, so the others queue behind it
+          await tx.query('SELECT pg_sleep(0.01)');
+        }),
+      ),
+    );
+    expect(await verifyAuditChain(tdb.db)).toEqual({ ok: true, rows: 2503 + 24 });
+    const prevs = await tdb.db.query(
+      'SELECT count(DISTINCT prev_hash)::int AS n, count(*)::int AS all FROM audit_events',
+    );
+    expect(prevs.rows[0].n).toBe(prevs.rows[0].all);
+  });
+
   it('breaks verification at the row that was altered behind the application’s back', async () => {
     // a database superuser disabling the guard and editing history is exactly what the chain exposes
     const owner = tdb.owner();
