@@ -22,7 +22,7 @@ export const POLL_PATTERNS = [
 export interface PgSnapshot {
   statements: Map<string, number>;
   xacts: number;
-  tables: Map<string, { ins: number; upd: number; del: number }>;
+  tables: Map<string, { ins: number; upd: number; del: number; hot: number }>;
 }
 
 /** pg_stat_statements needs to be preloaded: set it (ALTER SYSTEM) and restart the server before use. */
@@ -53,13 +53,16 @@ export async function snapshot(url: string): Promise<PgSnapshot> {
       [db],
     );
     const t = await c.query(
-      `SELECT relname, n_tup_ins::float8 AS ins, n_tup_upd::float8 AS upd, n_tup_del::float8 AS del FROM pg_stat_user_tables`,
+      `SELECT relname, n_tup_ins::float8 AS ins, n_tup_upd::float8 AS upd, n_tup_del::float8 AS del,
+              n_tup_hot_upd::float8 AS hot FROM pg_stat_user_tables`,
     );
     return {
       statements: new Map(s.rows.map((r) => [r.query as string, r.calls as number])),
       // this snapshot's own transactions (3) are not the engine's
       xacts: x.rows[0].n,
-      tables: new Map(t.rows.map((r) => [r.relname as string, { ins: r.ins, upd: r.upd, del: r.del }])),
+      tables: new Map(
+        t.rows.map((r) => [r.relname as string, { ins: r.ins, upd: r.upd, del: r.del, hot: r.hot }]),
+      ),
     };
   } finally {
     await c.end();
@@ -77,6 +80,8 @@ export interface SqlCounts {
   transactions: number;
   rowsWritten: number;
   tables: Record<string, number>;
+  /** updates per case by table, and of them HOT (no index entry written: no indexed column changed, room on the page) */
+  updates: Record<string, { all: number; hot: number }>;
   top: { calls: number; query: string }[];
 }
 
@@ -101,8 +106,11 @@ export function sqlPerCase(
   }
   top.sort((x, y) => y.calls - x.calls);
   const tables: Record<string, number> = {};
+  const updates: Record<string, { all: number; hot: number }> = {};
   let rowsWritten = 0;
   for (const [t, v] of b.tables) {
+    const upd = v.upd - (a.tables.get(t)?.upd ?? 0);
+    if (upd > 0) updates[t] = { all: upd, hot: v.hot - (a.tables.get(t)?.hot ?? 0) };
     const w =
       v.ins +
       v.upd +
@@ -128,6 +136,9 @@ export function sqlPerCase(
     transactions: per(transactions),
     rowsWritten: per(rowsWritten),
     tables: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, per(v)])),
+    updates: Object.fromEntries(
+      Object.entries(updates).map(([k, v]) => [k, { all: per(v.all), hot: per(v.hot) }]),
+    ),
     top: top.slice(0, 25).map((t) => ({ calls: per(t.calls), query: t.query })),
   };
 }
