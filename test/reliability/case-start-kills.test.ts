@@ -16,7 +16,7 @@ import { ROOT } from '../../server/config.js';
 import { importValidatedPack } from '../../server/services/process-publish.js';
 import { loadDemoCounty } from '../../server/services/bootstrap.js';
 import { readPackFolder } from '../../server/services/packs.js';
-import { WORKFLOWS_PATH } from '../../server/temporal/connect.js';
+import { BUNDLE_OPTIONS, WORKFLOWS_PATH } from '../../server/temporal/connect.js';
 import { caseIdFor } from '../../server/services/cases.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { application } from '../support/demo.js';
@@ -83,12 +83,7 @@ beforeAll(async () => {
   bundlePath = join(dir, 'workflows.js');
   writeFileSync(
     bundlePath,
-    (
-      await bundleWorkflowCode({
-        workflowsPath: WORKFLOWS_PATH,
-        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-      })
-    ).code,
+    (await bundleWorkflowCode({ ...BUNDLE_OPTIONS, workflowsPath: WORKFLOWS_PATH })).code,
   );
   app = await startApp();
   const res = await fetch(`${base}/api/auth/login`, {
