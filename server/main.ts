@@ -21,6 +21,7 @@ import { serviceDeps } from './services/deps.js';
 import { syncPackSchedules } from './services/schedules.js';
 import { notifyMissingCalendar } from './services/calendar.js';
 import { sweepAbandonedUploads } from './services/uploads.js';
+import { deliverOrgSyncs } from './services/org-tree.js';
 import { escalateOverdueWarnings } from '../store/household-store.js';
 
 async function main(): Promise<void> {
@@ -152,6 +153,11 @@ async function main(): Promise<void> {
     hourly('warning escalation', async () => {
       const r = await escalateOverdueWarnings(db);
       if (r.escalated.length) log.info({ escalated: r.escalated.length }, 'overdue warnings escalated');
+    });
+    // 区划调整 running cases a node move could not tell at once (Temporal was away) are told now
+    hourly('org move delivery', async () => {
+      const told = await deliverOrgSyncs(db, client);
+      if (told) log.info({ told }, 'running cases told their org after a move');
     });
     // 断点续传 uploads a phone never finished are deleted after UPLOAD_RETENTION_DAYS without a chunk
     hourly('abandoned upload sweep', async () => {

@@ -12,7 +12,13 @@ import {
   isCancellation,
   setHandler,
 } from '@temporalio/workflow';
-import { calendarPublishedSignal, caseStateQuery, type CaseInput, type CaseStatus } from './contract.js';
+import {
+  calendarPublishedSignal,
+  caseStateQuery,
+  orgMovedSignal,
+  type CaseInput,
+  type CaseStatus,
+} from './contract.js';
 import { JOIN } from './definition.js';
 import { CaseRuntime } from './runtime.js';
 import { installActions } from './actions.js';
@@ -36,6 +42,10 @@ export async function caseWorkflow(input: CaseInput): Promise<{ status: CaseStat
   installActions(rt, () => main.cancel());
   setHandler(calendarPublishedSignal, () => {
     rt.calendarPublications++;
+  });
+  // a new handler only: no command, so histories recorded before it replay unchanged
+  setHandler(orgMovedSignal, (org) => {
+    if (org.id === rt.input.org.id) rt.input.org = org;
   });
   setHandler(caseStateQuery, () => ({
     ...rt.result(),

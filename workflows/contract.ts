@@ -178,6 +178,12 @@ export const cancelUpdate = defineUpdate<ActionResult, [CaseActionArgs]>('cancel
 export const fileObjectionUpdate = defineUpdate<ActionResult, [ObjectionArgs]>('fileObjection');
 /** 节假日安排已发布 an administrator published a year: cases waiting for it compute their close times again */
 export const calendarPublishedSignal = defineSignal<[{ year: number }]>('calendarPublished');
+/**
+ * 区划调整 an administrator moved the case's node or one above it: the case's org (path and ancestors) as the
+ * tree now has it. Steps opened from now on follow it (a township task goes to the new township; a notice is
+ * posted on the new boards); tasks already open stay where they are.
+ */
+export const orgMovedSignal = defineSignal<[CaseOrg]>('orgMoved');
 
 export interface CaseSnapshot extends ActionResult {
   data: Record<string, unknown>;

@@ -380,7 +380,7 @@ export const ADMIN_ROUTES: RouteDeclaration[] = [
       properties: { parentCode: { type: 'string', maxLength: 15 } },
     },
     handler: async (req, who, { svc }) =>
-      moveOrgNode(svc.db, who.userId, String(req.params.id), obj(req.body, 'body')),
+      moveOrgNode(svc.db, who.userId, String(req.params.id), obj(req.body, 'body'), svc.temporal),
   }),
   roleRoute({
     method: 'post',

@@ -4,7 +4,9 @@
  * closing a node, refused while cases are open or accounts hold roles under it (with the list).
  * A division's code is its node id.
  */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type pg from 'pg';
+import { orgMovedSignal, type CaseOrg } from '../../workflows/contract.js';
 import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain, DomainError, type FieldError } from '../errors.js';
@@ -309,8 +311,21 @@ const PATH_COLUMNS = [
  * are read through `org_nodes`), audited. Refused, with the list, under its own subtree, under a node of
  * its level or below, under a closed node, or for a closed node.
  */
-export async function moveOrgNode(db: pg.Pool, actorId: string, id: string, b: { parentCode?: unknown }) {
+export async function moveOrgNode(
+  db: pg.Pool,
+  actorId: string,
+  id: string,
+  b: { parentCode?: unknown },
+  temporal?: Client,
+) {
   const parentCode = String(b.parentCode ?? '').trim();
+  const answer = await moveInTransaction(db, actorId, id, parentCode);
+  // the running cases under the node are told their new org once the move is committed (see deliverOrgSyncs)
+  const told = temporal && answer.runningCases ? await deliverOrgSyncs(db, temporal, answer.id) : 0;
+  return { ...answer, told };
+}
+
+async function moveInTransaction(db: pg.Pool, actorId: string, id: string, parentCode: string) {
   return inTransaction(db, async (tx) => {
     // the whole tree is locked for the move: two moves at once cannot make a cycle
     await tx.query('LOCK TABLE org_nodes IN SHARE ROW EXCLUSIVE MODE');
@@ -350,8 +365,8 @@ export async function moveOrgNode(db: pg.Pool, actorId: string, id: string, b: {
     if ((node.parent_id ?? '') === parentCode)
       return { id, parentCode: parentCode || null, moved: {}, runningCases: 0 };
 
-    // a running case's workflow keeps the path it started with (its input); what it publishes from now on
-    // (a notice) is posted on that path's boards: the answer says how many cases that concerns
+    // a running case's workflow holds the org it started with (its input): each is told the new one after the
+    // commit (case_org_syncs below); the answer says how many cases that concerns
     const running = (
       await tx.query(`SELECT count(*)::int AS n FROM cases WHERE status = 'running' AND $1 = ANY(org_path)`, [
         id,
@@ -369,6 +384,16 @@ export async function moveOrgNode(db: pg.Pool, actorId: string, id: string, b: {
       moved[table] = r.rowCount ?? 0;
     }
     await tx.query('UPDATE org_nodes SET parent_id = $2 WHERE id = $1', [id, parentCode || null]);
+    // each running case under the node, with its org as the tree now has it (caseOrg's shape), to be told
+    await tx.query(
+      `INSERT INTO case_org_syncs (case_id, org)
+       SELECT c.id, jsonb_build_object('id', n.id, 'level', n.level, 'name', n.name, 'path', to_jsonb(n.path),
+                'ancestors', (SELECT jsonb_object_agg(a.level, a.id) FROM org_nodes a WHERE a.id = ANY(n.path)))
+         FROM cases c JOIN org_nodes n ON n.id = c.org_id
+        WHERE c.status = 'running' AND $1 = ANY(c.org_path)
+       ON CONFLICT (case_id) DO UPDATE SET org = EXCLUDED.org, since = now()`,
+      [id],
+    );
     await appendAudit(tx, [
       {
         id: `org.move:${id}:${Date.now()}`,
@@ -380,4 +405,34 @@ export async function moveOrgNode(db: pg.Pool, actorId: string, id: string, b: {
     ]);
     return { id, parentCode: parentCode || null, moved, runningCases: running };
   });
+}
+
+/**
+ * 区划调整 tell running cases their org after a move (`orgMovedSignal`): the rows the move wrote, those under
+ * `node` or all of them (the hourly housekeeping). A row goes once its case has the signal or has ended; one
+ * that Temporal could not take now stays for the next round. Returns how many cases were told.
+ */
+export async function deliverOrgSyncs(db: pg.Pool, temporal: Client, node?: string): Promise<number> {
+  const { rows } = await db.query<{ case_id: string; org: CaseOrg }>(
+    `SELECT s.case_id, s.org FROM case_org_syncs s
+      WHERE $1::text IS NULL OR $1 = ANY(ARRAY(SELECT jsonb_array_elements_text(s.org->'path')))
+      ORDER BY s.since, s.case_id`,
+    [node ?? null],
+  );
+  let told = 0;
+  for (const { case_id, org } of rows) {
+    try {
+      await temporal.workflow.getHandle(case_id).signal(orgMovedSignal, org);
+      told++;
+    } catch (err) {
+      // an ended case needs nothing any more; anything else (Temporal away) is tried again next round
+      if (!(err instanceof WorkflowNotFoundError)) continue;
+    }
+    // the row goes only if it is still the org that was sent (a second move meanwhile wrote a newer one)
+    await db.query('DELETE FROM case_org_syncs WHERE case_id = $1 AND org = $2::jsonb', [
+      case_id,
+      JSON.stringify(org),
+    ]);
+  }
+  return told;
 }

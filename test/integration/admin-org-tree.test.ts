@@ -58,8 +58,10 @@ describe('moving an organisation node', () => {
     const moved = await admin.post('/api/admin/org-nodes/t-yunji/move', { parentCode: '430426' });
     expect(moved.status).toBe(200);
     expect(moved.body.moved.org_nodes).toBe(6);
-    // the case started before still runs: its workflow keeps the path it started with, the answer counts it
-    expect(moved.body.runningCases).toBe(1); // 云集街道, 竹山村 and its two groups, 和平村 and its group
+    // 云集街道, 竹山村 and its two groups, 和平村 and its group; the case started before still runs, and its
+    // workflow is told its new org (test/workflows/org-move.test.ts: its next steps open under the new tree)
+    expect([moved.body.runningCases, moved.body.told]).toEqual([1, 1]);
+    expect((await app.tdb.db.query('SELECT count(*)::int AS n FROM case_org_syncs')).rows[0].n).toBe(0);
 
     const tree = (await admin.get('/api/admin/org-tree?root=430426')).body.items;
     expect(tree.map((n: { name: string }) => n.name)).toEqual([

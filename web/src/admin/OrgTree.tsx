@@ -102,10 +102,20 @@ export default function OrgTree() {
         });
       else if (edit.mode === 'rename')
         await api.post('/api/admin/org-nodes', { code: edit.node.id, name: edit.name.trim() });
-      else
-        await api.post(`/api/admin/org-nodes/${encodeURIComponent(edit.node.id)}/move`, {
-          parentCode: edit.parentCode ?? '',
-        });
+      else {
+        const r = await api.post<{ runningCases: number; told: number }>(
+          `/api/admin/org-nodes/${encodeURIComponent(edit.node.id)}/move`,
+          { parentCode: edit.parentCode ?? '' },
+        );
+        // 在办案件: running cases open their next steps under the new tree; those Temporal could not take now
+        // are told by the server's hourly round
+        if (r.runningCases)
+          message.info(
+            `在办案件 ${r.runningCases} 件，后续环节按新区划办理` +
+              (r.told < r.runningCases ? `（其中 ${r.runningCases - r.told} 件稍后生效）` : '') +
+              '；已开启的待办不变',
+          );
+      }
       message.success(`已${EDIT_TITLE[edit.mode].replace('…', '')}：${edit.node.name}`);
       setEdit(undefined);
       load();
