@@ -320,10 +320,22 @@ export async function moveOrgNode(
 ) {
   const parentCode = String(b.parentCode ?? '').trim();
   const answer = await moveInTransaction(db, actorId, id, parentCode);
-  // the running cases under the node are told their new org once the move is committed (see deliverOrgSyncs)
-  const told = temporal && answer.runningCases ? await deliverOrgSyncs(db, temporal, answer.id) : 0;
+  // the running cases under the node are told their new org once the move is committed (see deliverOrgSyncs):
+  // the first INLINE_SYNCS before the answer, any more right after it in the background (a province's move can
+  // concern thousands of cases), and what Temporal could not take by the hourly round
+  let told = 0;
+  if (temporal && answer.runningCases) {
+    told = await deliverOrgSyncs(db, temporal, answer.id, INLINE_SYNCS);
+    if (answer.runningCases > INLINE_SYNCS)
+      void deliverOrgSyncs(db, temporal, answer.id).catch(() => {
+        // the hourly round sends what is left
+      });
+  }
   return { ...answer, told };
 }
+
+/** Running cases told their new org before a move answers; the rest follow in the background. */
+const INLINE_SYNCS = 200;
 
 async function moveInTransaction(db: pg.Pool, actorId: string, id: string, parentCode: string) {
   return inTransaction(db, async (tx) => {
@@ -409,15 +421,20 @@ async function moveInTransaction(db: pg.Pool, actorId: string, id: string, paren
 
 /**
  * 区划调整 tell running cases their org after a move (`orgMovedSignal`): the rows the move wrote, those under
- * `node` or all of them (the hourly housekeeping). A row goes once its case has the signal or has ended; one
+ * `node` or all of them (the hourly housekeeping), the oldest `limit` of them when given. A row goes once its case has the signal or has ended; one
  * that Temporal could not take now stays for the next round. Returns how many cases were told.
  */
-export async function deliverOrgSyncs(db: pg.Pool, temporal: Client, node?: string): Promise<number> {
+export async function deliverOrgSyncs(
+  db: pg.Pool,
+  temporal: Client,
+  node?: string,
+  limit?: number,
+): Promise<number> {
   const { rows } = await db.query<{ case_id: string; org: CaseOrg }>(
     `SELECT s.case_id, s.org FROM case_org_syncs s
       WHERE $1::text IS NULL OR $1 = ANY(ARRAY(SELECT jsonb_array_elements_text(s.org->'path')))
-      ORDER BY s.since, s.case_id`,
-    [node ?? null],
+      ORDER BY s.since, s.case_id LIMIT $2`,
+    [node ?? null, limit ?? null],
   );
   let told = 0;
   for (const { case_id, org } of rows) {
