@@ -421,8 +421,9 @@ async function moveInTransaction(db: pg.Pool, actorId: string, id: string, paren
 
 /**
  * 区划调整 tell running cases their org after a move (`orgMovedSignal`): the rows the move wrote, those under
- * `node` or all of them (the hourly housekeeping), the oldest `limit` of them when given. A row goes once its case has the signal or has ended; one
- * that Temporal could not take now stays for the next round. Returns how many cases were told.
+ * `node` or all of them (the hourly housekeeping), the oldest `limit` of them when given. A row goes once its
+ * case has the signal or has ended; one that Temporal could not take now stays for the next round. Returns how
+ * many cases were told.
  */
 export async function deliverOrgSyncs(
   db: pg.Pool,
