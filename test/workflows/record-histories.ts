@@ -23,6 +23,8 @@ import { createPackHarness, type PackHarness } from '../support/pack-harness.js'
 import { application, collection, peopleOf } from '../support/demo.js';
 import { fileObjection } from '../../server/services/public-board.js';
 import { getTask } from '../../server/services/tasks.js';
+import { caseOrg } from '../../server/services/directory.js';
+import { moveOrgNode } from '../../server/services/org-tree.js';
 import {
   addSignerUpdate,
   ccUpdate,
@@ -323,6 +325,31 @@ describe('record engine scenarios (fixtures)', () => {
     await h.act(c, check.id, 'admin', 'approve');
     await done(c, 'approved');
     await save(h.env.client, c, 'no-approver', 'no holder of the role → task for the administrators above');
+  });
+
+  it('org moved mid-case: a village joins another township, and its next steps open there', async () => {
+    const c = await h.start(identification, { orgId: 'hn-v3' });
+    const [apply] = await open(c);
+    // what the move sends (by name and caseOrg, so this file still copies into checkouts without the signal)
+    await moveOrgNode(h.tdb.db, 'admin', 'hn-v3', { parentCode: 'hn-t1' });
+    await h.env.client.workflow.getHandle(c).signal('orgMoved', (await caseOrg(h.tdb.db, 'hn-v3'))!);
+    await h.act(c, apply.id, 'cadre3', 'submit', {
+      data: { name: '王小明', idNumber: '430422199001011234' },
+    });
+    const [verify] = await open(c);
+    expect([verify.role, verify.org_id]).toEqual(['verifier', 'hn-t1']);
+    await h.act(c, verify.id, 'ver1', 'submit');
+    await h.act(c, verify.id, 'ver2', 'submit');
+    await h.env.sleep(7 * DAY + 1000);
+    for (const t of await open(c, 2)) await h.act(c, t.id, t.assignee_user!, 'approve');
+    await done(c, 'approved');
+    await moveOrgNode(h.tdb.db, 'admin', 'hn-v3', { parentCode: 'hn-t2' });
+    await save(
+      h.env.client,
+      c,
+      'org-moved',
+      '花桥村 moves to 云集镇 after its case started; verification there',
+    );
   });
 
   it('repair task after an activity fails for good: cancel, and retry then skip', async () => {
