@@ -10,6 +10,7 @@ import { orgMovedSignal, type CaseOrg } from '../../workflows/contract.js';
 import { appendAudit } from '../../store/audit.js';
 import { inTransaction } from '../db.js';
 import { domain, DomainError, type FieldError } from '../errors.js';
+import { caseOrg } from './directory.js';
 import { parseCsv } from './department-import.js';
 import { readXlsxLimited, type Table } from './spreadsheet.js';
 
@@ -377,13 +378,6 @@ async function moveInTransaction(db: pg.Pool, actorId: string, id: string, paren
     if ((node.parent_id ?? '') === parentCode)
       return { id, parentCode: parentCode || null, moved: {}, runningCases: 0 };
 
-    // a running case's workflow holds the org it started with (its input): each is told the new one after the
-    // commit (case_org_syncs below); the answer says how many cases that concerns
-    const running = (
-      await tx.query(`SELECT count(*)::int AS n FROM cases WHERE status = 'running' AND $1 = ANY(org_path)`, [
-        id,
-      ])
-    ).rows[0].n as number;
     const from = node.path as string[];
     const to = [...((parent?.path as string[] | undefined) ?? []), id];
     const moved: Record<string, number> = {};
@@ -396,16 +390,17 @@ async function moveInTransaction(db: pg.Pool, actorId: string, id: string, paren
       moved[table] = r.rowCount ?? 0;
     }
     await tx.query('UPDATE org_nodes SET parent_id = $2 WHERE id = $1', [id, parentCode || null]);
-    // each running case under the node, with its org as the tree now has it (caseOrg's shape), to be told
-    await tx.query(
-      `INSERT INTO case_org_syncs (case_id, org)
-       SELECT c.id, jsonb_build_object('id', n.id, 'level', n.level, 'name', n.name, 'path', to_jsonb(n.path),
-                'ancestors', (SELECT jsonb_object_agg(a.level, a.id) FROM org_nodes a WHERE a.id = ANY(n.path)))
-         FROM cases c JOIN org_nodes n ON n.id = c.org_id
-        WHERE c.status = 'running' AND $1 = ANY(c.org_path)
-       ON CONFLICT (case_id) DO UPDATE SET org = EXCLUDED.org, since = now()`,
-      [id],
-    );
+    // a running case's workflow holds the org it started with (its input): each running case under the node is
+    // told the new one after the commit (deliverOrgSyncs); the answer says how many cases that concerns
+    const running =
+      (
+        await tx.query(
+          `INSERT INTO case_org_syncs (case_id)
+           SELECT id FROM cases WHERE status = 'running' AND $1 = ANY(org_path)
+           ON CONFLICT (case_id) DO UPDATE SET since = now()`,
+          [id],
+        )
+      ).rowCount ?? 0;
     await appendAudit(tx, [
       {
         id: `org.move:${id}:${Date.now()}`,
@@ -431,25 +426,28 @@ export async function deliverOrgSyncs(
   node?: string,
   limit?: number,
 ): Promise<number> {
-  const { rows } = await db.query<{ case_id: string; org: CaseOrg }>(
-    `SELECT s.case_id, s.org FROM case_org_syncs s
-      WHERE $1::text IS NULL OR $1 = ANY(ARRAY(SELECT jsonb_array_elements_text(s.org->'path')))
+  // `since` as text: a timestamp read into a JS Date loses its microseconds and would no longer match
+  const { rows } = await db.query<{ case_id: string; org_id: string; since: string }>(
+    `SELECT s.case_id, c.org_id, s.since::text AS since FROM case_org_syncs s JOIN cases c ON c.id = s.case_id
+      WHERE $1::text IS NULL OR $1 = ANY(c.org_path)
       ORDER BY s.since, s.case_id LIMIT $2`,
     [node ?? null, limit ?? null],
   );
+  const orgs = new Map<string, CaseOrg | undefined>();
   let told = 0;
-  for (const { case_id, org } of rows) {
+  for (const { case_id, org_id, since } of rows) {
+    if (!orgs.has(org_id)) orgs.set(org_id, await caseOrg(db, org_id));
     try {
-      await temporal.workflow.getHandle(case_id).signal(orgMovedSignal, org);
+      await temporal.workflow.getHandle(case_id).signal(orgMovedSignal, orgs.get(org_id)!);
       told++;
     } catch (err) {
       // an ended case needs nothing any more; anything else (Temporal away) is tried again next round
       if (!(err instanceof WorkflowNotFoundError)) continue;
     }
-    // the row goes only if it is still the org that was sent (a second move meanwhile wrote a newer one)
-    await db.query('DELETE FROM case_org_syncs WHERE case_id = $1 AND org = $2::jsonb', [
+    // the row goes only if no later move rewrote it meanwhile (that one sends the newer org)
+    await db.query('DELETE FROM case_org_syncs WHERE case_id = $1 AND since = $2::timestamptz', [
       case_id,
-      JSON.stringify(org),
+      since,
     ]);
   }
   return told;
